@@ -1,0 +1,21 @@
+# Kunjungan: every target sets up what it needs (virtualenvs, NLU model, database).
+.DEFAULT_GOAL := help
+.PHONY: help run test lint nlu-eval bench model
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: ## Run the product: Rasa + the bot (console chat, or Telegram when TELEGRAM_BOT_TOKEN is set)
+	@bash scripts/run.sh
+
+test: ## Run every check: lint, types, NLU data, all tests (SQLite, PostgreSQL, real Rasa)
+	@bash scripts/test.sh
+
+model: ## Train the NLU model if config.yml, domain.yml, data/nlu or nlu/ changed
+	@bash -c 'source scripts/lib.sh && ensure_nlu_venv && ensure_model && model_path'
+
+nlu-eval: ## rasa test nlu on data/test + 3-fold cross-validation; prints accuracy and F1
+	@bash scripts/nlu_eval.sh
+
+bench: ## Run the benchmarks in bench/ and print their figures
+	@bash scripts/bench.sh

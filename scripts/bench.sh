@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make bench`: run every benchmark in bench/ and print its figures.
+source "$(dirname "$0")/lib.sh"
+ensure_bot_venv
+ensure_nlu_venv
+ensure_model
+cd "$ROOT"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
+token="bench-$RANDOM"
+url="http://127.0.0.1:${BENCH_RASA_PORT:-5085}"
+rasa_pid="$(start_rasa "$url" "$token")"
+trap 'kill "$rasa_pid" 2>/dev/null || true' EXIT
+say "bench/nlu_baseline.py: Rasa vs TF-IDF + logistic regression on data/test"
+"$NLU_VENV/bin/python" bench/nlu_baseline.py --rasa-url "$url" --token "$token"
+say "bench/booking_concurrency.py: 50 concurrent requests for the last slot, SQLite and PostgreSQL"
+"$BOT_VENV/bin/python" bench/booking_concurrency.py -n "${BENCH_BOOKINGS:-50}" --slots 1
+say "bench/agenda_fanout.py: one day's agenda to ${BENCH_PARTICIPANTS:-5000} participants, fake Telegram at 30 msg/s"
+"$BOT_VENV/bin/python" bench/agenda_fanout.py -n "${BENCH_PARTICIPANTS:-5000}"

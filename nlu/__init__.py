@@ -1,0 +1,1 @@
+"""Indonesian language understanding for Kunjungan: Rasa components and shared text helpers."""

@@ -1,0 +1,265 @@
+"""Find Indonesian date mentions in free text and resolve them to ISO dates.
+
+dateparser understands full Indonesian dates ("Rabu 1 Maret", "13 Juni 2027") but not the way
+people actually write to a cooperative: "lusa", "minggu depan", "kamis depan", "tgl 20 agt",
+"1-3 Maret 2027", "3 hari lagi". This module finds the spans itself (so "13 juni 27 orang" is not
+read as the year 27) and hands only the absolute day-month-year part to dateparser.
+
+It imports nothing from Rasa: the NLU component (Python 3.10) and the bot (Python 3.11) share it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+VENUE_TZ = ZoneInfo("Asia/Jakarta")
+
+MONTHS: dict[str, str] = {
+    "januari": "januari", "jan": "januari", "january": "januari",
+    "februari": "februari", "pebruari": "februari", "feb": "februari", "peb": "februari",
+    "february": "februari",
+    "maret": "maret", "mar": "maret", "march": "maret",
+    "april": "april", "apr": "april",
+    "mei": "mei", "may": "mei",
+    "juni": "juni", "jun": "juni", "june": "juni",
+    "juli": "juli", "jul": "juli", "july": "juli",
+    "agustus": "agustus", "agu": "agustus", "agt": "agustus", "ags": "agustus",
+    "agus": "agustus", "aug": "agustus", "august": "agustus",
+    "september": "september", "sep": "september", "sept": "september",
+    "oktober": "oktober", "okt": "oktober", "oct": "oktober", "october": "oktober",
+    "november": "november", "nov": "november", "nop": "november", "nopember": "november",
+    "desember": "desember", "des": "desember", "dec": "desember", "december": "desember",
+}  # fmt: skip
+
+WEEKDAYS: dict[str, int] = {
+    "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "jumaat": 4,
+    "sabtu": 5, "minggu": 6, "ahad": 6,
+}  # fmt: skip
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WEEKDAY = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
+_RANGE_SEP = r"\s*(?:-|–|—|s\.?/?d\.?|sd|sampai(?:\s+dengan)?|hingga|sampe|to)\s*"
+_PREFIX = r"(?:(?:tanggal|tgl|tg)\.?\s*)?"
+
+_ABSOLUTE = re.compile(
+    rf"(?<![\w/])(?:(?:hari\s+)?(?:{_WEEKDAY}),?\s+)?{_PREFIX}"
+    rf"(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{_MONTH})\.?(?:\s+(?P<y1>\d{{4}}))?)?"
+    rf"(?:{_RANGE_SEP}(?P<d2>\d{{1,2}}))?"
+    rf"\s+(?P<m2>{_MONTH})\.?(?:\s+(?P<y2>\d{{4}}))?(?![\w])",
+    re.IGNORECASE,
+)
+_NUMERIC = re.compile(
+    rf"(?<![\w/.-]){_PREFIX}(?P<d>\d{{1,2}})[/-](?P<m>\d{{1,2}})(?:[/-](?P<y>\d{{4}}|\d{{2}}))?"
+    rf"(?![\w/.-]?\d)",
+    re.IGNORECASE,
+)
+_ISO = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
+_RELATIVE_DAY = re.compile(
+    r"(?<!\w)(?P<word>hari\s+ini|hr\s+ini|besok\s+lusa|besok|besuk|bsk|lusa)(?!\w)", re.IGNORECASE
+)
+_IN_N = re.compile(
+    r"(?<!\w)(?P<n>\d{1,2}|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s+"
+    r"(?P<unit>hari|hr|minggu|mgg|pekan|bulan|bln)\s+(?:lagi|ke\s*depan|kedepan|mendatang)(?!\w)",
+    re.IGNORECASE,
+)
+_WEEKDAY_REL = re.compile(
+    rf"(?<!\w)(?:hari\s+)?(?P<wd>{_WEEKDAY})\s+(?P<rel>depan|ini|besok|nanti)(?!\w)"
+    rf"|(?<!\w)hari\s+(?P<wd2>{_WEEKDAY})(?!\w)",
+    re.IGNORECASE,
+)
+_PERIOD = re.compile(
+    r"(?<!\w)(?:(?P<part>awal|akhir|pertengahan|tengah)\s+)?"
+    r"(?P<unit>minggu|pekan|bulan|bln)\s+(?P<rel>depan|ini|berikutnya|besok)(?!\w)",
+    re.IGNORECASE,
+)
+_SMALL_NUMBERS = {
+    "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+    "delapan": 8, "sembilan": 9, "sepuluh": 10,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date or date range found in a text; ``end`` is ``start`` for a single day."""
+
+    start_char: int
+    end_char: int
+    text: str
+    start: date
+    end: date
+
+    @property
+    def value(self) -> str:
+        """ISO date, or ``start/end`` (ISO 8601 interval) for a range."""
+        if self.start == self.end:
+            return self.start.isoformat()
+        return f"{self.start.isoformat()}/{self.end.isoformat()}"
+
+
+def venue_today() -> date:
+    """Today at the venue (Asia/Jakarta), whatever the server's own zone."""
+    return datetime.now(VENUE_TZ).date()
+
+
+def find_dates(text: str, today: date | None = None) -> list[DateMention]:
+    """Return every date mention in ``text``, left to right, without overlaps."""
+    today = today or venue_today()
+    found: list[DateMention] = []
+    for finder in (_iso, _absolute, _numeric, _relative_day, _in_n, _period, _weekday_rel):
+        for mention in finder(text, today):
+            if not any(_overlaps(mention, other) for other in found):
+                found.append(mention)
+    return sorted(found, key=lambda m: m.start_char)
+
+
+def _overlaps(a: DateMention, b: DateMention) -> bool:
+    return a.start_char < b.end_char and b.start_char < a.end_char
+
+
+def _mention(match: re.Match[str], start: date, end: date | None = None) -> DateMention:
+    return DateMention(match.start(), match.end(), match.group(0), start, end or start)
+
+
+def _parse_day_month(day: str, month: str, year: str | None, today: date) -> date | None:
+    """Parse one absolute date with dateparser, preferring the future when no year is given."""
+    text = f"{int(day)} {MONTHS[month.lower()]}" + (f" {year}" if year else "")
+    parsed = dateparser.parse(
+        text,
+        languages=["id"],
+        settings={
+            "DATE_ORDER": "DMY",
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": datetime(today.year, today.month, today.day),  # noqa: DTZ001
+        },
+    )
+    if parsed is None:
+        return None
+    result = parsed.date()
+    if year is None and result < today:
+        result = _same_day_next_year(result)
+    return result
+
+
+def _same_day_next_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _absolute(text: str, today: date) -> list[DateMention]:
+    found = []
+    for m in _ABSOLUTE.finditer(text):
+        end = _parse_day_month(m["d2"] or m["d1"], m["m2"], m["y2"], today)
+        if end is None:
+            continue
+        if m["d2"] is None:
+            found.append(_mention(m, end))
+            continue
+        start = _parse_day_month(m["d1"], m["m1"] or m["m2"], m["y1"] or str(end.year), today)
+        if start is not None and start <= end:
+            found.append(_mention(m, start, end))
+    return found
+
+
+def _numeric(text: str, today: date) -> list[DateMention]:
+    found = []
+    for m in _NUMERIC.finditer(text):
+        year = m["y"]
+        if year is not None and len(year) == 2:
+            year = f"20{year}"
+        try:
+            day = date(int(year or today.year), int(m["m"]), int(m["d"]))
+        except ValueError:
+            continue
+        if year is None and day < today:
+            day = _same_day_next_year(day)
+        found.append(_mention(m, day))
+    return found
+
+
+def _iso(text: str, today: date) -> list[DateMention]:
+    found = []
+    for m in _ISO.finditer(text):
+        try:
+            found.append(_mention(m, date(int(m["y"]), int(m["m"]), int(m["d"]))))
+        except ValueError:
+            continue
+    return found
+
+
+def _relative_day(text: str, today: date) -> list[DateMention]:
+    offsets = {"hari ini": 0, "hr ini": 0, "besok": 1, "besuk": 1, "bsk": 1, "lusa": 2}
+    found = []
+    for m in _RELATIVE_DAY.finditer(text):
+        word = " ".join(m["word"].lower().split())
+        offset = 2 if word == "besok lusa" else offsets[word]
+        found.append(_mention(m, today + timedelta(days=offset)))
+    return found
+
+
+def _in_n(text: str, today: date) -> list[DateMention]:
+    found = []
+    for m in _IN_N.finditer(text):
+        n = int(m["n"]) if m["n"].isdigit() else _SMALL_NUMBERS[m["n"].lower()]
+        unit = m["unit"].lower()
+        if unit in ("hari", "hr"):
+            found.append(_mention(m, today + timedelta(days=n)))
+        elif unit in ("minggu", "mgg", "pekan"):
+            found.append(_mention(m, today + timedelta(weeks=n)))
+        else:
+            found.append(_mention(m, _add_months(today, n)))
+    return found
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _weekday_rel(text: str, today: date) -> list[DateMention]:
+    found = []
+    for m in _WEEKDAY_REL.finditer(text):
+        weekday = WEEKDAYS[(m["wd"] or m["wd2"]).lower()]
+        ahead = (weekday - today.weekday()) % 7
+        if (m["rel"] or "").lower() == "depan":
+            # "kamis depan": Thursday of next week, never this week's.
+            next_monday = today + timedelta(days=7 - today.weekday())
+            found.append(_mention(m, next_monday + timedelta(days=weekday)))
+        else:
+            rel_is_this_week = (m["rel"] or "").lower() == "ini"
+            found.append(
+                _mention(m, today + timedelta(days=ahead if rel_is_this_week else ahead or 7))
+            )
+    return found
+
+
+def _period(text: str, today: date) -> list[DateMention]:
+    found = []
+    for m in _PERIOD.finditer(text):
+        unit, rel, part = m["unit"].lower(), m["rel"].lower(), (m["part"] or "").lower()
+        if unit in ("minggu", "pekan"):
+            monday = today - timedelta(days=today.weekday())
+            if rel != "ini":
+                monday += timedelta(weeks=1)
+            start, end = max(monday, today), monday + timedelta(days=6)
+        else:
+            first = today.replace(day=1) if rel == "ini" else _add_months(today.replace(day=1), 1)
+            last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+            start, end = {
+                "awal": (first, first.replace(day=10)),
+                "pertengahan": (first.replace(day=11), first.replace(day=20)),
+                "tengah": (first.replace(day=11), first.replace(day=20)),
+                "akhir": (first.replace(day=21), last),
+            }.get(part, (first, last))
+            start = max(start, today)
+        if start <= end:
+            found.append(_mention(m, start, end))
+    return found

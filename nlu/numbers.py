@@ -1,0 +1,95 @@
+"""Find group sizes ("27 orang", "sekitar 30an peserta", "dua puluh tujuh orang") in free text.
+
+Only numbers that are clearly about people count: a bare "27" could be a date, a price or an
+address. Shared by the NLU component and the bot, so it imports nothing from Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS = {
+    "nol": 0, "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6,
+    "tujuh": 7, "delapan": 8, "sembilan": 9,
+}  # fmt: skip
+_WORD = (
+    r"(?:nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus"
+    r"|belas|puluh|ratus)"
+)
+_NUMBER = rf"(?:\d{{1,4}}(?:an)?|{_WORD}(?:\s+{_WORD})*(?:an)?)"
+_PEOPLE = (
+    r"(?:orang|org|orng|peserta|pst|pax|personil|personel|person|people|pers|jiwa|anggota"
+    r"|delegasi|rombongan|ibu-ibu|bapak-bapak)"
+)
+_APPROX = r"(?:sekitar|sekitaran|kurang\s+lebih|kurleb|kira-kira|kira2|kurang\s+dari|±|\+-|\+/-)"
+_AFTER_NOUN = (
+    r"(?:jumlah\s+peserta|jumlah\s+rombongan|jumlah\s+orang|jumlahnya|jml\s+peserta|jml"
+    r"|peserta(?:nya)?|rombongan(?:\s+kami)?|sebanyak|total|anggota\s+rombongan|delegasi)"
+    r"(?:\s+(?:kami|ada|ada\s+sekitar|sekitar|kurang\s+lebih|kira-kira|sebanyak|berjumlah"
+    r"|totalnya|sejumlah|kurleb))*\s*(?::|=)?\s*"
+)
+_BEFORE = re.compile(
+    rf"(?<!\w)(?:{_APPROX}\s*)?(?P<num>{_NUMBER})\s*(?:{_PEOPLE})(?!\w)", re.IGNORECASE
+)
+_AFTER = re.compile(
+    rf"(?<!\w){_AFTER_NOUN}(?:{_APPROX}\s*)?(?P<num>{_NUMBER})(?!\w)(?!\s*(?:hari|hr|jam|rb|ribu"
+    rf"|juta|jt|%|/|-\d))",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class CountMention:
+    """A number of people found in a text."""
+
+    start_char: int
+    end_char: int
+    text: str
+    value: int
+
+
+def words_to_int(text: str) -> int | None:
+    """Turn "27", "30an", "dua puluh tujuh", "seratus dua puluh" into an integer."""
+    text = text.lower().strip()
+    if text.endswith("an") and text[:-2].strip().isdigit():
+        text = text[:-2]
+    if text.isdigit():
+        return int(text)
+    text = (
+        text.removesuffix("an") if text.endswith("puluhan") or text.endswith("ratusan") else text
+    )
+    text = re.sub(r"\bse(puluh|belas|ratus)\b", r"satu \1", text)
+    text = text.replace("sebelas", "satu belas")
+    total, current = 0, 0
+    for word in text.split():
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word == "belas":
+            current = (current or 1) + 10
+        elif word == "puluh":
+            current = (current or 1) * 10
+        elif word == "ratus":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    value = total + current
+    return value or None
+
+
+def find_counts(text: str) -> list[CountMention]:
+    """Return the group sizes mentioned in ``text``, left to right, without overlaps."""
+    found: list[CountMention] = []
+    for pattern in (_BEFORE, _AFTER):
+        for match in pattern.finditer(text):
+            value = words_to_int(match["num"])
+            if value is None or value == 0:
+                continue
+            mention = CountMention(match.start(), match.end(), match.group(0), value)
+            if not any(
+                mention.start_char < other.end_char and other.start_char < mention.end_char
+                for other in found
+            ):
+                found.append(mention)
+    return sorted(found, key=lambda m: m.start_char)

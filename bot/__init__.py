@@ -1,0 +1,1 @@
+"""Kunjungan: the study-visit assistant of Koperasi BMI Grup."""

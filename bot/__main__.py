@@ -1,0 +1,123 @@
+"""`python -m bot`: run the bot against an already running Rasa server, configured by env.
+
+Without TELEGRAM_BOT_TOKEN it is a console chat; with it, a Telegram bot (long polling, or a
+webhook when TELEGRAM_WEBHOOK_URL is set). The HTTP server (/healthz, webhooks) runs beside.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import signal
+import sys
+
+from aiohttp import web
+
+from bot.app import App
+from bot.channels.console import ConsoleChannel
+from bot.channels.telegram.adapter import create_bot
+from bot.config import Settings
+from bot.core.knowledge import KnowledgeError
+from bot.web import TELEGRAM_WEBHOOK_PATH, add_telegram_webhook, build_app
+
+log = logging.getLogger("bot")
+
+
+async def start_web(app: web.Application, settings: Settings, required: bool) -> web.AppRunner:
+    """Serve the HTTP app; a busy port is fatal only when webhooks depend on it."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+        log.info("HTTP server on http://%s:%s", settings.http_host, settings.http_port)
+    except OSError as error:
+        if required:
+            raise
+        log.warning("HTTP server not started (%s); /healthz unavailable", error)
+    return runner
+
+
+async def run_telegram(app: App, web_app: web.Application, token: str) -> None:
+    """Run the Telegram channel until SIGINT/SIGTERM."""
+    settings = app.settings
+    bot = create_bot(token, settings.telegram_api_base)
+    dispatcher = await app.telegram(bot)
+    if not settings.telegram_webhook_url:
+        runner = await start_web(web_app, settings, required=False)
+        try:
+            await bot.delete_webhook(drop_pending_updates=False)
+            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+        finally:
+            await runner.cleanup()
+        return
+    secret = (
+        settings.telegram_webhook_secret.get_secret_value()
+        if settings.telegram_webhook_secret
+        else secrets.token_urlsafe(32)
+    )
+    add_telegram_webhook(web_app, dispatcher, bot, secret)
+    runner = await start_web(web_app, settings, required=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        url = settings.telegram_webhook_url.rstrip("/")
+        if not url.endswith(TELEGRAM_WEBHOOK_PATH):
+            url += TELEGRAM_WEBHOOK_PATH
+        await bot.set_webhook(
+            url,
+            secret_token=secret,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        )
+        log.info("Telegram webhook set to %s", url)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        await bot.session.close()
+
+
+async def run_console(app: App, web_app: web.Application) -> None:
+    """Chat in this terminal."""
+    runner = await start_web(web_app, app.settings, required=False)
+    try:
+        console = ConsoleChannel(app.engine)
+        app.notifier.register("console", console.notify)
+        await console.run()
+    finally:
+        await runner.cleanup()
+
+
+async def main() -> int:
+    """Start the configured channels; exit code 2 for a configuration or data problem."""
+    try:
+        settings = Settings()
+    except ValueError as error:  # pydantic's ValidationError names each bad variable
+        print(f"ERROR: invalid configuration: {error}", file=sys.stderr)
+        return 2
+    default_level = "INFO" if settings.telegram_bot_token else "WARNING"
+    logging.basicConfig(
+        level=(settings.log_level or default_level).upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        app = await App.create(settings)
+    except (KnowledgeError, ValueError, OSError) as error:
+        print(f"ERROR: cannot start: {error}", file=sys.stderr)
+        return 2
+    try:
+        web_app = build_app(app.health)
+        if settings.telegram_bot_token is not None:
+            await run_telegram(app, web_app, settings.telegram_bot_token.get_secret_value())
+        else:
+            await run_console(app, web_app)
+    finally:
+        await app.close()
+    return 0
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(asyncio.run(main()))

@@ -1,0 +1,271 @@
+"""Build the bot's parts from `Settings` once, in one place, and close them in reverse order."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import yaml
+from aiogram import Bot, Dispatcher
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.channels.notifier import ChannelNotifier
+from bot.channels.telegram.adapter import create_dispatcher, deliver
+from bot.config import ROOT, Settings
+from bot.core.answers import Answers
+from bot.core.booking import BookingRules
+from bot.core.engine import Engine
+from bot.core.flows.booking import BookingFlow
+from bot.core.flows.handoff import BusinessHours, HandoffFlow
+from bot.core.flows.participants import ParticipantFlow
+from bot.core.flows.staff import StaffFlow
+from bot.core.keywords import KeywordMatcher
+from bot.core.knowledge import load_knowledge
+from bot.core.notify import InviteLinks, StaffDesk
+from bot.core.texts import Texts
+from bot.core.visits import load_agenda_template
+from bot.db.migrate import upgrade
+from bot.db.session import create_engine, session_factory
+from bot.db.state_store import SqlStateStore
+from bot.db.transcript import SqlTranscript
+from bot.jobs import handoff_jobs
+from bot.jobs.outbox import Outbox
+from bot.jobs.pushes import Pushes, bind
+from bot.jobs.scheduler import VisitScheduler
+from bot.services.booking import BookingService, Capacity
+from bot.services.handoff import EscalationService
+from bot.services.nlu import RasaClient
+from bot.services.visits import VisitService
+
+log = logging.getLogger(__name__)
+KEYWORDS_FILE = ROOT / "data" / "keywords.yml"
+
+
+def load_holidays(path: Path) -> dict[date, str]:
+    """`YYYY-MM-DD: name` lines; a missing file means no holidays, a broken one stops start-up."""
+    if not path.exists():
+        log.warning("holidays file %s not found: no holidays are closed", path)
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected `YYYY-MM-DD: name` lines")
+    return {
+        day if isinstance(day, date) else date.fromisoformat(str(day)): str(name)
+        for day, name in data.items()
+    }
+
+
+def load_canned(path: Path, contact: dict[str, str]) -> dict[str, str]:
+    """Staff's canned answers (`key: text`); a missing file means none."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected `key: text` lines")
+    return {str(key).lower(): str(text).format(**contact) for key, text in data.items()}
+
+
+@dataclass
+class App:
+    """The running bot's shared objects."""
+
+    settings: Settings
+    engine: Engine
+    database: AsyncEngine
+    http: aiohttp.ClientSession
+    nlu: RasaClient
+    notifier: ChannelNotifier
+    links: InviteLinks
+    desk: StaffDesk | None
+    scheduler: VisitScheduler
+    bookings: BookingService
+
+    @classmethod
+    async def create(cls, settings: Settings) -> App:
+        """Load data files (failing loudly), migrate the database, connect the NLU client."""
+        knowledge = load_knowledge(settings.knowledge_dir, settings.venue_address)
+        texts = Texts.load(settings.messages_file)
+        keywords = KeywordMatcher.load(KEYWORDS_FILE)
+        gaps = knowledge.placeholders()
+        if gaps:
+            log.info("%d facts in data/knowledge are placeholders for staff to fill in", len(gaps))
+            log.debug("placeholders: %s", "; ".join(gaps))
+        await upgrade(settings.database_url)
+        database = create_engine(settings.database_url)
+        http = aiohttp.ClientSession()
+        token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
+        nlu = RasaClient(
+            http,
+            settings.rasa_url,
+            token=token,
+            timeout=settings.rasa_timeout,
+            retries=settings.rasa_retries,
+        )
+        sessions = session_factory(database)
+        answers = Answers(knowledge, texts)
+        notifier, links = ChannelNotifier(), InviteLinks()
+        desk = (
+            StaffDesk(
+                "telegram",
+                str(settings.staff_chat_id),
+                frozenset(map(str, settings.staff_user_ids)),
+            )
+            if settings.staff_chat_id is not None
+            else None
+        )
+
+        def today() -> date:
+            return datetime.now(settings.tz).date()
+
+        rules = BookingRules(
+            lead_days=settings.booking_lead_days,
+            max_participants=settings.booking_max_participants,
+            closed_weekdays=settings.closed_weekdays,
+            holidays=load_holidays(settings.holidays_file),
+        )
+        bookings = BookingService(
+            sessions,
+            rules,
+            Capacity(settings.daily_capacity_delegations, settings.daily_capacity_participants),
+            today,
+            timedelta(days=settings.booking_pending_expiry_days),
+        )
+
+        def now() -> datetime:
+            return datetime.now(settings.tz)
+
+        scheduler = VisitScheduler(
+            settings.database_url,
+            settings.tz,
+            push_time=settings.agenda_push_time,
+            reminder_time=settings.reminder_time,
+            feedback_time=settings.feedback_time,
+            misfire_grace=timedelta(seconds=settings.scheduler_misfire_grace_seconds),
+        )
+        visits = VisitService(sessions, load_agenda_template(settings.agenda_file))
+        venue = knowledge.location.venue_address or knowledge.location.head_office
+        participants = ParticipantFlow(
+            bookings, visits, texts=texts, now=now, push_time=settings.agenda_push_time
+        )
+        bind(
+            Pushes(
+                bookings,
+                visits,
+                participants=participants,
+                outbox=Outbox(sessions, notifier, per_second=settings.push_rate_per_second),
+                notifier=notifier,
+                texts=texts,
+                desk=desk,
+                venue=venue,
+                today=today,
+            )
+        )
+        flow = BookingFlow(
+            bookings,
+            rules=rules,
+            answers=answers,
+            texts=texts,
+            notifier=notifier,
+            staff=desk,
+            today=today,
+            calendar=scheduler,
+        )
+        transcript = SqlTranscript(sessions)
+        handoff = (
+            HandoffFlow(
+                EscalationService(sessions),
+                bookings=bookings,
+                transcript=transcript,
+                texts=texts,
+                notifier=notifier,
+                desk=desk,
+                canned=load_canned(settings.canned_file, answers.main_contact()),
+                hours=BusinessHours(
+                    settings.business_days,
+                    *(time.fromisoformat(t.strip()) for t in settings.business_hours.split("-")),
+                ),
+                now=now,
+            )
+            if desk is not None
+            else None
+        )
+        staff = (
+            StaffFlow(
+                bookings,
+                flow=flow,
+                texts=texts,
+                notifier=notifier,
+                desk=desk,
+                links=links,
+                venue=venue,
+                now=lambda: datetime.now(UTC),
+                today=today,
+                visits=visits,
+                calendar=scheduler,
+                agenda=participants.agenda_text,
+                handoff=handoff,
+            )
+            if desk is not None
+            else None
+        )
+        engine = Engine(
+            nlu,
+            SqlStateStore(sessions),
+            answers,
+            texts,
+            keywords,
+            booking=flow,
+            participants=participants,
+            staff=staff,
+            desk=desk,
+            transcript=transcript,
+            handoff=handoff,
+        )
+        await scheduler.start()
+        if handoff is not None:
+            handoff_jobs.bind(
+                handoff_jobs.Sweep(
+                    handoff,
+                    timedelta(minutes=settings.handoff_idle_minutes),
+                    timedelta(minutes=settings.handoff_sla_minutes),
+                )
+            )
+            scheduler.every("bot.jobs.handoff_jobs:sweep", 5, handoff_jobs.JOB_ID)
+        return cls(
+            settings, engine, database, http, nlu, notifier, links, desk, scheduler, bookings
+        )
+
+    async def telegram(self, bot: Bot) -> Dispatcher:
+        """Connect a Telegram bot: its dispatcher, and the notifier's route to Telegram chats."""
+        me = await bot.me()
+        self.links.telegram_username = me.username
+        self.notifier.register("telegram", partial(deliver, bot))
+        return create_dispatcher(self.engine, self.settings.staff_chat_id)
+
+    async def health(self) -> dict[str, Any]:
+        """Liveness of the database and the NLU server, for /healthz."""
+        try:
+            async with self.database.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            database = "ok"
+        except Exception as error:  # reported, not raised: health must always answer
+            database = f"error: {type(error).__name__}"
+        nlu = "ok" if await self.nlu.ready() else "unavailable"
+        # NLU down is degraded service (menus still work), not an outage.
+        return {"status": "ok" if database == "ok" else "error", "database": database, "nlu": nlu}
+
+    async def close(self) -> None:
+        """Stop the scheduler, release connections."""
+        await self.scheduler.stop()
+        bind(None)
+        handoff_jobs.bind(None)
+        await self.http.close()
+        await self.database.dispose()

@@ -1,0 +1,1 @@
+"""Thin adapters between a messaging channel and the conversation core: they translate only."""

@@ -1,0 +1,239 @@
+"""Telegram via aiogram 3: updates in, `Incoming` to the engine, `Reply` objects out.
+
+Replies are sent as plain text (no parse mode), so nothing a user typed can inject markup.
+Every callback query is answered, even a stale or forged one, so the client's spinner stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from functools import partial
+from typing import TypeVar
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    User,
+)
+
+from bot.channels.telegram.session import TolerantSession
+from bot.channels.text import split_text
+from bot.core.engine import Engine
+from bot.core.messages import Button, Incoming, Kind, Reply
+from bot.core.notify import DeliveryFailed
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+MAX_TEXT = 4096
+MAX_UPLOAD = 1024 * 1024
+SEND_ATTEMPTS = 4
+T = TypeVar("T")
+
+
+def create_bot(token: str, api_base: str) -> Bot:
+    """A Bot talking to `api_base` (Telegram's, a self-hosted Bot API server, or a test fake)."""
+    session = TolerantSession(api=TelegramAPIServer.from_base(api_base))
+    return Bot(token=token, session=session)
+
+
+def create_dispatcher(engine: Engine, staff_chat_id: int | None = None) -> Dispatcher:
+    """The dispatcher with the user-facing router; `engine` reaches handlers by name.
+
+    In the staff group every message goes to the engine (staff commands need no @mention);
+    in other groups only messages addressed to the bot do.
+    """
+    dispatcher = Dispatcher(engine=engine, staff_chat_id=staff_chat_id)
+    dispatcher.include_router(user_router())
+    return dispatcher
+
+
+def user_router() -> Router:
+    """Handlers for users' messages and button presses, in private chats and groups."""
+    router = Router(name="telegram-users")
+    router.message.register(on_message, F.chat.type != "channel")
+    router.callback_query.register(on_callback)
+    return router
+
+
+async def on_message(
+    message: Message, bot: Bot, engine: Engine, staff_chat_id: int | None
+) -> None:
+    """Pass a user's message to the engine and send its replies."""
+    if message.from_user is None or message.from_user.is_bot:
+        return
+    me = await bot.me()
+    staff_desk = message.chat.id == staff_chat_id
+    event = to_incoming(message, me, listen_all=staff_desk)
+    if event is None:
+        return
+    if staff_desk and message.document is not None:  # staff upload an agenda file
+        event = await with_attachment(bot, message, event)
+    await send_replies(bot, message.chat.id, await engine.handle(event))
+
+
+async def on_callback(query: CallbackQuery, bot: Bot, engine: Engine) -> None:
+    """Answer the button press at once, then treat its data as an untrusted payload."""
+    try:
+        await _with_retries(query.answer)
+    except DeliveryFailed as error:  # a too-old query: the press is still handled
+        log.info("callback query not answered: %s", error)
+    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    event = Incoming(
+        channel=CHANNEL,
+        chat_id=str(chat_id),
+        user_id=str(query.from_user.id),
+        kind=Kind.BUTTON,
+        payload=(query.data or "")[:64],
+        user_name=query.from_user.full_name,
+    )
+    await send_replies(bot, chat_id, await engine.handle(event))
+
+
+def to_incoming(message: Message, me: User, listen_all: bool = False) -> Incoming | None:
+    """Translate a message; None for group chatter not addressed to the bot."""
+    text = message.text or ""
+    if message.chat.type != "private" and not listen_all and not _addressed(message, me):
+        return None
+    if me.username:
+        text = text.replace(f"@{me.username}", "").strip()
+    user = message.from_user
+    replied = message.reply_to_message
+    base = Incoming(
+        channel=CHANNEL,
+        chat_id=str(message.chat.id),
+        user_id=str(user.id if user else message.chat.id),
+        user_name=user.full_name if user else None,
+        reply_to_text=(replied.text or replied.caption) if replied else None,
+    )
+    if message.text is not None:
+        if text == "/start" or text.startswith("/start "):
+            payload = text.removeprefix("/start").strip() or None
+            return replace(base, kind=Kind.START, text=text, payload=payload)
+        return replace(base, kind=Kind.TEXT, text=text)
+    if message.location is not None:
+        return replace(
+            base,
+            kind=Kind.LOCATION,
+            latitude=message.location.latitude,
+            longitude=message.location.longitude,
+        )
+    if message.contact is not None:
+        return replace(base, kind=Kind.CONTACT, phone=message.contact.phone_number)
+    return replace(base, kind=Kind.MEDIA, media_type=str(message.content_type))
+
+
+async def with_attachment(bot: Bot, message: Message, event: Incoming) -> Incoming:
+    """Fetch a small document (≤ 1 MB) and carry it, with its caption as the text."""
+    document = message.document
+    if document is None or (document.file_size or 0) > MAX_UPLOAD:
+        return event
+    content = await bot.download(document)
+    return replace(
+        event,
+        kind=Kind.TEXT,
+        text=message.caption or "",
+        filename=document.file_name or "agenda",
+        attachment=content.read() if content else None,
+    )
+
+
+def _addressed(message: Message, me: User) -> bool:
+    """In a group the bot speaks only when mentioned, commanded or replied to."""
+    text = message.text or message.caption or ""
+    if me.username and f"@{me.username}".lower() in text.lower():
+        return True
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == me.id)
+
+
+def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
+    """Inline keyboard: one button a row, two a row for long lists."""
+    if not buttons:
+        return None
+    per_row = 2 if len(buttons) > 5 else 1
+    rows = [
+        [
+            InlineKeyboardButton(text=button.title, callback_data=button.payload)
+            for button in buttons[start : start + per_row]
+        ]
+        for start in range(0, len(buttons), per_row)
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def send_replies(bot: Bot, chat_id: int | str, replies: list[Reply]) -> None:
+    """Send each reply, split at Telegram's 4,096 characters, buttons on the last piece.
+
+    Best effort, for answers to a user: a refused or failed send is logged, not raised.
+    """
+    try:
+        await deliver(bot, chat_id, replies)
+    except DeliveryFailed as error:
+        log.warning("Telegram message to a chat not delivered: %s", error)
+
+
+async def deliver(bot: Bot, chat_id: int | str, replies: list[Reply]) -> None:
+    """Send replies or raise `DeliveryFailed` (permanent for 403/400) once retries run out."""
+    for reply in replies:
+        pieces = split_text(reply.text, MAX_TEXT)
+        for index, piece in enumerate(pieces):
+            markup = keyboard(reply.buttons) if index == len(pieces) - 1 else None
+            await _with_retries(partial(bot.send_message, chat_id, piece, reply_markup=markup))
+        if reply.document is not None:
+            upload = BufferedInputFile(reply.document.content, filename=reply.document.filename)
+            await _with_retries(partial(bot.send_document, chat_id, upload))
+
+
+class _FloodGate:
+    """A 429 pauses every send of this process until Telegram's retry_after has passed, so a
+    burst does not turn into a storm of retries (aiogram has no limiter of its own)."""
+
+    resume_at = 0.0
+
+    @classmethod
+    async def wait(cls) -> None:
+        delay = cls.resume_at - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    @classmethod
+    def close_for(cls, seconds: float) -> None:
+        cls.resume_at = max(cls.resume_at, time.monotonic() + seconds)
+
+
+async def _with_retries(call: Callable[[], Awaitable[T]]) -> T:
+    """Honour 429 retry_after, retry network and 5xx errors with backoff; 403/400 are final."""
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        await _FloodGate.wait()
+        try:
+            return await call()
+        except TelegramRetryAfter as error:
+            _FloodGate.close_for(error.retry_after)
+            if attempt == SEND_ATTEMPTS:
+                raise DeliveryFailed(f"rate limited: {error}", permanent=False) from error
+        except (TelegramNetworkError, TelegramServerError) as error:
+            if attempt == SEND_ATTEMPTS:
+                raise DeliveryFailed(
+                    f"{type(error).__name__}: {error}", permanent=False
+                ) from error
+            await asyncio.sleep(0.5 * 2**attempt)
+        except (TelegramForbiddenError, TelegramBadRequest) as error:
+            raise DeliveryFailed(f"{type(error).__name__}: {error}", permanent=True) from error
+    raise DeliveryFailed("no attempt made", permanent=False)

@@ -1,0 +1,57 @@
+"""An aiogram session that survives a malformed update in a getUpdates batch.
+
+aiogram validates the whole getUpdates response at once: one update it cannot parse fails the
+batch, and polling retries the same batch forever, so every user after it goes unanswered.
+Here each update is validated on its own; a malformed one is logged and replaced by its bare
+`update_id`, which aiogram skips while still moving the offset past it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import Update
+from pydantic import ValidationError
+
+log = logging.getLogger(__name__)
+
+
+class TolerantSession(AiohttpSession):
+    """`AiohttpSession` with per-update validation of getUpdates results."""
+
+    def check_response(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        status_code: int,
+        content: str,
+    ) -> Response[TelegramType]:
+        if isinstance(method, GetUpdates):
+            content = self._neutralise_malformed(bot, content)
+        return super().check_response(bot, method, status_code, content)
+
+    def _neutralise_malformed(self, bot: Bot, content: str) -> str:
+        try:
+            data: Any = self.json_loads(content)
+        except ValueError:
+            return content
+        results = data.get("result") if isinstance(data, dict) else None
+        if not isinstance(results, list):
+            return content
+        cleaned = []
+        for item in results:
+            try:
+                Update.model_validate(item, context={"bot": bot})
+                cleaned.append(item)
+            except ValidationError as error:
+                update_id = item.get("update_id") if isinstance(item, dict) else None
+                if not isinstance(update_id, int):
+                    continue
+                log.warning("malformed Telegram update %s skipped: %s", update_id, error)
+                cleaned.append({"update_id": update_id})
+        return str(self.json_dumps({**data, "result": cleaned}))

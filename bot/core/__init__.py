@@ -1,0 +1,1 @@
+"""The channel-independent conversation core: no aiogram, aiohttp or SQLAlchemy in here."""

@@ -1,0 +1,124 @@
+"""Ready answers built from the knowledge files and the message templates.
+
+Where the knowledge has a placeholder (a fact staff have not confirmed yet) the answer says
+that petugas will provide it; it never guesses.
+"""
+
+from __future__ import annotations
+
+from bot.core.knowledge import Answer, Knowledge, Program
+from bot.core.messages import INTENT_PAYLOAD as INTENT
+from bot.core.messages import MENU_PAYLOAD, PROGRAM_PAYLOAD, Button, Reply
+from bot.core.texts import Texts
+
+
+class Answers:
+    """Turn an intent into a reply when the answer is plain information."""
+
+    def __init__(self, knowledge: Knowledge, texts: Texts) -> None:
+        self.knowledge = knowledge
+        self._t = texts
+
+    def for_intent(self, intent: str) -> Reply | None:
+        """The informational reply for `intent`, or None when the intent is not informational."""
+        build = {
+            "goodbye": lambda: Reply(self._t("smalltalk.goodbye")),
+            "thank": lambda: Reply(self._t("smalltalk.thank")),
+            "bot_challenge": lambda: Reply(self._t("smalltalk.bot_challenge"), self._topics()),
+            "ask_visit_info": lambda: self._visit(self.knowledge.visit.info, "book_visit"),
+            "ask_visit_cost": lambda: self._visit(self.knowledge.visit.cost, "book_visit"),
+            "ask_visit_requirements": lambda: self._visit(
+                self.knowledge.visit.requirements, "book_visit"
+            ),
+            "ask_facilities": lambda: self._visit(self.knowledge.visit.facilities, "ask_contact"),
+            "ask_location": self._location,
+            "ask_contact": self._contact,
+            "ask_about_bmi": self._profile,
+            "human_handoff": lambda: Reply(self._t("handoff.contact", **self.main_contact())),
+        }.get(intent)
+        return build() if build else None
+
+    def program(self, program: Program) -> Reply:
+        """One program in full."""
+        text = self._t("programs.detail", name=program.name, description=program.long)
+        return Reply(
+            text,
+            (
+                Button(self._t("button.other_programs"), f"{INTENT}ask_programs"),
+                Button(self._t("button.book"), f"{INTENT}book_visit"),
+            ),
+        )
+
+    def program_list(self) -> Reply:
+        """All programs as buttons."""
+        lines = "\n".join(f"• {p.name}: {p.short}" for p in self.knowledge.programs)
+        buttons = tuple(
+            Button(p.name, f"{PROGRAM_PAYLOAD}{p.id}") for p in self.knowledge.programs
+        )
+        return Reply(self._t("programs.list", programs=lines), buttons)
+
+    def _visit(self, answer: Answer, next_intent: str) -> Reply:
+        text = answer.text.strip()
+        if answer.placeholder:
+            text += "\n\n" + self._t("knowledge.ask_staff", **self.main_contact())
+        return Reply(
+            text,
+            (
+                Button(self._t(f"topic.{next_intent}"), f"{INTENT}{next_intent}"),
+                Button(self._t("button.menu"), MENU_PAYLOAD),
+            ),
+        )
+
+    def _location(self) -> Reply:
+        location = self.knowledge.location
+        parts = [location.head_office]
+        if location.venue_address:
+            parts.append(self._t("location.venue", address=location.venue_address))
+        else:
+            parts.append(self._t("location.venue_unknown"))
+        if location.maps_url:
+            parts.append(self._t("location.maps", url=location.maps_url))
+        if location.directions:
+            parts.append(location.directions)
+        return Reply(
+            "\n\n".join(parts), (Button(self._t("button.contact"), f"{INTENT}ask_contact"),)
+        )
+
+    def _contact(self) -> Reply:
+        lines = [
+            self._t("contact.person", name=c.name, role=c.role, phone=c.phone)
+            + (f"\n{self._t('contact.whatsapp', number=c.whatsapp)}" if c.whatsapp else "")
+            for c in self.knowledge.contacts
+        ]
+        text = self._t("contact.intro") + "\n\n" + "\n\n".join(lines)
+        if self.knowledge.email:
+            text += "\n\n" + self._t("contact.email", email=self.knowledge.email)
+        if self.knowledge.office_hours:
+            text += "\n\n" + self._t("contact.hours", hours=self.knowledge.office_hours)
+        return Reply(text)
+
+    def _profile(self) -> Reply:
+        profile = self.knowledge.profile
+        units = ", ".join(unit.name for unit in profile.units)
+        leaders = "\n".join(f"• {leader.role}: {leader.name}" for leader in profile.leaders)
+        text = self._t(
+            "profile.text",
+            summary=profile.summary.strip(),
+            units=units,
+            leaders=leaders,
+            businesses=", ".join(profile.businesses),
+        )
+        if profile.placeholder:
+            text += "\n\n" + self._t("knowledge.ask_staff", **self.main_contact())
+        return Reply(text, (Button(self._t("button.programs"), f"{INTENT}ask_programs"),))
+
+    def _topics(self) -> tuple[Button, ...]:
+        return (
+            Button(self._t("button.info"), f"{INTENT}ask_visit_info"),
+            Button(self._t("button.programs"), f"{INTENT}ask_programs"),
+        )
+
+    def main_contact(self) -> dict[str, str]:
+        """The first contact's fields, for templates."""
+        contact = self.knowledge.contacts[0]
+        return {"contact_name": contact.name, "contact_role": contact.role, "phone": contact.phone}

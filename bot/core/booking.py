@@ -1,0 +1,199 @@
+"""Visit bookings as the core sees them: plain records, calendar rules, and the service protocol.
+
+The rules that need no database (dates in the past, lead time, closed days, group size) live
+here so the conversation can re-ask at once; capacity is the service's, inside a transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+MAX_DAYS = 3
+
+
+class Status(StrEnum):
+    """Where a booking stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+ACTIVE = frozenset({Status.PENDING, Status.APPROVED})  # these hold capacity
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """Everything the conversation collected, ready to submit."""
+
+    org_name: str
+    org_kind: str
+    origin: str
+    contact_name: str
+    contact_phone: str
+    participants: int
+    start_date: date
+    days: int
+    topics: tuple[str, ...]
+    notes: str
+    channel: str
+    chat_id: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class BookingView:
+    """A stored booking, as shown to requesters and staff."""
+
+    code: str
+    status: Status
+    org_name: str
+    org_kind: str
+    origin: str
+    contact_name: str
+    contact_phone: str
+    participants: int
+    start_date: date
+    days: int
+    topics: tuple[str, ...]
+    notes: str
+    channel: str
+    chat_id: str
+    invite_code: str | None = None
+    reason: str = ""
+
+    @property
+    def end_date(self) -> date:
+        """The last day of the visit."""
+        return self.start_date + timedelta(days=self.days - 1)
+
+    def visit_days(self) -> list[date]:
+        """Every day of the visit."""
+        return [self.start_date + timedelta(days=offset) for offset in range(self.days)]
+
+
+class BookingError(Exception):
+    """A booking operation that cannot be done; `key` names the message to show."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.fields = fields
+
+
+class DayFull(BookingError):
+    """No room left on one of the requested days."""
+
+    def __init__(self, day: date, alternatives: list[date]) -> None:
+        super().__init__("booking.day_full", day=day)
+        self.day = day
+        self.alternatives = alternatives
+
+
+@dataclass(frozen=True)
+class BookingRules:
+    """Calendar and group-size rules from the settings."""
+
+    lead_days: int = 7
+    max_participants: int = 100
+    closed_weekdays: frozenset[int] = frozenset({6})  # Monday = 0 … Sunday = 6
+    holidays: dict[date, str] = field(default_factory=dict)
+
+    def date_problem(self, start: date, days: int, today: date) -> BookingError | None:
+        """Why the visit cannot start on `start` for `days` days (capacity aside), if it can't."""
+        if start < today:
+            return BookingError("booking.date_past")
+        if start < today + timedelta(days=self.lead_days):
+            earliest = today + timedelta(days=self.lead_days)
+            return BookingError(
+                "booking.date_too_soon", lead_days=self.lead_days, earliest=earliest
+            )
+        for offset in range(days):
+            day = start + timedelta(days=offset)
+            if day.weekday() in self.closed_weekdays:
+                return BookingError("booking.date_closed", day=day)
+            if day in self.holidays:
+                return BookingError("booking.date_holiday", day=day, name=self.holidays[day])
+        return None
+
+    def participants_problem(self, participants: int) -> BookingError | None:
+        """Why the group size is not acceptable, if it isn't."""
+        if participants < 1:
+            return BookingError("booking.participants_invalid")
+        if participants > self.max_participants:
+            return BookingError("booking.participants_over", limit=self.max_participants)
+        return None
+
+
+_PHONE = re.compile(r"^(?:\+?62|0)(8\d{7,12})$")
+
+
+def normalise_phone(text: str) -> str | None:
+    """An Indonesian mobile number as +628…, from "0856-9575-1994", "+62 856 …", "62856…"."""
+    digits = re.sub(r"[\s\-().]", "", text.strip())
+    match = _PHONE.match(digits)
+    return f"+62{match.group(1)}" if match else None
+
+
+class Bookings(Protocol):
+    """What the conversation needs from the booking service."""
+
+    async def request(self, request: BookingRequest) -> BookingView:
+        """Store a new pending booking, reserving capacity; raises `DayFull`."""
+        ...
+
+    async def free_days(self, start: date, days: int, participants: int) -> bool:
+        """Whether every day from `start` still has room for this group."""
+        ...
+
+    async def alternatives(
+        self, around: date, days: int, participants: int, count: int = 3
+    ) -> list[date]:
+        """The nearest start dates (after the lead time) with room for this group."""
+        ...
+
+    async def get(self, code: str) -> BookingView | None:
+        """A booking by its code (any case)."""
+        ...
+
+    async def by_invite(self, invite_code: str) -> BookingView | None:
+        """The booking a participants' invite code belongs to."""
+        ...
+
+    async def for_chat(self, channel: str, chat_id: str) -> list[BookingView]:
+        """The bookings requested from one chat, newest first."""
+        ...
+
+    async def approve(self, code: str, actor: str) -> BookingView:
+        """pending -> approved; gives the booking its invite code."""
+        ...
+
+    async def decline(self, code: str, actor: str, reason: str) -> BookingView:
+        """pending -> declined, releasing capacity."""
+        ...
+
+    async def cancel(self, code: str, actor: str) -> BookingView:
+        """pending/approved -> cancelled, releasing capacity."""
+        ...
+
+    async def reschedule(self, code: str, start: date, days: int, actor: str) -> BookingView:
+        """Move to new dates (same code, history kept) and back to pending for approval."""
+        ...
+
+    async def pending(self) -> list[BookingView]:
+        """Requests waiting for staff."""
+        ...
+
+    async def upcoming(self, today: date) -> list[BookingView]:
+        """Approved and pending visits from today on."""
+        ...
+
+    async def export_csv(self) -> bytes:
+        """Every booking as CSV, for staff."""
+        ...

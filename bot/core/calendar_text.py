@@ -1,0 +1,31 @@
+"""Dates as Indonesians write them: "Selasa, 8 Desember 2026"."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+
+
+def long_date(day: date) -> str:
+    """ "Selasa, 8 Desember 2026"."""
+    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: date) -> str:
+    """ "Sel 8 Des" style, short enough for a button (≤ 20 characters)."""
+    return f"{DAYS[day.weekday()][:3]} {day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def date_span(start: date, days: int) -> str:
+    """ "Selasa, 8 Desember 2026" or "8–10 Desember 2026 (3 hari)"."""
+    if days <= 1:
+        return long_date(start)
+    end = start + timedelta(days=days - 1)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {MONTHS[end.month - 1]} {end.year} ({days} hari)"
+    return f"{start.day} {MONTHS[start.month - 1]} – {long_date(end)} ({days} hari)"

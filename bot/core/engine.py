@@ -1,0 +1,372 @@
+"""The conversation engine: one `Incoming` in, a list of `Reply` out, state kept in the store.
+
+Every decision lives here so that Telegram, WhatsApp and the console behave the same; the
+channels only translate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import weakref
+from collections.abc import Awaitable, Callable
+
+from bot.core.answers import Answers
+from bot.core.flows.booking import (
+    CANCEL_NO,
+    CANCEL_YES,
+    DATE,
+    FLOW,
+    PICK_CANCEL,
+    PICK_RESCHEDULE,
+    BookingFlow,
+)
+from bot.core.flows.handoff import HandoffFlow
+from bot.core.flows.participants import FLOW as JOIN_FLOW
+from bot.core.flows.participants import LEAVE_WORDS, ROSTER_WORDS, ParticipantFlow
+from bot.core.flows.staff import StaffFlow
+from bot.core.keywords import KeywordMatcher
+from bot.core.messages import (
+    INTENT_PAYLOAD,
+    MENU_PAYLOAD,
+    PROGRAM_PAYLOAD,
+    Button,
+    Incoming,
+    Kind,
+    Reply,
+)
+from bot.core.nlu import FALLBACK, NluClient, NluResult, NluUnavailable
+from bot.core.notify import StaffDesk
+from bot.core.state import ConversationState, StateStore, Transcript
+from bot.core.texts import Texts
+
+log = logging.getLogger(__name__)
+
+MAX_NLU_CHARS = 1000  # a 5,000-character letter still gets classified by its opening
+JOIN_WORD = re.compile(r"^\s*(?:gabung|join)\b", re.IGNORECASE)
+MENU_WORDS = {"/start", "/menu", "menu", "menu utama", "/help", "help", "bantuan", "mulai"}
+# Intents a button may ask for: never anything that changes data on its own.
+BUTTON_INTENTS = frozenset(
+    {
+        "ask_visit_info", "ask_visit_cost", "ask_visit_requirements", "ask_availability",
+        "book_visit", "check_booking", "ask_programs", "ask_contact", "ask_location",
+        "ask_facilities", "ask_about_bmi", "human_handoff", "ask_agenda", "join_visit",
+    }
+)  # fmt: skip
+# Small talk is never offered as a "did you mean" topic.
+NOT_TOPICS = frozenset(
+    {"greet", "goodbye", "thank", "affirm", "deny", "out_of_scope", "bot_challenge", FALLBACK}
+)
+MISSES_BEFORE_HANDOFF = 2
+OFFER_HANDOFF = "offer_handoff"
+
+Handler = Callable[[Incoming, NluResult, str, ConversationState], Awaitable[list[Reply]]]
+
+
+class Engine:
+    """Decide the replies to each user event."""
+
+    def __init__(
+        self,
+        nlu: NluClient,
+        store: StateStore,
+        answers: Answers,
+        texts: Texts,
+        keywords: KeywordMatcher,
+        *,
+        booking: BookingFlow | None = None,
+        participants: ParticipantFlow | None = None,
+        staff: StaffFlow | None = None,
+        desk: StaffDesk | None = None,
+        transcript: Transcript | None = None,
+        handoff: HandoffFlow | None = None,
+    ) -> None:
+        self._transcript = transcript
+        self._handoff = handoff
+        self._nlu = nlu
+        self._store = store
+        self._answers = answers
+        self._t = texts
+        self._keywords = keywords
+        self._booking = booking
+        self._participants = participants
+        self._staff = staff
+        self._desk = desk
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+        self._handlers: dict[str, Handler] = {
+            "greet": self._greet,
+            "affirm": self._affirm,
+            "deny": self._deny,
+            "out_of_scope": self._out_of_scope,
+            "ask_programs": self._programs,
+        }
+        if participants is not None:
+            self._handlers |= {"join_visit": participants.join, "ask_agenda": participants.agenda}
+        if handoff is not None:
+            start_handoff = handoff.start
+
+            async def to_staff(
+                event: Incoming, result: NluResult, text: str, state: ConversationState
+            ) -> list[Reply]:
+                return await start_handoff(event)
+
+            self._handlers["human_handoff"] = to_staff
+        if booking is not None:
+            self._handlers |= {
+                "book_visit": booking.start,
+                "ask_availability": booking.availability,
+                "check_booking": booking.check,
+                "cancel_booking": booking.cancel,
+                "reschedule_booking": booking.reschedule,
+            }
+
+    async def handle(self, event: Incoming) -> list[Reply]:
+        """Answer one event; events of one chat are handled one at a time, in order."""
+        key = (event.channel, event.chat_id)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock:
+            try:
+                if self._transcript is not None:  # first: what the user sent is never lost
+                    await self._transcript.record(
+                        event.channel, event.chat_id, "in", [describe(event)]
+                    )
+                state = await self._store.load(event.channel, event.chat_id)
+                replies = await self._dispatch(event, state)
+                await self._store.save(event.channel, event.chat_id, state)
+                if self._transcript is not None:
+                    await self._transcript.record(
+                        event.channel, event.chat_id, "out", [r.text for r in replies]
+                    )
+            except Exception:  # the user always gets an answer; the cause goes to the log
+                log.exception("could not handle %s event in %s", event.kind, event.channel)
+                return [Reply(self._t("error.internal"), self._menu_buttons())]
+            return replies
+
+    async def _dispatch(self, event: Incoming, state: ConversationState) -> list[Reply]:
+        if self._desk is not None and self._desk.is_desk(event.channel, event.chat_id):
+            return await self._staff.handle(event, state) if self._staff else []
+        if self._handoff is not None:
+            escalation = await self._handoff.active(event)
+            if escalation is not None:  # with staff: the bot relays and stays quiet
+                return await self._handoff.relay(event, escalation, describe(event))
+        if event.kind is Kind.START:
+            if event.payload and self._participants is not None:
+                return await self._participants.join(event, None, "", state)
+            return self._menu(state, greeting=True)
+        if event.kind is Kind.BUTTON:
+            payload = event.payload or ""
+            if not payload.startswith((MENU_PAYLOAD, INTENT_PAYLOAD, PROGRAM_PAYLOAD)):
+                flow_replies = await self._in_flow(event, None, "", state)
+                if flow_replies is not None:
+                    return flow_replies
+            return await self._button(event, state)
+        if event.kind is Kind.CONTACT and state.flow is not None:
+            flow_replies = await self._in_flow(event, None, event.phone or "", state)
+            if flow_replies is not None:
+                return flow_replies
+        if event.kind is Kind.MEDIA:
+            return [Reply(self._t("input.media"), self._menu_buttons())]
+        if event.kind is Kind.LOCATION:
+            return [Reply(self._t("input.location"), self._menu_buttons())]
+        if event.kind is Kind.CONTACT:
+            return [Reply(self._t("input.contact"), self._menu_buttons())]
+        text = " ".join(event.text.split())
+        if not text:
+            return [Reply(self._t("input.empty"), self._menu_buttons())]
+        if text.lower() in MENU_WORDS:
+            return self._menu(state, greeting=text.lower() in {"/start", "mulai"})
+        if self._participants is not None:
+            if text.lower().strip(" .!?") in LEAVE_WORDS:
+                return await self._participants.leave(event)
+            if text.lower().strip(" .!?") in ROSTER_WORDS:
+                return await self._participants.roster(event)
+            if JOIN_WORD.match(text):  # "gabung KODE" needs no NLU, on any channel
+                return await self._participants.join(event, None, text, state)
+        result = await self._understand(text)
+        flow_replies = await self._in_flow(event, result, text, state)
+        if flow_replies is not None:
+            return flow_replies
+        if result is None:
+            return [Reply(self._t("nlu.unavailable"), self._menu_buttons())]
+        return await self._route(event, result, text, state)
+
+    async def _in_flow(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """Replies of the multi-step conversation in progress; None when there is none."""
+        participants = self._participants
+        if participants is not None and event.kind is Kind.TEXT:
+            if state.flow == JOIN_FLOW:
+                return await participants.name(event, text, state)
+            if state.step == "join_code":
+                return await participants.join(event, result, text, state)
+        booking = self._booking
+        if booking is None:
+            return None
+        payload = event.payload or ""
+        if state.flow == FLOW:
+            return await booking.continue_(event, result, text, state)
+        if payload in {CANCEL_YES, CANCEL_NO} and state.flow != "cancel":
+            return [Reply(self._t("input.stale_button"), self._menu_buttons())]
+        if state.flow == "cancel":
+            return await booking.cancel_answer(event, result, text, state)
+        if payload.startswith(PICK_CANCEL):
+            return await booking.cancel(event, result, text, state)
+        if payload.startswith(PICK_RESCHEDULE):
+            return await booking.reschedule(event, result, text, state)
+        if state.flow == "reschedule":
+            return await booking.reschedule_date(event, result, text, state)
+        if payload.startswith(DATE):
+            return await booking.start(event, None, "", state)
+        if participants is not None and event.kind is Kind.TEXT and state.flow is None:
+            rated = await participants.feedback(event, text)
+            if rated is not None:
+                return rated
+        if state.step == "availability_date" and event.kind is Kind.TEXT:
+            state.step = None
+            return await booking.availability(event, result, text, state)
+        return None
+
+    async def _understand(self, text: str) -> NluResult | None:
+        """Ask the NLU server; while it is down, fall back to keywords (None: no idea)."""
+        try:
+            return await self._nlu.parse(text[:MAX_NLU_CHARS])
+        except NluUnavailable as error:
+            log.warning("NLU unavailable, using keywords: %s", error)
+        intent = self._keywords.match(text)
+        return NluResult(intent=intent, confidence=1.0) if intent else None
+
+    async def _route(
+        self, event: Incoming, result: NluResult, text: str, state: ConversationState
+    ) -> list[Reply]:
+        if state.step == OFFER_HANDOFF and result.intent in {"affirm", "deny"}:
+            state.step = None
+            if result.intent == "affirm":
+                return await self._answer(event, "human_handoff", result, text, state)
+            return self._menu(state)
+        if result.intent == FALLBACK:
+            return self._fallback(result, state)
+        state.misses = 0
+        return await self._answer(event, result.intent, result, text, state)
+
+    async def _answer(
+        self, event: Incoming, intent: str, result: NluResult, text: str, state: ConversationState
+    ) -> list[Reply]:
+        state.remember_intent(intent)
+        state.step = None
+        handler = self._handlers.get(intent)
+        if handler is not None:
+            return await handler(event, result, text, state)
+        answer = self._answers.for_intent(intent)
+        if answer is None:
+            log.error("no answer for intent %r", intent)
+            return [Reply(self._t("fallback.unknown"), self._menu_buttons())]
+        return [answer]
+
+    async def _button(self, event: Incoming, state: ConversationState) -> list[Reply]:
+        """Buttons come back as untrusted strings: only known payloads do anything."""
+        payload = event.payload or ""
+        if payload == MENU_PAYLOAD:
+            return self._menu(state)
+        if payload.startswith(INTENT_PAYLOAD) and payload[2:] in BUTTON_INTENTS:
+            intent = payload[2:]
+            state.misses = 0
+            return await self._answer(event, intent, NluResult(intent, 1.0), "", state)
+        if payload.startswith(PROGRAM_PAYLOAD):
+            program = self._answers.knowledge.program(payload[2:])
+            if program is not None:
+                return [self._answers.program(program)]
+        log.info("unknown button payload %r", payload[:64])
+        return [Reply(self._t("input.stale_button"), self._menu_buttons())]
+
+    def _fallback(self, result: NluResult, state: ConversationState) -> list[Reply]:
+        state.misses += 1
+        if state.misses >= MISSES_BEFORE_HANDOFF:
+            state.misses = 0
+            state.step = OFFER_HANDOFF
+            return [
+                Reply(
+                    self._t("fallback.offer_handoff"),
+                    (
+                        Button(self._t("button.handoff"), f"{INTENT_PAYLOAD}human_handoff"),
+                        Button(self._t("button.menu"), MENU_PAYLOAD),
+                    ),
+                )
+            ]
+        topics = [
+            intent
+            for intent, _ in result.ranking
+            if intent not in NOT_TOPICS and intent in BUTTON_INTENTS
+        ][:2]
+        buttons = tuple(
+            Button(self._t(f"topic.{intent}"), f"{INTENT_PAYLOAD}{intent}") for intent in topics
+        )
+        text = self._t("fallback.clarify") if buttons else self._t("fallback.clarify_menu")
+        return [Reply(text, (*buttons, Button(self._t("button.menu"), MENU_PAYLOAD)))]
+
+    def _menu(self, state: ConversationState, greeting: bool = False) -> list[Reply]:
+        state.flow = state.step = None
+        state.misses = 0
+        text = self._t("menu.greeting") if greeting else self._t("menu.prompt")
+        return [Reply(text, self._menu_buttons())]
+
+    def _menu_buttons(self) -> tuple[Button, ...]:
+        return (
+            Button(self._t("button.info"), f"{INTENT_PAYLOAD}ask_visit_info"),
+            Button(self._t("button.book"), f"{INTENT_PAYLOAD}book_visit"),
+            Button(self._t("button.programs"), f"{INTENT_PAYLOAD}ask_programs"),
+            Button(self._t("button.contact"), f"{INTENT_PAYLOAD}ask_contact"),
+            Button(self._t("button.handoff"), f"{INTENT_PAYLOAD}human_handoff"),
+        )
+
+    async def _greet(
+        self, event: Incoming, result: NluResult, text: str, state: ConversationState
+    ) -> list[Reply]:
+        return self._menu(state, greeting=True)
+
+    async def _affirm(
+        self, event: Incoming, result: NluResult, text: str, state: ConversationState
+    ) -> list[Reply]:
+        return [Reply(self._t("smalltalk.affirm"), self._menu_buttons())]
+
+    async def _deny(
+        self, event: Incoming, result: NluResult, text: str, state: ConversationState
+    ) -> list[Reply]:
+        return [Reply(self._t("smalltalk.deny"), self._menu_buttons())]
+
+    async def _out_of_scope(
+        self, event: Incoming, result: NluResult, text: str, state: ConversationState
+    ) -> list[Reply]:
+        return [Reply(self._t("fallback.out_of_scope"), self._menu_buttons())]
+
+    async def _programs(
+        self, event: Incoming, result: NluResult, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """One program when it is named (entity, else by name in the text); else the list."""
+        entity = result.entity("program")
+        program = self._answers.knowledge.program(str(entity.value)) if entity else None
+        if program is None and text:
+            program = self._answers.knowledge.find_program(text)
+        if program is not None:
+            return [self._answers.program(program)]
+        return [self._answers.program_list()]
+
+
+def describe(event: Incoming) -> str:
+    """One transcript line for an incoming event."""
+    if event.kind is Kind.TEXT:
+        return event.text
+    if event.kind is Kind.BUTTON:
+        return f"[tombol] {event.payload or ''}"
+    if event.kind is Kind.START:
+        return f"/start {event.payload or ''}".strip()
+    if event.kind is Kind.LOCATION:
+        return f"[lokasi] {event.latitude}, {event.longitude}"
+    if event.kind is Kind.CONTACT:
+        return f"[kontak] {event.phone or ''}"
+    return f"[{event.media_type or 'media'}]"

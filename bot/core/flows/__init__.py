@@ -1,0 +1,1 @@
+"""Multi-step conversations: bookings (requester side) and the staff desk."""

@@ -1,0 +1,696 @@
+"""The requester's side of bookings: the booking conversation, availability, check, cancel,
+reschedule.
+
+The booking conversation asks only for what is missing: whatever the first message already
+said ("kami dari Dinas Koperasi Sumbar mau studi tiru 27 orang tanggal 13 Juni") fills its
+slots. Every answer is validated on the spot and re-asked with the reason; a summary with edit
+buttons comes before anything is stored. Slots are JSON in the conversation state, so a
+conversation survives a restart half-way.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from bot.core.answers import Answers
+from bot.core.booking import (
+    MAX_DAYS,
+    BookingError,
+    BookingRequest,
+    BookingRules,
+    Bookings,
+    BookingView,
+    DayFull,
+    Status,
+    normalise_phone,
+)
+from bot.core.calendar_text import date_span, long_date, short_date
+from bot.core.messages import MENU_PAYLOAD, Button, Incoming, Kind, Reply
+from bot.core.nlu import NluResult
+from bot.core.notify import Notifier, StaffDesk
+from bot.core.state import ConversationState
+from bot.core.texts import Texts
+from bot.core.visits import VisitCalendar
+from nlu.codes import find_codes
+from nlu.dates import find_dates
+from nlu.numbers import find_counts, words_to_int
+
+log = logging.getLogger(__name__)
+
+FLOW = "booking"
+SLOTS = (
+    "org_name", "org_kind", "origin", "participants", "start_date", "days", "topics",
+    "contact_name", "contact_phone", "notes",
+)  # fmt: skip
+FREE_TEXT = frozenset({"org_name", "origin", "contact_name", "notes"})
+CONFIRM = "confirm"
+KINDS = ("koperasi", "dinas", "lainnya")
+LEAVE_WORDS = {"batal", "batalkan", "cancel", "stop", "tidak jadi", "gak jadi", "ga jadi"}
+QUESTION_CONFIDENCE = 0.8
+_DAYS_IN_TEXT = re.compile(r"(?<!\w)(\d|satu|dua|tiga)\s*(?:hari|hr)(?!\w)", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
+# Button payloads of this flow.
+DATE, KIND, DAYS, TOPIC, NOTES, SUMMARY, EDIT = "bd:", "bk:", "bn:", "bt:", "bx:", "bs:", "be:"
+PICK_CANCEL, PICK_RESCHEDULE, CANCEL_YES, CANCEL_NO = "cc:", "cr:", "cy", "cn"
+STAFF_APPROVE, STAFF_DECLINE = "sa:", "sd:"
+
+
+def guess_kind(name: str) -> str | None:
+    """ "Dinas Koperasi Sumbar" -> dinas, "KSP Mitra Usaha" -> koperasi."""
+    lowered = name.lower()
+    if re.search(r"\bdinas\b|\bdiskop", lowered):
+        return "dinas"
+    if re.search(r"\b(koperasi|kop\w*|ksp\w*|kud|coop)\b", lowered):
+        return "koperasi"
+    return None
+
+
+class BookingFlow:
+    """Requester-side booking conversations."""
+
+    def __init__(
+        self,
+        bookings: Bookings,
+        *,
+        rules: BookingRules,
+        answers: Answers,
+        texts: Texts,
+        notifier: Notifier,
+        staff: StaffDesk | None,
+        today: Callable[[], date],
+        calendar: VisitCalendar | None = None,
+    ) -> None:
+        self._calendar = calendar
+        self._bookings = bookings
+        self._rules = rules
+        self._answers = answers
+        self._t = texts
+        self._notifier = notifier
+        self._staff = staff
+        self._today = today
+
+    # ---- entry points -------------------------------------------------------------------
+
+    async def start(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """Begin a booking, keeping whatever the message already said."""
+        state.flow, state.step, state.slots = FLOW, None, {}
+        notes = self._prefill(result, text, state.slots)
+        replies = [Reply(self._t("booking.start"))]
+        replies += [Reply(note) for note in notes]
+        return replies + await self._ask_next(state)
+
+    async def continue_(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """Handle one answer inside the booking conversation."""
+        if event.kind is Kind.TEXT and text.lower().strip(" .!") in LEAVE_WORDS:
+            state.flow = state.step = None
+            state.slots = {}
+            return [
+                Reply(self._t("booking.left"), (Button(self._t("button.menu"), MENU_PAYLOAD),))
+            ]
+        if state.step == CONFIRM:
+            return await self._confirm(event, text, state)
+        slot = state.step or ""
+        payload = event.payload or "" if event.kind is Kind.BUTTON else ""
+        if event.kind is Kind.CONTACT and slot == "contact_phone" and event.phone:
+            text = event.phone
+        question = self._question_answer(result)
+        if question is not None and (slot not in FREE_TEXT or text.rstrip().endswith("?")):
+            # A question asked mid-way ("berapa biayanya?") is answered, then the step repeated;
+            # in free-text steps only when it is plainly a question, so names are never eaten.
+            if slot in FREE_TEXT or await self._fill(slot, text, payload, state) is not None:
+                return [question, *self._question(slot, state)]
+            return await self._ask_next(state)
+        problem = await self._fill(slot, text, payload, state)
+        if problem is None:
+            return await self._ask_next(state)
+        if isinstance(problem, Reply):
+            return [problem]
+        return [Reply(problem), *self._question(slot, state)]
+
+    def _question_answer(self, result: NluResult | None) -> Reply | None:
+        """The plain answer to an informational question, when NLU is sure it is one."""
+        if result is None or result.confidence < QUESTION_CONFIDENCE:
+            return None
+        if result.intent in {"book_visit", "affirm", "deny", "greet", "thank"}:
+            return None
+        answer = self._answers.for_intent(result.intent)
+        return Reply(answer.text) if answer is not None else None
+
+    async def availability(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """ "tanggal 13 Juni kosong?": yes/no, with the nearest free dates as buttons."""
+        mentions = find_dates(text, self._today())
+        if not mentions:
+            state.step = "availability_date"
+            return [Reply(self._t("availability.ask_date"))]
+        state.step = None
+        start = mentions[0].start
+        days = min((mentions[0].end - start).days + 1, MAX_DAYS)
+        counts = find_counts(text)
+        people = counts[0].value if counts else 1
+        problem = self._rules.date_problem(start, days, self._today())
+        if problem is None and await self._bookings.free_days(start, days, people):
+            return [
+                Reply(
+                    self._t("availability.free", when=date_span(start, days)),
+                    (Button(self._t("availability.book_this"), f"{DATE}{start.isoformat()}"),),
+                )
+            ]
+        reason = self._t(problem.key, **self._fields(problem.fields)) if problem else ""
+        alternatives = await self._bookings.alternatives(start, days, people)
+        text_out = self._t("availability.taken", when=date_span(start, days), reason=reason)
+        return [Reply(text_out.strip(), self._date_buttons(alternatives))]
+
+    async def check(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """A booking by code (only the requester's chat may see it), or the chat's bookings."""
+        code = self._code(result, text)
+        if code:
+            booking = await self._bookings.get(code)
+            if booking is None or not self._owns(event, booking):
+                return [Reply(self._t("booking.not_found", code=code.upper()))]
+            return [Reply(self.describe(booking))]
+        own = await self._bookings.for_chat(event.channel, event.chat_id)
+        if not own:
+            return [Reply(self._t("booking.none_yet"), (self._book_button(),))]
+        return [Reply(self._t("booking.your_list") + "\n\n" + "\n\n".join(map(self.brief, own)))]
+
+    async def cancel(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """Pick the booking to cancel, then ask to confirm."""
+        booking, replies = await self._pick(event, result, text, PICK_CANCEL)
+        if booking is None:
+            return replies
+        state.flow, state.step, state.slots = "cancel", "confirm", {"code": booking.code}
+        return [
+            Reply(
+                self._t("cancel.confirm", code=booking.code, when=self.when(booking)),
+                (
+                    Button(self._t("cancel.yes"), CANCEL_YES),
+                    Button(self._t("cancel.no"), CANCEL_NO),
+                ),
+            )
+        ]
+
+    async def cancel_answer(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """Yes cancels (staff are told), anything else keeps the booking."""
+        code = str(state.slots.get("code", ""))
+        yes = event.payload == CANCEL_YES or (result is not None and result.intent == "affirm")
+        state.flow = state.step = None
+        state.slots = {}
+        if not yes:
+            return [Reply(self._t("cancel.kept", code=code))]
+        booking = await self._bookings.get(code)
+        if booking is None or not self._owns(event, booking):
+            return [Reply(self._t("booking.not_found", code=code))]
+        try:
+            cancelled = await self._bookings.cancel(code, self._actor(event))
+        except BookingError as error:
+            return [Reply(self.error_text(error))]
+        if self._calendar is not None:
+            await self._calendar.drop(code)
+        await self._to_staff([Reply(self._t("staff.cancelled", summary=self.brief(cancelled)))])
+        return [Reply(self._t("cancel.done", code=code))]
+
+    async def reschedule(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """Pick the booking, then take the new date (from this message if it has one)."""
+        booking, replies = await self._pick(event, result, text, PICK_RESCHEDULE)
+        if booking is None:
+            return replies
+        state.flow, state.step, state.slots = "reschedule", "date", {"code": booking.code}
+        if find_dates(text, self._today()) and not event.payload:
+            return await self.reschedule_date(event, result, text, state)
+        return [Reply(self._t("reschedule.ask_date", code=booking.code, when=self.when(booking)))]
+
+    async def reschedule_date(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """Validate the new date, move the booking, send it back to staff for approval."""
+        code = str(state.slots.get("code", ""))
+        booking = await self._bookings.get(code)
+        if booking is None or not self._owns(event, booking):
+            state.flow = state.step = None
+            return [Reply(self._t("booking.not_found", code=code))]
+        start, days = self._date_from(event, text)
+        if start is None:
+            return [Reply(self._t("booking.date_unclear"))]
+        days = days or booking.days
+        try:
+            moved = await self._bookings.reschedule(code, start, days, self._actor(event))
+        except DayFull as full:
+            return [self._day_full(long_date(full.day), full.alternatives)]
+        except BookingError as error:
+            return [Reply(self.error_text(error))]
+        state.flow = state.step = None
+        state.slots = {}
+        if self._calendar is not None:
+            await self._calendar.drop(code)  # pending again: planned anew on approval
+        await self._to_staff(
+            [
+                Reply(
+                    self._t("staff.rescheduled", summary=self.describe(moved)),
+                    self._staff_buttons(moved.code),
+                )
+            ]
+        )
+        return [Reply(self._t("reschedule.done", code=code, when=self.when(moved)))]
+
+    # ---- the booking conversation -----------------------------------------------------
+
+    def _prefill(self, result: NluResult | None, text: str, slots: dict[str, Any]) -> list[str]:
+        """Fill slots from the opening message; returns notes on values that were refused."""
+        notes: list[str] = []
+        entities = result.entities if result else ()
+        organisation = next((e for e in entities if e.name == "organization"), None)
+        if organisation is not None and len(str(organisation.value)) >= 3:
+            slots["org_name"] = str(organisation.value).strip()
+            kind = guess_kind(slots["org_name"])
+            if kind:
+                slots["org_kind"] = kind
+        counts = find_counts(text)
+        if counts:
+            problem = self._rules.participants_problem(counts[0].value)
+            if problem is None:
+                slots["participants"] = counts[0].value
+            else:
+                notes.append(self._t(problem.key, **self._fields(problem.fields)))
+        start, days = self._date_from(None, text)
+        if days is None:
+            days = self._days_in(text)
+        if days is not None:
+            slots["days"] = days
+        if start is not None:
+            problem = self._rules.date_problem(start, days or 1, self._today())
+            if problem is None:
+                slots["start_date"] = start.isoformat()
+            else:
+                notes.append(self._t(problem.key, **self._fields(problem.fields)))
+        programs = [str(e.value) for e in entities if e.name == "program"]
+        known = [p for p in programs if self._answers.knowledge.program(p)]
+        if known:
+            slots["topics"] = list(dict.fromkeys(known))
+        return notes
+
+    async def _fill(
+        self, slot: str, text: str, payload: str, state: ConversationState
+    ) -> str | Reply | None:
+        """Store the answer for `slot`; the reason to re-ask (text or a full reply) if invalid."""
+        slots = state.slots
+        if payload.startswith(EDIT):
+            return None  # handled by _confirm; a stale edit button mid-flow just re-asks
+        value = text.strip()
+        if slot == "org_name":
+            if not 3 <= len(value) <= 160:
+                return self._t("booking.invalid.org_name")
+            slots["org_name"] = value
+            kind = guess_kind(value)
+            if kind and "org_kind" not in slots:
+                slots["org_kind"] = kind
+        elif slot == "org_kind":
+            kind = payload.removeprefix(KIND) if payload.startswith(KIND) else None
+            kind = kind or guess_kind(value) or ("lainnya" if "lain" in value.lower() else None)
+            if kind not in KINDS:
+                return self._t("booking.invalid.org_kind")
+            slots["org_kind"] = kind
+        elif slot == "origin":
+            if not 2 <= len(value) <= 120:
+                return self._t("booking.invalid.origin")
+            slots["origin"] = value
+        elif slot == "participants":
+            return self._fill_participants(value, slots)
+        elif slot == "start_date":
+            return await self._fill_date(payload, value, state)
+        elif slot == "days":
+            return await self._fill_days(payload, value, state)
+        elif slot == "topics":
+            return self._fill_topics(payload, value, slots)
+        elif slot == "contact_name":
+            if not 2 <= len(value) <= 120:
+                return self._t("booking.invalid.contact_name")
+            slots["contact_name"] = value
+        elif slot == "contact_phone":
+            phone = normalise_phone(value)
+            if phone is None:
+                return self._t("booking.invalid.contact_phone")
+            slots["contact_phone"] = phone
+        elif slot == "notes":
+            none = payload == f"{NOTES}-" or value.lower() in {
+                "tidak ada",
+                "-",
+                "tidak",
+                "gak ada",
+            }
+            slots["notes"] = "" if none else value[:1000]
+        return None
+
+    def _fill_participants(self, value: str, slots: dict[str, Any]) -> str | None:
+        counts = find_counts(value)
+        number = counts[0].value if counts else None
+        if number is None:
+            bare = _BARE_NUMBER.match(value)
+            number = int(bare.group(1)) if bare else words_to_int(value)
+        if number is None:
+            return self._t("booking.invalid.participants")
+        problem = self._rules.participants_problem(number)
+        if problem is not None:
+            return self._t(problem.key, **self._fields(problem.fields))
+        slots["participants"] = number
+        return None
+
+    async def _fill_date(
+        self, payload: str, value: str, state: ConversationState
+    ) -> str | Reply | None:
+        slots = state.slots
+        start, days = self._date_from_payload(payload) if payload else self._date_from(None, value)
+        if start is None:
+            return self._t("booking.date_unclear")
+        if days is not None and days > MAX_DAYS:
+            return self._t("booking.invalid.days")
+        days = days or int(slots.get("days") or 1)
+        problem = self._rules.date_problem(start, days, self._today())
+        if problem is not None:
+            return self._t(problem.key, **self._fields(problem.fields))
+        people = int(slots.get("participants") or 1)
+        if not await self._bookings.free_days(start, days, people):
+            alternatives = await self._bookings.alternatives(start, days, people)
+            return self._day_full(date_span(start, days), alternatives)
+        slots["start_date"] = start.isoformat()
+        if days > 1 or "days" in slots:
+            slots["days"] = days
+        return None
+
+    async def _fill_days(
+        self, payload: str, value: str, state: ConversationState
+    ) -> str | Reply | None:
+        slots = state.slots
+        raw = payload.removeprefix(DAYS) if payload.startswith(DAYS) else value
+        days = self._days_in(raw) or (int(raw) if raw.isdigit() else words_to_int(raw))
+        if days is None or not 1 <= days <= MAX_DAYS:
+            return self._t("booking.invalid.days")
+        start = date.fromisoformat(slots["start_date"])
+        slots["days"] = days
+        problem = self._rules.date_problem(start, days, self._today())
+        if problem is not None:
+            slots.pop("start_date", None)
+            state.step = "start_date"
+            return self.error_text(problem) + "\n" + self._t("booking.pick_other_date")
+        people = int(slots.get("participants") or 1)
+        if not await self._bookings.free_days(start, days, people):
+            slots.pop("start_date", None)
+            state.step = "start_date"
+            alternatives = await self._bookings.alternatives(start, days, people)
+            return self._day_full(date_span(start, days), alternatives)
+        return None
+
+    def _fill_topics(self, payload: str, value: str, slots: dict[str, Any]) -> str | None:
+        if payload.startswith(TOPIC):
+            chosen = payload.removeprefix(TOPIC)
+            if chosen == "-":
+                slots["topics"] = []
+                return None
+            if self._answers.knowledge.program(chosen) is None:
+                return self._t("input.stale_button")
+            slots["topics"] = [chosen]
+            return None
+        if not value:
+            return self._t("booking.invalid.topics")
+        program = self._answers.knowledge.find_program(value)
+        slots["topics"] = [program.id] if program and len(value) < 40 else [value[:300]]
+        return None
+
+    async def _ask_next(self, state: ConversationState) -> list[Reply]:
+        missing = next((slot for slot in SLOTS if slot not in state.slots), None)
+        if missing is None:
+            state.step = CONFIRM
+            return [self._summary(state.slots)]
+        state.step = missing
+        return self._question(missing, state)
+
+    def _question(self, slot: str, state: ConversationState) -> list[Reply]:
+        if slot == CONFIRM:
+            return [self._summary(state.slots)]
+        buttons: tuple[Button, ...] = ()
+        if slot == "org_kind":
+            buttons = tuple(Button(self._t(f"booking.kind.{k}"), f"{KIND}{k}") for k in KINDS)
+        elif slot == "days":
+            buttons = tuple(
+                Button(self._t(f"booking.days_button.{n}"), f"{DAYS}{n}") for n in (1, 2, 3)
+            )
+        elif slot == "topics":
+            buttons = tuple(
+                Button(p.name[:24], f"{TOPIC}{p.id}") for p in self._answers.knowledge.programs
+            ) + (Button(self._t("booking.topics_skip"), f"{TOPIC}-"),)
+        elif slot == "notes":
+            buttons = (Button(self._t("booking.notes_none"), f"{NOTES}-"),)
+        fields = {"lead_days": self._rules.lead_days, "limit": self._rules.max_participants}
+        return [Reply(self._t(f"booking.ask.{slot}", **fields), buttons)]
+
+    def _summary(self, slots: dict[str, Any]) -> Reply:
+        topics = ", ".join(self._topic_name(t) for t in slots.get("topics") or []) or "-"
+        text = self._t(
+            "booking.summary",
+            org_name=slots["org_name"],
+            org_kind=self._t(f"booking.kind.{slots['org_kind']}"),
+            origin=slots["origin"],
+            participants=slots["participants"],
+            when=date_span(date.fromisoformat(slots["start_date"]), int(slots["days"])),
+            topics=topics,
+            contact_name=slots["contact_name"],
+            contact_phone=slots["contact_phone"],
+            notes=slots.get("notes") or "-",
+        )
+        return Reply(
+            text,
+            (
+                Button(self._t("booking.send"), f"{SUMMARY}send"),
+                Button(self._t("booking.edit"), f"{SUMMARY}edit"),
+                Button(self._t("booking.cancel"), f"{SUMMARY}cancel"),
+            ),
+        )
+
+    async def _confirm(self, event: Incoming, text: str, state: ConversationState) -> list[Reply]:
+        payload = event.payload or ""
+        if payload == f"{SUMMARY}edit":
+            return [
+                Reply(
+                    self._t("booking.edit_which"),
+                    tuple(Button(self._t(f"booking.field.{s}"), f"{EDIT}{s}") for s in SLOTS),
+                )
+            ]
+        if payload.startswith(EDIT) and payload.removeprefix(EDIT) in SLOTS:
+            slot = payload.removeprefix(EDIT)
+            state.slots.pop(slot, None)
+            if slot == "start_date":
+                state.slots.pop("days", None)
+            return await self._ask_next(state)
+        if payload == f"{SUMMARY}cancel":
+            state.flow = state.step = None
+            state.slots = {}
+            return [
+                Reply(self._t("booking.left"), (Button(self._t("button.menu"), MENU_PAYLOAD),))
+            ]
+        if payload != f"{SUMMARY}send" and text.lower() not in {"kirim", "ya", "iya", "ok", "oke"}:
+            return [Reply(self._t("booking.confirm_hint")), self._summary(state.slots)]
+        return await self._submit(event, state)
+
+    async def _submit(self, event: Incoming, state: ConversationState) -> list[Reply]:
+        slots = state.slots
+        request = BookingRequest(
+            org_name=slots["org_name"],
+            org_kind=slots["org_kind"],
+            origin=slots["origin"],
+            contact_name=slots["contact_name"],
+            contact_phone=slots["contact_phone"],
+            participants=int(slots["participants"]),
+            start_date=date.fromisoformat(slots["start_date"]),
+            days=int(slots["days"]),
+            topics=tuple(slots.get("topics") or ()),
+            notes=slots.get("notes") or "",
+            channel=event.channel,
+            chat_id=event.chat_id,
+            user_id=event.user_id,
+        )
+        try:
+            booking = await self._bookings.request(request)
+        except DayFull as full:
+            slots.pop("start_date", None)
+            state.step = "start_date"
+            return [self._day_full(long_date(full.day), full.alternatives)]
+        except BookingError as error:
+            slots.pop("start_date", None)
+            state.step = "start_date"
+            return [Reply(self.error_text(error))]
+        state.flow = state.step = None
+        state.slots = {}
+        await self._to_staff(
+            [
+                Reply(
+                    self._t("staff.new_request", summary=self.describe(booking)),
+                    self._staff_buttons(booking.code),
+                )
+            ]
+        )
+        return [Reply(self._t("booking.submitted", code=booking.code, when=self.when(booking)))]
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def _date_from(self, event: Incoming | None, text: str) -> tuple[date | None, int | None]:
+        """The first date mention: (start, days or None for a single day)."""
+        if event is not None and event.kind is Kind.BUTTON and event.payload:
+            return self._date_from_payload(event.payload)
+        mentions = find_dates(text, self._today())
+        if not mentions:
+            return None, None
+        first = mentions[0]
+        span = (first.end - first.start).days + 1
+        return first.start, (span if span > 1 else self._days_in(text))
+
+    @staticmethod
+    def _date_from_payload(payload: str) -> tuple[date | None, int | None]:
+        if not payload.startswith(DATE):
+            return None, None
+        try:
+            return date.fromisoformat(payload.removeprefix(DATE)), None
+        except ValueError:
+            return None, None
+
+    @staticmethod
+    def _days_in(text: str) -> int | None:
+        match = _DAYS_IN_TEXT.search(text)
+        if not match:
+            return None
+        word = match.group(1).lower()
+        return int(word) if word.isdigit() else {"satu": 1, "dua": 2, "tiga": 3}[word]
+
+    def _day_full(self, when: str, alternatives: list[date]) -> Reply:
+        """ "That day is full", with the nearest free days as buttons."""
+        return Reply(self._t("booking.day_full", day=when), self._date_buttons(alternatives))
+
+    def _date_buttons(self, days: list[date]) -> tuple[Button, ...]:
+        return tuple(Button(short_date(day), f"{DATE}{day.isoformat()}") for day in days) + (
+            Button(self._t("button.menu"), MENU_PAYLOAD),
+        )
+
+    def _book_button(self) -> Button:
+        return Button(self._t("button.book"), "i:book_visit")
+
+    def _staff_buttons(self, code: str) -> tuple[Button, ...]:
+        return (
+            Button(self._t("staff.approve"), f"{STAFF_APPROVE}{code}"),
+            Button(self._t("staff.decline"), f"{STAFF_DECLINE}{code}"),
+        )
+
+    @staticmethod
+    def _code(result: NluResult | None, text: str) -> str | None:
+        entity = result.entity("code") if result else None
+        if entity is not None:
+            return str(entity.value)
+        codes = find_codes(text)
+        return codes[0].value if codes else None
+
+    def _owns(self, event: Incoming, booking: BookingView) -> bool:
+        return (event.channel, event.chat_id) == (booking.channel, booking.chat_id)
+
+    async def _pick(
+        self, event: Incoming, result: NluResult | None, text: str, prefix: str
+    ) -> tuple[BookingView | None, list[Reply]]:
+        """The booking meant: by code, by a pick button, or the chat's only active one."""
+        payload = event.payload or ""
+        code = payload.removeprefix(prefix) if payload.startswith(prefix) else None
+        code = code or self._code(result, text)
+        if code:
+            booking = await self._bookings.get(code)
+            if booking is None or not self._owns(event, booking):
+                return None, [Reply(self._t("booking.not_found", code=code.upper()))]
+            if booking.status not in {Status.PENDING, Status.APPROVED}:
+                return None, [Reply(self._t("booking.not_active", code=booking.code))]
+            return booking, []
+        active = [
+            b
+            for b in await self._bookings.for_chat(event.channel, event.chat_id)
+            if b.status in {Status.PENDING, Status.APPROVED}
+        ]
+        if not active:
+            return None, [Reply(self._t("booking.none_active"), (self._book_button(),))]
+        if len(active) == 1:
+            return active[0], []
+        buttons = tuple(
+            Button(f"{b.code} {short_date(b.start_date)}"[:24], f"{prefix}{b.code}")
+            for b in active
+        )
+        return None, [Reply(self._t("booking.which"), buttons)]
+
+    def _actor(self, event: Incoming) -> str:
+        return f"{event.channel}:{event.user_id}"
+
+    def when(self, booking: BookingView) -> str:
+        """The visit's dates in words."""
+        return date_span(booking.start_date, booking.days)
+
+    def _topic_name(self, topic: str) -> str:
+        program = self._answers.knowledge.program(topic)
+        return program.name if program else topic
+
+    def brief(self, booking: BookingView) -> str:
+        """One short paragraph, for lists."""
+        return self._t(
+            "booking.brief",
+            code=booking.code,
+            status=self._t(f"status.{booking.status}"),
+            org_name=booking.org_name,
+            when=self.when(booking),
+            participants=booking.participants,
+        )
+
+    def describe(self, booking: BookingView) -> str:
+        """Every field, for the requester's check and for staff."""
+        return self._t(
+            "booking.details",
+            code=booking.code,
+            status=self._t(f"status.{booking.status}"),
+            org_name=booking.org_name,
+            org_kind=self._t(f"booking.kind.{booking.org_kind}"),
+            origin=booking.origin,
+            when=self.when(booking),
+            participants=booking.participants,
+            topics=", ".join(self._topic_name(t) for t in booking.topics) or "-",
+            contact_name=booking.contact_name,
+            contact_phone=booking.contact_phone,
+            notes=booking.notes or "-",
+        )
+
+    def _fields(self, fields: dict[str, object]) -> dict[str, object]:
+        """Dates and statuses in messages are written the Indonesian way."""
+        return {
+            key: long_date(value)
+            if isinstance(value, date)
+            else self._t(f"status.{value}")
+            if isinstance(value, Status)
+            else value
+            for key, value in fields.items()
+        }
+
+    def error_text(self, error: BookingError) -> str:
+        """The message for a refused booking operation."""
+        return self._t(error.key, **self._fields(error.fields))
+
+    async def _to_staff(self, replies: list[Reply]) -> None:
+        if self._staff is None:
+            log.warning("STAFF_CHAT_ID is not set: staff were not told about a booking change")
+            return
+        await self._notifier.send(self._staff.channel, self._staff.chat_id, replies)

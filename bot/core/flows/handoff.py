@@ -1,0 +1,233 @@
+"""Handing a chat to staff and back.
+
+While a chat is with staff the bot stays quiet: every message the user sends (text, or a note
+of the photo, voice, location…) is copied to the staff group as "#7 Budi: …", and what staff
+write back ("/balas 7 …", or a reply to one of those copies) reaches the user on their own
+channel. "kembali ke bot" or staff's "/tutup 7" hands the chat back. The escalations table is
+the one source of truth, so this survives restarts and works across bot processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from bot.core.booking import Bookings
+from bot.core.handoff import Escalation, Escalations
+from bot.core.messages import MENU_PAYLOAD, Button, Incoming, Kind, Reply
+from bot.core.notify import Notifier, StaffDesk
+from bot.core.state import Transcript
+from bot.core.texts import Texts
+
+log = logging.getLogger(__name__)
+DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """When staff answer: weekdays (0 = Monday) and venue-local opening times."""
+
+    days: frozenset[int]
+    opens: time
+    closes: time
+
+    def open_at(self, moment: datetime) -> bool:
+        """Whether `moment` (venue-local) is within business hours."""
+        return moment.weekday() in self.days and self.opens <= moment.time() < self.closes
+
+    def describe(self) -> str:
+        """ "Senin–Jumat 08.00–16.00" for users."""
+        ordered = sorted(self.days)
+        if not ordered:
+            return "-"
+        names = (
+            f"{DAY_NAMES[ordered[0]]}–{DAY_NAMES[ordered[-1]]}"
+            if ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 1
+            else ", ".join(DAY_NAMES[d] for d in ordered)
+        )
+        return f"{names} {self.opens:%H.%M}–{self.closes:%H.%M}"
+
+
+BACK_PAYLOAD = "hb"
+BACK_WORDS = {"kembali ke bot", "kembali", "/bot", "selesai", "sudah selesai"}
+TICKET = re.compile(r"#(\d+)")
+
+
+class HandoffFlow:
+    """Both sides of a handoff."""
+
+    def __init__(
+        self,
+        escalations: Escalations,
+        *,
+        bookings: Bookings,
+        transcript: Transcript,
+        texts: Texts,
+        notifier: Notifier,
+        desk: StaffDesk,
+        canned: dict[str, str] | None = None,
+        hours: BusinessHours | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._zone = now().tzinfo if now is not None else None
+        self._canned = canned or {}
+        self._hours = hours
+        self._now = now
+        self._escalations = escalations
+        self._bookings = bookings
+        self._transcript = transcript
+        self._t = texts
+        self._notifier = notifier
+        self._desk = desk
+
+    # ---- the user's side ----------------------------------------------------------------
+
+    async def start(self, event: Incoming) -> list[Reply]:
+        """Open (or re-confirm) a handoff and give staff the context."""
+        name = event.user_name or event.chat_id
+        escalation, created = await self._escalations.open(event.channel, event.chat_id, name)
+        if created:
+            recent = await self._transcript.recent(event.channel, event.chat_id, limit=10)
+            lines = "\n".join(
+                f"{'👤' if direction == 'in' else '🤖'} {text[:300]}" for direction, text in recent
+            )
+            own = await self._bookings.for_chat(event.channel, event.chat_id)
+            bookings = ", ".join(f"{b.code} ({b.status})" for b in own) or "-"
+            await self._to_staff(
+                self._t(
+                    "staff.handoff_header",
+                    id=escalation.id,
+                    name=name,
+                    channel=event.channel,
+                    bookings=bookings,
+                    transcript=lines or "-",
+                )
+            )
+        text = self._t("handoff.waiting")
+        if (
+            self._hours is not None
+            and self._now is not None
+            and not self._hours.open_at(self._now())
+        ):
+            text += "\n\n" + self._t("handoff.after_hours", hours=self._hours.describe())
+        return [Reply(text, (Button(self._t("handoff.back"), BACK_PAYLOAD),))]
+
+    async def active(self, event: Incoming) -> Escalation | None:
+        """The open handoff of the user's chat, if any."""
+        return await self._escalations.active(event.channel, event.chat_id)
+
+    async def relay(self, event: Incoming, escalation: Escalation, text: str) -> list[Reply]:
+        """Copy the user's message to staff, or hand the chat back to the bot."""
+        if event.payload == BACK_PAYLOAD or text.lower().strip(" .!") in BACK_WORDS:
+            await self._escalations.close(escalation.id)
+            await self._to_staff(
+                self._t("staff.user_back", id=escalation.id, name=escalation.user_name)
+            )
+            return [
+                Reply(
+                    self._t("handoff.back_user"), (Button(self._t("button.menu"), MENU_PAYLOAD),)
+                )
+            ]
+        await self._escalations.touch(escalation.id, by_staff=False)
+        await self._to_staff(
+            self._t("staff.relay", id=escalation.id, name=escalation.user_name, text=text)
+        )
+        return []
+
+    # ---- the staff side -----------------------------------------------------------------
+
+    async def staff_command(self, event: Incoming, command: str, argument: str) -> list[Reply]:
+        """/balas N teks, /ambil N, /tutup N."""
+        number, _, rest = argument.strip().partition(" ")
+        if not number.lstrip("#").isdigit():
+            return [Reply(self._t("staff.handoff_usage"))]
+        escalation_id = int(number.lstrip("#"))
+        if command == "/balas":
+            return await self.answer(event, escalation_id, rest.strip())
+        if command == "/template":
+            key = rest.strip().lower()
+            if key not in self._canned:
+                keys = ", ".join(sorted(self._canned)) or "-"
+                return [Reply(self._t("staff.canned_keys", keys=keys))]
+            return await self.answer(event, escalation_id, self._canned[key])
+        staff_name = event.user_name or event.user_id
+        if command == "/ambil":
+            taken = await self._escalations.take(escalation_id, staff_name)
+            if taken is None:
+                return [Reply(self._t("staff.handoff_unknown", id=escalation_id))]
+            return [Reply(self._t("staff.taken", id=escalation_id, name=staff_name))]
+        closed = await self._escalations.close(escalation_id)
+        if closed is None:
+            return [Reply(self._t("staff.handoff_unknown", id=escalation_id))]
+        await self._notifier.send(
+            closed.channel,
+            closed.chat_id,
+            [Reply(self._t("handoff.closed"), (Button(self._t("button.menu"), MENU_PAYLOAD),))],
+        )
+        return [Reply(self._t("staff.closed", id=escalation_id))]
+
+    async def staff_reply(self, event: Incoming) -> list[Reply] | None:
+        """A staff reply to a "#7 …" message goes to #7's user; "!" lines stay internal."""
+        match = TICKET.search(event.reply_to_text or "")
+        if match is None or event.kind is not Kind.TEXT:
+            return None
+        if event.text.lstrip().startswith("!"):
+            return []  # an internal note between staff
+        return await self.answer(event, int(match.group(1)), event.text.strip())
+
+    async def answer(self, event: Incoming, escalation_id: int, text: str) -> list[Reply]:
+        """Send staff's words to the user; the first answer assigns the handoff."""
+        escalation = await self._escalations.get(escalation_id)
+        if escalation is None or escalation.status == "closed":
+            return [Reply(self._t("staff.handoff_unknown", id=escalation_id))]
+        if not text:
+            return [Reply(self._t("staff.handoff_usage"))]
+        if escalation.assigned_to is None:
+            await self._escalations.take(escalation_id, event.user_name or event.user_id)
+        await self._escalations.touch(escalation_id, by_staff=True)
+        await self._notifier.send(
+            escalation.channel,
+            escalation.chat_id,
+            [Reply(self._t("handoff.from_staff", text=text))],
+        )
+        await self._transcript.record(escalation.channel, escalation.chat_id, "out", [text])
+        return [Reply(self._t("staff.sent", id=escalation_id))]
+
+    async def sweep(self, now: datetime, idle: timedelta, sla: timedelta) -> None:
+        """Idle handoffs go back to the bot; unanswered ones are re-announced to staff (in
+        business hours only)."""
+        for escalation in await self._escalations.idle_since(now - idle):
+            if await self._escalations.close(escalation.id) is None:
+                continue
+            await self._notifier.send(
+                escalation.channel,
+                escalation.chat_id,
+                [
+                    Reply(
+                        self._t("handoff.idle_closed"),
+                        (Button(self._t("button.menu"), MENU_PAYLOAD),),
+                    )
+                ],
+            )
+            await self._to_staff(
+                self._t("staff.idle_closed", id=escalation.id, name=escalation.user_name)
+            )
+        if self._hours is not None and not self._hours.open_at(now.astimezone(self._zone)):
+            return
+        for escalation in await self._escalations.unanswered_since(now - sla, now):
+            minutes = int(sla.total_seconds() // 60)
+            await self._to_staff(
+                self._t(
+                    "staff.sla_ping", id=escalation.id, name=escalation.user_name, minutes=minutes
+                )
+            )
+
+    def canned_keys(self) -> str:
+        """The canned answers' keys, for help texts."""
+        return ", ".join(sorted(self._canned)) or "-"
+
+    async def _to_staff(self, text: str) -> None:
+        await self._notifier.send(self._desk.channel, self._desk.chat_id, [Reply(text)])

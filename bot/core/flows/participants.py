@@ -1,0 +1,214 @@
+"""Participants: join a delegation with its invite code, read the agenda, stop receiving it.
+
+A participant joins through the Telegram deep link (`/start <invite code>`) or by sending the
+code ("gabung ABC234") on any channel; the bot asks their name and confirms the visit. Someone
+joining on a visit day after the morning push gets that day's agenda at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from bot.core.booking import Bookings, BookingView, Status
+from bot.core.calendar_text import date_span, long_date
+from bot.core.messages import Incoming, Kind, Reply
+from bot.core.nlu import NluResult
+from bot.core.state import ConversationState
+from bot.core.texts import Texts
+from bot.core.visits import AgendaItem, Visits, day_date, visit_day_index
+from nlu.codes import find_codes
+
+FLOW = "join"
+RATING = re.compile(r"^\s*([1-5])(?![\d/:.-]\d)\s*(?:dari\s*5|/\s*5)?\s*[,.:-]?\s*(.*)$", re.S)
+FEEDBACK_WINDOW = timedelta(days=14)
+ROSTER_WORDS = {"peserta", "daftar peserta", "/peserta", "siapa saja pesertanya"}
+LEAVE_WORDS = {"berhenti", "stop agenda", "berhenti agenda", "keluar rombongan"}
+_ORDINALS = {"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "terakhir": 3}
+_DAY_N = re.compile(
+    r"hari\s*(?:ke)?[-\s]?(\d|pertama|kesatu|kedua|ketiga|terakhir)", re.IGNORECASE
+)
+
+
+def clock(value: time) -> str:
+    """ "08.30", as times are written in Indonesia."""
+    return value.strftime("%H.%M")
+
+
+class ParticipantFlow:
+    """Joining, the agenda on demand, leaving."""
+
+    def __init__(
+        self,
+        bookings: Bookings,
+        visits: Visits,
+        *,
+        texts: Texts,
+        now: Callable[[], datetime],
+        push_time: time,
+    ) -> None:
+        self._bookings = bookings
+        self._visits = visits
+        self._t = texts
+        self._now = now  # venue-local, aware
+        self._push_time = push_time
+
+    def _today(self) -> date:
+        return self._now().date()
+
+    async def join(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """Look up the invite code; ask the participant's name."""
+        code = event.payload if event.kind is Kind.START else None
+        if code is None:
+            entity = result.entity("code") if result else None
+            found = find_codes(text)
+            code = str(entity.value) if entity else (found[0].value if found else None)
+        if not code:
+            state.step = "join_code"
+            return [Reply(self._t("join.ask_code"))]
+        state.step = None
+        booking = await self._bookings.by_invite(code)
+        if booking is None or booking.status is not Status.APPROVED:
+            return [Reply(self._t("join.unknown", code=code.upper()))]
+        state.flow, state.step, state.slots = FLOW, "name", {"code": booking.code}
+        return [
+            Reply(
+                self._t(
+                    "join.ask_name",
+                    org_name=booking.org_name,
+                    when=date_span(booking.start_date, booking.days),
+                )
+            )
+        ]
+
+    async def name(self, event: Incoming, text: str, state: ConversationState) -> list[Reply]:
+        """Register the participant under the name they gave."""
+        name = " ".join(text.split())
+        if not 2 <= len(name) <= 120:
+            return [Reply(self._t("join.invalid_name"))]
+        code = str(state.slots.get("code", ""))
+        state.flow = state.step = None
+        state.slots = {}
+        booking = await self._bookings.get(code)
+        if booking is None or booking.status is not Status.APPROVED:
+            return [Reply(self._t("join.unknown", code=code))]
+        await self._visits.join(booking.code, event.channel, event.chat_id, name)
+        replies = [
+            Reply(
+                self._t(
+                    "join.done",
+                    name=name,
+                    org_name=booking.org_name,
+                    when=date_span(booking.start_date, booking.days),
+                )
+            )
+        ]
+        today = visit_day_index(booking, self._today())
+        if today is not None and self._now().time() >= self._push_time:
+            replies.append(Reply(await self.agenda_text(booking, today)))
+        return replies
+
+    async def agenda(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """The agenda of the day asked for ("besok", "hari kedua"), else today or day 1."""
+        booking = await self._current_visit(event)
+        if booking is None:
+            return [Reply(self._t("agenda.not_participant"))]
+        today = self._today()
+        index = self._requested_day(booking, text, today)
+        if index is None:
+            return [Reply(self._t("agenda.no_such_day", days=booking.days))]
+        return [Reply(await self.agenda_text(booking, index))]
+
+    async def feedback(self, event: Incoming, text: str) -> list[Reply] | None:
+        """A rating "1".."5" (with an optional comment) for a visit that ended lately; None
+        when this chat has no such visit, so the message is handled as usual."""
+        match = RATING.match(text)
+        if match is None:
+            return None
+        today = self._today()
+        for code in await self._visits.memberships(event.channel, event.chat_id):
+            booking = await self._bookings.get(code)
+            if booking is None or booking.status is not Status.APPROVED:
+                continue
+            if not timedelta(0) <= today - booking.end_date <= FEEDBACK_WINDOW:
+                continue
+            rating, comment = int(match.group(1)), match.group(2).strip()
+            stored = await self._visits.record_feedback(
+                code, event.channel, event.chat_id, rating, comment
+            )
+            return [Reply(self._t("feedback.thanks" if stored else "feedback.already"))]
+        return None
+
+    async def roster(self, event: Incoming) -> list[Reply]:
+        """The coordinator (the chat that booked) sees who joined their approved visit."""
+        own = [
+            b
+            for b in await self._bookings.for_chat(event.channel, event.chat_id)
+            if b.status is Status.APPROVED and b.end_date >= self._today()
+        ]
+        if not own:
+            return [Reply(self._t("join.no_roster"))]
+        booking = min(own, key=lambda b: b.start_date)
+        people = await self._visits.participants(booking.code)
+        names = "\n".join(f"{n}. {name}" for n, (name, _, _) in enumerate(people, 1)) or "-"
+        return [
+            Reply(
+                self._t(
+                    "join.roster",
+                    org_name=booking.org_name,
+                    count=len(people),
+                    names=names,
+                    invite=booking.invite_code or "-",
+                )
+            )
+        ]
+
+    async def leave(self, event: Incoming) -> list[Reply]:
+        """Stop the agenda messages to this chat."""
+        left = await self._visits.leave(event.channel, event.chat_id)
+        return [Reply(self._t("join.left" if left else "join.not_joined"))]
+
+    async def agenda_text(self, booking: BookingView, index: int) -> str:
+        """One day's agenda, ready to send."""
+        items = await self._visits.agenda(booking.code, index)
+        lines = "\n".join(self._line(item) for item in items) or self._t("agenda.empty")
+        return self._t(
+            "agenda.day",
+            index=index,
+            date=long_date(day_date(booking, index)),
+            org_name=booking.org_name,
+            sessions=lines,
+        )
+
+    def _line(self, item: AgendaItem) -> str:
+        extra = ", ".join(part for part in (item.speaker, item.place) if part)
+        return f"{clock(item.starts)}–{clock(item.ends)} {item.title}" + (
+            f" ({extra})" if extra else ""
+        )
+
+    async def _current_visit(self, event: Incoming) -> BookingView | None:
+        """The participant's (or coordinator's) approved visit that has not ended, earliest."""
+        codes = await self._visits.memberships(event.channel, event.chat_id)
+        own = await self._bookings.for_chat(event.channel, event.chat_id)
+        candidates = [b for b in [await self._bookings.get(code) for code in codes] if b] + own
+        today = self._today()
+        live = [b for b in candidates if b.status is Status.APPROVED and b.end_date >= today]
+        return min(live, key=lambda b: b.start_date) if live else None
+
+    def _requested_day(self, booking: BookingView, text: str, today: date) -> int | None:
+        lowered = text.lower()
+        match = _DAY_N.search(lowered)
+        if match:
+            word = match.group(1)
+            index = int(word) if word.isdigit() else _ORDINALS[word]
+            if word == "terakhir":
+                index = booking.days
+            return index if 1 <= index <= booking.days else None
+        if "besok" in lowered:
+            return visit_day_index(booking, today + timedelta(days=1)) or 1
+        return visit_day_index(booking, today) or 1

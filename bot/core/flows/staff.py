@@ -1,0 +1,238 @@
+"""The staff side of bookings, in the staff group: approve, decline with a reason, commands.
+
+Only configured staff (STAFF_USER_IDS; any member of the group when it is empty) may act; a
+press by anyone else is refused and logged. Callback data is untrusted: the code it carries is
+looked up again and the booking's status checked before anything changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+
+from bot.core.agenda_edit import (
+    AgendaInvalid,
+    check_overlaps,
+    parse_csv,
+    parse_file,
+    parse_session,
+)
+from bot.core.booking import BookingError, Bookings, BookingView
+from bot.core.flows.booking import STAFF_APPROVE, STAFF_DECLINE, BookingFlow
+from bot.core.flows.handoff import HandoffFlow
+from bot.core.ics import visit_invitation
+from bot.core.messages import Document, Incoming, Kind, Reply
+from bot.core.notify import InviteLinks, Notifier, StaffDesk
+from bot.core.state import ConversationState
+from bot.core.texts import Texts
+from bot.core.visits import VisitCalendar, Visits
+
+log = logging.getLogger(__name__)
+DECLINE_FLOW = "decline"
+
+
+class StaffFlow:
+    """Handles every event from the staff group."""
+
+    def __init__(
+        self,
+        bookings: Bookings,
+        *,
+        flow: BookingFlow,
+        texts: Texts,
+        notifier: Notifier,
+        desk: StaffDesk,
+        links: InviteLinks,
+        venue: str,
+        now: Callable[[], datetime],
+        today: Callable[[], date],
+        visits: Visits | None = None,
+        calendar: VisitCalendar | None = None,
+        agenda: Callable[[BookingView, int], Awaitable[str]] | None = None,
+        handoff: HandoffFlow | None = None,
+    ) -> None:
+        self._handoff = handoff
+        self._agenda = agenda
+        self._visits = visits
+        self._calendar = calendar
+        self._bookings = bookings
+        self._flow = flow
+        self._t = texts
+        self._notifier = notifier
+        self._desk = desk
+        self._links = links
+        self._venue = venue
+        self._now = now
+        self._today = today
+
+    async def handle(self, event: Incoming, state: ConversationState) -> list[Reply]:
+        """Act on a staff button or command; ordinary group chatter gets no reply."""
+        if event.kind is Kind.BUTTON:
+            return await self._button(event, state)
+        if event.kind is not Kind.TEXT:
+            return []
+        text = event.text.strip()
+        if event.reply_to_text and self._handoff is not None and not text.startswith("/"):
+            if not self._desk.may_act(event.user_id):
+                log.warning("non-staff user %s tried to answer a handoff", event.user_id)
+                return [Reply(self._t("staff.not_allowed"))]
+            relayed = await self._handoff.staff_reply(event)
+            if relayed is not None:
+                return relayed
+        awaiting_reason = state.flow == DECLINE_FLOW and state.slots.get("by") == event.user_id
+        if awaiting_reason and text and not text.startswith("/"):
+            return await self._decline(event, state, text)
+        if not text.startswith("/"):
+            return []
+        if not self._desk.may_act(event.user_id):
+            log.warning("non-staff user %s tried staff command %r", event.user_id, text[:40])
+            return [Reply(self._t("staff.not_allowed"))]
+        command, _, argument = text.partition(" ")
+        command = command.split("@")[0].lower()
+        if command == "/pending":
+            return [self._listing("staff.pending", await self._bookings.pending())]
+        if command in {"/upcoming", "/jadwal"}:
+            return [self._listing("staff.upcoming", await self._bookings.upcoming(self._today()))]
+        if command in {"/booking", "/detail"}:
+            booking = await self._bookings.get(argument.strip()) if argument.strip() else None
+            if booking is None:
+                return [Reply(self._t("staff.unknown_code", code=argument.strip().upper()))]
+            return [Reply(self._flow.describe(booking))]
+        if command in {"/peserta", "/participants"} and self._visits is not None:
+            code = argument.strip().upper()
+            if not code or await self._bookings.get(code) is None:
+                return [Reply(self._t("staff.unknown_code", code=code))]
+            people = await self._visits.participants(code)
+            if not people:
+                return [Reply(self._t("staff.no_participants", code=code))]
+            names = "\n".join(
+                f"{n}. {name} ({channel})" for n, (name, channel, _) in enumerate(people, 1)
+            )
+            return [
+                Reply(self._t("staff.participants", code=code, count=len(people), names=names))
+            ]
+        if command == "/agenda" and self._agenda is not None and event.attachment is None:
+            booking = await self._bookings.get(argument.strip()) if argument.strip() else None
+            if booking is None:
+                return [Reply(self._t("staff.unknown_code", code=argument.strip().upper()))]
+            if self._visits is not None:
+                await self._visits.ensure_agenda(booking.code)
+            days = [await self._agenda(booking, index) for index in range(1, booking.days + 1)]
+            return [Reply("\n\n".join(days))]
+        if command in {"/balas", "/ambil", "/tutup", "/template"} and self._handoff is not None:
+            return await self._handoff.staff_command(event, command, argument)
+        if command in {"/sesi", "/agendacsv"} and self._visits is not None:
+            return await self._edit_agenda(command, argument)
+        if command == "/agenda" and event.attachment is not None and self._visits is not None:
+            return await self._edit_agenda(
+                "/agendafile", f"{argument.strip()}\n", event.filename or "", event.attachment
+            )
+        if command == "/export":
+            csv = await self._bookings.export_csv()
+            name = f"kunjungan-{self._today().isoformat()}.csv"
+            return [Reply(self._t("staff.export"), document=Document(name, csv, "text/csv"))]
+        return [Reply(self._t("staff.help"))]
+
+    async def _edit_agenda(
+        self, command: str, argument: str, filename: str = "", content: bytes = b""
+    ) -> list[Reply]:
+        """`/sesi KODE 2 09:00-10:30 Judul | Pembicara | Tempat` sets one session (same day and
+        start replaced); `/agendacsv KODE` + CSV lines, or a .csv/.yml file sent with the caption
+        `/agenda KODE`, replaces the agenda. All or nothing."""
+        assert self._visits is not None
+        code, _, body = argument.strip().partition(" " if command == "/sesi" else "\n")
+        booking = await self._bookings.get(code.strip()) if code.strip() else None
+        if booking is None:
+            return [Reply(self._t("staff.unknown_code", code=code.strip().upper()))]
+        await self._visits.ensure_agenda(booking.code)
+        try:
+            if command == "/agendafile":
+                items = parse_file(filename, content, booking.days)
+            elif command == "/agendacsv":
+                items = parse_csv(body, booking.days)
+            else:
+                session = parse_session(body, booking.days)
+                current = [
+                    item
+                    for day in range(1, booking.days + 1)
+                    for item in await self._visits.agenda(booking.code, day)
+                ]
+                items = [
+                    item
+                    for item in current
+                    if (item.day, item.starts) != (session.day, session.starts)
+                ] + [session]
+            check_overlaps(items)
+        except AgendaInvalid as invalid:
+            problems = "\n".join(f"• baris {line}: {why}" for line, why in invalid.problems)
+            return [Reply(self._t("staff.agenda_invalid", problems=problems))]
+        await self._visits.replace_agenda(booking.code, items)
+        return [Reply(self._t("staff.agenda_saved", code=booking.code))]
+
+    async def _button(self, event: Incoming, state: ConversationState) -> list[Reply]:
+        payload = event.payload or ""
+        if not payload.startswith((STAFF_APPROVE, STAFF_DECLINE)):
+            return [Reply(self._t("input.stale_button"))]
+        if not self._desk.may_act(event.user_id):
+            log.warning("non-staff user %s pressed %r", event.user_id, payload[:40])
+            return [Reply(self._t("staff.not_allowed"))]
+        code = payload[3:]
+        if payload.startswith(STAFF_DECLINE):
+            booking = await self._bookings.get(code)
+            if booking is None:
+                return [Reply(self._t("staff.unknown_code", code=code.upper()))]
+            state.flow, state.step = DECLINE_FLOW, "reason"
+            state.slots = {"code": booking.code, "by": event.user_id}
+            return [
+                Reply(self._t("staff.ask_reason", code=booking.code, name=event.user_name or ""))
+            ]
+        try:
+            booking = await self._bookings.approve(code, f"staff:{event.channel}:{event.user_id}")
+        except BookingError as error:
+            return [Reply(self._flow.error_text(error))]
+        if self._visits is not None:
+            await self._visits.ensure_agenda(booking.code)
+        if self._calendar is not None:
+            await self._calendar.plan(booking)
+        await self._notifier.send(booking.channel, booking.chat_id, self._approval(booking))
+        return [Reply(self._t("staff.approved", code=booking.code, name=event.user_name or ""))]
+
+    async def _decline(
+        self, event: Incoming, state: ConversationState, reason: str
+    ) -> list[Reply]:
+        code = str(state.slots.get("code", ""))
+        state.flow = state.step = None
+        state.slots = {}
+        try:
+            booking = await self._bookings.decline(
+                code, f"staff:{event.channel}:{event.user_id}", reason[:500]
+            )
+        except BookingError as error:
+            return [Reply(self._flow.error_text(error))]
+        await self._notifier.send(
+            booking.channel,
+            booking.chat_id,
+            [Reply(self._t("booking.declined_user", code=booking.code, reason=reason[:500]))],
+        )
+        return [Reply(self._t("staff.declined", code=booking.code))]
+
+    def _approval(self, booking: BookingView) -> list[Reply]:
+        invite = booking.invite_code or ""
+        link = self._links.telegram(invite)
+        text = self._t(
+            "booking.approved_user",
+            code=booking.code,
+            when=self._flow.when(booking),
+            invite=invite,
+        )
+        if link:
+            text += "\n" + self._t("booking.invite_link", link=link)
+        ics = visit_invitation(booking, self._venue, self._now())
+        document = Document(f"kunjungan-{booking.code}.ics", ics, "text/calendar")
+        return [Reply(text), Reply(self._t("booking.ics_caption"), document=document)]
+
+    def _listing(self, key: str, bookings: list[BookingView]) -> Reply:
+        if not bookings:
+            return Reply(self._t(f"{key}_empty"))
+        return Reply(self._t(key) + "\n\n" + "\n\n".join(map(self._flow.brief, bookings)))

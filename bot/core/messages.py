@@ -1,0 +1,81 @@
+"""What goes into the core and what comes out: plain data, no I/O.
+
+Channels translate their updates into `Incoming` and render `Reply` objects; every decision in
+between is the engine's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit; WhatsApp allows more.
+# Button payloads: the main menu, an intent ("i:ask_contact"), a program ("p:jawara").
+MENU_PAYLOAD = "m"
+INTENT_PAYLOAD = "i:"
+PROGRAM_PAYLOAD = "p:"
+
+
+class Kind(StrEnum):
+    """What the user sent."""
+
+    TEXT = "text"
+    BUTTON = "button"
+    START = "start"  # /start, possibly with a deep-link payload
+    LOCATION = "location"
+    CONTACT = "contact"
+    MEDIA = "media"  # photo, sticker, voice, video, document…: not understood as text
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One normalised user event from any channel."""
+
+    channel: str
+    chat_id: str
+    user_id: str
+    kind: Kind = Kind.TEXT
+    text: str = ""
+    payload: str | None = None
+    user_name: str | None = None
+    media_type: str | None = None
+    phone: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    # A file's content, when the channel fetched it (only for the staff desk: agenda uploads).
+    filename: str | None = None
+    attachment: bytes | None = None
+    # The text of the message this one replies to (staff answering a relayed "#7 …" message).
+    reply_to_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice; `payload` is what comes back (as `Incoming.payload`) when it is pressed."""
+
+    title: str
+    payload: str
+
+    def __post_init__(self) -> None:
+        if not 0 < len(self.payload.encode()) <= MAX_PAYLOAD_BYTES:
+            raise ValueError(
+                f"button payload must be 1-{MAX_PAYLOAD_BYTES} bytes: {self.payload!r}"
+            )
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send, e.g. an .ics invitation."""
+
+    filename: str
+    content: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the user: text, optional buttons, optional document."""
+
+    text: str
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+    document: Document | None = None

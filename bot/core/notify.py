@@ -1,0 +1,54 @@
+"""Messages the core sends to chats other than the one it is answering (staff, requesters)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.core.messages import Reply
+
+
+class DeliveryFailed(Exception):
+    """A message could not be delivered; `permanent` when retrying cannot help (blocked)."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+class Notifier(Protocol):
+    """Delivers replies to any chat on any channel."""
+
+    async def send(self, channel: str, chat_id: str, replies: list[Reply]) -> None:
+        """Send `replies` to that chat; failures are the notifier's to log, not to raise."""
+        ...
+
+
+@dataclass(frozen=True)
+class StaffDesk:
+    """Where staff work: one group chat, and who may act there (empty = any member)."""
+
+    channel: str
+    chat_id: str
+    user_ids: frozenset[str] = frozenset()
+
+    def is_desk(self, channel: str, chat_id: str) -> bool:
+        """Whether a chat is the staff group."""
+        return (channel, chat_id) == (self.channel, self.chat_id)
+
+    def may_act(self, user_id: str) -> bool:
+        """Whether this user may approve, decline, take or close."""
+        return not self.user_ids or user_id in self.user_ids
+
+
+@dataclass
+class InviteLinks:
+    """Deep links for participants; the bot's username is known only once Telegram answers."""
+
+    telegram_username: str | None = None
+
+    def telegram(self, invite_code: str) -> str | None:
+        """`https://t.me/<bot>?start=<code>` (payload ≤ 64 of [A-Za-z0-9_-]), if known."""
+        if not self.telegram_username:
+            return None
+        return f"https://t.me/{self.telegram_username}?start={invite_code}"

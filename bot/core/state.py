@@ -1,0 +1,57 @@
+"""Per-conversation state, kept in SQL by the channels' store so it survives restarts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass
+class ConversationState:
+    """Where a conversation stands. Must stay JSON-serialisable: it is stored as JSON."""
+
+    flow: str | None = None
+    step: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    misses: int = 0
+    last_intents: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> ConversationState:
+        """Rebuild from the stored form, ignoring keys an older version wrote."""
+        if not data:
+            return cls()
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        return cls(**known)
+
+    def remember_intent(self, intent: str, keep: int = 5) -> None:
+        """Keep the last few intents, newest last."""
+        self.last_intents = [*self.last_intents, intent][-keep:]
+
+
+class StateStore(Protocol):
+    """Loads and saves conversation state by (channel, chat)."""
+
+    async def load(self, channel: str, chat_id: str) -> ConversationState:
+        """The state of that conversation, or a fresh one."""
+        ...
+
+    async def save(self, channel: str, chat_id: str, state: ConversationState) -> None:
+        """Persist the state."""
+        ...
+
+
+class Transcript(Protocol):
+    """Every message both ways, kept for staff (handoff summaries) and for the record."""
+
+    async def record(self, channel: str, chat_id: str, direction: str, texts: list[str]) -> None:
+        """Append lines; `direction` is "in" (from the user) or "out" (to the user)."""
+        ...
+
+    async def recent(self, channel: str, chat_id: str, limit: int = 10) -> list[tuple[str, str]]:
+        """The last `limit` lines, oldest first, as (direction, text)."""
+        ...

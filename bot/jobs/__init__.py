@@ -1,0 +1,1 @@
+"""Scheduled pushes: the morning agenda, the evening reminder (APScheduler, persistent)."""

@@ -1,0 +1,177 @@
+"""What the scheduled jobs send: the day's agenda each morning, a reminder the evening before.
+
+APScheduler stores jobs by the import path of their function, with plain arguments, so the
+job functions here are module-level and find the running `Pushes` through `bind()`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from bot.channels.notifier import ChannelNotifier
+from bot.core.booking import Bookings, Status
+from bot.core.calendar_text import date_span, long_date
+from bot.core.flows.participants import ParticipantFlow, clock
+from bot.core.messages import Reply
+from bot.core.notify import StaffDesk
+from bot.core.texts import Texts
+from bot.core.visits import Visits, day_date
+from bot.jobs.outbox import Outbox, Outgoing, Report
+
+log = logging.getLogger(__name__)
+_pushes: Pushes | None = None
+
+
+class Pushes:
+    """Builds and broadcasts the proactive messages of a visit."""
+
+    def __init__(
+        self,
+        bookings: Bookings,
+        visits: Visits,
+        *,
+        participants: ParticipantFlow,
+        outbox: Outbox,
+        notifier: ChannelNotifier,
+        texts: Texts,
+        desk: StaffDesk | None,
+        venue: str,
+        today: Callable[[], date],
+    ) -> None:
+        self._bookings = bookings
+        self._visits = visits
+        self._participants = participants
+        self._outbox = outbox
+        self._notifier = notifier
+        self._t = texts
+        self._desk = desk
+        self._venue = venue
+        self._today = today
+
+    async def agenda(self, code: str, day: int) -> Report | None:
+        """Send visit day `day`'s agenda to every participant (once each)."""
+        booking = await self._bookings.get(code)
+        if booking is None or booking.status is not Status.APPROVED or day > booking.days:
+            log.info("agenda push for %s day %s skipped: visit not approved", code, day)
+            return None
+        agenda = await self._participants.agenda_text(booking, day)
+        when = day_date(booking, day).isoformat()
+        people = {
+            f"agenda:{code}:{when}:{channel}:{chat}": (name, channel, chat)
+            for name, channel, chat in await self._visits.participants(code)
+        }
+        report = await self._outbox.broadcast(
+            [
+                Outgoing(key, channel, chat, self._t("push.agenda", name=name) + "\n\n" + agenda)
+                for key, (name, channel, chat) in people.items()
+            ]
+        )
+        await self._summary(code, self._t("push.agenda_label", index=day), report, people)
+        return report
+
+    async def reminder(self, code: str) -> Report | None:
+        """The evening before day 1: address, start time, what to bring."""
+        booking = await self._bookings.get(code)
+        if booking is None or booking.status is not Status.APPROVED:
+            return None
+        first = await self._visits.agenda(code, 1)
+        starts = clock(first[0].starts) if first else "-"
+        people = {
+            f"reminder:{code}:{booking.start_date.isoformat()}:{channel}:{chat}": (
+                name,
+                channel,
+                chat,
+            )
+            for name, channel, chat in await self._visits.participants(code)
+        }
+        text = self._t(
+            "push.reminder",
+            name="{name}",
+            org_name=booking.org_name,
+            date=long_date(booking.start_date),
+            when=date_span(booking.start_date, booking.days),
+            starts=starts,
+            venue=self._venue,
+        )
+        report = await self._outbox.broadcast(
+            [
+                Outgoing(key, channel, chat, text.replace("{name}", name))
+                for key, (name, channel, chat) in people.items()
+            ]
+        )
+        await self._summary(code, self._t("push.reminder_label"), report, people)
+        return report
+
+    async def feedback(self, code: str) -> Report | None:
+        """After the last day: thanks, and one question (1-5 and a comment)."""
+        booking = await self._bookings.get(code)
+        if booking is None or booking.status is not Status.APPROVED:
+            return None
+        people = {
+            f"feedback:{code}:{channel}:{chat}": (name, channel, chat)
+            for name, channel, chat in await self._visits.participants(code)
+        }
+        report = await self._outbox.broadcast(
+            [
+                Outgoing(
+                    key,
+                    channel,
+                    chat,
+                    self._t("push.feedback", name=name, org_name=booking.org_name),
+                )  # fmt: skip
+                for key, (name, channel, chat) in people.items()
+            ]
+        )
+        await self._summary(code, self._t("push.feedback_label"), report, people)
+        return report
+
+    async def _summary(
+        self, code: str, label: str, report: Report, people: dict[str, tuple[str, str, str]]
+    ) -> None:
+        """Tell staff how a push went: "terkirim 26/27, gagal 1: …"."""
+        if self._desk is None or report.total == 0:
+            return
+        text = self._t(
+            "push.summary",
+            label=label,
+            code=code,
+            sent=report.sent + report.already,
+            total=report.total,
+            failed=len(report.failed),
+        )
+        if report.failed:
+            who = ", ".join(f"{people[key][0]} ({why})" for key, why in report.failed.items())
+            text += "\n" + self._t("push.summary_failed", who=who)
+        await self._notifier.send(self._desk.channel, self._desk.chat_id, [Reply(text)])
+
+
+def bind(pushes: Pushes | None) -> None:
+    """Make the running `Pushes` available to the job functions (None to unbind)."""
+    global _pushes  # noqa: PLW0603 - APScheduler job functions are module-level by design
+    _pushes = pushes
+
+
+async def push_agenda(code: str, day: int) -> None:
+    """Job: the morning agenda of visit day `day`."""
+    if _pushes is None:
+        log.error("agenda job for %s ran before the bot was ready", code)
+        return
+    await _pushes.agenda(code, day)
+
+
+async def push_reminder(code: str) -> None:
+    """Job: the reminder the evening before the visit."""
+    if _pushes is None:
+        log.error("reminder job for %s ran before the bot was ready", code)
+        return
+    await _pushes.reminder(code)
+
+
+async def push_feedback(code: str) -> None:
+    """Job: thanks and the feedback question after the last day."""
+    if _pushes is None:
+        log.error("feedback job for %s ran before the bot was ready", code)
+        return
+    await _pushes.feedback(code)

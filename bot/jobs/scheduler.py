@@ -1,0 +1,184 @@
+"""The one scheduler: APScheduler 3.11 with a persistent SQLAlchemy job store.
+
+- Jobs have stable ids (`agenda:<code>:<day>`, `reminder:<code>`) and `replace_existing`, so
+  planning a visit twice, or after a restart, never duplicates a push.
+- `misfire_grace_time` is hours, not APScheduler's 1 s default, and `coalesce` is on: a bot that
+  was down at 06:00 still sends that morning's agenda once when it comes back.
+- Exactly one process runs jobs: it holds a lock (a PostgreSQL advisory lock, or a file lock
+  beside the SQLite file). Other processes start their scheduler paused; they still write jobs
+  to the shared store, and the running scheduler re-reads the store every 30 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.engine import make_url
+
+from bot.core.booking import BookingView
+from bot.core.visits import day_date
+
+log = logging.getLogger(__name__)
+ADVISORY_LOCK_KEY = 0x4B554E4A  # "KUNJ"
+WAKEUP_SECONDS = 30
+
+
+def sync_url(database_url: str) -> str:
+    """The job store is synchronous: sqlite+aiosqlite -> sqlite, +asyncpg -> +psycopg2."""
+    url = make_url(database_url)
+    driver = "sqlite" if url.get_backend_name() == "sqlite" else "postgresql+psycopg2"
+    return url.set(drivername=driver).render_as_string(hide_password=False)
+
+
+class SchedulerLock:
+    """Held by the one process that runs jobs."""
+
+    def __init__(self, database_url: str) -> None:
+        self._url = make_url(database_url)
+        self._connection: asyncpg.Connection | None = None
+        self._file: IO[str] | None = None
+
+    async def acquire(self) -> bool:
+        """Try once; False when another process already runs the scheduler."""
+        if self._url.get_backend_name() == "sqlite":
+            path = Path(self._url.database or "kunjungan.sqlite3").with_suffix(".scheduler.lock")
+            handle = path.open("w")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                return False
+            self._file = handle
+            return True
+        plain = self._url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._connection = await asyncpg.connect(plain)
+        got = bool(
+            await self._connection.fetchval("SELECT pg_try_advisory_lock($1)", ADVISORY_LOCK_KEY)
+        )
+        if not got:
+            await self._connection.close()
+            self._connection = None
+        return got
+
+    async def release(self) -> None:
+        """Let another process take over."""
+        if self._connection is not None:
+            await self._connection.close()  # closing the session releases the advisory lock
+            self._connection = None
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+class VisitScheduler:
+    """Plans and drops the pushes of approved visits."""
+
+    def __init__(
+        self,
+        database_url: str,
+        zone: ZoneInfo,
+        *,
+        push_time: time,
+        reminder_time: time,
+        feedback_time: time,
+        misfire_grace: timedelta,
+    ) -> None:
+        self._feedback_time = feedback_time
+        self._zone = zone
+        self._push_time = push_time
+        self._reminder_time = reminder_time
+        self._lock = SchedulerLock(database_url)
+        self.scheduler = AsyncIOScheduler(
+            jobstores={"default": SQLAlchemyJobStore(url=sync_url(database_url))},
+            job_defaults={
+                "misfire_grace_time": int(misfire_grace.total_seconds()),
+                "coalesce": True,
+                "max_instances": 1,
+            },
+            timezone=zone,
+        )
+        self._wakeups: asyncio.Task[None] | None = None
+        self.running_jobs = False
+
+    async def start(self) -> None:
+        """Start; run jobs only if this process wins the lock."""
+        self.running_jobs = await self._lock.acquire()
+        self.scheduler.start(paused=not self.running_jobs)
+        if self.running_jobs:
+            self._wakeups = asyncio.create_task(self._wake_up_regularly())
+            log.info("scheduler running: this process sends the agenda pushes")
+        else:
+            log.info("scheduler paused: another process sends the agenda pushes")
+
+    async def _wake_up_regularly(self) -> None:
+        """Pick up jobs other processes wrote to the shared store."""
+        while True:
+            await asyncio.sleep(WAKEUP_SECONDS)
+            self.scheduler.wakeup()
+
+    async def stop(self) -> None:
+        """Stop without waiting for running jobs (they resume from the outbox next time)."""
+        if self._wakeups is not None:
+            self._wakeups.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._wakeups
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self._lock.release()
+
+    def _at(self, day: datetime | Any, moment: time) -> datetime:
+        return datetime.combine(day, moment, tzinfo=self._zone)
+
+    async def plan(self, booking: BookingView) -> None:
+        """(Re)plan the reminder and every day's agenda push of an approved visit."""
+        await self.drop(booking.code)
+        for index in range(1, booking.days + 1):
+            self.scheduler.add_job(
+                "bot.jobs.pushes:push_agenda",
+                "date",
+                run_date=self._at(day_date(booking, index), self._push_time),
+                args=[booking.code, index],
+                id=f"agenda:{booking.code}:{index}",
+                replace_existing=True,
+            )
+        self.scheduler.add_job(
+            "bot.jobs.pushes:push_reminder",
+            "date",
+            run_date=self._at(booking.start_date - timedelta(days=1), self._reminder_time),
+            args=[booking.code],
+            id=f"reminder:{booking.code}",
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            "bot.jobs.pushes:push_feedback",
+            "date",
+            run_date=self._at(booking.end_date, self._feedback_time),
+            args=[booking.code],
+            id=f"feedback:{booking.code}",
+            replace_existing=True,
+        )
+
+    def every(self, func: str, minutes: int, job_id: str) -> None:
+        """A recurring job (stable id, so restarts do not duplicate it)."""
+        self.scheduler.add_job(
+            func, "interval", minutes=minutes, id=job_id, replace_existing=True, coalesce=True
+        )
+
+    async def drop(self, code: str) -> None:
+        """Remove a visit's pushes (cancelled, declined, or moved back to pending)."""
+        for job in self.scheduler.get_jobs():
+            if job.id in {f"reminder:{code}", f"feedback:{code}"} or job.id.startswith(
+                f"agenda:{code}:"
+            ):
+                job.remove()

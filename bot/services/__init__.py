@@ -1,0 +1,1 @@
+"""Clients and services the core relies on (NLU over HTTP, …)."""

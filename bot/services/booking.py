@@ -1,0 +1,391 @@
+"""Bookings in SQL. The service owns every transaction; overbooking is stopped by the database.
+
+Capacity is a row per day (`visit_days`) changed by one conditional UPDATE per day:
+"add this group only if it still fits". PostgreSQL re-checks the condition after waiting for a
+concurrent writer's row lock, SQLite serialises writers, and CHECK constraints back both up, so
+twenty requests racing for the last slot yield exactly one booking.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.booking import (
+    ACTIVE,
+    BookingError,
+    BookingRequest,
+    BookingRules,
+    BookingView,
+    DayFull,
+    Status,
+)
+from bot.db.models import Booking, BookingEvent, Organisation, VisitDay, utcnow
+from bot.db.session import upsert_insert
+from nlu.codes import CODE_ALPHABET
+
+log = logging.getLogger(__name__)
+CODE_LENGTH = 5
+INVITE_LENGTH = 6
+SEARCH_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """How much one day can take."""
+
+    delegations: int = 2
+    participants: int = 60
+
+
+def new_code(length: int = CODE_LENGTH) -> str:
+    """A random code without 0/O and 1/I, with a letter and a digit (so it reads as a code,
+    and `nlu.codes.find_codes` recognises it in any message)."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+        if any(c.isdigit() for c in code) and any(c.isalpha() for c in code):
+            return code
+
+
+def _view(booking: Booking) -> BookingView:
+    return BookingView(
+        code=booking.code,
+        status=Status(booking.status),
+        org_name=booking.organisation.name,
+        org_kind=booking.organisation.kind,
+        origin=booking.organisation.origin,
+        contact_name=booking.contact_name,
+        contact_phone=booking.contact_phone,
+        participants=booking.participants,
+        start_date=booking.start_date,
+        days=booking.days,
+        topics=tuple(booking.topics or ()),
+        notes=booking.notes,
+        channel=booking.channel,
+        chat_id=booking.chat_id,
+        invite_code=booking.invite_code,
+    )
+
+
+class BookingService:
+    """`Bookings` backed by SQLAlchemy (SQLite or PostgreSQL)."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        rules: BookingRules,
+        capacity: Capacity,
+        today: Callable[[], date],
+        pending_ttl: timedelta = timedelta(days=3),
+    ) -> None:
+        self._sessions = sessions
+        self._rules = rules
+        self._capacity = capacity
+        self._today = today
+        self._pending_ttl = pending_ttl
+
+    # ---- capacity ---------------------------------------------------------------------
+
+    async def _reserve(self, session: AsyncSession, days: Sequence[date], people: int) -> None:
+        insert = await upsert_insert(session)
+        for day in days:
+            await session.execute(
+                insert(VisitDay)
+                .values(
+                    day=day,
+                    delegations=0,
+                    participants=0,
+                    max_delegations=self._capacity.delegations,
+                    max_participants=self._capacity.participants,
+                )
+                .on_conflict_do_nothing(index_elements=[VisitDay.day])
+            )
+            result = await session.execute(
+                update(VisitDay)
+                .where(
+                    VisitDay.day == day,
+                    VisitDay.delegations + 1 <= VisitDay.max_delegations,
+                    VisitDay.participants + people <= VisitDay.max_participants,
+                )
+                .values(
+                    delegations=VisitDay.delegations + 1,
+                    participants=VisitDay.participants + people,
+                )
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise DayFull(day, [])
+
+    @staticmethod
+    async def _release(session: AsyncSession, days: Sequence[date], people: int) -> None:
+        for day in days:
+            await session.execute(
+                update(VisitDay)
+                .where(VisitDay.day == day)
+                .values(
+                    delegations=VisitDay.delegations - 1,
+                    participants=VisitDay.participants - people,
+                )
+            )
+
+    async def _fits(self, start: date, days: int, people: int) -> bool:
+        span = [start + timedelta(days=offset) for offset in range(days)]
+        async with self._sessions() as session:
+            rows = {
+                row.day: row
+                for row in await session.scalars(select(VisitDay).where(VisitDay.day.in_(span)))
+            }
+        for day in span:
+            row = rows.get(day)
+            delegations = row.delegations if row else 0
+            taken = row.participants if row else 0
+            max_delegations = row.max_delegations if row else self._capacity.delegations
+            max_people = row.max_participants if row else self._capacity.participants
+            if delegations + 1 > max_delegations or taken + people > max_people:
+                return False
+        return True
+
+    async def free_days(self, start: date, days: int, participants: int) -> bool:
+        await self.expire_stale()
+        return await self._fits(start, days, participants)
+
+    async def alternatives(
+        self, around: date, days: int, participants: int, count: int = 3
+    ) -> list[date]:
+        await self.expire_stale()
+        today = self._today()
+        earliest = today + timedelta(days=self._rules.lead_days)
+        first = max(earliest, around - timedelta(days=SEARCH_DAYS // 2))
+        candidates = sorted(
+            (first + timedelta(days=offset) for offset in range(SEARCH_DAYS)),
+            key=lambda day: (abs((day - around).days), day),
+        )
+        found: list[date] = []
+        for day in candidates:
+            if day == around or self._rules.date_problem(day, days, today) is not None:
+                continue
+            if await self._fits(day, days, participants):
+                found.append(day)
+                if len(found) == count:
+                    break
+        return sorted(found)
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    async def request(self, request: BookingRequest) -> BookingView:
+        await self.expire_stale()
+        problem = self._rules.date_problem(request.start_date, request.days, self._today())
+        problem = problem or self._rules.participants_problem(request.participants)
+        if problem is not None:
+            raise problem
+        span = [request.start_date + timedelta(days=offset) for offset in range(request.days)]
+        for _attempt in range(3):
+            try:
+                async with self._sessions() as session, session.begin():
+                    await self._reserve(session, span, request.participants)
+                    organisation = Organisation(
+                        name=request.org_name, kind=request.org_kind, origin=request.origin
+                    )
+                    booking = Booking(
+                        code=new_code(),
+                        status=Status.PENDING,
+                        organisation=organisation,
+                        start_date=request.start_date,
+                        days=request.days,
+                        participants=request.participants,
+                        topics=list(request.topics),
+                        contact_name=request.contact_name,
+                        contact_phone=request.contact_phone,
+                        notes=request.notes,
+                        channel=request.channel,
+                        chat_id=request.chat_id,
+                        user_id=request.user_id,
+                    )
+                    session.add(booking)
+                    await session.flush()
+                    session.add(
+                        BookingEvent(
+                            booking_id=booking.id,
+                            status=Status.PENDING,
+                            actor=f"{request.channel}:{request.user_id}",
+                        )
+                    )
+                return _view(booking)
+            except DayFull as full:
+                alternatives = await self.alternatives(
+                    full.day, request.days, request.participants
+                )
+                raise DayFull(full.day, alternatives) from None
+            except IntegrityError as error:  # a code collision: try again with a new one
+                if "code" not in str(error.orig).lower():
+                    raise
+        raise BookingError("booking.failed")
+
+    async def _change(
+        self,
+        code: str,
+        allowed_from: frozenset[Status],
+        to: Status,
+        actor: str,
+        reason: str = "",
+    ) -> BookingView:
+        async with self._sessions() as session, session.begin():
+            booking = await self._locked(session, code)
+            if Status(booking.status) not in allowed_from:
+                raise BookingError(
+                    "booking.wrong_status", code=booking.code, status=Status(booking.status)
+                )
+            if Status(booking.status) in ACTIVE and to not in ACTIVE:
+                view = _view(booking)
+                await self._release(session, view.visit_days(), booking.participants)
+            if to is Status.APPROVED and booking.invite_code is None:
+                booking.invite_code = new_code(INVITE_LENGTH)
+            booking.status = to
+            booking.updated_at = utcnow()
+            session.add(BookingEvent(booking_id=booking.id, status=to, actor=actor, reason=reason))
+            await session.flush()
+            result = _view(booking)
+        return replace(result, reason=reason)
+
+    @staticmethod
+    async def _locked(session: AsyncSession, code: str) -> Booking:
+        """Load a booking for change, writing first: SQLite takes its write lock at once (no
+        stale read turned into a busy error later), PostgreSQL locks the row."""
+        touched = await session.execute(
+            update(Booking).where(Booking.code == code.upper()).values(updated_at=utcnow())
+        )
+        booking = await session.scalar(select(Booking).where(Booking.code == code.upper()))
+        if touched.rowcount != 1 or booking is None:  # type: ignore[attr-defined]
+            raise BookingError("booking.not_found", code=code.upper())
+        return booking
+
+    async def approve(self, code: str, actor: str) -> BookingView:
+        return await self._change(code, frozenset({Status.PENDING}), Status.APPROVED, actor)
+
+    async def decline(self, code: str, actor: str, reason: str) -> BookingView:
+        return await self._change(
+            code, frozenset({Status.PENDING}), Status.DECLINED, actor, reason
+        )
+
+    async def cancel(self, code: str, actor: str) -> BookingView:
+        return await self._change(code, ACTIVE, Status.CANCELLED, actor)
+
+    async def reschedule(self, code: str, start: date, days: int, actor: str) -> BookingView:
+        problem = self._rules.date_problem(start, days, self._today())
+        if problem is not None:
+            raise problem
+        try:
+            async with self._sessions() as session, session.begin():
+                booking = await self._locked(session, code)
+                if Status(booking.status) not in ACTIVE:
+                    raise BookingError(
+                        "booking.wrong_status", code=booking.code, status=Status(booking.status)
+                    )
+                old = _view(booking)
+                await self._release(session, old.visit_days(), booking.participants)
+                new_span = [start + timedelta(days=offset) for offset in range(days)]
+                await self._reserve(session, new_span, booking.participants)
+                booking.start_date, booking.days = start, days
+                booking.status = Status.PENDING
+                booking.updated_at = utcnow()
+                reason = f"dijadwal ulang dari {old.start_date.isoformat()} ({old.days} hari)"
+                session.add(
+                    BookingEvent(
+                        booking_id=booking.id, status=Status.PENDING, actor=actor, reason=reason
+                    )
+                )
+                await session.flush()
+                return _view(booking)
+        except DayFull as full:
+            view = await self.get(code)
+            people = view.participants if view else 1
+            raise DayFull(full.day, await self.alternatives(full.day, days, people)) from None
+
+    async def expire_stale(self) -> int:
+        """Requests pending longer than the TTL (since they were made or rescheduled) expire
+        and give their capacity back."""
+        cutoff: datetime = utcnow() - self._pending_ttl
+        async with self._sessions() as session:
+            stale = list(
+                await session.scalars(
+                    select(Booking.code).where(
+                        Booking.status == Status.PENDING, Booking.updated_at < cutoff
+                    )
+                )
+            )
+        for code in stale:
+            try:
+                await self._change(code, frozenset({Status.PENDING}), Status.EXPIRED, "system")
+            except BookingError:  # approved or cancelled meanwhile
+                continue
+        return len(stale)
+
+    # ---- queries ------------------------------------------------------------------------
+
+    async def get(self, code: str) -> BookingView | None:
+        async with self._sessions() as session:
+            booking = await session.scalar(select(Booking).where(Booking.code == code.upper()))
+            return _view(booking) if booking else None
+
+    async def by_invite(self, invite_code: str) -> BookingView | None:
+        """The approved booking a participant's invite code belongs to."""
+        async with self._sessions() as session:
+            booking = await session.scalar(
+                select(Booking).where(Booking.invite_code == invite_code.upper())
+            )
+            return _view(booking) if booking else None
+
+    async def for_chat(self, channel: str, chat_id: str) -> list[BookingView]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Booking)
+                .where(Booking.channel == channel, Booking.chat_id == chat_id)
+                .order_by(Booking.created_at.desc())
+            )
+            return [_view(row) for row in rows]
+
+    async def pending(self) -> list[BookingView]:
+        await self.expire_stale()
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Booking)
+                .where(Booking.status == Status.PENDING)
+                .order_by(Booking.start_date)
+            )
+            return [_view(row) for row in rows]
+
+    async def upcoming(self, today: date) -> list[BookingView]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Booking)
+                .where(Booking.status.in_(list(ACTIVE)), Booking.start_date >= today)
+                .order_by(Booking.start_date)
+            )
+            return [_view(row) for row in rows]
+
+    async def export_csv(self) -> bytes:
+        async with self._sessions() as session:
+            rows = list(await session.scalars(select(Booking).order_by(Booking.start_date)))
+            views = [_view(row) for row in rows]
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["kode", "status", "lembaga", "jenis", "asal", "tanggal_mulai", "hari", "peserta",
+             "topik", "kontak", "telepon", "catatan", "kanal"]
+        )  # fmt: skip
+        for view in views:
+            writer.writerow(
+                [view.code, view.status, view.org_name, view.org_kind, view.origin,
+                 view.start_date.isoformat(), view.days, view.participants,
+                 "; ".join(view.topics), view.contact_name, view.contact_phone, view.notes,
+                 view.channel]
+            )  # fmt: skip
+        return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,125 @@
+"""Compare the Rasa model with a TF-IDF + logistic-regression baseline, and tune the fallback.
+
+Both are trained on data/nlu and scored on the held-out data/test file. Rasa is asked through
+its running HTTP server (`--rasa-url`), exactly as the bot asks it. The second table sweeps the
+FallbackClassifier threshold over Rasa's raw confidences: a message counts as handled well when
+it is classified correctly above the threshold, or sent to fallback when it would have been
+wrong (an out_of_scope message sent to fallback counts as well handled too).
+
+Runs in the NLU virtualenv (it has scikit-learn): `make bench` starts Rasa and runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.pipeline import make_pipeline, make_union
+
+ROOT = Path(__file__).resolve().parent.parent
+ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def load_examples(paths: list[Path]) -> tuple[list[str], list[str]]:
+    """Texts and intents from Rasa YAML training files, annotations stripped."""
+    texts, intents = [], []
+    for path in paths:
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if "intent" not in block:
+                continue
+            for raw in block["examples"].splitlines():
+                line = raw.strip()
+                if line.startswith("- "):
+                    texts.append(ANNOTATION.sub(r"\1", line[2:]))
+                    intents.append(block["intent"])
+    return texts, intents
+
+
+def rasa_parse(url: str, token: str, text: str) -> dict:
+    """One /model/parse call."""
+    request = urllib.request.Request(
+        f"{url}/model/parse?token={token}",
+        data=json.dumps({"text": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def raw_top(parsed: dict) -> tuple[str, float]:
+    """The classifier's own best intent and confidence, before the fallback stepped in."""
+    for item in parsed.get("intent_ranking") or []:
+        if item["name"] != "nlu_fallback":
+            return item["name"], float(item["confidence"])
+    return parsed["intent"]["name"], float(parsed["intent"]["confidence"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rasa-url", required=True)
+    parser.add_argument("--token", default="")
+    arguments = parser.parse_args()
+
+    train_texts, train_intents = load_examples(sorted((ROOT / "data" / "nlu").glob("*.yml")))
+    test_texts, test_intents = load_examples([ROOT / "data" / "test" / "nlu_test.yml"])
+
+    started = time.perf_counter()
+    baseline = make_pipeline(
+        make_union(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
+        ),
+        LogisticRegression(max_iter=2000, C=10),
+    )
+    baseline.fit(train_texts, train_intents)
+    baseline_seconds = time.perf_counter() - started
+    baseline_predictions = list(baseline.predict(test_texts))
+
+    started = time.perf_counter()
+    parsed = [rasa_parse(arguments.rasa_url, arguments.token, text) for text in test_texts]
+    rasa_seconds = time.perf_counter() - started
+    rasa_predictions = [p["intent"]["name"] for p in parsed]
+
+    print(f"test examples: {len(test_texts)}, training examples: {len(train_texts)}")
+    print(f"{'model':<34}{'accuracy':>10}{'macro-F1':>10}")
+    for name, predictions in (
+        ("Rasa (config.yml, with fallback)", rasa_predictions),
+        ("TF-IDF + logistic regression", baseline_predictions),
+    ):
+        accuracy = accuracy_score(test_intents, predictions)
+        macro = f1_score(test_intents, predictions, average="macro", zero_division=0)
+        print(f"{name:<34}{accuracy:>10.3f}{macro:>10.3f}")
+    print(
+        f"baseline training {baseline_seconds:.1f} s; Rasa {len(test_texts)} parses "
+        f"in {rasa_seconds:.1f} s ({1000 * rasa_seconds / len(test_texts):.1f} ms each)"
+    )
+
+    print("\nFallbackClassifier threshold sweep (Rasa raw confidences):")
+    print(f"{'threshold':>10}{'handled well':>14}{'to fallback':>13}")
+    tops = [raw_top(p) for p in parsed]
+    best = (0.0, 0.0)
+    for step in range(10, 85, 5):
+        threshold = step / 100
+        well = fallback = 0
+        for (intent, confidence), truth in zip(tops, test_intents, strict=True):
+            if confidence < threshold:
+                fallback += 1
+                well += intent != truth or truth == "out_of_scope"
+            else:
+                well += intent == truth
+        share = well / len(tops)
+        best = max(best, (share, threshold))  # ties: the higher threshold asks more, guesses less
+        print(f"{threshold:>10.2f}{share:>14.3f}{fallback:>13}")
+    print(f"best threshold on this file: {best[1]:.2f} ({best[0]:.3f} handled well)")
+
+
+if __name__ == "__main__":
+    main()

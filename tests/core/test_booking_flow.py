@@ -1,0 +1,266 @@
+"""The booking conversation and the staff desk, through the engine, on a real SQLite database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.core.answers import Answers
+from bot.core.booking import BookingRules
+from bot.core.engine import Engine
+from bot.core.flows.booking import BookingFlow
+from bot.core.flows.staff import StaffFlow
+from bot.core.keywords import KeywordMatcher
+from bot.core.messages import Incoming, Kind, Reply
+from bot.core.notify import InviteLinks, StaffDesk
+from bot.core.texts import Texts
+from bot.db.migrate import upgrade
+from bot.db.session import create_engine, session_factory
+from bot.services.booking import BookingService, Capacity
+from tests.fakes.nlu import RecordedNlu
+from tests.fakes.notifier import RecordingNotifier
+from tests.fakes.store import JsonMemoryStore
+
+TODAY = date(2026, 11, 23)
+STAFF_GROUP, STAFF, OUTSIDER = "-100", "7", "8"
+ONE_MESSAGE = "kami dari Dinas Koperasi Sumbar mau studi tiru 27 orang tanggal 13 Juni"
+
+
+@dataclass
+class World:
+    engine: Engine
+    nlu: RecordedNlu
+    notifier: RecordingNotifier
+    bookings: BookingService
+    texts: Texts
+
+    async def say(self, text: str, chat: str = "u1", user: str | None = None) -> list[Reply]:
+        return await self.engine.handle(
+            Incoming("telegram", chat, user or chat, Kind.TEXT, text=text, user_name="Budi")
+        )
+
+    async def press(self, payload: str, chat: str = "u1", user: str | None = None) -> list[Reply]:
+        return await self.engine.handle(
+            Incoming(
+                "telegram", chat, user or chat, Kind.BUTTON, payload=payload, user_name="Sari"
+            )
+        )
+
+
+@pytest.fixture
+async def world(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> AsyncIterator[World]:
+    await upgrade(sqlite_url)
+    database = create_engine(sqlite_url)
+    rules = BookingRules(
+        lead_days=7, max_participants=100, holidays={date(2026, 12, 25): "Hari Raya Natal"}
+    )
+    bookings = BookingService(
+        session_factory(database), rules, Capacity(2, 60), today=lambda: TODAY
+    )
+    notifier = RecordingNotifier()
+    desk = StaffDesk("telegram", STAFF_GROUP, frozenset({STAFF}))
+    flow = BookingFlow(
+        bookings, rules=rules, answers=answers, texts=texts, notifier=notifier, staff=desk,
+        today=lambda: TODAY,
+    )  # fmt: skip
+    staff = StaffFlow(
+        bookings, flow=flow, texts=texts, notifier=notifier, desk=desk,
+        links=InviteLinks("kunjungan_bmi_bot"), venue="Tangerang",
+        now=lambda: datetime(2026, 11, 23, tzinfo=UTC), today=lambda: TODAY,
+    )  # fmt: skip
+    nlu = RecordedNlu()
+    for day in ("13 Juni", "14 Juni"):
+        nlu.add(
+            ONE_MESSAGE.replace("13 Juni", day), "book_visit", organization="Dinas Koperasi Sumbar"
+        )
+    nlu.add("mau daftar kunjungan", "book_visit")
+    nlu.add("berapa biayanya?", "ask_visit_cost", confidence=0.97)
+    engine = Engine(
+        nlu, JsonMemoryStore(), answers, texts, keywords, booking=flow, staff=staff, desk=desk
+    )
+    yield World(engine, nlu, notifier, bookings, texts)
+    await database.dispose()
+
+
+async def test_a_sunday_is_refused_with_the_reason(world: World) -> None:
+    replies = await world.say(ONE_MESSAGE)  # 13 June 2027 is a Sunday
+    assert world.texts("booking.date_closed", day="Minggu, 13 Juni 2027") in [
+        r.text for r in replies
+    ]
+
+
+async def test_one_message_fills_four_slots_and_staff_approve(world: World) -> None:
+    replies = await world.say(ONE_MESSAGE.replace("13 Juni", "14 Juni"))
+    assert replies[-1].text == world.texts("booking.ask.origin")
+    await world.say("Padang, Sumatera Barat")
+    replies = await world.say("2 hari")
+    assert replies[-1].text == world.texts("booking.ask.topics")
+    await world.say("digital marketing")
+    await world.say("Ibu Rina")
+    await world.say("081234567890")
+    await world.say("tidak ada")
+    await world.say("kirim")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    assert (booking.start_date, booking.days, booking.participants) == (date(2027, 6, 14), 2, 27)
+    assert booking.topics == ("pelatihan_digital_marketing",)
+    (request,) = world.notifier.to(STAFF_GROUP)
+    assert booking.code in request.text
+    assert [b.payload for b in request.buttons] == [f"sa:{booking.code}", f"sd:{booking.code}"]
+
+    refused = await world.press(f"sa:{booking.code}", chat=STAFF_GROUP, user=OUTSIDER)
+    assert refused[0].text == world.texts("staff.not_allowed")
+    approved = await world.press(f"sa:{booking.code}", chat=STAFF_GROUP, user=STAFF)
+    assert booking.code in approved[0].text
+    to_user = world.notifier.to("u1")
+    assert "DISETUJUI" in to_user[0].text
+    assert "https://t.me/kunjungan_bmi_bot?start=" in to_user[0].text
+    assert to_user[1].document is not None
+    assert b"BEGIN:VCALENDAR" in to_user[1].document.content
+    assert b"DTSTART;VALUE=DATE:20270614" in to_user[1].document.content
+
+
+async def test_step_by_step_with_every_validation(world: World) -> None:
+    texts = world.texts
+    replies = await world.say("mau daftar kunjungan")
+    assert replies[-1].text == texts("booking.ask.org_name")
+    assert (await world.say("ab"))[0].text == texts("booking.invalid.org_name")
+    await world.say("Koperasi Wanita Setia Budi")  # kind guessed from the name
+    await world.say("Kupang, NTT")
+    assert (await world.say("banyak sekali"))[0].text == texts("booking.invalid.participants")
+    over = await world.say("150 orang")
+    assert over[0].text == texts("booking.participants_over", limit=100)
+    await world.say("30")
+    assert (await world.say("kemarin dulu"))[0].text == texts("booking.date_unclear")
+    too_soon = await world.say("besok")
+    assert too_soon[0].text.startswith("Mohon maaf, pendaftaran paling lambat 7 hari")
+    holiday = await world.say("25 Desember")
+    assert "Hari Raya Natal" in holiday[0].text
+    faq = await world.say("berapa biayanya?")  # a question mid-flow is answered, then re-asked
+    assert "Rincian biaya" in faq[0].text
+    assert faq[-1].text.startswith("Tanggal berapa rencana kunjungan")
+    await world.say("8-10 Desember 2026")  # a range sets the days too
+    await world.press("bt:-")
+    await world.say("Mama Yuli")
+    assert (await world.say("12345"))[0].text == texts("booking.invalid.contact_phone")
+    await world.say("+62 812 3456 7890")
+    summary = await world.say("konsumsi halal")
+    assert "8–10 Desember 2026 (3 hari)" in summary[-1].text
+    assert "konsumsi halal" in summary[-1].text
+    edit = await world.press("bs:edit")
+    assert "be:participants" in [b.payload for b in edit[0].buttons]
+    again = await world.press("be:participants")
+    assert again[-1].text.startswith("Berapa perkiraan jumlah peserta")
+    summary = await world.say("35")
+    assert "35 orang" in summary[-1].text
+    await world.press("bs:send")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    assert (booking.org_kind, booking.participants, booking.days) == ("koperasi", 35, 3)
+
+
+async def test_batal_leaves_the_flow_and_stores_nothing(world: World) -> None:
+    await world.say("mau daftar kunjungan")
+    await world.say("Koperasi Maju")
+    replies = await world.say("batal")
+    assert replies[0].text == world.texts("booking.left")
+    assert await world.bookings.for_chat("telegram", "u1") == []
+
+
+async def test_full_day_offers_alternatives_as_buttons(world: World) -> None:
+    for chat in ("a", "b"):
+        await finish_one_message_booking_on(world, chat, "14 Juni")
+    replies = await world.say(ONE_MESSAGE.replace("13 Juni", "14 Juni"), chat="c")
+    await world.say("Padang", chat="c")
+    full = await world.say("1", chat="c")
+    assert full[0].text.startswith("Mohon maaf, jadwal Senin, 14 Juni 2027 sudah penuh")
+    payloads = [b.payload for b in full[0].buttons]
+    assert payloads[:2] == ["bd:2027-06-12", "bd:2027-06-15"]
+    picked = await world.press("bd:2027-06-15", chat="c")
+    assert picked[-1].text == world.texts("booking.ask.topics")
+    assert replies
+
+
+async def finish_one_message_booking_on(world: World, chat: str, day: str) -> None:
+    await world.say(ONE_MESSAGE.replace("13 Juni", day), chat)
+    await world.say("Padang", chat)
+    await world.say("1", chat)
+    await world.press("bt:-", chat)
+    await world.say("Pak Andi", chat)
+    await world.say("081298765432", chat)
+    await world.press("bx:-", chat)
+    await world.press("bs:send", chat)
+
+
+async def test_decline_asks_a_reason_and_tells_the_requester(world: World) -> None:
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    ask = await world.press(f"sd:{booking.code}", chat=STAFF_GROUP, user=STAFF)
+    assert booking.code in ask[0].text
+    chatter = await world.say("nanti saya cek dulu", chat=STAFF_GROUP, user="9")  # someone else
+    assert chatter == []
+    done = await world.say("Aula sedang direnovasi", chat=STAFF_GROUP, user=STAFF)
+    assert booking.code in done[0].text
+    told = world.notifier.to("u1")[-1].text
+    assert "Aula sedang direnovasi" in told
+    assert (await world.bookings.get(booking.code)).status == "declined"  # type: ignore[union-attr]
+
+
+async def test_check_cancel_and_someone_elses_code(world: World) -> None:
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    world.nlu.add(f"cek {booking.code}", "check_booking", code=booking.code)
+    world.nlu.add(f"batalkan {booking.code}", "cancel_booking", code=booking.code)
+    world.nlu.add("iya", "affirm")
+    mine = await world.say(f"cek {booking.code}")
+    assert "menunggu persetujuan" in mine[0].text
+    theirs = await world.say(f"cek {booking.code}", chat="intruder")
+    assert theirs[0].text == world.texts("booking.not_found", code=booking.code)
+    stolen = await world.say(f"batalkan {booking.code}", chat="intruder")
+    assert stolen[0].text == world.texts("booking.not_found", code=booking.code)
+    confirm = await world.say(f"batalkan {booking.code}")
+    assert [b.payload for b in confirm[0].buttons] == ["cy", "cn"]
+    done = await world.say("iya")
+    assert done[0].text == world.texts("cancel.done", code=booking.code)
+    assert (await world.bookings.get(booking.code)).status == "cancelled"  # type: ignore[union-attr]
+    assert booking.code in world.notifier.to(STAFF_GROUP)[-1].text
+
+
+async def test_reschedule_goes_back_to_staff(world: World) -> None:
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    world.nlu.add("mau ganti tanggal ke 16 juni", "reschedule_booking")
+    replies = await world.say("mau ganti tanggal ke 16 juni")
+    assert replies[0].text.startswith(f"Jadwal pendaftaran {booking.code} sudah kami ubah")
+    moved = await world.bookings.get(booking.code)
+    assert moved is not None
+    assert moved.start_date == date(2027, 6, 16)
+    request = world.notifier.to(STAFF_GROUP)[-1]
+    assert f"sa:{booking.code}" in [b.payload for b in request.buttons]
+
+
+async def test_availability_question(world: World) -> None:
+    world.nlu.add("tanggal 15 juni kosong?", "ask_availability")
+    world.nlu.add("tanggal 13 juni kosong?", "ask_availability")
+    free = await world.say("tanggal 15 juni kosong?")
+    assert free[0].text.startswith("Tanggal Selasa, 15 Juni 2027 masih tersedia")
+    assert free[0].buttons[0].payload == "bd:2027-06-15"
+    closed = await world.say("tanggal 13 juni kosong?")
+    assert "tidak tersedia" in closed[0].text
+    assert closed[0].buttons[0].payload.startswith("bd:2027-06-1")
+    start = await world.press("bd:2027-06-15")
+    assert start[-1].text == world.texts("booking.ask.org_name")
+
+
+async def test_staff_commands(world: World) -> None:
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    pending = await world.say("/pending", chat=STAFF_GROUP, user=STAFF)
+    assert "Dinas Koperasi Sumbar" in pending[0].text
+    export = await world.say("/export@kunjungan_bmi_bot", chat=STAFF_GROUP, user=STAFF)
+    assert export[0].document is not None
+    assert export[0].document.filename.endswith(".csv")
+    refused = await world.say("/pending", chat=STAFF_GROUP, user=OUTSIDER)
+    assert refused[0].text == world.texts("staff.not_allowed")

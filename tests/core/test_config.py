@@ -1,0 +1,56 @@
+"""Settings read from the environment, with the names operators use."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Settings
+
+
+def test_names_and_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("STAFF_CHAT_ID", "-1001234")
+    monkeypatch.setenv("STAFF_USER_IDS", "11, 22;33")
+    monkeypatch.setenv("CLOSED_WEEKDAYS", "sabtu,minggu")
+    monkeypatch.setenv("BOOKING_LEAD_DAYS", "3")
+    settings = Settings(_env_file=None)
+    assert settings.telegram_bot_token is not None
+    assert settings.telegram_bot_token.get_secret_value() == "123:abc"
+    assert settings.staff_chat_id == -1001234
+    assert settings.staff_user_ids == [11, 22, 33]
+    assert settings.closed_weekdays == frozenset({5, 6})
+    assert settings.booking_lead_days == 3
+
+
+def test_empty_variables_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+    monkeypatch.setenv("STAFF_CHAT_ID", "")
+    settings = Settings(_env_file=None)
+    assert settings.telegram_bot_token is None
+    assert settings.staff_chat_id is None
+
+
+def test_unknown_time_zone_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VENUE_TIMEZONE", "Asia/Nowhere")
+    with pytest.raises(ValueError, match="Nowhere"):
+        Settings(_env_file=None)
+
+
+def test_business_hours() -> None:
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from bot.core.flows.handoff import BusinessHours
+
+    hours = BusinessHours(frozenset({0, 1, 2, 3, 4}), time(8), time(16))
+    wib = ZoneInfo("Asia/Jakarta")
+    assert hours.describe() == "Senin–Jumat 08.00–16.00"
+    assert hours.open_at(datetime(2026, 11, 23, 9, tzinfo=wib))  # Monday morning
+    assert not hours.open_at(datetime(2026, 11, 23, 16, tzinfo=wib))
+    assert not hours.open_at(datetime(2026, 11, 29, 10, tzinfo=wib))  # Sunday
+
+
+def test_bad_business_hours_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BUSINESS_HOURS", "16:00-08:00")
+    with pytest.raises(ValueError, match="BUSINESS_HOURS"):
+        Settings(_env_file=None)

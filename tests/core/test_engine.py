@@ -1,0 +1,213 @@
+"""The engine with a recorded NLU client: routing, menus, fallback, NLU outage, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answers import Answers
+from bot.core.engine import Engine
+from bot.core.keywords import KeywordMatcher
+from bot.core.messages import Incoming, Kind, Reply
+from bot.core.texts import Texts
+from tests.fakes.nlu import RecordedNlu
+from tests.fakes.store import JsonMemoryStore
+
+
+@pytest.fixture
+def nlu() -> RecordedNlu:
+    recorded = RecordedNlu()
+    recorded.add("halo", "greet")
+    recorded.add("berapa biayanya?", "ask_visit_cost")
+    recorded.add("apa itu jawara?", "ask_programs", program="jawara")
+    recorded.add("program bmi apa saja?", "ask_programs")
+    recorded.add("cuaca besok?", "out_of_scope")
+    recorded.add("iya", "affirm")
+    recorded.add("tidak", "deny")
+    recorded.add("bicara dengan petugas", "human_handoff")
+    return recorded
+
+
+@pytest.fixture
+def store() -> JsonMemoryStore:
+    return JsonMemoryStore()
+
+
+@pytest.fixture
+def engine(
+    nlu: RecordedNlu,
+    store: JsonMemoryStore,
+    answers: Answers,
+    texts: Texts,
+    keywords: KeywordMatcher,
+) -> Engine:
+    return Engine(nlu, store, answers, texts, keywords)
+
+
+def text(message: str, chat: str = "c1") -> Incoming:
+    return Incoming("test", chat, "u1", Kind.TEXT, text=message)
+
+
+def button(payload: str, chat: str = "c1") -> Incoming:
+    return Incoming("test", chat, "u1", Kind.BUTTON, payload=payload)
+
+
+def payloads(replies: list[Reply]) -> list[str]:
+    return [b.payload for reply in replies for b in reply.buttons]
+
+
+async def test_greeting_shows_the_main_menu(engine: Engine, texts: Texts) -> None:
+    replies = await engine.handle(text("halo"))
+    assert replies[0].text == texts("menu.greeting")
+    assert payloads(replies) == [
+        "i:ask_visit_info",
+        "i:book_visit",
+        "i:ask_programs",
+        "i:ask_contact",
+        "i:human_handoff",
+    ]
+
+
+@pytest.mark.parametrize("word", ["/start", "/menu", "menu", "MENU", "  Menu  "])
+async def test_menu_is_always_reachable(engine: Engine, nlu: RecordedNlu, word: str) -> None:
+    replies = await engine.handle(text(word))
+    assert "i:book_visit" in payloads(replies)
+    assert nlu.calls == []
+
+
+async def test_cost_question_gets_the_cost_answer(engine: Engine, knowledge) -> None:  # noqa: ANN001
+    replies = await engine.handle(text("berapa biayanya?"))
+    assert knowledge.visit.cost.text.strip() in replies[0].text
+    assert "0856-9575-1994" in replies[0].text  # placeholder facts point to staff
+
+
+async def test_named_program_is_explained(engine: Engine) -> None:
+    replies = await engine.handle(text("apa itu jawara?"))
+    assert replies[0].text.startswith("Jawara (Jaringan Warung Anggota)")
+
+
+async def test_programs_without_a_name_are_listed_as_buttons(engine: Engine, knowledge) -> None:  # noqa: ANN001
+    replies = await engine.handle(text("program bmi apa saja?"))
+    assert payloads(replies) == [f"p:{p.id}" for p in knowledge.programs]
+    detail = await engine.handle(button("p:beasiswa_paket_c"))
+    assert detail[0].text.startswith("Beasiswa Paket C")
+
+
+async def test_unclear_message_offers_two_likely_topics(engine: Engine, texts: Texts) -> None:
+    replies = await engine.handle(text("hmm gimana ya itu"))
+    assert replies[0].text == texts("fallback.clarify")
+    assert payloads(replies) == ["i:ask_visit_cost", "i:ask_contact", "m"]
+
+
+async def test_two_misses_in_a_row_offer_staff_then_yes_hands_off(
+    engine: Engine, texts: Texts
+) -> None:
+    await engine.handle(text("hmm gimana ya itu"))
+    offer = await engine.handle(text("blablabla"))
+    assert offer[0].text == texts("fallback.offer_handoff")
+    assert payloads(offer) == ["i:human_handoff", "m"]
+    handoff = await engine.handle(text("iya"))
+    assert "Sehnuri" in handoff[0].text
+
+
+async def test_a_understood_message_resets_the_miss_count(engine: Engine, texts: Texts) -> None:
+    await engine.handle(text("hmm gimana ya itu"))
+    await engine.handle(text("berapa biayanya?"))
+    replies = await engine.handle(text("blablabla"))
+    assert replies[0].text == texts("fallback.clarify")
+
+
+async def test_out_of_scope_is_declined_politely_with_the_menu(
+    engine: Engine, texts: Texts
+) -> None:
+    replies = await engine.handle(text("cuaca besok?"))
+    assert replies[0].text == texts("fallback.out_of_scope")
+    assert "i:ask_visit_info" in payloads(replies)
+
+
+async def test_nlu_down_uses_keywords(engine: Engine, nlu: RecordedNlu, knowledge) -> None:  # noqa: ANN001
+    nlu.down = True
+    replies = await engine.handle(text("alamat kantornya dimana?"))
+    assert knowledge.location.head_office in replies[0].text
+
+
+async def test_nlu_down_without_keywords_still_offers_the_menu(
+    engine: Engine, nlu: RecordedNlu, texts: Texts
+) -> None:
+    nlu.down = True
+    replies = await engine.handle(text("qwerty uiop"))
+    assert replies[0].text == texts("nlu.unavailable")
+    assert "i:book_visit" in payloads(replies)
+    menu_button = await engine.handle(button("i:ask_contact"))
+    assert "Sehnuri" in menu_button[0].text
+
+
+@pytest.mark.parametrize(
+    "payload", ["", "i:cancel_booking", "i:../../etc", "p:unknown", "x" * 64, "DROP TABLE;"]
+)
+async def test_unknown_or_forged_buttons_are_refused_politely(
+    engine: Engine, texts: Texts, payload: str
+) -> None:
+    replies = await engine.handle(button(payload))
+    assert replies[0].text == texts("input.stale_button")
+
+
+@pytest.mark.parametrize(
+    ("kind", "key"),
+    [
+        (Kind.MEDIA, "input.media"),
+        (Kind.LOCATION, "input.location"),
+        (Kind.CONTACT, "input.contact"),
+    ],
+)
+async def test_non_text_gets_a_clear_answer(
+    engine: Engine, texts: Texts, kind: Kind, key: str
+) -> None:
+    replies = await engine.handle(Incoming("test", "c1", "u1", kind, media_type="sticker"))
+    assert replies[0].text == texts(key)
+
+
+async def test_long_message_is_classified_by_its_opening(engine: Engine, nlu: RecordedNlu) -> None:
+    replies = await engine.handle(text("Dengan hormat, " + "kami " * 1200))
+    assert replies
+    assert len(nlu.calls[-1]) <= 1000
+
+
+async def test_empty_and_whitespace_messages(
+    engine: Engine, texts: Texts, nlu: RecordedNlu
+) -> None:
+    replies = await engine.handle(text("   \n  "))
+    assert replies[0].text == texts("input.empty")
+    assert nlu.calls == []
+
+
+async def test_state_survives_a_new_engine(
+    nlu: RecordedNlu,
+    store: JsonMemoryStore,
+    answers: Answers,
+    texts: Texts,
+    keywords: KeywordMatcher,
+) -> None:
+    first = Engine(nlu, store, answers, texts, keywords)
+    await first.handle(text("hmm gimana ya itu"))
+    restarted = Engine(nlu, store, answers, texts, keywords)
+    replies = await restarted.handle(text("blablabla"))
+    assert replies[0].text == texts("fallback.offer_handoff")
+
+
+async def test_chats_do_not_share_state(engine: Engine, texts: Texts) -> None:
+    await engine.handle(text("hmm gimana ya itu", chat="a"))
+    replies = await engine.handle(text("blablabla", chat="b"))
+    assert replies[0].text == texts("fallback.clarify")
+
+
+class BrokenStore(JsonMemoryStore):
+    async def save(self, channel: str, chat_id: str, state: object) -> None:  # type: ignore[override]
+        raise ConnectionError("database went away")
+
+
+async def test_a_failing_database_still_gets_the_user_a_polite_answer(
+    nlu: RecordedNlu, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    engine = Engine(nlu, BrokenStore(), answers, texts, keywords)
+    replies = await engine.handle(text("halo"))
+    assert replies[0].text == texts("error.internal")

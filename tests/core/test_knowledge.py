@@ -1,0 +1,71 @@
+"""Knowledge files: loaded whole, errors reported with file and line, placeholders listed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import ROOT
+from bot.core.knowledge import Knowledge, KnowledgeError, load_knowledge
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "data" / "knowledge", target)
+    return target
+
+
+def test_the_shipped_knowledge_loads(knowledge: Knowledge) -> None:
+    assert len(knowledge.programs) == 11
+    assert knowledge.contacts[0].phone == "0856-9575-1994"
+    assert "Kamaruddin Batubara" in knowledge.profile.leaders[0].name
+
+
+def test_unconfirmed_facts_are_placeholders_not_inventions(knowledge: Knowledge) -> None:
+    gaps = knowledge.placeholders()
+    assert any("venue_address" in gap for gap in gaps)
+    assert any(gap.startswith("visit.cost") for gap in gaps)
+
+
+def test_venue_address_setting_overrides_the_file(copy: Path) -> None:
+    loaded = load_knowledge(copy, venue_address="Jl. Contoh No. 1, Tangerang")
+    assert loaded.location.venue_address == "Jl. Contoh No. 1, Tangerang"
+
+
+def test_invalid_yaml_names_file_and_line(copy: Path) -> None:
+    (copy / "programs.yml").write_text("programs:\n  - id: x\n    name: [oops\n")
+    with pytest.raises(KnowledgeError, match=r"programs\.yml line \d+"):
+        load_knowledge(copy)
+
+
+def test_missing_field_is_reported_not_half_loaded(copy: Path) -> None:
+    (copy / "visit.yml").write_text("info:\n  text: halo\n")
+    with pytest.raises(KnowledgeError, match="visit.cost"):
+        load_knowledge(copy)
+
+
+def test_duplicate_program_ids_are_refused(copy: Path) -> None:
+    text = (copy / "programs.yml").read_text().replace("id: beasiswa_paket_c", "id: jawara")
+    (copy / "programs.yml").write_text(text)
+    with pytest.raises(KnowledgeError, match="unique"):
+        load_knowledge(copy)
+
+
+@pytest.mark.parametrize(
+    ("text", "program_id"),
+    [
+        ("apa itu jawara?", "jawara"),
+        ("info BMI Goes to School dong", "bmi_goes_to_school"),
+        ("program pengecatan warung", "pengecatan_warung"),
+        ("pendampingan NIB gimana", "pendampingan_nib"),
+        ("program bmi apa saja", None),
+    ],
+)
+def test_programs_are_found_by_name(
+    knowledge: Knowledge, text: str, program_id: str | None
+) -> None:
+    found = knowledge.find_program(text)
+    assert (found.id if found else None) == program_id

@@ -1,0 +1,251 @@
+"""Participants through the engine: invite code, name, agenda on demand, leave; approval plans
+pushes and cancel drops them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import ROOT
+from bot.core.answers import Answers
+from bot.core.booking import BookingRequest, BookingRules, BookingView
+from bot.core.engine import Engine
+from bot.core.flows.booking import BookingFlow
+from bot.core.flows.participants import ParticipantFlow
+from bot.core.flows.staff import StaffFlow
+from bot.core.keywords import KeywordMatcher
+from bot.core.messages import Incoming, Kind, Reply
+from bot.core.notify import InviteLinks, StaffDesk
+from bot.core.texts import Texts
+from bot.core.visits import load_agenda_template
+from bot.db.migrate import upgrade
+from bot.db.session import create_engine, session_factory
+from bot.services.booking import BookingService, Capacity
+from bot.services.visits import VisitService
+from tests.fakes.nlu import RecordedNlu
+from tests.fakes.notifier import RecordingNotifier
+from tests.fakes.store import JsonMemoryStore
+
+WIB = ZoneInfo("Asia/Jakarta")
+VISIT = date(2026, 12, 8)  # Tuesday; a 3-day visit, 8-10 December
+
+
+class FakeCalendar:
+    def __init__(self) -> None:
+        self.planned: list[str] = []
+        self.dropped: list[str] = []
+
+    async def plan(self, booking: BookingView) -> None:
+        self.planned.append(booking.code)
+
+    async def drop(self, code: str) -> None:
+        self.dropped.append(code)
+
+
+@dataclass
+class World:
+    engine: Engine
+    bookings: BookingService
+    calendar: FakeCalendar
+    texts: Texts
+    clock: list[datetime]
+
+    async def send(
+        self, text: str, chat: str, kind: Kind = Kind.TEXT, payload: str | None = None
+    ) -> list[Reply]:
+        return await self.engine.handle(
+            Incoming("telegram", chat, chat, kind, text=text, payload=payload)
+        )
+
+
+@pytest.fixture
+async def world(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> AsyncIterator[World]:
+    await upgrade(sqlite_url)
+    database = create_engine(sqlite_url)
+    sessions = session_factory(database)
+    clock = [datetime(2026, 11, 23, 9, tzinfo=WIB)]
+
+    def today() -> date:
+        return clock[0].date()
+
+    rules = BookingRules()
+    bookings = BookingService(sessions, rules, Capacity(), today=today)
+    visits = VisitService(sessions, load_agenda_template(ROOT / "data" / "agenda.yml"))
+    notifier, calendar = RecordingNotifier(), FakeCalendar()
+    desk = StaffDesk("telegram", "-100")
+    flow = BookingFlow(
+        bookings, rules=rules, answers=answers, texts=texts, notifier=notifier, staff=desk,
+        today=today, calendar=calendar,
+    )  # fmt: skip
+    participants = ParticipantFlow(
+        bookings, visits, texts=texts, now=lambda: clock[0], push_time=time(6, 0)
+    )
+    staff = StaffFlow(
+        bookings, flow=flow, texts=texts, notifier=notifier, desk=desk, links=InviteLinks(),
+        venue="Tangerang", now=lambda: clock[0].astimezone(UTC), today=today,
+        visits=visits, calendar=calendar, agenda=participants.agenda_text,
+    )  # fmt: skip
+    nlu = RecordedNlu()
+    nlu.add("agenda", "ask_agenda")
+    nlu.add("agenda besok", "ask_agenda")
+    nlu.add("agenda hari kedua", "ask_agenda")
+    engine = Engine(
+        nlu, JsonMemoryStore(), answers, texts, keywords,
+        booking=flow, participants=participants, staff=staff, desk=desk,
+    )  # fmt: skip
+    yield World(engine, bookings, calendar, texts, clock)
+    await database.dispose()
+
+
+async def approved_visit(world: World) -> BookingView:
+    booking = await world.bookings.request(
+        BookingRequest(
+            "Coop TLM",
+            "koperasi",
+            "Kupang, NTT",
+            "Mama Yuli",
+            "+6281300000000",
+            30,
+            VISIT,
+            3,
+            (),
+            "",
+            "telegram",
+            "coordinator",
+            "coordinator",
+        )  # fmt: skip
+    )
+    await world.send("", "-100", Kind.BUTTON, payload=f"sa:{booking.code}")
+    approved = await world.bookings.get(booking.code)
+    assert approved is not None
+    return approved
+
+
+async def test_approval_fills_the_agenda_and_plans_pushes(world: World) -> None:
+    booking = await approved_visit(world)
+    assert world.calendar.planned == [booking.code]
+    agenda = await world.send("agenda", "coordinator")  # the coordinator sees it too
+    assert agenda[0].text.startswith("Agenda hari ke-1 (Selasa, 8 Desember 2026)")
+    assert "08.30–09.00 Registrasi dan penyambutan rombongan (Aula kantor pusat)" in agenda[0].text
+
+
+async def test_join_by_deep_link_then_agenda_and_leave(world: World) -> None:
+    booking = await approved_visit(world)
+    ask = await world.send("/start", "p1", Kind.START, payload=booking.invite_code)
+    assert "Coop TLM" in ask[0].text
+    done = await world.send("Maria Goreti", "p1")
+    assert done[0].text.startswith("Terima kasih, Maria Goreti")
+    assert len(done) == 1  # not a visit day yet: no agenda pushed at once
+    second = await world.send("agenda hari kedua", "p1")
+    assert second[0].text.startswith("Agenda hari ke-2 (Rabu, 9 Desember 2026)")
+    left = await world.send("berhenti", "p1")
+    assert left[0].text == world.texts("join.left")
+    assert (await world.send("agenda", "p1"))[0].text == world.texts("agenda.not_participant")
+
+
+async def test_join_by_text_code_on_a_visit_day_after_the_push_gets_today_at_once(
+    world: World,
+) -> None:
+    booking = await approved_visit(world)
+    world.clock[0] = datetime.combine(VISIT + timedelta(days=1), time(7, 15), tzinfo=WIB)
+    await world.send(f"gabung {booking.invite_code}", "p2")
+    joined = await world.send("Yohana", "p2")
+    assert joined[-1].text.startswith("Agenda hari ke-2 (Rabu, 9 Desember 2026)")
+    tomorrow = await world.send("agenda besok", "p2")
+    assert tomorrow[0].text.startswith("Agenda hari ke-3")
+
+
+async def test_unknown_or_unapproved_invite_codes(world: World) -> None:
+    refused = await world.send("/start", "p3", Kind.START, payload="ZZZZZZ")
+    assert "ZZZZZZ" in refused[0].text
+    booking = await world.bookings.request(
+        BookingRequest(
+            "Kop A",
+            "koperasi",
+            "Bogor",
+            "Andi",
+            "+6281300000001",
+            10,
+            VISIT,
+            1,
+            (),
+            "",
+            "telegram",
+            "c2",
+            "c2",
+        )  # fmt: skip
+    )
+    assert booking.invite_code is None  # pending bookings have no invite code yet
+
+
+async def test_cancel_drops_the_planned_pushes(world: World) -> None:
+    booking = await approved_visit(world)
+    await world.send("", "coordinator", Kind.BUTTON, payload=f"cc:{booking.code}")
+    await world.send("", "coordinator", Kind.BUTTON, payload="cy")
+    assert world.calendar.dropped == [booking.code]
+
+
+async def test_staff_see_the_agenda_and_the_participants(world: World) -> None:
+    booking = await approved_visit(world)
+    await world.send("/start", "p9", Kind.START, payload=booking.invite_code)
+    await world.send("Maria", "p9")
+    agenda = await world.send(f"/agenda {booking.code}", "-100")
+    assert agenda[0].text.count("Agenda hari ke-") == 3
+    people = await world.send(f"/peserta {booking.code}", "-100")
+    assert "1. Maria (telegram)" in people[0].text
+
+
+async def test_rating_after_the_visit_is_stored_once(world: World) -> None:
+    booking = await approved_visit(world)
+    await world.send("/start", "p7", Kind.START, payload=booking.invite_code)
+    await world.send("Yosef", "p7")
+    world.clock[0] = datetime.combine(VISIT + timedelta(days=2), time(16, 30), tzinfo=WIB)
+    thanks = await world.send("5, materinya sangat bermanfaat", "p7")
+    assert thanks[0].text == world.texts("feedback.thanks")
+    again = await world.send("4", "p7")
+    assert again[0].text == world.texts("feedback.already")
+    outsider = await world.send("5", "someone-else")  # not a participant: an ordinary message
+    assert outsider[0].text != world.texts("feedback.thanks")
+
+
+async def test_staff_edit_one_session_and_replace_the_agenda(world: World) -> None:
+    booking = await approved_visit(world)
+    code = booking.code
+    saved = await world.send(
+        f"/sesi {code} 2 08:30-10:30 Sejarah BMI | Pak Kambara | Aula", "-100"
+    )
+    assert saved[0].text == world.texts("staff.agenda_saved", code=code)
+    day2 = await world.send("agenda hari kedua", "coordinator")
+    assert "08.30–10.30 Sejarah BMI (Pak Kambara, Aula)" in day2[0].text
+    clash = await world.send(f"/sesi {code} 2 10:00-11:00 Rapat", "-100")
+    assert "bentrok" in clash[0].text
+    broken = await world.send(
+        f"/agendacsv {code}\nhari,mulai,selesai,judul\n1,08:00,09:00,Pembukaan\n"
+        "4,09:00,10:00,Hari keempat\n1,10:00,09:30,Terbalik",
+        "-100",
+    )
+    assert "baris 3: hari harus 1 sampai 3" in broken[0].text
+    assert "baris 4: jam selesai harus setelah jam mulai" in broken[0].text
+    unchanged = await world.send("agenda hari kedua", "coordinator")
+    assert "Sejarah BMI" in unchanged[0].text  # nothing half-applied
+    replaced = await world.send(f"/agendacsv {code}\n1,08:00,09:00,Pembukaan,,Aula", "-100")
+    assert replaced[0].text == world.texts("staff.agenda_saved", code=code)
+    day1 = await world.send("agenda", "coordinator")
+    assert "08.00–09.00 Pembukaan (Aula)" in day1[0].text
+
+
+async def test_the_coordinator_sees_who_joined(world: World) -> None:
+    booking = await approved_visit(world)
+    await world.send("/start", "p5", Kind.START, payload=booking.invite_code)
+    await world.send("Agnes", "p5")
+    roster = await world.send("daftar peserta", "coordinator")
+    assert "1. Agnes" in roster[0].text
+    assert booking.invite_code in roster[0].text
+    refused = await world.send("daftar peserta", "p5")  # a participant is not the coordinator
+    assert refused[0].text == world.texts("join.no_roster")

@@ -1,0 +1,59 @@
+"""The real aiogram bot, polling the fake Telegram server, talking to the real Rasa server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from aiogram import Bot, Dispatcher
+
+from bot.app import App
+from bot.channels.telegram.adapter import create_bot
+from bot.config import Settings
+from tests.fakes.telegram_server import FakeTelegram
+
+
+@dataclass
+class RunningBot:
+    """What an end-to-end test needs: the fake server, the app and the aiogram objects."""
+
+    server: FakeTelegram
+    app: App
+    bot: Bot
+    dispatcher: Dispatcher
+
+
+@contextlib.asynccontextmanager
+async def running_bot(settings: Settings, server: FakeTelegram) -> AsyncIterator[RunningBot]:
+    """Start the whole bot in polling mode; stop it cleanly afterwards."""
+    app = await App.create(settings)
+    bot = create_bot(server.token, server.base_url)
+    dispatcher = await app.telegram(bot)
+    polling = asyncio.create_task(
+        dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
+    )
+    try:
+        yield RunningBot(server, app, bot, dispatcher)
+    finally:
+        with contextlib.suppress(RuntimeError):
+            await dispatcher.stop_polling()
+        await asyncio.wait_for(polling, 10)
+        await app.close()
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    server = await FakeTelegram().start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def running(settings: Settings, telegram: FakeTelegram) -> AsyncIterator[RunningBot]:
+    async with running_bot(settings, telegram) as bot:
+        yield bot

@@ -1,0 +1,153 @@
+"""Staff handoff end to end: users on Telegram, staff in their group, real Rasa, SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.config import Settings
+from bot.jobs import handoff_jobs
+from tests.e2e.conftest import RunningBot, running_bot
+from tests.fakes.telegram_server import FakeTelegram
+
+STAFF_GROUP, STAFF, OUTSIDER = -100555, 77, 79
+BUDI, SARI = 7001, 7002
+
+
+@pytest.fixture
+def staffed_settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"staff_chat_id": STAFF_GROUP, "staff_user_ids": [STAFF]})
+
+
+@pytest.fixture
+async def staffed(staffed_settings: Settings, telegram: FakeTelegram) -> AsyncIterator[RunningBot]:
+    async with running_bot(staffed_settings, telegram) as bot:
+        yield bot
+
+
+async def escalate(server: FakeTelegram, chat: int, staff_messages: int) -> str:
+    """The user asks for a person; returns the staff header."""
+    await server.send_text(chat, "berapa biaya studi banding?")
+    await server.wait_for(chat, 1)
+    await server.send_text(chat, "saya mau bicara dengan petugas")
+    await server.wait_for(chat, 2)
+    assert "teruskan ke petugas" in server.texts(chat)[-1]
+    return (await server.wait_for(STAFF_GROUP, staff_messages))[-1].params["text"]
+
+
+def staff_reply(server: FakeTelegram, text: str, replied: str, user: int = STAFF) -> dict:  # type: ignore[type-arg]
+    message = server.message(STAFF_GROUP, user, "supergroup", text=text)
+    message["reply_to_message"] = server.message(STAFF_GROUP, 4242, "supergroup", text=replied)
+    message["reply_to_message"]["from"] = {"id": 4242, "is_bot": True, "first_name": "Bot"}
+    return {"message": message}
+
+
+async def test_two_users_escalated_staff_answers_reach_the_right_one(staffed: RunningBot) -> None:
+    server = staffed.server
+    header_budi = await escalate(server, BUDI, 1)
+    header_sari = await escalate(server, SARI, 2)
+    assert "berapa biaya studi banding?" in header_budi  # the transcript comes with it
+    budi_ticket = header_budi.split()[1]  # "#1"
+    sari_ticket = header_sari.split()[1]
+    assert budi_ticket != sari_ticket
+
+    await server.send_text(BUDI, "bisa diskon untuk 40 orang?")
+    relayed = (await server.wait_for(STAFF_GROUP, 3))[-1].params["text"]
+    assert relayed.startswith(f"{budi_ticket} ")
+    assert "bisa diskon untuk 40 orang?" in relayed
+    assert len(server.texts(BUDI)) == 2  # the bot stays quiet while staff have the chat
+
+    await server.push(staff_reply(server, "Bisa, Pak. Saya kirim rinciannya.", relayed))
+    (answer,) = (await server.wait_for(BUDI, 3))[2:]
+    assert answer.params["text"] == "Petugas: Bisa, Pak. Saya kirim rinciannya."
+    assert len(server.texts(SARI)) == 2  # nothing leaked to the other user
+
+    await server.push(staff_reply(server, "! pelanggan lama, kasih diskon", relayed))
+    await server.push(staff_reply(server, "saya juga mau jawab", relayed, user=OUTSIDER))
+    refusal = (await server.wait_for(STAFF_GROUP, 5))[-1].params["text"]
+    assert "hanya petugas" in refusal
+    assert len(server.texts(BUDI)) == 3  # neither the note nor the outsider reached Budi
+
+    await server.send_text(
+        STAFF_GROUP, f"/balas {sari_ticket.lstrip('#')} Halo Bu Sari", user_id=STAFF,
+        chat_type="supergroup",
+    )  # fmt: skip
+    assert (await server.wait_for(SARI, 3))[-1].params["text"] == "Petugas: Halo Bu Sari"
+
+    await server.send_text(
+        STAFF_GROUP, f"/tutup {budi_ticket.lstrip('#')}", user_id=STAFF, chat_type="supergroup"
+    )
+    closed = (await server.wait_for(BUDI, 4))[-1].params["text"]
+    assert "sudah selesai" in closed
+    await server.send_text(BUDI, "alamat kantor bmi dimana?")
+    assert "Tangerang" in (await server.wait_for(BUDI, 5))[-1].params["text"]  # the bot is back
+
+
+async def test_user_returns_to_the_bot_and_staff_are_told(staffed: RunningBot) -> None:
+    server = staffed.server
+    header = await escalate(server, BUDI, 1)
+    await server.send_text(BUDI, "kembali ke bot")
+    assert (
+        "kembali dilayani asisten otomatis" in (await server.wait_for(BUDI, 3))[-1].params["text"]
+    )
+    told = (await server.wait_for(STAFF_GROUP, 2))[-1].params["text"]
+    assert told.startswith(header.split()[1]) and "kembali ke bot" in told
+
+
+async def test_escalation_survives_a_restart(
+    staffed_settings: Settings, telegram: FakeTelegram
+) -> None:
+    async with running_bot(staffed_settings, telegram) as running:
+        await escalate(running.server, SARI, 1)
+    async with running_bot(staffed_settings, telegram) as running:
+        await running.server.send_text(SARI, "halo, masih di sana?")
+        relayed = (await running.server.wait_for(STAFF_GROUP, 2))[-1].params["text"]
+        assert "halo, masih di sana?" in relayed
+        assert len(running.server.texts(SARI)) == 2  # still with staff: no bot answer
+
+
+async def test_canned_answer_and_after_hours_note(
+    staffed_settings: Settings, telegram: FakeTelegram
+) -> None:
+    closed = staffed_settings.model_copy(update={"business_days": frozenset()})
+    async with running_bot(closed, telegram) as running:
+        server = running.server
+        header = await escalate(server, BUDI, 1)
+        assert "di luar jam layanan petugas" in server.texts(BUDI)[-1]
+        ticket = header.split()[1].lstrip("#")
+        await server.send_text(
+            STAFF_GROUP, f"/template {ticket} biaya", user_id=STAFF, chat_type="supergroup"
+        )
+        answer = (await server.wait_for(BUDI, 3))[-1].params["text"]
+        assert answer.startswith("Petugas: Untuk rincian biaya")
+        await server.send_text(
+            STAFF_GROUP, f"/template {ticket} entah", user_id=STAFF, chat_type="supergroup"
+        )
+        keys = (await server.wait_for(STAFF_GROUP, 3))[-1].params["text"]
+        assert "biaya" in keys and "surat" in keys
+
+
+async def test_unanswered_handoff_re_pings_staff_and_idle_one_returns_to_the_bot(
+    staffed_settings: Settings, telegram: FakeTelegram
+) -> None:
+    always_open = staffed_settings.model_copy(
+        update={"business_days": frozenset(range(7)), "business_hours": "00:00-23:59"}
+    )
+    async with running_bot(always_open, telegram) as running:
+        server = running.server
+        header = await escalate(server, BUDI, 1)
+        sweep = handoff_jobs._sweep  # noqa: SLF001 - the job's own binding
+        assert sweep is not None
+        now = datetime.now(UTC)
+        await sweep.handoff.sweep(now + timedelta(minutes=20), sweep.idle, sweep.sla)
+        ping = (await server.wait_for(STAFF_GROUP, 2))[-1].params["text"]
+        assert ping.startswith("⏰ " + header.split()[1])
+        await sweep.handoff.sweep(now + timedelta(minutes=21), sweep.idle, sweep.sla)
+        assert len(server.sent(STAFF_GROUP)) == 2  # pinged once per SLA window
+        await sweep.handoff.sweep(now + timedelta(hours=3), sweep.idle, sweep.sla)
+        told = (await server.wait_for(BUDI, 3))[-1].params["text"]
+        assert "kembali dilayani asisten otomatis" in told
+        await server.send_text(BUDI, "alamat kantor bmi dimana?")
+        assert "Tangerang" in (await server.wait_for(BUDI, 4))[-1].params["text"]

@@ -1,0 +1,317 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests.
+
+The real aiogram bot polls it (`TELEGRAM_API_BASE` points here) exactly as it would poll
+api.telegram.org. Tests push user updates in, read what the bot called, and inject failures
+(429 with retry_after, 5xx) into chosen methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {
+    "id": 4242,
+    "is_bot": True,
+    "first_name": "Kunjungan BMI",
+    "username": "kunjungan_bmi_bot",
+}
+
+
+@dataclass
+class Call:
+    """One Bot API request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Failure:
+    """A failure to return for the next `count` calls of a method."""
+
+    status: int
+    count: int
+    retry_after: int | None = None
+
+
+class FakeTelegram:
+    """The server: start it, point a Bot at `base_url`, push updates, inspect `calls`."""
+
+    def __init__(self, token: str = "123456:TEST-token", rate_limit: float | None = None) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.updates: list[dict[str, Any]] = []
+        self.failures: dict[str, Failure] = {}
+        self.files: dict[str, bytes] = {}  # file_id -> content, for documents users send
+        self.blocked: set[int] = set()  # users who blocked the bot: sends to them get 403
+        self.rate_limit = rate_limit  # sends per second over all chats, like Telegram's ~30
+        self._recent_sends: list[float] = []
+        self.throttled = 0
+        self._update_ids = itertools.count(1)
+        self._confirmed = 0
+        self._message_ids = itertools.count(1000)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    async def start(self) -> FakeTelegram:
+        """Listen on a free loopback port."""
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def stop(self) -> None:
+        """Stop listening."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # ---- what users do -------------------------------------------------------------------
+
+    def user(self, user_id: int, first_name: str = "Budi") -> dict[str, Any]:
+        """A user object."""
+        return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "id"}
+
+    def chat(self, chat_id: int, chat_type: str = "private") -> dict[str, Any]:
+        """A chat object."""
+        if chat_type == "private":
+            return {"id": chat_id, "type": "private", "first_name": "Budi"}
+        return {"id": chat_id, "type": chat_type, "title": "Grup"}
+
+    async def push(self, update: dict[str, Any]) -> int:
+        """Queue a raw update (any shape: malformed ones included); returns its update_id."""
+        update_id = next(self._update_ids)
+        self.updates.append({"update_id": update_id, **update})
+        async with self._changed:
+            self._changed.notify_all()
+        return update_id
+
+    async def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        **extra: Any,
+    ) -> int:
+        """A user writes `text`."""
+        return await self.push(
+            {"message": self.message(chat_id, user_id, chat_type, text=text, **extra)}
+        )
+
+    def message(
+        self, chat_id: int, user_id: int | None = None, chat_type: str = "private", **content: Any
+    ) -> dict[str, Any]:
+        """A message object from a user, with arbitrary content (sticker, voice, location…)."""
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id, chat_type),
+            "from": self.user(user_id or chat_id),
+            **content,
+        }
+
+    async def press(
+        self, chat_id: int, data: str, user_id: int | None = None, chat_type: str = "private"
+    ) -> str:
+        """A user presses an inline button carrying `data`; returns the callback query id."""
+        query_id = f"cq{next(self._update_ids)}"
+        await self.push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self.user(user_id or chat_id),
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": {
+                        "message_id": next(self._message_ids),
+                        "date": int(time.time()),
+                        "chat": self.chat(chat_id, chat_type),
+                        "from": BOT_USER,
+                        "text": "menu",
+                    },
+                }
+            }
+        )
+        return query_id
+
+    # ---- what the bot did ---------------------------------------------------------------
+
+    def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
+        """Calls of `method`, to `chat_id` if given."""
+        return [
+            call
+            for call in self.calls
+            if call.method == method
+            and (chat_id is None or str(call.params.get("chat_id")) == str(chat_id))
+        ]
+
+    def texts(self, chat_id: int) -> list[str]:
+        """Texts the bot sent to a chat, in order."""
+        return [call.params.get("text", "") for call in self.sent(chat_id)]
+
+    async def wait_for(
+        self, chat_id: int | None, count: int, method: str = "sendMessage", within: float = 15.0
+    ) -> list[Call]:
+        """Wait until at least `count` calls of `method` to `chat_id` were made."""
+        deadline = time.monotonic() + within
+        async with self._changed:
+            while len(self.sent(chat_id, method)) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(
+                        f"expected {count} {method} to {chat_id}, got "
+                        f"{[c.params.get('text', '')[:80] for c in self.sent(chat_id, method)]}"
+                    )
+                try:
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+                except TimeoutError:
+                    continue
+        return self.sent(chat_id, method)
+
+    def fail(
+        self, method: str, status: int, count: int = 1, retry_after: int | None = None
+    ) -> None:
+        """Make the next `count` calls of `method` fail with HTTP `status`."""
+        self.failures[method] = Failure(status, count, retry_after)
+
+    # ---- the Bot API --------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params = await self._params(request)
+        failure = self.failures.get(method.lower()) or self.failures.get(method)
+        if failure and failure.count > 0:
+            failure.count -= 1
+            self.calls.append(Call(f"{method}!failed", params))
+            if failure.status == 429:
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": "Too Many Requests: retry later",
+                        "parameters": {"retry_after": failure.retry_after or 1},
+                    },
+                    status=429,
+                )
+            return self._error(failure.status, "Internal Server Error")
+        if method == "getUpdates":
+            return await self._get_updates(params)
+        if method.startswith("send") and self.rate_limit is not None:
+            now = time.monotonic()
+            self._recent_sends = [t for t in self._recent_sends if now - t < 1.0]
+            if len(self._recent_sends) >= self.rate_limit:
+                self.throttled += 1
+                return web.json_response(
+                    {"ok": False, "error_code": 429, "description": "Too Many Requests",
+                     "parameters": {"retry_after": 1}},
+                    status=429,
+                )  # fmt: skip
+            self._recent_sends.append(now)
+        if method.startswith("send") and int(params.get("chat_id") or 0) in self.blocked:
+            self.calls.append(Call(f"{method}!blocked", params))
+            return self._error(403, "Forbidden: bot was blocked by the user")
+        self.calls.append(Call(method, params))
+        async with self._changed:
+            self._changed.notify_all()
+        return web.json_response({"ok": True, "result": self._result(method, params)})
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            params.update(await request.json())
+        elif request.can_read_body:
+            form = await request.post()
+            for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    params[key] = {"filename": value.filename, "content": value.file.read()}
+                else:
+                    params[key] = self._decode(str(value))
+        for key, value in list(params.items()):  # aiogram uploads files as attach://<field>
+            if isinstance(value, str) and value.startswith("attach://"):
+                params[key] = params.pop(value.removeprefix("attach://"), value)
+        return params
+
+    @staticmethod
+    def _decode(value: str) -> Any:
+        if value[:1] in "[{":
+            try:
+                return json.loads(value)
+            except ValueError:
+                return value
+        return value
+
+    async def _get_updates(self, params: dict[str, Any]) -> web.Response:
+        # Like Telegram: an offset confirms every update below it, and those are forgotten, so
+        # a restarted bot (which polls without an offset) only gets what was not confirmed.
+        self._confirmed = max(self._confirmed, int(params.get("offset") or 0))
+        offset = self._confirmed
+        timeout = min(float(params.get("timeout") or 0), 1.0)
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while True:
+                pending = [u for u in self.updates if u["update_id"] >= offset]
+                remaining = deadline - time.monotonic()
+                if pending or remaining <= 0:
+                    break
+                try:
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+                except TimeoutError:
+                    break
+        return web.json_response({"ok": True, "result": pending[:100]})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        if request.match_info["token"] != self.token or file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id])
+
+    def document(self, file_id: str, filename: str, content: bytes) -> dict[str, Any]:
+        """A document a user sends; its content is served for getFile + download."""
+        self.files[file_id] = content
+        return {"file_id": file_id, "file_unique_id": file_id, "file_name": filename,
+                "file_size": len(content)}  # fmt: skip
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method == "getFile":
+            file_id = str(params.get("file_id"))
+            return {"file_id": file_id, "file_unique_id": file_id,
+                    "file_size": len(self.files.get(file_id, b"")),
+                    "file_path": f"documents/{file_id}"}  # fmt: skip
+        if method in {"sendMessage", "editMessageText", "sendDocument"}:
+            result: dict[str, Any] = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": self.chat(int(params.get("chat_id", 0))),
+                "from": BOT_USER,
+            }
+            if "text" in params:
+                result["text"] = params["text"]
+            if method == "sendDocument":
+                result["document"] = {"file_id": "f1", "file_unique_id": "u1"}
+            return result
+        return True
+
+    @staticmethod
+    def _error(status: int, description: str) -> web.Response:
+        return web.json_response(
+            {"ok": False, "error_code": status, "description": description}, status=status
+        )

@@ -1,0 +1,111 @@
+"""The rule-based extractors shared by the Rasa component and the bot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlu.codes import find_codes
+from nlu.dates import find_dates
+from nlu.numbers import find_counts, words_to_int
+
+TODAY = date(2026, 11, 23)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("besok", "2026-11-24"),
+        ("lusa", "2026-11-25"),
+        ("hari ini", "2026-11-23"),
+        ("3 hari lagi", "2026-11-26"),
+        ("dua minggu lagi", "2026-12-07"),
+        ("minggu depan", "2026-11-30/2026-12-06"),
+        ("kamis depan", "2026-12-03"),
+        ("hari jumat", "2026-11-27"),
+        ("Rabu 1 Maret", "2027-03-01"),
+        ("13/6", "2027-06-13"),
+        ("13-6-2027", "2027-06-13"),
+        ("tgl 20 agustus", "2027-08-20"),
+        ("tanggal 5 Desember", "2026-12-05"),
+        ("20 nop", "2027-11-20"),
+        ("13 Juni 2027", "2027-06-13"),
+        ("1-3 Maret 2027", "2027-03-01/2027-03-03"),
+        ("1 – 3 maret", "2027-03-01/2027-03-03"),
+        ("tgl 5 s.d 7 des", "2026-12-05/2026-12-07"),
+        ("28 Februari - 2 Maret 2027", "2027-02-28/2027-03-02"),
+        ("awal bulan depan", "2026-12-01/2026-12-10"),
+        ("2027-01-05", "2027-01-05"),
+    ],
+)
+def test_indonesian_dates(text: str, value: str) -> None:
+    found = find_dates(f"kami mau datang {text} ya", TODAY)
+    assert [m.value for m in found] == [value]
+    assert found[0].text == text
+
+
+@pytest.mark.parametrize(
+    "text", ["versi 1.2", "jam 10.30", "27 orang", "nomor 0856-9575-1994", ""]
+)
+def test_no_false_dates(text: str) -> None:
+    assert find_dates(text, TODAY) == []
+
+
+def test_year_is_not_taken_from_a_following_count() -> None:
+    found = find_dates("kami 27 orang tanggal 13 juni 27 orang", TODAY)
+    assert [(m.text, m.value) for m in found] == [("tanggal 13 juni", "2027-06-13")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("27 orang", 27),
+        ("sekitar 30an peserta", 30),
+        ("dua puluh tujuh orang", 27),
+        ("rombongan kami 27", 27),
+        ("jumlah peserta: 45", 45),
+        ("seratus dua puluh orang", 120),
+        ("sebelas org", 11),
+        ("lima belas orang", 15),
+        ("kami berangkat 30 pax", 30),
+    ],
+)
+def test_group_sizes(text: str, value: int) -> None:
+    assert [m.value for m in find_counts(text)] == [value]
+
+
+@pytest.mark.parametrize("text", ["tgl 27 juni", "3 hari", "peserta 2 hari", "biaya 50 ribu"])
+def test_numbers_that_are_not_group_sizes(text: str) -> None:
+    assert find_counts(text) == []
+
+
+def test_words_to_int_rejects_non_numbers() -> None:
+    assert words_to_int("banyak") is None
+    assert words_to_int("tiga puluh lima") == 35
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("cek KJ7Q2 dong", ["KJ7Q2"]),
+        ("gabung kj7q2", ["KJ7Q2"]),
+        ("kode booking BMI-4821", ["BMI-4821"]),
+        ("kj7q2", ["KJ7Q2"]),
+        ("kami 27pax", []),
+        ("TOT5 pilar", []),
+        ("SUMBAR", []),
+    ],
+)
+def test_codes(text: str, codes: list[str]) -> None:
+    assert [m.value for m in find_codes(text)] == codes
+
+
+def test_every_generated_code_is_found_in_a_message() -> None:
+    from bot.services.booking import INVITE_LENGTH, new_code
+
+    for length in (5, INVITE_LENGTH):
+        for _ in range(500):
+            code = new_code(length)
+            assert [m.value for m in find_codes(f"gabung {code.lower()}")] == [code]
+            assert not set(code) & set("01OI")

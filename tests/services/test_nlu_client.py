@@ -1,0 +1,106 @@
+"""The bot's Rasa client against the real server, a dead port, a slow and a lying server."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.core.nlu import NluUnavailable
+from bot.services.nlu import RasaClient
+from tests.conftest import RASA_TOKEN, free_port
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def serve(handler: web.RequestHandler) -> tuple[web.AppRunner, str]:  # type: ignore[type-arg]
+    app = web.Application()
+    app.router.add_post("/model/parse", handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, f"http://127.0.0.1:{port}"
+
+
+async def test_parses_with_the_real_server(http: aiohttp.ClientSession, rasa_url: str) -> None:
+    client = RasaClient(http, rasa_url, token=RASA_TOKEN)
+    result = await client.parse("berapa biaya studi banding untuk 27 orang?")
+    assert result.intent == "ask_visit_cost"
+    assert result.entity("participants") is not None
+    assert result.entity("participants").value == 27  # type: ignore[union-attr]
+    assert result.ranking
+
+
+async def test_wrong_token_is_unavailable(http: aiohttp.ClientSession, rasa_url: str) -> None:
+    with pytest.raises(NluUnavailable):
+        await RasaClient(http, rasa_url, token="wrong").parse("halo")
+
+
+async def test_dead_server_fails_fast_then_cools_down(http: aiohttp.ClientSession) -> None:
+    client = RasaClient(http, f"http://127.0.0.1:{free_port()}", cooldown=60)
+    started = time.monotonic()
+    with pytest.raises(NluUnavailable):
+        await client.parse("halo")
+    with pytest.raises(NluUnavailable, match="cool-down"):
+        await client.parse("halo")
+    assert time.monotonic() - started < 2
+
+
+async def test_slow_server_times_out(http: aiohttp.ClientSession) -> None:
+    async def slow(_request: web.Request) -> web.Response:
+        await asyncio.sleep(5)
+        return web.json_response({})
+
+    runner, url = await serve(slow)
+    try:
+        client = RasaClient(http, url, timeout=0.2, retries=1)
+        started = time.monotonic()
+        with pytest.raises(NluUnavailable):
+            await client.parse("halo")
+        assert time.monotonic() - started < 2
+    finally:
+        await runner.cleanup()
+
+
+@pytest.mark.parametrize(
+    "body", ["not json", '{"intent": null}', '{"intent": {"name": "greet"}}', "[]", '"x"']
+)
+async def test_garbage_answers_are_unavailable(http: aiohttp.ClientSession, body: str) -> None:
+    async def garbage(_request: web.Request) -> web.Response:
+        return web.Response(text=body, content_type="application/json")
+
+    runner, url = await serve(garbage)
+    try:
+        with pytest.raises(NluUnavailable):
+            await RasaClient(http, url, retries=0).parse("halo")
+    finally:
+        await runner.cleanup()
+
+
+async def test_recovers_by_itself_after_the_cool_down(http: aiohttp.ClientSession) -> None:
+    healthy = False
+
+    async def flaky(_request: web.Request) -> web.Response:
+        if not healthy:
+            return web.Response(status=503)
+        return web.json_response({"intent": {"name": "greet", "confidence": 0.99}})
+
+    runner, url = await serve(flaky)
+    try:
+        client = RasaClient(http, url, retries=0, cooldown=0.2)
+        with pytest.raises(NluUnavailable):
+            await client.parse("halo")
+        healthy = True
+        await asyncio.sleep(0.25)
+        assert (await client.parse("halo")).intent == "greet"
+    finally:
+        await runner.cleanup()

@@ -11,7 +11,7 @@ import pytest
 from bot.core.answers import Answers
 from bot.core.booking import BookingRules
 from bot.core.engine import Engine
-from bot.core.flows.booking import BookingFlow
+from bot.core.flows.booking import BookingFlow, whole_name
 from bot.core.flows.staff import StaffFlow
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming, Kind, Reply
@@ -264,3 +264,18 @@ async def test_staff_commands(world: World) -> None:
     assert export[0].document.filename.endswith(".csv")
     refused = await world.say("/pending", chat=STAFF_GROUP, user=OUTSIDER)
     assert refused[0].text == world.texts("staff.not_allowed")
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "name"),
+    [
+        ("kami dari Kopwan Sekar Melati mau berkunjung", "Kopwan", "Kopwan Sekar Melati"),
+        ("dari Koperasi Bina Usaha, 20 orang", "Koperasi Bina", "Koperasi Bina Usaha"),
+        ("Dinas Koperasi Sumbar mau studi tiru", "Dinas Koperasi Sumbar", "Dinas Koperasi Sumbar"),
+        ("KSP Maju Tanggal 5 Juni", "KSP Maju", "KSP Maju"),
+        ("koperasi kami Kopdit Sejahtera Juni nanti", "Kopdit", "Kopdit Sejahtera"),
+        ("tidak ada di teks", "Kopwan", "Kopwan"),
+    ],
+)
+def test_whole_name_carries_on_over_capitalised_words(text: str, found: str, name: str) -> None:
+    assert whole_name(text, found) == name

@@ -28,7 +28,7 @@ from bot.core.booking import (
     Status,
     normalise_phone,
 )
-from bot.core.calendar_text import date_span, long_date, short_date
+from bot.core.calendar_text import MONTHS, date_span, long_date, short_date
 from bot.core.messages import MENU_PAYLOAD, Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
 from bot.core.notify import Notifier, StaffDesk
@@ -278,7 +278,7 @@ class BookingFlow:
         entities = result.entities if result else ()
         organisation = next((e for e in entities if e.name == "organization"), None)
         if organisation is not None and len(str(organisation.value)) >= 3:
-            slots["org_name"] = str(organisation.value).strip()
+            slots["org_name"] = whole_name(text, str(organisation.value).strip())
             kind = guess_kind(slots["org_name"])
             if kind:
                 slots["org_kind"] = kind
@@ -540,7 +540,11 @@ class BookingFlow:
         await self._to_staff(
             [
                 Reply(
-                    self._t("staff.new_request", summary=self.describe(booking)),
+                    self._t(
+                        "staff.new_request",
+                        summary=self.describe(booking),
+                        channel=self._t(f"channel.{booking.channel}"),
+                    ),
                     self._staff_buttons(booking.code),
                 )
             ]
@@ -694,3 +698,50 @@ class BookingFlow:
             log.warning("STAFF_CHAT_ID is not set: staff were not told about a booking change")
             return
         await self._notifier.send(self._staff.channel, self._staff.chat_id, replies)
+
+
+# Capitalised words that start the rest of a sentence, not a name's next word.
+NAME_STOPS = frozenset(
+    [
+        "mau",
+        "ingin",
+        "akan",
+        "untuk",
+        "pada",
+        "tanggal",
+        "tgl",
+        "bulan",
+        "hari",
+        "minggu",
+        "sebanyak",
+        "jumlah",
+        "berjumlah",
+        "dengan",
+        "dan",
+        "yang",
+        "kami",
+        "rombongan",
+        "peserta",
+        "orang",
+        "sekitar",
+    ]
+)
+
+
+def whole_name(text: str, found: str) -> str:
+    """The tagger sometimes stops inside a proper name ("Kopwan" of "Kopwan Sekar Melati mau
+    berkunjung"): carry on over the capitalised words that follow it in the message."""
+    at = text.find(found)
+    if at < 0:
+        return found
+    name = found
+    for word in text[at + len(found) :].split():
+        bare = word.rstrip(",.;:!?")
+        if not (bare[:1].isupper() and bare.replace("-", "").isalnum()):
+            break
+        if bare.lower() in NAME_STOPS or bare in MONTHS:
+            break
+        name += " " + bare
+        if bare != word:
+            break
+    return name

@@ -1,7 +1,9 @@
 """`python -m bot`: run the bot against an already running Rasa server, configured by env.
 
-Without TELEGRAM_BOT_TOKEN it is a console chat; with it, a Telegram bot (long polling, or a
-webhook when TELEGRAM_WEBHOOK_URL is set). The HTTP server (/healthz, webhooks) runs beside.
+With TELEGRAM_BOT_TOKEN it is a Telegram bot (long polling, or a webhook when
+TELEGRAM_WEBHOOK_URL is set); with WHATSAPP_ACCESS_TOKEN it serves WhatsApp's webhook; both can
+run in one process. With neither it is a console chat. The HTTP server (/healthz, webhooks)
+runs beside.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from bot.channels.console import ConsoleChannel
 from bot.channels.telegram.adapter import create_bot
 from bot.config import Settings
 from bot.core.knowledge import KnowledgeError
-from bot.web import TELEGRAM_WEBHOOK_PATH, add_telegram_webhook, build_app
+from bot.web import (
+    TELEGRAM_WEBHOOK_PATH,
+    WHATSAPP_WEBHOOK_PATH,
+    add_telegram_webhook,
+    add_whatsapp_webhook,
+    build_app,
+)
 
 log = logging.getLogger("bot")
 
@@ -39,13 +47,15 @@ async def start_web(app: web.Application, settings: Settings, required: bool) ->
     return runner
 
 
-async def run_telegram(app: App, web_app: web.Application, token: str) -> None:
-    """Run the Telegram channel until SIGINT/SIGTERM."""
+async def run_telegram(
+    app: App, web_app: web.Application, token: str, *, web_required: bool
+) -> None:
+    """Run the Telegram channel (and the HTTP server) until SIGINT/SIGTERM."""
     settings = app.settings
     bot = create_bot(token, settings.telegram_api_base)
     dispatcher = await app.telegram(bot)
     if not settings.telegram_webhook_url:
-        runner = await start_web(web_app, settings, required=False)
+        runner = await start_web(web_app, settings, required=web_required)
         try:
             await bot.delete_webhook(drop_pending_updates=False)
             await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
@@ -59,10 +69,6 @@ async def run_telegram(app: App, web_app: web.Application, token: str) -> None:
     )
     add_telegram_webhook(web_app, dispatcher, bot, secret)
     runner = await start_web(web_app, settings, required=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
         url = settings.telegram_webhook_url.rstrip("/")
         if not url.endswith(TELEGRAM_WEBHOOK_PATH):
@@ -73,10 +79,28 @@ async def run_telegram(app: App, web_app: web.Application, token: str) -> None:
             allowed_updates=dispatcher.resolve_used_update_types(),
         )
         log.info("Telegram webhook set to %s", url)
-        await stop.wait()
+        await until_stopped()
     finally:
         await runner.cleanup()
         await bot.session.close()
+
+
+async def run_webhooks_only(app: App, web_app: web.Application) -> None:
+    """WhatsApp without Telegram: only the HTTP server, until SIGINT/SIGTERM."""
+    runner = await start_web(web_app, app.settings, required=True)
+    try:
+        await until_stopped()
+    finally:
+        await runner.cleanup()
+
+
+async def until_stopped() -> None:
+    """Wait for SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
 
 
 async def run_console(app: App, web_app: web.Application) -> None:
@@ -97,7 +121,8 @@ async def main() -> int:
     except ValueError as error:  # pydantic's ValidationError names each bad variable
         print(f"ERROR: invalid configuration: {error}", file=sys.stderr)
         return 2
-    default_level = "INFO" if settings.telegram_bot_token else "WARNING"
+    served = settings.telegram_bot_token or settings.whatsapp_access_token
+    default_level = "INFO" if served else "WARNING"
     logging.basicConfig(
         level=(settings.log_level or default_level).upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -109,8 +134,21 @@ async def main() -> int:
         return 2
     try:
         web_app = build_app(app.health)
+        whatsapp = settings.whatsapp_access_token is not None
+        if whatsapp:
+            assert settings.whatsapp_verify_token and settings.whatsapp_app_secret
+            add_whatsapp_webhook(
+                web_app,
+                await app.whatsapp(),
+                settings.whatsapp_verify_token.get_secret_value(),
+                settings.whatsapp_app_secret.get_secret_value(),
+            )
+            log.info("WhatsApp webhook at %s", WHATSAPP_WEBHOOK_PATH)
         if settings.telegram_bot_token is not None:
-            await run_telegram(app, web_app, settings.telegram_bot_token.get_secret_value())
+            token = settings.telegram_bot_token.get_secret_value()
+            await run_telegram(app, web_app, token, web_required=whatsapp)
+        elif whatsapp:
+            await run_webhooks_only(app, web_app)
         else:
             await run_console(app, web_app)
     finally:

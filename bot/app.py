@@ -13,10 +13,15 @@ import aiohttp
 import yaml
 from aiogram import Bot, Dispatcher
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.notifier import ChannelNotifier
 from bot.channels.telegram.adapter import create_dispatcher, deliver
+from bot.channels.whatsapp.api import GraphAPI
+from bot.channels.whatsapp.channel import WhatsAppChannel
+from bot.channels.whatsapp.render import Labels
+from bot.channels.whatsapp.store import WhatsAppStore
+from bot.channels.whatsapp.webhook import CHANNEL
 from bot.config import ROOT, Settings
 from bot.core.answers import Answers
 from bot.core.booking import BookingRules
@@ -87,6 +92,8 @@ class App:
     desk: StaffDesk | None
     scheduler: VisitScheduler
     bookings: BookingService
+    texts: Texts
+    sessions: async_sessionmaker[AsyncSession]
 
     @classmethod
     async def create(cls, settings: Settings) -> App:
@@ -111,7 +118,6 @@ class App:
         )
         sessions = session_factory(database)
         answers = Answers(knowledge, texts)
-        notifier, links = ChannelNotifier(), InviteLinks()
         desk = (
             StaffDesk(
                 "telegram",
@@ -121,6 +127,7 @@ class App:
             if settings.staff_chat_id is not None
             else None
         )
+        notifier, links = ChannelNotifier(desk, texts), InviteLinks()
 
         def today() -> date:
             return datetime.now(settings.tz).date()
@@ -160,7 +167,13 @@ class App:
                 bookings,
                 visits,
                 participants=participants,
-                outbox=Outbox(sessions, notifier, per_second=settings.push_rate_per_second),
+                outbox=Outbox(
+                    sessions,
+                    notifier,
+                    per_second=settings.push_rate_per_second,
+                    # Meta: 80 msg/s per number, about one message per 6 s to the same user.
+                    channel_rates={CHANNEL: (settings.whatsapp_rate_per_second, 6.0)},
+                ),
                 notifier=notifier,
                 texts=texts,
                 desk=desk,
@@ -240,7 +253,18 @@ class App:
             )
             scheduler.every("bot.jobs.handoff_jobs:sweep", 5, handoff_jobs.JOB_ID)
         return cls(
-            settings, engine, database, http, nlu, notifier, links, desk, scheduler, bookings
+            settings,
+            engine,
+            database,
+            http,
+            nlu,
+            notifier,
+            links,
+            desk,
+            scheduler,
+            bookings,
+            texts,
+            sessions,
         )
 
     async def telegram(self, bot: Bot) -> Dispatcher:
@@ -249,6 +273,36 @@ class App:
         self.links.telegram_username = me.username
         self.notifier.register("telegram", partial(deliver, bot))
         return create_dispatcher(self.engine, self.settings.staff_chat_id)
+
+    async def whatsapp(self) -> WhatsAppChannel:
+        """Connect the WhatsApp number (settings checked complete): the channel that takes
+        webhook payloads, and the notifier's route to WhatsApp chats."""
+        settings = self.settings
+        assert settings.whatsapp_access_token and settings.whatsapp_phone_number_id
+        api = GraphAPI(
+            self.http,
+            base_url=settings.whatsapp_api_base,
+            version=settings.whatsapp_api_version,
+            phone_number_id=settings.whatsapp_phone_number_id,
+            token=settings.whatsapp_access_token.get_secret_value(),
+            per_second=settings.whatsapp_rate_per_second,
+        )
+        channel = WhatsAppChannel(
+            self.engine,
+            api,
+            WhatsAppStore(self.sessions),
+            labels=Labels(
+                choose=self.texts("whatsapp.choose"),
+                more=self.texts("whatsapp.more"),
+                list_button=self.texts("whatsapp.list_button"),
+            ),
+            templates=settings.whatsapp_templates(),
+            language=settings.whatsapp_template_language,
+            now=lambda: datetime.now(UTC),
+        )
+        self.links.whatsapp_number = await api.display_number()
+        self.notifier.register(CHANNEL, channel.deliver)
+        return channel
 
     async def health(self) -> dict[str, Any]:
         """Liveness of the database and the NLU server, for /healthz."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +29,22 @@ class Settings(BaseSettings):
     # Public HTTPS URL of /webhooks/telegram; when set the bot uses a webhook, else long polling.
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
+
+    # WhatsApp Cloud API: the channel is on when the access token is set.
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: SecretStr | None = None  # checks X-Hub-Signature-256 of the webhook
+    whatsapp_verify_token: SecretStr | None = None  # echoed in Meta's GET verification
+    whatsapp_api_base: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v21.0"
+    # Approved template names for messages outside the 24-hour window (body with one {{1}}).
+    whatsapp_template_agenda: str | None = None
+    whatsapp_template_reminder: str | None = None
+    whatsapp_template_feedback: str | None = None
+    whatsapp_template_booking: str | None = None
+    whatsapp_template_staff_reply: str | None = None
+    whatsapp_template_language: str = "id"
+    whatsapp_rate_per_second: float = Field(default=80, gt=0)
 
     database_url: str = f"sqlite+aiosqlite:///{ROOT / 'kunjungan.sqlite3'}"
 
@@ -114,6 +130,34 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:  # at start-up, not mid-conversation
             raise ValueError(f"unknown time zone {value!r}") from error
         return value
+
+    @model_validator(mode="after")
+    def _whatsapp_complete(self) -> Settings:
+        if self.whatsapp_access_token is not None:
+            missing = [
+                name.upper()
+                for name in (
+                    "whatsapp_phone_number_id",
+                    "whatsapp_app_secret",
+                    "whatsapp_verify_token",
+                )
+                if getattr(self, name) is None
+            ]
+            if missing:
+                raise ValueError(
+                    "WHATSAPP_ACCESS_TOKEN is set, so the WhatsApp channel also needs "
+                    + ", ".join(missing)
+                )
+        return self
+
+    def whatsapp_templates(self) -> dict[str, str]:
+        """Tag -> approved template name, for the tags that have one."""
+        prefix = "whatsapp_template_"
+        return {
+            name.removeprefix(prefix): value
+            for name, value in self.model_dump().items()
+            if name.startswith(prefix) and name != prefix + "language" and value
+        }
 
     @property
     def tz(self) -> ZoneInfo:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 
+from bot.channels.whatsapp.channel import WhatsAppChannel
+from bot.channels.whatsapp.webhook import SIGNATURE_HEADER, signature_valid
+
 log = logging.getLogger(__name__)
 
 TELEGRAM_WEBHOOK_PATH = "/webhooks/telegram"
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WHATSAPP_WEBHOOK_PATH = "/webhooks/whatsapp"
 HealthCheck = Callable[[], Awaitable[dict[str, Any]]]
 _background: set[asyncio.Task[None]] = set()
 
@@ -47,12 +52,57 @@ def add_telegram_webhook(
             return web.json_response({"ok": False, "error": "invalid JSON"}, status=400)
         if not isinstance(update, dict):
             return web.json_response({"ok": False, "error": "expected an object"}, status=400)
-        task = asyncio.create_task(_feed(dispatcher, bot, update))
-        _background.add(task)
-        task.add_done_callback(_background.discard)
+        _in_background(_feed(dispatcher, bot, update))
         return web.json_response({"ok": True})
 
     app.router.add_post(TELEGRAM_WEBHOOK_PATH, telegram_webhook)
+
+
+def add_whatsapp_webhook(
+    app: web.Application, channel: WhatsAppChannel, verify_token: str, app_secret: str
+) -> None:
+    """Serve Meta's webhook: GET verification, signed POSTs (anything unsigned gets 403)."""
+
+    async def verify(request: web.Request) -> web.Response:
+        query = request.query
+        token = query.get("hub.verify_token", "")
+        if query.get("hub.mode") == "subscribe" and secrets.compare_digest(
+            token.encode(), verify_token.encode()
+        ):
+            return web.Response(text=query.get("hub.challenge", ""))
+        log.warning("WhatsApp webhook verification with a wrong token from %s", request.remote)
+        return web.Response(status=403, text="forbidden")
+
+    async def receive(request: web.Request) -> web.Response:
+        body = await request.read()
+        if not signature_valid(body, request.headers.get(SIGNATURE_HEADER), app_secret):
+            log.warning(
+                "unsigned or forged WhatsApp webhook call from %s rejected", request.remote
+            )
+            return web.Response(status=403, text="forbidden")
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return web.Response(status=400, text="invalid JSON")
+        # Meta wants a quick 200 (or it redelivers); ids make a redelivery harmless anyway.
+        _in_background(_receive(channel, payload))
+        return web.Response(text="ok")
+
+    app.router.add_get(WHATSAPP_WEBHOOK_PATH, verify)
+    app.router.add_post(WHATSAPP_WEBHOOK_PATH, receive)
+
+
+def _in_background(work: Coroutine[Any, Any, None]) -> None:
+    task = asyncio.create_task(work)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def _receive(channel: WhatsAppChannel, payload: Any) -> None:
+    try:
+        await channel.receive(payload)
+    except Exception:
+        log.exception("WhatsApp webhook payload could not be processed")
 
 
 async def _feed(dispatcher: Dispatcher, bot: Bot, update: dict[str, Any]) -> None:

@@ -6,17 +6,24 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.core.messages import Reply
-from bot.core.notify import DeliveryFailed
+from bot.core.notify import DeliveryFailed, StaffDesk
+from bot.core.texts import Texts
 
 log = logging.getLogger(__name__)
 Sender = Callable[[str, list[Reply]], Awaitable[None]]
 
 
 class ChannelNotifier:
-    """`Notifier` over the channels running in this process."""
+    """`Notifier` over the channels running in this process.
 
-    def __init__(self) -> None:
+    A notice that cannot reach a user (blocked, or WhatsApp's 24-hour window closed without a
+    template) is reported to the staff group, so nobody waits for an answer that never left.
+    """
+
+    def __init__(self, desk: StaffDesk | None = None, texts: Texts | None = None) -> None:
         self._senders: dict[str, Sender] = {}
+        self._desk = desk
+        self._t = texts
 
     def register(self, channel: str, sender: Sender) -> None:
         """Deliver messages for `channel` chats through `sender(chat_id, replies)`, which
@@ -36,3 +43,11 @@ class ChannelNotifier:
             await self.deliver(channel, chat_id, replies)
         except DeliveryFailed as error:
             log.warning("message to a %s chat not delivered: %s", channel, error)
+            desk = self._desk
+            if desk is None or self._t is None or desk.is_desk(channel, chat_id):
+                return
+            warning = self._t("staff.undelivered", channel=channel, chat=chat_id, reason=error)
+            try:
+                await self.deliver(desk.channel, desk.chat_id, [Reply(warning)])
+            except DeliveryFailed as again:
+                log.warning("staff group not reachable either: %s", again)

@@ -14,6 +14,9 @@ MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit; WhatsApp allows more.
 MENU_PAYLOAD = "m"
 INTENT_PAYLOAD = "i:"
 PROGRAM_PAYLOAD = "p:"
+# Tags of proactive messages other than the outbox's pushes (whose tag is their outbox key).
+BOOKING_TAG = "booking"
+STAFF_REPLY_TAG = "staff_reply"
 
 
 class Kind(StrEnum):
@@ -74,8 +77,13 @@ class Document:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message to the user: text, optional buttons, optional document."""
+    """One message to the user: text, optional buttons, optional document.
+
+    `tag` says what a proactive message is ("agenda:KODE:…", "booking", "staff_reply"): its
+    first part picks the approved WhatsApp template used outside the 24-hour window.
+    """
 
     text: str
     buttons: tuple[Button, ...] = field(default_factory=tuple)
     document: Document | None = None
+    tag: str = ""

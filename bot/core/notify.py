@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import quote
 
 from bot.core.messages import Reply
 
@@ -20,7 +21,11 @@ class Notifier(Protocol):
     """Delivers replies to any chat on any channel."""
 
     async def send(self, channel: str, chat_id: str, replies: list[Reply]) -> None:
-        """Send `replies` to that chat; failures are the notifier's to log, not to raise."""
+        """Send `replies` to that chat; failures are the notifier's to report, not to raise."""
+        ...
+
+    async def deliver(self, channel: str, chat_id: str, replies: list[Reply]) -> None:
+        """Send `replies` or raise `DeliveryFailed`, for callers that tell someone about it."""
         ...
 
 
@@ -43,12 +48,16 @@ class StaffDesk:
 
 @dataclass
 class InviteLinks:
-    """Deep links for participants; the bot's username is known only once Telegram answers."""
+    """Links participants open to join a visit; each channel's is known once it has started."""
 
     telegram_username: str | None = None
+    whatsapp_number: str | None = None  # digits only, e.g. 6281234567890
 
-    def telegram(self, invite_code: str) -> str | None:
-        """`https://t.me/<bot>?start=<code>` (payload ≤ 64 of [A-Za-z0-9_-]), if known."""
-        if not self.telegram_username:
-            return None
-        return f"https://t.me/{self.telegram_username}?start={invite_code}"
+    def link(self, channel: str, invite_code: str) -> str | None:
+        """Telegram: `https://t.me/<bot>?start=<code>` (payload ≤ 64 of [A-Za-z0-9_-]);
+        WhatsApp: `https://wa.me/<number>?text=gabung%20<code>` (a prefilled message)."""
+        if channel == "whatsapp" and self.whatsapp_number:
+            return f"https://wa.me/{self.whatsapp_number}?text=gabung%20{quote(invite_code)}"
+        if channel == "telegram" and self.telegram_username:
+            return f"https://t.me/{self.telegram_username}?start={invite_code}"
+        return None

@@ -248,3 +248,45 @@ class Escalation(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_escalations_chat", "channel", "chat_id"),)
+
+
+class WhatsAppContact(Base):
+    """A WhatsApp user's last inbound message: free-form sends are allowed for 24 hours after."""
+
+    __tablename__ = "whatsapp_contacts"
+
+    wa_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    last_inbound_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WhatsAppInbound(Base):
+    """Message ids already received: Meta redelivers until it gets a 200, so each is handled
+    once."""
+
+    __tablename__ = "whatsapp_inbound"
+
+    message_id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
+class WhatsAppOutbound(Base):
+    """A message sent (or refused) to a WhatsApp user, with the last status Meta reported.
+
+    status: accepted -> sent -> delivered -> read, or failed; `not_sent` when the bot itself
+    held it back (outside the 24-hour window without a template).
+    """
+
+    __tablename__ = "whatsapp_outbound"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wamid: Mapped[str | None] = mapped_column(String(160), unique=True)
+    wa_id: Mapped[str] = mapped_column(String(32), index=True)
+    tag: Mapped[str] = mapped_column(String(160), default="")
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

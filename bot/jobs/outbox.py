@@ -3,8 +3,9 @@
 Rows are written first (a unique key makes a second broadcast a no-op), each is marked
 `sending` and committed before the API call, then `sent` or `failed`. After a crash, rows left
 in `sending` are not retried, so a participant never gets the same agenda twice. Sends are
-paced by a global rate and a per-chat rate (Telegram: ~30 msg/s overall, 1 msg/s per chat);
-429, network and 5xx errors are retried by the channel, 403 (blocked) is recorded as final.
+paced per channel, by an overall rate and a per-chat rate (Telegram: ~30 msg/s overall, 1 msg/s
+per chat; WhatsApp: 80 msg/s per number, about 1 message per 6 s to the same user); rate-limit,
+network and 5xx errors are retried by the channel, permanent refusals are recorded as final.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from aiolimiter import AsyncLimiter
@@ -23,6 +25,7 @@ from bot.core.messages import Reply
 from bot.core.notify import DeliveryFailed
 from bot.db.models import OutboxMessage, utcnow
 from bot.db.session import upsert_insert
+from bot.privacy import mask
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +59,22 @@ class Outbox:
         notifier: ChannelNotifier,
         per_second: float = 30,
         per_chat_seconds: float = 1,
+        channel_rates: Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
+        """`per_second` / `per_chat_seconds` pace every channel not in `channel_rates`
+        (channel -> (messages per second, seconds between two messages to one chat))."""
         self._sessions = sessions
         self._notifier = notifier
-        self._overall = AsyncLimiter(1, 1 / per_second)  # smooth pacing, no initial burst
-        self._per_chat: defaultdict[tuple[str, str], AsyncLimiter] = defaultdict(
-            lambda: AsyncLimiter(1, per_chat_seconds)
+        rates = dict(channel_rates or {})
+        default = (per_second, per_chat_seconds)
+        # One message per 1/rate seconds: smooth pacing, no initial burst.
+        self._overall: defaultdict[str, AsyncLimiter] = defaultdict(
+            lambda: AsyncLimiter(1, 1 / default[0])
         )
+        self._overall.update({ch: AsyncLimiter(1, 1 / rate) for ch, (rate, _) in rates.items()})
+        self._per_chat: dict[tuple[str, str], AsyncLimiter] = {}
+        self._chat_seconds = {channel: gap for channel, (_, gap) in rates.items()}
+        self._default_chat_seconds = per_chat_seconds
 
     async def broadcast(self, messages: list[Outgoing]) -> Report:
         """Send every message not sent before; return the counts."""
@@ -119,8 +131,10 @@ class Outbox:
             return None  # another broadcast took it
         error: str | None = None
         try:
-            async with self._overall, self._per_chat[(row.channel, row.chat_id)]:
-                await self._notifier.deliver(row.channel, row.chat_id, [Reply(row.text)])
+            async with self._overall[row.channel], self._chat_limiter(row.channel, row.chat_id):
+                await self._notifier.deliver(
+                    row.channel, row.chat_id, [Reply(row.text, tag=row.key)]
+                )
         except DeliveryFailed as failure:
             error = str(failure)
         async with self._sessions() as session, session.begin():
@@ -134,5 +148,14 @@ class Outbox:
                 )
             )
         if error:
-            log.warning("outbox %s failed: %s", row.key, error)
+            what = row.key.removesuffix(f":{row.channel}:{row.chat_id}")
+            chat = mask(row.chat_id)
+            log.warning("outbox %s to %s %s failed: %s", what, row.channel, chat, error)
         return error
+
+    def _chat_limiter(self, channel: str, chat_id: str) -> AsyncLimiter:
+        limiter = self._per_chat.get((channel, chat_id))
+        if limiter is None:
+            gap = self._chat_seconds.get(channel, self._default_chat_seconds)
+            limiter = self._per_chat[(channel, chat_id)] = AsyncLimiter(1, gap)
+        return limiter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import Settings
+from bot.config import ROOT, Settings
 
 
 def test_names_and_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,4 +53,38 @@ def test_business_hours() -> None:
 def test_bad_business_hours_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BUSINESS_HOURS", "16:00-08:00")
     with pytest.raises(ValueError, match="BUSINESS_HOURS"):
+        Settings(_env_file=None)
+
+
+def test_every_setting_is_documented_in_env_example_and_readme() -> None:
+    documented = (ROOT / ".env.example").read_text() + (ROOT / "README.md").read_text()
+    missing = [name.upper() for name in Settings.model_fields if name.upper() not in documented]
+    assert missing == []
+
+
+def test_whatsapp_names_and_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "WHATSAPP_ACCESS_TOKEN": "EAAG-token",
+        "WHATSAPP_PHONE_NUMBER_ID": "1098765432",
+        "WHATSAPP_APP_SECRET": "s3cret",
+        "WHATSAPP_VERIFY_TOKEN": "verify-me",
+        "WHATSAPP_API_BASE": "http://127.0.0.1:9999",
+        "WHATSAPP_API_VERSION": "v20.0",
+        "WHATSAPP_TEMPLATE_AGENDA": "agenda_harian",
+        "WHATSAPP_TEMPLATE_STAFF_REPLY": "balasan_petugas",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(_env_file=None)
+    assert settings.whatsapp_api_base == "http://127.0.0.1:9999"
+    assert settings.whatsapp_api_version == "v20.0"
+    assert settings.whatsapp_templates() == {
+        "agenda": "agenda_harian",
+        "staff_reply": "balasan_petugas",
+    }
+
+
+def test_a_whatsapp_token_without_the_rest_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "EAAG-token")
+    monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", "1098765432")
+    with pytest.raises(ValueError, match="WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN"):
         Settings(_env_file=None)

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from bot.core.messages import Reply
+from bot.core.notify import DeliveryFailed
 
 
 class RecordingNotifier:
-    """Keeps (channel, chat_id, reply) for every message sent."""
+    """Keeps (channel, chat_id, reply) for every message sent; chats in `unreachable` fail."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, Reply]] = []
+        self.unreachable: dict[str, str] = {}  # chat_id -> reason
 
     async def send(self, channel: str, chat_id: str, replies: list[Reply]) -> None:
-        self.sent.extend((channel, chat_id, reply) for reply in replies)
+        if chat_id not in self.unreachable:
+            self.sent.extend((channel, chat_id, reply) for reply in replies)
+
+    async def deliver(self, channel: str, chat_id: str, replies: list[Reply]) -> None:
+        if chat_id in self.unreachable:
+            raise DeliveryFailed(self.unreachable[chat_id], permanent=True)
+        await self.send(channel, chat_id, replies)
 
     def to(self, chat_id: str) -> list[Reply]:
         """Replies sent to one chat."""

@@ -17,8 +17,8 @@ from datetime import datetime, time, timedelta
 
 from bot.core.booking import Bookings
 from bot.core.handoff import Escalation, Escalations
-from bot.core.messages import MENU_PAYLOAD, Button, Incoming, Kind, Reply
-from bot.core.notify import Notifier, StaffDesk
+from bot.core.messages import MENU_PAYLOAD, STAFF_REPLY_TAG, Button, Incoming, Kind, Reply
+from bot.core.notify import DeliveryFailed, Notifier, StaffDesk
 from bot.core.state import Transcript
 from bot.core.texts import Texts
 
@@ -101,7 +101,7 @@ class HandoffFlow:
                     "staff.handoff_header",
                     id=escalation.id,
                     name=name,
-                    channel=event.channel,
+                    channel=self._t(f"channel.{event.channel}"),
                     bookings=bookings,
                     transcript=lines or "-",
                 )
@@ -165,7 +165,13 @@ class HandoffFlow:
         await self._notifier.send(
             closed.channel,
             closed.chat_id,
-            [Reply(self._t("handoff.closed"), (Button(self._t("button.menu"), MENU_PAYLOAD),))],
+            [
+                Reply(
+                    self._t("handoff.closed"),
+                    (Button(self._t("button.menu"), MENU_PAYLOAD),),
+                    tag=STAFF_REPLY_TAG,
+                )
+            ],
         )
         return [Reply(self._t("staff.closed", id=escalation_id))]
 
@@ -188,11 +194,14 @@ class HandoffFlow:
         if escalation.assigned_to is None:
             await self._escalations.take(escalation_id, event.user_name or event.user_id)
         await self._escalations.touch(escalation_id, by_staff=True)
-        await self._notifier.send(
-            escalation.channel,
-            escalation.chat_id,
-            [Reply(self._t("handoff.from_staff", text=text))],
-        )
+        try:
+            await self._notifier.deliver(
+                escalation.channel,
+                escalation.chat_id,
+                [Reply(self._t("handoff.from_staff", text=text), tag=STAFF_REPLY_TAG)],
+            )
+        except DeliveryFailed as error:
+            return [Reply(self._t("staff.not_sent", id=escalation_id, reason=error))]
         await self._transcript.record(escalation.channel, escalation.chat_id, "out", [text])
         return [Reply(self._t("staff.sent", id=escalation_id))]
 
@@ -209,6 +218,7 @@ class HandoffFlow:
                     Reply(
                         self._t("handoff.idle_closed"),
                         (Button(self._t("button.menu"), MENU_PAYLOAD),),
+                        tag=STAFF_REPLY_TAG,
                     )
                 ],
             )

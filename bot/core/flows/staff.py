@@ -22,7 +22,7 @@ from bot.core.booking import BookingError, Bookings, BookingView
 from bot.core.flows.booking import STAFF_APPROVE, STAFF_DECLINE, BookingFlow
 from bot.core.flows.handoff import HandoffFlow
 from bot.core.ics import visit_invitation
-from bot.core.messages import Document, Incoming, Kind, Reply
+from bot.core.messages import BOOKING_TAG, Document, Incoming, Kind, Reply
 from bot.core.notify import InviteLinks, Notifier, StaffDesk
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
@@ -213,13 +213,18 @@ class StaffFlow:
         await self._notifier.send(
             booking.channel,
             booking.chat_id,
-            [Reply(self._t("booking.declined_user", code=booking.code, reason=reason[:500]))],
+            [
+                Reply(
+                    self._t("booking.declined_user", code=booking.code, reason=reason[:500]),
+                    tag=BOOKING_TAG,
+                )
+            ],
         )
         return [Reply(self._t("staff.declined", code=booking.code))]
 
     def _approval(self, booking: BookingView) -> list[Reply]:
         invite = booking.invite_code or ""
-        link = self._links.telegram(invite)
+        link = self._links.link(booking.channel, invite)
         text = self._t(
             "booking.approved_user",
             code=booking.code,
@@ -230,7 +235,10 @@ class StaffFlow:
             text += "\n" + self._t("booking.invite_link", link=link)
         ics = visit_invitation(booking, self._venue, self._now())
         document = Document(f"kunjungan-{booking.code}.ics", ics, "text/calendar")
-        return [Reply(text), Reply(self._t("booking.ics_caption"), document=document)]
+        return [
+            Reply(text, tag=BOOKING_TAG),
+            Reply(self._t("booking.ics_caption"), document=document, tag=BOOKING_TAG),
+        ]
 
     def _listing(self, key: str, bookings: list[BookingView]) -> Reply:
         if not bookings:

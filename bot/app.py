@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.notifier import ChannelNotifier
-from bot.channels.telegram.adapter import create_dispatcher, deliver
+from bot.channels.telegram.adapter import create_dispatcher, deliver, fetch, open_topic
 from bot.channels.whatsapp.api import GraphAPI
 from bot.channels.whatsapp.channel import WhatsAppChannel
 from bot.channels.whatsapp.render import Labels
@@ -271,7 +271,12 @@ class App:
         """Connect a Telegram bot: its dispatcher, and the notifier's route to Telegram chats."""
         me = await bot.me()
         self.links.telegram_username = me.username
-        self.notifier.register("telegram", partial(deliver, bot))
+        self.notifier.register(
+            "telegram",
+            partial(deliver, bot),
+            open_topic=partial(open_topic, bot),
+            fetch=partial(fetch, bot),
+        )
         return create_dispatcher(self.engine, self.settings.staff_chat_id)
 
     async def whatsapp(self) -> WhatsAppChannel:
@@ -301,7 +306,7 @@ class App:
             now=lambda: datetime.now(UTC),
         )
         self.links.whatsapp_number = await api.display_number()
-        self.notifier.register(CHANNEL, channel.deliver)
+        self.notifier.register(CHANNEL, channel.deliver, fetch=channel.fetch)
         return channel
 
     async def health(self) -> dict[str, Any]:

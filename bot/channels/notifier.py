@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.core.messages import Reply
+from bot.core.messages import Document, Reply
 from bot.core.notify import DeliveryFailed, StaffDesk
 from bot.core.texts import Texts
 
 log = logging.getLogger(__name__)
 Sender = Callable[[str, list[Reply]], Awaitable[None]]
+TopicOpener = Callable[[str, str], Awaitable[str | None]]
+Fetcher = Callable[[str], Awaitable[Document | None]]
 
 
 class ChannelNotifier:
@@ -22,13 +24,37 @@ class ChannelNotifier:
 
     def __init__(self, desk: StaffDesk | None = None, texts: Texts | None = None) -> None:
         self._senders: dict[str, Sender] = {}
+        self._topic_openers: dict[str, TopicOpener] = {}
+        self._fetchers: dict[str, Fetcher] = {}
         self._desk = desk
         self._t = texts
 
-    def register(self, channel: str, sender: Sender) -> None:
+    def register(
+        self,
+        channel: str,
+        sender: Sender,
+        *,
+        open_topic: TopicOpener | None = None,
+        fetch: Fetcher | None = None,
+    ) -> None:
         """Deliver messages for `channel` chats through `sender(chat_id, replies)`, which
-        raises `DeliveryFailed` when it cannot."""
+        raises `DeliveryFailed` when it cannot; `open_topic(chat_id, name)` and
+        `fetch(media_id)` where the channel has forum topics and files."""
         self._senders[channel] = sender
+        if open_topic is not None:
+            self._topic_openers[channel] = open_topic
+        if fetch is not None:
+            self._fetchers[channel] = fetch
+
+    async def open_topic(self, channel: str, chat_id: str, name: str) -> str | None:
+        """A new forum topic's thread id, or None (no topics there, or no such channel)."""
+        opener = self._topic_openers.get(channel)
+        return await opener(chat_id, name) if opener is not None else None
+
+    async def fetch(self, channel: str, media_id: str) -> Document | None:
+        """A user's file from their channel, or None."""
+        fetcher = self._fetchers.get(channel)
+        return await fetcher(media_id) if fetcher is not None else None
 
     async def deliver(self, channel: str, chat_id: str, replies: list[Reply]) -> None:
         """Send, or raise `DeliveryFailed` (for the outbox, which records why)."""

@@ -366,7 +366,8 @@ def describe(event: Incoming) -> str:
     if event.kind is Kind.START:
         return f"/start {event.payload or ''}".strip()
     if event.kind is Kind.LOCATION:
-        return f"[lokasi] {event.latitude}, {event.longitude}"
+        where = f"{event.latitude},{event.longitude}"
+        return f"[lokasi] {where} https://maps.google.com/?q={where}"
     if event.kind is Kind.CONTACT:
         return f"[kontak] {event.phone or ''}"
-    return f"[{event.media_type or 'media'}]"
+    return f"[{event.media_type or 'media'}] {event.text}".strip()

@@ -26,6 +26,7 @@ class Escalation:
     user_name: str
     status: HandoffStatus
     assigned_to: str | None = None
+    topic: str | None = None  # its forum topic in the staff group, if the group has topics
 
 
 class Escalations(Protocol):
@@ -41,6 +42,14 @@ class Escalations(Protocol):
 
     async def get(self, escalation_id: int) -> Escalation | None:
         """A handoff by number."""
+        ...
+
+    async def in_topic(self, topic: str) -> Escalation | None:
+        """The open handoff whose forum topic this is."""
+        ...
+
+    async def set_topic(self, escalation_id: int, topic: str) -> None:
+        """Remember the handoff's forum topic."""
         ...
 
     async def take(self, escalation_id: int, staff_name: str) -> Escalation | None:

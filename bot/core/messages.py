@@ -50,6 +50,10 @@ class Incoming:
     attachment: bytes | None = None
     # The text of the message this one replies to (staff answering a relayed "#7 …" message).
     reply_to_text: str | None = None
+    # The forum topic it was written in (staff answering inside a handoff's own topic).
+    thread: str | None = None
+    # The channel's handle of a photo, document, voice note…, to copy it to staff on a handoff.
+    media_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,3 +91,4 @@ class Reply:
     buttons: tuple[Button, ...] = field(default_factory=tuple)
     document: Document | None = None
     tag: str = ""
+    thread: str | None = None  # a forum topic of the chat (a handoff's topic in the staff group)

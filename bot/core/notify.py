@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import quote
 
-from bot.core.messages import Reply
+from bot.core.messages import Document, Reply
 
 
 class DeliveryFailed(Exception):
@@ -26,6 +26,14 @@ class Notifier(Protocol):
 
     async def deliver(self, channel: str, chat_id: str, replies: list[Reply]) -> None:
         """Send `replies` or raise `DeliveryFailed`, for callers that tell someone about it."""
+        ...
+
+    async def open_topic(self, channel: str, chat_id: str, name: str) -> str | None:
+        """A new forum topic in that chat, its thread id; None where the chat has no topics."""
+        ...
+
+    async def fetch(self, channel: str, media_id: str) -> Document | None:
+        """A file a user sent on `channel`, to pass on; None when it cannot be fetched."""
         ...
 
 

@@ -246,6 +246,8 @@ class Escalation(Base):
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     pinged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The staff group's forum topic for this handoff, when the group has topics.
+    topic: Mapped[str | None] = mapped_column(String(32), index=True)
 
     __table_args__ = (Index("ix_escalations_chat", "channel", "chat_id"),)
 

@@ -16,7 +16,13 @@ OPEN = [HandoffStatus.WAITING, HandoffStatus.WITH_STAFF]
 
 def _view(row: EscalationRow) -> Escalation:
     return Escalation(
-        row.id, row.channel, row.chat_id, row.user_name, HandoffStatus(row.status), row.assigned_to
+        row.id,
+        row.channel,
+        row.chat_id,
+        row.user_name,
+        HandoffStatus(row.status),
+        row.assigned_to,
+        row.topic,
     )
 
 
@@ -52,6 +58,21 @@ class EscalationService:
                 .order_by(EscalationRow.id.desc())
             )
             return _view(row) if row else None
+
+    async def in_topic(self, topic: str) -> Escalation | None:
+        async with self._sessions() as session:
+            row = await session.scalar(
+                select(EscalationRow)
+                .where(EscalationRow.topic == topic, EscalationRow.status.in_(OPEN))
+                .order_by(EscalationRow.id.desc())
+            )
+            return _view(row) if row else None
+
+    async def set_topic(self, escalation_id: int, topic: str) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(EscalationRow).where(EscalationRow.id == escalation_id).values(topic=topic)
+            )
 
     async def get(self, escalation_id: int) -> Escalation | None:
         async with self._sessions() as session:

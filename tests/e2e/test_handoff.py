@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import Settings
+from bot.core.booking import BookingRequest
 from bot.jobs import handoff_jobs
 from tests.e2e.conftest import RunningBot, running_bot
+from tests.e2e.test_booking import visit_day
 from tests.fakes.telegram_server import FakeTelegram
 
 STAFF_GROUP, STAFF, OUTSIDER = -100555, 77, 79
@@ -151,3 +153,94 @@ async def test_unanswered_handoff_re_pings_staff_and_idle_one_returns_to_the_bot
         assert "kembali dilayani asisten otomatis" in told
         await server.send_text(BUDI, "alamat kantor bmi dimana?")
         assert "Tangerang" in (await server.wait_for(BUDI, 4))[-1].params["text"]
+
+
+@pytest.fixture
+async def forum(staffed_settings: Settings, telegram: FakeTelegram) -> AsyncIterator[RunningBot]:
+    telegram.forums.add(STAFF_GROUP)
+    async with running_bot(staffed_settings, telegram) as bot:
+        yield bot
+
+
+def topic_of(server: FakeTelegram, name_part: str) -> int:
+    return next(thread for thread, name in server.topics.items() if name_part in name)
+
+
+async def test_forum_group_one_topic_per_handoff_and_answers_stay_in_it(forum: RunningBot) -> None:
+    server = forum.server
+    await escalate(server, BUDI, 1)
+    await escalate(server, SARI, 2)
+    budi, sari = topic_of(server, "#1 Budi"), topic_of(server, "#2 Budi")
+    assert server.topics[budi].endswith("· Telegram")
+    assert "minta bicara dengan petugas" in server.in_topic(STAFF_GROUP, budi)[0]
+    assert "berapa biaya studi banding?" in server.in_topic(STAFF_GROUP, budi)[0]
+
+    await server.send_text(BUDI, "bisa diskon?")
+    await server.wait_for(STAFF_GROUP, 3)
+    assert server.in_topic(STAFF_GROUP, budi)[-1] == "#1 Budi: bisa diskon?"
+
+    # Plain text in the topic is the answer: no reply, no number needed.
+    await server.send_in_topic(STAFF_GROUP, budi, STAFF, text="Bisa, Pak.")
+    assert (await server.wait_for(BUDI, 3))[-1].params["text"] == "Petugas: Bisa, Pak."
+    confirmation = (await server.wait_for(STAFF_GROUP, 4))[-1]
+    assert str(confirmation.params["message_thread_id"]) == str(budi)  # answered in the topic
+    await server.send_in_topic(STAFF_GROUP, budi, STAFF, text="! pelanggan lama")
+    await server.send_in_topic(STAFF_GROUP, sari, OUTSIDER, text="saya ikut jawab")
+    refusal = (await server.wait_for(STAFF_GROUP, 5))[-1]
+    assert "hanya petugas" in refusal.params["text"]
+    assert len(server.texts(BUDI)) == 3 and len(server.texts(SARI)) == 2
+
+    await server.send_in_topic(STAFF_GROUP, sari, STAFF, text="/tutup")
+    closed = (await server.wait_for(SARI, 3))[-1].params["text"]
+    assert "kembali" in closed.lower()
+    await server.send_in_topic(STAFF_GROUP, sari, STAFF, text="masih di sana?")
+    await server.wait_for(STAFF_GROUP, 6)
+    assert len(server.texts(SARI)) == 3  # a closed topic relays nothing
+
+
+async def test_a_users_photo_reaches_staff_as_a_file(forum: RunningBot) -> None:
+    server = forum.server
+    await escalate(server, BUDI, 1)
+    server.files["warung.jpg"] = b"\xff\xd8\xff-jpeg-bytes"
+    small = {"file_id": "thumb.jpg", "file_unique_id": "t", "width": 90, "height": 60}
+    photo = {"file_id": "warung.jpg", "file_unique_id": "w", "width": 1280, "height": 960}
+    message = server.message(BUDI, caption="warung kami", photo=[small, photo])
+    await server.push({"message": message})
+    (sent,) = await server.wait_for(STAFF_GROUP, 1, method="sendDocument")
+    assert sent.params["document"]["content"] == b"\xff\xd8\xff-jpeg-bytes"
+    assert str(sent.params["message_thread_id"]) == str(topic_of(server, "#1"))
+    assert (
+        server.in_topic(STAFF_GROUP, topic_of(server, "#1"))[-1] == "#1 Budi: [photo] warung kami"
+    )
+
+
+async def test_staff_take_a_booking_chat_on_their_own_initiative(forum: RunningBot) -> None:
+    server, app = forum.server, forum.app
+
+    booking = await app.bookings.request(
+        BookingRequest(
+            "Coop TLM",
+            "koperasi",
+            "Kupang, NTT",
+            "Mama Yuli",
+            "+6281300000000",
+            30,
+            visit_day(),
+            1,
+            (),
+            "",
+            "telegram",
+            str(SARI),
+            str(SARI),
+        )  # fmt: skip
+    )
+    await server.send_text(
+        STAFF_GROUP, f"/ambil {booking.code}", user_id=STAFF, chat_type="supergroup"
+    )
+    joined = (await server.wait_for(SARI, 1))[-1].params["text"]
+    assert booking.code in joined and "petugas" in joined
+    thread = topic_of(server, "Coop TLM")
+    assert server.topics[thread] == "#1 Mama Yuli · Coop TLM · Telegram"
+    await server.send_text(SARI, "baik, terima kasih pak")
+    await server.wait_for(STAFF_GROUP, 3)
+    assert server.in_topic(STAFF_GROUP, thread)[-1] == "#1 Mama Yuli: baik, terima kasih pak"

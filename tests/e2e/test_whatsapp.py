@@ -466,3 +466,15 @@ async def test_python_m_bot_refuses_an_incomplete_whatsapp_configuration(tmp_pat
     _, errors = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2
     assert "WHATSAPP_PHONE_NUMBER_ID" in errors.decode()
+
+
+async def test_a_whatsapp_users_photo_reaches_the_staff_group_as_a_file(rig: Rig) -> None:
+    await rig.say(BUDI, "saya mau bicara dengan petugas")
+    await rig.telegram.wait_for(STAFF_GROUP, 1)
+    rig.graph.media["im9"] = ("image/jpeg", b"\xff\xd8\xff-warung")
+    image = {"caption": "warung kami", "mime_type": "image/jpeg", "sha256": "x", "id": "im9"}
+    assert await rig.post(meta.incoming(BUDI, "image", image)) == 200
+    (sent,) = await rig.telegram.wait_for(STAFF_GROUP, 1, method="sendDocument")
+    assert sent.params["document"]["content"] == b"\xff\xd8\xff-warung"
+    assert sent.params["document"]["filename"] == "whatsapp-im9.jpg"
+    assert rig.telegram.texts(STAFF_GROUP)[-1].endswith(": [image] warung kami")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.messages import Reply
+from bot.core.messages import Document, Reply
 from bot.core.notify import DeliveryFailed
 
 
@@ -12,6 +12,9 @@ class RecordingNotifier:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, Reply]] = []
         self.unreachable: dict[str, str] = {}  # chat_id -> reason
+        self.forum = False  # whether the staff group has topics
+        self.topics: list[str] = []  # names of the topics opened
+        self.files: dict[str, Document] = {}  # media_id -> the file users sent
 
     async def send(self, channel: str, chat_id: str, replies: list[Reply]) -> None:
         if chat_id not in self.unreachable:
@@ -25,3 +28,12 @@ class RecordingNotifier:
     def to(self, chat_id: str) -> list[Reply]:
         """Replies sent to one chat."""
         return [reply for _, chat, reply in self.sent if chat == chat_id]
+
+    async def open_topic(self, channel: str, chat_id: str, name: str) -> str | None:
+        if not self.forum:
+            return None
+        self.topics.append(name)
+        return str(100 + len(self.topics))
+
+    async def fetch(self, channel: str, media_id: str) -> Document | None:
+        return self.files.get(media_id)

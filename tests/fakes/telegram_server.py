@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,9 +53,12 @@ class FakeTelegram:
         self.failures: dict[str, Failure] = {}
         self.files: dict[str, bytes] = {}  # file_id -> content, for documents users send
         self.blocked: set[int] = set()  # users who blocked the bot: sends to them get 403
+        self.forums: set[int] = set()  # supergroups with topics: createForumTopic works there
+        self.topics: dict[int, str] = {}  # message_thread_id -> name of the topics created
         self.rate_limit = rate_limit  # sends per second over all chats, like Telegram's ~30
         self._recent_sends: list[float] = []
         self.throttled = 0
+        self.listeners: list[Callable[[Call], None]] = []  # told of every successful call
         self._update_ids = itertools.count(1)
         self._confirmed = 0
         self._message_ids = itertools.count(1000)
@@ -124,6 +128,29 @@ class FakeTelegram:
             "from": self.user(user_id or chat_id),
             **content,
         }
+
+    async def send_in_topic(self, chat_id: int, thread: int, user_id: int, **content: Any) -> int:
+        """Someone writes in a forum topic of a supergroup (staff answering a handoff)."""
+        message = self.message(chat_id, user_id, "supergroup", **content)
+        message["chat"]["is_forum"] = True
+        message["message_thread_id"] = thread
+        message["is_topic_message"] = True
+        # Telegram marks a topic message as a reply to the topic's first message.
+        message["reply_to_message"] = {
+            "message_id": thread,
+            "date": int(time.time()),
+            "chat": message["chat"],
+            "forum_topic_created": {"name": self.topics.get(thread, "topik"), "icon_color": 1},
+        }
+        return await self.push({"message": message})
+
+    def in_topic(self, chat_id: int, thread: int) -> list[str]:
+        """Texts the bot sent into one forum topic."""
+        return [
+            call.params.get("text", "")
+            for call in self.sent(chat_id)
+            if str(call.params.get("message_thread_id")) == str(thread)
+        ]
 
     async def press(
         self, chat_id: int, data: str, user_id: int | None = None, chat_type: str = "private"
@@ -224,10 +251,16 @@ class FakeTelegram:
                     status=429,
                 )  # fmt: skip
             self._recent_sends.append(now)
+        if method == "createForumTopic" and int(params.get("chat_id") or 0) not in self.forums:
+            self.calls.append(Call(f"{method}!failed", params))
+            return self._error(400, "Bad Request: the chat is not a forum")
         if method.startswith("send") and int(params.get("chat_id") or 0) in self.blocked:
             self.calls.append(Call(f"{method}!blocked", params))
             return self._error(403, "Forbidden: bot was blocked by the user")
-        self.calls.append(Call(method, params))
+        call = Call(method, params)
+        self.calls.append(call)
+        for listener in self.listeners:
+            listener(call)
         async with self._changed:
             self._changed.notify_all()
         return web.json_response({"ok": True, "result": self._result(method, params)})
@@ -291,6 +324,10 @@ class FakeTelegram:
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "createForumTopic":
+            thread = next(self._message_ids)
+            self.topics[thread] = str(params["name"])
+            return {"message_thread_id": thread, "name": params["name"], "icon_color": 7322096}
         if method == "getFile":
             file_id = str(params.get("file_id"))
             return {"file_id": file_id, "file_unique_id": file_id,

@@ -45,6 +45,7 @@ class FakeGraph:
     def __init__(self) -> None:
         self.requests: list[Request] = []
         self.uploads: dict[str, tuple[str, bytes]] = {}  # media id -> (filename, content)
+        self.media: dict[str, tuple[str, bytes]] = {}  # users' files: media id -> (mime, content)
         self.last_inbound: dict[str, datetime] = {}  # wa_id -> their last message (window)
         self.failures: list[tuple[int, int]] = []  # (error code, how many calls) in order
         self._ids = itertools.count(1)
@@ -57,6 +58,8 @@ class FakeGraph:
         app.router.add_post(f"/{VERSION}/{PHONE_NUMBER_ID}/messages", self._messages)
         app.router.add_post(f"/{VERSION}/{PHONE_NUMBER_ID}/media", self._media)
         app.router.add_get(f"/{VERSION}/{PHONE_NUMBER_ID}", self._number)
+        app.router.add_get(f"/{VERSION}/{{media_id}}", self._media_url)
+        app.router.add_get("/download/{media_id}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -150,6 +153,29 @@ class FakeGraph:
                 "id": PHONE_NUMBER_ID,
             }
         )
+
+    async def _media_url(self, request: web.Request) -> web.Response:
+        media_id = request.match_info["media_id"]
+        if not self._authorised(request) or media_id not in self.media:
+            return _error(400, 100, "Invalid parameter")
+        mime, content = self.media[media_id]
+        return web.json_response(
+            {
+                "messaging_product": "whatsapp",
+                "url": f"{self.base_url}/download/{media_id}",
+                "mime_type": mime,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "file_size": len(content),
+                "id": media_id,
+            }
+        )
+
+    async def _download(self, request: web.Request) -> web.Response:
+        media_id = request.match_info["media_id"]
+        if not self._authorised(request) or media_id not in self.media:
+            return web.Response(status=404)
+        mime, content = self.media[media_id]
+        return web.Response(body=content, content_type=mime)
 
     def _next_failure(self) -> int | None:
         if not self.failures:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import mimetypes
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -16,7 +17,9 @@ from typing import TypeVar
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ContentType
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -35,7 +38,7 @@ from aiogram.types import (
 from bot.channels.telegram.session import TolerantSession
 from bot.channels.text import split_text
 from bot.core.engine import Engine
-from bot.core.messages import Button, Incoming, Kind, Reply
+from bot.core.messages import Button, Document, Incoming, Kind, Reply
 from bot.core.notify import DeliveryFailed
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 MAX_TEXT = 4096
 MAX_UPLOAD = 1024 * 1024
+MAX_DOWNLOAD = 20 * 1024 * 1024
 SEND_ATTEMPTS = 4
 T = TypeVar("T")
 
@@ -85,7 +89,10 @@ async def on_message(
         return
     if staff_desk and message.document is not None:  # staff upload an agenda file
         event = await with_attachment(bot, message, event)
-    await send_replies(bot, message.chat.id, await engine.handle(event))
+    replies = await engine.handle(event)
+    if event.thread is not None:  # answer in the forum topic the message came from
+        replies = [replace(reply, thread=reply.thread or event.thread) for reply in replies]
+    await send_replies(bot, message.chat.id, replies)
 
 
 async def on_callback(query: CallbackQuery, bot: Bot, engine: Engine) -> None:
@@ -115,12 +122,15 @@ def to_incoming(message: Message, me: User, listen_all: bool = False) -> Incomin
         text = text.replace(f"@{me.username}", "").strip()
     user = message.from_user
     replied = message.reply_to_message
+    # In a forum every message replies to its topic's first message; that is not a reply.
+    topic_start = replied is not None and replied.message_id == message.message_thread_id
     base = Incoming(
         channel=CHANNEL,
         chat_id=str(message.chat.id),
         user_id=str(user.id if user else message.chat.id),
         user_name=user.full_name if user else None,
-        reply_to_text=(replied.text or replied.caption) if replied else None,
+        reply_to_text=(replied.text or replied.caption) if replied and not topic_start else None,
+        thread=str(message.message_thread_id) if message.is_topic_message else None,
     )
     if message.text is not None:
         if text == "/start" or text.startswith("/start "):
@@ -136,7 +146,52 @@ def to_incoming(message: Message, me: User, listen_all: bool = False) -> Incomin
         )
     if message.contact is not None:
         return replace(base, kind=Kind.CONTACT, phone=message.contact.phone_number)
-    return replace(base, kind=Kind.MEDIA, media_type=str(message.content_type))
+    return replace(
+        base,
+        kind=Kind.MEDIA,
+        media_type=ContentType(message.content_type).value,
+        text=message.caption or "",
+        media_id=_file_id(message),
+    )
+
+
+def _file_id(message: Message) -> str | None:
+    """The file of a photo (largest size), document, video or voice note; stickers are not
+    worth passing on."""
+    if message.photo:
+        return message.photo[-1].file_id
+    for media in (message.document, message.video, message.voice, message.audio):
+        if media is not None:
+            return media.file_id
+    return None
+
+
+async def open_topic(bot: Bot, chat_id: str, name: str) -> str | None:
+    """A forum topic in a supergroup with topics; None when the group has none (or the bot
+    may not manage topics), so the caller falls back to reply threads."""
+    try:
+        topic = await _with_retries(partial(bot.create_forum_topic, chat_id, name[:128]))
+    except DeliveryFailed as error:
+        log.info("no forum topic in the staff group: %s", error)
+        return None
+    return str(topic.message_thread_id)
+
+
+async def fetch(bot: Bot, file_id: str) -> Document | None:
+    """A user's file (≤ 20 MB, the Bot API's download limit), to pass on to staff."""
+    try:
+        file = await _with_retries(partial(bot.get_file, file_id))
+        if (file.file_size or 0) > MAX_DOWNLOAD or not file.file_path:
+            return None
+        content = await bot.download_file(file.file_path)
+    except (DeliveryFailed, TelegramAPIError) as error:
+        log.warning("Telegram file not fetched: %s", error)
+        return None
+    if content is None:
+        return None
+    name = file.file_path.rsplit("/", 1)[-1]
+    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return Document(name, content.read(), mime)
 
 
 async def with_attachment(bot: Bot, message: Message, event: Incoming) -> Incoming:
@@ -193,12 +248,23 @@ async def deliver(bot: Bot, chat_id: int | str, replies: list[Reply]) -> None:
     """Send replies or raise `DeliveryFailed` (permanent for 403/400) once retries run out."""
     for reply in replies:
         pieces = split_text(reply.text, MAX_TEXT)
+        thread = int(reply.thread) if reply.thread else None
         for index, piece in enumerate(pieces):
             markup = keyboard(reply.buttons) if index == len(pieces) - 1 else None
-            await _with_retries(partial(bot.send_message, chat_id, piece, reply_markup=markup))
+            await _with_retries(
+                partial(
+                    bot.send_message,
+                    chat_id,
+                    piece,
+                    reply_markup=markup,
+                    message_thread_id=thread,
+                )
+            )
         if reply.document is not None:
             upload = BufferedInputFile(reply.document.content, filename=reply.document.filename)
-            await _with_retries(partial(bot.send_document, chat_id, upload))
+            await _with_retries(
+                partial(bot.send_document, chat_id, upload, message_thread_id=thread)
+            )
 
 
 class _FloodGate:

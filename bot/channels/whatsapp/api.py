@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import mimetypes
 from typing import Any
 
 import aiohttp
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 RATE_LIMITED = frozenset({130429, 131056, 131048, 80007})
 WINDOW_CLOSED = 131047
 ATTEMPTS = 4
+MAX_DOWNLOAD = 16 * 1024 * 1024
 
 
 class GraphError(Exception):
@@ -57,7 +59,7 @@ class GraphAPI:
     async def send(self, to: str, body: dict[str, Any]) -> str:
         """Send one message (`body` without the envelope); Meta's message id (wamid)."""
         message = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
-        answer = await self._call("POST", "messages", json={**message, **body})
+        answer = await self._call("POST", f"{self._number}/messages", json={**message, **body})
         return str(answer["messages"][0]["id"])
 
     async def upload(self, document: Document) -> str:
@@ -68,21 +70,47 @@ class GraphAPI:
         form.add_field(
             "file", document.content, filename=document.filename, content_type=document.mime_type
         )
-        answer = await self._call("POST", "media", data=form)
+        answer = await self._call("POST", f"{self._number}/media", data=form)
         return str(answer["id"])
 
     async def display_number(self) -> str | None:
         """The number users write to (for wa.me links), or None if the API does not say."""
         try:
-            answer = await self._call("GET", "", params={"fields": "display_phone_number"})
+            answer = await self._call(
+                "GET", self._number, params={"fields": "display_phone_number"}
+            )
         except GraphError as error:
             log.warning("WhatsApp phone number not known: %s", error)
             return None
         digits = "".join(ch for ch in str(answer.get("display_phone_number", "")) if ch.isdigit())
         return digits or None
 
-    async def _call(self, method: str, edge: str, **kwargs: Any) -> dict[str, Any]:
-        url = f"{self._root}/{self._number}" + (f"/{edge}" if edge else "")
+    async def download(self, media_id: str) -> Document | None:
+        """A file a user sent (≤ 16 MB): its URL comes from the media id, the file from the URL
+        (both with the token); None when it cannot be had."""
+        try:
+            info = await self._call("GET", media_id)
+            if int(info.get("file_size") or 0) > MAX_DOWNLOAD:
+                return None
+            async with (
+                self._limiter,
+                self._http.get(
+                    str(info["url"]),
+                    headers=self._headers,
+                    timeout=aiohttp.ClientTimeout(total=60),
+                ) as response,
+            ):
+                response.raise_for_status()
+                content = await response.read()
+        except (GraphError, aiohttp.ClientError, TimeoutError, KeyError) as error:
+            log.warning("WhatsApp media not fetched: %s", error)
+            return None
+        mime = str(info.get("mime_type") or "application/octet-stream").split(";")[0]
+        extension = mimetypes.guess_extension(mime) or ""
+        return Document(f"whatsapp-{media_id}{extension}", content, mime)
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        url = f"{self._root}/{path}"
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 async with self._limiter:

@@ -20,7 +20,7 @@ from bot.channels.whatsapp.render import Labels, reply_bodies, template_body
 from bot.channels.whatsapp.store import WhatsAppStore
 from bot.channels.whatsapp.webhook import Inbound, parse
 from bot.core.engine import Engine
-from bot.core.messages import Reply
+from bot.core.messages import Document, Reply
 from bot.core.notify import DeliveryFailed
 from bot.privacy import mask
 
@@ -78,6 +78,10 @@ class WhatsAppChannel:
                 log.warning(
                     "answer to WhatsApp user %s not delivered: %s", mask(event.chat_id), error
                 )
+
+    async def fetch(self, media_id: str) -> Document | None:
+        """A photo, document or voice note a user sent (for the staff group)."""
+        return await self._api.download(media_id)
 
     async def deliver(self, chat_id: str, replies: list[Reply]) -> None:
         """A message the bot starts (for the notifier and the outbox)."""

@@ -143,6 +143,7 @@ def _event(base: Incoming, kind: str, message: dict[str, Any]) -> Incoming:
             kind=Kind.MEDIA,
             media_type="voice" if voice else kind,
             text=str(media.get("caption") or ""),
+            media_id=str(media["id"]) if media.get("id") and kind != "sticker" else None,
         )
     return replace(base, kind=Kind.MEDIA, media_type=kind or "unsupported")
 

@@ -1,8 +1,9 @@
 """Handing a chat to staff and back.
 
-While a chat is with staff the bot stays quiet: every message the user sends (text, or a note
-of the photo, voice, location…) is copied to the staff group as "#7 Budi: …", and what staff
-write back ("/balas 7 …", or a reply to one of those copies) reaches the user on their own
+While a chat is with staff the bot stays quiet: every message the user sends (text, a photo or
+document as a file, a location with a map link) is copied to staff as "#7 Budi: …", into the
+handoff's own forum topic when the staff group has topics. What staff write back (plain text in
+that topic, "/balas 7 …", or a reply to one of the copies) reaches the user on their own
 channel. "kembali ke bot" or staff's "/tutup 7" hands the chat back. The escalations table is
 the one source of truth, so this survives restarts and works across bot processes.
 """
@@ -90,22 +91,7 @@ class HandoffFlow:
         name = event.user_name or event.chat_id
         escalation, created = await self._escalations.open(event.channel, event.chat_id, name)
         if created:
-            recent = await self._transcript.recent(event.channel, event.chat_id, limit=10)
-            lines = "\n".join(
-                f"{'👤' if direction == 'in' else '🤖'} {text[:300]}" for direction, text in recent
-            )
-            own = await self._bookings.for_chat(event.channel, event.chat_id)
-            bookings = ", ".join(f"{b.code} ({b.status})" for b in own) or "-"
-            await self._to_staff(
-                self._t(
-                    "staff.handoff_header",
-                    id=escalation.id,
-                    name=name,
-                    channel=self._t(f"channel.{event.channel}"),
-                    bookings=bookings,
-                    transcript=lines or "-",
-                )
-            )
+            await self._announce(escalation)
         text = self._t("handoff.waiting")
         if (
             self._hours is not None
@@ -114,6 +100,59 @@ class HandoffFlow:
         ):
             text += "\n\n" + self._t("handoff.after_hours", hours=self._hours.describe())
         return [Reply(text, (Button(self._t("handoff.back"), BACK_PAYLOAD),))]
+
+    async def _announce(self, escalation: Escalation) -> None:
+        """Tell staff about a new handoff: its own forum topic if the group has topics, and a
+        first post with who, channel, their bookings and the last 10 messages."""
+        recent = await self._transcript.recent(escalation.channel, escalation.chat_id, limit=10)
+        lines = "\n".join(
+            f"{'👤' if direction == 'in' else '🤖'} {text[:300]}" for direction, text in recent
+        )
+        own = await self._bookings.for_chat(escalation.channel, escalation.chat_id)
+        bookings = ", ".join(f"{b.code} ({b.status})" for b in own) or "-"
+        channel = self._t(f"channel.{escalation.channel}")
+        name = escalation.user_name
+        # "#7 Mama Yuli · Coop TLM · WhatsApp"
+        label = " · ".join([f"#{escalation.id} {name}", *(b.org_name for b in own[:1]), channel])
+        topic = await self._notifier.open_topic(
+            self._desk.channel, self._desk.chat_id, label[:128]
+        )
+        if topic is not None:
+            await self._escalations.set_topic(escalation.id, topic)
+        header = self._t(
+            "staff.handoff_header",
+            id=escalation.id,
+            name=name,
+            channel=channel,
+            bookings=bookings,
+            transcript=lines or "-",
+        )
+        await self._to_staff(header, topic)
+
+    async def take_initiative(self, event: Incoming, code: str) -> list[Reply]:
+        """Staff take over a booking's chat without being asked ("/ambil KODE")."""
+        booking = await self._bookings.get(code)
+        if booking is None:
+            return [Reply(self._t("staff.unknown_code", code=code))]
+        escalation, created = await self._escalations.open(
+            booking.channel, booking.chat_id, booking.contact_name
+        )
+        if created:
+            await self._announce(escalation)
+        staff_name = event.user_name or event.user_id
+        await self._escalations.take(escalation.id, staff_name)
+        await self._notifier.send(
+            booking.channel,
+            booking.chat_id,
+            [
+                Reply(
+                    self._t("handoff.staff_joined", name=staff_name, code=booking.code),
+                    (Button(self._t("handoff.back"), BACK_PAYLOAD),),
+                    tag=STAFF_REPLY_TAG,
+                )
+            ],
+        )
+        return [Reply(self._t("staff.taken", id=escalation.id, name=staff_name))]
 
     async def active(self, event: Incoming) -> Escalation | None:
         """The open handoff of the user's chat, if any."""
@@ -124,7 +163,8 @@ class HandoffFlow:
         if event.payload == BACK_PAYLOAD or text.lower().strip(" .!") in BACK_WORDS:
             await self._escalations.close(escalation.id)
             await self._to_staff(
-                self._t("staff.user_back", id=escalation.id, name=escalation.user_name)
+                self._t("staff.user_back", id=escalation.id, name=escalation.user_name),
+                escalation.topic,
             )
             return [
                 Reply(
@@ -132,8 +172,15 @@ class HandoffFlow:
                 )
             ]
         await self._escalations.touch(escalation.id, by_staff=False)
-        await self._to_staff(
-            self._t("staff.relay", id=escalation.id, name=escalation.user_name, text=text)
+        relay = self._t("staff.relay", id=escalation.id, name=escalation.user_name, text=text)
+        # A photo, document or voice note goes to staff as a file, not only as "[foto]".
+        document = (
+            await self._notifier.fetch(event.channel, event.media_id) if event.media_id else None
+        )
+        await self._notifier.send(
+            self._desk.channel,
+            self._desk.chat_id,
+            [Reply(relay, document=document, thread=escalation.topic)],
         )
         return []
 
@@ -142,6 +189,8 @@ class HandoffFlow:
     async def staff_command(self, event: Incoming, command: str, argument: str) -> list[Reply]:
         """/balas N teks, /ambil N, /tutup N."""
         number, _, rest = argument.strip().partition(" ")
+        if command == "/ambil" and number.isalnum() and not number.isdigit():
+            return await self.take_initiative(event, number.upper())
         if not number.lstrip("#").isdigit():
             return [Reply(self._t("staff.handoff_usage"))]
         escalation_id = int(number.lstrip("#"))
@@ -174,6 +223,33 @@ class HandoffFlow:
             ],
         )
         return [Reply(self._t("staff.closed", id=escalation_id))]
+
+    async def topic_message(self, event: Incoming, may_act: bool) -> list[Reply] | None:
+        """Staff writing in a handoff's own topic: text goes to that user (never another's);
+        "/tutup", "/ambil" and "/template kunci" need no number there. None: not a handoff
+        topic, or a command for the general staff desk."""
+        if event.thread is None or event.kind is not Kind.TEXT:
+            return None
+        escalation = await self._escalations.in_topic(event.thread)
+        if escalation is None:
+            return None
+        if not may_act:
+            log.warning(
+                "non-staff user %s wrote in handoff topic #%d", event.user_id, escalation.id
+            )
+            return [Reply(self._t("staff.not_allowed"))]
+        text = event.text.strip()
+        if text.startswith("!"):
+            return []  # an internal note between staff
+        if not text.startswith("/"):
+            return await self.answer(event, escalation.id, text)
+        command, _, rest = text.partition(" ")
+        command = command.split("@")[0].lower()
+        if command in {"/tutup", "/ambil"} and not rest.strip():
+            return await self.staff_command(event, command, str(escalation.id))
+        if command == "/template" and not rest.strip().lstrip("#").isdigit():
+            return await self.staff_command(event, command, f"{escalation.id} {rest}")
+        return None
 
     async def staff_reply(self, event: Incoming) -> list[Reply] | None:
         """A staff reply to a "#7 …" message goes to #7's user; "!" lines stay internal."""
@@ -223,7 +299,8 @@ class HandoffFlow:
                 ],
             )
             await self._to_staff(
-                self._t("staff.idle_closed", id=escalation.id, name=escalation.user_name)
+                self._t("staff.idle_closed", id=escalation.id, name=escalation.user_name),
+                escalation.topic,
             )
         if self._hours is not None and not self._hours.open_at(now.astimezone(self._zone)):
             return
@@ -232,12 +309,15 @@ class HandoffFlow:
             await self._to_staff(
                 self._t(
                     "staff.sla_ping", id=escalation.id, name=escalation.user_name, minutes=minutes
-                )
+                ),
+                escalation.topic,
             )
 
     def canned_keys(self) -> str:
         """The canned answers' keys, for help texts."""
         return ", ".join(sorted(self._canned)) or "-"
 
-    async def _to_staff(self, text: str) -> None:
-        await self._notifier.send(self._desk.channel, self._desk.chat_id, [Reply(text)])
+    async def _to_staff(self, text: str, topic: str | None = None) -> None:
+        await self._notifier.send(
+            self._desk.channel, self._desk.chat_id, [Reply(text, thread=topic)]
+        )

@@ -73,6 +73,10 @@ class StaffFlow:
         if event.kind is not Kind.TEXT:
             return []
         text = event.text.strip()
+        if event.thread is not None and self._handoff is not None:
+            in_topic = await self._handoff.topic_message(event, self._desk.may_act(event.user_id))
+            if in_topic is not None:
+                return in_topic
         if event.reply_to_text and self._handoff is not None and not text.startswith("/"):
             if not self._desk.may_act(event.user_id):
                 log.warning("non-staff user %s tried to answer a handoff", event.user_id)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.answers import Answers
 from bot.core.booking import BookingRules
@@ -36,6 +38,7 @@ class World:
     notifier: RecordingNotifier
     bookings: BookingService
     texts: Texts
+    database: AsyncEngine
 
     async def say(self, text: str, chat: str = "u1", user: str | None = None) -> list[Reply]:
         return await self.engine.handle(
@@ -50,12 +53,13 @@ class World:
         )
 
 
-@pytest.fixture
-async def world(
-    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+@contextlib.asynccontextmanager
+async def make_world(
+    url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> AsyncIterator[World]:
-    await upgrade(sqlite_url)
-    database = create_engine(sqlite_url)
+    """The booking world on the database at `url`."""
+    await upgrade(url)
+    database = create_engine(url)
     rules = BookingRules(
         lead_days=7, max_participants=100, holidays={date(2026, 12, 25): "Hari Raya Natal"}
     )
@@ -83,8 +87,18 @@ async def world(
     engine = Engine(
         nlu, JsonMemoryStore(), answers, texts, keywords, booking=flow, staff=staff, desk=desk
     )
-    yield World(engine, nlu, notifier, bookings, texts)
-    await database.dispose()
+    try:
+        yield World(engine, nlu, notifier, bookings, texts, database)
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+async def world(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> AsyncIterator[World]:
+    async with make_world(sqlite_url, answers, texts, keywords) as built:
+        yield built
 
 
 async def test_a_sunday_is_refused_with_the_reason(world: World) -> None:

@@ -202,6 +202,7 @@ async def main() -> None:
         latencies: list[float] = []
         errors: list[str] = []
         started = time.perf_counter()
+        cpu_before = time.process_time()
         await asyncio.gather(
             *(
                 chat(server, u, texts=p, answered=answered, latencies=latencies, errors=errors)
@@ -209,17 +210,45 @@ async def main() -> None:
             )
         )
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_before
         await dispatcher.stop_polling()
         await polling
         await app.close()
         await bot.session.close()
     await server.stop()
-    sent = sum(len(plan) for plan in plans.values())
+    print_figures(
+        users=arguments.users,
+        sent=sum(len(plan) for plan in plans.values()),
+        latencies=latencies,
+        errors=errors,
+        elapsed=elapsed,
+        cpu=cpu,
+        timed=timed,
+        startup=startup,
+    )
+
+
+def print_figures(
+    *,
+    users: int,
+    sent: int,
+    latencies: list[float],
+    errors: list[str],
+    elapsed: float,
+    cpu: float,
+    timed: Timed,
+    startup: float,
+) -> None:
+    """Everything the run measured, one figure a line."""
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"cores: {os.cpu_count()}")
-    print(f"users: {arguments.users}, messages: {sent}, answered: {len(latencies)}")
+    print(f"users: {users}, messages: {sent}, answered: {len(latencies)}")
     print(f"errors: {len(errors)}")
     print(f"throughput: {len(latencies) / elapsed:.1f} msg/s over {elapsed:.1f} s")
+    print(
+        f"CPU of this process per message: {cpu / max(sent, 1) * 1000:.1f} ms"
+        " (bot + fake Telegram + load generator)"
+    )
     print(f"end-to-end latency: {percentiles(latencies)}")
     print(f"bot handling (engine.handle): {percentiles(timed.handle)}")
     print(f"Rasa /model/parse inside it: {percentiles(timed.parse)}")

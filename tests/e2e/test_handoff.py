@@ -241,6 +241,7 @@ async def test_staff_take_a_booking_chat_on_their_own_initiative(forum: RunningB
     assert booking.code in joined and "petugas" in joined
     thread = topic_of(server, "Coop TLM")
     assert server.topics[thread] == "#1 Mama Yuli · Coop TLM · Telegram"
+    assert "atas inisiatif petugas" in server.in_topic(STAFF_GROUP, thread)[0]
     await server.send_text(SARI, "baik, terima kasih pak")
     await server.wait_for(STAFF_GROUP, 3)
     assert server.in_topic(STAFF_GROUP, thread)[-1] == "#1 Mama Yuli: baik, terima kasih pak"

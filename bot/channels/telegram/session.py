@@ -33,6 +33,7 @@ class TolerantSession(AiohttpSession):
     ) -> Response[TelegramType]:
         if isinstance(method, GetUpdates):
             content = self._neutralise_malformed(bot, content)
+        _keep_response_type(method.__returning__)
         return super().check_response(bot, method, status_code, content)
 
     def _neutralise_malformed(self, bot: Bot, content: str) -> str:
@@ -55,3 +56,14 @@ class TolerantSession(AiohttpSession):
                 log.warning("malformed Telegram update %s skipped: %s", update_id, error)
                 cleaned.append({"update_id": update_id})
         return str(self.json_dumps({**data, "result": cleaned}))
+
+
+# pydantic caches `Response[Message]` and friends only weakly: once garbage-collected, the next
+# call builds the class again (~15 ms of CPU, on most API calls under load). A strong reference
+# per result type makes aiogram's `Response[method.__returning__]` a cache hit.
+_response_types: dict[Any, Any] = {}
+
+
+def _keep_response_type(returning: Any) -> None:
+    if returning not in _response_types:
+        _response_types[returning] = Response[returning]

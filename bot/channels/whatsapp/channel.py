@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.channels.whatsapp.api import WINDOW_CLOSED, GraphAPI, GraphError
@@ -54,10 +54,15 @@ class WhatsAppChannel:
         self._now = now
         # One user's messages are handled in the order they arrived, never two at once.
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._pruned_at: datetime | None = None
 
     async def receive(self, payload: Any) -> None:
         """Handle one webhook call: statuses are stored, each new message answered once."""
         messages, statuses = parse(payload)
+        now = self._now()
+        if self._pruned_at is None or now - self._pruned_at > timedelta(days=1):
+            self._pruned_at = now  # Meta redelivers for up to 7 days: older ids can go
+            await self._store.forget_before(now - timedelta(days=8))
         for update in statuses:
             await self._store.status(update.message_id, update.status, update.at, update.error)
         await asyncio.gather(*(self._handle(message) for message in messages))

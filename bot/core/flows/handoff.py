@@ -101,7 +101,7 @@ class HandoffFlow:
             text += "\n\n" + self._t("handoff.after_hours", hours=self._hours.describe())
         return [Reply(text, (Button(self._t("handoff.back"), BACK_PAYLOAD),))]
 
-    async def _announce(self, escalation: Escalation) -> None:
+    async def _announce(self, escalation: Escalation, taken_by: str | None = None) -> None:
         """Tell staff about a new handoff: its own forum topic if the group has topics, and a
         first post with who, channel, their bookings and the last 10 messages."""
         recent = await self._transcript.recent(escalation.channel, escalation.chat_id, limit=10)
@@ -119,11 +119,17 @@ class HandoffFlow:
         )
         if topic is not None:
             await self._escalations.set_topic(escalation.id, topic)
+        opening = (
+            self._t(
+                "staff.handoff_taken", id=escalation.id, name=name, channel=channel, staff=taken_by
+            )
+            if taken_by
+            else self._t("staff.handoff_asked", id=escalation.id, name=name, channel=channel)
+        )
         header = self._t(
             "staff.handoff_header",
+            opening=opening,
             id=escalation.id,
-            name=name,
-            channel=channel,
             bookings=bookings,
             transcript=lines or "-",
         )
@@ -137,9 +143,9 @@ class HandoffFlow:
         escalation, created = await self._escalations.open(
             booking.channel, booking.chat_id, booking.contact_name
         )
-        if created:
-            await self._announce(escalation)
         staff_name = event.user_name or event.user_id
+        if created:
+            await self._announce(escalation, taken_by=staff_name)
         await self._escalations.take(escalation.id, staff_name)
         await self._notifier.send(
             booking.channel,

@@ -2,8 +2,8 @@
 
 aiogram validates the whole getUpdates response at once: one update it cannot parse fails the
 batch, and polling retries the same batch forever, so every user after it goes unanswered.
-Here each update is validated on its own; a malformed one is logged and replaced by its bare
-`update_id`, which aiogram skips while still moving the offset past it.
+Here a batch that fails is validated update by update; a malformed update is logged and
+replaced by its bare `update_id`, which aiogram skips while still moving the offset past it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.exceptions import ClientDecodeError
 from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Update
@@ -31,10 +32,16 @@ class TolerantSession(AiohttpSession):
         status_code: int,
         content: str,
     ) -> Response[TelegramType]:
-        if isinstance(method, GetUpdates):
-            content = self._neutralise_malformed(bot, content)
         _keep_response_type(method.__returning__)
-        return super().check_response(bot, method, status_code, content)
+        updates = isinstance(method, GetUpdates)
+        try:
+            return super().check_response(bot, method, status_code, content)
+        except ClientDecodeError:
+            if not updates:
+                raise
+            # Only a batch that failed is validated update by update (the usual case stays cheap).
+            cleaned = self._neutralise_malformed(bot, content)
+        return super().check_response(bot, method, status_code, cleaned)
 
     def _neutralise_malformed(self, bot: Bot, content: str) -> str:
         try:

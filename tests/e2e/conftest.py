@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -13,6 +15,7 @@ from aiogram import Bot, Dispatcher
 from bot.app import App
 from bot.channels.telegram.adapter import create_bot
 from bot.config import Settings
+from bot.core.booking import BookingRequest
 from tests.fakes.telegram_server import FakeTelegram
 
 
@@ -57,3 +60,15 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 async def running(settings: Settings, telegram: FakeTelegram) -> AsyncIterator[RunningBot]:
     async with running_bot(settings, telegram) as bot:
         yield bot
+
+
+def coop_tlm(
+    start: date, days: int, chat: str, channel: str = "telegram", **changes: Any
+) -> BookingRequest:
+    """Coop TLM's request (Mama Yuli, 30 women from Kupang) for `days` days from `start`, made
+    in `chat`; `changes` alter any other field."""
+    request = BookingRequest(
+        "Coop TLM", "koperasi", "Kupang, NTT", "Mama Yuli", "+6281300000000", 30, start, days,
+        (), "", channel, chat, chat,
+    )  # fmt: skip
+    return replace(request, **changes)

@@ -9,10 +9,9 @@ import pytest
 
 from bot.app import load_holidays
 from bot.config import ROOT, Settings
-from bot.core.booking import BookingRequest
 from bot.jobs import pushes
 from nlu.dates import VENUE_TZ
-from tests.e2e.conftest import RunningBot, running_bot
+from tests.e2e.conftest import RunningBot, coop_tlm, running_bot
 from tests.fakes.telegram_server import FakeTelegram
 
 STAFF_GROUP, STAFF, COORDINATOR = -100777, 77, 6000
@@ -37,21 +36,7 @@ async def visit_today(settings: Settings, telegram: FakeTelegram) -> AsyncIterat
 async def test_join_by_deep_link_and_the_morning_push(visit_today: RunningBot) -> None:
     server, app = visit_today.server, visit_today.app
     booking = await app.bookings.request(
-        BookingRequest(
-            "Coop TLM",
-            "koperasi",
-            "Kupang, NTT",
-            "Mama Yuli",
-            "+6281300000000",
-            30,
-            datetime.now(VENUE_TZ).date(),
-            2,
-            (),
-            "",
-            "telegram",
-            str(COORDINATOR),
-            str(COORDINATOR),
-        )  # fmt: skip
+        coop_tlm(datetime.now(VENUE_TZ).date(), 2, str(COORDINATOR))
     )
     await server.press(STAFF_GROUP, f"sa:{booking.code}", user_id=STAFF, chat_type="supergroup")
     await server.wait_for(COORDINATOR, 1, method="sendDocument")
@@ -86,21 +71,16 @@ async def test_join_by_deep_link_and_the_morning_push(visit_today: RunningBot) -
 async def test_staff_upload_an_agenda_file(visit_today: RunningBot) -> None:
     server, app = visit_today.server, visit_today.app
     booking = await app.bookings.request(
-        BookingRequest(
-            "Kopwan Setia Budi",
-            "koperasi",
-            "Malang",
-            "Bu Sri",
-            "+6281300000002",
-            20,
+        coop_tlm(
             datetime.now(VENUE_TZ).date(),
             1,
-            (),
-            "",
-            "telegram",
             "6100",
-            "6100",
-        )  # fmt: skip
+            org_name="Kopwan Setia Budi",
+            origin="Malang",
+            contact_name="Bu Sri",
+            contact_phone="+6281300000002",
+            participants=20,
+        )
     )
     await server.press(STAFF_GROUP, f"sa:{booking.code}", user_id=STAFF, chat_type="supergroup")
     await server.wait_for(STAFF_GROUP, 1)
@@ -147,23 +127,7 @@ async def test_a_three_day_visit_walked_through_its_planned_jobs(
             for d in range(3)
         ):
             start += timedelta(days=1)
-        booking = await app.bookings.request(
-            BookingRequest(
-                "Coop TLM",
-                "koperasi",
-                "Kupang, NTT",
-                "Mama Yuli",
-                "+6281300000000",
-                30,
-                start,
-                3,
-                (),
-                "",
-                "telegram",
-                str(COORDINATOR),
-                str(COORDINATOR),
-            )  # fmt: skip
-        )
+        booking = await app.bookings.request(coop_tlm(start, 3, str(COORDINATOR)))
         await server.press(
             STAFF_GROUP, f"sa:{booking.code}", user_id=STAFF, chat_type="supergroup"
         )

@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import Settings
-from bot.core.booking import BookingRequest
 from bot.jobs import handoff_jobs
-from tests.e2e.conftest import RunningBot, running_bot
+from tests.e2e.conftest import RunningBot, coop_tlm, running_bot
 from tests.e2e.test_booking import visit_day
 from tests.fakes.telegram_server import FakeTelegram
 
@@ -217,23 +216,7 @@ async def test_a_users_photo_reaches_staff_as_a_file(forum: RunningBot) -> None:
 async def test_staff_take_a_booking_chat_on_their_own_initiative(forum: RunningBot) -> None:
     server, app = forum.server, forum.app
 
-    booking = await app.bookings.request(
-        BookingRequest(
-            "Coop TLM",
-            "koperasi",
-            "Kupang, NTT",
-            "Mama Yuli",
-            "+6281300000000",
-            30,
-            visit_day(),
-            1,
-            (),
-            "",
-            "telegram",
-            str(SARI),
-            str(SARI),
-        )  # fmt: skip
-    )
+    booking = await app.bookings.request(coop_tlm(visit_day(), 1, str(SARI)))
     await server.send_text(
         STAFF_GROUP, f"/ambil {booking.code}", user_id=STAFF, chat_type="supergroup"
     )

@@ -23,14 +23,13 @@ from sqlalchemy import update
 from bot.app import App
 from bot.channels.whatsapp.store import WhatsAppStore
 from bot.config import ROOT, Settings
-from bot.core.booking import BookingRequest
 from bot.core.calendar_text import MONTHS
 from bot.db.models import WhatsAppContact
 from bot.jobs import pushes
 from bot.web import WHATSAPP_WEBHOOK_PATH, add_whatsapp_webhook, build_app
 from nlu.dates import VENUE_TZ
 from tests.conftest import RASA_TOKEN, free_port
-from tests.e2e.conftest import running_bot
+from tests.e2e.conftest import coop_tlm, running_bot
 from tests.e2e.test_booking import visit_day
 from tests.fakes import whatsapp_server as meta
 from tests.fakes.telegram_server import FakeTelegram
@@ -284,21 +283,7 @@ async def test_booking_on_whatsapp_approved_by_staff_on_telegram(rig: Rig) -> No
 async def approved_visit_today(rig: Rig, coordinator: str) -> tuple[str, str]:
     """An approved one-day visit today, requested on WhatsApp: its code and invite code."""
     booking = await rig.app.bookings.request(
-        BookingRequest(
-            "Coop TLM",
-            "koperasi",
-            "Kupang, NTT",
-            "Mama Yuli",
-            "+6281300000000",
-            30,
-            datetime.now(VENUE_TZ).date(),
-            1,
-            (),
-            "",
-            "whatsapp",
-            coordinator,
-            coordinator,
-        )  # fmt: skip
+        coop_tlm(datetime.now(VENUE_TZ).date(), 1, coordinator, "whatsapp")
     )
     await rig.telegram.press(
         STAFF_GROUP, f"sa:{booking.code}", user_id=STAFF, chat_type="supergroup"

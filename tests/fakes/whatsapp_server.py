@@ -20,6 +20,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.loopback import serve
+
 TOKEN = "wa-test-token"
 PHONE_NUMBER_ID = "1098765432"
 DISPLAY_NUMBER = "+62 812-0000-1234"
@@ -60,12 +62,7 @@ class FakeGraph:
         app.router.add_get(f"/{VERSION}/{PHONE_NUMBER_ID}", self._number)
         app.router.add_get(f"/{VERSION}/{{media_id}}", self._media_url)
         app.router.add_get("/download/{media_id}", self._download)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self._runner, self.base_url = await serve(app)
         return self
 
     async def stop(self) -> None:

@@ -78,3 +78,14 @@ def test_template_parameter_is_one_line_and_bounded() -> None:
     assert "\n" not in parameter["text"] and "\t" not in parameter["text"]
     assert parameter["text"].startswith("Selamat pagi · 08.00 Pembukaan")
     assert len(parameter["text"]) <= 900
+
+
+def test_choices_that_would_look_alike_as_buttons_become_a_list() -> None:
+    reply = Reply(
+        "Pilih sesi",
+        (Button("Pelatihan digital marketing", "a"), Button("Pelatihan digital UMKM", "b")),
+    )
+    (body,) = reply_bodies(reply, LABELS)
+    assert body["interactive"]["type"] == "list"
+    rows = body["interactive"]["action"]["sections"][0]["rows"]
+    assert [r["title"] for r in rows] == ["Pelatihan digital…", "Pelatihan digital UMKM"]

@@ -60,7 +60,9 @@ def reply_bodies(reply: Reply, labels: Labels) -> list[Body]:
     """Text and choices of one reply (its document is the channel's to upload)."""
     if not reply.buttons:
         return text_bodies(reply.text)
-    if len(reply.buttons) <= MAX_BUTTONS:
+    short_titles = {shorten(button.title, BUTTON_TITLE) for button in reply.buttons}
+    # Meta refuses two buttons with the same title: if cutting made two alike, use a list.
+    if len(reply.buttons) <= MAX_BUTTONS and len(short_titles) == len(reply.buttons):
         if len(reply.text) <= MAX_BUTTON_BODY and reply.text.strip():
             return [_buttons(reply.text, reply.buttons)]
         return [*text_bodies(reply.text), _buttons(labels.choose, reply.buttons)]

@@ -228,3 +228,11 @@ async def test_staff_take_a_booking_chat_on_their_own_initiative(forum: RunningB
     await server.send_text(SARI, "baik, terima kasih pak")
     await server.wait_for(STAFF_GROUP, 3)
     assert server.in_topic(STAFF_GROUP, thread)[-1] == "#1 Mama Yuli: baik, terima kasih pak"
+
+
+async def test_a_server_without_topics_still_gets_the_handoff(forum: RunningBot) -> None:
+    server = forum.server
+    server.fail("createForumTopic", 404)  # e.g. a Bot API server that lacks the method
+    header = await escalate(server, BUDI, 1)
+    assert "minta bicara dengan petugas" in header
+    assert "message_thread_id" not in server.sent(STAFF_GROUP)[0].params

@@ -463,3 +463,13 @@ async def test_a_whatsapp_users_photo_reaches_the_staff_group_as_a_file(rig: Rig
     assert sent.params["document"]["content"] == b"\xff\xd8\xff-warung"
     assert sent.params["document"]["filename"] == "whatsapp-im9.jpg"
     assert rig.telegram.texts(STAFF_GROUP)[-1].endswith(": [image] warung kami")
+
+
+async def test_an_answer_without_a_message_id_is_still_a_sent_message(rig: Rig) -> None:
+    rig.graph.bare_answers = True
+    first = await rig.say(BUDI, "halo")
+    second = await rig.say(BUDI, "alamatnya di mana?")
+    assert first and second  # the conversation goes on
+    rows = await whatsapp_store(rig).outbound(BUDI)
+    assert rows and {row.status for row in rows} == {"accepted"}
+    assert {row.wamid for row in rows} == {None}

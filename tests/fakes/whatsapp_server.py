@@ -50,6 +50,7 @@ class FakeGraph:
         self.media: dict[str, tuple[str, bytes]] = {}  # users' files: media id -> (mime, content)
         self.last_inbound: dict[str, datetime] = {}  # wa_id -> their last message (window)
         self.failures: list[tuple[int, int]] = []  # (error code, how many calls) in order
+        self.bare_answers = False  # accept messages without saying their id (a lax server)
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -122,6 +123,8 @@ class FakeGraph:
             return _error(400, 131009, f"Parameter value is not valid: {problem}")
         if failure is not None:
             return _error(400, failure, ERRORS.get(failure, "error"))
+        if self.bare_answers:
+            return web.json_response({"messaging_product": "whatsapp"})
         return web.json_response(
             {
                 "messaging_product": "whatsapp",

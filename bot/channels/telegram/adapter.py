@@ -19,9 +19,8 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ContentType
 from aiogram.exceptions import (
+    AiogramError,
     TelegramAPIError,
-    TelegramBadRequest,
-    TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -171,7 +170,7 @@ async def open_topic(bot: Bot, chat_id: str, name: str) -> str | None:
     may not manage topics), so the caller falls back to reply threads."""
     try:
         topic = await _with_retries(partial(bot.create_forum_topic, chat_id, name[:128]))
-    except DeliveryFailed as error:
+    except (DeliveryFailed, AiogramError) as error:  # also an answer aiogram cannot read
         log.info("no forum topic in the staff group: %s", error)
         return None
     return str(topic.message_thread_id)
@@ -184,7 +183,7 @@ async def fetch(bot: Bot, file_id: str) -> Document | None:
         if (file.file_size or 0) > MAX_DOWNLOAD or not file.file_path:
             return None
         content = await bot.download_file(file.file_path)
-    except (DeliveryFailed, TelegramAPIError) as error:
+    except (DeliveryFailed, AiogramError) as error:
         log.warning("Telegram file not fetched: %s", error)
         return None
     if content is None:
@@ -285,7 +284,8 @@ class _FloodGate:
 
 
 async def _with_retries(call: Callable[[], Awaitable[T]]) -> T:
-    """Honour 429 retry_after, retry network and 5xx errors with backoff; 403/400 are final."""
+    """Honour 429 retry_after, retry network and 5xx errors with backoff; other API errors
+    (400, 403, 404…) are final."""
     for attempt in range(1, SEND_ATTEMPTS + 1):
         await _FloodGate.wait()
         try:
@@ -300,6 +300,6 @@ async def _with_retries(call: Callable[[], Awaitable[T]]) -> T:
                     f"{type(error).__name__}: {error}", permanent=False
                 ) from error
             await asyncio.sleep(0.5 * 2**attempt)
-        except (TelegramForbiddenError, TelegramBadRequest) as error:
+        except TelegramAPIError as error:  # 400, 403, 404 (e.g. a method a server lacks), 409…
             raise DeliveryFailed(f"{type(error).__name__}: {error}", permanent=True) from error
     raise DeliveryFailed("no attempt made", permanent=False)

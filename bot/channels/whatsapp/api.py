@@ -56,11 +56,15 @@ class GraphAPI:
         self._limiter = AsyncLimiter(per_second, 1)
         self._backoff = backoff
 
-    async def send(self, to: str, body: dict[str, Any]) -> str:
-        """Send one message (`body` without the envelope); Meta's message id (wamid)."""
+    async def send(self, to: str, body: dict[str, Any]) -> str | None:
+        """Send one message (`body` without the envelope); Meta's message id (wamid), None if
+        the answer has none (the message was still accepted)."""
         message = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
         answer = await self._call("POST", f"{self._number}/messages", json={**message, **body})
-        return str(answer["messages"][0]["id"])
+        sent = answer.get("messages")
+        if isinstance(sent, list) and sent and isinstance(sent[0], dict) and sent[0].get("id"):
+            return str(sent[0]["id"])
+        return None
 
     async def upload(self, document: Document) -> str:
         """Upload a file for a document message; its media id."""
@@ -71,6 +75,8 @@ class GraphAPI:
             "file", document.content, filename=document.filename, content_type=document.mime_type
         )
         answer = await self._call("POST", f"{self._number}/media", data=form)
+        if not answer.get("id"):
+            raise GraphError(0, "media upload answered without an id", retryable=False)
         return str(answer["id"])
 
     async def display_number(self) -> str | None:

@@ -61,7 +61,8 @@ class WhatsAppStore:
     async def sent(
         self, wa_id: str, tag: str, kind: str, wamid: str | None, error: str = ""
     ) -> None:
-        """Record a message: accepted by the API (with its wamid), or not sent and why."""
+        """Record a message: accepted by the API (with its wamid), or, with `error`, not sent
+        and why."""
         async with self._sessions() as session, session.begin():
             session.add(
                 WhatsAppOutbound(
@@ -69,7 +70,7 @@ class WhatsAppStore:
                     wa_id=wa_id,
                     tag=tag[:160],
                     kind=kind,
-                    status="accepted" if wamid else "not_sent",
+                    status="not_sent" if error else "accepted",
                     error=error,
                 )
             )

@@ -65,7 +65,8 @@ class WhatsAppChannel:
             await self._store.forget_before(now - timedelta(days=8))
         for update in statuses:
             await self._store.status(update.message_id, update.status, update.at, update.error)
-        await asyncio.gather(*(self._handle(message) for message in messages))
+        for message in messages:  # in the order Meta listed them
+            await self._handle(message)
 
     async def _handle(self, message: Inbound) -> None:
         if not await self._store.first_time(message.message_id):

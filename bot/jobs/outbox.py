@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -65,16 +64,10 @@ class Outbox:
         (channel -> (messages per second, seconds between two messages to one chat))."""
         self._sessions = sessions
         self._notifier = notifier
-        rates = dict(channel_rates or {})
-        default = (per_second, per_chat_seconds)
-        # One message per 1/rate seconds: smooth pacing, no initial burst.
-        self._overall: defaultdict[str, AsyncLimiter] = defaultdict(
-            lambda: AsyncLimiter(1, 1 / default[0])
-        )
-        self._overall.update({ch: AsyncLimiter(1, 1 / rate) for ch, (rate, _) in rates.items()})
+        self._pace = dict(channel_rates or {})
+        self._default_pace = (per_second, per_chat_seconds)
+        self._overall: dict[str, AsyncLimiter] = {}
         self._per_chat: dict[tuple[str, str], AsyncLimiter] = {}
-        self._chat_seconds = {channel: gap for channel, (_, gap) in rates.items()}
-        self._default_chat_seconds = per_chat_seconds
 
     async def broadcast(self, messages: list[Outgoing]) -> Report:
         """Send every message not sent before; return the counts."""
@@ -131,7 +124,8 @@ class Outbox:
             return None  # another broadcast took it
         error: str | None = None
         try:
-            async with self._overall[row.channel], self._chat_limiter(row.channel, row.chat_id):
+            overall, per_chat = self._limiters(row.channel, row.chat_id)
+            async with overall, per_chat:
                 await self._notifier.deliver(
                     row.channel, row.chat_id, [Reply(row.text, tag=row.key)]
                 )
@@ -153,9 +147,12 @@ class Outbox:
             log.warning("outbox %s to %s %s failed: %s", what, row.channel, chat, error)
         return error
 
-    def _chat_limiter(self, channel: str, chat_id: str) -> AsyncLimiter:
-        limiter = self._per_chat.get((channel, chat_id))
-        if limiter is None:
-            gap = self._chat_seconds.get(channel, self._default_chat_seconds)
-            limiter = self._per_chat[(channel, chat_id)] = AsyncLimiter(1, gap)
-        return limiter
+    def _limiters(self, channel: str, chat_id: str) -> tuple[AsyncLimiter, AsyncLimiter]:
+        """The channel's overall pace (one message per 1/rate seconds: smooth, no initial
+        burst) and the chat's own."""
+        rate, gap = self._pace.get(channel, self._default_pace)
+        if channel not in self._overall:
+            self._overall[channel] = AsyncLimiter(1, 1 / rate)
+        if (channel, chat_id) not in self._per_chat:
+            self._per_chat[(channel, chat_id)] = AsyncLimiter(1, gap)
+        return self._overall[channel], self._per_chat[(channel, chat_id)]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+import aiohttp
 import pytest
 from aiogram import Bot, Dispatcher
 
@@ -72,3 +73,17 @@ def coop_tlm(
         (), "", channel, chat, chat,
     )  # fmt: skip
     return replace(request, **changes)
+
+
+async def wait_http(url: str, within: float = 30.0) -> None:
+    """Wait until `url` answers (a bot process starting up)."""
+    async with aiohttp.ClientSession() as http:
+        for _ in range(int(within * 10)):
+            try:
+                async with http.get(url) as response:
+                    if response.status in {200, 503}:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"{url} never answered")

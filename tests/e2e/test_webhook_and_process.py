@@ -17,6 +17,7 @@ from bot.channels.telegram.adapter import create_bot
 from bot.config import ROOT, Settings
 from bot.web import TELEGRAM_SECRET_HEADER, TELEGRAM_WEBHOOK_PATH, add_telegram_webhook, build_app
 from tests.conftest import RASA_TOKEN, free_port
+from tests.e2e.conftest import wait_http
 from tests.fakes.telegram_server import FakeTelegram
 
 SECRET = "s3cret-Token_42"
@@ -94,19 +95,6 @@ async def test_healthz_reports_database_and_nlu(webhook_server: tuple[str, FakeT
         assert await response.json() == {"status": "ok", "database": "ok", "nlu": "ok"}
 
 
-async def _wait_http(url: str, within: float = 30.0) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(int(within * 10)):
-            try:
-                async with http.get(url) as response:
-                    if response.status in {200, 503}:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"{url} never answered")
-
-
 async def test_python_m_bot_runs_telegram_from_the_environment(
     rasa_url: str, telegram: FakeTelegram, tmp_path
 ) -> None:  # noqa: ANN001
@@ -125,7 +113,7 @@ async def test_python_m_bot_runs_telegram_from_the_environment(
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     try:
-        await _wait_http(f"http://127.0.0.1:{port}/healthz")
+        await wait_http(f"http://127.0.0.1:{port}/healthz")
         await telegram.send_text(31337, "berapa biaya studi banding?")
         (call,) = await telegram.wait_for(31337, 1)
         assert "biaya" in call.params["text"].lower()

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import sys
@@ -29,7 +28,7 @@ from bot.jobs import pushes
 from bot.web import WHATSAPP_WEBHOOK_PATH, add_whatsapp_webhook, build_app
 from nlu.dates import VENUE_TZ
 from tests.conftest import RASA_TOKEN, free_port
-from tests.e2e.conftest import coop_tlm, running_bot
+from tests.e2e.conftest import coop_tlm, running_bot, wait_http
 from tests.e2e.test_booking import visit_day
 from tests.fakes import whatsapp_server as meta
 from tests.fakes.telegram_server import FakeTelegram
@@ -413,13 +412,8 @@ async def test_python_m_bot_serves_whatsapp_from_the_environment(
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
+        await wait_http(url + "/healthz")
         async with aiohttp.ClientSession() as http:
-            for _ in range(300):
-                with contextlib.suppress(aiohttp.ClientError):
-                    async with http.get(url + "/healthz") as health:
-                        if health.status == 200:
-                            break
-                await asyncio.sleep(0.1)
             query = {"hub.mode": "subscribe", "hub.verify_token": meta.VERIFY_TOKEN}
             async with http.get(
                 url + WHATSAPP_WEBHOOK_PATH, params={**query, "hub.challenge": "77"}

@@ -114,9 +114,7 @@ class HandoffFlow:
         name = escalation.user_name
         # "#7 Mama Yuli · Coop TLM · WhatsApp"
         label = " · ".join([f"#{escalation.id} {name}", *(b.org_name for b in own[:1]), channel])
-        topic = await self._notifier.open_topic(
-            self._desk.channel, self._desk.chat_id, label[:128]
-        )
+        topic = await self._notifier.open_topic(self._desk.channel, self._desk.chat_id, label)
         if topic is not None:
             await self._escalations.set_topic(escalation.id, topic)
         opening = (

@@ -109,13 +109,6 @@ class App:
         database = create_engine(settings.database_url)
         http = aiohttp.ClientSession()
         token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
-        nlu = RasaClient(
-            http,
-            settings.rasa_url,
-            token=token,
-            timeout=settings.rasa_timeout,
-            retries=settings.rasa_retries,
-        )
         sessions = session_factory(database)
         answers = Answers(knowledge, texts)
         desk = (
@@ -131,6 +124,16 @@ class App:
 
         def today() -> date:
             return datetime.now(settings.tz).date()
+
+        nlu = RasaClient(
+            http,
+            settings.rasa_url,
+            token=token,
+            timeout=settings.rasa_timeout,
+            retries=settings.rasa_retries,
+            cache_size=settings.nlu_cache_size,
+            today=today,
+        )
 
         rules = BookingRules(
             lead_days=settings.booking_lead_days,

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     rasa_token: SecretStr | None = None
     rasa_timeout: float = Field(default=3.0, gt=0)
     rasa_retries: int = Field(default=1, ge=0)
+    nlu_cache_size: int = Field(default=4096, ge=0)
 
     staff_chat_id: int | None = None
     staff_user_ids: Annotated[list[int], NoDecode] = []

@@ -4,6 +4,10 @@ Rasa runs in its own Python 3.10 virtualenv (it cannot share the bot's dependenc
 bot only ever talks to it over HTTP. A short timeout, one retry, then a cool-down during which
 the bot does not wait on a server that just failed: users get the keyword/menu fallback at once,
 and the first message after the cool-down tries Rasa again, so recovery needs no restart.
+
+Users send the same few texts again and again ("halo", "menu", "jadwal besok"): Rasa's reading
+of a text is remembered for ten minutes, per venue day (dates like "besok" are resolved against
+today). A remembered reading also answers while Rasa is down.
 """
 
 from __future__ import annotations
@@ -11,13 +15,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import aiohttp
+from cachetools import TTLCache
 
 from bot.core.nlu import Entity, NluResult, NluUnavailable
 
 log = logging.getLogger(__name__)
+
+CACHE_SECONDS = 600  # a retrained model, once Rasa serves it, is heard within ten minutes
 
 
 class RasaClient:
@@ -32,6 +41,8 @@ class RasaClient:
         timeout: float = 3.0,
         retries: int = 1,
         cooldown: float = 10.0,
+        cache_size: int = 0,
+        today: Callable[[], date] = date.today,
     ) -> None:
         self._session = session
         self._endpoint = url.rstrip("/") + "/model/parse"
@@ -40,9 +51,25 @@ class RasaClient:
         self._retries = retries
         self._cooldown = cooldown
         self._closed_until = 0.0
+        self._today = today
+        self._cache: TTLCache[tuple[date, str], NluResult] | None = (
+            TTLCache(cache_size, CACHE_SECONDS) if cache_size > 0 else None
+        )
+        self.cache_hits = 0
 
     async def parse(self, text: str) -> NluResult:
         """Classify `text`, or raise `NluUnavailable` quickly when Rasa is down or slow."""
+        if self._cache is None:
+            return await self._ask(text)
+        key = (self._today(), text)
+        result = self._cache.get(key)
+        if result is not None:
+            self.cache_hits += 1
+            return result
+        result = self._cache[key] = await self._ask(text)
+        return result
+
+    async def _ask(self, text: str) -> NluResult:
         if time.monotonic() < self._closed_until:
             raise NluUnavailable("NLU in cool-down after a recent failure")
         error: Exception | None = None

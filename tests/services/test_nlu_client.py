@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from datetime import date
 
 import aiohttp
 import pytest
@@ -102,5 +103,69 @@ async def test_recovers_by_itself_after_the_cool_down(http: aiohttp.ClientSessio
         healthy = True
         await asyncio.sleep(0.25)
         assert (await client.parse("halo")).intent == "greet"
+    finally:
+        await runner.cleanup()
+
+
+async def test_a_text_seen_today_is_read_once_even_while_rasa_is_down(
+    http: aiohttp.ClientSession,
+) -> None:
+    asked: list[str] = []
+    healthy = True
+
+    async def counting(request: web.Request) -> web.Response:
+        asked.append((await request.json())["text"])
+        if not healthy:
+            return web.Response(status=503)
+        return web.json_response({"intent": {"name": "greet", "confidence": 0.99}})
+
+    runner, url = await serve(counting)
+    try:
+        client = RasaClient(http, url, retries=0, cache_size=10)
+        assert (await client.parse("halo")).intent == "greet"
+        healthy = False
+        assert (await client.parse("halo")).intent == "greet"  # remembered: Rasa not asked
+        with pytest.raises(NluUnavailable):
+            await client.parse("Halo")  # another text (case matters to entity values)
+        assert asked == ["halo", "Halo"]
+        assert client.cache_hits == 1
+    finally:
+        await runner.cleanup()
+
+
+async def test_readings_are_remembered_per_venue_day(http: aiohttp.ClientSession) -> None:
+    """ "besok" means another date tomorrow: a new day asks Rasa again."""
+    asked: list[str] = []
+
+    async def counting(request: web.Request) -> web.Response:
+        asked.append((await request.json())["text"])
+        return web.json_response({"intent": {"name": "book_visit", "confidence": 0.9}})
+
+    runner, url = await serve(counting)
+    day = date(2026, 11, 23)
+    try:
+        client = RasaClient(http, url, cache_size=10, today=lambda: day)
+        await client.parse("besok")
+        await client.parse("besok")
+        day = date(2026, 11, 24)
+        await client.parse("besok")
+        assert asked == ["besok", "besok"]
+    finally:
+        await runner.cleanup()
+
+
+async def test_no_cache_when_its_size_is_zero(http: aiohttp.ClientSession) -> None:
+    asked: list[str] = []
+
+    async def counting(request: web.Request) -> web.Response:
+        asked.append((await request.json())["text"])
+        return web.json_response({"intent": {"name": "greet", "confidence": 0.99}})
+
+    runner, url = await serve(counting)
+    try:
+        client = RasaClient(http, url, cache_size=0)
+        await client.parse("halo")
+        await client.parse("halo")
+        assert asked == ["halo", "halo"]
     finally:
         await runner.cleanup()

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import yaml
-from aiogram import Bot, Dispatcher
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -47,6 +46,9 @@ from bot.services.booking import BookingService, Capacity
 from bot.services.handoff import EscalationService
 from bot.services.nlu import RasaClient
 from bot.services.visits import VisitService
+
+if TYPE_CHECKING:  # aiogram is imported by the Telegram channel (bot.channels.telegram)
+    from aiogram import Bot, Dispatcher
 
 log = logging.getLogger(__name__)
 KEYWORDS_FILE = ROOT / "data" / "keywords.yml"
@@ -194,7 +196,7 @@ class App:
             today=today,
             calendar=scheduler,
         )
-        transcript = SqlTranscript(sessions)
+        transcript = SqlTranscript(database)
         handoff = (
             HandoffFlow(
                 EscalationService(sessions),
@@ -234,7 +236,7 @@ class App:
         )
         engine = Engine(
             nlu,
-            SqlStateStore(sessions),
+            SqlStateStore(database),
             answers,
             texts,
             keywords,
@@ -242,7 +244,6 @@ class App:
             participants=participants,
             staff=staff,
             desk=desk,
-            transcript=transcript,
             handoff=handoff,
         )
         await scheduler.start()

@@ -7,13 +7,15 @@ import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.channels.whatsapp.channel import WhatsAppChannel
 from bot.channels.whatsapp.webhook import SIGNATURE_HEADER, signature_valid
+
+if TYPE_CHECKING:  # aiogram is imported by the Telegram channel (bot.channels.telegram)
+    from aiogram import Bot, Dispatcher
 
 log = logging.getLogger(__name__)
 

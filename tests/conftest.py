@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+import bot.channels.telegram  # noqa: F401  (first: aiogram imported as in production)
 from bot.config import ROOT, Settings
 from bot.core.answers import Answers
 from bot.core.keywords import KeywordMatcher

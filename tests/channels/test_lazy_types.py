@@ -1,4 +1,4 @@
-"""aiogram imported through `bot`: its models are built on first use, and work when they are."""
+"""aiogram imported by the bot: its models are built on first use, and work when they are."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from bot.config import ROOT
 
 PROBE = """
-import bot
+import bot.__main__  # as `python -m bot` imports it
 from aiogram.methods import SendMessage
 from aiogram.types import Message, Poll, Update
 

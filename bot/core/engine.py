@@ -38,7 +38,7 @@ from bot.core.messages import (
 )
 from bot.core.nlu import FALLBACK, NluClient, NluResult, NluUnavailable
 from bot.core.notify import StaffDesk
-from bot.core.state import ConversationState, StateStore, Transcript
+from bot.core.state import ConversationState, StateStore
 from bot.core.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -79,10 +79,8 @@ class Engine:
         participants: ParticipantFlow | None = None,
         staff: StaffFlow | None = None,
         desk: StaffDesk | None = None,
-        transcript: Transcript | None = None,
         handoff: HandoffFlow | None = None,
     ) -> None:
-        self._transcript = transcript
         self._handoff = handoff
         self._nlu = nlu
         self._store = store
@@ -131,17 +129,11 @@ class Engine:
             lock = self._locks[key] = asyncio.Lock()
         async with lock:
             try:
-                if self._transcript is not None:  # first: what the user sent is never lost
-                    await self._transcript.record(
-                        event.channel, event.chat_id, "in", [describe(event)]
-                    )
-                state = await self._store.load(event.channel, event.chat_id)
+                state = await self._store.load(event.channel, event.chat_id, describe(event))
                 replies = await self._dispatch(event, state)
-                await self._store.save(event.channel, event.chat_id, state)
-                if self._transcript is not None:
-                    await self._transcript.record(
-                        event.channel, event.chat_id, "out", [r.text for r in replies]
-                    )
+                await self._store.save(
+                    event.channel, event.chat_id, state, [r.text for r in replies]
+                )
             except Exception:  # the user always gets an answer; the cause goes to the log
                 log.exception("could not handle %s event in %s", event.kind, event.channel)
                 return [Reply(self._t("error.internal"), self._menu_buttons())]

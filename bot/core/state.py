@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -36,12 +37,15 @@ class ConversationState:
 class StateStore(Protocol):
     """Loads and saves conversation state by (channel, chat)."""
 
-    async def load(self, channel: str, chat_id: str) -> ConversationState:
-        """The state of that conversation, or a fresh one."""
+    async def load(self, channel: str, chat_id: str, received: str) -> ConversationState:
+        """The state of that conversation (or a fresh one), once `received`, what the user
+        sent, is in the transcript: it is kept even when handling it fails."""
         ...
 
-    async def save(self, channel: str, chat_id: str, state: ConversationState) -> None:
-        """Persist the state."""
+    async def save(
+        self, channel: str, chat_id: str, state: ConversationState, sent: Sequence[str]
+    ) -> None:
+        """Persist the state and put `sent`, the replies, in the transcript, together."""
         ...
 
 

@@ -40,7 +40,11 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-async def upsert_insert(session: AsyncSession) -> Callable[[Any], Any]:
+def insert_for(dialect: str) -> Callable[[Any], Any]:
     """The dialect's INSERT (PostgreSQL or SQLite), which has `on_conflict_do_*`."""
-    dialect = (await session.connection()).dialect.name
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+async def upsert_insert(session: AsyncSession) -> Callable[[Any], Any]:
+    """`insert_for` the database of the session."""
+    return insert_for((await session.connection()).dialect.name)

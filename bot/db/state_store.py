@@ -1,46 +1,57 @@
-"""`StateStore` in SQL: conversation state survives restarts and is shared by bot processes."""
+"""`StateStore` in SQL: conversation state survives restarts and is shared by bot processes.
+
+Each message costs two transactions: the incoming line is written to the transcript as the
+state is read (so what the user sent is kept even if handling it fails), and the new state
+is saved with the replies' lines. SQLAlchemy Core on a connection: this is every message's
+path, where the ORM's session machinery would cost more than the statements.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from collections.abc import Sequence
+
+from sqlalchemy import Table, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.state import ConversationState
 from bot.db.models import Conversation, utcnow
-from bot.db.session import upsert_insert
+from bot.db.session import insert_for
+from bot.db.transcript import add_lines
+
+CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 
 
 class SqlStateStore:
     """One row per (channel, chat), the state as JSON, written with an upsert."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self, database: AsyncEngine) -> None:
+        self._database = database
+        self._insert = insert_for(database.dialect.name)
 
-    async def load(self, channel: str, chat_id: str) -> ConversationState:
-        async with self._sessions() as session:
-            stored = await session.scalar(
-                select(Conversation.state).where(
-                    Conversation.channel == channel, Conversation.chat_id == chat_id
+    async def load(self, channel: str, chat_id: str, received: str) -> ConversationState:
+        async with self._database.begin() as connection:
+            await add_lines(connection, channel, chat_id, "in", [received])
+            stored = await connection.scalar(
+                select(CONVERSATIONS.c.state).where(
+                    CONVERSATIONS.c.channel == channel, CONVERSATIONS.c.chat_id == chat_id
                 )
             )
         return ConversationState.from_json(stored)
 
-    async def save(self, channel: str, chat_id: str, state: ConversationState) -> None:
-        values = {
-            "channel": channel,
-            "chat_id": chat_id,
-            "state": state.to_json(),
-            "updated_at": utcnow(),
-        }
-        async with self._sessions() as session, session.begin():
-            insert = await upsert_insert(session)
-            statement = insert(Conversation).values(**values)
-            await session.execute(
+    async def save(
+        self, channel: str, chat_id: str, state: ConversationState, sent: Sequence[str]
+    ) -> None:
+        statement = self._insert(CONVERSATIONS).values(
+            channel=channel, chat_id=chat_id, state=state.to_json(), updated_at=utcnow()
+        )
+        async with self._database.begin() as connection:
+            await connection.execute(
                 statement.on_conflict_do_update(
-                    index_elements=[Conversation.channel, Conversation.chat_id],
+                    index_elements=[CONVERSATIONS.c.channel, CONVERSATIONS.c.chat_id],
                     set_={
                         "state": statement.excluded.state,
                         "updated_at": statement.excluded.updated_at,
                     },
                 )
             )
+            await add_lines(connection, channel, chat_id, "out", sent)

@@ -201,7 +201,7 @@ async def test_chats_do_not_share_state(engine: Engine, texts: Texts) -> None:
 
 
 class BrokenStore(JsonMemoryStore):
-    async def save(self, channel: str, chat_id: str, state: object) -> None:  # type: ignore[override]
+    async def save(self, channel: str, chat_id: str, state: object, sent: object) -> None:  # type: ignore[override]
         raise ConnectionError("database went away")
 
 

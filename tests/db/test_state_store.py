@@ -6,7 +6,7 @@ import asyncio
 
 from bot.core.state import ConversationState
 from bot.db.migrate import upgrade
-from bot.db.session import create_engine, session_factory
+from bot.db.session import create_engine
 from bot.db.state_store import SqlStateStore
 
 
@@ -14,16 +14,16 @@ async def test_state_round_trips_and_upserts(database_url: str) -> None:
     await upgrade(database_url)
     engine = create_engine(database_url)
     try:
-        store = SqlStateStore(session_factory(engine))
-        assert await store.load("telegram", "1") == ConversationState()
+        store = SqlStateStore(engine)
+        assert await store.load("telegram", "1", "halo") == ConversationState()
         state = ConversationState(flow="booking", slots={"participants": 27, "org": "Dinas 🙏"})
-        await store.save("telegram", "1", state)
+        await store.save("telegram", "1", state, ["Baik, Bapak/Ibu."])
         state.misses = 2
-        await store.save("telegram", "1", state)
-        loaded = await store.load("telegram", "1")
+        await store.save("telegram", "1", state, ["Baik, Bapak/Ibu."])
+        loaded = await store.load("telegram", "1", "halo")
         assert loaded.slots == {"participants": 27, "org": "Dinas 🙏"}
         assert loaded.misses == 2
-        assert await store.load("whatsapp", "1") == ConversationState()
+        assert await store.load("whatsapp", "1", "halo") == ConversationState()
     finally:
         await engine.dispose()
 
@@ -33,10 +33,10 @@ async def test_state_is_shared_between_processes_engines(database_url: str) -> N
     await upgrade(database_url)
     first, second = create_engine(database_url), create_engine(database_url)
     try:
-        await SqlStateStore(session_factory(first)).save(
-            "telegram", "9", ConversationState(step="offer_handoff")
+        await SqlStateStore(first).save(
+            "telegram", "9", ConversationState(step="offer_handoff"), []
         )
-        loaded = await SqlStateStore(session_factory(second)).load("telegram", "9")
+        loaded = await SqlStateStore(second).load("telegram", "9", "halo")
         assert loaded.step == "offer_handoff"
     finally:
         await first.dispose()
@@ -47,11 +47,14 @@ async def test_concurrent_saves_of_many_chats_all_land(database_url: str) -> Non
     await upgrade(database_url)
     engine = create_engine(database_url)
     try:
-        store = SqlStateStore(session_factory(engine))
+        store = SqlStateStore(engine)
         await asyncio.gather(
-            *(store.save("telegram", str(i), ConversationState(misses=i % 3)) for i in range(30))
+            *(
+                store.save("telegram", str(i), ConversationState(misses=i % 3), [])
+                for i in range(30)
+            )
         )
-        loaded = await asyncio.gather(*(store.load("telegram", str(i)) for i in range(30)))
+        loaded = await asyncio.gather(*(store.load("telegram", str(i), "halo") for i in range(30)))
         assert [s.misses for s in loaded] == [i % 3 for i in range(30)]
     finally:
         await engine.dispose()

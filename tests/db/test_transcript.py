@@ -6,19 +6,20 @@ from bot.core.answers import Answers
 from bot.core.engine import Engine
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming, Kind
+from bot.core.nlu import NluResult
 from bot.core.texts import Texts
 from bot.db.migrate import upgrade
-from bot.db.session import create_engine, session_factory
+from bot.db.session import create_engine
+from bot.db.state_store import SqlStateStore
 from bot.db.transcript import SqlTranscript
 from tests.fakes.nlu import RecordedNlu
-from tests.fakes.store import JsonMemoryStore
 
 
 async def test_recent_lines_oldest_first(database_url: str) -> None:
     await upgrade(database_url)
     engine = create_engine(database_url)
     try:
-        transcript = SqlTranscript(session_factory(engine))
+        transcript = SqlTranscript(engine)
         for n in range(12):
             await transcript.record("telegram", "1", "in" if n % 2 else "out", [f"pesan {n} 🙏"])
         await transcript.record("telegram", "2", "in", ["lain"])
@@ -30,27 +31,26 @@ async def test_recent_lines_oldest_first(database_url: str) -> None:
 
 
 async def test_the_engine_records_both_ways_even_when_handling_fails(
-    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+    database_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> None:
-    await upgrade(sqlite_url)
-    database = create_engine(sqlite_url)
-    transcript = SqlTranscript(session_factory(database))
+    await upgrade(database_url)
+    database = create_engine(database_url)
 
-    class BrokenStore(JsonMemoryStore):
-        async def load(self, channel: str, chat_id: str):  # type: ignore[no-untyped-def]
-            raise ConnectionError("database went away")
+    class BrokenNlu(RecordedNlu):
+        async def parse(self, text: str) -> NluResult:
+            raise RuntimeError("a bug")
 
     nlu = RecordedNlu()
     nlu.add("halo", "greet")
-    await Engine(nlu, JsonMemoryStore(), answers, texts, keywords, transcript=transcript).handle(
+    await Engine(nlu, SqlStateStore(database), answers, texts, keywords).handle(
         Incoming("telegram", "9", "9", Kind.TEXT, text="halo")
     )
-    await Engine(nlu, BrokenStore(), answers, texts, keywords, transcript=transcript).handle(
-        Incoming("telegram", "9", "9", Kind.MEDIA, media_type="voice")
+    await Engine(BrokenNlu(), SqlStateStore(database), answers, texts, keywords).handle(
+        Incoming("telegram", "9", "9", Kind.TEXT, text="berapa biayanya?")
     )
-    lines = await transcript.recent("telegram", "9")
+    lines = await SqlTranscript(database).recent("telegram", "9")
     await database.dispose()
     assert lines[0] == ("in", "halo")
     assert lines[1][0] == "out"
     assert texts("menu.greeting") in lines[1][1]
-    assert lines[2] == ("in", "[voice]")  # kept although handling it failed
+    assert lines[2:] == [("in", "berapa biayanya?")]  # kept although handling it failed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from bot.core.state import ConversationState
 
@@ -12,10 +13,15 @@ class JsonMemoryStore:
 
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str], str] = {}
+        self.transcript: list[tuple[str, str, str]] = []  # (chat_id, direction, text)
 
-    async def load(self, channel: str, chat_id: str) -> ConversationState:
+    async def load(self, channel: str, chat_id: str, received: str) -> ConversationState:
+        self.transcript.append((chat_id, "in", received))
         raw = self.rows.get((channel, chat_id))
         return ConversationState.from_json(json.loads(raw) if raw else None)
 
-    async def save(self, channel: str, chat_id: str, state: ConversationState) -> None:
+    async def save(
+        self, channel: str, chat_id: str, state: ConversationState, sent: Sequence[str]
+    ) -> None:
         self.rows[(channel, chat_id)] = json.dumps(state.to_json())
+        self.transcript.extend((chat_id, "out", text) for text in sent)

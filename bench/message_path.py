@@ -6,11 +6,12 @@ texts are the held-out NLU test examples (every intent, so also bookings and han
 p50/p95/p99 of the end-to-end latency (update queued -> every message of the answer accepted
 by "Telegram"), of the bot's own handling (engine.handle), of Rasa's /model/parse inside it,
 and of the bot's overhead over Rasa (handling minus parse, per message); messages/s; errors;
-the bot's start-up time (`python -m bot` until /healthz answers, NLU excluded) and the peak
-RSS of this process. The load generator, the fake server and the bot share this process.
+NLU cache hits; CPU per message and the peak RSS of the bot; the start-up time of
+`python -m bot` (until /healthz answers and until it answered a first message, NLU excluded).
+The bot runs in its own process; the fake server and the load generator in this one.
 
     .venv/bin/python bench/message_path.py --rasa-url URL --token TOKEN \
-        [--users 200] [--messages 10000] [--database-url URL]
+        [--users 200] [--messages 10000] [--database-url URL] [--nlu-cache-size 0]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import argparse
 import asyncio
 import contextvars
 import logging
+import multiprocessing
 import os
 import re
 import resource
@@ -27,11 +29,14 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
+import uvloop
 import yaml
-from aiogram import Bot
 
 from bot.app import App
 from bot.channels.telegram import adapter
@@ -43,6 +48,9 @@ from tests.conftest import free_port
 from tests.fakes.telegram_server import FakeTelegram
 
 ENTITY_MARKUP = re.compile(r"\[([^\]]+)\]\([^)]+\)")  # "[27 orang](participants)"
+if TYPE_CHECKING:  # aiogram comes through bot.channels.telegram, as in `python -m bot`
+    from aiogram import Bot
+
 _parse_time: contextvars.ContextVar[list[float]] = contextvars.ContextVar("parse_time")
 
 
@@ -78,7 +86,7 @@ class Timed:
         handle, parse = app.engine.handle, app.nlu.parse
 
         async def timed_parse(text: str) -> NluResult:
-            started = time.perf_counter()
+            started, hits = time.perf_counter(), app.nlu.cache_hits
             try:
                 return await parse(text)
             except NluUnavailable:
@@ -86,7 +94,8 @@ class Timed:
                 raise
             finally:
                 spent = time.perf_counter() - started
-                self.parse.append(spent)
+                if app.nlu.cache_hits == hits:  # Rasa was asked
+                    self.parse.append(spent)
                 _parse_time.get([]).append(spent)
 
         async def timed_handle(event: Incoming) -> list[Reply]:
@@ -126,20 +135,22 @@ async def chat(
 
 
 async def startup_seconds(
-    settings: Settings, server: FakeTelegram, rasa_url: str, token: str
-) -> float:
-    """`python -m bot` from launch until /healthz answers (Rasa already running)."""
+    settings: dict[str, Any], server: FakeTelegram, chat_id: int
+) -> tuple[float, float]:
+    """`python -m bot` from launch until /healthz answers, and until it answered a "halo" that
+    was waiting for it (Rasa already running)."""
     port = free_port()
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": server.token,
         "TELEGRAM_API_BASE": server.base_url,
-        "DATABASE_URL": settings.database_url,
-        "RASA_URL": rasa_url,
-        "RASA_TOKEN": token,
+        "DATABASE_URL": settings["database_url"],
+        "RASA_URL": settings["rasa_url"],
+        "RASA_TOKEN": settings["rasa_token"],
         "HTTP_PORT": str(port),
         "LOG_LEVEL": "WARNING",
     }
+    await server.send_text(chat_id, "halo")
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=ROOT, env=env,
@@ -151,12 +162,72 @@ async def startup_seconds(
                 try:
                     async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
                         if response.status in (200, 503):
-                            return time.perf_counter() - started
+                            healthy = time.perf_counter() - started
+                            break
                 except aiohttp.ClientError:
                     await asyncio.sleep(0.02)
+        await server.wait_for(chat_id, 1, within=30)
+        return healthy, time.perf_counter() - started
     finally:
         process.terminate()
         await process.wait()
+
+
+@dataclass
+class BotFigures:
+    """What the bot process measured of itself, sent back to the load generator at the end."""
+
+    handle: list[float]
+    parse: list[float]
+    overhead: list[float]
+    nlu_failures: int
+    cache_hits: int
+    cpu: float
+    peak_rss_mb: float
+
+
+def run_bot(connection: Connection, settings: dict[str, Any], token: str, base_url: str) -> None:
+    """The bot process: aiogram polling the fake server; reports each answered chat."""
+    uvloop.run(serve_bot(connection, Settings(**settings, _env_file=None), token, base_url))
+
+
+async def serve_bot(connection: Connection, settings: Settings, token: str, base_url: str) -> None:
+    logging.basicConfig(level=logging.ERROR)  # the figures, not per-message warnings
+    app = await App.create(settings)
+    bot = create_bot(token, base_url)
+    dispatcher = await app.telegram(bot)
+    timed = Timed(app)
+    send_replies = adapter.send_replies
+
+    async def sent_all(bot: Bot, chat_id: int | str, replies: list[Reply]) -> None:
+        await send_replies(bot, chat_id, replies)  # every message of the answer delivered
+        connection.send(str(chat_id))
+
+    adapter.send_replies = sent_all  # type: ignore[assignment]
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_reader(connection.fileno(), stop.set)
+    polling = asyncio.create_task(
+        dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
+    )
+    connection.send("ready")
+    cpu_before = time.process_time()
+    await stop.wait()
+    cpu = time.process_time() - cpu_before
+    await dispatcher.stop_polling()
+    await polling
+    await app.close()
+    await bot.session.close()
+    connection.send(
+        BotFigures(
+            handle=timed.handle,
+            parse=timed.parse,
+            overhead=timed.overhead,
+            nlu_failures=timed.nlu_failures,
+            cache_hits=app.nlu.cache_hits,
+            cpu=cpu,
+            peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        )
+    )
 
 
 async def main() -> None:
@@ -166,34 +237,46 @@ async def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--database-url", help="default: a new SQLite file")
+    parser.add_argument(
+        "--nlu-cache-size", type=int, help="NLU_CACHE_SIZE of the bot (0: every text to Rasa)"
+    )
     arguments = parser.parse_args()
     texts = examples()
-    logging.basicConfig(level=logging.ERROR)  # the figures, not per-message warnings
     server = await FakeTelegram().start()
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            database_url=arguments.database_url
+        settings: dict[str, Any] = {
+            "database_url": arguments.database_url
             or f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}",
-            rasa_url=arguments.rasa_url,
-            rasa_token=arguments.token,
-            _env_file=None,
+            "rasa_url": arguments.rasa_url,
+            "rasa_token": arguments.token,
+        }
+        if arguments.nlu_cache_size is not None:
+            settings["nlu_cache_size"] = arguments.nlu_cache_size
+        startup = [await startup_seconds(settings, server, chat_id=n) for n in (1, 2)]
+        ours, theirs = multiprocessing.get_context("spawn").Pipe()
+        process = multiprocessing.get_context("spawn").Process(
+            target=run_bot, args=(theirs, settings, server.token, server.base_url)
         )
-        startup = await startup_seconds(settings, server, arguments.rasa_url, arguments.token)
-        app = await App.create(settings)
-        bot = create_bot(server.token, server.base_url)
-        dispatcher = await app.telegram(bot)
-        timed = Timed(app)
+        process.start()
         answered: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
-        send_replies = adapter.send_replies
+        ready = asyncio.Event()
 
-        async def sent_all(bot: Bot, chat_id: int | str, replies: list[Reply]) -> None:
-            await send_replies(bot, chat_id, replies)  # every message of the answer delivered
-            answered[str(chat_id)].set()
+        def on_message() -> None:
+            message = ours.recv()
+            if message == "ready":
+                ready.set()
+            elif isinstance(message, BotFigures):
+                asyncio.get_running_loop().remove_reader(ours.fileno())
+                figures.set_result(message)
+            else:
+                answered[message].set()
 
-        adapter.send_replies = sent_all  # type: ignore[assignment]
-        polling = asyncio.create_task(
-            dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
-        )
+        figures: asyncio.Future[BotFigures] = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().add_reader(ours.fileno(), on_message)
+        while not ready.is_set():  # the bot process may die at start (its error is printed)
+            if not process.is_alive():
+                raise SystemExit(f"the bot process exited with code {process.exitcode}")
+            await asyncio.sleep(0.1)
         per_user = max(1, arguments.messages // arguments.users)
         plans: dict[int, list[str]] = {
             user: [texts[(user * 7 + n) % len(texts)] for n in range(per_user)]
@@ -201,20 +284,17 @@ async def main() -> None:
         }
         latencies: list[float] = []
         errors: list[str] = []
-        started = time.perf_counter()
-        cpu_before = time.process_time()
+        started, cpu_before = time.perf_counter(), time.process_time()
         await asyncio.gather(
             *(
                 chat(server, u, texts=p, answered=answered, latencies=latencies, errors=errors)
                 for u, p in plans.items()
             )
         )
-        elapsed = time.perf_counter() - started
-        cpu = time.process_time() - cpu_before
-        await dispatcher.stop_polling()
-        await polling
-        await app.close()
-        await bot.session.close()
+        elapsed, harness_cpu = time.perf_counter() - started, time.process_time() - cpu_before
+        ours.send("stop")
+        bot = await figures
+        process.join()
     await server.stop()
     print_figures(
         users=arguments.users,
@@ -222,8 +302,8 @@ async def main() -> None:
         latencies=latencies,
         errors=errors,
         elapsed=elapsed,
-        cpu=cpu,
-        timed=timed,
+        harness_cpu=harness_cpu,
+        bot=bot,
         startup=startup,
     )
 
@@ -235,27 +315,29 @@ def print_figures(
     latencies: list[float],
     errors: list[str],
     elapsed: float,
-    cpu: float,
-    timed: Timed,
-    startup: float,
+    harness_cpu: float,
+    bot: BotFigures,
+    startup: list[tuple[float, float]],
 ) -> None:
     """Everything the run measured, one figure a line."""
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    (fresh_health, fresh_answer), (health, answer) = startup
     print(f"cores: {os.cpu_count()}")
     print(f"users: {users}, messages: {sent}, answered: {len(latencies)}")
     print(f"errors: {len(errors)}")
     print(f"throughput: {len(latencies) / elapsed:.1f} msg/s over {elapsed:.1f} s")
-    print(
-        f"CPU of this process per message: {cpu / max(sent, 1) * 1000:.1f} ms"
-        " (bot + fake Telegram + load generator)"
-    )
     print(f"end-to-end latency: {percentiles(latencies)}")
-    print(f"bot handling (engine.handle): {percentiles(timed.handle)}")
-    print(f"Rasa /model/parse inside it: {percentiles(timed.parse)}")
-    print(f"bot overhead over Rasa: {percentiles(timed.overhead)}")
-    print(f"Rasa calls failed or timed out (answered by keywords instead): {timed.nlu_failures}")
-    print(f"start-up of python -m bot until /healthz (NLU excluded): {startup:.2f} s")
-    print(f"peak RSS of this process (bot + fake Telegram): {peak_mb:.0f} MB")
+    print(f"bot handling (engine.handle): {percentiles(bot.handle)}")
+    print(f"Rasa /model/parse inside it ({len(bot.parse)} calls): {percentiles(bot.parse)}")
+    print(f"bot overhead over Rasa: {percentiles(bot.overhead)}")
+    print(f"NLU cache hits: {bot.cache_hits} of {bot.cache_hits + len(bot.parse)} readings")
+    print(f"Rasa calls failed or timed out (answered by keywords instead): {bot.nlu_failures}")
+    print(f"CPU per message: bot process {bot.cpu / max(sent, 1) * 1000:.1f} ms,")
+    print(f"  fake Telegram + load generator {harness_cpu / max(sent, 1) * 1000:.1f} ms")
+    print(f"peak RSS of the bot process: {bot.peak_rss_mb:.0f} MB")
+    print(
+        f"start-up of python -m bot (NLU excluded), migrated database: /healthz {health:.2f} s,"
+        f" first answer {answer:.2f} s; new database: {fresh_health:.2f} s, {fresh_answer:.2f} s"
+    )
     for error in errors[:5]:
         print("error:", error)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.state import ConversationState
@@ -22,36 +22,41 @@ CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 
 
 class SqlStateStore:
-    """One row per (channel, chat), the state as JSON, written with an upsert."""
+    """One row per (channel, chat), the state as JSON, written with an upsert.
+
+    The two statements are built once, with bound parameters: building SQL expressions on
+    every message cost more CPU than running them.
+    """
 
     def __init__(self, database: AsyncEngine) -> None:
         self._database = database
-        self._insert = insert_for(database.dialect.name)
+        self._select = select(CONVERSATIONS.c.state).where(
+            CONVERSATIONS.c.channel == bindparam("channel"),
+            CONVERSATIONS.c.chat_id == bindparam("chat_id"),
+        )
+        insert = insert_for(database.dialect.name)(CONVERSATIONS)
+        self._upsert = insert.on_conflict_do_update(
+            index_elements=[CONVERSATIONS.c.channel, CONVERSATIONS.c.chat_id],
+            set_={"state": insert.excluded.state, "updated_at": insert.excluded.updated_at},
+        )
 
     async def load(self, channel: str, chat_id: str, received: str) -> ConversationState:
         async with self._database.begin() as connection:
             await add_lines(connection, channel, chat_id, "in", [received])
             stored = await connection.scalar(
-                select(CONVERSATIONS.c.state).where(
-                    CONVERSATIONS.c.channel == channel, CONVERSATIONS.c.chat_id == chat_id
-                )
+                self._select, {"channel": channel, "chat_id": chat_id}
             )
         return ConversationState.from_json(stored)
 
     async def save(
         self, channel: str, chat_id: str, state: ConversationState, sent: Sequence[str]
     ) -> None:
-        statement = self._insert(CONVERSATIONS).values(
-            channel=channel, chat_id=chat_id, state=state.to_json(), updated_at=utcnow()
-        )
+        row = {
+            "channel": channel,
+            "chat_id": chat_id,
+            "state": state.to_json(),
+            "updated_at": utcnow(),
+        }
         async with self._database.begin() as connection:
-            await connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[CONVERSATIONS.c.channel, CONVERSATIONS.c.chat_id],
-                    set_={
-                        "state": statement.excluded.state,
-                        "updated_at": statement.excluded.updated_at,
-                    },
-                )
-            )
+            await connection.execute(self._upsert, row)
             await add_lines(connection, channel, chat_id, "out", sent)

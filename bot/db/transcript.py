@@ -15,6 +15,7 @@ from bot.db.models import TranscriptLine, utcnow
 
 MAX_LINE = 4000
 TRANSCRIPT: Table = TranscriptLine.__table__  # type: ignore[assignment]
+INSERT = TRANSCRIPT.insert()
 
 
 async def add_lines(
@@ -29,7 +30,7 @@ async def add_lines(
         return
     at = utcnow()
     await connection.execute(
-        TRANSCRIPT.insert(),
+        INSERT,
         [
             {"channel": channel, "chat_id": chat_id, "direction": direction,
              "text": text[:MAX_LINE], "at": at}

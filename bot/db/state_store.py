@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.state import ConversationState
 from bot.db.models import Conversation, utcnow
 from bot.db.session import insert_for
-from bot.db.transcript import add_lines
+from bot.db.transcript import TRANSCRIPT, add_lines, line
 
 CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 
@@ -24,16 +24,18 @@ CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 class SqlStateStore:
     """One row per (channel, chat), the state as JSON, written with an upsert.
 
-    The two statements are built once, with bound parameters: building SQL expressions on
-    every message cost more CPU than running them.
+    The statements are built once, with bound parameters: building SQL expressions on every
+    message cost more CPU than running them. Reading the state returns it from the INSERT of
+    the transcript line (a subquery in RETURNING): one statement, not two.
     """
 
     def __init__(self, database: AsyncEngine) -> None:
         self._database = database
-        self._select = select(CONVERSATIONS.c.state).where(
-            CONVERSATIONS.c.channel == bindparam("channel"),
-            CONVERSATIONS.c.chat_id == bindparam("chat_id"),
+        state = select(CONVERSATIONS.c.state).where(
+            CONVERSATIONS.c.channel == bindparam("of_channel"),
+            CONVERSATIONS.c.chat_id == bindparam("of_chat_id"),
         )
+        self._receive = TRANSCRIPT.insert().returning(state.scalar_subquery())
         insert = insert_for(database.dialect.name)(CONVERSATIONS)
         self._upsert = insert.on_conflict_do_update(
             index_elements=[CONVERSATIONS.c.channel, CONVERSATIONS.c.chat_id],
@@ -42,9 +44,13 @@ class SqlStateStore:
 
     async def load(self, channel: str, chat_id: str, received: str) -> ConversationState:
         async with self._database.begin() as connection:
-            await add_lines(connection, channel, chat_id, "in", [received])
             stored = await connection.scalar(
-                self._select, {"channel": channel, "chat_id": chat_id}
+                self._receive,
+                {
+                    **line(channel, chat_id, "in", received, utcnow()),
+                    "of_channel": channel,
+                    "of_chat_id": chat_id,
+                },
             )
         return ConversationState.from_json(stored)
 

@@ -7,6 +7,8 @@ path, and the ORM's unit of work would cost more than the INSERT itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -18,6 +20,14 @@ TRANSCRIPT: Table = TranscriptLine.__table__  # type: ignore[assignment]
 INSERT = TRANSCRIPT.insert()
 
 
+def line(channel: str, chat_id: str, direction: str, text: str, at: datetime) -> dict[str, Any]:
+    """The parameters of one transcript row (long texts cut to `MAX_LINE`)."""
+    return {
+        "channel": channel, "chat_id": chat_id, "direction": direction,
+        "text": text[:MAX_LINE], "at": at,
+    }  # fmt: skip
+
+
 async def add_lines(
     connection: AsyncConnection,
     channel: str,
@@ -26,17 +36,9 @@ async def add_lines(
     texts: Sequence[str],
 ) -> None:
     """Insert lines within the caller's transaction, in one statement."""
-    if not texts:
-        return
-    at = utcnow()
-    await connection.execute(
-        INSERT,
-        [
-            {"channel": channel, "chat_id": chat_id, "direction": direction,
-             "text": text[:MAX_LINE], "at": at}
-            for text in texts
-        ],
-    )  # fmt: skip
+    if texts:
+        at = utcnow()
+        await connection.execute(INSERT, [line(channel, chat_id, direction, t, at) for t in texts])
 
 
 class SqlTranscript:

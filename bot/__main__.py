@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import secrets
 import signal
@@ -133,6 +134,9 @@ async def main() -> int:
     except (KnowledgeError, ValueError, OSError) as error:
         print(f"ERROR: cannot start: {error}", file=sys.stderr)
         return 2
+    # What start-up built (models, data files, the app) lives as long as the process: out of
+    # the garbage collector's sight, a full collection pauses ~10 ms here instead of ~100 ms.
+    gc.freeze()
     try:
         web_app = build_app(app.health)
         whatsapp = settings.whatsapp_access_token is not None

@@ -107,65 +107,61 @@ async def test_recovers_by_itself_after_the_cool_down(http: aiohttp.ClientSessio
         await runner.cleanup()
 
 
-async def test_a_text_seen_today_is_read_once_even_while_rasa_is_down(
-    http: aiohttp.ClientSession,
-) -> None:
-    asked: list[str] = []
-    healthy = True
+class CountingRasa:
+    """A Rasa stand-in that records the texts it is asked and can be switched off."""
 
-    async def counting(request: web.Request) -> web.Response:
-        asked.append((await request.json())["text"])
-        if not healthy:
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.healthy = True
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.asked.append((await request.json())["text"])
+        if not self.healthy:
             return web.Response(status=503)
         return web.json_response({"intent": {"name": "greet", "confidence": 0.99}})
 
-    runner, url = await serve(counting)
-    try:
-        client = RasaClient(http, url, retries=0, cache_size=10)
-        assert (await client.parse("halo")).intent == "greet"
-        healthy = False
-        assert (await client.parse("halo")).intent == "greet"  # remembered: Rasa not asked
-        with pytest.raises(NluUnavailable):
-            await client.parse("Halo")  # another text (case matters to entity values)
-        assert asked == ["halo", "Halo"]
-        assert client.cache_hits == 1
-    finally:
-        await runner.cleanup()
+
+@pytest.fixture
+async def counting() -> AsyncIterator[tuple[CountingRasa, str]]:
+    rasa = CountingRasa()
+    runner, url = await serve(rasa.handle)
+    yield rasa, url
+    await runner.cleanup()
 
 
-async def test_readings_are_remembered_per_venue_day(http: aiohttp.ClientSession) -> None:
+async def test_a_text_seen_today_is_read_once_even_while_rasa_is_down(
+    http: aiohttp.ClientSession, counting: tuple[CountingRasa, str]
+) -> None:
+    rasa, url = counting
+    client = RasaClient(http, url, retries=0, cache_size=10)
+    assert (await client.parse("halo")).intent == "greet"
+    rasa.healthy = False
+    assert (await client.parse("halo")).intent == "greet"  # remembered: Rasa not asked
+    with pytest.raises(NluUnavailable):
+        await client.parse("Halo")  # another text (case matters to entity values)
+    assert rasa.asked == ["halo", "Halo"]
+    assert client.cache_hits == 1
+
+
+async def test_readings_are_remembered_per_venue_day(
+    http: aiohttp.ClientSession, counting: tuple[CountingRasa, str]
+) -> None:
     """ "besok" means another date tomorrow: a new day asks Rasa again."""
-    asked: list[str] = []
-
-    async def counting(request: web.Request) -> web.Response:
-        asked.append((await request.json())["text"])
-        return web.json_response({"intent": {"name": "book_visit", "confidence": 0.9}})
-
-    runner, url = await serve(counting)
+    rasa, url = counting
     day = date(2026, 11, 23)
-    try:
-        client = RasaClient(http, url, cache_size=10, today=lambda: day)
-        await client.parse("besok")
-        await client.parse("besok")
-        day = date(2026, 11, 24)
-        await client.parse("besok")
-        assert asked == ["besok", "besok"]
-    finally:
-        await runner.cleanup()
+    client = RasaClient(http, url, cache_size=10, today=lambda: day)
+    await client.parse("besok")
+    await client.parse("besok")
+    day = date(2026, 11, 24)
+    await client.parse("besok")
+    assert rasa.asked == ["besok", "besok"]
 
 
-async def test_no_cache_when_its_size_is_zero(http: aiohttp.ClientSession) -> None:
-    asked: list[str] = []
-
-    async def counting(request: web.Request) -> web.Response:
-        asked.append((await request.json())["text"])
-        return web.json_response({"intent": {"name": "greet", "confidence": 0.99}})
-
-    runner, url = await serve(counting)
-    try:
-        client = RasaClient(http, url, cache_size=0)
-        await client.parse("halo")
-        await client.parse("halo")
-        assert asked == ["halo", "halo"]
-    finally:
-        await runner.cleanup()
+async def test_no_cache_when_its_size_is_zero(
+    http: aiohttp.ClientSession, counting: tuple[CountingRasa, str]
+) -> None:
+    rasa, url = counting
+    client = RasaClient(http, url, cache_size=0)
+    await client.parse("halo")
+    await client.parse("halo")
+    assert rasa.asked == ["halo", "halo"]

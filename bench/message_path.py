@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextvars
+import gc
 import logging
 import multiprocessing
 import os
@@ -76,26 +77,25 @@ def percentiles(values: list[float]) -> str:
 
 
 class Timed:
-    """Wraps engine.handle and the NLU client's parse to time both for the same message."""
+    """Wraps engine.handle and the NLU client's calls to Rasa to time both for one message."""
 
     def __init__(self, app: App) -> None:
         self.handle: list[float] = []
         self.parse: list[float] = []
         self.overhead: list[float] = []
         self.nlu_failures = 0  # parses that timed out or failed: answered by keywords instead
-        handle, parse = app.engine.handle, app.nlu.parse
+        handle, ask = app.engine.handle, app.nlu.ask
 
-        async def timed_parse(text: str) -> NluResult:
-            started, hits = time.perf_counter(), app.nlu.cache_hits
+        async def timed_ask(text: str) -> NluResult:  # a call to Rasa (not a cache hit)
+            started = time.perf_counter()
             try:
-                return await parse(text)
+                return await ask(text)
             except NluUnavailable:
                 self.nlu_failures += 1
                 raise
             finally:
                 spent = time.perf_counter() - started
-                if app.nlu.cache_hits == hits:  # Rasa was asked
-                    self.parse.append(spent)
+                self.parse.append(spent)
                 _parse_time.get([]).append(spent)
 
         async def timed_handle(event: Incoming) -> list[Reply]:
@@ -108,7 +108,7 @@ class Timed:
             self.overhead.append(total - sum(spent_in_parse))
             return replies
 
-        app.nlu.parse = timed_parse  # type: ignore[method-assign]
+        app.nlu.ask = timed_ask  # type: ignore[method-assign]
         app.engine.handle = timed_handle  # type: ignore[method-assign]
 
 
@@ -117,21 +117,39 @@ async def chat(
     user: int,
     *,
     texts: list[str],
-    answered: defaultdict[str, asyncio.Event],
+    times: list[float] | None,
+    answered: asyncio.Queue[float],
     latencies: list[float],
     errors: list[str],
 ) -> None:
-    """One user: send, wait for the answer (10 s at most), repeat."""
-    for text in texts:
-        event = answered[str(user)] = asyncio.Event()
-        started = time.perf_counter()
+    """One user. Without `times`: send, wait for the answer, send the next (the load follows
+    the bot: its throughput). With `times` (perf_counter instants): send each message at its
+    time whether or not the last was answered (a fixed load: latency at that load)."""
+    sent: asyncio.Queue[tuple[float, str]] = asyncio.Queue()
+
+    async def send(text: str, at: float | None) -> None:
+        if at is not None:
+            await asyncio.sleep(at - time.perf_counter())
+        sent.put_nowait((time.perf_counter(), text))
         await server.send_text(user, text)
+
+    sender = (
+        asyncio.gather(*(send(text, at) for text, at in zip(texts, times, strict=True)))
+        if times is not None
+        else None
+    )
+    for text in texts:
+        if sender is None:
+            await send(text, None)
+        started, asked = await sent.get()
         try:
-            await asyncio.wait_for(event.wait(), 10)
+            answered_at = await asyncio.wait_for(answered.get(), 30)  # answers come in order
         except TimeoutError:
-            errors.append(f"user {user}: no answer to {text!r}")
+            errors.append(f"user {user}: no answer to {asked!r}")
             continue
-        latencies.append(time.perf_counter() - started)
+        latencies.append(answered_at - started)
+    if sender is not None:
+        await sender
 
 
 async def startup_seconds(
@@ -186,14 +204,21 @@ class BotFigures:
     peak_rss_mb: float
 
 
-def run_bot(connection: Connection, settings: dict[str, Any], token: str, base_url: str) -> None:
-    """The bot process: aiogram polling the fake server; reports each answered chat."""
-    uvloop.run(serve_bot(connection, Settings(**settings, _env_file=None), token, base_url))
+def run_bot(
+    stop: Connection, reports: Connection, settings: dict[str, Any], token: str, base_url: str
+) -> None:
+    """The bot process: aiogram polling the fake server; reports each answered chat, and its
+    figures when told to stop (two one-way pipes: a large report never meets a non-blocking
+    socket that the event loop watches)."""
+    uvloop.run(serve_bot(stop, reports, Settings(**settings, _env_file=None), token, base_url))
 
 
-async def serve_bot(connection: Connection, settings: Settings, token: str, base_url: str) -> None:
+async def serve_bot(
+    stop: Connection, reports: Connection, settings: Settings, token: str, base_url: str
+) -> None:
     logging.basicConfig(level=logging.ERROR)  # the figures, not per-message warnings
     app = await App.create(settings)
+    gc.freeze()  # as `python -m bot` does after start-up
     bot = create_bot(token, base_url)
     dispatcher = await app.telegram(bot)
     timed = Timed(app)
@@ -201,23 +226,23 @@ async def serve_bot(connection: Connection, settings: Settings, token: str, base
 
     async def sent_all(bot: Bot, chat_id: int | str, replies: list[Reply]) -> None:
         await send_replies(bot, chat_id, replies)  # every message of the answer delivered
-        connection.send(str(chat_id))
+        reports.send(str(chat_id))
 
     adapter.send_replies = sent_all  # type: ignore[assignment]
-    stop = asyncio.Event()
-    asyncio.get_running_loop().add_reader(connection.fileno(), stop.set)
+    stopping = asyncio.Event()
+    asyncio.get_running_loop().add_reader(stop.fileno(), stopping.set)
     polling = asyncio.create_task(
         dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
     )
-    connection.send("ready")
+    reports.send("ready")
     cpu_before = time.process_time()
-    await stop.wait()
+    await stopping.wait()
     cpu = time.process_time() - cpu_before
     await dispatcher.stop_polling()
     await polling
     await app.close()
     await bot.session.close()
-    connection.send(
+    reports.send(
         BotFigures(
             handle=timed.handle,
             parse=timed.parse,
@@ -230,6 +255,51 @@ async def serve_bot(connection: Connection, settings: Settings, token: str, base
     )
 
 
+class BotProcess:
+    """The bot in a process of its own, and what it reports: answered chats, then figures."""
+
+    def __init__(self, settings: dict[str, Any], server: FakeTelegram) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._reports, their_reports = context.Pipe(duplex=False)
+        their_stop, self._stop = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=run_bot,
+            args=(their_stop, their_reports, settings, server.token, server.base_url),
+        )
+        self.answered: defaultdict[str, asyncio.Queue[float]] = defaultdict(asyncio.Queue)
+        self._ready = asyncio.Event()
+        self._figures: asyncio.Future[BotFigures] = asyncio.get_running_loop().create_future()
+
+    @classmethod
+    async def start(cls, settings: dict[str, Any], server: FakeTelegram) -> BotProcess:
+        """Start it and wait until it polls (or exit if it dies: its error is printed)."""
+        bot = cls(settings, server)
+        bot._process.start()
+        asyncio.get_running_loop().add_reader(bot._reports.fileno(), bot._on_report)
+        while not bot._ready.is_set():
+            if not bot._process.is_alive():
+                raise SystemExit(f"the bot process exited with code {bot._process.exitcode}")
+            await asyncio.sleep(0.1)
+        return bot
+
+    async def stop(self) -> BotFigures:
+        """Stop it; what it measured of itself."""
+        self._stop.send("stop")
+        figures = await self._figures
+        self._process.join()
+        return figures
+
+    def _on_report(self) -> None:
+        report = self._reports.recv()
+        if report == "ready":
+            self._ready.set()
+        elif isinstance(report, BotFigures):
+            asyncio.get_running_loop().remove_reader(self._reports.fileno())
+            self._figures.set_result(report)
+        else:
+            self.answered[report].put_nowait(time.perf_counter())
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rasa-url", required=True)
@@ -237,6 +307,9 @@ async def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--database-url", help="default: a new SQLite file")
+    parser.add_argument(
+        "--rate", type=float, help="send at this many msg/s in all (default: as fast as answered)"
+    )
     parser.add_argument(
         "--nlu-cache-size", type=int, help="NLU_CACHE_SIZE of the bot (0: every text to Rasa)"
     )
@@ -253,30 +326,7 @@ async def main() -> None:
         if arguments.nlu_cache_size is not None:
             settings["nlu_cache_size"] = arguments.nlu_cache_size
         startup = [await startup_seconds(settings, server, chat_id=n) for n in (1, 2)]
-        ours, theirs = multiprocessing.get_context("spawn").Pipe()
-        process = multiprocessing.get_context("spawn").Process(
-            target=run_bot, args=(theirs, settings, server.token, server.base_url)
-        )
-        process.start()
-        answered: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
-        ready = asyncio.Event()
-
-        def on_message() -> None:
-            message = ours.recv()
-            if message == "ready":
-                ready.set()
-            elif isinstance(message, BotFigures):
-                asyncio.get_running_loop().remove_reader(ours.fileno())
-                figures.set_result(message)
-            else:
-                answered[message].set()
-
-        figures: asyncio.Future[BotFigures] = asyncio.get_running_loop().create_future()
-        asyncio.get_running_loop().add_reader(ours.fileno(), on_message)
-        while not ready.is_set():  # the bot process may die at start (its error is printed)
-            if not process.is_alive():
-                raise SystemExit(f"the bot process exited with code {process.exitcode}")
-            await asyncio.sleep(0.1)
+        bot_process = await BotProcess.start(settings, server)
         per_user = max(1, arguments.messages // arguments.users)
         plans: dict[int, list[str]] = {
             user: [texts[(user * 7 + n) % len(texts)] for n in range(per_user)]
@@ -285,19 +335,33 @@ async def main() -> None:
         latencies: list[float] = []
         errors: list[str] = []
         started, cpu_before = time.perf_counter(), time.process_time()
+        rate, users = arguments.rate, arguments.users
+
+        def times(index: int) -> list[float] | None:  # round robin over users at `rate` msg/s
+            return (
+                [started + (n * users + index) / rate for n in range(per_user)] if rate else None
+            )
+
         await asyncio.gather(
             *(
-                chat(server, u, texts=p, answered=answered, latencies=latencies, errors=errors)
-                for u, p in plans.items()
+                chat(
+                    server,
+                    user,
+                    texts=plan,
+                    times=times(index),
+                    answered=bot_process.answered[str(user)],
+                    latencies=latencies,
+                    errors=errors,
+                )  # fmt: skip
+                for index, (user, plan) in enumerate(plans.items())
             )
         )
         elapsed, harness_cpu = time.perf_counter() - started, time.process_time() - cpu_before
-        ours.send("stop")
-        bot = await figures
-        process.join()
+        bot = await bot_process.stop()
     await server.stop()
     print_figures(
         users=arguments.users,
+        rate=arguments.rate,
         sent=sum(len(plan) for plan in plans.values()),
         latencies=latencies,
         errors=errors,
@@ -311,6 +375,7 @@ async def main() -> None:
 def print_figures(
     *,
     users: int,
+    rate: float | None,
     sent: int,
     latencies: list[float],
     errors: list[str],
@@ -323,12 +388,15 @@ def print_figures(
     (fresh_health, fresh_answer), (health, answer) = startup
     print(f"cores: {os.cpu_count()}")
     print(f"users: {users}, messages: {sent}, answered: {len(latencies)}")
+    print(f"load: {rate:g} msg/s offered" if rate else "load: each user waits for the answer")
     print(f"errors: {len(errors)}")
     print(f"throughput: {len(latencies) / elapsed:.1f} msg/s over {elapsed:.1f} s")
     print(f"end-to-end latency: {percentiles(latencies)}")
     print(f"bot handling (engine.handle): {percentiles(bot.handle)}")
     print(f"Rasa /model/parse inside it ({len(bot.parse)} calls): {percentiles(bot.parse)}")
     print(f"bot overhead over Rasa: {percentiles(bot.overhead)}")
+    steady = bot.overhead[len(bot.overhead) // 2 :]  # in the order handled: past the warm-up
+    print(f"  in the second half of the run: {percentiles(steady)}")
     print(f"NLU cache hits: {bot.cache_hits} of {bot.cache_hits + len(bot.parse)} readings")
     print(f"Rasa calls failed or timed out (answered by keywords instead): {bot.nlu_failures}")
     print(f"CPU per message: bot process {bot.cpu / max(sent, 1) * 1000:.1f} ms,")

@@ -16,8 +16,13 @@ say "bench/booking_concurrency.py: 50 concurrent requests for the last slot, SQL
 "$BOT_VENV/bin/python" bench/booking_concurrency.py -n "${BENCH_BOOKINGS:-50}" --slots 1
 say "bench/agenda_fanout.py: one day's agenda to ${BENCH_PARTICIPANTS:-5000} participants, fake Telegram at 30 msg/s"
 "$BOT_VENV/bin/python" bench/agenda_fanout.py -n "${BENCH_PARTICIPANTS:-5000}"
-say "bench/message_path.py: ${BENCH_USERS:-200} users, ${BENCH_MESSAGES:-10000} messages through aiogram + real Rasa"
-"$BOT_VENV/bin/python" bench/message_path.py --rasa-url "$url" --token "$token" \
-  --users "${BENCH_USERS:-200}" --messages "${BENCH_MESSAGES:-10000}"
-say "the same path, one user at a time (the bot's own overhead without CPU contention)"
-"$BOT_VENV/bin/python" bench/message_path.py --rasa-url "$url" --token "$token" --users 1 --messages 300
+users="${BENCH_USERS:-200}" messages="${BENCH_MESSAGES:-10000}"
+message_path() { "$BOT_VENV/bin/python" bench/message_path.py --rasa-url "$url" --token "$token" "$@"; }
+say "bench/message_path.py: $users users, $messages messages through aiogram + real Rasa, as fast as answered"
+message_path --users "$users" --messages "$messages"
+say "the same at a fixed ${BENCH_RATE:-150} msg/s (latency and overhead at that load)"
+message_path --users "$users" --messages "$messages" --rate "${BENCH_RATE:-150}"
+say "the same as fast as answered, every text to Rasa (NLU_CACHE_SIZE=0)"
+message_path --users "$users" --messages "$messages" --nlu-cache-size 0
+say "one user at a time (the bot's own overhead without contention)"
+message_path --users 1 --messages 300

@@ -60,16 +60,17 @@ class RasaClient:
     async def parse(self, text: str) -> NluResult:
         """Classify `text`, or raise `NluUnavailable` quickly when Rasa is down or slow."""
         if self._cache is None:
-            return await self._ask(text)
+            return await self.ask(text)
         key = (self._today(), text)
         result = self._cache.get(key)
         if result is not None:
             self.cache_hits += 1
             return result
-        result = self._cache[key] = await self._ask(text)
+        result = self._cache[key] = await self.ask(text)
         return result
 
-    async def _ask(self, text: str) -> NluResult:
+    async def ask(self, text: str) -> NluResult:
+        """Rasa's reading of `text`, not remembered (`parse` remembers it)."""
         if time.monotonic() < self._closed_until:
             raise NluUnavailable("NLU in cool-down after a recent failure")
         error: Exception | None = None

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.state import ConversationState
 from bot.db.models import Conversation, utcnow
 from bot.db.session import insert_for
-from bot.db.transcript import TRANSCRIPT, add_lines, line
+from bot.db.transcript import INSERT, add_lines, line
 
 CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 
@@ -35,7 +35,7 @@ class SqlStateStore:
             CONVERSATIONS.c.channel == bindparam("of_channel"),
             CONVERSATIONS.c.chat_id == bindparam("of_chat_id"),
         )
-        self._receive = TRANSCRIPT.insert().returning(state.scalar_subquery())
+        self._receive = INSERT.returning(state.scalar_subquery())
         insert = insert_for(database.dialect.name)(CONVERSATIONS)
         self._upsert = insert.on_conflict_do_update(
             index_elements=[CONVERSATIONS.c.channel, CONVERSATIONS.c.chat_id],

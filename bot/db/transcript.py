@@ -48,6 +48,8 @@ class SqlTranscript:
         self._database = database
 
     async def record(self, channel: str, chat_id: str, direction: str, texts: list[str]) -> None:
+        if not texts:  # no transaction for nothing
+            return
         async with self._database.begin() as connection:
             await add_lines(connection, channel, chat_id, direction, texts)
 

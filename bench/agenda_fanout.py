@@ -15,14 +15,15 @@ import collections
 import os
 import tempfile
 import time
-from functools import partial
 from pathlib import Path
 
 from bot.channels.notifier import ChannelNotifier
-from bot.channels.telegram.adapter import create_bot, deliver
+from bot.channels.telegram.adapter import TelegramOutput, create_bot
+from bot.channels.telegram.pacing import TelegramPace
+from bot.core.notify import Outgoing
 from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
-from bot.jobs.outbox import Outbox, Outgoing
+from bot.jobs.outbox import Outbox
 from tests.fakes.telegram_server import FakeTelegram
 
 TELEGRAM_LIMIT = 30
@@ -40,7 +41,7 @@ async def main() -> None:
         await upgrade(url)
         engine = create_engine(url)
         notifier = ChannelNotifier()
-        notifier.register("telegram", partial(deliver, bot))
+        notifier.register("telegram", TelegramOutput(bot, TelegramPace()).deliver)
         outbox = Outbox(session_factory(engine), notifier, per_second=arguments.rate)
         messages = [
             Outgoing(f"agenda:BENCH:2027-01-05:telegram:{chat}", "telegram", str(chat), "agenda")

@@ -15,29 +15,37 @@ import logging
 import secrets
 import signal
 import sys
+from functools import partial
 
 import uvloop
 from aiohttp import web
+from pydantic import ValidationError
 
 from bot.app import App
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram.adapter import create_bot
+from bot.channels.whatsapp.webhook import CHANNEL
 from bot.config import Settings
 from bot.core.knowledge import KnowledgeError
+from bot.privacy import redact_logs
 from bot.web import (
+    TELEGRAM,
     TELEGRAM_WEBHOOK_PATH,
     WHATSAPP_WEBHOOK_PATH,
     add_telegram_webhook,
     add_whatsapp_webhook,
     build_app,
+    feed_telegram,
+    runner_for,
 )
 
 log = logging.getLogger("bot")
+SHUTDOWN_SECONDS = 20.0
 
 
 async def start_web(app: web.Application, settings: Settings, required: bool) -> web.AppRunner:
     """Serve the HTTP app; a busy port is fatal only when webhooks depend on it."""
-    runner = web.AppRunner(app, access_log=None)
+    runner = runner_for(app)
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.http_host, settings.http_port).start()
@@ -69,7 +77,9 @@ async def run_telegram(
         if settings.telegram_webhook_secret
         else secrets.token_urlsafe(32)
     )
-    add_telegram_webhook(web_app, dispatcher, bot, secret)
+    app.intake.register(TELEGRAM, partial(feed_telegram, dispatcher, bot))
+    add_telegram_webhook(web_app, app.intake, secret)
+    await app.intake.replay(TELEGRAM)
     runner = await start_web(web_app, settings, required=True)
     try:
         url = settings.telegram_webhook_url.rstrip("/")
@@ -83,7 +93,7 @@ async def run_telegram(
         log.info("Telegram webhook set to %s", url)
         await until_stopped()
     finally:
-        await runner.cleanup()
+        await stop_web(app, runner)
         await bot.session.close()
 
 
@@ -93,7 +103,14 @@ async def run_webhooks_only(app: App, web_app: web.Application) -> None:
     try:
         await until_stopped()
     finally:
-        await runner.cleanup()
+        await stop_web(app, runner)
+
+
+async def stop_web(app: App, runner: web.AppRunner) -> None:
+    """Take no new updates, then finish the ones in hand (those still running after
+    SHUTDOWN_SECONDS stay in the inbox and are handled on the next start)."""
+    await runner.cleanup()
+    await app.intake.drain(SHUTDOWN_SECONDS)
 
 
 async def until_stopped() -> None:
@@ -116,12 +133,21 @@ async def run_console(app: App, web_app: web.Application) -> None:
         await runner.cleanup()
 
 
+def configuration_problems(error: ValidationError) -> str:
+    """Each bad variable and what is wrong with it, never the value given (it may be a
+    secret): pydantic's own message quotes the input."""
+    return "; ".join(
+        f"{'.'.join(map(str, problem['loc'])).upper() or 'settings'}: {problem['msg']}"
+        for problem in error.errors(include_url=False, include_input=False)
+    )
+
+
 async def main() -> int:
     """Start the configured channels; exit code 2 for a configuration or data problem."""
     try:
         settings = Settings()
-    except ValueError as error:  # pydantic's ValidationError names each bad variable
-        print(f"ERROR: invalid configuration: {error}", file=sys.stderr)
+    except ValidationError as error:
+        print(f"ERROR: invalid configuration: {configuration_problems(error)}", file=sys.stderr)
         return 2
     served = settings.telegram_bot_token or settings.whatsapp_access_token
     default_level = "INFO" if served else "WARNING"
@@ -129,6 +155,7 @@ async def main() -> int:
         level=(settings.log_level or default_level).upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    redact_logs(settings.secret_values())
     try:
         app = await App.create(settings)
     except (KnowledgeError, ValueError, OSError) as error:
@@ -142,12 +169,14 @@ async def main() -> int:
         whatsapp = settings.whatsapp_access_token is not None
         if whatsapp:
             assert settings.whatsapp_verify_token and settings.whatsapp_app_secret
+            app.intake.register(CHANNEL, (await app.whatsapp()).receive)
             add_whatsapp_webhook(
                 web_app,
-                await app.whatsapp(),
+                app.intake,
                 settings.whatsapp_verify_token.get_secret_value(),
                 settings.whatsapp_app_secret.get_secret_value(),
             )
+            await app.intake.replay(CHANNEL)
             log.info("WhatsApp webhook at %s", WHATSAPP_WEBHOOK_PATH)
         if settings.telegram_bot_token is not None:
             token = settings.telegram_bot_token.get_secret_value()

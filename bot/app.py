@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial
 from pathlib import Path
+from time import monotonic as time_now
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -15,7 +15,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.notifier import ChannelNotifier
-from bot.channels.telegram.adapter import create_dispatcher, deliver, fetch, open_topic
+from bot.channels.telegram.adapter import TelegramOutput, create_dispatcher
+from bot.channels.telegram.pacing import TelegramPace
 from bot.channels.whatsapp.api import GraphAPI
 from bot.channels.whatsapp.channel import WhatsAppChannel
 from bot.channels.whatsapp.render import Labels
@@ -29,18 +30,21 @@ from bot.core.flows.booking import BookingFlow
 from bot.core.flows.handoff import BusinessHours, HandoffFlow
 from bot.core.flows.participants import ParticipantFlow
 from bot.core.flows.staff import StaffFlow
+from bot.core.guard import AbuseLimits, Guard
 from bot.core.keywords import KeywordMatcher
 from bot.core.knowledge import load_knowledge
 from bot.core.notify import InviteLinks, StaffDesk
 from bot.core.texts import Texts
 from bot.core.visits import load_agenda_template
+from bot.db.inbox import SqlInbox
 from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
 from bot.db.state_store import SqlStateStore
 from bot.db.transcript import SqlTranscript
-from bot.jobs import handoff_jobs
+from bot.intake import Intake
+from bot.jobs import handoff_jobs, retention
 from bot.jobs.outbox import Outbox
-from bot.jobs.pushes import Pushes, bind
+from bot.jobs.pushes import OUTBOX_SWEEP_JOB, Pushes, bind
 from bot.jobs.scheduler import VisitScheduler
 from bot.services.booking import BookingService, Capacity
 from bot.services.handoff import EscalationService
@@ -51,6 +55,7 @@ if TYPE_CHECKING:  # aiogram is imported by the Telegram channel (bot.channels.t
     from aiogram import Bot, Dispatcher
 
 log = logging.getLogger(__name__)
+NLU_HEALTH_SECONDS = 10.0
 KEYWORDS_FILE = ROOT / "data" / "keywords.yml"
 
 
@@ -96,6 +101,8 @@ class App:
     bookings: BookingService
     texts: Texts
     sessions: async_sessionmaker[AsyncSession]
+    intake: Intake
+    _nlu_seen: tuple[float, bool] = (float("-inf"), False)
 
     @classmethod
     async def create(cls, settings: Settings) -> App:
@@ -123,6 +130,14 @@ class App:
             else None
         )
         notifier, links = ChannelNotifier(desk, texts), InviteLinks()
+        if desk is not None and not desk.user_ids:
+            log.warning(
+                "STAFF_USER_IDS is empty: only administrators of the staff group "
+                "(STAFF_CHAT_ID) may act as staff"
+            )
+        guard = Guard(
+            AbuseLimits(settings.user_messages_per_minute, settings.code_attempts_per_hour)
+        )
 
         def today() -> date:
             return datetime.now(settings.tz).date()
@@ -142,6 +157,8 @@ class App:
             max_participants=settings.booking_max_participants,
             closed_weekdays=settings.closed_weekdays,
             holidays=load_holidays(settings.holidays_file),
+            max_pending_per_user=settings.booking_max_pending_per_user,
+            max_active_per_user=settings.booking_max_active_per_user,
         )
         bookings = BookingService(
             sessions,
@@ -165,20 +182,26 @@ class App:
         visits = VisitService(sessions, load_agenda_template(settings.agenda_file))
         venue = knowledge.location.venue_address or knowledge.location.head_office
         participants = ParticipantFlow(
-            bookings, visits, texts=texts, now=now, push_time=settings.agenda_push_time
+            bookings,
+            visits,
+            texts=texts,
+            now=now,
+            push_time=settings.agenda_push_time,
+            guard=guard,
+        )
+        outbox = Outbox(
+            sessions,
+            notifier,
+            per_second=settings.push_rate_per_second,
+            # Meta: 80 msg/s per number, about one message per 6 s to the same user.
+            channel_rates={CHANNEL: (settings.whatsapp_rate_per_second, 6.0)},
         )
         bind(
             Pushes(
                 bookings,
                 visits,
                 participants=participants,
-                outbox=Outbox(
-                    sessions,
-                    notifier,
-                    per_second=settings.push_rate_per_second,
-                    # Meta: 80 msg/s per number, about one message per 6 s to the same user.
-                    channel_rates={CHANNEL: (settings.whatsapp_rate_per_second, 6.0)},
-                ),
+                outbox=outbox,
                 notifier=notifier,
                 texts=texts,
                 desk=desk,
@@ -195,6 +218,7 @@ class App:
             staff=desk,
             today=today,
             calendar=scheduler,
+            guard=guard,
         )
         transcript = SqlTranscript(database)
         handoff = (
@@ -223,6 +247,7 @@ class App:
                 notifier=notifier,
                 desk=desk,
                 links=links,
+                outbox=outbox,
                 venue=venue,
                 now=lambda: datetime.now(UTC),
                 today=today,
@@ -245,6 +270,7 @@ class App:
             staff=staff,
             desk=desk,
             handoff=handoff,
+            guard=guard,
         )
         await scheduler.start()
         if handoff is not None:
@@ -255,7 +281,14 @@ class App:
                     timedelta(minutes=settings.handoff_sla_minutes),
                 )
             )
-            scheduler.every("bot.jobs.handoff_jobs:sweep", 5, handoff_jobs.JOB_ID)
+            await scheduler.every("bot.jobs.handoff_jobs:sweep", 5, handoff_jobs.JOB_ID)
+        await scheduler.every("bot.jobs.pushes:sweep_outbox", 1, OUTBOX_SWEEP_JOB)
+        await scheduler.every(
+            "bot.jobs.retention:purge",
+            24 * 60,
+            retention.JOB_ID,
+            [settings.database_url, settings.transcript_retention_days, settings.venue_timezone],
+        )
         return cls(
             settings,
             engine,
@@ -269,19 +302,22 @@ class App:
             bookings,
             texts,
             sessions,
+            Intake(SqlInbox(sessions)),
         )
 
     async def telegram(self, bot: Bot) -> Dispatcher:
         """Connect a Telegram bot: its dispatcher, and the notifier's route to Telegram chats."""
         me = await bot.me()
         self.links.telegram_username = me.username
+        output = TelegramOutput(bot, TelegramPace(self.settings.telegram_rate_per_second))
         self.notifier.register(
             "telegram",
-            partial(deliver, bot),
-            open_topic=partial(open_topic, bot),
-            fetch=partial(fetch, bot),
+            output.deliver,
+            open_topic=output.open_topic,
+            fetch=output.fetch,
+            is_admin=output.is_admin,
         )
-        return create_dispatcher(self.engine, self.settings.staff_chat_id)
+        return create_dispatcher(self.engine, output, self.settings.staff_chat_id)
 
     async def whatsapp(self) -> WhatsAppChannel:
         """Connect the WhatsApp number (settings checked complete): the channel that takes
@@ -321,9 +357,18 @@ class App:
             database = "ok"
         except Exception as error:  # reported, not raised: health must always answer
             database = f"error: {type(error).__name__}"
-        nlu = "ok" if await self.nlu.ready() else "unavailable"
+        nlu = "ok" if await self._nlu_ready() else "unavailable"
         # NLU down is degraded service (menus still work), not an outage.
         return {"status": "ok" if database == "ok" else "error", "database": database, "nlu": nlu}
+
+    async def _nlu_ready(self) -> bool:
+        """Rasa's readiness, asked at most every NLU_HEALTH_SECONDS: /healthz is public and
+        polled, and must not turn into a stream of parses."""
+        checked_at, ready = self._nlu_seen
+        if time_now() - checked_at >= NLU_HEALTH_SECONDS:
+            ready = await self.nlu.ready()
+            self._nlu_seen = (time_now(), ready)
+        return ready
 
     async def close(self) -> None:
         """Stop the scheduler, release connections."""

@@ -6,6 +6,7 @@ renamed field is a breaking change. `.env.example` lists them all.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import time
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 ROOT = Path(__file__).resolve().parent.parent
 WEEKDAY_NAMES = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
@@ -72,6 +75,18 @@ class Settings(BaseSettings):
     holidays_file: Path = ROOT / "data" / "holidays.yml"
     # Pending requests hold their capacity this long, then expire.
     booking_pending_expiry_days: int = Field(default=3, ge=1)
+    # What one user may hold at once (staff in STAFF_USER_IDS book without limits): pending
+    # requests, and approved visits still to come.
+    booking_max_pending_per_user: int = Field(default=1, ge=1)
+    booking_max_active_per_user: int = Field(default=3, ge=1)
+
+    # Abuse limits per user: messages answered per minute (more are stored, not answered), and
+    # wrong booking or invite codes per hour before the user is asked to wait.
+    user_messages_per_minute: int = Field(default=20, ge=1)
+    code_attempts_per_hour: int = Field(default=5, ge=1)
+    # Transcript lines older than this are deleted, and finished visits' phone numbers
+    # anonymised, by a daily job.
+    transcript_retention_days: int = Field(default=365, ge=1)
 
     # Venue-local times of the daily agenda push and of the reminder the evening before day 1.
     agenda_push_time: time = time(6, 0)
@@ -83,6 +98,8 @@ class Settings(BaseSettings):
     scheduler_misfire_grace_seconds: int = Field(default=6 * 3600, ge=1)
     # Proactive sends per second over all chats (Telegram allows about 30).
     push_rate_per_second: float = Field(default=25, gt=0)
+    # All Telegram sends per second (Telegram allows about 30); each chat is paced on its own.
+    telegram_rate_per_second: float = Field(default=30, gt=0)
 
     # When staff answer handoffs (venue-local): days as in CLOSED_WEEKDAYS, then the hours.
     business_days: Annotated[frozenset[int], NoDecode] = frozenset({0, 1, 2, 3, 4})
@@ -113,7 +130,7 @@ class Settings(BaseSettings):
             return value
         names = {name: index for index, name in enumerate(WEEKDAY_NAMES)}
         parts = [part.strip().lower() for part in value.split(",") if part.strip()]
-        return frozenset(int(part) if part.isdigit() else names[part] for part in parts)
+        return frozenset(int(part) if part.isdecimal() else names[part] for part in parts)
 
     @field_validator("business_hours")
     @classmethod
@@ -159,6 +176,17 @@ class Settings(BaseSettings):
             for name, value in self.model_dump().items()
             if name.startswith(prefix) and name != prefix + "language" and value
         }
+
+    def secret_values(self) -> list[str]:
+        """Every secret's value (tokens, app secret, the database password), for redaction."""
+        values = [
+            value.get_secret_value()
+            for value in self.__dict__.values()
+            if isinstance(value, SecretStr)
+        ]
+        with contextlib.suppress(ArgumentError):  # not a URL: start-up will say so
+            values.append(make_url(self.database_url).password or "")
+        return [value for value in values if value]
 
     @property
     def tz(self) -> ZoneInfo:

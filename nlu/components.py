@@ -49,7 +49,7 @@ def normalise_word(word: str, lexicon: dict[str, str]) -> str:
     if squeezed in lexicon:
         return lexicon[squeezed]
     doubled = _REDUPLICATION.match(squeezed)
-    if doubled and not doubled.group(1).isdigit():
+    if doubled and not doubled.group(1).isdecimal():
         return lexicon.get(doubled.group(1), doubled.group(1))
     return squeezed
 

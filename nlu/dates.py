@@ -207,7 +207,7 @@ def _relative_day(text: str, today: date) -> list[DateMention]:
 def _in_n(text: str, today: date) -> list[DateMention]:
     found = []
     for m in _IN_N.finditer(text):
-        n = int(m["n"]) if m["n"].isdigit() else _SMALL_NUMBERS[m["n"].lower()]
+        n = int(m["n"]) if m["n"].isdecimal() else _SMALL_NUMBERS[m["n"].lower()]
         unit = m["unit"].lower()
         if unit in ("hari", "hr"):
             found.append(_mention(m, today + timedelta(days=n)))

@@ -52,9 +52,9 @@ class CountMention:
 def words_to_int(text: str) -> int | None:
     """Turn "27", "30an", "dua puluh tujuh", "seratus dua puluh" into an integer."""
     text = text.lower().strip()
-    if text.endswith("an") and text[:-2].strip().isdigit():
+    if text.endswith("an") and text[:-2].strip().isdecimal():
         text = text[:-2]
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     text = (
         text.removesuffix("an") if text.endswith("puluhan") or text.endswith("ratusan") else text

@@ -41,7 +41,7 @@ class ConsoleChannel:
             self._show(await self._engine.handle(self._to_event(line.strip())))
 
     def _to_event(self, line: str) -> Incoming:
-        if line.isdigit() and 1 <= int(line) <= len(self._choices):
+        if line.isdecimal() and 1 <= int(line) <= len(self._choices):
             return self._event(Kind.BUTTON, payload=self._choices[int(line) - 1].payload)
         return self._event(Kind.TEXT, line)
 

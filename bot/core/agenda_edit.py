@@ -12,6 +12,11 @@ import yaml
 
 from bot.core.visits import AgendaItem
 
+ALIAS_TOKENS = (yaml.AnchorToken, yaml.AliasToken)
+
+# The agenda_sessions columns: title 200, speaker and place 120 characters.
+MAX_TITLE, MAX_NAME = 200, 120
+MAX_FILE_BYTES = 64 * 1024  # a three-day agenda is a few kilobytes
 _SESSION = re.compile(
     r"^(?P<day>[1-3])\s+(?P<start>\d{1,2}[.:]\d{2})\s*[-–]\s*(?P<end>\d{1,2}[.:]\d{2})\s+(?P<rest>.+)$"
 )
@@ -39,7 +44,7 @@ def _item(
     """One session from [day, start, end, title, speaker, place]; None (and a problem) if bad."""
     day, start, end, title, speaker, place = (*fields, "", "")[:6]
     starts, ends = _time(start), _time(end)
-    if not day.strip().isdigit() or not 1 <= int(day) <= days:
+    if not day.strip().isdecimal() or not 1 <= int(day) <= days:
         problems.append((line, f"hari harus 1 sampai {days}"))
         return None
     if starts is None or ends is None:
@@ -52,7 +57,12 @@ def _item(
         problems.append((line, "judul sesi kosong"))
         return None
     return AgendaItem(
-        int(day), starts, ends, title.strip()[:200], speaker.strip() or None, place.strip() or None
+        int(day),
+        starts,
+        ends,
+        title.strip()[:MAX_TITLE],
+        speaker.strip()[:MAX_NAME] or None,
+        place.strip()[:MAX_NAME] or None,
     )
 
 
@@ -90,7 +100,11 @@ def parse_csv(text: str, days: int) -> list[AgendaItem]:
 
 
 def parse_file(filename: str, content: bytes, days: int) -> list[AgendaItem]:
-    """An uploaded agenda: CSV as above, or YAML `- {day, start, end, title, speaker, place}`."""
+    """An uploaded agenda: CSV as above, or YAML `- {day, start, end, title, speaker, place}`.
+    Files over MAX_FILE_BYTES and YAML with anchors or aliases (the "billion laughs" bomb)
+    are refused before anything is parsed."""
+    if len(content) > MAX_FILE_BYTES:
+        raise AgendaInvalid([(1, f"berkas terlalu besar (maksimal {MAX_FILE_BYTES // 1024} KB)")])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -98,6 +112,8 @@ def parse_file(filename: str, content: bytes, days: int) -> list[AgendaItem]:
     if not filename.lower().endswith((".yml", ".yaml")):
         return parse_csv(text, days)
     try:
+        if any(isinstance(token, ALIAS_TOKENS) for token in yaml.scan(text)):
+            raise AgendaInvalid([(1, "YAML dengan anchor (&) atau alias (*) tidak diterima")])
         rows = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)

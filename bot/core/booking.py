@@ -7,10 +7,13 @@ here so the conversation can re-ask at once; capacity is the service's, inside a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Protocol
+
+from bot.core.notify import Outgoing
 
 MAX_DAYS = 3
 
@@ -45,6 +48,11 @@ class BookingRequest:
     channel: str
     chat_id: str
     user_id: str
+    # Staff book for others without the per-user limits.
+    by_staff: bool = False
+    # The conversation's key for this submission: the same key files one booking, however
+    # often it is sent.
+    request_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,9 @@ class BookingView:
     chat_id: str
     invite_code: str | None = None
     reason: str = ""
+    user_id: str = ""
+    # True when a request came back that this submission had already filed.
+    repeated: bool = False
 
     @property
     def end_date(self) -> date:
@@ -87,6 +98,14 @@ class BookingError(Exception):
         self.fields = fields
 
 
+class TooMany(BookingError):
+    """The user already holds as many requests or visits as one user may."""
+
+    def __init__(self, key: str, held: list[BookingView], limit: int) -> None:
+        super().__init__(key, code=held[0].code if held else "", limit=limit)
+        self.held = held
+
+
 class DayFull(BookingError):
     """No room left on one of the requested days."""
 
@@ -102,6 +121,8 @@ class BookingRules:
 
     lead_days: int = 7
     max_participants: int = 100
+    max_pending_per_user: int = 1
+    max_active_per_user: int = 3
     closed_weekdays: frozenset[int] = frozenset({6})  # Monday = 0 … Sunday = 6
     holidays: dict[date, str] = field(default_factory=dict)
 
@@ -141,11 +162,23 @@ def normalise_phone(text: str) -> str | None:
     return f"+62{match.group(1)}" if match else None
 
 
+# The messages announcing a booking's change, built from the changed booking.
+Notices = Callable[[BookingView], list[Outgoing]]
+
+
 class Bookings(Protocol):
     """What the conversation needs from the booking service."""
 
     async def request(self, request: BookingRequest) -> BookingView:
-        """Store a new pending booking, reserving capacity; raises `DayFull`."""
+        """Store a new pending booking, reserving capacity; raises `DayFull`, or `TooMany`
+        when the user already holds their share. A request whose key was filed before
+        returns that booking (`repeated`)."""
+        ...
+
+    async def held_by(
+        self, channel: str, user_id: str
+    ) -> tuple[list[BookingView], list[BookingView]]:
+        """The user's pending requests and their approved visits still to come."""
         ...
 
     async def free_days(self, start: date, days: int, participants: int) -> bool:
@@ -170,12 +203,15 @@ class Bookings(Protocol):
         """The bookings requested from one chat, newest first."""
         ...
 
-    async def approve(self, code: str, actor: str) -> BookingView:
-        """pending -> approved; gives the booking its invite code."""
+    async def approve(self, code: str, actor: str, notices: Notices | None = None) -> BookingView:
+        """pending -> approved; gives the booking its invite code. `notices(approved)`
+        are the messages announcing it, put in the outbox in the same transaction."""
         ...
 
-    async def decline(self, code: str, actor: str, reason: str) -> BookingView:
-        """pending -> declined, releasing capacity."""
+    async def decline(
+        self, code: str, actor: str, reason: str, notices: Notices | None = None
+    ) -> BookingView:
+        """pending -> declined, releasing capacity; `notices` as for `approve`."""
         ...
 
     async def cancel(self, code: str, actor: str) -> BookingView:

@@ -6,10 +6,8 @@ channels only translate.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-import weakref
 from collections.abc import Awaitable, Callable
 
 from bot.core.answers import Answers
@@ -26,7 +24,9 @@ from bot.core.flows.handoff import HandoffFlow
 from bot.core.flows.participants import FLOW as JOIN_FLOW
 from bot.core.flows.participants import LEAVE_WORDS, ROSTER_WORDS, ParticipantFlow
 from bot.core.flows.staff import StaffFlow
+from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
+from bot.core.locks import KeyedLocks
 from bot.core.messages import (
     INTENT_PAYLOAD,
     MENU_PAYLOAD,
@@ -80,7 +80,9 @@ class Engine:
         staff: StaffFlow | None = None,
         desk: StaffDesk | None = None,
         handoff: HandoffFlow | None = None,
+        guard: Guard | None = None,
     ) -> None:
+        self._guard = guard
         self._handoff = handoff
         self._nlu = nlu
         self._store = store
@@ -91,9 +93,7 @@ class Engine:
         self._participants = participants
         self._staff = staff
         self._desk = desk
-        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
+        self._locks = KeyedLocks()
         self._handlers: dict[str, Handler] = {
             "greet": self._greet,
             "affirm": self._affirm,
@@ -122,22 +122,31 @@ class Engine:
             }
 
     async def handle(self, event: Incoming) -> list[Reply]:
-        """Answer one event; events of one chat are handled one at a time, in order."""
-        key = (event.channel, event.chat_id)
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        async with lock:
+        """Answer one event; events of one conversation are handled one at a time, in order.
+        Past the user's message budget, an event is stored but not answered."""
+        conversation = event.conversation
+        async with self._locks((event.channel, conversation)):
             try:
-                state = await self._store.load(event.channel, event.chat_id, describe(event))
+                state = await self._store.load(event.channel, conversation, describe(event))
+                over = self._over_budget(event)
+                if over:  # in the transcript (loaded above), not acted on
+                    return [Reply(self._t("limit.slow_down"))] if over == 1 else []
                 replies = await self._dispatch(event, state)
                 await self._store.save(
-                    event.channel, event.chat_id, state, [r.text for r in replies]
+                    event.channel, conversation, state, [r.text for r in replies]
                 )
             except Exception:  # the user always gets an answer; the cause goes to the log
                 log.exception("could not handle %s event in %s", event.kind, event.channel)
                 return [Reply(self._t("error.internal"), self._menu_buttons())]
             return replies
+
+    def _over_budget(self, event: Incoming) -> int:
+        """How far past the minute's budget this user is; staff in their group have none."""
+        if self._guard is None or (
+            self._desk is not None and self._desk.is_desk(event.channel, event.chat_id)
+        ):
+            return 0
+        return self._guard.messages_over((event.channel, event.user_id))
 
     async def _dispatch(self, event: Incoming, state: ConversationState) -> list[Reply]:
         if self._desk is not None and self._desk.is_desk(event.channel, event.chat_id):

@@ -52,6 +52,16 @@ class Escalations(Protocol):
         """Remember the handoff's forum topic."""
         ...
 
+    async def posted(
+        self, escalation_id: int, channel: str, chat_id: str, message_ids: list[str]
+    ) -> None:
+        """Remember messages the bot posted in the staff group about this handoff."""
+        ...
+
+    async def by_post(self, channel: str, chat_id: str, message_id: str) -> Escalation | None:
+        """The handoff a message the bot posted in the staff group was about, if it was."""
+        ...
+
     async def take(self, escalation_id: int, staff_name: str) -> Escalation | None:
         """Assign an open handoff to a staff member (status: with staff)."""
         ...

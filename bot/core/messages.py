@@ -48,12 +48,20 @@ class Incoming:
     # A file's content, when the channel fetched it (only for the staff desk: agenda uploads).
     filename: str | None = None
     attachment: bytes | None = None
-    # The text of the message this one replies to (staff answering a relayed "#7 …" message).
-    reply_to_text: str | None = None
+    # The id of the message this one replies to (staff answering a relayed "#7 …" message).
+    reply_to_id: str | None = None
     # The forum topic it was written in (staff answering inside a handoff's own topic).
     thread: str | None = None
     # The channel's handle of a photo, document, voice note…, to copy it to staff on a handoff.
     media_id: str | None = None
+    # Written in a group chat: the conversation (a booking form, say) is the writer's own.
+    group: bool = False
+
+    @property
+    def conversation(self) -> str:
+        """Whose conversation state this event belongs to: the chat, or in a group the
+        writer within it, so nobody in a group can answer or submit another member's form."""
+        return f"{self.chat_id}/{self.user_id}" if self.group else self.chat_id
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import quote
 
+from cachetools import TTLCache
+
 from bot.core.messages import Document, Reply
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message the bot starts, put through the outbox: `key` is unique per message ever
+    meant (a push to one participant for one day, a booking's approval), so it goes once."""
+
+    key: str
+    channel: str
+    chat_id: str
+    text: str
+    document: Document | None = None
 
 
 class DeliveryFailed(Exception):
@@ -20,12 +36,18 @@ class DeliveryFailed(Exception):
 class Notifier(Protocol):
     """Delivers replies to any chat on any channel."""
 
-    async def send(self, channel: str, chat_id: str, replies: list[Reply]) -> None:
-        """Send `replies` to that chat; failures are the notifier's to report, not to raise."""
+    async def send(self, channel: str, chat_id: str, replies: list[Reply]) -> list[str]:
+        """Send `replies` to that chat; failures are the notifier's to report, not to raise.
+        Returns the ids of the messages posted (none when it failed)."""
         ...
 
-    async def deliver(self, channel: str, chat_id: str, replies: list[Reply]) -> None:
-        """Send `replies` or raise `DeliveryFailed`, for callers that tell someone about it."""
+    async def deliver(self, channel: str, chat_id: str, replies: list[Reply]) -> list[str]:
+        """Send `replies` or raise `DeliveryFailed`, for callers that tell someone about it;
+        the ids of the messages posted."""
+        ...
+
+    async def is_admin(self, channel: str, chat_id: str, user_id: str) -> bool:
+        """Whether the user administers that group chat (False when unknown)."""
         ...
 
     async def open_topic(self, channel: str, chat_id: str, name: str) -> str | None:
@@ -37,9 +59,17 @@ class Notifier(Protocol):
         ...
 
 
+class PendingSender(Protocol):
+    """Sends outbox rows that were written inside another transaction."""
+
+    async def send_pending(self, keys: list[str]) -> object:
+        """Send the rows with these keys that are still pending."""
+        ...
+
+
 @dataclass(frozen=True)
 class StaffDesk:
-    """Where staff work: one group chat, and who may act there (empty = any member)."""
+    """Where staff work: one group chat, and the staff listed by id (STAFF_USER_IDS)."""
 
     channel: str
     chat_id: str
@@ -49,9 +79,37 @@ class StaffDesk:
         """Whether a chat is the staff group."""
         return (channel, chat_id) == (self.channel, self.chat_id)
 
-    def may_act(self, user_id: str) -> bool:
-        """Whether this user may approve, decline, take or close."""
-        return not self.user_ids or user_id in self.user_ids
+    def listed(self, user_id: str) -> bool:
+        """Whether this user is named in STAFF_USER_IDS."""
+        return user_id in self.user_ids
+
+
+class StaffAuthority:
+    """Who may act as staff (approve, decline, answer users, export). The listed staff when
+    STAFF_USER_IDS is set; otherwise only the staff group's administrators, asked from the
+    channel and remembered for `ttl` seconds. Fails closed: no answer means no."""
+
+    def __init__(
+        self,
+        desk: StaffDesk,
+        notifier: Notifier,
+        ttl: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._desk = desk
+        self._notifier = notifier
+        self._answers: TTLCache[str, bool] = TTLCache(maxsize=1024, ttl=ttl, timer=clock)
+
+    async def allows(self, user_id: str) -> bool:
+        """Whether this user may act as staff now."""
+        if self._desk.user_ids:
+            return self._desk.listed(user_id)
+        known = self._answers.get(user_id)
+        if known is None:
+            desk = self._desk
+            known = await self._notifier.is_admin(desk.channel, desk.chat_id, user_id)
+            self._answers[user_id] = known
+        return known
 
 
 @dataclass

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -84,6 +85,8 @@ class Booking(Base):
     channel: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str] = mapped_column(String(64))
+    # The conversation's key for this submission: pressing "Kirim" twice files one booking.
+    request_key: Mapped[str | None] = mapped_column(String(40), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -177,7 +180,8 @@ class OutboxMessage(Base):
     """A proactive message, written before it is sent: the unique key makes sends idempotent.
 
     pending -> sending (committed before the API call) -> sent | failed. A row found in
-    `sending` after a crash is not sent again: a lost message beats a duplicate agenda.
+    `sending` after a crash is not sent again (a lost message beats a duplicate agenda): a
+    sweep marks it failed once it has been `sending` longer than any send can take.
     """
 
     __tablename__ = "outbox"
@@ -189,7 +193,11 @@ class OutboxMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), index=True)
     error: Mapped[str] = mapped_column(Text, default="")
+    # A file sent after the text (a booking's .ics invitation).
+    document_name: Mapped[str | None] = mapped_column(String(120))
+    document: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
@@ -292,3 +300,34 @@ class WhatsAppOutbound(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InboxUpdate(Base):
+    """An update a webhook delivered, stored before the 200 that tells Telegram or Meta it
+    arrived: a process that dies before handling it handles it on its next start."""
+
+    __tablename__ = "inbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(80))  # Telegram's update_id, a hash of Meta's body
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    __table_args__ = (UniqueConstraint("channel", "key", name="uq_inbox_channel_key"),)
+
+
+class StaffPost(Base):
+    """A message the bot posted in the staff group about a handoff. A staff reply to it goes
+    to that handoff's user; a reply to anything else (a booking request, a colleague) never
+    does, whatever its text says."""
+
+    __tablename__ = "staff_posts"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), index=True
+    )

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.channels.notifier import ChannelNotifier
 from bot.core.booking import Bookings, Status
 from bot.core.calendar_text import date_span, long_date
 from bot.core.flows.participants import ParticipantFlow, clock
 from bot.core.messages import Reply
-from bot.core.notify import StaffDesk
+from bot.core.notify import Outgoing, StaffDesk
 from bot.core.texts import Texts
 from bot.core.visits import Visits, day_date
-from bot.jobs.outbox import Outbox, Outgoing, Report
+from bot.jobs.outbox import Outbox, Report
 
 log = logging.getLogger(__name__)
+OUTBOX_SWEEP_JOB = "outbox-sweep"
 _pushes: Pushes | None = None
 
 
@@ -127,6 +128,10 @@ class Pushes:
         await self._summary(code, self._t("push.feedback_label"), report, people)
         return report
 
+    async def sweep(self) -> Report:
+        """Send what was written and never sent; fail what was cut off mid-send."""
+        return await self._outbox.sweep(datetime.now(UTC))
+
     async def _summary(
         self, code: str, label: str, report: Report, people: dict[str, tuple[str, str, str]]
     ) -> None:
@@ -175,3 +180,9 @@ async def push_feedback(code: str) -> None:
         log.error("feedback job for %s ran before the bot was ready", code)
         return
     await _pushes.feedback(code)
+
+
+async def sweep_outbox() -> None:
+    """Job: every minute, the outbox's leftovers (see `Outbox.sweep`)."""
+    if _pushes is not None:
+        await _pushes.sweep()

@@ -7,6 +7,8 @@
 - Exactly one process runs jobs: it holds a lock (a PostgreSQL advisory lock, or a file lock
   beside the SQLite file). Other processes start their scheduler paused; they still write jobs
   to the shared store, and the running scheduler re-reads the store every 30 s.
+- The job store is synchronous SQLAlchemy, so it is only ever used from worker threads: a
+  locked SQLite file or a slow PostgreSQL makes a job wait, never every chat.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ import asyncio
 import contextlib
 import fcntl
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
+from apscheduler.executors.asyncio import AsyncIOExecutor
+from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
@@ -81,6 +86,60 @@ class SchedulerLock:
             self._file = None
 
 
+class ThreadSafeExecutor(AsyncIOExecutor):
+    """Jobs are submitted from the store thread; their tasks start on the event loop."""
+
+    def _do_submit_job(self, job: Job, run_times: list[datetime]) -> None:
+        self._eventloop.call_soon_threadsafe(super()._do_submit_job, job, run_times)
+
+
+class OffLoopScheduler(AsyncIOScheduler):
+    """`AsyncIOScheduler` whose job-store reads (`_process_jobs`) run in one worker thread,
+    never on the event loop; wake-ups while it runs are folded into one more pass."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobstore")
+        self._processing = False
+        self._again = False
+
+    def wakeup(self) -> None:
+        loop = self._eventloop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        self._stop_timer()
+        if self._processing:
+            self._again = True
+            return
+        self._processing = True
+        future = self._eventloop.run_in_executor(self._store_thread, self._process_jobs)
+        future.add_done_callback(self._processed)
+
+    def _processed(self, future: asyncio.Future[float | None]) -> None:
+        self._processing = False
+        if self._eventloop is None:  # shut down meanwhile
+            return
+        try:
+            wait_seconds = future.result()
+        except Exception:  # the store was unreachable: try again at the next regular wake-up
+            log.exception("scheduled jobs could not be read")
+            wait_seconds = WAKEUP_SECONDS
+        if self._again:
+            self._again = False
+            self._wake()
+            return
+        self._start_timer(wait_seconds)
+
+    def shutdown(self, wait: bool = True) -> None:
+        super().shutdown(wait)
+        self._store_thread.shutdown(wait=False)
+
+    def _create_default_executor(self) -> ThreadSafeExecutor:
+        return ThreadSafeExecutor()
+
+
 class VisitScheduler:
     """Plans and drops the pushes of approved visits."""
 
@@ -99,7 +158,7 @@ class VisitScheduler:
         self._push_time = push_time
         self._reminder_time = reminder_time
         self._lock = SchedulerLock(database_url)
-        self.scheduler = AsyncIOScheduler(
+        self.scheduler = OffLoopScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=sync_url(database_url))},
             job_defaults={
                 "misfire_grace_time": int(misfire_grace.total_seconds()),
@@ -142,7 +201,10 @@ class VisitScheduler:
 
     async def plan(self, booking: BookingView) -> None:
         """(Re)plan the reminder and every day's agenda push of an approved visit."""
-        await self.drop(booking.code)
+        await asyncio.to_thread(self._plan, booking)
+
+    def _plan(self, booking: BookingView) -> None:
+        self._drop(booking.code)
         for index in range(1, booking.days + 1):
             self.scheduler.add_job(
                 "bot.jobs.pushes:push_agenda",
@@ -169,14 +231,26 @@ class VisitScheduler:
             replace_existing=True,
         )
 
-    def every(self, func: str, minutes: int, job_id: str) -> None:
+    async def every(
+        self, func: str, minutes: int, job_id: str, args: list[object] | None = None
+    ) -> None:
         """A recurring job (stable id, so restarts do not duplicate it)."""
-        self.scheduler.add_job(
-            func, "interval", minutes=minutes, id=job_id, replace_existing=True, coalesce=True
+        await asyncio.to_thread(
+            self.scheduler.add_job,
+            func,
+            "interval",
+            minutes=minutes,
+            args=args or [],
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
         )
 
     async def drop(self, code: str) -> None:
         """Remove a visit's pushes (cancelled, declined, or moved back to pending)."""
+        await asyncio.to_thread(self._drop, code)
+
+    def _drop(self, code: str) -> None:
         for job in self.scheduler.get_jobs():
             if job.id in {f"reminder:{code}", f"feedback:{code}"} or job.id.startswith(
                 f"agenda:{code}:"

@@ -27,15 +27,20 @@ from bot.core.booking import (
     BookingRules,
     BookingView,
     DayFull,
+    Notices,
     Status,
+    TooMany,
 )
 from bot.db.models import Booking, BookingEvent, Organisation, VisitDay, utcnow
+from bot.db.outbox import enqueue
 from bot.db.session import upsert_insert
 from nlu.codes import CODE_ALPHABET
 
 log = logging.getLogger(__name__)
+# Booking codes only ever open the requester's own chat's booking; invite codes let anyone
+# join a visit, so they are longer: 32^8 ≈ 1.1e12 (README, "Security").
 CODE_LENGTH = 5
-INVITE_LENGTH = 6
+INVITE_LENGTH = 8
 SEARCH_DAYS = 60
 
 
@@ -56,6 +61,17 @@ def new_code(length: int = CODE_LENGTH) -> str:
             return code
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (OWASP "CSV injection"):
+    what users typed (names, notes, "+62…" phones) starting with = + - @ tab or CR gets a
+    leading apostrophe."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _view(booking: Booking) -> BookingView:
     return BookingView(
         code=booking.code,
@@ -73,6 +89,7 @@ def _view(booking: Booking) -> BookingView:
         channel=booking.channel,
         chat_id=booking.chat_id,
         invite_code=booking.invite_code,
+        user_id=booking.user_id,
     )
 
 
@@ -180,6 +197,52 @@ class BookingService:
 
     # ---- lifecycle ----------------------------------------------------------------------
 
+    async def held_by(
+        self, channel: str, user_id: str
+    ) -> tuple[list[BookingView], list[BookingView]]:
+        await self.expire_stale()
+        async with self._sessions() as session:
+            return await self._held(session, channel, user_id)
+
+    async def _held(
+        self, session: AsyncSession, channel: str, user_id: str
+    ) -> tuple[list[BookingView], list[BookingView]]:
+        rows = await session.scalars(
+            select(Booking)
+            .where(
+                Booking.channel == channel,
+                Booking.user_id == user_id,
+                Booking.status.in_([Status.PENDING, Status.APPROVED]),
+            )
+            .order_by(Booking.start_date)
+        )
+        views = [_view(row) for row in rows]
+        today = self._today()
+        return (
+            [v for v in views if v.status is Status.PENDING],
+            [v for v in views if v.status is Status.APPROVED and v.end_date >= today],
+        )
+
+    async def _check_share(self, session: AsyncSession, request: BookingRequest) -> None:
+        """One user cannot hold the calendar: at most their share of pending requests and of
+        approved visits to come (staff book for others without limit)."""
+        if request.by_staff:
+            return
+        pending, upcoming = await self._held(session, request.channel, request.user_id)
+        if len(pending) >= self._rules.max_pending_per_user:
+            raise TooMany("booking.pending_exists", pending, self._rules.max_pending_per_user)
+        if len(upcoming) >= self._rules.max_active_per_user:
+            raise TooMany("booking.active_limit", upcoming, self._rules.max_active_per_user)
+
+    async def _filed(self, request_key: str | None) -> BookingView | None:
+        if request_key is None:
+            return None
+        async with self._sessions() as session:
+            booking = await session.scalar(
+                select(Booking).where(Booking.request_key == request_key)
+            )
+            return replace(_view(booking), repeated=True) if booking else None
+
     async def request(self, request: BookingRequest) -> BookingView:
         await self.expire_stale()
         problem = self._rules.date_problem(request.start_date, request.days, self._today())
@@ -188,8 +251,12 @@ class BookingService:
             raise problem
         span = [request.start_date + timedelta(days=offset) for offset in range(request.days)]
         for _attempt in range(3):
+            filed = await self._filed(request.request_key)
+            if filed is not None:
+                return filed
             try:
                 async with self._sessions() as session, session.begin():
+                    await self._check_share(session, request)
                     await self._reserve(session, span, request.participants)
                     organisation = Organisation(
                         name=request.org_name, kind=request.org_kind, origin=request.origin
@@ -208,6 +275,7 @@ class BookingService:
                         channel=request.channel,
                         chat_id=request.chat_id,
                         user_id=request.user_id,
+                        request_key=request.request_key,
                     )
                     session.add(booking)
                     await session.flush()
@@ -224,8 +292,9 @@ class BookingService:
                     full.day, request.days, request.participants
                 )
                 raise DayFull(full.day, alternatives) from None
-            except IntegrityError as error:  # a code collision: try again with a new one
-                if "code" not in str(error.orig).lower():
+            except IntegrityError as error:  # a code collision, or the same submission twice
+                reason = str(error.orig).lower()
+                if "code" not in reason and "request_key" not in reason:
                     raise
         raise BookingError("booking.failed")
 
@@ -235,7 +304,9 @@ class BookingService:
         allowed_from: frozenset[Status],
         to: Status,
         actor: str,
+        *,
         reason: str = "",
+        notices: Notices | None = None,
     ) -> BookingView:
         async with self._sessions() as session, session.begin():
             booking = await self._locked(session, code)
@@ -252,8 +323,10 @@ class BookingService:
             booking.updated_at = utcnow()
             session.add(BookingEvent(booking_id=booking.id, status=to, actor=actor, reason=reason))
             await session.flush()
-            result = _view(booking)
-        return replace(result, reason=reason)
+            result = replace(_view(booking), reason=reason)
+            if notices is not None:  # the decision and its announcement commit together
+                await enqueue(session, notices(result))
+        return result
 
     @staticmethod
     async def _locked(session: AsyncSession, code: str) -> Booking:
@@ -267,13 +340,18 @@ class BookingService:
             raise BookingError("booking.not_found", code=code.upper())
         return booking
 
-    async def approve(self, code: str, actor: str) -> BookingView:
-        return await self._change(code, frozenset({Status.PENDING}), Status.APPROVED, actor)
-
-    async def decline(self, code: str, actor: str, reason: str) -> BookingView:
+    async def approve(self, code: str, actor: str, notices: Notices | None = None) -> BookingView:
         return await self._change(
-            code, frozenset({Status.PENDING}), Status.DECLINED, actor, reason
+            code, frozenset({Status.PENDING}), Status.APPROVED, actor, notices=notices
         )
+
+    async def decline(
+        self, code: str, actor: str, reason: str, notices: Notices | None = None
+    ) -> BookingView:
+        return await self._change(
+            code, frozenset({Status.PENDING}), Status.DECLINED, actor, reason=reason,
+            notices=notices,
+        )  # fmt: skip
 
     async def cancel(self, code: str, actor: str) -> BookingView:
         return await self._change(code, ACTIVE, Status.CANCELLED, actor)
@@ -383,9 +461,11 @@ class BookingService:
         )  # fmt: skip
         for view in views:
             writer.writerow(
-                [view.code, view.status, view.org_name, view.org_kind, view.origin,
-                 view.start_date.isoformat(), view.days, view.participants,
-                 "; ".join(view.topics), view.contact_name, view.contact_phone, view.notes,
-                 view.channel]
+                map(spreadsheet_safe, [
+                    view.code, view.status, view.org_name, view.org_kind, view.origin,
+                    view.start_date.isoformat(), view.days, view.participants,
+                    "; ".join(view.topics), view.contact_name, view.contact_phone, view.notes,
+                    view.channel,
+                ])
             )  # fmt: skip
         return out.getvalue().encode("utf-8-sig")

@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.handoff import Escalation, HandoffStatus
 from bot.db.models import Escalation as EscalationRow
-from bot.db.models import utcnow
+from bot.db.models import StaffPost, utcnow
+from bot.db.session import upsert_insert
 
 OPEN = [HandoffStatus.WAITING, HandoffStatus.WITH_STAFF]
 
@@ -73,6 +74,42 @@ class EscalationService:
             await session.execute(
                 update(EscalationRow).where(EscalationRow.id == escalation_id).values(topic=topic)
             )
+
+    async def posted(
+        self, escalation_id: int, channel: str, chat_id: str, message_ids: list[str]
+    ) -> None:
+        if not message_ids:
+            return
+        async with self._sessions() as session, session.begin():
+            insert = await upsert_insert(session)
+            await session.execute(
+                insert(StaffPost)
+                .values(
+                    [
+                        {
+                            "channel": channel,
+                            "chat_id": chat_id,
+                            "message_id": message_id,
+                            "escalation_id": escalation_id,
+                        }
+                        for message_id in message_ids
+                    ]
+                )  # fmt: skip
+                .on_conflict_do_nothing()
+            )
+
+    async def by_post(self, channel: str, chat_id: str, message_id: str) -> Escalation | None:
+        async with self._sessions() as session:
+            row = await session.scalar(
+                select(EscalationRow)
+                .join(StaffPost, StaffPost.escalation_id == EscalationRow.id)
+                .where(
+                    StaffPost.channel == channel,
+                    StaffPost.chat_id == chat_id,
+                    StaffPost.message_id == message_id,
+                )
+            )
+            return _view(row) if row else None
 
     async def get(self, escalation_id: int) -> Escalation | None:
         async with self._sessions() as session:

@@ -21,6 +21,7 @@ from bot.core.notify import InviteLinks, StaffDesk
 from bot.core.texts import Texts
 from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
+from bot.jobs.outbox import Outbox
 from bot.services.booking import BookingService, Capacity
 from tests.fakes.nlu import RecordedNlu
 from tests.fakes.notifier import RecordingNotifier
@@ -63,9 +64,8 @@ async def make_world(
     rules = BookingRules(
         lead_days=7, max_participants=100, holidays={date(2026, 12, 25): "Hari Raya Natal"}
     )
-    bookings = BookingService(
-        session_factory(database), rules, Capacity(2, 60), today=lambda: TODAY
-    )
+    sessions = session_factory(database)
+    bookings = BookingService(sessions, rules, Capacity(2, 60), today=lambda: TODAY)
     notifier = RecordingNotifier()
     desk = StaffDesk("telegram", STAFF_GROUP, frozenset({STAFF}))
     flow = BookingFlow(
@@ -74,7 +74,8 @@ async def make_world(
     )  # fmt: skip
     staff = StaffFlow(
         bookings, flow=flow, texts=texts, notifier=notifier, desk=desk,
-        links=InviteLinks("kunjungan_bmi_bot"), venue="Tangerang",
+        links=InviteLinks("kunjungan_bmi_bot"), outbox=Outbox(sessions, notifier),
+        venue="Tangerang",
         now=lambda: datetime(2026, 11, 23, tzinfo=UTC), today=lambda: TODAY,
     )  # fmt: skip
     nlu = RecordedNlu()
@@ -133,9 +134,9 @@ async def test_one_message_fills_four_slots_and_staff_approve(world: World) -> N
     to_user = world.notifier.to("u1")
     assert "DISETUJUI" in to_user[0].text
     assert "https://t.me/kunjungan_bmi_bot?start=" in to_user[0].text
-    assert to_user[1].document is not None
-    assert b"BEGIN:VCALENDAR" in to_user[1].document.content
-    assert b"DTSTART;VALUE=DATE:20270614" in to_user[1].document.content
+    assert to_user[0].document is not None  # the .ics comes with the approval
+    assert b"BEGIN:VCALENDAR" in to_user[0].document.content
+    assert b"DTSTART;VALUE=DATE:20270614" in to_user[0].document.content
 
 
 async def test_step_by_step_with_every_validation(world: World) -> None:

@@ -24,6 +24,7 @@ from bot.core.texts import Texts
 from bot.core.visits import load_agenda_template
 from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
+from bot.jobs.outbox import Outbox
 from bot.services.booking import BookingService, Capacity
 from bot.services.visits import VisitService
 from tests.fakes.nlu import RecordedNlu
@@ -78,7 +79,7 @@ async def world(
     bookings = BookingService(sessions, rules, Capacity(), today=today)
     visits = VisitService(sessions, load_agenda_template(ROOT / "data" / "agenda.yml"))
     notifier, calendar = RecordingNotifier(), FakeCalendar()
-    desk = StaffDesk("telegram", "-100")
+    desk = StaffDesk("telegram", "-100", frozenset({"-100"}))
     flow = BookingFlow(
         bookings, rules=rules, answers=answers, texts=texts, notifier=notifier, staff=desk,
         today=today, calendar=calendar,
@@ -88,6 +89,7 @@ async def world(
     )
     staff = StaffFlow(
         bookings, flow=flow, texts=texts, notifier=notifier, desk=desk, links=InviteLinks(),
+        outbox=Outbox(sessions, notifier),
         venue="Tangerang", now=lambda: clock[0].astimezone(UTC), today=today,
         visits=visits, calendar=calendar, agenda=participants.agenda_text,
     )  # fmt: skip

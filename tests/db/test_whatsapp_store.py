@@ -24,12 +24,14 @@ async def store(database_url: str) -> AsyncIterator[WhatsAppStore]:
         await engine.dispose()
 
 
-async def test_a_message_id_is_new_only_once(store: WhatsAppStore) -> None:
-    assert await store.first_time("wamid.A")
-    assert not await store.first_time("wamid.A")
-    assert await store.first_time("wamid.B")
+async def test_a_message_counts_as_handled_once_marked(store: WhatsAppStore) -> None:
+    assert not await store.handled("wamid.A")
+    await store.mark_handled("wamid.A")
+    await store.mark_handled("wamid.A")  # a second mark is harmless
+    assert await store.handled("wamid.A")
+    assert not await store.handled("wamid.B")
     await store.forget_before(datetime.now(UTC) + timedelta(seconds=1))
-    assert await store.first_time("wamid.A")
+    assert not await store.handled("wamid.A")
 
 
 async def test_the_window_is_24_hours_from_the_latest_message(store: WhatsAppStore) -> None:

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
+from functools import partial
 
 import aiohttp
 import pytest
@@ -15,7 +16,15 @@ from aiohttp import web
 from bot.app import App
 from bot.channels.telegram.adapter import create_bot
 from bot.config import ROOT, Settings
-from bot.web import TELEGRAM_SECRET_HEADER, TELEGRAM_WEBHOOK_PATH, add_telegram_webhook, build_app
+from bot.web import (
+    TELEGRAM,
+    TELEGRAM_SECRET_HEADER,
+    TELEGRAM_WEBHOOK_PATH,
+    add_telegram_webhook,
+    build_app,
+    feed_telegram,
+    runner_for,
+)
 from tests.conftest import RASA_TOKEN, free_port
 from tests.e2e.conftest import wait_http
 from tests.fakes.telegram_server import FakeTelegram
@@ -30,8 +39,9 @@ async def webhook_server(
     app = await App.create(settings)
     bot = create_bot(telegram.token, telegram.base_url)
     web_app = build_app(app.health)
-    add_telegram_webhook(web_app, await app.telegram(bot), bot, SECRET)
-    runner = web.AppRunner(web_app, access_log=None)
+    app.intake.register(TELEGRAM, partial(feed_telegram, await app.telegram(bot), bot))
+    add_telegram_webhook(web_app, app.intake, SECRET)
+    runner = runner_for(web_app)
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()

@@ -21,11 +21,12 @@ from sqlalchemy import update
 
 from bot.app import App
 from bot.channels.whatsapp.store import WhatsAppStore
+from bot.channels.whatsapp.webhook import CHANNEL
 from bot.config import ROOT, Settings
 from bot.core.calendar_text import MONTHS
 from bot.db.models import WhatsAppContact
 from bot.jobs import pushes
-from bot.web import WHATSAPP_WEBHOOK_PATH, add_whatsapp_webhook, build_app
+from bot.web import WHATSAPP_WEBHOOK_PATH, add_whatsapp_webhook, build_app, runner_for
 from nlu.dates import VENUE_TZ
 from tests.conftest import RASA_TOKEN, free_port
 from tests.e2e.conftest import coop_tlm, running_bot, wait_http
@@ -104,10 +105,9 @@ async def start_rig(
 ) -> AsyncIterator[Rig]:
     async with running_bot(settings, telegram) as running:
         web_app = build_app(running.app.health)
-        add_whatsapp_webhook(
-            web_app, await running.app.whatsapp(), meta.VERIFY_TOKEN, meta.APP_SECRET
-        )
-        runner = web.AppRunner(web_app, access_log=None)
+        running.app.intake.register(CHANNEL, (await running.app.whatsapp()).receive)
+        add_whatsapp_webhook(web_app, running.app.intake, meta.VERIFY_TOKEN, meta.APP_SECRET)
+        runner = runner_for(web_app)
         await runner.setup()
         port = free_port()
         await web.TCPSite(runner, "127.0.0.1", port).start()

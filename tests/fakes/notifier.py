@@ -15,15 +15,23 @@ class RecordingNotifier:
         self.forum = False  # whether the staff group has topics
         self.topics: list[str] = []  # names of the topics opened
         self.files: dict[str, Document] = {}  # media_id -> the file users sent
+        self.admins: set[str] = set()  # user ids administering any group
 
-    async def send(self, channel: str, chat_id: str, replies: list[Reply]) -> None:
-        if chat_id not in self.unreachable:
-            self.sent.extend((channel, chat_id, reply) for reply in replies)
+    async def send(self, channel: str, chat_id: str, replies: list[Reply]) -> list[str]:
+        """Record; the "message ids" are the positions in `sent`."""
+        if chat_id in self.unreachable:
+            return []
+        first = len(self.sent)
+        self.sent.extend((channel, chat_id, reply) for reply in replies)
+        return [str(index) for index in range(first, len(self.sent))]
 
-    async def deliver(self, channel: str, chat_id: str, replies: list[Reply]) -> None:
+    async def deliver(self, channel: str, chat_id: str, replies: list[Reply]) -> list[str]:
         if chat_id in self.unreachable:
             raise DeliveryFailed(self.unreachable[chat_id], permanent=True)
-        await self.send(channel, chat_id, replies)
+        return await self.send(channel, chat_id, replies)
+
+    async def is_admin(self, channel: str, chat_id: str, user_id: str) -> bool:
+        return user_id in self.admins
 
     def to(self, chat_id: str) -> list[Reply]:
         """Replies sent to one chat."""

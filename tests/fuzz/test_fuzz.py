@@ -14,7 +14,8 @@ from aiogram import Bot, Dispatcher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.channels.telegram.adapter import create_bot, create_dispatcher
+from bot.channels.telegram.adapter import TelegramOutput, create_bot, create_dispatcher
+from bot.channels.telegram.pacing import TelegramPace
 from bot.channels.whatsapp.webhook import parse
 from bot.core.messages import Incoming, Kind
 from bot.core.nlu import Entity, NluResult, NluUnavailable
@@ -188,7 +189,7 @@ async def telegram_bot(
     bot = create_bot(server.token, server.base_url)
     world.engine._nlu = ScriptedNlu([])  # type: ignore[attr-defined]  # down: keywords and menus
     try:
-        yield server, bot, create_dispatcher(world.engine)
+        yield server, bot, create_dispatcher(world.engine, TelegramOutput(bot, TelegramPace()))
     finally:
         await bot.session.close()
         await server.stop()

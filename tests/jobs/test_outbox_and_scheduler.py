@@ -15,12 +15,12 @@ from sqlalchemy import select, update
 from bot.channels.notifier import ChannelNotifier
 from bot.core.booking import BookingView, Status
 from bot.core.messages import Reply
-from bot.core.notify import DeliveryFailed
+from bot.core.notify import DeliveryFailed, Outgoing
 from bot.db.migrate import upgrade
 from bot.db.models import OutboxMessage
 from bot.db.session import create_engine, session_factory
 from bot.jobs import pushes
-from bot.jobs.outbox import Outbox, Outgoing
+from bot.jobs.outbox import Outbox
 from bot.jobs.scheduler import VisitScheduler, sync_url
 
 WIB = ZoneInfo("Asia/Jakarta")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import mimetypes
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
@@ -17,7 +16,7 @@ from typing import TypeVar
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ContentType
+from aiogram.enums import ChatMemberStatus, ContentType
 from aiogram.exceptions import (
     AiogramError,
     TelegramAPIError,
@@ -34,11 +33,13 @@ from aiogram.types import (
     User,
 )
 
+from bot.channels.telegram.pacing import TelegramPace
 from bot.channels.telegram.session import TolerantSession
 from bot.channels.text import split_text
 from bot.core.engine import Engine
 from bot.core.messages import Button, Document, Incoming, Kind, Reply
 from bot.core.notify import DeliveryFailed
+from bot.privacy import Redactor
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +57,16 @@ def create_bot(token: str, api_base: str) -> Bot:
     return Bot(token=token, session=session)
 
 
-def create_dispatcher(engine: Engine, staff_chat_id: int | None = None) -> Dispatcher:
-    """The dispatcher with the user-facing router; `engine` reaches handlers by name.
+def create_dispatcher(
+    engine: Engine, output: TelegramOutput, staff_chat_id: int | None = None
+) -> Dispatcher:
+    """The dispatcher with the user-facing router; `engine` and `output` reach handlers by
+    name.
 
     In the staff group every message goes to the engine (staff commands need no @mention);
     in other groups only messages addressed to the bot do.
     """
-    dispatcher = Dispatcher(engine=engine, staff_chat_id=staff_chat_id)
+    dispatcher = Dispatcher(engine=engine, output=output, staff_chat_id=staff_chat_id)
     dispatcher.include_router(user_router())
     return dispatcher
 
@@ -76,7 +80,11 @@ def user_router() -> Router:
 
 
 async def on_message(
-    message: Message, bot: Bot, engine: Engine, staff_chat_id: int | None
+    message: Message,
+    bot: Bot,
+    engine: Engine,
+    output: TelegramOutput,
+    staff_chat_id: int | None,
 ) -> None:
     """Pass a user's message to the engine and send its replies."""
     if message.from_user is None or message.from_user.is_bot:
@@ -91,16 +99,17 @@ async def on_message(
     replies = await engine.handle(event)
     if event.thread is not None:  # answer in the forum topic the message came from
         replies = [replace(reply, thread=reply.thread or event.thread) for reply in replies]
-    await send_replies(bot, message.chat.id, replies)
+    await output.send_replies(message.chat.id, replies)
 
 
-async def on_callback(query: CallbackQuery, bot: Bot, engine: Engine) -> None:
+async def on_callback(query: CallbackQuery, engine: Engine, output: TelegramOutput) -> None:
     """Answer the button press at once, then treat its data as an untrusted payload."""
     try:
-        await _with_retries(query.answer)
+        await output.call(query.answer)
     except DeliveryFailed as error:  # a too-old query: the press is still handled
         log.info("callback query not answered: %s", error)
-    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    message = query.message
+    chat_id = message.chat.id if message is not None else query.from_user.id
     event = Incoming(
         channel=CHANNEL,
         chat_id=str(chat_id),
@@ -108,8 +117,9 @@ async def on_callback(query: CallbackQuery, bot: Bot, engine: Engine) -> None:
         kind=Kind.BUTTON,
         payload=(query.data or "")[:64],
         user_name=query.from_user.full_name,
+        group=message is not None and message.chat.type != "private",
     )
-    await send_replies(bot, chat_id, await engine.handle(event))
+    await output.send_replies(chat_id, await engine.handle(event))
 
 
 def to_incoming(message: Message, me: User, listen_all: bool = False) -> Incoming | None:
@@ -128,8 +138,9 @@ def to_incoming(message: Message, me: User, listen_all: bool = False) -> Incomin
         chat_id=str(message.chat.id),
         user_id=str(user.id if user else message.chat.id),
         user_name=user.full_name if user else None,
-        reply_to_text=(replied.text or replied.caption) if replied and not topic_start else None,
+        reply_to_id=str(replied.message_id) if replied and not topic_start else None,
         thread=str(message.message_thread_id) if message.is_topic_message else None,
+        group=message.chat.type != "private",
     )
     if message.text is not None:
         if text == "/start" or text.startswith("/start "):
@@ -163,34 +174,6 @@ def _file_id(message: Message) -> str | None:
         if media is not None:
             return media.file_id
     return None
-
-
-async def open_topic(bot: Bot, chat_id: str, name: str) -> str | None:
-    """A forum topic in a supergroup with topics; None when the group has none (or the bot
-    may not manage topics), so the caller falls back to reply threads."""
-    try:
-        topic = await _with_retries(partial(bot.create_forum_topic, chat_id, name[:128]))
-    except (DeliveryFailed, AiogramError) as error:  # also an answer aiogram cannot read
-        log.info("no forum topic in the staff group: %s", error)
-        return None
-    return str(topic.message_thread_id)
-
-
-async def fetch(bot: Bot, file_id: str) -> Document | None:
-    """A user's file (≤ 20 MB, the Bot API's download limit), to pass on to staff."""
-    try:
-        file = await _with_retries(partial(bot.get_file, file_id))
-        if (file.file_size or 0) > MAX_DOWNLOAD or not file.file_path:
-            return None
-        content = await bot.download_file(file.file_path)
-    except (DeliveryFailed, AiogramError) as error:
-        log.warning("Telegram file not fetched: %s", error)
-        return None
-    if content is None:
-        return None
-    name = file.file_path.rsplit("/", 1)[-1]
-    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return Document(name, content.read(), mime)
 
 
 async def with_attachment(bot: Bot, message: Message, event: Incoming) -> Incoming:
@@ -232,74 +215,122 @@ def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def send_replies(bot: Bot, chat_id: int | str, replies: list[Reply]) -> None:
-    """Send each reply, split at Telegram's 4,096 characters, buttons on the last piece.
+class TelegramOutput:
+    """Everything the bot sends to Telegram, paced per chat (`TelegramPace`), with 429
+    honoured for the chat it was about, network errors and 5xx retried with backoff, and
+    errors that never carry the bot token (aiohttp puts request URLs in them)."""
 
-    Best effort, for answers to a user: a refused or failed send is logged, not raised.
-    """
-    try:
-        await deliver(bot, chat_id, replies)
-    except DeliveryFailed as error:
-        log.warning("Telegram message to a chat not delivered: %s", error)
+    def __init__(self, bot: Bot, pace: TelegramPace) -> None:
+        self._bot = bot
+        self._pace = pace
 
-
-async def deliver(bot: Bot, chat_id: int | str, replies: list[Reply]) -> None:
-    """Send replies or raise `DeliveryFailed` (permanent for 403/400) once retries run out."""
-    for reply in replies:
-        pieces = split_text(reply.text, MAX_TEXT)
-        thread = int(reply.thread) if reply.thread else None
-        for index, piece in enumerate(pieces):
-            markup = keyboard(reply.buttons) if index == len(pieces) - 1 else None
-            await _with_retries(
-                partial(
-                    bot.send_message,
-                    chat_id,
-                    piece,
-                    reply_markup=markup,
-                    message_thread_id=thread,
-                )
-            )
-        if reply.document is not None:
-            upload = BufferedInputFile(reply.document.content, filename=reply.document.filename)
-            await _with_retries(
-                partial(bot.send_document, chat_id, upload, message_thread_id=thread)
-            )
-
-
-class _FloodGate:
-    """A 429 pauses every send of this process until Telegram's retry_after has passed, so a
-    burst does not turn into a storm of retries (aiogram has no limiter of its own)."""
-
-    resume_at = 0.0
-
-    @classmethod
-    async def wait(cls) -> None:
-        delay = cls.resume_at - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-
-    @classmethod
-    def close_for(cls, seconds: float) -> None:
-        cls.resume_at = max(cls.resume_at, time.monotonic() + seconds)
-
-
-async def _with_retries(call: Callable[[], Awaitable[T]]) -> T:
-    """Honour 429 retry_after, retry network and 5xx errors with backoff; other API errors
-    (400, 403, 404…) are final."""
-    for attempt in range(1, SEND_ATTEMPTS + 1):
-        await _FloodGate.wait()
+    async def send_replies(self, chat_id: int | str, replies: list[Reply]) -> None:
+        """Best effort, for answers to a user: a refused or failed send is logged, not
+        raised."""
         try:
-            return await call()
-        except TelegramRetryAfter as error:
-            _FloodGate.close_for(error.retry_after)
-            if attempt == SEND_ATTEMPTS:
-                raise DeliveryFailed(f"rate limited: {error}", permanent=False) from error
-        except (TelegramNetworkError, TelegramServerError) as error:
-            if attempt == SEND_ATTEMPTS:
-                raise DeliveryFailed(
-                    f"{type(error).__name__}: {error}", permanent=False
-                ) from error
-            await asyncio.sleep(0.5 * 2**attempt)
-        except TelegramAPIError as error:  # 400, 403, 404 (e.g. a method a server lacks), 409…
-            raise DeliveryFailed(f"{type(error).__name__}: {error}", permanent=True) from error
-    raise DeliveryFailed("no attempt made", permanent=False)
+            await self.deliver(chat_id, replies)
+        except DeliveryFailed as error:
+            log.warning("Telegram message to a chat not delivered: %s", error)
+
+    async def deliver(self, chat_id: int | str, replies: list[Reply]) -> list[str]:
+        """Send replies (split at 4,096 characters, buttons on the last piece) or raise
+        `DeliveryFailed` (permanent for 403/400) once retries run out; the ids of the
+        messages posted."""
+        posted: list[str] = []
+        bot = self._bot
+        for reply in replies:
+            pieces = split_text(reply.text, MAX_TEXT)
+            thread = int(reply.thread) if reply.thread else None
+            for index, piece in enumerate(pieces):
+                markup = keyboard(reply.buttons) if index == len(pieces) - 1 else None
+                sent = await self.call(
+                    partial(
+                        bot.send_message,
+                        chat_id,
+                        piece,
+                        reply_markup=markup,
+                        message_thread_id=thread,
+                    ),
+                    chat_id,
+                )
+                posted.append(str(sent.message_id))
+            if reply.document is not None:
+                upload = BufferedInputFile(
+                    reply.document.content, filename=reply.document.filename
+                )
+                sent = await self.call(
+                    partial(bot.send_document, chat_id, upload, message_thread_id=thread),
+                    chat_id,
+                )
+                posted.append(str(sent.message_id))
+        return posted
+
+    async def open_topic(self, chat_id: str, name: str) -> str | None:
+        """A forum topic in a supergroup with topics; None when the group has none (or the
+        bot may not manage topics), so the caller falls back to reply threads."""
+        try:
+            topic = await self.call(
+                partial(self._bot.create_forum_topic, chat_id, name[:128]), chat_id
+            )
+        except (DeliveryFailed, AiogramError) as error:  # also an answer aiogram cannot read
+            log.info("no forum topic in the staff group: %s", _without_token(str(error)))
+            return None
+        return str(topic.message_thread_id)
+
+    async def is_admin(self, chat_id: str, user_id: str) -> bool:
+        """Whether the user is the group's creator or an administrator (False on any
+        error: staff rights fail closed)."""
+        try:
+            member = await self.call(partial(self._bot.get_chat_member, chat_id, int(user_id)))
+        except (DeliveryFailed, AiogramError, ValueError) as error:
+            log.warning("staff rights of a user not known: %s", _without_token(str(error)))
+            return False
+        return member.status in {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR}
+
+    async def fetch(self, file_id: str) -> Document | None:
+        """A user's file (≤ 20 MB, the Bot API's download limit), to pass on to staff."""
+        bot = self._bot
+        try:
+            file = await self.call(partial(bot.get_file, file_id))
+            if (file.file_size or 0) > MAX_DOWNLOAD or not file.file_path:
+                return None
+            content = await bot.download_file(file.file_path)
+        except (DeliveryFailed, AiogramError) as error:
+            log.warning("Telegram file not fetched: %s", _without_token(str(error)))
+            return None
+        if content is None:
+            return None
+        name = file.file_path.rsplit("/", 1)[-1]
+        mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return Document(name, content.read(), mime)
+
+    async def call(self, call: Callable[[], Awaitable[T]], chat_id: int | str = "") -> T:
+        """Honour 429 retry_after (for that chat only), retry network and 5xx errors with
+        backoff; other API errors (400, 403, 404…) are final."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            if chat_id != "":
+                await self._pace.wait(chat_id)
+            try:
+                return await call()
+            except TelegramRetryAfter as error:
+                if chat_id == "":
+                    await asyncio.sleep(error.retry_after)
+                else:
+                    self._pace.pause(chat_id, error.retry_after)
+                if attempt == SEND_ATTEMPTS:
+                    raise _failed("rate limited", error, permanent=False) from error
+            except (TelegramNetworkError, TelegramServerError) as error:
+                if attempt == SEND_ATTEMPTS:
+                    raise _failed(type(error).__name__, error, permanent=False) from error
+                await asyncio.sleep(0.5 * 2**attempt)
+            except TelegramAPIError as error:  # 400, 403, 404 (a method a server lacks), 409…
+                raise _failed(type(error).__name__, error, permanent=True) from error
+        raise DeliveryFailed("no attempt made", permanent=False)
+
+
+def _without_token(text: str) -> str:
+    return Redactor()(text)
+
+
+def _failed(what: str, error: Exception, *, permanent: bool) -> DeliveryFailed:
+    return DeliveryFailed(_without_token(f"{what}: {error}"), permanent=permanent)

@@ -8,9 +8,7 @@ recorded as not sent and `DeliveryFailed` tells the caller (the outbox, or the s
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +18,7 @@ from bot.channels.whatsapp.render import Labels, reply_bodies, template_body
 from bot.channels.whatsapp.store import WhatsAppStore
 from bot.channels.whatsapp.webhook import Inbound, parse
 from bot.core.engine import Engine
+from bot.core.locks import KeyedLocks
 from bot.core.messages import Document, Reply
 from bot.core.notify import DeliveryFailed
 from bot.privacy import mask
@@ -53,7 +52,7 @@ class WhatsAppChannel:
         self._language = language
         self._now = now
         # One user's messages are handled in the order they arrived, never two at once.
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._locks = KeyedLocks()
         self._pruned_at: datetime | None = None
 
     async def receive(self, payload: Any) -> None:
@@ -69,11 +68,13 @@ class WhatsAppChannel:
             await self._handle(message)
 
     async def _handle(self, message: Inbound) -> None:
-        if not await self._store.first_time(message.message_id):
-            log.info("WhatsApp message %s already handled", message.message_id)
-            return
+        """Answer a message not handled before; it counts as handled once answered, so a
+        process that dies half-way answers it again from the inbox rather than never."""
         event = message.event
-        async with self._locks[event.chat_id]:
+        async with self._locks(event.chat_id):
+            if await self._store.handled(message.message_id):
+                log.info("WhatsApp message %s already handled", message.message_id)
+                return
             await self._store.saw(
                 event.chat_id, event.user_name, min(message.sent_at, self._now())
             )
@@ -84,6 +85,7 @@ class WhatsAppChannel:
                 log.warning(
                     "answer to WhatsApp user %s not delivered: %s", mask(event.chat_id), error
                 )
+            await self._store.mark_handled(message.message_id)
 
     async def fetch(self, media_id: str) -> Document | None:
         """A photo, document or voice note a user sent (for the staff group)."""

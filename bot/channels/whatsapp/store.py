@@ -22,16 +22,23 @@ class WhatsAppStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def first_time(self, message_id: str) -> bool:
-        """Record an incoming message id; False when it was seen before (a redelivery)."""
+    async def handled(self, message_id: str) -> bool:
+        """Whether this incoming message was handled before (a redelivery)."""
+        async with self._sessions() as session:
+            found = await session.scalar(
+                select(WhatsAppInbound.message_id).where(WhatsAppInbound.message_id == message_id)
+            )
+        return found is not None
+
+    async def mark_handled(self, message_id: str) -> None:
+        """Record an incoming message id as handled."""
         async with self._sessions() as session, session.begin():
             insert = await upsert_insert(session)
-            result = await session.execute(
+            await session.execute(
                 insert(WhatsAppInbound)
                 .values(message_id=message_id, received_at=utcnow())
                 .on_conflict_do_nothing(index_elements=[WhatsAppInbound.message_id])
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def saw(self, wa_id: str, name: str | None, at: datetime) -> None:
         """The user wrote at `at`: their window runs 24 hours from their latest message."""

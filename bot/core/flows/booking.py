@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -26,9 +27,11 @@ from bot.core.booking import (
     BookingView,
     DayFull,
     Status,
+    TooMany,
     normalise_phone,
 )
 from bot.core.calendar_text import MONTHS, date_span, long_date, short_date
+from bot.core.guard import Guard
 from bot.core.messages import MENU_PAYLOAD, Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
 from bot.core.notify import Notifier, StaffDesk
@@ -48,6 +51,7 @@ SLOTS = (
 )  # fmt: skip
 FREE_TEXT = frozenset({"org_name", "origin", "contact_name", "notes"})
 CONFIRM = "confirm"
+REQUEST_KEY = "request_key"
 KINDS = ("koperasi", "dinas", "lainnya")
 LEAVE_WORDS = {"batal", "batalkan", "cancel", "stop", "tidak jadi", "gak jadi", "ga jadi"}
 QUESTION_CONFIDENCE = 0.8
@@ -83,7 +87,9 @@ class BookingFlow:
         staff: StaffDesk | None,
         today: Callable[[], date],
         calendar: VisitCalendar | None = None,
+        guard: Guard | None = None,
     ) -> None:
+        self._guard = guard
         self._calendar = calendar
         self._bookings = bookings
         self._rules = rules
@@ -98,7 +104,14 @@ class BookingFlow:
     async def start(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
-        """Begin a booking, keeping whatever the message already said."""
+        """Begin a booking, keeping whatever the message already said; a user who already
+        holds their share of requests or visits is shown those instead."""
+        if not self._by_staff(event):
+            pending, upcoming = await self._bookings.held_by(event.channel, event.user_id)
+            if len(pending) >= self._rules.max_pending_per_user:
+                return [self._held(TooMany("booking.pending_exists", pending, len(pending)))]
+            if len(upcoming) >= self._rules.max_active_per_user:
+                return [self._held(TooMany("booking.active_limit", upcoming, len(upcoming)))]
         state.flow, state.step, state.slots = FLOW, None, {}
         notes = self._prefill(result, text, state.slots)
         replies = [Reply(self._t("booking.start"))]
@@ -176,11 +189,9 @@ class BookingFlow:
         """A booking by code (only the requester's chat may see it), or the chat's bookings."""
         code = self._code(result, text)
         if code:
-            booking = await self._bookings.get(code)
-            if booking is None or not self._owns(event, booking):
-                return [Reply(self._t("booking.not_found", code=code.upper()))]
-            return [Reply(self.describe(booking))]
-        own = await self._bookings.for_chat(event.channel, event.chat_id)
+            booking, refused = await self._own_booking(event, code)
+            return refused if booking is None else [Reply(self.describe(booking))]
+        own = await self._own_bookings(event)
         if not own:
             return [Reply(self._t("booking.none_yet"), (self._book_button(),))]
         return [Reply(self._t("booking.your_list") + "\n\n" + "\n\n".join(map(self.brief, own)))]
@@ -399,7 +410,7 @@ class BookingFlow:
     ) -> str | Reply | None:
         slots = state.slots
         raw = payload.removeprefix(DAYS) if payload.startswith(DAYS) else value
-        days = self._days_in(raw) or (int(raw) if raw.isdigit() else words_to_int(raw))
+        days = self._days_in(raw) or (int(raw) if raw.isdecimal() else words_to_int(raw))
         if days is None or not 1 <= days <= MAX_DAYS:
             return self._t("booking.invalid.days")
         start = date.fromisoformat(slots["start_date"])
@@ -437,6 +448,9 @@ class BookingFlow:
         missing = next((slot for slot in SLOTS if slot not in state.slots), None)
         if missing is None:
             state.step = CONFIRM
+            # Saved with the summary, before "Kirim" can be pressed: the same key files one
+            # booking even if the state could not be saved after the first submission.
+            state.slots.setdefault(REQUEST_KEY, uuid.uuid4().hex)
             return [self._summary(state.slots)]
         state.step = missing
         return self._question(missing, state)
@@ -524,9 +538,15 @@ class BookingFlow:
             channel=event.channel,
             chat_id=event.chat_id,
             user_id=event.user_id,
+            by_staff=self._by_staff(event),
+            request_key=slots.get(REQUEST_KEY),
         )
         try:
             booking = await self._bookings.request(request)
+        except TooMany as held:
+            state.flow = state.step = None
+            state.slots = {}
+            return [self._held(held)]
         except DayFull as full:
             slots.pop("start_date", None)
             state.step = "start_date"
@@ -537,6 +557,10 @@ class BookingFlow:
             return [Reply(self.error_text(error))]
         state.flow = state.step = None
         state.slots = {}
+        if booking.repeated:  # filed before, and staff were told then
+            return [
+                Reply(self._t("booking.submitted", code=booking.code, when=self.when(booking)))
+            ]
         await self._to_staff(
             [
                 Reply(
@@ -579,7 +603,7 @@ class BookingFlow:
         if not match:
             return None
         word = match.group(1).lower()
-        return int(word) if word.isdigit() else {"satu": 1, "dua": 2, "tiga": 3}[word]
+        return int(word) if word.isdecimal() else {"satu": 1, "dua": 2, "tiga": 3}[word]
 
     def _day_full(self, when: str, alternatives: list[date]) -> Reply:
         """ "That day is full", with the nearest free days as buttons."""
@@ -608,7 +632,54 @@ class BookingFlow:
         return codes[0].value if codes else None
 
     def _owns(self, event: Incoming, booking: BookingView) -> bool:
-        return (event.channel, event.chat_id) == (booking.channel, booking.chat_id)
+        """A booking is its requester's: the chat it was made in and, in a group, the member
+        who made it."""
+        return (event.channel, event.chat_id, event.user_id) == (
+            booking.channel,
+            booking.chat_id,
+            booking.user_id,
+        )
+
+    async def _own_bookings(self, event: Incoming) -> list[BookingView]:
+        chat = await self._bookings.for_chat(event.channel, event.chat_id)
+        return [booking for booking in chat if self._owns(event, booking)]
+
+    async def _own_booking(
+        self, event: Incoming, code: str
+    ) -> tuple[BookingView | None, list[Reply]]:
+        """The user's booking with that code, or the refusal: "not found" for a code that is
+        not theirs (whether it exists is nobody else's business), "please wait" once they
+        have tried too many wrong codes."""
+        user = (event.channel, event.user_id)
+        if self._guard is not None and self._guard.codes_blocked(user):
+            return None, [Reply(self._t("limit.codes"))]
+        booking = await self._bookings.get(code)
+        if booking is None or not self._owns(event, booking):
+            if self._guard is not None:
+                self._guard.wrong_code(user)
+            return None, [Reply(self._t("booking.not_found", code=code.upper()))]
+        return booking, []
+
+    def _by_staff(self, event: Incoming) -> bool:
+        return self._staff is not None and self._staff.listed(event.user_id)
+
+    def _held(self, held: TooMany) -> Reply:
+        """What the user already holds, and what they can do about it."""
+        first = held.held[0]
+        text = self._t(
+            held.key,
+            code=first.code,
+            when=self.when(first),
+            codes=", ".join(b.code for b in held.held),
+            count=len(held.held),
+        )
+        buttons: tuple[Button, ...] = ()
+        if held.key == "booking.pending_exists":
+            buttons = (
+                Button(self._t("booking.change_pending"), f"{PICK_RESCHEDULE}{first.code}"),
+                Button(self._t("booking.cancel_pending"), f"{PICK_CANCEL}{first.code}"),
+            )
+        return Reply(text, (*buttons, Button(self._t("button.handoff"), "i:human_handoff")))
 
     async def _pick(
         self, event: Incoming, result: NluResult | None, text: str, prefix: str
@@ -618,15 +689,15 @@ class BookingFlow:
         code = payload.removeprefix(prefix) if payload.startswith(prefix) else None
         code = code or self._code(result, text)
         if code:
-            booking = await self._bookings.get(code)
-            if booking is None or not self._owns(event, booking):
-                return None, [Reply(self._t("booking.not_found", code=code.upper()))]
+            booking, refused = await self._own_booking(event, code)
+            if booking is None:
+                return None, refused
             if booking.status not in {Status.PENDING, Status.APPROVED}:
                 return None, [Reply(self._t("booking.not_active", code=booking.code))]
             return booking, []
         active = [
             b
-            for b in await self._bookings.for_chat(event.channel, event.chat_id)
+            for b in await self._own_bookings(event)
             if b.status in {Status.PENDING, Status.APPROVED}
         ]
         if not active:

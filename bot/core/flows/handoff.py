@@ -11,14 +11,21 @@ the one source of truth, so this survives restarts and works across bot processe
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from bot.core.booking import Bookings
 from bot.core.handoff import Escalation, Escalations
-from bot.core.messages import MENU_PAYLOAD, STAFF_REPLY_TAG, Button, Incoming, Kind, Reply
+from bot.core.messages import (
+    MENU_PAYLOAD,
+    STAFF_REPLY_TAG,
+    Button,
+    Document,
+    Incoming,
+    Kind,
+    Reply,
+)
 from bot.core.notify import DeliveryFailed, Notifier, StaffDesk
 from bot.core.state import Transcript
 from bot.core.texts import Texts
@@ -54,7 +61,6 @@ class BusinessHours:
 
 BACK_PAYLOAD = "hb"
 BACK_WORDS = {"kembali ke bot", "kembali", "/bot", "selesai", "sudah selesai"}
-TICKET = re.compile(r"#(\d+)")
 
 
 class HandoffFlow:
@@ -131,7 +137,7 @@ class HandoffFlow:
             bookings=bookings,
             transcript=lines or "-",
         )
-        await self._to_staff(header, topic)
+        await self._to_staff(header, topic, escalation.id)
 
     async def take_initiative(self, event: Incoming, code: str) -> list[Reply]:
         """Staff take over a booking's chat without being asked ("/ambil KODE")."""
@@ -169,6 +175,7 @@ class HandoffFlow:
             await self._to_staff(
                 self._t("staff.user_back", id=escalation.id, name=escalation.user_name),
                 escalation.topic,
+                escalation.id,
             )
             return [
                 Reply(
@@ -181,11 +188,7 @@ class HandoffFlow:
         document = (
             await self._notifier.fetch(event.channel, event.media_id) if event.media_id else None
         )
-        await self._notifier.send(
-            self._desk.channel,
-            self._desk.chat_id,
-            [Reply(relay, document=document, thread=escalation.topic)],
-        )
+        await self._to_staff(relay, escalation.topic, escalation.id, document)
         return []
 
     # ---- the staff side -----------------------------------------------------------------
@@ -193,9 +196,9 @@ class HandoffFlow:
     async def staff_command(self, event: Incoming, command: str, argument: str) -> list[Reply]:
         """/balas N teks, /ambil N, /tutup N."""
         number, _, rest = argument.strip().partition(" ")
-        if command == "/ambil" and number.isalnum() and not number.isdigit():
+        if command == "/ambil" and number.isalnum() and not number.isdecimal():
             return await self.take_initiative(event, number.upper())
-        if not number.lstrip("#").isdigit():
+        if not number.lstrip("#").isdecimal():
             return [Reply(self._t("staff.handoff_usage"))]
         escalation_id = int(number.lstrip("#"))
         if command == "/balas":
@@ -251,18 +254,29 @@ class HandoffFlow:
         command = command.split("@")[0].lower()
         if command in {"/tutup", "/ambil"} and not rest.strip():
             return await self.staff_command(event, command, str(escalation.id))
-        if command == "/template" and not rest.strip().lstrip("#").isdigit():
+        if command == "/template" and not rest.strip().lstrip("#").isdecimal():
             return await self.staff_command(event, command, f"{escalation.id} {rest}")
         return None
 
-    async def staff_reply(self, event: Incoming) -> list[Reply] | None:
-        """A staff reply to a "#7 …" message goes to #7's user; "!" lines stay internal."""
-        match = TICKET.search(event.reply_to_text or "")
-        if match is None or event.kind is not Kind.TEXT:
+    async def staff_reply(self, event: Incoming, may_act: bool) -> list[Reply] | None:
+        """A staff reply to one of the bot's posts about handoff #7 goes to #7's user; "!"
+        lines stay internal. None: a reply to anything else (a booking request, a listing, a
+        colleague), which is never relayed."""
+        if event.reply_to_id is None or event.kind is not Kind.TEXT:
             return None
+        escalation = await self._escalations.by_post(
+            event.channel, event.chat_id, event.reply_to_id
+        )
+        if escalation is None:
+            return None
+        if not may_act:
+            log.warning(
+                "non-staff user %s tried to answer handoff #%d", event.user_id, escalation.id
+            )
+            return [Reply(self._t("staff.not_allowed"))]
         if event.text.lstrip().startswith("!"):
             return []  # an internal note between staff
-        return await self.answer(event, int(match.group(1)), event.text.strip())
+        return await self.answer(event, escalation.id, event.text.strip())
 
     async def answer(self, event: Incoming, escalation_id: int, text: str) -> list[Reply]:
         """Send staff's words to the user; the first answer assigns the handoff."""
@@ -305,6 +319,7 @@ class HandoffFlow:
             await self._to_staff(
                 self._t("staff.idle_closed", id=escalation.id, name=escalation.user_name),
                 escalation.topic,
+                escalation.id,
             )
         if self._hours is not None and not self._hours.open_at(now.astimezone(self._zone)):
             return
@@ -315,13 +330,24 @@ class HandoffFlow:
                     "staff.sla_ping", id=escalation.id, name=escalation.user_name, minutes=minutes
                 ),
                 escalation.topic,
+                escalation.id,
             )
 
     def canned_keys(self) -> str:
         """The canned answers' keys, for help texts."""
         return ", ".join(sorted(self._canned)) or "-"
 
-    async def _to_staff(self, text: str, topic: str | None = None) -> None:
-        await self._notifier.send(
-            self._desk.channel, self._desk.chat_id, [Reply(text, thread=topic)]
+    async def _to_staff(
+        self,
+        text: str,
+        topic: str | None,
+        escalation_id: int,
+        document: Document | None = None,
+    ) -> None:
+        """Post about a handoff in the staff group, remembering the posts: a staff reply to
+        one of them is an answer to that handoff's user."""
+        desk = self._desk
+        posted = await self._notifier.send(
+            desk.channel, desk.chat_id, [Reply(text, document=document, thread=topic)]
         )
+        await self._escalations.posted(escalation_id, desk.channel, desk.chat_id, posted)

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.core.booking import Bookings, BookingView, Status
 from bot.core.calendar_text import date_span, long_date
+from bot.core.guard import Guard
 from bot.core.messages import Incoming, Kind, Reply
 from bot.core.nlu import NluResult
 from bot.core.state import ConversationState
@@ -47,7 +48,9 @@ class ParticipantFlow:
         texts: Texts,
         now: Callable[[], datetime],
         push_time: time,
+        guard: Guard | None = None,
     ) -> None:
+        self._guard = guard
         self._bookings = bookings
         self._visits = visits
         self._t = texts
@@ -70,8 +73,13 @@ class ParticipantFlow:
             state.step = "join_code"
             return [Reply(self._t("join.ask_code"))]
         state.step = None
+        user = (event.channel, event.user_id)
+        if self._guard is not None and self._guard.codes_blocked(user):
+            return [Reply(self._t("limit.codes"))]
         booking = await self._bookings.by_invite(code)
         if booking is None or booking.status is not Status.APPROVED:
+            if self._guard is not None:
+                self._guard.wrong_code(user)
             return [Reply(self._t("join.unknown", code=code.upper()))]
         state.flow, state.step, state.slots = FLOW, "name", {"code": booking.code}
         return [
@@ -205,7 +213,7 @@ class ParticipantFlow:
         match = _DAY_N.search(lowered)
         if match:
             word = match.group(1)
-            index = int(word) if word.isdigit() else _ORDINALS[word]
+            index = int(word) if word.isdecimal() else _ORDINALS[word]
             if word == "terakhir":
                 index = booking.days
             return index if 1 <= index <= booking.days else None

@@ -1,15 +1,17 @@
 """The staff side of bookings, in the staff group: approve, decline with a reason, commands.
 
-Only configured staff (STAFF_USER_IDS; any member of the group when it is empty) may act; a
-press by anyone else is refused and logged. Callback data is untrusted: the code it carries is
-looked up again and the booking's status checked before anything changes.
+Only staff may act (`StaffAuthority`: STAFF_USER_IDS, or the group's administrators when it is
+empty); a press by anyone else is refused and logged. Callback data is untrusted: the code it
+carries is looked up again and the booking's status checked before anything changes. The
+prompt for a decline reason belongs to one booking and one staff member, and expires.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.core.agenda_edit import (
     AgendaInvalid,
@@ -18,18 +20,26 @@ from bot.core.agenda_edit import (
     parse_file,
     parse_session,
 )
-from bot.core.booking import BookingError, Bookings, BookingView
+from bot.core.booking import BookingError, Bookings, BookingView, Status
 from bot.core.flows.booking import STAFF_APPROVE, STAFF_DECLINE, BookingFlow
 from bot.core.flows.handoff import HandoffFlow
 from bot.core.ics import visit_invitation
 from bot.core.messages import BOOKING_TAG, Document, Incoming, Kind, Reply
-from bot.core.notify import InviteLinks, Notifier, StaffDesk
+from bot.core.notify import (
+    InviteLinks,
+    Notifier,
+    Outgoing,
+    PendingSender,
+    StaffAuthority,
+    StaffDesk,
+)
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar, Visits
 
 log = logging.getLogger(__name__)
 DECLINE_FLOW = "decline"
+REASON_WITHIN = timedelta(minutes=15)
 
 
 class StaffFlow:
@@ -44,6 +54,7 @@ class StaffFlow:
         notifier: Notifier,
         desk: StaffDesk,
         links: InviteLinks,
+        outbox: PendingSender,
         venue: str,
         now: Callable[[], datetime],
         today: Callable[[], date],
@@ -51,8 +62,11 @@ class StaffFlow:
         calendar: VisitCalendar | None = None,
         agenda: Callable[[BookingView, int], Awaitable[str]] | None = None,
         handoff: HandoffFlow | None = None,
+        authority: StaffAuthority | None = None,
     ) -> None:
+        self._authority = authority or StaffAuthority(desk, notifier)
         self._handoff = handoff
+        self._outbox = outbox
         self._agenda = agenda
         self._visits = visits
         self._calendar = calendar
@@ -74,22 +88,22 @@ class StaffFlow:
             return []
         text = event.text.strip()
         if event.thread is not None and self._handoff is not None:
-            in_topic = await self._handoff.topic_message(event, self._desk.may_act(event.user_id))
+            in_topic = await self._handoff.topic_message(
+                event, await self._authority.allows(event.user_id)
+            )
             if in_topic is not None:
                 return in_topic
-        if event.reply_to_text and self._handoff is not None and not text.startswith("/"):
-            if not self._desk.may_act(event.user_id):
-                log.warning("non-staff user %s tried to answer a handoff", event.user_id)
-                return [Reply(self._t("staff.not_allowed"))]
-            relayed = await self._handoff.staff_reply(event)
+        if event.reply_to_id and self._handoff is not None and not text.startswith("/"):
+            relayed = await self._handoff.staff_reply(
+                event, await self._authority.allows(event.user_id)
+            )
             if relayed is not None:
                 return relayed
-        awaiting_reason = state.flow == DECLINE_FLOW and state.slots.get("by") == event.user_id
-        if awaiting_reason and text and not text.startswith("/"):
+        if self._awaiting_reason(event, state) and text and not text.startswith("/"):
             return await self._decline(event, state, text)
         if not text.startswith("/"):
             return []
-        if not self._desk.may_act(event.user_id):
+        if not await self._authority.allows(event.user_id):
             log.warning("non-staff user %s tried staff command %r", event.user_id, text[:40])
             return [Reply(self._t("staff.not_allowed"))]
         command, _, argument = text.partition(" ")
@@ -178,7 +192,7 @@ class StaffFlow:
         payload = event.payload or ""
         if not payload.startswith((STAFF_APPROVE, STAFF_DECLINE)):
             return [Reply(self._t("input.stale_button"))]
-        if not self._desk.may_act(event.user_id):
+        if not await self._authority.allows(event.user_id):
             log.warning("non-staff user %s pressed %r", event.user_id, payload[:40])
             return [Reply(self._t("staff.not_allowed"))]
         code = payload[3:]
@@ -187,20 +201,61 @@ class StaffFlow:
             if booking is None:
                 return [Reply(self._t("staff.unknown_code", code=code.upper()))]
             state.flow, state.step = DECLINE_FLOW, "reason"
-            state.slots = {"code": booking.code, "by": event.user_id}
+            until = self._now() + REASON_WITHIN
+            state.slots = {"code": booking.code, "by": event.user_id, "until": until.isoformat()}
             return [
                 Reply(self._t("staff.ask_reason", code=booking.code, name=event.user_name or ""))
             ]
-        try:
-            booking = await self._bookings.approve(code, f"staff:{event.channel}:{event.user_id}")
-        except BookingError as error:
-            return [Reply(self._flow.error_text(error))]
+        return await self._approve(event, code)
+
+    async def _approve(self, event: Incoming, code: str) -> list[Reply]:
+        """All or nothing: the visit's pushes are planned first; the approval and its notice
+        to the requester commit together (dropping the plan if that fails); the notice then
+        leaves through the outbox, which sends it later if this process cannot now."""
+        booking = await self._bookings.get(code)
+        if booking is None:
+            return [Reply(self._t("staff.unknown_code", code=code.upper()))]
+        if booking.status is not Status.PENDING:
+            return [Reply(self._flow.error_text(BookingError(
+                "booking.wrong_status", code=booking.code, status=booking.status
+            )))]  # fmt: skip
         if self._visits is not None:
             await self._visits.ensure_agenda(booking.code)
         if self._calendar is not None:
             await self._calendar.plan(booking)
-        await self._notifier.send(booking.channel, booking.chat_id, self._approval(booking))
+        notices: list[Outgoing] = []
+
+        def approval(approved: BookingView) -> list[Outgoing]:
+            notices[:] = [self._approval(approved)]
+            return notices
+
+        actor = f"staff:{event.channel}:{event.user_id}"
+        try:
+            booking = await self._bookings.approve(code, actor, approval)
+        except BookingError as error:
+            await self._unplan(code)
+            return [Reply(self._flow.error_text(error))]
+        except Exception:
+            await self._unplan(code)
+            raise
+        await self._outbox.send_pending([notice.key for notice in notices])
         return [Reply(self._t("staff.approved", code=booking.code, name=event.user_name or ""))]
+
+    async def _unplan(self, code: str) -> None:
+        if self._calendar is not None:
+            await self._calendar.drop(code)
+
+    def _awaiting_reason(self, event: Incoming, state: ConversationState) -> bool:
+        """Whether this staff member's message is the reason they were asked for; a prompt
+        older than REASON_WITHIN is dropped, so a later message never declines anything."""
+        if state.flow != DECLINE_FLOW or state.slots.get("by") != event.user_id:
+            return False
+        until = datetime.fromisoformat(str(state.slots.get("until") or "1970-01-01T00:00+00:00"))
+        if self._now() < until:
+            return True
+        state.flow = state.step = None
+        state.slots = {}
+        return False
 
     async def _decline(
         self, event: Incoming, state: ConversationState, reason: str
@@ -208,25 +263,24 @@ class StaffFlow:
         code = str(state.slots.get("code", ""))
         state.flow = state.step = None
         state.slots = {}
+        notices: list[Outgoing] = []
+
+        def decline(declined: BookingView) -> list[Outgoing]:
+            text = self._t("booking.declined_user", code=declined.code, reason=reason[:500])
+            notices[:] = [_notice(declined, "declined", text)]
+            return notices
+
         try:
             booking = await self._bookings.decline(
-                code, f"staff:{event.channel}:{event.user_id}", reason[:500]
+                code, f"staff:{event.channel}:{event.user_id}", reason[:500], decline
             )
         except BookingError as error:
             return [Reply(self._flow.error_text(error))]
-        await self._notifier.send(
-            booking.channel,
-            booking.chat_id,
-            [
-                Reply(
-                    self._t("booking.declined_user", code=booking.code, reason=reason[:500]),
-                    tag=BOOKING_TAG,
-                )
-            ],
-        )
+        await self._outbox.send_pending([notice.key for notice in notices])
         return [Reply(self._t("staff.declined", code=booking.code))]
 
-    def _approval(self, booking: BookingView) -> list[Reply]:
+    def _approval(self, booking: BookingView) -> Outgoing:
+        """The requester's notice: the approval, the participants' invite, the .ics."""
         invite = booking.invite_code or ""
         link = self._links.link(booking.channel, invite)
         text = self._t(
@@ -237,14 +291,22 @@ class StaffFlow:
         )
         if link:
             text += "\n" + self._t("booking.invite_link", link=link)
+        text += "\n\n" + self._t("booking.ics_caption")
         ics = visit_invitation(booking, self._venue, self._now())
         document = Document(f"kunjungan-{booking.code}.ics", ics, "text/calendar")
-        return [
-            Reply(text, tag=BOOKING_TAG),
-            Reply(self._t("booking.ics_caption"), document=document, tag=BOOKING_TAG),
-        ]
+        return _notice(booking, "approved", text, document)
 
     def _listing(self, key: str, bookings: list[BookingView]) -> Reply:
         if not bookings:
             return Reply(self._t(f"{key}_empty"))
         return Reply(self._t(key) + "\n\n" + "\n\n".join(map(self._flow.brief, bookings)))
+
+
+def _notice(
+    booking: BookingView, outcome: str, text: str, document: Document | None = None
+) -> Outgoing:
+    """A booking notice for the outbox. Its key starts with "booking" (which picks the
+    WhatsApp template outside the 24-hour window) and is new for every decision, since a
+    rescheduled booking is approved again."""
+    key = f"{BOOKING_TAG}:{booking.code}:{outcome}:{uuid.uuid4().hex[:12]}"
+    return Outgoing(key, booking.channel, booking.chat_id, text, document)

@@ -15,6 +15,7 @@ from bot.core.booking import BookingRules
 from bot.core.engine import Engine
 from bot.core.flows.booking import BookingFlow, whole_name
 from bot.core.flows.staff import StaffFlow
+from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming, Kind, Reply
 from bot.core.notify import InviteLinks, StaffDesk
@@ -56,7 +57,14 @@ class World:
 
 @contextlib.asynccontextmanager
 async def make_world(
-    url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+    url: str,
+    answers: Answers,
+    texts: Texts,
+    keywords: KeywordMatcher,
+    *,
+    guard: Guard | None = None,
+    store: JsonMemoryStore | None = None,
+    clock: list[datetime] | None = None,
 ) -> AsyncIterator[World]:
     """The booking world on the database at `url`."""
     await upgrade(url)
@@ -70,13 +78,14 @@ async def make_world(
     desk = StaffDesk("telegram", STAFF_GROUP, frozenset({STAFF}))
     flow = BookingFlow(
         bookings, rules=rules, answers=answers, texts=texts, notifier=notifier, staff=desk,
-        today=lambda: TODAY,
+        today=lambda: TODAY, guard=guard,
     )  # fmt: skip
+    now = clock or [datetime(2026, 11, 23, tzinfo=UTC)]
     staff = StaffFlow(
         bookings, flow=flow, texts=texts, notifier=notifier, desk=desk,
         links=InviteLinks("kunjungan_bmi_bot"), outbox=Outbox(sessions, notifier),
         venue="Tangerang",
-        now=lambda: datetime(2026, 11, 23, tzinfo=UTC), today=lambda: TODAY,
+        now=lambda: now[0], today=lambda: TODAY,
     )  # fmt: skip
     nlu = RecordedNlu()
     for day in ("13 Juni", "14 Juni"):
@@ -86,8 +95,9 @@ async def make_world(
     nlu.add("mau daftar kunjungan", "book_visit")
     nlu.add("berapa biayanya?", "ask_visit_cost", confidence=0.97)
     engine = Engine(
-        nlu, JsonMemoryStore(), answers, texts, keywords, booking=flow, staff=staff, desk=desk
-    )
+        nlu, store or JsonMemoryStore(), answers, texts, keywords, booking=flow, staff=staff,
+        desk=desk, guard=guard,
+    )  # fmt: skip
     try:
         yield World(engine, nlu, notifier, bookings, texts, database)
     finally:

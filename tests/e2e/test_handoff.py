@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.jobs import handoff_jobs
 from tests.e2e.conftest import RunningBot, coop_tlm, running_bot
 from tests.e2e.test_booking import visit_day
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram_server import Call, FakeTelegram
 
 STAFF_GROUP, STAFF, OUTSIDER = -100555, 77, 79
 BUDI, SARI = 7001, 7002
@@ -38,10 +38,14 @@ async def escalate(server: FakeTelegram, chat: int, staff_messages: int) -> str:
     return (await server.wait_for(STAFF_GROUP, staff_messages))[-1].params["text"]
 
 
-def staff_reply(server: FakeTelegram, text: str, replied: str, user: int = STAFF) -> dict:  # type: ignore[type-arg]
+def staff_reply(server: FakeTelegram, text: str, replied: Call, user: int = STAFF) -> dict:  # type: ignore[type-arg]
+    """A staff member's message written as a reply to `replied`, a message the bot sent."""
     message = server.message(STAFF_GROUP, user, "supergroup", text=text)
-    message["reply_to_message"] = server.message(STAFF_GROUP, 4242, "supergroup", text=replied)
-    message["reply_to_message"]["from"] = {"id": 4242, "is_bot": True, "first_name": "Bot"}
+    message["reply_to_message"] = {
+        **replied.result,
+        "chat": server.chat(STAFF_GROUP, "supergroup"),
+        "from": {"id": 4242, "is_bot": True, "first_name": "Bot"},
+    }
     return {"message": message}
 
 
@@ -55,18 +59,19 @@ async def test_two_users_escalated_staff_answers_reach_the_right_one(staffed: Ru
     assert budi_ticket != sari_ticket
 
     await server.send_text(BUDI, "bisa diskon untuk 40 orang?")
-    relayed = (await server.wait_for(STAFF_GROUP, 3))[-1].params["text"]
+    relayed_post = (await server.wait_for(STAFF_GROUP, 3))[-1]
+    relayed = relayed_post.params["text"]
     assert relayed.startswith(f"{budi_ticket} ")
     assert "bisa diskon untuk 40 orang?" in relayed
     assert len(server.texts(BUDI)) == 2  # the bot stays quiet while staff have the chat
 
-    await server.push(staff_reply(server, "Bisa, Pak. Saya kirim rinciannya.", relayed))
+    await server.push(staff_reply(server, "Bisa, Pak. Saya kirim rinciannya.", relayed_post))
     (answer,) = (await server.wait_for(BUDI, 3))[2:]
     assert answer.params["text"] == "Petugas: Bisa, Pak. Saya kirim rinciannya."
     assert len(server.texts(SARI)) == 2  # nothing leaked to the other user
 
-    await server.push(staff_reply(server, "! pelanggan lama, kasih diskon", relayed))
-    await server.push(staff_reply(server, "saya juga mau jawab", relayed, user=OUTSIDER))
+    await server.push(staff_reply(server, "! pelanggan lama, kasih diskon", relayed_post))
+    await server.push(staff_reply(server, "saya juga mau jawab", relayed_post, user=OUTSIDER))
     refusal = (await server.wait_for(STAFF_GROUP, 5))[-1].params["text"]
     assert "hanya petugas" in refusal
     assert len(server.texts(BUDI)) == 3  # neither the note nor the outsider reached Budi

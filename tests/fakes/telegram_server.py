@@ -34,6 +34,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what the server answered (a sent message has its message_id)
 
 
 @dataclass
@@ -57,6 +58,8 @@ class FakeTelegram:
         self.blocked: set[int] = set()  # users who blocked the bot: sends to them get 403
         self.forums: set[int] = set()  # supergroups with topics: createForumTopic works there
         self.topics: dict[int, str] = {}  # message_thread_id -> name of the topics created
+        self.admins: set[int] = set()  # users getChatMember reports as administrators
+        self.chat_failures: dict[str, Failure] = {}  # chat_id -> failure of sends to it
         self.rate_limit = rate_limit  # sends per second over all chats, like Telegram's ~30
         self._recent_sends: list[float] = []
         self.throttled = 0
@@ -213,6 +216,16 @@ class FakeTelegram:
         """Make the next `count` calls of `method` fail with HTTP `status`."""
         self.failures[method] = Failure(status, count, retry_after)
 
+    def fail_chat(
+        self, chat_id: int, status: int, count: int = 1, retry_after: int | None = None
+    ) -> None:
+        """Make the next `count` sends to one chat fail with HTTP `status`."""
+        self.chat_failures[str(chat_id)] = Failure(status, count, retry_after)
+
+    def message_ids(self, chat_id: int) -> list[int]:
+        """Ids of the messages the bot sent to a chat, in order."""
+        return [int(call.result["message_id"]) for call in self.sent(chat_id)]
+
     # ---- the Bot API --------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -221,6 +234,8 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await self._params(request)
         failure = self.failures.get(method.lower()) or self.failures.get(method)
+        if method.startswith("send") and str(params.get("chat_id")) in self.chat_failures:
+            failure = self.chat_failures[str(params.get("chat_id"))]
         if failure and failure.count > 0:
             failure.count -= 1
             self.calls.append(Call(f"{method}!failed", params))
@@ -254,13 +269,13 @@ class FakeTelegram:
         if method.startswith("send") and int(params.get("chat_id") or 0) in self.blocked:
             self.calls.append(Call(f"{method}!blocked", params))
             return self._error(403, "Forbidden: bot was blocked by the user")
-        call = Call(method, params)
+        call = Call(method, params, result=self._result(method, params))
         self.calls.append(call)
         for listener in self.listeners:
             listener(call)
         async with self._changed:
             self._changed.notify_all()
-        return web.json_response({"ok": True, "result": self._result(method, params)})
+        return web.json_response({"ok": True, "result": call.result})
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = dict(request.query)
@@ -321,6 +336,13 @@ class FakeTelegram:
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getChatMember":
+            user = int(params.get("user_id") or 0)
+            status = "creator" if user in self.admins else "member"
+            member: dict[str, Any] = {"status": status, "user": self.user(user)}
+            if status == "creator":
+                member["is_anonymous"] = False
+            return member
         if method == "createForumTopic":
             thread = next(self._message_ids)
             self.topics[thread] = str(params["name"])

@@ -1,7 +1,8 @@
 """Telegram's send limits, kept per destination chat.
 
-Telegram allows about 30 messages a second overall, about one a second to one chat (short
-bursts pass) and 20 a minute to one group; beyond them it answers 429 with `retry_after`.
+Telegram allows about 30 messages a second overall, about one a second to one chat (a
+conversation's burst of answers passes) and 20 a minute to one group; beyond them it answers
+429 with `retry_after`.
 Each chat has its own pace and its own pause, so a 429 for the busy staff group delays only
 the staff group, never the answers to users. Per-chat state is forgotten after an hour idle,
 so memory follows the chats active now.
@@ -15,7 +16,7 @@ import time
 from aiolimiter import AsyncLimiter
 from cachetools import TTLCache
 
-PRIVATE_BURST, PRIVATE_PER_SECOND = 10, 1.0
+PRIVATE_BURST, PRIVATE_PER_SECOND = 20, 1.0
 GROUP_BURST, GROUP_PER_MINUTE = 20, 20
 IDLE_SECONDS = 3600
 MAX_CHATS = 100_000

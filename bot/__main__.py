@@ -156,6 +156,8 @@ async def main() -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     redact_logs(settings.secret_values())
+    # aiosqlite logs every statement with its parameters (what users wrote) at DEBUG.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
     try:
         app = await App.create(settings)
     except (KnowledgeError, ValueError, OSError) as error:

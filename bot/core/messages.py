@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit; WhatsApp allows more.
 # Button payloads: the main menu, an intent ("i:ask_contact"), a program ("p:jawara").
@@ -80,11 +81,18 @@ class Button:
 
 @dataclass(frozen=True)
 class Document:
-    """A file to send, e.g. an .ics invitation."""
+    """A file to send, e.g. an .ics invitation: its bytes, or, for a large file passed on
+    from a user, a temporary file on disk (`path`) that is streamed and never read whole."""
 
     filename: str
     content: bytes
     mime_type: str
+    path: str | None = None
+
+    def discard(self) -> None:
+        """Remove the temporary file, once the document has been sent."""
+        if self.path is not None:
+            Path(self.path).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import quote
 
@@ -59,10 +59,20 @@ class Notifier(Protocol):
         ...
 
 
+@dataclass
+class Report:
+    """What a send through the outbox achieved."""
+
+    total: int = 0
+    sent: int = 0
+    already: int = 0
+    failed: dict[str, str] = field(default_factory=dict)  # key -> reason
+
+
 class PendingSender(Protocol):
     """Sends outbox rows that were written inside another transaction."""
 
-    async def send_pending(self, keys: list[str]) -> object:
+    async def send_pending(self, keys: list[str]) -> Report:
         """Send the rows with these keys that are still pending."""
         ...
 

@@ -16,7 +16,6 @@ import asyncio
 import logging
 import mimetypes
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from aiolimiter import AsyncLimiter
@@ -25,7 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.messages import Document, Reply
-from bot.core.notify import DeliveryFailed, Notifier, Outgoing
+from bot.core.notify import DeliveryFailed, Notifier, Outgoing, Report
 from bot.db.models import OutboxMessage, utcnow
 from bot.db.outbox import enqueue
 from bot.privacy import mask
@@ -47,16 +46,6 @@ def _reply(row: OutboxMessage) -> Reply:
 
 def _mime(filename: str | None) -> str:
     return mimetypes.guess_type(filename or "")[0] or "application/octet-stream"
-
-
-@dataclass
-class Report:
-    """What a broadcast achieved."""
-
-    total: int = 0
-    sent: int = 0
-    already: int = 0
-    failed: dict[str, str] = field(default_factory=dict)  # key -> reason
 
 
 class Outbox:

@@ -15,10 +15,10 @@ from bot.core.booking import Bookings, Status
 from bot.core.calendar_text import date_span, long_date
 from bot.core.flows.participants import ParticipantFlow, clock
 from bot.core.messages import Reply
-from bot.core.notify import Outgoing, StaffDesk
+from bot.core.notify import Outgoing, Report, StaffDesk
 from bot.core.texts import Texts
 from bot.core.visits import Visits, day_date
-from bot.jobs.outbox import Outbox, Report
+from bot.jobs.outbox import Outbox
 
 log = logging.getLogger(__name__)
 OUTBOX_SWEEP_JOB = "outbox-sweep"

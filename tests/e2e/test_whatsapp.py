@@ -366,6 +366,7 @@ async def test_outside_the_window_without_a_template_nothing_is_sent_and_staff_a
     )
     answer = await rig.graph.wait_for(SITI, len(rig.graph.sent(SITI)) + 1)
     assert "Sabtu bisa, Bu." in meta.message_text(answer[-1])
+    await rig.telegram.wait_for(STAFF_GROUP, staff_before + 2)  # the relay, then "✓ terkirim"
 
     await close_window(rig, SITI)
     before = len(rig.graph.requests)
@@ -373,7 +374,7 @@ async def test_outside_the_window_without_a_template_nothing_is_sent_and_staff_a
     await rig.telegram.send_text(
         STAFF_GROUP, f"/balas {ticket} Ada kabar lagi, Bu.", user_id=STAFF, chat_type="supergroup"
     )
-    told = (await rig.telegram.wait_for(STAFF_GROUP, staff_before + 2))[-1].params["text"]
+    told = (await rig.telegram.wait_for(STAFF_GROUP, staff_before + 1))[-1].params["text"]
     assert "belum terkirim" in told and "jendela 24 jam" in told
     assert rig.graph.requests[before:] == []
     rows = await whatsapp_store(rig).outbound(SITI)

@@ -321,11 +321,18 @@ class FakeTelegram:
                     break
         return web.json_response({"ok": True, "result": pending[:100]})
 
-    async def _download(self, request: web.Request) -> web.Response:
+    async def _download(self, request: web.Request) -> web.StreamResponse:
         file_id = request.match_info["path"].rsplit("/", 1)[-1]
         if request.match_info["token"] != self.token or file_id not in self.files:
             return web.Response(status=404)
-        return web.Response(body=self.files[file_id])
+        content = memoryview(self.files[file_id])
+        response = web.StreamResponse()
+        response.content_length = len(content)
+        await response.prepare(request)
+        for start in range(0, len(content), 64 * 1024):  # in chunks, as a real server streams
+            await response.write(content[start : start + 64 * 1024])
+        await response.write_eof()
+        return response
 
     def document(self, file_id: str, filename: str, content: bytes) -> dict[str, Any]:
         """A document a user sends; its content is served for getFile + download."""

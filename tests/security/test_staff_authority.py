@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 import time
+import tracemalloc
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
@@ -157,3 +159,26 @@ async def test_a_429_for_the_staff_group_delays_only_the_staff_group(
     assert users_done < 1.0  # not held up by the staff group's pause
     assert staff_done >= 3.0  # the staff group waited for Telegram's retry_after
     assert len(telegram.sent(STAFF_GROUP)) == 1
+
+
+async def test_a_large_relayed_file_is_streamed_not_held_in_memory(
+    telegram: FakeTelegram,
+) -> None:
+    content = bytes(range(256)) * (15 * 4096)  # 15 MB
+    telegram.files["video.mp4"] = content
+    bot = create_bot(telegram.token, telegram.base_url)
+    output = TelegramOutput(bot, TelegramPace())
+    try:
+        tracemalloc.start()
+        document = await output.fetch("video.mp4")
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert document is not None and document.path is not None
+        assert peak < 4 * 1024 * 1024  # a few chunks, never the 15 MB
+        await output.deliver(STAFF_GROUP, [Reply("#1 Budi: [video]", document=document)])
+        (sent,) = telegram.sent(STAFF_GROUP, "sendDocument")
+        assert sent.params["document"]["content"] == content
+        document.discard()
+        assert not os.path.exists(document.path)  # noqa: ASYNC240
+    finally:
+        await bot.session.close()

@@ -27,12 +27,14 @@ from aiogram.exceptions import (
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
+    FSInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     User,
 )
 
+from bot.channels.files import CHUNK, temporary_path
 from bot.channels.telegram.pacing import TelegramPace
 from bot.channels.telegram.session import TolerantSession
 from bot.channels.text import split_text
@@ -255,8 +257,11 @@ class TelegramOutput:
                 )
                 posted.append(str(sent.message_id))
             if reply.document is not None:
-                upload = BufferedInputFile(
-                    reply.document.content, filename=reply.document.filename
+                document = reply.document
+                upload = (
+                    FSInputFile(document.path, filename=document.filename, chunk_size=CHUNK)
+                    if document.path is not None
+                    else BufferedInputFile(document.content, filename=document.filename)
                 )
                 sent = await self.call(
                     partial(bot.send_document, chat_id, upload, message_thread_id=thread),
@@ -288,21 +293,21 @@ class TelegramOutput:
         return member.status in {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR}
 
     async def fetch(self, file_id: str) -> Document | None:
-        """A user's file (≤ 20 MB, the Bot API's download limit), to pass on to staff."""
+        """A user's file (≤ 20 MB, the Bot API's download limit), to pass on to staff,
+        streamed into a temporary file."""
         bot = self._bot
         try:
             file = await self.call(partial(bot.get_file, file_id))
             if (file.file_size or 0) > MAX_DOWNLOAD or not file.file_path:
                 return None
-            content = await bot.download_file(file.file_path)
-        except (DeliveryFailed, AiogramError) as error:
+            name = file.file_path.rsplit("/", 1)[-1]
+            path = temporary_path(name)
+            await bot.download_file(file.file_path, destination=path, chunk_size=CHUNK)
+        except (DeliveryFailed, AiogramError, OSError) as error:
             log.warning("Telegram file not fetched: %s", _without_token(str(error)))
             return None
-        if content is None:
-            return None
-        name = file.file_path.rsplit("/", 1)[-1]
         mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        return Document(name, content.read(), mime)
+        return Document(name, b"", mime, path=path)
 
     async def call(self, call: Callable[[], Awaitable[T]], chat_id: int | str = "") -> T:
         """Honour 429 retry_after (for that chat only), retry network and 5xx errors with

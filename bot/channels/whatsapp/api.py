@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import mimetypes
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 from aiolimiter import AsyncLimiter
 
+from bot.channels.files import CHUNK, temporary_path
 from bot.core.messages import Document
 
 log = logging.getLogger(__name__)
@@ -71,8 +73,13 @@ class GraphAPI:
         form = aiohttp.FormData()
         form.add_field("messaging_product", "whatsapp")
         form.add_field("type", document.mime_type)
+        content = (
+            await asyncio.to_thread(Path(document.path).read_bytes)
+            if document.path is not None
+            else document.content
+        )
         form.add_field(
-            "file", document.content, filename=document.filename, content_type=document.mime_type
+            "file", content, filename=document.filename, content_type=document.mime_type
         )
         answer = await self._call("POST", f"{self._number}/media", data=form)
         if not answer.get("id"):
@@ -92,12 +99,17 @@ class GraphAPI:
         return digits or None
 
     async def download(self, media_id: str) -> Document | None:
-        """A file a user sent (≤ 16 MB): its URL comes from the media id, the file from the URL
-        (both with the token); None when it cannot be had."""
+        """A file a user sent (≤ 16 MB), streamed into a temporary file: its URL comes from
+        the media id, the file from the URL (both with the token); None when it cannot be
+        had."""
+        path: str | None = None
         try:
             info = await self._call("GET", media_id)
             if int(info.get("file_size") or 0) > MAX_DOWNLOAD:
                 return None
+            mime = str(info.get("mime_type") or "application/octet-stream").split(";")[0]
+            name = f"whatsapp-{media_id}{mimetypes.guess_extension(mime) or ''}"
+            path = temporary_path(name)
             async with (
                 self._limiter,
                 self._http.get(
@@ -107,13 +119,13 @@ class GraphAPI:
                 ) as response,
             ):
                 response.raise_for_status()
-                content = await response.read()
-        except (GraphError, aiohttp.ClientError, TimeoutError, KeyError) as error:
+                await _save(response, path)
+        except (GraphError, aiohttp.ClientError, TimeoutError, KeyError, OSError) as error:
             log.warning("WhatsApp media not fetched: %s", error)
+            if path is not None:
+                Document(name, b"", "", path=path).discard()
             return None
-        mime = str(info.get("mime_type") or "application/octet-stream").split(";")[0]
-        extension = mimetypes.guess_extension(mime) or ""
-        return Document(f"whatsapp-{media_id}{extension}", content, mime)
+        return Document(name, b"", mime, path=path)
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         url = f"{self._root}/{path}"
@@ -151,3 +163,15 @@ class GraphAPI:
         message = str(detail.get("message") or f"HTTP {status}")
         retryable = code in RATE_LIMITED or status == 429 or status >= 500
         raise GraphError(code, message, retryable=retryable)
+
+
+async def _save(response: aiohttp.ClientResponse, path: str) -> None:
+    """Write a download to `path` chunk by chunk, never holding it whole; over MAX_DOWNLOAD
+    is refused (a server may not say the size first)."""
+    written = 0
+    with open(path, "wb") as out:  # noqa: ASYNC230 - local disk, one 64 KB chunk at a time
+        async for chunk in response.content.iter_chunked(CHUNK):
+            written += len(chunk)
+            if written > MAX_DOWNLOAD:
+                raise OSError("file larger than the download limit")
+            out.write(chunk)

@@ -188,7 +188,11 @@ class HandoffFlow:
         document = (
             await self._notifier.fetch(event.channel, event.media_id) if event.media_id else None
         )
-        await self._to_staff(relay, escalation.topic, escalation.id, document)
+        try:
+            await self._to_staff(relay, escalation.topic, escalation.id, document)
+        finally:
+            if document is not None:
+                document.discard()
         return []
 
     # ---- the staff side -----------------------------------------------------------------

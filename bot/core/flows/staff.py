@@ -238,8 +238,18 @@ class StaffFlow:
         except Exception:
             await self._unplan(code)
             raise
-        await self._outbox.send_pending([notice.key for notice in notices])
-        return [Reply(self._t("staff.approved", code=booking.code, name=event.user_name or ""))]
+        approved = Reply(self._t("staff.approved", code=booking.code, name=event.user_name or ""))
+        return [approved, *await self._send(notices)]
+
+    async def _send(self, notices: list[Outgoing]) -> list[Reply]:
+        """Send the notices now; a notice that could not reach the requester (blocked, or
+        WhatsApp's window closed without a template) is reported to staff."""
+        report = await self._outbox.send_pending([notice.key for notice in notices])
+        return [
+            Reply(self._t("staff.undelivered", channel=n.channel, chat=n.chat_id, reason=why))
+            for n in notices
+            if (why := report.failed.get(n.key)) is not None
+        ]
 
     async def _unplan(self, code: str) -> None:
         if self._calendar is not None:
@@ -276,8 +286,7 @@ class StaffFlow:
             )
         except BookingError as error:
             return [Reply(self._flow.error_text(error))]
-        await self._outbox.send_pending([notice.key for notice in notices])
-        return [Reply(self._t("staff.declined", code=booking.code))]
+        return [Reply(self._t("staff.declined", code=booking.code)), *await self._send(notices)]
 
     def _approval(self, booking: BookingView) -> Outgoing:
         """The requester's notice: the approval, the participants' invite, the .ics."""

@@ -54,12 +54,13 @@ if TYPE_CHECKING:  # aiogram comes through bot.channels.telegram, as in `python 
 _parse_time: contextvars.ContextVar[list[float]] = contextvars.ContextVar("parse_time")
 
 
-def examples() -> list[str]:
+def examples(skip_intents: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """The held-out test texts (never trained on), in file order."""
     data = yaml.safe_load((ROOT / "data" / "test" / "nlu_test.yml").read_text(encoding="utf-8"))
     return [
         ENTITY_MARKUP.sub(r"\1", line.removeprefix("- ").strip())
         for item in data["nlu"]
+        if item.get("intent") not in skip_intents
         for line in item["examples"].splitlines()
         if line.strip()
     ]

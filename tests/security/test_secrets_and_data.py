@@ -116,6 +116,12 @@ async def test_python_m_bot_logs_no_secret_when_apis_fail(
         "STAFF_CHAT_ID": "-100555",
         "HTTP_PORT": str(port),
         "LOG_LEVEL": "DEBUG",
+        # WhatsApp on too, its Graph API unreachable (the bot asks it for its number at start)
+        "WHATSAPP_ACCESS_TOKEN": WHATSAPP_TOKEN,
+        "WHATSAPP_PHONE_NUMBER_ID": "1098765432",
+        "WHATSAPP_APP_SECRET": "app-secret-SECRET-77",
+        "WHATSAPP_VERIFY_TOKEN": "verify-SECRET-55",
+        "WHATSAPP_API_BASE": f"http://127.0.0.1:{rasa_port}",
     }
     telegram.fail("sendMessage", 500, count=4)  # every attempt at the first answer
     process = await asyncio.create_subprocess_exec(
@@ -142,7 +148,9 @@ async def test_python_m_bot_logs_no_secret_when_apis_fail(
     assert "not delivered" in logged, logged[-3000:]  # the failures were logged
     secret_part = telegram.token.split(":")[1]
     assert secret_part not in logged
-    assert "rasa-token-SECRET-99" not in logged
+    for secret in ("rasa-token-SECRET-99", WHATSAPP_TOKEN, "app-secret-SECRET-77"):
+        assert secret not in logged
+    assert "WhatsApp phone number not known" in logged  # the Graph API failure was logged
     assert "STAFF_USER_IDS is empty" in logged  # the operator is warned at start-up
 
 

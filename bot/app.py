@@ -271,6 +271,7 @@ class App:
             desk=desk,
             handoff=handoff,
             guard=guard,
+            now=now,
         )
         await scheduler.start()
         if handoff is not None:

@@ -26,3 +26,5 @@ say "the same as fast as answered, every text to Rasa (NLU_CACHE_SIZE=0)"
 message_path --users "$users" --messages "$messages" --nlu-cache-size 0
 say "one user at a time (the bot's own overhead without contention)"
 message_path --users 1 --messages 300
+say "bench/noisy_neighbours.py: 50 users at 100 msg/s, alone and beside a flooder and a staff group answering 429"
+"$BOT_VENV/bin/python" bench/noisy_neighbours.py --rasa-url "$url" --token "$token"

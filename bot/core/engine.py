@@ -9,8 +9,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import datetime
 
 from bot.core.answers import Answers
+from bot.core.courtesy import daypart, emoji_intent, greets_by_time, has_salam
 from bot.core.flows.booking import (
     CANCEL_NO,
     CANCEL_YES,
@@ -81,7 +84,9 @@ class Engine:
         desk: StaffDesk | None = None,
         handoff: HandoffFlow | None = None,
         guard: Guard | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
+        self._now = now  # venue-local, for "selamat pagi/siang/sore/malam"
         self._guard = guard
         self._handoff = handoff
         self._nlu = nlu
@@ -162,7 +167,7 @@ class Engine:
         if event.kind is Kind.START:
             if event.payload and self._participants is not None:
                 return await self._participants.join(event, None, "", state)
-            return self._menu(state, greeting=True)
+            return self._menu(state, greeting="")
         if event.kind is Kind.BUTTON:
             payload = event.payload or ""
             if not payload.startswith((MENU_PAYLOAD, INTENT_PAYLOAD, PROGRAM_PAYLOAD)):
@@ -183,8 +188,14 @@ class Engine:
         text = " ".join(event.text.split())
         if not text:
             return [Reply(self._t("input.empty"), self._menu_buttons())]
+        return self._courteous(text, await self._text(event, text, state))
+
+    async def _text(self, event: Incoming, text: str, state: ConversationState) -> list[Reply]:
+        """The answer to a written message (its greeting is answered by the caller)."""
         if text.lower() in MENU_WORDS:
-            return self._menu(state, greeting=text.lower() in {"/start", "mulai"})
+            return self._menu(
+                state, greeting=text if text.lower() in {"/start", "mulai"} else None
+            )
         if self._participants is not None:
             if text.lower().strip(" .!?") in LEAVE_WORDS:
                 return await self._participants.leave(event)
@@ -238,7 +249,11 @@ class Engine:
         return None
 
     async def _understand(self, text: str) -> NluResult | None:
-        """Ask the NLU server; while it is down, fall back to keywords (None: no idea)."""
+        """Ask the NLU server; while it is down, fall back to keywords (None: no idea). An
+        emoji that says something on its own (🙏, 👍) needs no model."""
+        said = emoji_intent(text)
+        if said is not None:
+            return NluResult(intent=said, confidence=1.0)
         try:
             return await self._nlu.parse(text[:MAX_NLU_CHARS])
         except NluUnavailable as error:
@@ -314,11 +329,31 @@ class Engine:
         text = self._t("fallback.clarify") if buttons else self._t("fallback.clarify_menu")
         return [Reply(text, (*buttons, Button(self._t("button.menu"), MENU_PAYLOAD)))]
 
-    def _menu(self, state: ConversationState, greeting: bool = False) -> list[Reply]:
+    def _menu(self, state: ConversationState, greeting: str | None = None) -> list[Reply]:
+        """The main menu; with `greeting` (what the user wrote, "" for /start), a welcome
+        that first answers their greeting."""
         state.flow = state.step = None
         state.misses = 0
-        text = self._t("menu.greeting") if greeting else self._t("menu.prompt")
-        return [Reply(text, self._menu_buttons())]
+        if greeting is None:
+            return [Reply(self._t("menu.prompt"), self._menu_buttons())]
+        opening = self._opening(greeting) or self._t("courtesy.hello")
+        return [Reply(f"{opening}\n{self._t('menu.greeting')}", self._menu_buttons())]
+
+    def _opening(self, text: str) -> str | None:
+        """The answer to a salam or a "selamat pagi" in the user's message, if it has one."""
+        if has_salam(text):
+            return self._t("courtesy.salam")
+        if greets_by_time(text) and self._now is not None:
+            return self._t("courtesy.daypart", daypart=daypart(self._now()))
+        return None
+
+    def _courteous(self, text: str, replies: list[Reply]) -> list[Reply]:
+        """A salam is answered with salam whatever else was asked, before the answer."""
+        opening = self._opening(text)
+        if opening is None or not replies or replies[0].text.startswith(opening):
+            return replies
+        first = replies[0]
+        return [replace(first, text=f"{opening}\n{first.text}"), *replies[1:]]
 
     def _menu_buttons(self) -> tuple[Button, ...]:
         return (
@@ -332,7 +367,7 @@ class Engine:
     async def _greet(
         self, event: Incoming, result: NluResult, text: str, state: ConversationState
     ) -> list[Reply]:
-        return self._menu(state, greeting=True)
+        return self._menu(state, greeting=text)
 
     async def _affirm(
         self, event: Incoming, result: NluResult, text: str, state: ConversationState

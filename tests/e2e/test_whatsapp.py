@@ -215,7 +215,7 @@ async def test_media_and_unsupported_messages_get_a_clear_answer(
 async def test_location_contacts_long_text_and_sql_looking_text(rig: Rig) -> None:
     place = {"latitude": -6.17, "longitude": 106.63, "name": "Tangerang", "address": "Jl. Raya"}
     assert (
-        "lokasi Anda sudah kami terima"
+        "lokasi Bapak/Ibu sudah kami terima"
         in (await rig.answer(RINA, meta.incoming(RINA, "location", place)))[0]
     )
     card = [

@@ -1,0 +1,51 @@
+"""Greetings answered the way BMI's own CS officer answers them on WhatsApp.
+
+BMI Grup is a syariah cooperative: a *salam* ("Assalamu'alaikum", "aslm", "ass wr wb", even a
+closing "wassalamu'alaikum") is answered with *salam*, whatever else the message asks.
+"Selamat pagi" is answered with the greeting that fits the time at the venue (WIB), and an
+emoji that says something (🙏, 👍) is read as what it says.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+_SALAM = re.compile(
+    r"(?<![a-z])(?:w?a?s+a?lam+u?\W*\s*a?l[ae]i?k(?:u|o)m\w*|aslm\w*|ass\.?\s*wr\.?\s*wb\.?"
+    r"|samlekom|salamualaikum)",
+    re.IGNORECASE,
+)
+_TIME_GREETING = re.compile(r"\b(?:selamat|slmt|met)\s+(pagi|siang|sore|petang|malam)\b", re.I)
+# Skin tones and the emoji variation selector change nothing in what an emoji says.
+_MODIFIERS = {chr(code) for code in range(0x1F3FB, 0x1F400)} | {"\ufe0f"}
+_MEANINGS = {"thank": {"🙏"}, "affirm": {"👍", "👌"}}
+
+
+def has_salam(text: str) -> bool:
+    """Whether the message greets (or closes) with the Islamic salam."""
+    return _SALAM.search(text) is not None
+
+
+def greets_by_time(text: str) -> bool:
+    """Whether the message says "selamat pagi/siang/sore/malam"."""
+    return _TIME_GREETING.search(text) is not None
+
+
+def daypart(moment: datetime) -> str:
+    """The greeting's part of the day at the venue: pagi until 10:59, siang until 14:59, sore
+    until 17:59, then malam (as people in Indonesia use them)."""
+    hour = moment.hour
+    if 4 <= hour < 11:
+        return "pagi"
+    if 11 <= hour < 15:
+        return "siang"
+    if 15 <= hour < 18:
+        return "sore"
+    return "malam"
+
+
+def emoji_intent(text: str) -> str | None:
+    """ "🙏" alone is thanks, "👍" alone is yes; None for anything else."""
+    marks = {char for char in text if not char.isspace()} - _MODIFIERS
+    return next((intent for intent, said in _MEANINGS.items() if marks and marks <= said), None)

@@ -1,0 +1,100 @@
+"""Greetings answered as BMI's CS officer answers them: salam with salam, the right "selamat
+…" for the time in WIB, 🙏 and 👍 read as what they say, users addressed as Bapak/Ibu."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from bot.config import ROOT
+from bot.core.answers import Answers
+from bot.core.courtesy import daypart, has_salam
+from bot.core.engine import Engine
+from bot.core.keywords import KeywordMatcher
+from bot.core.messages import Incoming
+from bot.core.texts import Texts
+from tests.fakes.nlu import RecordedNlu
+from tests.fakes.store import JsonMemoryStore
+
+WIB = ZoneInfo("Asia/Jakarta")
+SALAM_ANSWER = "Wa'alaikumsalam warahmatullahi wabarakatuh, Bapak/Ibu"
+
+
+@pytest.fixture
+def clock() -> list[datetime]:
+    return [datetime(2026, 12, 1, 19, 30, tzinfo=WIB)]
+
+
+@pytest.fixture
+def engine(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
+) -> Engine:
+    nlu = RecordedNlu()
+    for text in ("assalamualaikum", "Ass wr wb", "selamat pagi min", "halo"):
+        nlu.add(text, "greet")
+    nlu.add("Assalamualaikum, berapa biaya studi banding?", "ask_visit_cost")
+    nlu.add("terima kasih, wassalamualaikum", "thank")
+    return Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+
+
+async def say(engine: Engine, text: str) -> list[str]:
+    return [r.text for r in await engine.handle(Incoming("telegram", "u1", "u1", text=text))]
+
+
+@pytest.mark.parametrize("salam", ["assalamualaikum", "Ass wr wb"])
+async def test_a_salam_is_answered_with_salam(engine: Engine, salam: str) -> None:
+    (reply,) = await say(engine, salam)
+    assert reply.startswith(SALAM_ANSWER)
+    assert "selamat datang" in reply
+
+
+async def test_a_salam_with_a_question_gets_both(engine: Engine) -> None:
+    replies = await say(engine, "Assalamualaikum, berapa biaya studi banding?")
+    assert replies[0].startswith(SALAM_ANSWER)
+    assert "biaya" in replies[0].lower()
+
+
+async def test_a_closing_salam_is_answered_too(engine: Engine) -> None:
+    replies = await say(engine, "terima kasih, wassalamualaikum")
+    assert replies[0].startswith(SALAM_ANSWER) and "Sama-sama" in replies[0]
+
+
+async def test_selamat_pagi_at_night_is_answered_with_malam(engine: Engine) -> None:
+    (reply,) = await say(engine, "selamat pagi min")
+    assert reply.startswith("Selamat malam, Bapak/Ibu")
+
+
+async def test_a_plain_hello_gets_a_plain_welcome(engine: Engine) -> None:
+    (reply,) = await say(engine, "halo")
+    assert reply.startswith("Halo, Bapak/Ibu") and "selamat datang" in reply
+
+
+@pytest.mark.parametrize(
+    ("emoji", "meaning"), [("🙏", "thank"), ("🙏🏽🙏", "thank"), ("👍", "affirm")]
+)
+async def test_an_emoji_alone_says_thanks_or_yes(
+    engine: Engine, texts: Texts, emoji: str, meaning: str
+) -> None:
+    (reply,) = await say(engine, emoji)
+    assert reply == texts(f"smalltalk.{meaning}")
+
+
+@pytest.mark.parametrize(
+    ("hour", "part"),
+    [(5, "pagi"), (10, "pagi"), (11, "siang"), (15, "sore"), (18, "malam"), (2, "malam")],
+)
+def test_dayparts_follow_the_venue_clock(hour: int, part: str) -> None:
+    assert daypart(datetime(2026, 12, 1, hour, tzinfo=WIB)) == part
+
+
+def test_salam_kenal_is_not_a_salam() -> None:
+    assert not has_salam("salam kenal, saya dari Kopwan Sekar Melati")
+
+
+def test_users_are_addressed_as_bapak_ibu_never_anda() -> None:
+    messages = yaml.safe_load((ROOT / "data" / "messages" / "id.yml").read_text("utf-8"))
+    users = {key: value for key, value in messages.items() if key != "staff"}
+    assert " Anda" not in yaml.safe_dump(users, allow_unicode=True)

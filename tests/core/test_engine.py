@@ -57,7 +57,7 @@ def payloads(replies: list[Reply]) -> list[str]:
 
 async def test_greeting_shows_the_main_menu(engine: Engine, texts: Texts) -> None:
     replies = await engine.handle(text("halo"))
-    assert replies[0].text == texts("menu.greeting")
+    assert replies[0].text == texts("courtesy.hello") + "\n" + texts("menu.greeting")
     assert payloads(replies) == [
         "i:ask_visit_info",
         "i:book_visit",

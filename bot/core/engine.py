@@ -372,6 +372,9 @@ class Engine:
     async def _affirm(
         self, event: Incoming, result: NluResult, text: str, state: ConversationState
     ) -> list[Reply]:
+        """ "lanjut", "iya": resumes a booking put aside, else asks what else is needed."""
+        if state.paused and self._booking is not None:
+            return await self._booking.start(event, None, "", state)
         return [Reply(self._t("smalltalk.affirm"), self._menu_buttons())]
 
     async def _deny(

@@ -16,6 +16,8 @@ class ConversationState:
     slots: dict[str, Any] = field(default_factory=dict)
     misses: int = 0
     last_intents: list[str] = field(default_factory=list)
+    # A form put aside (the booking's slots and step) while the user asked something else.
+    paused: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The stored form."""

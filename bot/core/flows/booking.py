@@ -50,17 +50,59 @@ SLOTS = (
     "contact_name", "contact_phone", "notes",
 )  # fmt: skip
 FREE_TEXT = frozenset({"org_name", "origin", "contact_name", "notes"})
+NAMES = FREE_TEXT - {"notes"}  # a note may well be a question ("bisa disediakan makan?")
 CONFIRM = "confirm"
 REQUEST_KEY = "request_key"
 KINDS = ("koperasi", "dinas", "lainnya")
 LEAVE_WORDS = {"batal", "batalkan", "cancel", "stop", "tidak jadi", "gak jadi", "ga jadi"}
+PAUSE_WORDS = {
+    "nanti dulu", "nanti saja", "nanti aja", "nanti ya", "nanti", "besok saja", "besok aja",
+    "pikir-pikir dulu", "pikir pikir dulu", "saya pikirkan dulu", "nanti saya kabari",
+    "nanti kami kabari", "tunggu dulu", "sebentar", "skip dulu",
+}  # fmt: skip
+# A message that asks (these words, or a question mark) is not an answer to a form's step.
+QUESTION_WORDS = frozenset(
+    [
+        "apa",
+        "apakah",
+        "bagaimana",
+        "gimana",
+        "gmn",
+        "gmana",
+        "berapa",
+        "brp",
+        "kapan",
+        "dimana",
+        "mana",
+        "kemana",
+        "siapa",
+        "mengapa",
+        "kenapa",
+        "bisakah",
+        "bolehkah",
+        "adakah",
+    ]
+)
+# Small talk that puts the form aside; requests the engine answers instead, form kept.
+PAUSE_INTENTS = frozenset({"thank", "goodbye"})
+SWITCH_INTENTS = frozenset(
+    {"check_booking", "cancel_booking", "reschedule_booking", "human_handoff", "join_visit",
+     "ask_agenda", "ask_availability"}
+)  # fmt: skip
 QUESTION_CONFIDENCE = 0.8
+LIKELY_QUESTION_CONFIDENCE = 0.5
 _DAYS_IN_TEXT = re.compile(r"(?<!\w)(\d|satu|dua|tiga)\s*(?:hari|hr)(?!\w)", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
 # Button payloads of this flow.
 DATE, KIND, DAYS, TOPIC, NOTES, SUMMARY, EDIT = "bd:", "bk:", "bn:", "bt:", "bx:", "bs:", "be:"
 PICK_CANCEL, PICK_RESCHEDULE, CANCEL_YES, CANCEL_NO = "cc:", "cr:", "cy", "cn"
 STAFF_APPROVE, STAFF_DECLINE = "sa:", "sd:"
+
+
+def looks_like_question(text: str) -> bool:
+    """ "dari bandara naik apa ya", "berapa biayanya?": asks, so answers no form step."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return text.rstrip().endswith("?") or any(word in QUESTION_WORDS for word in words)
 
 
 def guess_kind(name: str) -> str | None:
@@ -112,35 +154,53 @@ class BookingFlow:
                 return [self._held(TooMany("booking.pending_exists", pending, len(pending)))]
             if len(upcoming) >= self._rules.max_active_per_user:
                 return [self._held(TooMany("booking.active_limit", upcoming, len(upcoming)))]
-        state.flow, state.step, state.slots = FLOW, None, {}
+        paused, state.paused = state.paused, {}
+        state.flow, state.step, state.slots = FLOW, None, dict(paused)
         notes = self._prefill(result, text, state.slots)
-        replies = [Reply(self._t("booking.start"))]
+        opening = "booking.resumed" if paused else "booking.start"
+        replies = [Reply(self._t(opening))]
         replies += [Reply(note) for note in notes]
         return replies + await self._ask_next(state)
 
     async def continue_(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
-    ) -> list[Reply]:
-        """Handle one answer inside the booking conversation."""
-        if event.kind is Kind.TEXT and text.lower().strip(" .!") in LEAVE_WORDS:
+    ) -> list[Reply] | None:
+        """Handle one message inside the booking conversation; None when it is another
+        request, for the engine to answer (the form is put aside, not lost)."""
+        lowered = text.lower().strip(" .!")
+        if event.kind is Kind.TEXT and lowered in LEAVE_WORDS:
             state.flow = state.step = None
             state.slots = {}
             return [
                 Reply(self._t("booking.left"), (Button(self._t("button.menu"), MENU_PAYLOAD),))
             ]
+        sure = result is not None and result.confidence >= QUESTION_CONFIDENCE
+        if event.kind is Kind.TEXT and (
+            lowered in PAUSE_WORDS or (sure and result.intent in PAUSE_INTENTS)  # type: ignore[union-attr]
+        ):
+            return self._pause(state, thanked=sure and result.intent == "thank")  # type: ignore[union-attr]
+        if event.kind is Kind.TEXT and sure and result.intent in SWITCH_INTENTS:  # type: ignore[union-attr]
+            self._pause(state)
+            return None
         if state.step == CONFIRM:
             return await self._confirm(event, text, state)
         slot = state.step or ""
         payload = event.payload or "" if event.kind is Kind.BUTTON else ""
         if event.kind is Kind.CONTACT and slot == "contact_phone" and event.phone:
             text = event.phone
-        question = self._question_answer(result)
-        if question is not None and (slot not in FREE_TEXT or text.rstrip().endswith("?")):
+        asks = event.kind is Kind.TEXT and looks_like_question(text)
+        question = self._question_answer(result, likely=asks)
+        if question is not None and (slot not in FREE_TEXT or asks):
             # A question asked mid-way ("berapa biayanya?") is answered, then the step repeated;
             # in free-text steps only when it is plainly a question, so names are never eaten.
             if slot in FREE_TEXT or await self._fill(slot, text, payload, state) is not None:
                 return [question, *self._question(slot, state)]
             return await self._ask_next(state)
+        if asks and (slot in NAMES or await self._fill(slot, text, payload, state)):
+            # A question this step cannot take as its answer, and no answer for it at hand.
+            return [Reply(self._t("booking.question_later")), *self._question(slot, state)]
+        if asks:
+            return await self._ask_next(state)  # it was an answer after all ("30 orang?")
         problem = await self._fill(slot, text, payload, state)
         if problem is None:
             return await self._ask_next(state)
@@ -148,14 +208,35 @@ class BookingFlow:
             return [problem]
         return [Reply(problem), *self._question(slot, state)]
 
-    def _question_answer(self, result: NluResult | None) -> Reply | None:
-        """The plain answer to an informational question, when NLU is sure it is one."""
-        if result is None or result.confidence < QUESTION_CONFIDENCE:
+    def _pause(self, state: ConversationState, thanked: bool = False) -> list[Reply]:
+        """Put the form aside, keeping what was filled; "lanjut daftar" (or the button)
+        resumes it where it stopped."""
+        state.paused = dict(state.slots)
+        state.flow = state.step = None
+        state.slots = {}
+        text = self._t("booking.paused")
+        if thanked:
+            text = self._t("smalltalk.welcome") + " " + text
+        return [Reply(text, (Button(self._t("booking.resume"), "i:book_visit"),))]
+
+    def _question_answer(self, result: NluResult | None, likely: bool = False) -> Reply | None:
+        """The plain answer to an informational question, when NLU is sure it is one (less
+        sure will do when the message plainly asks something)."""
+        floor = LIKELY_QUESTION_CONFIDENCE if likely else QUESTION_CONFIDENCE
+        if result is None or result.confidence < floor:
             return None
         if result.intent in {"book_visit", "affirm", "deny", "greet", "thank"}:
             return None
-        answer = self._answers.for_intent(result.intent)
-        return Reply(answer.text) if answer is not None else None
+        answer: Reply | None
+        if result.intent == "ask_programs":
+            entity = result.entity("program")
+            program = self._answers.knowledge.program(str(entity.value)) if entity else None
+            answer = (
+                self._answers.program(program) if program else self._answers.program_list()
+            )
+        else:
+            answer = self._answers.for_intent(result.intent)
+        return Reply(answer.text) if answer is not None else None  # the step keeps its buttons
 
     async def availability(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState

@@ -1,0 +1,100 @@
+"""A form never traps the user: questions mid-way are answered and the step asked again, a
+question is never taken as a name or an origin, thanks and "nanti dulu" put the form aside,
+another request is answered, and "lanjut daftar" picks the form up where it stopped."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.core.answers import Answers
+from bot.core.keywords import KeywordMatcher
+from bot.core.texts import Texts
+from tests.core.test_booking_flow import World, make_world
+
+
+@pytest.fixture
+async def world(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> AsyncIterator[World]:
+    async with make_world(sqlite_url, answers, texts, keywords) as built:
+        nlu = built.nlu
+        nlu.add("mau daftar kunjungan", "book_visit")
+        nlu.add("dari bandara soekarno hatta ke bmi naik apa ya", "ask_location", 0.62)
+        nlu.add("program unggulan apa saja?", "ask_programs", 0.9)
+        nlu.add("berapa biayanya?", "ask_visit_cost", 0.97)
+        nlu.add("ada penginapan dekat lokasi", "ask_facilities", 0.55)
+        nlu.add("makasih", "thank", 0.98)
+        nlu.add("cek booking KJ7Q2", "check_booking", 0.95)
+        nlu.add("lanjut daftar", "book_visit", 0.9)
+        nlu.add("siapa ketua pengawas syariahnya?", "nlu_fallback", 0.4)
+        yield built
+
+
+async def texts_of(world: World, message: str) -> list[str]:
+    return [reply.text for reply in await world.say(message)]
+
+
+async def test_a_long_enquiry_mixing_questions_and_answers(world: World, texts: Texts) -> None:
+    ask = texts("booking.ask.org_name")
+    assert (await texts_of(world, "mau daftar kunjungan"))[-1] == ask
+
+    airport = await texts_of(world, "dari bandara soekarno hatta ke bmi naik apa ya")
+    assert "Tangerang" in airport[0]  # answered as the location question it is
+    assert airport[-1] == ask  # and the name asked again, not filled with the question
+
+    assert (await texts_of(world, "Kopwan Sekar Melati"))[-1] == texts("booking.ask.origin")
+
+    programs = await texts_of(world, "program unggulan apa saja?")
+    assert "program" in programs[0].lower() and programs[-1] == texts("booking.ask.origin")
+
+    leader = await texts_of(world, "siapa ketua pengawas syariahnya?")
+    assert leader == [texts("booking.question_later"), texts("booking.ask.origin")]
+
+    await world.say("Solok, Sumatera Barat")
+    cost = await texts_of(world, "berapa biayanya?")
+    assert "biaya" in cost[0].lower() and cost[-1].startswith(
+        texts("booking.ask.participants")[:20]
+    )
+
+    lodging = await texts_of(world, "ada penginapan dekat lokasi")
+    assert lodging[-1].startswith(texts("booking.ask.participants")[:20])
+    await world.say("27")
+
+    paused = await world.say("makasih")
+    assert paused[0].text.startswith(texts("smalltalk.welcome"))
+    assert [b.payload for b in paused[0].buttons] == ["i:book_visit"]
+
+    checked = await texts_of(world, "cek booking KJ7Q2")
+    assert "KJ7Q2" in checked[0]  # the other request is answered
+
+    resumed = await texts_of(world, "lanjut daftar")
+    assert resumed[0] == texts("booking.resumed")
+    assert resumed[-1].startswith(texts("booking.ask.start_date")[:20])  # where it stopped
+
+    for answer in ("14 Juni 2027", "1 hari", "jawara", "Ibu Rina", "081234567890"):
+        await world.say(answer)
+    summary = (await texts_of(world, "tidak ada"))[-1]
+    assert "Kopwan Sekar Melati" in summary and "Solok, Sumatera Barat" in summary
+    assert "27 orang" in summary
+
+
+async def test_nanti_dulu_puts_the_form_aside_and_iya_resumes_it(
+    world: World, texts: Texts
+) -> None:
+    world.nlu.add("iya", "affirm", 0.95)
+    await world.say("mau daftar kunjungan")
+    await world.say("Kopwan Sekar Melati")
+    (paused,) = await texts_of(world, "nanti dulu")
+    assert paused == texts("booking.paused")
+    resumed = await texts_of(world, "iya")
+    assert resumed[0] == texts("booking.resumed")
+    assert resumed[-1] == texts("booking.ask.origin")
+
+
+async def test_a_question_with_a_number_is_still_an_answer(world: World, texts: Texts) -> None:
+    for message in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok"):
+        await world.say(message)
+    replies = await texts_of(world, "30 orang, bisa?")
+    assert replies[-1].startswith(texts("booking.ask.start_date")[:20])

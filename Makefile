@@ -1,6 +1,6 @@
 # Kunjungan: every target sets up what it needs (virtualenvs, NLU model, database).
 .DEFAULT_GOAL := help
-.PHONY: help run test lint nlu-eval bench model
+.PHONY: help run test lint nlu-eval bench model check-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,3 +19,6 @@ nlu-eval: ## rasa test nlu on data/test + 3-fold cross-validation; prints accura
 
 bench: ## Run the benchmarks in bench/ and print their figures
 	@bash scripts/bench.sh
+
+check-data: ## List the facts and settings still to fill in before going live
+	@bash -c 'source scripts/lib.sh && ensure_bot_venv && cd "$$ROOT" && load_dotenv && "$$BOT_VENV/bin/python" -m bot --check-data'

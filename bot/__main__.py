@@ -25,6 +25,7 @@ from bot.app import App
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram.adapter import create_bot
 from bot.channels.whatsapp.webhook import CHANNEL
+from bot.check_data import report
 from bot.config import Settings
 from bot.core.knowledge import KnowledgeError
 from bot.privacy import redact_logs
@@ -149,6 +150,12 @@ async def main() -> int:
     except ValidationError as error:
         print(f"ERROR: invalid configuration: {configuration_problems(error)}", file=sys.stderr)
         return 2
+    if "--check-data" in sys.argv[1:]:
+        try:
+            return report(settings)
+        except (KnowledgeError, ValueError, OSError) as error:
+            print(f"ERROR: {error}", file=sys.stderr)
+            return 2
     served = settings.telegram_bot_token or settings.whatsapp_access_token
     default_level = "INFO" if served else "WARNING"
     logging.basicConfig(

@@ -231,9 +231,7 @@ class BookingFlow:
         if result.intent == "ask_programs":
             entity = result.entity("program")
             program = self._answers.knowledge.program(str(entity.value)) if entity else None
-            answer = (
-                self._answers.program(program) if program else self._answers.program_list()
-            )
+            answer = self._answers.program(program) if program else self._answers.program_list()
         else:
             answer = self._answers.for_intent(result.intent)
         return Reply(answer.text) if answer is not None else None  # the step keeps its buttons

@@ -99,7 +99,10 @@ class Answers:
 
     def _profile(self) -> Reply:
         profile = self.knowledge.profile
-        units = ", ".join(unit.name for unit in profile.units)
+        units = "\n".join(
+            f"• {unit.name}" + (f": {unit.description}" if unit.description else "")
+            for unit in profile.units
+        )
         leaders = "\n".join(f"• {leader.role}: {leader.name}" for leader in profile.leaders)
         text = self._t(
             "profile.text",

@@ -30,7 +30,7 @@ async def test_start_greets_with_the_menu(running: RunningBot, texts: Texts) -> 
     chat = next(chat_ids)
     await running.server.send_text(chat, "/start")
     (call,) = await running.server.wait_for(chat, 1)
-    assert call.params["text"] == texts("menu.greeting")
+    assert call.params["text"] == texts("courtesy.hello") + "\n" + texts("menu.greeting")
     assert buttons(call.params)[:2] == ["i:ask_visit_info", "i:book_visit"]
     assert "parse_mode" not in call.params  # plain text: user text can never inject markup
 

@@ -5,6 +5,7 @@ no outbox row left `sending` forever."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -246,7 +247,7 @@ class Calendar:
 
 
 async def staff_world(
-    url: str, answers: Answers, texts: Texts, calendar: Any, bookings: BookingService
+    answers: Answers, texts: Texts, calendar: Any, bookings: BookingService
 ) -> tuple[StaffFlow, RecordingNotifier]:
     notifier = RecordingNotifier()
     desk = StaffDesk("telegram", STAFF_GROUP, frozenset({STAFF}))
@@ -266,17 +267,27 @@ def press(code: str) -> Incoming:
     return Incoming("telegram", STAFF_GROUP, STAFF, Kind.BUTTON, payload=f"sa:{code}", group=True)
 
 
+@contextlib.asynccontextmanager
+async def bookings_on(
+    url: str, kind: type[BookingService] = BookingService
+) -> AsyncIterator[BookingService]:
+    """A booking service on a migrated database at `url`, disposed afterwards."""
+    await upgrade(url)
+    database = create_engine(url)
+    try:
+        yield kind(
+            session_factory(database), BookingRules(), Capacity(), today=lambda: date(2026, 11, 23)
+        )
+    finally:
+        await database.dispose()
+
+
 async def test_no_approval_is_recorded_when_its_pushes_cannot_be_planned(
     sqlite_url: str, answers: Answers, texts: Texts
 ) -> None:
-    await upgrade(sqlite_url)
-    database = create_engine(sqlite_url)
-    bookings = BookingService(
-        session_factory(database), BookingRules(), Capacity(), today=lambda: date(2026, 11, 23)
-    )
     calendar = Calendar(fail=True)
-    staff, notifier = await staff_world(sqlite_url, answers, texts, calendar, bookings)
-    try:
+    async with bookings_on(sqlite_url) as bookings:
+        staff, notifier = await staff_world(answers, texts, calendar, bookings)
         booking = await bookings.request(REQUEST)
         with pytest.raises(ConnectionError):
             await staff.handle(press(booking.code), ConversationState())
@@ -290,8 +301,6 @@ async def test_no_approval_is_recorded_when_its_pushes_cannot_be_planned(
         assert calendar.planned == [booking.code]
         (notice,) = notifier.to(REQUEST.chat_id)
         assert "DISETUJUI" in notice.text and notice.document is not None
-    finally:
-        await database.dispose()
 
 
 class ApprovalFails(BookingService):
@@ -302,21 +311,14 @@ class ApprovalFails(BookingService):
 async def test_a_failed_approval_leaves_no_pushes_planned(
     sqlite_url: str, answers: Answers, texts: Texts
 ) -> None:
-    await upgrade(sqlite_url)
-    database = create_engine(sqlite_url)
-    bookings = ApprovalFails(
-        session_factory(database), BookingRules(), Capacity(), today=lambda: date(2026, 11, 23)
-    )
     calendar = Calendar()
-    staff, notifier = await staff_world(sqlite_url, answers, texts, calendar, bookings)
-    try:
+    async with bookings_on(sqlite_url, ApprovalFails) as bookings:
+        staff, notifier = await staff_world(answers, texts, calendar, bookings)
         booking = await bookings.request(REQUEST)
         with pytest.raises(ConnectionError):
             await staff.handle(press(booking.code), ConversationState())
         assert calendar.planned == []
         assert notifier.to(REQUEST.chat_id) == []
-    finally:
-        await database.dispose()
 
 
 async def test_approval_under_load_with_a_locked_database_never_blocks_the_loop(
@@ -336,7 +338,7 @@ async def test_approval_under_load_with_a_locked_database_never_blocks_the_loop(
         misfire_grace=timedelta(hours=6),
     )  # fmt: skip
     await calendar.start()
-    staff, notifier = await staff_world(url, answers, texts, calendar, bookings)
+    staff, notifier = await staff_world(answers, texts, calendar, bookings)
     booking = await bookings.request(REQUEST)
     await bookings.get(booking.code)  # warm: first-use costs are not the point here
     loop = asyncio.get_running_loop()

@@ -51,6 +51,9 @@ SLOTS = (
 )  # fmt: skip
 FREE_TEXT = frozenset({"org_name", "origin", "contact_name", "notes"})
 NAMES = FREE_TEXT - {"notes"}  # a note may well be a question ("bisa disediakan makan?")
+# Steps whose answers can be checked ("27", "20 Juni", "2 hari", "0812…", a kind).
+CHECKED = frozenset({"participants", "start_date", "days", "org_kind", "contact_phone"})
+NO_NOTES = frozenset({"tidak ada", "-", "tidak", "gak ada", "ga ada", "nggak ada"})
 CONFIRM = "confirm"
 REQUEST_KEY = "request_key"
 KINDS = ("koperasi", "dinas", "lainnya")
@@ -174,7 +177,28 @@ class BookingFlow:
             return [
                 Reply(self._t("booking.left"), (Button(self._t("button.menu"), MENU_PAYLOAD),))
             ]
+        if state.step == CONFIRM:
+            return await self._confirm(event, text, state)
         sure = result is not None and result.confidence >= QUESTION_CONFIDENCE
+        elsewhere = (
+            lowered in PAUSE_WORDS
+            or looks_like_question(text)
+            or (
+                sure and result.intent in PAUSE_INTENTS | SWITCH_INTENTS  # type: ignore[union-attr]
+            )
+        )
+        if event.kind is Kind.TEXT and (
+            state.step in CHECKED or (state.step == "notes" and lowered in NO_NOTES)
+        ):
+            # A plain answer to a step that can tell one ("27", "20 Juni", "tidak ada") wins
+            # over any reading of it; what it refuses is another request only if it says so.
+            problem = await self._fill(state.step or "", text, "", state)
+            if problem is None:
+                return await self._ask_next(state)
+            if not elsewhere:
+                return [problem] if isinstance(problem, Reply) else [
+                    Reply(problem), *self._question(state.step or "", state)
+                ]  # fmt: skip
         if event.kind is Kind.TEXT and (
             lowered in PAUSE_WORDS or (sure and result.intent in PAUSE_INTENTS)  # type: ignore[union-attr]
         ):
@@ -182,8 +206,6 @@ class BookingFlow:
         if event.kind is Kind.TEXT and sure and result.intent in SWITCH_INTENTS:  # type: ignore[union-attr]
             self._pause(state)
             return None
-        if state.step == CONFIRM:
-            return await self._confirm(event, text, state)
         slot = state.step or ""
         payload = event.payload or "" if event.kind is Kind.BUTTON else ""
         if event.kind is Kind.CONTACT and slot == "contact_phone" and event.phone:
@@ -439,12 +461,7 @@ class BookingFlow:
                 return self._t("booking.invalid.contact_phone")
             slots["contact_phone"] = phone
         elif slot == "notes":
-            none = payload == f"{NOTES}-" or value.lower() in {
-                "tidak ada",
-                "-",
-                "tidak",
-                "gak ada",
-            }
+            none = payload == f"{NOTES}-" or value.lower() in NO_NOTES
             slots["notes"] = "" if none else value[:1000]
         return None
 

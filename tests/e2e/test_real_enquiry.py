@@ -1,0 +1,62 @@
+"""A whole enquiry as a Dinas official writes it, through the fake Telegram server and the
+real Rasa model: greetings answered in kind, questions answered without starting a form,
+questions inside the form answered and never taken as answers, the form put aside and
+resumed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.config import Settings
+from bot.core.texts import Texts
+from tests.e2e.conftest import RunningBot, running_bot
+from tests.e2e.test_booking import reply_to
+from tests.fakes.telegram_server import FakeTelegram
+
+OFFICIAL = 5150
+
+
+@pytest.fixture
+async def bot(settings: Settings, telegram: FakeTelegram) -> AsyncIterator[RunningBot]:
+    async with running_bot(settings, telegram) as running:
+        yield running
+
+
+async def test_a_dinas_officials_enquiry_of_a_dozen_turns(bot: RunningBot, texts: Texts) -> None:
+    server = bot.server
+
+    async def say(text: str) -> list[str]:
+        return await reply_to(server, OFFICIAL, text)
+
+    salam = await say("Assalamualaikum")
+    assert salam[0].startswith("Wa'alaikumsalam warahmatullahi wabarakatuh")
+
+    procedure = await say("bagaimana prosedur studi banding ke bmi?")
+    assert texts("booking.ask.org_name") not in procedure  # a question, not a booking
+    assert "1 sampai 3 hari" in "\n".join(procedure)
+
+    assert (await say("mau daftar kunjungan"))[-1] == texts("booking.ask.org_name")
+    cost = await say("berapa biayanya?")
+    assert "biaya" in cost[0].lower() and cost[-1] == texts("booking.ask.org_name")
+
+    await say("Dinas Koperasi Kabupaten Solok")
+    airport = await say("dari bandara soekarno hatta ke bmi naik apa ya")
+    assert airport[-1] == texts("booking.ask.origin")  # asked again, not filled
+
+    participants = texts("booking.ask.participants", limit=100)
+    assert (await say("Solok, Sumatera Barat"))[-1] == participants
+    programs = await say("program unggulan apa saja?")
+    assert programs[-1] == participants and "Jawara" in "\n".join(programs)
+
+    date_question = (await say("27 orang"))[-1]
+    assert "tanggal" in date_question.lower()
+
+    paused = await say("makasih")
+    assert texts("booking.paused") in paused[-1]
+    resumed = await say("lanjut daftar")
+    assert resumed[0] == texts("booking.resumed") and resumed[-1] == date_question
+
+    left = await say("batal")
+    assert left[-1] == texts("booking.left")

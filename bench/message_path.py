@@ -203,6 +203,15 @@ class BotFigures:
     cache_hits: int
     cpu: float
     peak_rss_mb: float
+    loop_lag: list[float]  # how late a 10 ms timer fired: time the event loop was busy
+
+
+async def watch_loop(lags: list[float], stopping: asyncio.Event) -> None:
+    """Sample the event loop's lag every 10 ms until told to stop."""
+    while not stopping.is_set():
+        asked = time.perf_counter()
+        await asyncio.sleep(0.01)
+        lags.append(time.perf_counter() - asked - 0.01)
 
 
 def run_bot(
@@ -235,10 +244,13 @@ async def serve_bot(
     polling = asyncio.create_task(
         dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
     )
+    lags: list[float] = []
+    watcher = asyncio.create_task(watch_loop(lags, stopping))
     reports.send("ready")
     cpu_before = time.process_time()
     await stopping.wait()
     cpu = time.process_time() - cpu_before
+    await watcher
     await dispatcher.stop_polling()
     await polling
     await app.close()
@@ -252,6 +264,7 @@ async def serve_bot(
             cache_hits=app.nlu.cache_hits,
             cpu=cpu,
             peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            loop_lag=lags,
         )
     )
 
@@ -407,6 +420,7 @@ def print_figures(
     print(f"CPU per message: bot process {bot.cpu / max(sent, 1) * 1000:.1f} ms,")
     print(f"  fake Telegram + load generator {harness_cpu / max(sent, 1) * 1000:.1f} ms")
     print(f"peak RSS of the bot process: {bot.peak_rss_mb:.0f} MB")
+    print(f"event loop lag of the bot process: {percentiles(bot.loop_lag)}")
     print(
         f"start-up of python -m bot (NLU excluded), migrated database: /healthz {health:.2f} s,"
         f" first answer {answer:.2f} s; new database: {fresh_health:.2f} s, {fresh_answer:.2f} s"

@@ -86,13 +86,18 @@ _SMALL_NUMBERS = {
 
 @dataclass(frozen=True)
 class DateMention:
-    """A date or date range found in a text; ``end`` is ``start`` for a single day."""
+    """A date or date range found in a text; ``end`` is ``start`` for a single day.
+
+    ``vague`` marks a period to choose a day in ("Maret", "awal Juli", "minggu depan"), as
+    opposed to the days of a visit ("1-3 Maret").
+    """
 
     start_char: int
     end_char: int
     text: str
     start: date
     end: date
+    vague: bool = False
 
     @property
     def value(self) -> str:
@@ -111,7 +116,8 @@ def find_dates(text: str, today: date | None = None) -> list[DateMention]:
     """Return every date mention in ``text``, left to right, without overlaps."""
     today = today or venue_today()
     found: list[DateMention] = []
-    for finder in (_iso, _absolute, _numeric, _relative_day, _in_n, _period, _weekday_rel):
+    finders = (_iso, _absolute, _numeric, _relative_day, _in_n, _period, _weekday_rel, _month)
+    for finder in finders:
         for mention in finder(text, today):
             if not any(_overlaps(mention, other) for other in found):
                 found.append(mention)
@@ -122,8 +128,10 @@ def _overlaps(a: DateMention, b: DateMention) -> bool:
     return a.start_char < b.end_char and b.start_char < a.end_char
 
 
-def _mention(match: re.Match[str], start: date, end: date | None = None) -> DateMention:
-    return DateMention(match.start(), match.end(), match.group(0), start, end or start)
+def _mention(
+    match: re.Match[str], start: date, end: date | None = None, vague: bool = False
+) -> DateMention:
+    return DateMention(match.start(), match.end(), match.group(0), start, end or start, vague)
 
 
 def _parse_day_month(day: str, month: str, year: str | None, today: date) -> date | None:
@@ -261,5 +269,50 @@ def _period(text: str, today: date) -> list[DateMention]:
             }.get(part, (first, last))
             start = max(start, today)
         if start <= end:
-            found.append(_mention(m, start, end))
+            found.append(_mention(m, start, end, vague=True))
+    return found
+
+
+# "(bulan) Maret (2027)", "awal Juli", "pertengahan Agustus", "minggu kedua September"
+_MONTH_PERIOD = re.compile(
+    rf"(?<!\w)(?:(?P<part>awal|akhir|pertengahan|tengah)\s+(?:bulan\s+)?"
+    rf"|minggu\s+(?:ke-?\s*)?(?P<week>1|2|3|4|pertama|kedua|ketiga|keempat|terakhir)\s+"
+    rf"(?:bulan\s+)?|bulan\s+|bln\s+)?"
+    rf"(?P<month>{_MONTH})(?:\s+(?P<year>\d{{4}}))?(?![\w])",
+    re.IGNORECASE,
+)
+_WEEK_NUMBERS = {"1": 1, "pertama": 1, "2": 2, "kedua": 2, "3": 3, "ketiga": 3, "4": 4,
+                 "keempat": 4}  # fmt: skip
+_MONTH_NUMBERS = {name: number for number, name in enumerate(dict.fromkeys(MONTHS.values()), 1)}
+
+
+def _month(text: str, today: date) -> list[DateMention]:
+    found = []
+    for m in _MONTH_PERIOD.finditer(text):
+        month = _MONTH_NUMBERS[MONTHS[m["month"].lower()]]
+        cued = m["part"] or m["week"] or m.group(0).lower().startswith(("bulan", "bln"))
+        if len(m["month"]) < 4 and not cued:
+            continue  # "mei", "mar", "des" alone are too often something else
+        year = int(m["year"]) if m["year"] else today.year
+        if m["year"] is None and (year, month) < (today.year, today.month):
+            year += 1
+        first = date(year, month, 1)
+        last = first.replace(day=calendar.monthrange(year, month)[1])
+        start, end = first, last
+        part, week = (m["part"] or "").lower(), (m["week"] or "").lower()
+        if part:
+            start, end = {
+                "awal": (first, first.replace(day=10)),
+                "pertengahan": (first.replace(day=11), first.replace(day=20)),
+                "tengah": (first.replace(day=11), first.replace(day=20)),
+                "akhir": (first.replace(day=21), last),
+            }[part]
+        elif week == "terakhir":
+            start = last - timedelta(days=6)
+        elif week:
+            start = first + timedelta(days=7 * (_WEEK_NUMBERS[week] - 1))
+            end = min(start + timedelta(days=6), last)
+        start = max(start, today)
+        if start <= end:
+            found.append(_mention(m, start, end, vague=True))
     return found

@@ -191,6 +191,12 @@ class Bookings(Protocol):
         """The nearest start dates (after the lead time) with room for this group."""
         ...
 
+    async def free_between(
+        self, first: date, last: date, days: int, participants: int, count: int
+    ) -> list[date]:
+        """Up to `count` start dates from `first` to `last` (rules and capacity allowing)."""
+        ...
+
     async def get(self, code: str) -> BookingView | None:
         """A booking by its code (any case)."""
         ...

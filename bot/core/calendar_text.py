@@ -29,3 +29,13 @@ def date_span(start: date, days: int) -> str:
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}–{end.day} {MONTHS[end.month - 1]} {end.year} ({days} hari)"
     return f"{start.day} {MONTHS[start.month - 1]} – {long_date(end)} ({days} hari)"
+
+
+def period(start: date, end: date) -> str:
+    """ "Maret 2027" for a whole month, else "1–10 Juli 2027" or "28 Juni – 4 Juli 2027"."""
+    month_end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    if start.day == 1 and end == month_end:
+        return f"{MONTHS[start.month - 1]} {start.year}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {MONTHS[end.month - 1]} {end.year}"
+    return f"{start.day} {MONTHS[start.month - 1]} – {end.day} {MONTHS[end.month - 1]} {end.year}"

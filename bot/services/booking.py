@@ -160,15 +160,7 @@ class BookingService:
                 row.day: row
                 for row in await session.scalars(select(VisitDay).where(VisitDay.day.in_(span)))
             }
-        for day in span:
-            row = rows.get(day)
-            delegations = row.delegations if row else 0
-            taken = row.participants if row else 0
-            max_delegations = row.max_delegations if row else self._capacity.delegations
-            max_people = row.max_participants if row else self._capacity.participants
-            if delegations + 1 > max_delegations or taken + people > max_people:
-                return False
-        return True
+        return all(self._room(rows.get(day), people) for day in span)
 
     async def free_days(self, start: date, days: int, participants: int) -> bool:
         await self.expire_stale()
@@ -194,6 +186,41 @@ class BookingService:
                 if len(found) == count:
                     break
         return sorted(found)
+
+    async def free_between(
+        self, first: date, last: date, days: int, participants: int, count: int
+    ) -> list[date]:
+        """One query for the period's capacity, then the rules day by day."""
+        await self.expire_stale()
+        today = self._today()
+        first = max(first, today + timedelta(days=self._rules.lead_days))
+        span_end = last + timedelta(days=days - 1)
+        async with self._sessions() as session:
+            taken = {
+                row.day: row
+                for row in await session.scalars(
+                    select(VisitDay).where(VisitDay.day >= first, VisitDay.day <= span_end)
+                )
+            }
+        found: list[date] = []
+        day = first
+        while day <= last and len(found) < count:
+            span = [day + timedelta(days=offset) for offset in range(days)]
+            if self._rules.date_problem(day, days, today) is None and all(
+                self._room(taken.get(visit_day), participants) for visit_day in span
+            ):
+                found.append(day)
+            day += timedelta(days=1)
+        return found
+
+    def _room(self, row: VisitDay | None, people: int) -> bool:
+        """Whether a day (its row, None when nothing is booked yet) takes one more group."""
+        if row is None:
+            return people <= self._capacity.participants and self._capacity.delegations >= 1
+        return (
+            row.delegations + 1 <= row.max_delegations
+            and row.participants + people <= row.max_participants
+        )
 
     # ---- lifecycle ----------------------------------------------------------------------
 

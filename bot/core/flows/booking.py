@@ -30,7 +30,7 @@ from bot.core.booking import (
     TooMany,
     normalise_phone,
 )
-from bot.core.calendar_text import MONTHS, date_span, long_date, short_date
+from bot.core.calendar_text import MONTHS, date_span, long_date, period, short_date
 from bot.core.guard import Guard
 from bot.core.messages import MENU_PAYLOAD, Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
@@ -56,6 +56,8 @@ CHECKED = frozenset({"participants", "start_date", "days", "org_kind", "contact_
 NO_NOTES = frozenset({"tidak ada", "-", "tidak", "gak ada", "ga ada", "nggak ada"})
 CONFIRM = "confirm"
 REQUEST_KEY = "request_key"
+PERIOD = "period"  # a period named before the date was asked ("bulan Maret"): offered then
+DATE_CHOICES = 6
 KINDS = ("koperasi", "dinas", "lainnya")
 LEAVE_WORDS = {"batal", "batalkan", "cancel", "stop", "tidak jadi", "gak jadi", "ga jadi"}
 PAUSE_WORDS = {
@@ -261,15 +263,20 @@ class BookingFlow:
     async def availability(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
-        """ "tanggal 13 Juni kosong?": yes/no, with the nearest free dates as buttons."""
+        """ "tanggal 13 Juni kosong?": yes/no, with the nearest free dates as buttons; "Maret
+        masih ada slot?": the free dates of March."""
         mentions = find_dates(text, self._today())
         if not mentions:
             state.step = "availability_date"
             return [Reply(self._t("availability.ask_date"))]
         state.step = None
+        counts = find_counts(text)
+        if mentions[0].vague:
+            people = counts[0].value if counts else 1
+            days = self._days_in(text) or 1
+            return [await self._choose_in(mentions[0].start, mentions[0].end, days, people)]
         start = mentions[0].start
         days = min((mentions[0].end - start).days + 1, MAX_DAYS)
-        counts = find_counts(text)
         people = counts[0].value if counts else 1
         problem = self._rules.date_problem(start, days, self._today())
         if problem is None and await self._bookings.free_days(start, days, people):
@@ -359,6 +366,9 @@ class BookingFlow:
             state.flow = state.step = None
             return [Reply(self._t("booking.not_found", code=code))]
         start, days = self._date_from(event, text)
+        window = self._period_in(text) if start is None and not event.payload else None
+        if window is not None:
+            return [await self._choose_in(*window, booking.days, booking.participants)]
         if start is None:
             return [Reply(self._t("booking.date_unclear"))]
         days = days or booking.days
@@ -402,6 +412,9 @@ class BookingFlow:
             else:
                 notes.append(self._t(problem.key, **self._fields(problem.fields)))
         start, days = self._date_from(None, text)
+        window = self._period_in(text) if start is None else None
+        if window is not None:
+            slots[PERIOD] = [day.isoformat() for day in window]
         if days is None:
             days = self._days_in(text)
         if days is not None:
@@ -484,6 +497,10 @@ class BookingFlow:
     ) -> str | Reply | None:
         slots = state.slots
         start, days = self._date_from_payload(payload) if payload else self._date_from(None, value)
+        window = None if payload else self._period_in(value)
+        if start is None and window is not None:
+            people = int(slots.get("participants") or 1)
+            return await self._choose_in(*window, int(slots.get("days") or 1), people)
         if start is None:
             return self._t("booking.date_unclear")
         if days is not None and days > MAX_DAYS:
@@ -542,6 +559,13 @@ class BookingFlow:
 
     async def _ask_next(self, state: ConversationState) -> list[Reply]:
         missing = next((slot for slot in SLOTS if slot not in state.slots), None)
+        if missing == "start_date" and PERIOD in state.slots:  # "bulan Maret" said at the start
+            window = state.slots.pop(PERIOD)
+            state.step = missing
+            people = int(state.slots.get("participants") or 1)
+            days = int(state.slots.get("days") or 1)
+            first, last = (date.fromisoformat(day) for day in window)
+            return [await self._choose_in(first, last, days, people)]
         if missing is None:
             state.step = CONFIRM
             # Saved with the summary, before "Kirim" can be pressed: the same key files one
@@ -677,12 +701,31 @@ class BookingFlow:
         """The first date mention: (start, days or None for a single day)."""
         if event is not None and event.kind is Kind.BUTTON and event.payload:
             return self._date_from_payload(event.payload)
-        mentions = find_dates(text, self._today())
+        mentions = [m for m in find_dates(text, self._today()) if not m.vague]
         if not mentions:
             return None, None
         first = mentions[0]
         span = (first.end - first.start).days + 1
         return first.start, (span if span > 1 else self._days_in(text))
+
+    def _period_in(self, text: str) -> tuple[date, date] | None:
+        """A period to choose a day in ("Maret", "awal Juli", "minggu depan"), when the
+        message names one rather than a day."""
+        mentions = find_dates(text, self._today())
+        if not mentions or not mentions[0].vague:
+            return None
+        return mentions[0].start, mentions[0].end
+
+    async def _choose_in(self, first: date, last: date, days: int, people: int) -> Reply:
+        """The free start dates of a period as buttons (never its first day taken for the
+        answer); when it is full, the nearest free dates after it."""
+        free = await self._bookings.free_between(first, last, days, people, DATE_CHOICES)
+        if free:
+            text = self._t("booking.choose_in", period=period(first, last))
+            return Reply(text, self._date_buttons(free))
+        after = await self._bookings.alternatives(last, days, people)
+        text = self._t("booking.period_full", period=period(first, last))
+        return Reply(text, self._date_buttons(after))
 
     @staticmethod
     def _date_from_payload(payload: str) -> tuple[date | None, int | None]:

@@ -1,0 +1,86 @@
+"""A month or a vague period is a period to choose a day in, never its first day: the free
+dates in it come as buttons, and the nearest after it when it is full."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from bot.core.answers import Answers
+from bot.core.booking import BookingRules
+from bot.core.keywords import KeywordMatcher
+from bot.core.texts import Texts
+from bot.db.migrate import upgrade
+from bot.db.session import create_engine, session_factory
+from bot.services.booking import BookingService, Capacity
+from tests.core.test_booking_flow import TODAY, World, make_world
+from tests.security.test_abuse_limits import REQUEST
+
+MARCH = "kami dari Dinas Koperasi Sumbar mau studi tiru 27 orang bulan Maret"
+
+
+@pytest.fixture
+async def world(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> AsyncIterator[World]:
+    async with make_world(sqlite_url, answers, texts, keywords) as built:
+        built.nlu.add(MARCH, "book_visit", organization="Dinas Koperasi Sumbar")
+        built.nlu.add("bulan maret masih ada slot?", "ask_availability")
+        yield built
+
+
+def chosen_days(payloads: list[str]) -> list[date]:
+    return [date.fromisoformat(p.removeprefix("bd:")) for p in payloads if p.startswith("bd:")]
+
+
+async def test_a_month_in_the_first_message_is_offered_as_its_free_days(
+    world: World, texts: Texts
+) -> None:
+    await world.say(MARCH)
+    (choice,) = await world.say("Padang, Sumatera Barat")
+    assert choice.text == texts("booking.choose_in", period="Maret 2027")
+    days = chosen_days([b.payload for b in choice.buttons])
+    assert days and all(day.month == 3 and day.year == 2027 for day in days)
+    assert all(day.weekday() != 6 for day in days)  # Sundays are closed
+    assert date(2027, 3, 1) in days  # a Monday: the month's first free day is one choice
+    replies = await world.press(f"bd:{days[2].isoformat()}")
+    assert replies[-1].text == texts("booking.ask.days")
+
+
+async def test_awal_juli_at_the_date_step_offers_days_1_to_10(world: World, texts: Texts) -> None:
+    world.nlu.add("mau daftar kunjungan", "book_visit")
+    for answer in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok", "20"):
+        await world.say(answer)
+    (choice,) = await world.say("awal Juli")
+    assert choice.text == texts("booking.choose_in", period="1–10 Juli 2027")
+    days = chosen_days([b.payload for b in choice.buttons])
+    assert days and all(date(2027, 7, 1) <= day <= date(2027, 7, 10) for day in days)
+
+
+async def test_availability_for_a_month(world: World, texts: Texts) -> None:
+    (choice,) = await world.say("bulan maret masih ada slot?")
+    assert choice.text == texts("booking.choose_in", period="Maret 2027")
+
+
+async def test_a_full_period_offers_the_nearest_days_after_it(sqlite_url: str) -> None:
+    await upgrade(sqlite_url)
+    database = create_engine(sqlite_url)
+    bookings = BookingService(
+        session_factory(database),
+        BookingRules(max_pending_per_user=9),
+        Capacity(delegations=1),
+        today=lambda: TODAY,
+    )
+    try:
+        week = [date(2027, 3, day) for day in (1, 2, 3)]  # Monday to Wednesday
+        for day in week:
+            await bookings.request(replace(REQUEST, start_date=day))
+        assert await bookings.free_between(week[0], week[-1], 1, 20, 6) == []
+        assert await bookings.free_between(week[0], date(2027, 3, 6), 1, 20, 6) == [
+            date(2027, 3, 4), date(2027, 3, 5), date(2027, 3, 6),
+        ]  # fmt: skip
+    finally:
+        await database.dispose()

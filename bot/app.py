@@ -41,6 +41,7 @@ from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
 from bot.db.state_store import SqlStateStore
 from bot.db.transcript import SqlTranscript
+from bot.holidays import closed_days
 from bot.intake import Intake
 from bot.jobs import handoff_jobs, retention
 from bot.jobs.outbox import Outbox
@@ -57,21 +58,6 @@ if TYPE_CHECKING:  # aiogram is imported by the Telegram channel (bot.channels.t
 log = logging.getLogger(__name__)
 NLU_HEALTH_SECONDS = 10.0
 KEYWORDS_FILE = ROOT / "data" / "keywords.yml"
-
-
-def load_holidays(path: Path) -> dict[date, str]:
-    """`YYYY-MM-DD: name` lines; a missing file means no holidays, a broken one stops start-up."""
-    if not path.exists():
-        log.warning("holidays file %s not found: no holidays are closed", path)
-        return {}
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected `YYYY-MM-DD: name` lines")
-    return {
-        day if isinstance(day, date) else date.fromisoformat(str(day)): str(name)
-        for day, name in data.items()
-    }
 
 
 def load_canned(path: Path, contact: dict[str, str]) -> dict[str, str]:
@@ -156,7 +142,7 @@ class App:
             lead_days=settings.booking_lead_days,
             max_participants=settings.booking_max_participants,
             closed_weekdays=settings.closed_weekdays,
-            holidays=load_holidays(settings.holidays_file),
+            holidays=closed_days(settings.holidays_file),
             max_pending_per_user=settings.booking_max_pending_per_user,
             max_active_per_user=settings.booking_max_active_per_user,
         )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.app import load_holidays
 from bot.config import Settings
 from bot.core.knowledge import load_knowledge
+from bot.holidays import closed_days, years_covered
 
 FILES = {
     "program": "data/knowledge/programs.yml",
@@ -31,8 +31,11 @@ def missing(settings: Settings) -> list[str]:
     if not settings.staff_user_ids:
         found.append("STAFF_USER_IDS: empty, so only the staff group's administrators act")
     next_year = datetime.now(settings.tz).year + 1
-    if not any(day.year == next_year for day in load_holidays(settings.holidays_file)):
-        found.append(f"{settings.holidays_file}: no holidays of {next_year} yet")
+    if not any(day.year == next_year for day in closed_days(settings.holidays_file)):
+        found.append(
+            f"{settings.holidays_file}: no holidays of {next_year} yet (lokal-id has "
+            f"{', '.join(map(str, years_covered()))}; update it or add them to the file)"
+        )
     if settings.whatsapp_access_token is not None:
         for tag in ("agenda", "reminder", "feedback", "booking", "staff_reply"):
             if tag not in settings.whatsapp_templates():

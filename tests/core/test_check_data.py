@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
+from pathlib import Path
 
 from bot.check_data import missing
 from bot.config import ROOT, Settings
+from bot.holidays import closed_days
 
 
 def test_every_empty_fact_is_listed_with_its_file() -> None:
@@ -25,3 +28,18 @@ def test_the_command_exits_1_while_something_is_missing() -> None:
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
     assert "visit.cost" in done.stdout and "STAFF_CHAT_ID" in done.stdout
+
+
+def test_moving_holidays_come_with_their_real_dates() -> None:
+    closed = closed_days(ROOT / "data" / "holidays.yml")
+    assert closed[date(2027, 3, 10)].startswith("Idulfitri")  # 1448 H, SKB 3 Menteri
+    assert closed[date(2027, 5, 17)].startswith("Iduladha")
+    assert closed[date(2026, 12, 25)]
+
+
+def test_the_operators_closures_are_added(tmp_path: Path) -> None:
+    own = tmp_path / "holidays.yml"
+    own.write_text("2027-07-07: Rapat Anggota Tahunan\n", encoding="utf-8")
+    closed = closed_days(own)
+    assert closed[date(2027, 7, 7)] == "Rapat Anggota Tahunan"
+    assert date(2027, 3, 10) in closed

@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from bot.app import load_holidays
 from bot.config import ROOT, Settings
+from bot.holidays import closed_days
 from bot.jobs import pushes
 from nlu.dates import VENUE_TZ
 from tests.e2e.conftest import RunningBot, coop_tlm, running_bot
@@ -121,7 +121,7 @@ async def test_a_three_day_visit_walked_through_its_planned_jobs(
     async with running_bot(staffed, telegram) as running:
         server, app = running.server, running.app
         start = datetime.now(VENUE_TZ).date() + timedelta(days=20)
-        holidays = load_holidays(ROOT / "data" / "holidays.yml")
+        holidays = closed_days(ROOT / "data" / "holidays.yml")
         while any(
             (start + timedelta(days=d)).weekday() == 6 or start + timedelta(days=d) in holidays
             for d in range(3)

@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.app import load_holidays
 from bot.config import ROOT, Settings
 from bot.core.calendar_text import MONTHS
+from bot.holidays import closed_days
 from nlu.dates import VENUE_TZ
 from tests.e2e.conftest import RunningBot, running_bot
 from tests.fakes.telegram_server import FakeTelegram
@@ -18,7 +18,7 @@ from tests.fakes.telegram_server import FakeTelegram
 STAFF_GROUP, STAFF, OUTSIDER, USER = -100999, 77, 78, 4100
 
 
-HOLIDAYS = load_holidays(ROOT / "data" / "holidays.yml")
+HOLIDAYS = closed_days(ROOT / "data" / "holidays.yml")
 
 
 def visit_day(offset: int = 30, days: int = 2) -> date:

@@ -50,6 +50,7 @@ from bot.jobs.scheduler import VisitScheduler
 from bot.services.booking import BookingService, Capacity
 from bot.services.handoff import EscalationService
 from bot.services.nlu import RasaClient
+from bot.services.places import IndonesianPlaces
 from bot.services.visits import VisitService
 
 if TYPE_CHECKING:  # aiogram is imported by the Telegram channel (bot.channels.telegram)
@@ -58,6 +59,7 @@ if TYPE_CHECKING:  # aiogram is imported by the Telegram channel (bot.channels.t
 log = logging.getLogger(__name__)
 NLU_HEALTH_SECONDS = 10.0
 KEYWORDS_FILE = ROOT / "data" / "keywords.yml"
+ORGANISATIONS_FILE = ROOT / "data" / "organisations.yml"
 
 
 def load_canned(path: Path, contact: dict[str, str]) -> dict[str, str]:
@@ -205,6 +207,7 @@ class App:
             today=today,
             calendar=scheduler,
             guard=guard,
+            places=IndonesianPlaces.load(ORGANISATIONS_FILE),
         )
         transcript = SqlTranscript(database)
         handoff = (

@@ -162,6 +162,18 @@ def normalise_phone(text: str) -> str | None:
     return f"+62{match.group(1)}" if match else None
 
 
+class Places(Protocol):
+    """Organisations and places as people write them."""
+
+    def organisation(self, name: str) -> str:
+        """ "dinkop kab solok" -> "Dinas Koperasi Kabupaten Solok"."""
+        ...
+
+    def origin(self, text: str) -> str | None:
+        """ "Kabupaten Solok, Sumatera Barat" when the text names a region, else None."""
+        ...
+
+
 # The messages announcing a booking's change, built from the changed booking.
 Notices = Callable[[BookingView], list[Outgoing]]
 

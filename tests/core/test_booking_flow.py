@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.answers import Answers
-from bot.core.booking import BookingRules
+from bot.core.booking import BookingRules, Places
 from bot.core.engine import Engine
 from bot.core.flows.booking import BookingFlow, whole_name
 from bot.core.flows.staff import StaffFlow
@@ -65,6 +65,7 @@ async def make_world(
     guard: Guard | None = None,
     store: JsonMemoryStore | None = None,
     clock: list[datetime] | None = None,
+    places: Places | None = None,
 ) -> AsyncIterator[World]:
     """The booking world on the database at `url`."""
     await upgrade(url)
@@ -78,7 +79,7 @@ async def make_world(
     desk = StaffDesk("telegram", STAFF_GROUP, frozenset({STAFF}))
     flow = BookingFlow(
         bookings, rules=rules, answers=answers, texts=texts, notifier=notifier, staff=desk,
-        today=lambda: TODAY, guard=guard,
+        today=lambda: TODAY, guard=guard, places=places,
     )  # fmt: skip
     now = clock or [datetime(2026, 11, 23, tzinfo=UTC)]
     staff = StaffFlow(

@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.config import ROOT
 from bot.core.answers import Answers
 from bot.core.keywords import KeywordMatcher
 from bot.core.texts import Texts
+from bot.services.places import IndonesianPlaces
 from tests.core.test_booking_flow import World, make_world
 
 
@@ -98,3 +100,20 @@ async def test_a_question_with_a_number_is_still_an_answer(world: World, texts: 
         await world.say(message)
     replies = await texts_of(world, "30 orang, bisa?")
     assert replies[-1].startswith(texts("booking.ask.start_date")[:20])
+
+
+async def test_what_was_said_is_never_asked_again(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        message = "kami dari dinkop kab solok mau studi tiru 27 orang"
+        world.nlu.add(message, "book_visit", organization="dinkop kab solok")
+        replies = await world.say(message)
+        assert replies[-1].text.startswith(texts("booking.ask.start_date")[:20])
+        for answer in ("14 Juni 2027", "1 hari", "jawara", "Ibu Rina", "081234567890"):
+            await world.say(answer)
+        summary = (await world.say("tidak ada"))[-1].text
+        assert "Dinas Koperasi Kabupaten Solok" in summary
+        assert "Kabupaten Solok, Sumatera Barat" in summary
+        assert world.texts("booking.kind.dinas") in summary

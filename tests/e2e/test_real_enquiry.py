@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.config import Settings
+from bot.core.calendar_text import MONTHS
 from bot.core.texts import Texts
 from tests.e2e.conftest import RunningBot, running_bot
-from tests.e2e.test_booking import reply_to
+from tests.e2e.test_booking import reply_to, visit_day
 from tests.fakes.telegram_server import FakeTelegram
 
 OFFICIAL = 5150
@@ -41,12 +42,12 @@ async def test_a_dinas_officials_enquiry_of_a_dozen_turns(bot: RunningBot, texts
     cost = await say("berapa biayanya?")
     assert "biaya" in cost[0].lower() and cost[-1] == texts("booking.ask.org_name")
 
-    await say("Dinas Koperasi Kabupaten Solok")
+    await say("Kopwan Sekar Melati")
     airport = await say("dari bandara soekarno hatta ke bmi naik apa ya")
     assert airport[-1] == texts("booking.ask.origin")  # asked again, not filled
 
     participants = texts("booking.ask.participants", limit=100)
-    assert (await say("Solok, Sumatera Barat"))[-1] == participants
+    assert (await say("kab solok, sumbar"))[-1] == participants
     programs = await say("program unggulan apa saja?")
     assert programs[-1] == participants and "Jawara" in "\n".join(programs)
 
@@ -57,6 +58,13 @@ async def test_a_dinas_officials_enquiry_of_a_dozen_turns(bot: RunningBot, texts
     assert texts("booking.paused") in paused[-1]
     resumed = await say("lanjut daftar")
     assert resumed[0] == texts("booking.resumed") and resumed[-1] == date_question
+
+    day = visit_day()
+    for answer in (f"{day.day} {MONTHS[day.month - 1]}", "1 hari", "jawara", "Ibu Rina",
+                   "081234567890"):  # fmt: skip
+        await say(answer)
+    summary = (await say("tidak ada"))[-1]
+    assert "Kabupaten Solok, Sumatera Barat" in summary  # the region, written out
 
     left = await say("batal")
     assert left[-1] == texts("booking.left")

@@ -26,6 +26,7 @@ from bot.core.booking import (
     Bookings,
     BookingView,
     DayFull,
+    Places,
     Status,
     TooMany,
     normalise_phone,
@@ -135,7 +136,9 @@ class BookingFlow:
         today: Callable[[], date],
         calendar: VisitCalendar | None = None,
         guard: Guard | None = None,
+        places: Places | None = None,
     ) -> None:
+        self._places = places
         self._guard = guard
         self._calendar = calendar
         self._bookings = bookings
@@ -242,6 +245,14 @@ class BookingFlow:
         if thanked:
             text = self._t("smalltalk.welcome") + " " + text
         return [Reply(text, (Button(self._t("booking.resume"), "i:book_visit"),))]
+
+    def _name_organisation(self, name: str, slots: dict[str, Any]) -> None:
+        """The organisation's name written out ("dinkop" -> "Dinas Koperasi"), and its kind
+        when the name tells it."""
+        slots["org_name"] = self._places.organisation(name) if self._places else name
+        kind = guess_kind(slots["org_name"])
+        if kind and "org_kind" not in slots:
+            slots["org_kind"] = kind
 
     def _question_answer(self, result: NluResult | None, likely: bool = False) -> Reply | None:
         """The plain answer to an informational question, when NLU is sure it is one (less
@@ -400,10 +411,10 @@ class BookingFlow:
         entities = result.entities if result else ()
         organisation = next((e for e in entities if e.name == "organization"), None)
         if organisation is not None and len(str(organisation.value)) >= 3:
-            slots["org_name"] = whole_name(text, str(organisation.value).strip())
-            kind = guess_kind(slots["org_name"])
-            if kind:
-                slots["org_kind"] = kind
+            self._name_organisation(whole_name(text, str(organisation.value).strip()), slots)
+        origin = self._places.origin(text) if self._places is not None else None
+        if origin is not None:  # "dinkop kab solok": from Sumatera Barat, never asked again
+            slots.setdefault("origin", origin)
         counts = find_counts(text)
         if counts:
             problem = self._rules.participants_problem(counts[0].value)
@@ -442,10 +453,10 @@ class BookingFlow:
         if slot == "org_name":
             if not 3 <= len(value) <= 160:
                 return self._t("booking.invalid.org_name")
-            slots["org_name"] = value
-            kind = guess_kind(value)
-            if kind and "org_kind" not in slots:
-                slots["org_kind"] = kind
+            self._name_organisation(value, slots)
+            origin = self._places.origin(value) if self._places is not None else None
+            if origin is not None:
+                slots.setdefault("origin", origin)
         elif slot == "org_kind":
             kind = payload.removeprefix(KIND) if payload.startswith(KIND) else None
             kind = kind or guess_kind(value) or ("lainnya" if "lain" in value.lower() else None)
@@ -455,7 +466,8 @@ class BookingFlow:
         elif slot == "origin":
             if not 2 <= len(value) <= 120:
                 return self._t("booking.invalid.origin")
-            slots["origin"] = value
+            known = self._places.origin(value) if self._places is not None else None
+            slots["origin"] = known or value
         elif slot == "participants":
             return self._fill_participants(value, slots)
         elif slot == "start_date":

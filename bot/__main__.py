@@ -126,8 +126,9 @@ async def until_stopped() -> None:
 async def run_console(app: App, web_app: web.Application) -> None:
     """Chat in this terminal."""
     runner = await start_web(web_app, app.settings, required=False)
+    console = ConsoleChannel(app.engine)
+    app.watch_nlu(console.announce)
     try:
-        console = ConsoleChannel(app.engine)
         app.notifier.register("console", console.notify)
         await console.run()
     finally:
@@ -187,6 +188,8 @@ async def main() -> int:
             )
             await app.intake.replay(CHANNEL)
             log.info("WhatsApp webhook at %s", WHATSAPP_WEBHOOK_PATH)
+        if settings.telegram_bot_token is not None or whatsapp:
+            app.watch_nlu()  # the log says when Rasa is up
         if settings.telegram_bot_token is not None:
             token = settings.telegram_bot_token.get_secret_value()
             await run_telegram(app, web_app, token, web_required=whatsapp)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -58,6 +60,7 @@ if TYPE_CHECKING:  # aiogram is imported by the Telegram channel (bot.channels.t
 
 log = logging.getLogger(__name__)
 NLU_HEALTH_SECONDS = 10.0
+NLU_POLL_SECONDS = 2.0
 KEYWORDS_FILE = ROOT / "data" / "keywords.yml"
 ORGANISATIONS_FILE = ROOT / "data" / "organisations.yml"
 
@@ -91,6 +94,7 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     intake: Intake
     _nlu_seen: tuple[float, bool] = (float("-inf"), False)
+    _nlu_watch: asyncio.Task[None] | None = None
 
     @classmethod
     async def create(cls, settings: Settings) -> App:
@@ -351,6 +355,27 @@ class App:
         # NLU down is degraded service (menus still work), not an outage.
         return {"status": "ok" if database == "ok" else "error", "database": database, "nlu": nlu}
 
+    def watch_nlu(self, announce: Callable[[str], None] | None = None) -> None:
+        """Watch for Rasa in the background until it answers (see `_wait_for_nlu`)."""
+        self._nlu_watch = asyncio.create_task(self._wait_for_nlu(announce))
+
+    async def _wait_for_nlu(self, announce: Callable[[str], None] | None) -> None:
+        """While Rasa is still loading (`make run` starts the chat at once), the bot answers
+        by keywords and menus: say so once, and say when full understanding is ready."""
+        if await self.nlu.ready():
+            return
+        log.warning("NLU not ready yet: answering by keywords and menus until it is")
+        if announce is not None:
+            announce(self.texts("nlu.loading"))
+        while True:
+            await asyncio.sleep(NLU_POLL_SECONDS)
+            if await self.nlu.ready():
+                break
+        self.nlu.reopen()
+        log.warning("NLU ready")
+        if announce is not None:
+            announce(self.texts("nlu.ready"))
+
     async def _nlu_ready(self) -> bool:
         """Rasa's readiness, asked at most every NLU_HEALTH_SECONDS: /healthz is public and
         polled, and must not turn into a stream of parses."""
@@ -362,6 +387,8 @@ class App:
 
     async def close(self) -> None:
         """Stop the scheduler, release connections."""
+        if self._nlu_watch is not None:
+            self._nlu_watch.cancel()
         await self.scheduler.stop()
         bind(None)
         handoff_jobs.bind(None)

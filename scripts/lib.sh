@@ -121,16 +121,22 @@ ensure_model() {
   find "$ROOT/models" -maxdepth 1 -name 'nlu-*.tar.gz' ! -name "$(basename "$target")" -delete
 }
 
-# start_rasa URL TOKEN: start `rasa run` for the current model in the background, print its pid,
-# return once /model/parse works.
-start_rasa() {
-  local url="$1" token="$2" host port pid start
+# launch_rasa URL TOKEN: start `rasa run` for the current model in the background, print its
+# pid at once (it loads for a while; the bot answers by keywords and menus meanwhile).
+launch_rasa() {
+  local url="$1" token="$2" host port
   host="$(echo "$url" | sed -E 's#^https?://([^:/]+).*#\1#')"
   port="$(echo "$url" | sed -nE 's#^https?://[^:/]+:([0-9]+).*#\1#p')"
   port="${port:-5005}"
   (cd "$ROOT" && exec "$NLU_VENV/bin/rasa" run --enable-api -i "$host" -p "$port" \
     --auth-token "$token" --model "$(model_path)" >"$ROOT/models/rasa.log" 2>&1) &
-  pid=$!
+  echo $!
+}
+
+# start_rasa URL TOKEN: launch Rasa, print its pid, return once /model/parse works.
+start_rasa() {
+  local url="$1" token="$2" pid start
+  pid="$(launch_rasa "$url" "$token")"
   start=$SECONDS
   until curl -fsS -X POST "$url/model/parse?token=$token" -H 'Content-Type: application/json' \
       -d '{"text":"halo"}' >/dev/null 2>&1; do

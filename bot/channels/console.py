@@ -49,6 +49,11 @@ class ConsoleChannel:
     def _event(kind: Kind, text: str = "", payload: str | None = None) -> Incoming:
         return Incoming(CHANNEL, "local", "local", kind, text=text, payload=payload)
 
+    def announce(self, text: str) -> None:
+        """A line about the bot itself (full understanding loading, then ready)."""
+        self._stdout.write(f"\n({text})\n\nAnda: ")
+        self._stdout.flush()
+
     async def notify(self, chat_id: str, replies: list[Reply]) -> None:
         """Show a message the core sends on its own (e.g. a booking decision)."""
         self._show(replies)

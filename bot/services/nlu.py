@@ -89,6 +89,10 @@ class RasaClient:
         self._closed_until = time.monotonic() + self._cooldown
         raise NluUnavailable(f"Rasa unavailable: {error!r}") from error
 
+    def reopen(self) -> None:
+        """Rasa is back (or has finished loading): use it from the next message on."""
+        self._closed_until = 0.0
+
     async def ready(self) -> bool:
         """Whether Rasa answers now (for /healthz); does not touch the cool-down."""
         try:

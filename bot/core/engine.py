@@ -62,6 +62,14 @@ NOT_TOPICS = frozenset(
     {"greet", "goodbye", "thank", "affirm", "deny", "out_of_scope", "bot_challenge", FALLBACK}
 )
 MISSES_BEFORE_HANDOFF = 2
+# Questions with a plain answer: a message asking several of them gets each answer.
+INFORMATIONAL = frozenset(
+    {"ask_visit_info", "ask_visit_cost", "ask_visit_requirements", "ask_facilities",
+     "ask_location", "ask_contact", "ask_about_bmi"}
+)  # fmt: skip
+SURE = 0.8
+MAX_CLAUSES = 4  # a long letter is read for its first few questions only
+_CLAUSE_BREAK = re.compile(r"\?+|[.;\n]+|,?\s+(?:dan|serta|sekalian|juga|terus|lalu)\s+", re.I)
 OFFER_HANDOFF = "offer_handoff"
 
 Handler = Callable[[Incoming, NluResult, str, ConversationState], Awaitable[list[Reply]]]
@@ -272,7 +280,27 @@ class Engine:
         if result.intent == FALLBACK:
             return self._fallback(result, state)
         state.misses = 0
-        return await self._answer(event, result.intent, result, text, state)
+        replies = await self._answer(event, result.intent, result, text, state)
+        if result.intent in INFORMATIONAL:
+            replies += await self._other_questions(text, result.intent)
+        return replies
+
+    async def _other_questions(self, text: str, answered: str) -> list[Reply]:
+        """ "Berapa biayanya, dan suratnya ditujukan ke siapa?": every question of a message
+        gets its answer, not only the one the whole message reads as."""
+        clauses = question_clauses(text)[:MAX_CLAUSES]
+        if len(clauses) < 2:
+            return []
+        seen, replies = {answered}, []
+        for clause in clauses:
+            reading = await self._understand(clause)
+            if reading is None or reading.confidence < SURE or reading.intent in seen:
+                continue
+            answer = self._answers.for_intent(reading.intent)
+            if reading.intent in INFORMATIONAL and answer is not None:
+                seen.add(reading.intent)
+                replies.append(answer)
+        return replies
 
     async def _answer(
         self, event: Incoming, intent: str, result: NluResult, text: str, state: ConversationState
@@ -414,3 +442,9 @@ def describe(event: Incoming) -> str:
     if event.kind is Kind.CONTACT:
         return f"[kontak] {event.phone or ''}"
     return f"[{event.media_type or 'media'}] {event.text}".strip()
+
+
+def question_clauses(text: str) -> list[str]:
+    """The questions of a message: "berapa biayanya dan surat ditujukan ke siapa?" ->
+    ["berapa biayanya", "surat ditujukan ke siapa"] (parts of two words or more)."""
+    return [part.strip(" ,") for part in _CLAUSE_BREAK.split(text) if len(part.split()) >= 2]

@@ -1,0 +1,35 @@
+"""A message that asks two things gets both answers."""
+
+from __future__ import annotations
+
+from bot.core.answers import Answers
+from bot.core.engine import Engine, question_clauses
+from bot.core.keywords import KeywordMatcher
+from bot.core.messages import Incoming
+from bot.core.texts import Texts
+from tests.fakes.nlu import RecordedNlu
+from tests.fakes.store import JsonMemoryStore
+
+BOTH = "berapa biaya kunjungannya, dan surat permohonannya ditujukan ke siapa?"
+
+
+def test_a_message_is_cut_into_its_questions() -> None:
+    assert question_clauses(BOTH) == [
+        "berapa biaya kunjungannya",
+        "surat permohonannya ditujukan ke siapa",
+    ]
+    assert question_clauses("berapa biayanya?") == ["berapa biayanya"]
+
+
+async def test_two_questions_in_one_line_get_two_answers(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    nlu = RecordedNlu()
+    nlu.add(BOTH, "ask_visit_cost", 0.9)
+    nlu.add("berapa biaya kunjungannya", "ask_visit_cost", 0.95)
+    nlu.add("surat permohonannya ditujukan ke siapa", "ask_visit_requirements", 0.9)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
+    replies = await engine.handle(Incoming("telegram", "u1", "u1", text=BOTH))
+    joined = "\n".join(reply.text for reply in replies)
+    assert "Rincian biaya" in joined and "Surat permohonan resmi" in joined
+    assert len(replies) == 2  # each answer once

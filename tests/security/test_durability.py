@@ -416,3 +416,23 @@ async def test_the_sweep_fails_rows_stuck_sending_and_sends_forgotten_ones(
         assert rows["booking:BBBBB:approved:1"][0] == "sent"
     finally:
         await database.dispose()
+
+
+class ApprovedByAColleague(BookingService):
+    """A colleague's press commits first: this approval finds the booking approved."""
+
+    async def approve(self, code: str, actor: str, notices: Any = None) -> BookingView:
+        await super().approve(code, "staff:telegram:colleague", notices)
+        return await super().approve(code, actor, notices)
+
+
+async def test_a_second_press_at_the_same_moment_keeps_the_first_approvals_pushes(
+    sqlite_url: str, answers: Answers, texts: Texts
+) -> None:
+    calendar = Calendar()
+    async with bookings_on(sqlite_url, ApprovedByAColleague) as bookings:
+        staff, _ = await staff_world(answers, texts, calendar, bookings)
+        booking = await bookings.request(REQUEST)
+        (refused,) = await staff.handle(press(booking.code), ConversationState())
+        assert "sudah" in refused.text  # told it was approved already
+        assert calendar.planned == [booking.code]  # the colleague's approval keeps its pushes

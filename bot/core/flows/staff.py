@@ -232,11 +232,11 @@ class StaffFlow:
         actor = f"staff:{event.channel}:{event.user_id}"
         try:
             booking = await self._bookings.approve(code, actor, approval)
-        except BookingError as error:
-            await self._unplan(code)
+        except BookingError as error:  # e.g. a colleague approved it a moment before
+            await self._unplan_unless_approved(code)
             return [Reply(self._flow.error_text(error))]
-        except Exception:
-            await self._unplan(code)
+        except Exception:  # a lost COMMIT may still have gone through
+            await self._unplan_unless_approved(code)
             raise
         approved = Reply(self._t("staff.approved", code=booking.code, name=event.user_name or ""))
         return [approved, *await self._send(notices)]
@@ -251,8 +251,13 @@ class StaffFlow:
             if (why := report.failed.get(n.key)) is not None
         ]
 
-    async def _unplan(self, code: str) -> None:
-        if self._calendar is not None:
+    async def _unplan_unless_approved(self, code: str) -> None:
+        """Drop the pushes planned for an approval that did not happen, but never those of a
+        visit approved meanwhile (two staff pressing "Setujui" at once plan the same jobs)."""
+        if self._calendar is None:
+            return
+        booking = await self._bookings.get(code)
+        if booking is None or booking.status is not Status.APPROVED:
             await self._calendar.drop(code)
 
     def _awaiting_reason(self, event: Incoming, state: ConversationState) -> bool:

@@ -364,7 +364,7 @@ class App:
         by keywords and menus: say so once, and say when full understanding is ready."""
         if await self.nlu.ready():
             return
-        log.warning("NLU not ready yet: answering by keywords and menus until it is")
+        log.info("NLU not ready yet: answering by keywords and menus until it is")
         if announce is not None:
             announce(self.texts("nlu.loading"))
         while True:
@@ -372,7 +372,7 @@ class App:
             if await self.nlu.ready():
                 break
         self.nlu.reopen()
-        log.warning("NLU ready")
+        log.info("NLU ready")
         if announce is not None:
             announce(self.texts("nlu.ready"))
 

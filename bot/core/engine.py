@@ -264,8 +264,8 @@ class Engine:
             return NluResult(intent=said, confidence=1.0)
         try:
             return await self._nlu.parse(text[:MAX_NLU_CHARS])
-        except NluUnavailable as error:
-            log.warning("NLU unavailable, using keywords: %s", error)
+        except NluUnavailable as error:  # /healthz and the start-up watch report the outage
+            log.info("NLU unavailable, using keywords: %s", error)
         intent = self._keywords.match(text)
         return NluResult(intent=intent, confidence=1.0) if intent else None
 

@@ -143,6 +143,17 @@ class BookingRules:
                 return BookingError("booking.date_holiday", day=day, name=self.holidays[day])
         return None
 
+    def share_problem(
+        self, pending: list[BookingView], upcoming: list[BookingView]
+    ) -> TooMany | None:
+        """Why one user may not file another request: they already hold their share of
+        pending requests or of approved visits to come."""
+        if len(pending) >= self.max_pending_per_user:
+            return TooMany("booking.pending_exists", pending, self.max_pending_per_user)
+        if len(upcoming) >= self.max_active_per_user:
+            return TooMany("booking.active_limit", upcoming, self.max_active_per_user)
+        return None
+
     def participants_problem(self, participants: int) -> BookingError | None:
         """Why the group size is not acceptable, if it isn't."""
         if participants < 1:

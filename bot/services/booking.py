@@ -29,7 +29,6 @@ from bot.core.booking import (
     DayFull,
     Notices,
     Status,
-    TooMany,
 )
 from bot.db.models import Booking, BookingEvent, Organisation, VisitDay, utcnow
 from bot.db.outbox import enqueue
@@ -255,11 +254,11 @@ class BookingService:
         approved visits to come (staff book for others without limit)."""
         if request.by_staff:
             return
-        pending, upcoming = await self._held(session, request.channel, request.user_id)
-        if len(pending) >= self._rules.max_pending_per_user:
-            raise TooMany("booking.pending_exists", pending, self._rules.max_pending_per_user)
-        if len(upcoming) >= self._rules.max_active_per_user:
-            raise TooMany("booking.active_limit", upcoming, self._rules.max_active_per_user)
+        problem = self._rules.share_problem(
+            *await self._held(session, request.channel, request.user_id)
+        )
+        if problem is not None:
+            raise problem
 
     async def _filed(self, request_key: str | None) -> BookingView | None:
         if request_key is None:

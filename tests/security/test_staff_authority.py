@@ -9,7 +9,6 @@ import io
 import os
 import time
 import tracemalloc
-from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
@@ -26,21 +25,18 @@ from bot.db.session import create_engine, session_factory
 from bot.services.booking import BookingService, Capacity
 from bot.services.visits import VisitService
 from tests.e2e.conftest import RunningBot, running_bot
-from tests.e2e.test_handoff import BUDI, OUTSIDER, STAFF, STAFF_GROUP, escalate, staff_reply
+from tests.e2e.test_handoff import (
+    BUDI,
+    OUTSIDER,
+    STAFF_GROUP,
+    escalate,
+    staff_reply,
+)
 from tests.fakes.telegram_server import FakeTelegram
 from tests.security.test_abuse_limits import REQUEST
 from tests.services.test_booking_service import TODAY
 
 ADMIN = 90
-
-
-@pytest.fixture
-async def staffed(settings: Settings, telegram: FakeTelegram) -> AsyncIterator[RunningBot]:
-    configured = settings.model_copy(
-        update={"staff_chat_id": STAFF_GROUP, "staff_user_ids": [STAFF]}
-    )
-    async with running_bot(configured, telegram) as bot:
-        yield bot
 
 
 async def test_a_reply_to_a_booking_request_never_reaches_a_handoff_user(

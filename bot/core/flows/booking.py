@@ -157,11 +157,10 @@ class BookingFlow:
         """Begin a booking, keeping whatever the message already said; a user who already
         holds their share of requests or visits is shown those instead."""
         if not self._by_staff(event):
-            pending, upcoming = await self._bookings.held_by(event.channel, event.user_id)
-            if len(pending) >= self._rules.max_pending_per_user:
-                return [self._held(TooMany("booking.pending_exists", pending, len(pending)))]
-            if len(upcoming) >= self._rules.max_active_per_user:
-                return [self._held(TooMany("booking.active_limit", upcoming, len(upcoming)))]
+            held = await self._bookings.held_by(event.channel, event.user_id)
+            problem = self._rules.share_problem(*held)
+            if problem is not None:
+                return [self._held(problem)]
         paused, state.paused = state.paused, {}
         state.flow, state.step, state.slots = FLOW, None, dict(paused)
         notes = self._prefill(result, text, state.slots)

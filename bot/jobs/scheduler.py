@@ -102,6 +102,13 @@ class OffLoopScheduler(AsyncIOScheduler):
         self._store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobstore")
         self._processing = False
         self._again = False
+        self._closing = False
+
+    async def drain(self) -> None:
+        """Start no more passes over the job store and let the one in flight finish: a pass
+        cut off by shutdown could start a job and never record it as done."""
+        self._closing = True
+        await asyncio.get_running_loop().run_in_executor(self._store_thread, lambda: None)
 
     def wakeup(self) -> None:
         loop = self._eventloop
@@ -110,6 +117,8 @@ class OffLoopScheduler(AsyncIOScheduler):
 
     def _wake(self) -> None:
         self._stop_timer()
+        if self._closing:
+            return
         if self._processing:
             self._again = True
             return
@@ -193,6 +202,7 @@ class VisitScheduler:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._wakeups
         if self.scheduler.running:
+            await self.scheduler.drain()
             self.scheduler.shutdown(wait=False)
         await self._lock.release()
 

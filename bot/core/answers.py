@@ -11,6 +11,27 @@ from bot.core.messages import INTENT_PAYLOAD as INTENT
 from bot.core.messages import MENU_PAYLOAD, PROGRAM_PAYLOAD, Button, Reply
 from bot.core.texts import Texts
 
+# Intents answered by one entry of `data/knowledge/visit.yml`.
+VISIT_TOPICS = {
+    "ask_visit_info": "info",
+    "ask_visit_cost": "cost",
+    "ask_visit_requirements": "requirements",
+    "ask_facilities": "facilities",
+    "ask_letters": "letters",
+    "ask_receipts": "receipts",
+    "ask_lodging": "lodging",
+    "ask_transport": "transport",
+    "ask_halal_prayer": "halal_prayer",
+    "ask_dress_code": "dress_code",
+    "ask_materials": "materials",
+    "ask_certificate": "certificate",
+    "ask_online_visit": "online_visit",
+    "ask_shopping": "shopping",
+    "ask_own_bus": "own_bus",
+}
+# Questions with a plain answer: a message asking several of them gets each answer.
+INFORMATIONAL = frozenset(VISIT_TOPICS) | {"ask_location", "ask_contact", "ask_about_bmi"}
+
 
 class Answers:
     """Turn an intent into a reply when the answer is plain information."""
@@ -21,16 +42,12 @@ class Answers:
 
     def for_intent(self, intent: str) -> Reply | None:
         """The informational reply for `intent`, or None when the intent is not informational."""
+        if intent in VISIT_TOPICS:
+            return self._visit(getattr(self.knowledge.visit, VISIT_TOPICS[intent]))
         build = {
             "goodbye": lambda: Reply(self._t("smalltalk.goodbye")),
             "thank": lambda: Reply(self._t("smalltalk.thank")),
             "bot_challenge": lambda: Reply(self._t("smalltalk.bot_challenge"), self._topics()),
-            "ask_visit_info": lambda: self._visit(self.knowledge.visit.info, "book_visit"),
-            "ask_visit_cost": lambda: self._visit(self.knowledge.visit.cost, "book_visit"),
-            "ask_visit_requirements": lambda: self._visit(
-                self.knowledge.visit.requirements, "book_visit"
-            ),
-            "ask_facilities": lambda: self._visit(self.knowledge.visit.facilities, "ask_contact"),
             "ask_location": self._location,
             "ask_contact": self._contact,
             "ask_about_bmi": self._profile,
@@ -57,14 +74,14 @@ class Answers:
         )
         return Reply(self._t("programs.list", programs=lines), buttons)
 
-    def _visit(self, answer: Answer, next_intent: str) -> Reply:
+    def _visit(self, answer: Answer) -> Reply:
         text = answer.text.strip()
         if answer.placeholder:
             text += "\n\n" + self._t("knowledge.ask_staff", **self.main_contact())
         return Reply(
             text,
             (
-                Button(self._t(f"topic.{next_intent}"), f"{INTENT}{next_intent}"),
+                Button(self._t(f"topic.{answer.next}"), f"{INTENT}{answer.next}"),
                 Button(self._t("button.menu"), MENU_PAYLOAD),
             ),
         )

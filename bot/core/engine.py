@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
-from bot.core.answers import Answers
+from bot.core.answers import INFORMATIONAL, Answers
 from bot.core.courtesy import daypart, emoji_intent, greets_by_time, has_salam
 from bot.core.flows.booking import (
     CANCEL_NO,
@@ -50,23 +50,15 @@ MAX_NLU_CHARS = 1000  # a 5,000-character letter still gets classified by its op
 JOIN_WORD = re.compile(r"^\s*(?:gabung|join)\b", re.IGNORECASE)
 MENU_WORDS = {"/start", "/menu", "menu", "menu utama", "/help", "help", "bantuan", "mulai"}
 # Intents a button may ask for: never anything that changes data on its own.
-BUTTON_INTENTS = frozenset(
-    {
-        "ask_visit_info", "ask_visit_cost", "ask_visit_requirements", "ask_availability",
-        "book_visit", "check_booking", "ask_programs", "ask_contact", "ask_location",
-        "ask_facilities", "ask_about_bmi", "human_handoff", "ask_agenda", "join_visit",
-    }
-)  # fmt: skip
+BUTTON_INTENTS = INFORMATIONAL | {
+    "ask_availability", "book_visit", "check_booking", "ask_programs", "human_handoff",
+    "ask_agenda", "join_visit",
+}  # fmt: skip
 # Small talk is never offered as a "did you mean" topic.
 NOT_TOPICS = frozenset(
     {"greet", "goodbye", "thank", "affirm", "deny", "out_of_scope", "bot_challenge", FALLBACK}
 )
 MISSES_BEFORE_HANDOFF = 2
-# Questions with a plain answer: a message asking several of them gets each answer.
-INFORMATIONAL = frozenset(
-    {"ask_visit_info", "ask_visit_cost", "ask_visit_requirements", "ask_facilities",
-     "ask_location", "ask_contact", "ask_about_bmi"}
-)  # fmt: skip
 SURE = 0.8
 MAX_CLAUSES = 4  # a long letter is read for its first few questions only
 _CLAUSE_BREAK = re.compile(r"\?+|[.;\n]+|,?\s+(?:dan|serta|sekalian|juga|terus|lalu)\s+", re.I)
@@ -282,25 +274,29 @@ class Engine:
         state.misses = 0
         replies = await self._answer(event, result.intent, result, text, state)
         if result.intent in INFORMATIONAL:
-            replies += await self._other_questions(text, result.intent)
+            return await self._every_question(text, result.intent, replies)
         return replies
 
-    async def _other_questions(self, text: str, answered: str) -> list[Reply]:
+    async def _every_question(self, text: str, answered: str, replies: list[Reply]) -> list[Reply]:
         """ "Berapa biayanya, dan suratnya ditujukan ke siapa?": every question of a message
-        gets its answer, not only the one the whole message reads as."""
+        gets its answer, in the order asked, not only the one the whole message reads as."""
         clauses = question_clauses(text)[:MAX_CLAUSES]
         if len(clauses) < 2:
-            return []
-        seen, replies = {answered}, []
+            return replies
+        ordered: list[Reply] = []
+        seen: set[str] = set()
         for clause in clauses:
             reading = await self._understand(clause)
             if reading is None or reading.confidence < SURE or reading.intent in seen:
                 continue
-            answer = self._answers.for_intent(reading.intent)
-            if reading.intent in INFORMATIONAL and answer is not None:
-                seen.add(reading.intent)
-                replies.append(answer)
-        return replies
+            seen.add(reading.intent)
+            if reading.intent == answered:
+                ordered += replies
+            elif (answer := self._answers.for_intent(reading.intent)) and (
+                reading.intent in INFORMATIONAL
+            ):
+                ordered.append(answer)
+        return ordered if answered in seen else replies + ordered
 
     async def _answer(
         self, event: Incoming, intent: str, result: NluResult, text: str, state: ConversationState

@@ -44,10 +44,11 @@ class Contact(_Model):
 
 
 class Answer(_Model):
-    """A ready answer, with what staff still have to fill in."""
+    """A ready answer, with what staff still have to fill in and the topic to offer next."""
 
     text: str
     placeholder: str | None = None
+    next: str = "ask_contact"
 
 
 class Unit(_Model):
@@ -90,6 +91,17 @@ class Visit(_Model):
     cost: Answer
     requirements: Answer
     facilities: Answer
+    letters: Answer
+    receipts: Answer
+    lodging: Answer
+    transport: Answer
+    halal_prayer: Answer
+    dress_code: Answer
+    materials: Answer
+    certificate: Answer
+    online_visit: Answer
+    shopping: Answer
+    own_bus: Answer
 
 
 class Knowledge(_Model):

@@ -27,9 +27,21 @@ async def test_two_questions_in_one_line_get_two_answers(
     nlu = RecordedNlu()
     nlu.add(BOTH, "ask_visit_cost", 0.9)
     nlu.add("berapa biaya kunjungannya", "ask_visit_cost", 0.95)
-    nlu.add("surat permohonannya ditujukan ke siapa", "ask_visit_requirements", 0.9)
+    nlu.add("surat permohonannya ditujukan ke siapa", "ask_letters", 0.9)
     engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
     replies = await engine.handle(Incoming("telegram", "u1", "u1", text=BOTH))
     joined = "\n".join(reply.text for reply in replies)
-    assert "Rincian biaya" in joined and "Surat permohonan resmi" in joined
+    assert "Rincian biaya" in joined and "Surat permohonan kunjungan resmi" in joined
     assert len(replies) == 2  # each answer once
+
+
+async def test_the_answers_come_in_the_order_asked(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    nlu = RecordedNlu()
+    nlu.add(BOTH, "ask_letters", 0.6)  # the whole line reads as its second question
+    nlu.add("berapa biaya kunjungannya", "ask_visit_cost", 0.95)
+    nlu.add("surat permohonannya ditujukan ke siapa", "ask_letters", 0.9)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
+    replies = await engine.handle(Incoming("telegram", "u2", "u2", text=BOTH))
+    assert [reply.text.split()[0] for reply in replies] == ["Rincian", "Surat"]

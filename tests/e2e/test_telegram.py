@@ -42,7 +42,7 @@ async def test_start_greets_with_the_menu(running: RunningBot, texts: Texts) -> 
         ("min mau nanya kalo studi banding gmn", "Kunjungan berlangsung 1 sampai 3 hari"),
         ("brp biaya studi banding kak?", "Rincian biaya kunjungan"),
         ("syaratnya apa aja untuk kunjungan?", "Surat permohonan resmi"),
-        ("ada musala dan parkir bus?", "kebutuhan selama kunjungan"),
+        ("ada proyektor untuk presentasi?", "kebutuhan selama kunjungan"),
         ("alamat kantor bmi dimana?", "Tangerang"),
         ("minta nomor wa panitia", "0856-9575-1994"),
         ("siapa pendiri koperasi bmi?", "Kamaruddin Batubara"),
@@ -86,9 +86,9 @@ async def test_forged_callback_data_is_answered_and_refused(
 
 
 async def test_two_misses_then_staff_offer(running: RunningBot, texts: Texts) -> None:
-    chat, first = await ask(running.server, "xkcd qwpo zzvb")
+    chat, first = await ask(running.server, "yang itu loh")  # unclear, not off-topic
     assert first in {texts("fallback.clarify"), texts("fallback.clarify_menu")}
-    _, second = await ask(running.server, "blorp fnord quux", chat)
+    _, second = await ask(running.server, "yang tadi bagaimana ya", chat)
     assert second == texts("fallback.offer_handoff")
     _, third = await ask(running.server, "iya", chat)
     assert "Sehnuri" in third

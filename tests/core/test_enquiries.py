@@ -1,0 +1,56 @@
+"""What delegations ask besides the visit: each has its answer, and unset facts go to staff."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answers import VISIT_TOPICS, Answers
+from bot.core.engine import BUTTON_INTENTS
+from bot.core.knowledge import Knowledge
+from bot.core.messages import INTENT_PAYLOAD
+from bot.core.texts import Texts
+
+ENQUIRIES = sorted(set(VISIT_TOPICS) - {"ask_visit_info", "ask_visit_cost",
+                                          "ask_visit_requirements", "ask_facilities"})  # fmt: skip
+
+
+def test_every_enquiry_the_issue_names_has_an_intent() -> None:
+    named = {"ask_letters", "ask_receipts", "ask_lodging", "ask_transport", "ask_halal_prayer",
+             "ask_dress_code", "ask_materials", "ask_certificate", "ask_online_visit",
+             "ask_shopping", "ask_own_bus"}  # fmt: skip
+    assert set(ENQUIRIES) == named
+
+
+@pytest.mark.parametrize("intent", ENQUIRIES)
+def test_an_unconfirmed_answer_says_staff_will_confirm_and_gives_the_contact(
+    answers: Answers, knowledge: Knowledge, intent: str
+) -> None:
+    entry = getattr(knowledge.visit, VISIT_TOPICS[intent])
+    reply = answers.for_intent(intent)
+    assert reply is not None and reply.text.startswith(entry.text.strip())
+    assert (knowledge.contacts[0].phone in reply.text) == bool(entry.placeholder)
+    assert "Anda" not in reply.text
+
+
+@pytest.mark.parametrize("intent", sorted(VISIT_TOPICS))
+def test_the_offered_next_topic_is_a_button_with_a_label(
+    answers: Answers, texts: Texts, intent: str
+) -> None:
+    reply = answers.for_intent(intent)
+    assert reply is not None
+    offered = reply.buttons[0].payload.removeprefix(INTENT_PAYLOAD)
+    assert offered in BUTTON_INTENTS and offered != intent
+    assert reply.buttons[0].title == texts(f"topic.{offered}")
+
+
+def test_each_operator_fact_is_listed_to_fill_in(knowledge: Knowledge) -> None:
+    gaps = knowledge.placeholders()
+    for topic in ("letters", "receipts", "lodging", "transport", "certificate", "own_bus"):
+        assert any(gap.startswith(f"visit.{topic}:") for gap in gaps), topic
+
+
+def test_shopping_states_only_what_the_sources_say(knowledge: Knowledge) -> None:
+    """The articles: members' products are shown at Warung Anggota and visitors buy them."""
+    text = knowledge.visit.shopping.text
+    assert "Warung Anggota" in text and "QRIS" not in text
+    assert knowledge.visit.shopping.placeholder and "QRIS" in knowledge.visit.shopping.placeholder

@@ -1,14 +1,13 @@
 """Custom Rasa 3.6 components, registered the Rasa 3 way so stock `rasa train nlu` can use them.
 
-Referenced from `config.yml` as `nlu.components.IndonesianNormalizer` and
-`nlu.components.IndonesianEntityExtractor`; the project root must be on `PYTHONPATH` and
+Referenced from `config.yml` as `nlu.components.IndonesianEntityExtractor` (the intent
+classifier is `nlu.intents.TfidfIntentClassifier`); the project root must be on `PYTHONPATH` and
 training runs from the project root (the extractor reads `data/knowledge/programs.yml`).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.nlu.tokenizers.tokenizer import Token
-from rasa.shared.nlu.constants import ENTITIES, TEXT, TEXT_TOKENS
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -27,69 +25,6 @@ from nlu.codes import find_codes
 from nlu.dates import find_dates
 from nlu.numbers import find_counts
 from nlu.programs import ProgramMatcher
-
-LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
-_REPEATS = re.compile(r"(\w)\1{2,}")
-_REDUPLICATION = re.compile(r"^(\w+)2$")
-
-
-def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, str]:
-    """Read the slang lexicon; a broken file stops training with its own error."""
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
-    return {str(key).lower(): str(value).lower() for key, value in data.items()}
-
-
-def normalise_word(word: str, lexicon: dict[str, str]) -> str:
-    """Map one typed word to its standard form: "gmn" -> "bagaimana", "halooo" -> "halo"."""
-    lowered = word.lower()
-    if lowered in lexicon:
-        return lexicon[lowered]
-    squeezed = _REPEATS.sub(r"\1", lowered)
-    if squeezed in lexicon:
-        return lexicon[squeezed]
-    doubled = _REDUPLICATION.match(squeezed)
-    if doubled and not doubled.group(1).isdecimal():
-        return lexicon.get(doubled.group(1), doubled.group(1))
-    return squeezed
-
-
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class IndonesianNormalizer(GraphComponent):
-    """Rewrite each token's lemma to standard Indonesian before featurisation.
-
-    The text and token offsets stay untouched, so entity spans in training data stay valid;
-    CountVectorsFeaturizer reads lemmas (its `use_lemma` default), so it sees "bagaimana" for
-    "gmn", "gimana" and "bgmn" alike.
-    """
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IndonesianNormalizer:
-        return cls(load_lexicon())
-
-    def __init__(self, lexicon: dict[str, str]) -> None:
-        self._lexicon = lexicon
-
-    def _normalise(self, message: Message) -> None:
-        tokens: list[Token] = message.get(TEXT_TOKENS) or []
-        for token in tokens:
-            token.lemma = normalise_word(token.text, self._lexicon)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        for message in training_data.training_examples:
-            self._normalise(message)
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            self._normalise(message)
-        return messages
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)

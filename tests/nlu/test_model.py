@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import urllib.request
+from pathlib import Path
 
 import pytest
 import yaml
@@ -13,7 +16,11 @@ from bot.config import ROOT
 from tests.conftest import RASA_TOKEN
 
 ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-MIN_ACCURACY = 0.93
+# The issue's targets on the held-out file: intent accuracy, off-topic messages recognised as
+# such, and the lead over the TF-IDF + logistic-regression baseline (bench/nlu_baseline.py).
+MIN_ACCURACY = 0.96
+MIN_OFF_TOPIC = 0.90
+MIN_LEAD_OVER_BASELINE = 0.01
 
 
 def parse(url: str, text: str) -> dict:  # type: ignore[type-arg]
@@ -37,16 +44,42 @@ def held_out() -> list[tuple[str, str]]:
     ]
 
 
-def test_intent_accuracy_on_the_held_out_file(rasa_url: str) -> None:
-    examples = held_out()
-    wrong = [
-        (text, intent, got)
-        for text, intent in examples
-        if (got := parse(rasa_url, text)["intent"]["name"]) != intent
-    ]
-    accuracy = 1 - len(wrong) / len(examples)
-    print(f"held-out intent accuracy: {accuracy:.3f} on {len(examples)} examples")
-    assert accuracy >= MIN_ACCURACY, wrong
+@pytest.fixture(scope="module")
+def predicted(rasa_url: str) -> list[tuple[str, str, str]]:
+    """(text, intent, what the served model says) for every held-out example."""
+    return [(text, intent, parse(rasa_url, text)["intent"]["name"]) for text, intent in held_out()]
+
+
+def accuracy_of(predicted: list[tuple[str, str, str]]) -> float:
+    return sum(intent == got for _, intent, got in predicted) / len(predicted)
+
+
+def test_intent_accuracy_on_the_held_out_file(predicted: list[tuple[str, str, str]]) -> None:
+    accuracy = accuracy_of(predicted)
+    print(f"held-out intent accuracy: {accuracy:.3f} on {len(predicted)} examples")
+    assert accuracy >= MIN_ACCURACY, [row for row in predicted if row[1] != row[2]]
+
+
+def test_off_topic_messages_are_recognised_as_off_topic(
+    predicted: list[tuple[str, str, str]],
+) -> None:
+    off_topic = [row for row in predicted if row[1] == "out_of_scope"]
+    recognised = sum(got == "out_of_scope" for _, _, got in off_topic) / len(off_topic)
+    assert recognised >= MIN_OFF_TOPIC, [row for row in off_topic if row[2] != "out_of_scope"]
+
+
+def test_the_model_beats_the_tf_idf_baseline(predicted: list[tuple[str, str, str]]) -> None:
+    """The baseline trains in the NLU virtualenv (it has scikit-learn), on the same data."""
+    python = Path(os.environ.get("TEST_RASA_BIN", ROOT / ".venv-nlu" / "bin" / "rasa")).parent
+    done = subprocess.run(
+        [str(python / "python"), "-c",
+         "from bench.nlu_baseline import baseline_accuracy; print(baseline_accuracy())"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    baseline = float(done.stdout.split()[-1])
+    print(f"model {accuracy_of(predicted):.3f}, baseline {baseline:.3f}")
+    assert accuracy_of(predicted) >= baseline + MIN_LEAD_OVER_BASELINE
 
 
 def test_held_out_file_is_never_trained_on() -> None:
@@ -92,6 +125,8 @@ def test_booking_sentence_yields_every_entity(rasa_url: str) -> None:
         ("info beasiswa paket c dong", "program", "beasiswa_paket_c"),
         ("sekitar 30an orang", "participants", 30),
         ("dua puluh tujuh orang", "participants", 27),
+        ("dinkop kab solok mau studi banding 27 orang", "organization", "dinkop kab solok"),
+        ("beta dari kopwan flobamora mau studi banding", "organization", "kopwan flobamora"),
     ],
 )
 def test_entities_are_normalised(rasa_url: str, text: str, entity: str, value: object) -> None:

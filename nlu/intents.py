@@ -1,0 +1,152 @@
+"""The intent classifier: TF-IDF over normalised words and character n-grams, then logistic
+regression.
+
+Rasa's own LogisticRegressionClassifier reads raw counts from the featurisers, with a fixed
+regularisation (C=1) that leaves most confidences under the fallback threshold, and the
+WhitespaceTokenizer drops emojis, so "🙏" and "👍" reach it as empty messages. This component
+reads the message text itself: each word through the slang and regional lexicon
+(`nlu/lexicon.yml`, emojis included), sublinear TF-IDF on words, word pairs and character
+2–5-grams. docs/nlu.md has the comparison that chose it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import skops.io as sio
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
+_REPEATS = re.compile(r"(\w)\1{2,}")
+_REDUPLICATION = re.compile(r"^(\w+)2$")
+# Words, and the emojis that carry meaning on WhatsApp (one token each).
+_WORDS = re.compile(r"[\w']+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+
+
+def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, str]:
+    """Read the slang lexicon; a broken file stops training with its own error."""
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    return {str(key).lower(): str(value).lower() for key, value in data.items()}
+
+
+def normalise_word(word: str, lexicon: dict[str, str]) -> str:
+    """Map one typed word to its standard form: "gmn" -> "bagaimana", "halooo" -> "halo"."""
+    lowered = word.lower()
+    if lowered in lexicon:
+        return lexicon[lowered]
+    squeezed = _REPEATS.sub(r"\1", lowered)
+    if squeezed in lexicon:
+        return lexicon[squeezed]
+    doubled = _REDUPLICATION.match(squeezed)
+    if doubled and not doubled.group(1).isdecimal():
+        return lexicon.get(doubled.group(1), doubled.group(1))
+    return squeezed
+
+
+def normalised_text(text: str, lexicon: dict[str, str]) -> str:
+    """The message as the classifier reads it: standard words, emojis kept, one space apart."""
+    words = [normalise_word(word, lexicon) for word in _WORDS.findall(text.lower())]
+    return " ".join(words) or text
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class TfidfIntentClassifier(IntentClassifier, GraphComponent):
+    """Classify intents from the normalised text; confidences are the model's probabilities."""
+
+    FILE = "intent_classifier.skops"
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"C": 30.0, "max_iter": 3000, "ranking_length": 10}
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        pipeline: Pipeline | None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._storage = model_storage
+        self._resource = resource
+        self._pipeline = pipeline
+        self._lexicon = load_lexicon()
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TfidfIntentClassifier:
+        return cls(config, model_storage, resource, None)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> TfidfIntentClassifier:
+        with model_storage.read_from(resource) as directory:
+            path = directory / cls.FILE
+            listed = sio.get_untrusted_types(file=path)
+            # Only scikit-learn's and SciPy's sparse types belong in the file; refuse the rest.
+            if foreign := [n for n in listed if not n.startswith(("sklearn.", "scipy.sparse."))]:
+                raise ValueError(f"{path}: unexpected types {foreign}")
+            pipeline = sio.load(path, trusted=listed)
+        return cls(config, model_storage, resource, pipeline)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
+        self._pipeline = make_pipeline(
+            make_union(
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+                TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True),
+            ),
+            LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"]),
+        )
+        self._pipeline.fit(
+            [normalised_text(m.get(TEXT), self._lexicon) for m in examples],
+            [m.get(INTENT) for m in examples],
+        )
+        with self._storage.write_to(self._resource) as directory:
+            sio.dump(self._pipeline, directory / self.FILE)
+        return self._resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        if self._pipeline is None or not messages:
+            return messages
+        texts = [normalised_text(m.get(TEXT) or "", self._lexicon) for m in messages]
+        labels = self._pipeline.classes_
+        for message, row in zip(messages, self._pipeline.predict_proba(texts), strict=True):
+            scored = zip(labels, row, strict=True)
+            ranking = sorted(
+                ({"name": str(name), "confidence": float(p)} for name, p in scored),
+                key=lambda item: -item["confidence"],
+            )
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]], add_to_output=True
+            )
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

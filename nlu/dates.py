@@ -116,7 +116,8 @@ def find_dates(text: str, today: date | None = None) -> list[DateMention]:
     """Return every date mention in ``text``, left to right, without overlaps."""
     today = today or venue_today()
     found: list[DateMention] = []
-    finders = (_iso, _absolute, _numeric, _relative_day, _in_n, _period, _weekday_rel, _month)
+    finders = (_iso, _absolute, _numeric, _relative_day, _in_n, _period, _weekday_rel, _month,
+               _year)  # fmt: skip
     for finder in finders:
         for mention in finder(text, today):
             if not any(_overlaps(mention, other) for other in found):
@@ -313,6 +314,32 @@ def _month(text: str, today: date) -> list[DateMention]:
             start = first + timedelta(days=7 * (_WEEK_NUMBERS[week] - 1))
             end = min(start + timedelta(days=6), last)
         start = max(start, today)
+        if start <= end:
+            found.append(_mention(m, start, end, vague=True))
+    return found
+
+
+# "pertengahan tahun depan", "akhir tahun ini", "awal 2027", "tahun depan"
+_YEAR_PERIOD = re.compile(
+    r"(?<!\w)(?:(?P<part>awal|akhir|pertengahan|tengah)\s+)?"
+    r"(?:tahun\s+(?P<rel>ini|depan)|(?:tahun\s+)?(?P<year>20\d\d))(?!\w)",
+    re.IGNORECASE,
+)
+# Which months each part of a year means: two at the start, June–July in the middle, the last two.
+_YEAR_PARTS = {"awal": (1, 2), "pertengahan": (6, 7), "tengah": (6, 7), "akhir": (11, 12)}
+
+
+def _year(text: str, today: date) -> list[DateMention]:
+    found = []
+    for m in _YEAR_PERIOD.finditer(text):
+        part = (m["part"] or "").lower()
+        if m["year"] and not part:
+            continue  # a bare year ("2027") is not a period to choose a day in
+        rel = (m["rel"] or "").lower()
+        year = int(m["year"]) if m["year"] else today.year + (rel == "depan")
+        first_month, last_month = _YEAR_PARTS.get(part, (1, 12))
+        start = max(date(year, first_month, 1), today)
+        end = date(year, last_month, calendar.monthrange(year, last_month)[1])
         if start <= end:
             found.append(_mention(m, start, end, vague=True))
     return found

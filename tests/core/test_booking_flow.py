@@ -71,7 +71,13 @@ async def make_world(
     await upgrade(url)
     database = create_engine(url)
     rules = BookingRules(
-        lead_days=7, max_participants=100, holidays={date(2026, 12, 25): "Hari Raya Natal"}
+        lead_days=7,
+        max_participants=100,
+        holidays={
+            date(2026, 12, 25): "Hari Raya Natal",
+            date(2027, 3, 10): "Idulfitri 1448 H",
+            date(2027, 3, 11): "Idulfitri 1448 H",
+        },
     )
     sessions = session_factory(database)
     bookings = BookingService(sessions, rules, Capacity(2, 60), today=lambda: TODAY)

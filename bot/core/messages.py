@@ -10,11 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit; WhatsApp allows more.
-# Button payloads: the main menu, an intent ("i:ask_contact"), a program ("p:jawara").
-MENU_PAYLOAD = "m"
-INTENT_PAYLOAD = "i:"
-PROGRAM_PAYLOAD = "p:"
+from bot.core.payloads import MAX_PAYLOAD_BYTES
+
 # Tags of proactive messages other than the outbox's pushes (whose tag is their outbox key).
 BOOKING_TAG = "booking"
 STAFF_REPLY_TAG = "staff_reply"

@@ -7,7 +7,7 @@ import pytest
 from bot.core.answers import VISIT_TOPICS, Answers
 from bot.core.engine import BUTTON_INTENTS
 from bot.core.knowledge import Knowledge
-from bot.core.messages import INTENT_PAYLOAD
+from bot.core.payloads import Space, decode
 from bot.core.texts import Texts
 
 ENQUIRIES = sorted(set(VISIT_TOPICS) - {"ask_visit_info", "ask_visit_cost",
@@ -38,7 +38,9 @@ def test_the_offered_next_topic_is_a_button_with_a_label(
 ) -> None:
     reply = answers.for_intent(intent)
     assert reply is not None
-    offered = reply.buttons[0].payload.removeprefix(INTENT_PAYLOAD)
+    pressed = decode(reply.buttons[0].payload)
+    assert pressed is not None and pressed.space is Space.INTENT
+    offered = pressed.value
     assert offered in BUTTON_INTENTS and offered != intent
     assert reply.buttons[0].title == texts(f"topic.{offered}")
 

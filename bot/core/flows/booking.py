@@ -34,9 +34,10 @@ from bot.core.booking import (
 from bot.core.calendar_text import MONTHS, date_span, long_date, period, short_date
 from bot.core.feasts import feast_period
 from bot.core.guard import Guard
-from bot.core.messages import MENU_PAYLOAD, Button, Incoming, Kind, Reply
+from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
 from bot.core.notify import Notifier, StaffDesk
+from bot.core.payloads import Space, encode, is_, value_of
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar
@@ -100,10 +101,6 @@ QUESTION_CONFIDENCE = 0.8
 LIKELY_QUESTION_CONFIDENCE = 0.5
 _DAYS_IN_TEXT = re.compile(r"(?<!\w)(\d|satu|dua|tiga)\s*(?:hari|hr)(?!\w)", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
-# Button payloads of this flow.
-DATE, KIND, DAYS, TOPIC, NOTES, SUMMARY, EDIT = "bd:", "bk:", "bn:", "bt:", "bx:", "bs:", "be:"
-PICK_CANCEL, PICK_RESCHEDULE, CANCEL_YES, CANCEL_NO = "cc:", "cr:", "cy", "cn"
-STAFF_APPROVE, STAFF_DECLINE = "sa:", "sd:"
 
 
 def looks_like_question(text: str) -> bool:
@@ -180,7 +177,9 @@ class BookingFlow:
             state.flow = state.step = None
             state.slots = {}
             return [
-                Reply(self._t("booking.left"), (Button(self._t("button.menu"), MENU_PAYLOAD),))
+                Reply(
+                    self._t("booking.left"), (Button(self._t("button.menu"), encode(Space.MENU)),)
+                )
             ]
         if state.step == CONFIRM:
             return await self._confirm(event, text, state)
@@ -244,7 +243,9 @@ class BookingFlow:
         text = self._t("booking.paused")
         if thanked:
             text = self._t("smalltalk.welcome") + " " + text
-        return [Reply(text, (Button(self._t("booking.resume"), "i:book_visit"),))]
+        return [
+            Reply(text, (Button(self._t("booking.resume"), encode(Space.INTENT, "book_visit")),))
+        ]
 
     def _name_organisation(self, name: str, slots: dict[str, Any]) -> None:
         """The organisation's name written out ("dinkop" -> "Dinas Koperasi"), and its kind
@@ -294,7 +295,12 @@ class BookingFlow:
             return [
                 Reply(
                     self._t("availability.free", when=date_span(start, days)),
-                    (Button(self._t("availability.book_this"), f"{DATE}{start.isoformat()}"),),
+                    (
+                        Button(
+                            self._t("availability.book_this"),
+                            encode(Space.DATE, start.isoformat()),
+                        ),
+                    ),
                 )
             ]
         reason = self._t(problem.key, **self._fields(problem.fields)) if problem else ""
@@ -319,7 +325,7 @@ class BookingFlow:
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
         """Pick the booking to cancel, then ask to confirm."""
-        booking, replies = await self._pick(event, result, text, PICK_CANCEL)
+        booking, replies = await self._pick(event, result, text, Space.PICK_CANCEL)
         if booking is None:
             return replies
         state.flow, state.step, state.slots = "cancel", "confirm", {"code": booking.code}
@@ -327,8 +333,8 @@ class BookingFlow:
             Reply(
                 self._t("cancel.confirm", code=booking.code, when=self.when(booking)),
                 (
-                    Button(self._t("cancel.yes"), CANCEL_YES),
-                    Button(self._t("cancel.no"), CANCEL_NO),
+                    Button(self._t("cancel.yes"), encode(Space.CANCEL_YES)),
+                    Button(self._t("cancel.no"), encode(Space.CANCEL_NO)),
                 ),
             )
         ]
@@ -338,7 +344,9 @@ class BookingFlow:
     ) -> list[Reply]:
         """Yes cancels (staff are told), anything else keeps the booking."""
         code = str(state.slots.get("code", ""))
-        yes = event.payload == CANCEL_YES or (result is not None and result.intent == "affirm")
+        yes = is_(event.payload, Space.CANCEL_YES) or (
+            result is not None and result.intent == "affirm"
+        )
         state.flow = state.step = None
         state.slots = {}
         if not yes:
@@ -359,7 +367,7 @@ class BookingFlow:
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
         """Pick the booking, then take the new date (from this message if it has one)."""
-        booking, replies = await self._pick(event, result, text, PICK_RESCHEDULE)
+        booking, replies = await self._pick(event, result, text, Space.PICK_RESCHEDULE)
         if booking is None:
             return replies
         state.flow, state.step, state.slots = "reschedule", "date", {"code": booking.code}
@@ -447,7 +455,7 @@ class BookingFlow:
     ) -> str | Reply | None:
         """Store the answer for `slot`; the reason to re-ask (text or a full reply) if invalid."""
         slots = state.slots
-        if payload.startswith(EDIT):
+        if is_(payload, Space.EDIT):
             return None  # handled by _confirm; a stale edit button mid-flow just re-asks
         value = text.strip()
         if slot == "org_name":
@@ -458,7 +466,7 @@ class BookingFlow:
             if origin is not None:
                 slots.setdefault("origin", origin)
         elif slot == "org_kind":
-            kind = payload.removeprefix(KIND) if payload.startswith(KIND) else None
+            kind = value_of(payload, Space.KIND)
             kind = kind or guess_kind(value) or ("lainnya" if "lain" in value.lower() else None)
             if kind not in KINDS:
                 return self._t("booking.invalid.org_kind")
@@ -486,7 +494,7 @@ class BookingFlow:
                 return self._t("booking.invalid.contact_phone")
             slots["contact_phone"] = phone
         elif slot == "notes":
-            none = payload == f"{NOTES}-" or value.lower() in NO_NOTES
+            none = value_of(payload, Space.NOTES) == "-" or value.lower() in NO_NOTES
             slots["notes"] = "" if none else value[:1000]
         return None
 
@@ -534,7 +542,7 @@ class BookingFlow:
         self, payload: str, value: str, state: ConversationState
     ) -> str | Reply | None:
         slots = state.slots
-        raw = payload.removeprefix(DAYS) if payload.startswith(DAYS) else value
+        raw = value_of(payload, Space.DAYS) or value
         days = self._days_in(raw) or (int(raw) if raw.isdecimal() else words_to_int(raw))
         if days is None or not 1 <= days <= MAX_DAYS:
             return self._t("booking.invalid.days")
@@ -554,8 +562,8 @@ class BookingFlow:
         return None
 
     def _fill_topics(self, payload: str, value: str, slots: dict[str, Any]) -> str | None:
-        if payload.startswith(TOPIC):
-            chosen = payload.removeprefix(TOPIC)
+        chosen = value_of(payload, Space.TOPIC)
+        if chosen is not None:
             if chosen == "-":
                 slots["topics"] = []
                 return None
@@ -592,17 +600,21 @@ class BookingFlow:
             return [self._summary(state.slots)]
         buttons: tuple[Button, ...] = ()
         if slot == "org_kind":
-            buttons = tuple(Button(self._t(f"booking.kind.{k}"), f"{KIND}{k}") for k in KINDS)
+            buttons = tuple(
+                Button(self._t(f"booking.kind.{k}"), encode(Space.KIND, k)) for k in KINDS
+            )
         elif slot == "days":
             buttons = tuple(
-                Button(self._t(f"booking.days_button.{n}"), f"{DAYS}{n}") for n in (1, 2, 3)
+                Button(self._t(f"booking.days_button.{n}"), encode(Space.DAYS, str(n)))
+                for n in (1, 2, 3)
             )
         elif slot == "topics":
             buttons = tuple(
-                Button(p.name[:24], f"{TOPIC}{p.id}") for p in self._answers.knowledge.programs
-            ) + (Button(self._t("booking.topics_skip"), f"{TOPIC}-"),)
+                Button(p.name[:24], encode(Space.TOPIC, p.id))
+                for p in self._answers.knowledge.programs
+            ) + (Button(self._t("booking.topics_skip"), encode(Space.TOPIC, "-")),)
         elif slot == "notes":
-            buttons = (Button(self._t("booking.notes_none"), f"{NOTES}-"),)
+            buttons = (Button(self._t("booking.notes_none"), encode(Space.NOTES, "-")),)
         fields = {"lead_days": self._rules.lead_days, "limit": self._rules.max_participants}
         return [Reply(self._t(f"booking.ask.{slot}", **fields), buttons)]
 
@@ -623,34 +635,39 @@ class BookingFlow:
         return Reply(
             text,
             (
-                Button(self._t("booking.send"), f"{SUMMARY}send"),
-                Button(self._t("booking.edit"), f"{SUMMARY}edit"),
-                Button(self._t("booking.cancel"), f"{SUMMARY}cancel"),
+                Button(self._t("booking.send"), encode(Space.SUMMARY, "send")),
+                Button(self._t("booking.edit"), encode(Space.SUMMARY, "edit")),
+                Button(self._t("booking.cancel"), encode(Space.SUMMARY, "cancel")),
             ),
         )
 
     async def _confirm(self, event: Incoming, text: str, state: ConversationState) -> list[Reply]:
         payload = event.payload or ""
-        if payload == f"{SUMMARY}edit":
+        choice = value_of(payload, Space.SUMMARY)
+        if choice == "edit":
             return [
                 Reply(
                     self._t("booking.edit_which"),
-                    tuple(Button(self._t(f"booking.field.{s}"), f"{EDIT}{s}") for s in SLOTS),
+                    tuple(
+                        Button(self._t(f"booking.field.{s}"), encode(Space.EDIT, s)) for s in SLOTS
+                    ),
                 )
             ]
-        if payload.startswith(EDIT) and payload.removeprefix(EDIT) in SLOTS:
-            slot = payload.removeprefix(EDIT)
+        slot = value_of(payload, Space.EDIT)
+        if slot in SLOTS:
             state.slots.pop(slot, None)
             if slot == "start_date":
                 state.slots.pop("days", None)
             return await self._ask_next(state)
-        if payload == f"{SUMMARY}cancel":
+        if choice == "cancel":
             state.flow = state.step = None
             state.slots = {}
             return [
-                Reply(self._t("booking.left"), (Button(self._t("button.menu"), MENU_PAYLOAD),))
+                Reply(
+                    self._t("booking.left"), (Button(self._t("button.menu"), encode(Space.MENU)),)
+                )
             ]
-        if payload != f"{SUMMARY}send" and text.lower() not in {"kirim", "ya", "iya", "ok", "oke"}:
+        if choice != "send" and text.lower() not in {"kirim", "ya", "iya", "ok", "oke"}:
             return [Reply(self._t("booking.confirm_hint")), self._summary(state.slots)]
         return await self._submit(event, state)
 
@@ -743,10 +760,11 @@ class BookingFlow:
 
     @staticmethod
     def _date_from_payload(payload: str) -> tuple[date | None, int | None]:
-        if not payload.startswith(DATE):
+        chosen = value_of(payload, Space.DATE)
+        if chosen is None:
             return None, None
         try:
-            return date.fromisoformat(payload.removeprefix(DATE)), None
+            return date.fromisoformat(chosen), None
         except ValueError:
             return None, None
 
@@ -763,17 +781,17 @@ class BookingFlow:
         return Reply(self._t("booking.day_full", day=when), self._date_buttons(alternatives))
 
     def _date_buttons(self, days: list[date]) -> tuple[Button, ...]:
-        return tuple(Button(short_date(day), f"{DATE}{day.isoformat()}") for day in days) + (
-            Button(self._t("button.menu"), MENU_PAYLOAD),
-        )
+        return tuple(
+            Button(short_date(day), encode(Space.DATE, day.isoformat())) for day in days
+        ) + (Button(self._t("button.menu"), encode(Space.MENU)),)
 
     def _book_button(self) -> Button:
-        return Button(self._t("button.book"), "i:book_visit")
+        return Button(self._t("button.book"), encode(Space.INTENT, "book_visit"))
 
     def _staff_buttons(self, code: str) -> tuple[Button, ...]:
         return (
-            Button(self._t("staff.approve"), f"{STAFF_APPROVE}{code}"),
-            Button(self._t("staff.decline"), f"{STAFF_DECLINE}{code}"),
+            Button(self._t("staff.approve"), encode(Space.APPROVE, code)),
+            Button(self._t("staff.decline"), encode(Space.DECLINE, code)),
         )
 
     @staticmethod
@@ -829,18 +847,21 @@ class BookingFlow:
         buttons: tuple[Button, ...] = ()
         if held.key == "booking.pending_exists":
             buttons = (
-                Button(self._t("booking.change_pending"), f"{PICK_RESCHEDULE}{first.code}"),
-                Button(self._t("booking.cancel_pending"), f"{PICK_CANCEL}{first.code}"),
+                Button(
+                    self._t("booking.change_pending"), encode(Space.PICK_RESCHEDULE, first.code)
+                ),
+                Button(self._t("booking.cancel_pending"), encode(Space.PICK_CANCEL, first.code)),
             )
-        return Reply(text, (*buttons, Button(self._t("button.handoff"), "i:human_handoff")))
+        return Reply(
+            text,
+            (*buttons, Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))),
+        )
 
     async def _pick(
-        self, event: Incoming, result: NluResult | None, text: str, prefix: str
+        self, event: Incoming, result: NluResult | None, text: str, space: Space
     ) -> tuple[BookingView | None, list[Reply]]:
         """The booking meant: by code, by a pick button, or the chat's only active one."""
-        payload = event.payload or ""
-        code = payload.removeprefix(prefix) if payload.startswith(prefix) else None
-        code = code or self._code(result, text)
+        code = value_of(event.payload, space) or self._code(result, text)
         if code:
             booking, refused = await self._own_booking(event, code)
             if booking is None:
@@ -858,7 +879,7 @@ class BookingFlow:
         if len(active) == 1:
             return active[0], []
         buttons = tuple(
-            Button(f"{b.code} {short_date(b.start_date)}"[:24], f"{prefix}{b.code}")
+            Button(f"{b.code} {short_date(b.start_date)}"[:24], encode(space, b.code))
             for b in active
         )
         return None, [Reply(self._t("booking.which"), buttons)]

@@ -18,7 +18,6 @@ from datetime import datetime, time, timedelta
 from bot.core.booking import Bookings
 from bot.core.handoff import Escalation, Escalations
 from bot.core.messages import (
-    MENU_PAYLOAD,
     STAFF_REPLY_TAG,
     Button,
     Document,
@@ -27,6 +26,7 @@ from bot.core.messages import (
     Reply,
 )
 from bot.core.notify import DeliveryFailed, Notifier, StaffDesk
+from bot.core.payloads import Space, encode, is_
 from bot.core.state import Transcript
 from bot.core.texts import Texts
 
@@ -59,7 +59,6 @@ class BusinessHours:
         return f"{names} {self.opens:%H.%M}–{self.closes:%H.%M}"
 
 
-BACK_PAYLOAD = "hb"
 BACK_WORDS = {"kembali ke bot", "kembali", "/bot", "selesai", "sudah selesai"}
 
 
@@ -105,7 +104,7 @@ class HandoffFlow:
             and not self._hours.open_at(self._now())
         ):
             text += "\n\n" + self._t("handoff.after_hours", hours=self._hours.describe())
-        return [Reply(text, (Button(self._t("handoff.back"), BACK_PAYLOAD),))]
+        return [Reply(text, (Button(self._t("handoff.back"), encode(Space.HANDOFF_BACK)),))]
 
     async def _announce(self, escalation: Escalation, taken_by: str | None = None) -> None:
         """Tell staff about a new handoff: its own forum topic if the group has topics, and a
@@ -157,7 +156,7 @@ class HandoffFlow:
             [
                 Reply(
                     self._t("handoff.staff_joined", name=staff_name, code=booking.code),
-                    (Button(self._t("handoff.back"), BACK_PAYLOAD),),
+                    (Button(self._t("handoff.back"), encode(Space.HANDOFF_BACK)),),
                     tag=STAFF_REPLY_TAG,
                 )
             ],
@@ -170,7 +169,7 @@ class HandoffFlow:
 
     async def relay(self, event: Incoming, escalation: Escalation, text: str) -> list[Reply]:
         """Copy the user's message to staff, or hand the chat back to the bot."""
-        if event.payload == BACK_PAYLOAD or text.lower().strip(" .!") in BACK_WORDS:
+        if is_(event.payload, Space.HANDOFF_BACK) or text.lower().strip(" .!") in BACK_WORDS:
             await self._escalations.close(escalation.id)
             await self._to_staff(
                 self._t("staff.user_back", id=escalation.id, name=escalation.user_name),
@@ -179,7 +178,8 @@ class HandoffFlow:
             )
             return [
                 Reply(
-                    self._t("handoff.back_user"), (Button(self._t("button.menu"), MENU_PAYLOAD),)
+                    self._t("handoff.back_user"),
+                    (Button(self._t("button.menu"), encode(Space.MENU)),),
                 )
             ]
         await self._escalations.touch(escalation.id, by_staff=False)
@@ -228,7 +228,7 @@ class HandoffFlow:
             [
                 Reply(
                     self._t("handoff.closed"),
-                    (Button(self._t("button.menu"), MENU_PAYLOAD),),
+                    (Button(self._t("button.menu"), encode(Space.MENU)),),
                     tag=STAFF_REPLY_TAG,
                 )
             ],
@@ -315,7 +315,7 @@ class HandoffFlow:
                 [
                     Reply(
                         self._t("handoff.idle_closed"),
-                        (Button(self._t("button.menu"), MENU_PAYLOAD),),
+                        (Button(self._t("button.menu"), encode(Space.MENU)),),
                         tag=STAFF_REPLY_TAG,
                     )
                 ],

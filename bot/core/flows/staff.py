@@ -21,7 +21,7 @@ from bot.core.agenda_edit import (
     parse_session,
 )
 from bot.core.booking import BookingError, Bookings, BookingView, Status
-from bot.core.flows.booking import STAFF_APPROVE, STAFF_DECLINE, BookingFlow
+from bot.core.flows.booking import BookingFlow
 from bot.core.flows.handoff import HandoffFlow
 from bot.core.ics import visit_invitation
 from bot.core.messages import BOOKING_TAG, Document, Incoming, Kind, Reply
@@ -33,6 +33,7 @@ from bot.core.notify import (
     StaffAuthority,
     StaffDesk,
 )
+from bot.core.payloads import Space, decode
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar, Visits
@@ -189,14 +190,14 @@ class StaffFlow:
         return [Reply(self._t("staff.agenda_saved", code=booking.code))]
 
     async def _button(self, event: Incoming, state: ConversationState) -> list[Reply]:
-        payload = event.payload or ""
-        if not payload.startswith((STAFF_APPROVE, STAFF_DECLINE)):
+        payload = decode(event.payload)
+        if payload is None or payload.space not in {Space.APPROVE, Space.DECLINE}:
             return [Reply(self._t("input.stale_button"))]
         if not await self._authority.allows(event.user_id):
-            log.warning("non-staff user %s pressed %r", event.user_id, payload[:40])
+            log.warning("non-staff user %s pressed %s", event.user_id, payload)
             return [Reply(self._t("staff.not_allowed"))]
-        code = payload[3:]
-        if payload.startswith(STAFF_DECLINE):
+        code = payload.value
+        if payload.space is Space.DECLINE:
             booking = await self._bookings.get(code)
             if booking is None:
                 return [Reply(self._t("staff.unknown_code", code=code.upper()))]

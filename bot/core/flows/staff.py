@@ -184,7 +184,14 @@ class StaffFlow:
                 ] + [session]
             check_overlaps(items)
         except AgendaInvalid as invalid:
-            problems = "\n".join(f"• baris {line}: {why}" for line, why in invalid.problems)
+            problems = "\n".join(
+                self._t(
+                    "staff.agenda_problem",
+                    line=p.line,
+                    why=self._t(f"agenda_problem.{p.key}", **p.fields),
+                )
+                for p in invalid.problems
+            )
             return [Reply(self._t("staff.agenda_invalid", problems=problems))]
         await self._visits.replace_agenda(booking.code, items)
         return [Reply(self._t("staff.agenda_saved", code=booking.code))]

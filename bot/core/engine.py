@@ -17,7 +17,7 @@ from bot.core.courtesy import daypart, emoji_intent, greets_by_time, has_salam
 from bot.core.flows.booking import FLOW, BookingFlow
 from bot.core.flows.handoff import HandoffFlow
 from bot.core.flows.participants import FLOW as JOIN_FLOW
-from bot.core.flows.participants import LEAVE_WORDS, ROSTER_WORDS, ParticipantFlow
+from bot.core.flows.participants import ParticipantFlow
 from bot.core.flows.staff import StaffFlow
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 MAX_NLU_CHARS = 1000  # a 5,000-character letter still gets classified by its opening
 JOIN_WORD = re.compile(r"^\s*(?:gabung|join)\b", re.IGNORECASE)
-MENU_WORDS = {"/start", "/menu", "menu", "menu utama", "/help", "help", "bantuan", "mulai"}
 # Intents a button may ask for: never anything that changes data on its own.
 BUTTON_INTENTS = INFORMATIONAL | {
     "ask_availability", "book_visit", "check_booking", "ask_programs", "human_handoff",
@@ -177,14 +176,14 @@ class Engine:
 
     async def _text(self, event: Incoming, text: str, state: ConversationState) -> list[Reply]:
         """The answer to a written message (its greeting is answered by the caller)."""
-        if text.lower() in MENU_WORDS:
+        if text.lower() in self._t.words("words.menu"):
             return self._menu(
                 state, greeting=text if text.lower() in {"/start", "mulai"} else None
             )
         if self._participants is not None:
-            if text.lower().strip(" .!?") in LEAVE_WORDS:
+            if text.lower().strip(" .!?") in self._t.words("words.participants.leave"):
                 return await self._participants.leave(event)
-            if text.lower().strip(" .!?") in ROSTER_WORDS:
+            if text.lower().strip(" .!?") in self._t.words("words.participants.roster"):
                 return await self._participants.roster(event)
             if JOIN_WORD.match(text):  # "gabung KODE" needs no NLU, on any channel
                 return await self._participants.join(event, None, text, state)

@@ -1,6 +1,8 @@
-"""User-facing Indonesian sentences, read from `data/messages/id.yml`.
+"""User-facing Indonesian sentences, and the word lists that recognise what users write
+("batal", "nanti dulu", "menu"), read from `data/messages/id.yml`.
 
-No sentence a user reads lives in Python: staff can reword answers without a release.
+No sentence a user reads and no word the bot listens for lives in Python: staff can reword
+answers and add words without a release.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import yaml
 class Texts:
     """Look up a sentence by dotted key ("menu.prompt") and fill in its `{fields}`."""
 
-    def __init__(self, entries: dict[str, str]) -> None:
+    def __init__(self, entries: dict[str, str], lists: dict[str, frozenset[str]]) -> None:
         self._entries = entries
+        self._lists = lists
 
     @classmethod
     def load(cls, path: Path) -> Texts:
@@ -24,25 +27,38 @@ class Texts:
             data = yaml.safe_load(handle)
         if not isinstance(data, dict):
             raise ValueError(f"{path}: expected a mapping of message keys")
-        return cls(dict(_flatten(data, path)))
+        entries, lists = _flatten(data, path)
+        return cls(dict(entries), dict(lists))
 
     def __call__(self, key: str, **fields: Any) -> str:
         template = self._entries[key]
         return template.format(**fields) if fields else template
+
+    def words(self, key: str) -> frozenset[str]:
+        """A word list ("words.booking.leave"), lower case, to match what users write."""
+        return self._lists[key]
 
     def keys(self) -> set[str]:
         """Every key defined, for the consistency test."""
         return set(self._entries)
 
 
-def _flatten(data: dict[str, Any], path: Path, prefix: str = "") -> list[tuple[str, str]]:
+Flat = tuple[list[tuple[str, str]], list[tuple[str, frozenset[str]]]]
+
+
+def _flatten(data: dict[str, Any], path: Path, prefix: str = "") -> Flat:
     items: list[tuple[str, str]] = []
+    lists: list[tuple[str, frozenset[str]]] = []
     for key, value in data.items():
         dotted = f"{prefix}{key}"
         if isinstance(value, dict):
-            items += _flatten(value, path, f"{dotted}.")
+            more_items, more_lists = _flatten(value, path, f"{dotted}.")
+            items += more_items
+            lists += more_lists
         elif isinstance(value, str):
             items.append((dotted, value.strip()))
+        elif isinstance(value, list) and all(isinstance(word, str) for word in value):
+            lists.append((dotted, frozenset(word.lower() for word in value)))
         else:
             raise ValueError(f"{path}: {dotted} must be text, not {type(value).__name__}")
-    return items
+    return items, lists

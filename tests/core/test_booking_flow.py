@@ -309,5 +309,7 @@ async def test_staff_commands(world: World) -> None:
         ("tidak ada di teks", "Kopwan", "Kopwan"),
     ],
 )
-def test_whole_name_carries_on_over_capitalised_words(text: str, found: str, name: str) -> None:
-    assert whole_name(text, found) == name
+def test_whole_name_carries_on_over_capitalised_words(
+    texts: Texts, text: str, found: str, name: str
+) -> None:
+    assert whole_name(text, found, texts.words("words.booking.name_stops")) == name

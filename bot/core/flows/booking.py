@@ -56,41 +56,11 @@ FREE_TEXT = frozenset({"org_name", "origin", "contact_name", "notes"})
 NAMES = FREE_TEXT - {"notes"}  # a note may well be a question ("bisa disediakan makan?")
 # Steps whose answers can be checked ("27", "20 Juni", "2 hari", "0812…", a kind).
 CHECKED = frozenset({"participants", "start_date", "days", "org_kind", "contact_phone"})
-NO_NOTES = frozenset({"tidak ada", "-", "tidak", "gak ada", "ga ada", "nggak ada"})
 CONFIRM = "confirm"
 REQUEST_KEY = "request_key"
 PERIOD = "period"  # a period named before the date was asked ("bulan Maret"): offered then
 DATE_CHOICES = 6
 KINDS = ("koperasi", "dinas", "lainnya")
-LEAVE_WORDS = {"batal", "batalkan", "cancel", "stop", "tidak jadi", "gak jadi", "ga jadi"}
-PAUSE_WORDS = {
-    "nanti dulu", "nanti saja", "nanti aja", "nanti ya", "nanti", "besok saja", "besok aja",
-    "pikir-pikir dulu", "pikir pikir dulu", "saya pikirkan dulu", "nanti saya kabari",
-    "nanti kami kabari", "tunggu dulu", "sebentar", "skip dulu",
-}  # fmt: skip
-# A message that asks (these words, or a question mark) is not an answer to a form's step.
-QUESTION_WORDS = frozenset(
-    [
-        "apa",
-        "apakah",
-        "bagaimana",
-        "gimana",
-        "gmn",
-        "gmana",
-        "berapa",
-        "brp",
-        "kapan",
-        "dimana",
-        "mana",
-        "kemana",
-        "siapa",
-        "mengapa",
-        "kenapa",
-        "bisakah",
-        "bolehkah",
-        "adakah",
-    ]
-)
 # Small talk that puts the form aside; requests the engine answers instead, form kept.
 PAUSE_INTENTS = frozenset({"thank", "goodbye"})
 SWITCH_INTENTS = frozenset(
@@ -103,10 +73,10 @@ _DAYS_IN_TEXT = re.compile(r"(?<!\w)(\d|satu|dua|tiga)\s*(?:hari|hr)(?!\w)", re.
 _BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
 
 
-def looks_like_question(text: str) -> bool:
+def looks_like_question(text: str, question_words: frozenset[str]) -> bool:
     """ "dari bandara naik apa ya", "berapa biayanya?": asks, so answers no form step."""
     words = re.findall(r"[a-z]+", text.lower())
-    return text.rstrip().endswith("?") or any(word in QUESTION_WORDS for word in words)
+    return text.rstrip().endswith("?") or any(word in question_words for word in words)
 
 
 def guess_kind(name: str) -> str | None:
@@ -173,7 +143,7 @@ class BookingFlow:
         """Handle one message inside the booking conversation; None when it is another
         request, for the engine to answer (the form is put aside, not lost)."""
         lowered = text.lower().strip(" .!")
-        if event.kind is Kind.TEXT and lowered in LEAVE_WORDS:
+        if event.kind is Kind.TEXT and lowered in self._words("booking.leave"):
             state.flow = state.step = None
             state.slots = {}
             return [
@@ -185,14 +155,15 @@ class BookingFlow:
             return await self._confirm(event, text, state)
         sure = result is not None and result.confidence >= QUESTION_CONFIDENCE
         elsewhere = (
-            lowered in PAUSE_WORDS
-            or looks_like_question(text)
+            lowered in self._words("booking.pause")
+            or looks_like_question(text, self._words("question"))
             or (
                 sure and result.intent in PAUSE_INTENTS | SWITCH_INTENTS  # type: ignore[union-attr]
             )
         )
         if event.kind is Kind.TEXT and (
-            state.step in CHECKED or (state.step == "notes" and lowered in NO_NOTES)
+            state.step in CHECKED
+            or (state.step == "notes" and lowered in self._words("booking.no_notes"))
         ):
             # A plain answer to a step that can tell one ("27", "20 Juni", "tidak ada") wins
             # over any reading of it; what it refuses is another request only if it says so.
@@ -204,7 +175,7 @@ class BookingFlow:
                     Reply(problem), *self._question(state.step or "", state)
                 ]  # fmt: skip
         if event.kind is Kind.TEXT and (
-            lowered in PAUSE_WORDS or (sure and result.intent in PAUSE_INTENTS)  # type: ignore[union-attr]
+            lowered in self._words("booking.pause") or (sure and result.intent in PAUSE_INTENTS)  # type: ignore[union-attr]
         ):
             return self._pause(state, thanked=sure and result.intent == "thank")  # type: ignore[union-attr]
         if event.kind is Kind.TEXT and sure and result.intent in SWITCH_INTENTS:  # type: ignore[union-attr]
@@ -214,7 +185,7 @@ class BookingFlow:
         payload = event.payload or "" if event.kind is Kind.BUTTON else ""
         if event.kind is Kind.CONTACT and slot == "contact_phone" and event.phone:
             text = event.phone
-        asks = event.kind is Kind.TEXT and looks_like_question(text)
+        asks = event.kind is Kind.TEXT and looks_like_question(text, self._words("question"))
         question = self._question_answer(result, likely=asks)
         if question is not None and (slot not in FREE_TEXT or asks):
             # A question asked mid-way ("berapa biayanya?") is answered, then the step repeated;
@@ -419,7 +390,12 @@ class BookingFlow:
         entities = result.entities if result else ()
         organisation = next((e for e in entities if e.name == "organization"), None)
         if organisation is not None and len(str(organisation.value)) >= 3:
-            self._name_organisation(whole_name(text, str(organisation.value).strip()), slots)
+            self._name_organisation(
+                whole_name(
+                    text, str(organisation.value).strip(), self._words("booking.name_stops")
+                ),
+                slots,
+            )
         origin = self._places.origin(text) if self._places is not None else None
         if origin is not None:  # "dinkop kab solok": from Sumatera Barat, never asked again
             slots.setdefault("origin", origin)
@@ -494,7 +470,9 @@ class BookingFlow:
                 return self._t("booking.invalid.contact_phone")
             slots["contact_phone"] = phone
         elif slot == "notes":
-            none = value_of(payload, Space.NOTES) == "-" or value.lower() in NO_NOTES
+            none = value_of(payload, Space.NOTES) == "-" or value.lower() in self._words(
+                "booking.no_notes"
+            )
             slots["notes"] = "" if none else value[:1000]
         return None
 
@@ -667,7 +645,7 @@ class BookingFlow:
                     self._t("booking.left"), (Button(self._t("button.menu"), encode(Space.MENU)),)
                 )
             ]
-        if choice != "send" and text.lower() not in {"kirim", "ya", "iya", "ok", "oke"}:
+        if choice != "send" and text.lower() not in self._words("booking.send"):
             return [Reply(self._t("booking.confirm_hint")), self._summary(state.slots)]
         return await self._submit(event, state)
 
@@ -923,6 +901,10 @@ class BookingFlow:
             notes=booking.notes or "-",
         )
 
+    def _words(self, key: str) -> frozenset[str]:
+        """A word list of data/messages (`words.<key>`)."""
+        return self._t.words(f"words.{key}")
+
     def _fields(self, fields: dict[str, object]) -> dict[str, object]:
         """Dates and statuses in messages are written the Indonesian way."""
         return {
@@ -946,34 +928,7 @@ class BookingFlow:
 
 
 # Capitalised words that start the rest of a sentence, not a name's next word.
-NAME_STOPS = frozenset(
-    [
-        "mau",
-        "ingin",
-        "akan",
-        "untuk",
-        "pada",
-        "tanggal",
-        "tgl",
-        "bulan",
-        "hari",
-        "minggu",
-        "sebanyak",
-        "jumlah",
-        "berjumlah",
-        "dengan",
-        "dan",
-        "yang",
-        "kami",
-        "rombongan",
-        "peserta",
-        "orang",
-        "sekitar",
-    ]
-)
-
-
-def whole_name(text: str, found: str) -> str:
+def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
     """The tagger sometimes stops inside a proper name ("Kopwan" of "Kopwan Sekar Melati mau
     berkunjung"): carry on over the capitalised words that follow it in the message."""
     at = text.find(found)
@@ -984,7 +939,7 @@ def whole_name(text: str, found: str) -> str:
         bare = word.rstrip(",.;:!?")
         if not (bare[:1].isupper() and bare.replace("-", "").isalnum()):
             break
-        if bare.lower() in NAME_STOPS or bare in MONTHS:
+        if bare.lower() in stops or bare in MONTHS:
             break
         name += " " + bare
         if bare != word:

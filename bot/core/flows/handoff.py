@@ -59,9 +59,6 @@ class BusinessHours:
         return f"{names} {self.opens:%H.%M}–{self.closes:%H.%M}"
 
 
-BACK_WORDS = {"kembali ke bot", "kembali", "/bot", "selesai", "sudah selesai"}
-
-
 class HandoffFlow:
     """Both sides of a handoff."""
 
@@ -169,7 +166,9 @@ class HandoffFlow:
 
     async def relay(self, event: Incoming, escalation: Escalation, text: str) -> list[Reply]:
         """Copy the user's message to staff, or hand the chat back to the bot."""
-        if is_(event.payload, Space.HANDOFF_BACK) or text.lower().strip(" .!") in BACK_WORDS:
+        if is_(event.payload, Space.HANDOFF_BACK) or text.lower().strip(" .!") in self._t.words(
+            "words.handoff.back"
+        ):
             await self._escalations.close(escalation.id)
             await self._to_staff(
                 self._t("staff.user_back", id=escalation.id, name=escalation.user_name),

@@ -24,8 +24,6 @@ from nlu.codes import find_codes
 FLOW = "join"
 RATING = re.compile(r"^\s*([1-5])(?![\d/:.-]\d)\s*(?:dari\s*5|/\s*5)?\s*[,.:-]?\s*(.*)$", re.S)
 FEEDBACK_WINDOW = timedelta(days=14)
-ROSTER_WORDS = {"peserta", "daftar peserta", "/peserta", "siapa saja pesertanya"}
-LEAVE_WORDS = {"berhenti", "stop agenda", "berhenti agenda", "keluar rombongan"}
 _ORDINALS = {"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "terakhir": 3}
 _DAY_N = re.compile(
     r"hari\s*(?:ke)?[-\s]?(\d|pertama|kesatu|kedua|ketiga|terakhir)", re.IGNORECASE

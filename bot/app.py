@@ -46,8 +46,9 @@ from bot.db.transcript import SqlTranscript
 from bot.holidays import closed_days
 from bot.intake import Intake
 from bot.jobs import handoff_jobs, retention
+from bot.jobs.context import HandoffSweep
 from bot.jobs.outbox import Outbox
-from bot.jobs.pushes import OUTBOX_SWEEP_JOB, Pushes, bind
+from bot.jobs.pushes import OUTBOX_SWEEP_JOB, Pushes
 from bot.jobs.scheduler import VisitScheduler
 from bot.services.booking import BookingService, Capacity
 from bot.services.handoff import EscalationService
@@ -188,18 +189,16 @@ class App:
             # Meta: 80 msg/s per number, about one message per 6 s to the same user.
             channel_rates={CHANNEL: (settings.whatsapp_rate_per_second, 6.0)},
         )
-        bind(
-            Pushes(
-                bookings,
-                visits,
-                participants=participants,
-                outbox=outbox,
-                notifier=notifier,
-                texts=texts,
-                desk=desk,
-                venue=venue,
-                today=today,
-            )
+        scheduler.jobs.pushes = Pushes(
+            bookings,
+            visits,
+            participants=participants,
+            outbox=outbox,
+            notifier=notifier,
+            texts=texts,
+            desk=desk,
+            venue=venue,
+            today=today,
         )
         flow = BookingFlow(
             bookings,
@@ -268,12 +267,10 @@ class App:
         )
         await scheduler.start()
         if handoff is not None:
-            handoff_jobs.bind(
-                handoff_jobs.Sweep(
-                    handoff,
-                    timedelta(minutes=settings.handoff_idle_minutes),
-                    timedelta(minutes=settings.handoff_sla_minutes),
-                )
+            scheduler.jobs.handoff = HandoffSweep(
+                handoff,
+                timedelta(minutes=settings.handoff_idle_minutes),
+                timedelta(minutes=settings.handoff_sla_minutes),
             )
             await scheduler.every("bot.jobs.handoff_jobs:sweep", 5, handoff_jobs.JOB_ID)
         await scheduler.every("bot.jobs.pushes:sweep_outbox", 1, OUTBOX_SWEEP_JOB)
@@ -390,7 +387,5 @@ class App:
         if self._nlu_watch is not None:
             self._nlu_watch.cancel()
         await self.scheduler.stop()
-        bind(None)
-        handoff_jobs.bind(None)
         await self.http.close()
         await self.database.dispose()

@@ -8,18 +8,21 @@ this lists each one with the file or setting where it lives.
 from __future__ import annotations
 
 from datetime import datetime
+from types import MappingProxyType
 
 from bot.config import Settings
 from bot.core.knowledge import load_knowledge
 from bot.holidays import closed_days, years_covered
 
-FILES = {
-    "program": "data/knowledge/programs.yml",
-    "visit": "data/knowledge/visit.yml",
-    "profile": "data/knowledge/profile.yml",
-    "contacts": "data/knowledge/contacts.yml",
-    "location": "data/knowledge/location.yml",
-}
+FILES = MappingProxyType(
+    {
+        "program": "data/knowledge/programs.yml",
+        "visit": "data/knowledge/visit.yml",
+        "profile": "data/knowledge/profile.yml",
+        "contacts": "data/knowledge/contacts.yml",
+        "location": "data/knowledge/location.yml",
+    }
+)
 
 
 def missing(settings: Settings) -> list[str]:

@@ -6,29 +6,33 @@ that petugas will provide it; it never guesses.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from bot.core.knowledge import Answer, Knowledge, Program
 from bot.core.messages import Button, Reply
 from bot.core.payloads import Space, encode
 from bot.core.texts import Texts
 
 # Intents answered by one entry of `data/knowledge/visit.yml`.
-VISIT_TOPICS = {
-    "ask_visit_info": "info",
-    "ask_visit_cost": "cost",
-    "ask_visit_requirements": "requirements",
-    "ask_facilities": "facilities",
-    "ask_letters": "letters",
-    "ask_receipts": "receipts",
-    "ask_lodging": "lodging",
-    "ask_transport": "transport",
-    "ask_halal_prayer": "halal_prayer",
-    "ask_dress_code": "dress_code",
-    "ask_materials": "materials",
-    "ask_certificate": "certificate",
-    "ask_online_visit": "online_visit",
-    "ask_shopping": "shopping",
-    "ask_own_bus": "own_bus",
-}
+VISIT_TOPICS = MappingProxyType(
+    {
+        "ask_visit_info": "info",
+        "ask_visit_cost": "cost",
+        "ask_visit_requirements": "requirements",
+        "ask_facilities": "facilities",
+        "ask_letters": "letters",
+        "ask_receipts": "receipts",
+        "ask_lodging": "lodging",
+        "ask_transport": "transport",
+        "ask_halal_prayer": "halal_prayer",
+        "ask_dress_code": "dress_code",
+        "ask_materials": "materials",
+        "ask_certificate": "certificate",
+        "ask_online_visit": "online_visit",
+        "ask_shopping": "shopping",
+        "ask_own_bus": "own_bus",
+    }
+)
 # Questions with a plain answer: a message asking several of them gets each answer.
 INFORMATIONAL = frozenset(VISIT_TOPICS) | {"ask_location", "ask_contact", "ask_about_bmi"}
 

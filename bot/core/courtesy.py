@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from types import MappingProxyType
 
 _SALAM = re.compile(
     r"(?<![a-z])(?:w?a?s+a?lam+u?\W*\s*a?l[ae]i?k(?:u|o)m\w*|aslm\w*|ass\.?\s*wr\.?\s*wb\.?"
@@ -19,7 +20,7 @@ _SALAM = re.compile(
 _TIME_GREETING = re.compile(r"\b(?:selamat|slmt|met)\s+(pagi|siang|sore|petang|malam)\b", re.I)
 # Skin tones and the emoji variation selector change nothing in what an emoji says.
 _MODIFIERS = {chr(code) for code in range(0x1F3FB, 0x1F400)} | {"\ufe0f"}
-_MEANINGS = {"thank": {"🙏"}, "affirm": {"👍", "👌"}}
+_MEANINGS = MappingProxyType({"thank": frozenset({"🙏"}), "affirm": frozenset({"👍", "👌"})})
 
 
 def has_salam(text: str) -> bool:

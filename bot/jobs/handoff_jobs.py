@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from bot.core.flows.handoff import HandoffFlow
+from bot.jobs.context import JobContext
 
-log = logging.getLogger(__name__)
 JOB_ID = "handoff-sweep"
 
 
-@dataclass(frozen=True)
-class Sweep:
-    """What the job needs: the flow and the two limits."""
-
-    handoff: HandoffFlow
-    idle: timedelta
-    sla: timedelta
-
-
-_sweep: Sweep | None = None
-
-
-def bind(sweep: Sweep | None) -> None:
-    """Make the running handoff flow available to the job (None to unbind)."""
-    global _sweep  # noqa: PLW0603 - APScheduler job functions are module-level by design
-    _sweep = sweep
-
-
-async def sweep() -> None:
+async def sweep(*, jobs: JobContext | None = None) -> None:
     """Job: close idle handoffs, re-ping staff about unanswered ones."""
-    if _sweep is None:
+    if jobs is None or jobs.handoff is None:
         return
-    await _sweep.handoff.sweep(datetime.now(UTC), _sweep.idle, _sweep.sla)
+    await jobs.handoff.handoff.sweep(datetime.now(UTC), jobs.handoff.idle, jobs.handoff.sla)

@@ -1,7 +1,8 @@
 """What the scheduled jobs send: the day's agenda each morning, a reminder the evening before.
 
 APScheduler stores jobs by the import path of their function, with plain arguments, so the
-job functions here are module-level and find the running `Pushes` through `bind()`.
+job functions here are module-level; the scheduler hands each the running app's `JobContext`
+as the keyword argument `jobs`.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from bot.core.messages import Reply
 from bot.core.notify import Outgoing, Report, StaffDesk
 from bot.core.texts import Texts
 from bot.core.visits import Visits, day_date
+from bot.jobs.context import JobContext
 from bot.jobs.outbox import Outbox
 
 log = logging.getLogger(__name__)
 OUTBOX_SWEEP_JOB = "outbox-sweep"
-_pushes: Pushes | None = None
 
 
 class Pushes:
@@ -152,37 +153,31 @@ class Pushes:
         await self._notifier.send(self._desk.channel, self._desk.chat_id, [Reply(text)])
 
 
-def bind(pushes: Pushes | None) -> None:
-    """Make the running `Pushes` available to the job functions (None to unbind)."""
-    global _pushes  # noqa: PLW0603 - APScheduler job functions are module-level by design
-    _pushes = pushes
-
-
-async def push_agenda(code: str, day: int) -> None:
+async def push_agenda(code: str, day: int, *, jobs: JobContext | None = None) -> None:
     """Job: the morning agenda of visit day `day`."""
-    if _pushes is None:
+    if jobs is None or jobs.pushes is None:
         log.error("agenda job for %s ran before the bot was ready", code)
         return
-    await _pushes.agenda(code, day)
+    await jobs.pushes.agenda(code, day)
 
 
-async def push_reminder(code: str) -> None:
+async def push_reminder(code: str, *, jobs: JobContext | None = None) -> None:
     """Job: the reminder the evening before the visit."""
-    if _pushes is None:
+    if jobs is None or jobs.pushes is None:
         log.error("reminder job for %s ran before the bot was ready", code)
         return
-    await _pushes.reminder(code)
+    await jobs.pushes.reminder(code)
 
 
-async def push_feedback(code: str) -> None:
+async def push_feedback(code: str, *, jobs: JobContext | None = None) -> None:
     """Job: thanks and the feedback question after the last day."""
-    if _pushes is None:
+    if jobs is None or jobs.pushes is None:
         log.error("feedback job for %s ran before the bot was ready", code)
         return
-    await _pushes.feedback(code)
+    await jobs.pushes.feedback(code)
 
 
-async def sweep_outbox() -> None:
+async def sweep_outbox(*, jobs: JobContext | None = None) -> None:
     """Job: every minute, the outbox's leftovers (see `Outbox.sweep`)."""
-    if _pushes is not None:
-        await _pushes.sweep()
+    if jobs is not None and jobs.pushes is not None:
+        await jobs.pushes.sweep()

@@ -6,12 +6,15 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.db.session import create_engine, session_factory
+from bot.jobs.context import JobContext
 from bot.services.retention import Retention
 
 JOB_ID = "retention"
 
 
-async def purge(database_url: str, days: int, zone: str) -> None:
+async def purge(
+    database_url: str, days: int, zone: str, *, jobs: JobContext | None = None
+) -> None:
     """Job: delete and anonymise personal data older than `days` days."""
     database = create_engine(database_url)
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta
@@ -32,6 +33,7 @@ from sqlalchemy.engine import make_url
 
 from bot.core.booking import BookingView
 from bot.core.visits import day_date
+from bot.jobs.context import JobContext
 
 log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x4B554E4A  # "KUNJ"
@@ -86,18 +88,40 @@ class SchedulerLock:
             self._file = None
 
 
+class _WithContext:
+    """A due job as APScheduler's runner sees it, with the `JobContext` as the function's
+    `jobs` argument. The stored `Job` itself is never changed: the store pickles it again."""
+
+    def __init__(self, job: Job, context: JobContext) -> None:
+        self._job = job
+        self.func = functools.partial(job.func, jobs=context)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._job, name)
+
+    def __str__(self) -> str:
+        return str(self._job)
+
+
 class ThreadSafeExecutor(AsyncIOExecutor):
-    """Jobs are submitted from the store thread; their tasks start on the event loop."""
+    """Jobs are submitted from the store thread; their tasks start on the event loop, each
+    given the app's `JobContext` (its `jobs` argument)."""
+
+    def __init__(self, context: JobContext) -> None:
+        super().__init__()
+        self._context = context
 
     def _do_submit_job(self, job: Job, run_times: list[datetime]) -> None:
-        self._eventloop.call_soon_threadsafe(super()._do_submit_job, job, run_times)
+        bound = _WithContext(job, self._context)
+        self._eventloop.call_soon_threadsafe(super()._do_submit_job, bound, run_times)
 
 
 class OffLoopScheduler(AsyncIOScheduler):
     """`AsyncIOScheduler` whose job-store reads (`_process_jobs`) run in one worker thread,
     never on the event loop; wake-ups while it runs are folded into one more pass."""
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, context: JobContext, **options: Any) -> None:
+        self._context = context
         super().__init__(**options)
         self._store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobstore")
         self._processing = False
@@ -146,7 +170,7 @@ class OffLoopScheduler(AsyncIOScheduler):
         self._store_thread.shutdown(wait=False)
 
     def _create_default_executor(self) -> ThreadSafeExecutor:
-        return ThreadSafeExecutor()
+        return ThreadSafeExecutor(self._context)
 
 
 class VisitScheduler:
@@ -167,7 +191,9 @@ class VisitScheduler:
         self._push_time = push_time
         self._reminder_time = reminder_time
         self._lock = SchedulerLock(database_url)
+        self.jobs = JobContext()  # filled in by the app; every job gets it
         self.scheduler = OffLoopScheduler(
+            self.jobs,
             jobstores={"default": SQLAlchemyJobStore(url=sync_url(database_url))},
             job_defaults={
                 "misfire_grace_time": int(misfire_grace.total_seconds()),

@@ -12,7 +12,7 @@ from bot.db.models import Escalation as EscalationRow
 from bot.db.models import StaffPost, utcnow
 from bot.db.session import upsert_insert
 
-OPEN = [HandoffStatus.WAITING, HandoffStatus.WITH_STAFF]
+OPEN = (HandoffStatus.WAITING, HandoffStatus.WITH_STAFF)
 
 
 def _view(row: EscalationRow) -> Escalation:

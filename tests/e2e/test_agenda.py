@@ -55,7 +55,7 @@ async def test_join_by_deep_link_and_the_morning_push(visit_today: RunningBot) -
     server.blocked.add(BLOCKED)
     server.fail("sendMessage", 429, count=1, retry_after=1)
     before = len(server.sent(ALICE))
-    await pushes.push_agenda(booking.code, 2)
+    await pushes.push_agenda(booking.code, 2, jobs=app.scheduler.jobs)
     pushed = server.texts(ALICE)[before:]
     assert len(pushed) == 1
     assert pushed[0].startswith("Selamat pagi, Alice")
@@ -64,7 +64,8 @@ async def test_join_by_deep_link_and_the_morning_push(visit_today: RunningBot) -
     assert "terkirim 1/2, gagal 1" in summary
     assert "Bona" in summary
 
-    await pushes.push_agenda(booking.code, 2)  # the job runs again: nothing is sent twice
+    # The job runs again: nothing is sent twice.
+    await pushes.push_agenda(booking.code, 2, jobs=app.scheduler.jobs)
     assert len(server.texts(ALICE)) == before + 1
 
 
@@ -154,12 +155,12 @@ async def test_a_three_day_visit_walked_through_its_planned_jobs(
         ]
         before = len(server.sent(ALICE))
         for job in jobs:  # the clock moves from one planned moment to the next
-            await job.func(*job.args)
+            await job.func(*job.args, jobs=app.scheduler.jobs)
         received = server.texts(ALICE)[before:]
         assert [text.split(",")[0] for text in received] == [
             "Selamat sore", "Selamat pagi", "Selamat pagi", "Selamat pagi", "Terima kasih",
         ]  # fmt: skip
         assert [f"Agenda hari ke-{n}" in received[n] for n in (1, 2, 3)] == [True] * 3
         for job in jobs:  # a restart reruns them: nobody gets anything twice
-            await job.func(*job.args)
+            await job.func(*job.args, jobs=app.scheduler.jobs)
         assert len(server.texts(ALICE)) == before + 5

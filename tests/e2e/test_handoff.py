@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import Settings
-from bot.jobs import handoff_jobs
 from tests.e2e.conftest import RunningBot, coop_tlm, running_bot
 from tests.e2e.test_booking import visit_day
 from tests.fakes.telegram_server import Call, FakeTelegram
@@ -144,7 +143,7 @@ async def test_unanswered_handoff_re_pings_staff_and_idle_one_returns_to_the_bot
     async with running_bot(always_open, telegram) as running:
         server = running.server
         header = await escalate(server, BUDI, 1)
-        sweep = handoff_jobs._sweep  # noqa: SLF001 - the job's own binding
+        sweep = running.app.scheduler.jobs.handoff
         assert sweep is not None
         now = datetime.now(UTC)
         await sweep.handoff.sweep(now + timedelta(minutes=20), sweep.idle, sweep.sla)

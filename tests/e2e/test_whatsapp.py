@@ -322,7 +322,7 @@ async def test_participants_join_and_get_the_agenda_inside_and_outside_the_windo
     await close_window(rig, BUDI)
     before = {wa: len(rig.graph.sent(wa)) for wa in (RINA, BUDI)}
     requests_before = len(rig.graph.requests)
-    await pushes.push_agenda(code, 1)
+    await pushes.push_agenda(code, 1, jobs=rig.app.scheduler.jobs)
     (inside,) = rig.graph.sent(RINA)[before[RINA] :]
     assert inside["type"] == "text" and "Agenda hari ke-1" in inside["text"]["body"]
     (outside,) = rig.graph.sent(BUDI)[before[BUDI] :]

@@ -19,7 +19,6 @@ from bot.core.notify import DeliveryFailed, Outgoing
 from bot.db.migrate import upgrade
 from bot.db.models import OutboxMessage
 from bot.db.session import create_engine, session_factory
-from bot.jobs import pushes
 from bot.jobs.outbox import Outbox
 from bot.jobs.scheduler import VisitScheduler, sync_url
 
@@ -173,12 +172,13 @@ async def test_a_push_missed_while_down_still_goes_out_once(tmp_path: Path) -> N
     missed = datetime.now(WIB) - timedelta(minutes=5)  # the push time passed while down
     late = replace(VISIT, start_date=missed.date(), days=1)
     recorder = RecordingPushes()
-    pushes.bind(recorder)  # type: ignore[arg-type]
     down = scheduler_for(url, missed.time())
+    down.jobs.pushes = recorder  # type: ignore[assignment]
     await down.start()
     await down.plan(late)
     await down.stop()
     back = scheduler_for(url, missed.time())
+    back.jobs.pushes = recorder  # type: ignore[assignment]
     await back.start()
     try:
         await asyncio.wait_for(recorder.ran.wait(), 10)
@@ -186,4 +186,3 @@ async def test_a_push_missed_while_down_still_goes_out_once(tmp_path: Path) -> N
         assert recorder.calls == [("KJ7Q2", 1)]
     finally:
         await back.stop()
-        pushes.bind(None)

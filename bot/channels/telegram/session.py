@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 class TolerantSession(AiohttpSession):
     """`AiohttpSession` with per-update validation of getUpdates results."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # pydantic caches `Response[Message]` and friends only weakly: once garbage-collected,
+        # the next call builds the class again (~15 ms of CPU, on most API calls under load).
+        # A strong reference per result type makes aiogram's `Response[...]` a cache hit.
+        self._response_types: dict[Any, Any] = {}
+
     def check_response(
         self,
         bot: Bot,
@@ -32,7 +39,9 @@ class TolerantSession(AiohttpSession):
         status_code: int,
         content: str,
     ) -> Response[TelegramType]:
-        _keep_response_type(method.__returning__)
+        returning = method.__returning__
+        if returning not in self._response_types:
+            self._response_types[returning] = Response[returning]  # type: ignore[valid-type]
         updates = isinstance(method, GetUpdates)
         try:
             return super().check_response(bot, method, status_code, content)
@@ -63,14 +72,3 @@ class TolerantSession(AiohttpSession):
                 log.warning("malformed Telegram update %s skipped: %s", update_id, error)
                 cleaned.append({"update_id": update_id})
         return str(self.json_dumps({**data, "result": cleaned}))
-
-
-# pydantic caches `Response[Message]` and friends only weakly: once garbage-collected, the next
-# call builds the class again (~15 ms of CPU, on most API calls under load). A strong reference
-# per result type makes aiogram's `Response[method.__returning__]` a cache hit.
-_response_types: dict[Any, Any] = {}
-
-
-def _keep_response_type(returning: Any) -> None:
-    if returning not in _response_types:
-        _response_types[returning] = Response[returning]

@@ -4,6 +4,7 @@ the fate of every message sent."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from types import MappingProxyType
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,7 +14,9 @@ from bot.db.session import upsert_insert
 
 WINDOW = timedelta(hours=24)
 # Statuses only move forward; a late "delivered" after "read" changes nothing.
-STATUS_RANK = {"not_sent": 0, "accepted": 1, "sent": 2, "delivered": 3, "read": 4, "failed": 5}
+STATUS_RANK = MappingProxyType(
+    {"not_sent": 0, "accepted": 1, "sent": 2, "delivered": 3, "read": 4, "failed": 5}
+)
 
 
 class WhatsAppStore:

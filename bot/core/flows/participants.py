@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
 
 from bot.core.booking import Bookings, BookingView, Status
 from bot.core.calendar_text import date_span, long_date
@@ -24,7 +25,7 @@ from nlu.codes import find_codes
 FLOW = "join"
 RATING = re.compile(r"^\s*([1-5])(?![\d/:.-]\d)\s*(?:dari\s*5|/\s*5)?\s*[,.:-]?\s*(.*)$", re.S)
 FEEDBACK_WINDOW = timedelta(days=14)
-_ORDINALS = {"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "terakhir": 3}
+_ORDINALS = MappingProxyType({"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "terakhir": 3})
 _DAY_N = re.compile(
     r"hari\s*(?:ke)?[-\s]?(\d|pertama|kesatu|kedua|ketiga|terakhir)", re.IGNORECASE
 )

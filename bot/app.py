@@ -6,16 +6,15 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 from time import monotonic as time_now
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
-import yaml
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import wiring
 from bot.channels.notifier import ChannelNotifier
 from bot.channels.telegram.adapter import TelegramOutput, create_dispatcher
 from bot.channels.telegram.pacing import TelegramPace
@@ -24,17 +23,8 @@ from bot.channels.whatsapp.channel import WhatsAppChannel
 from bot.channels.whatsapp.render import Labels
 from bot.channels.whatsapp.store import WhatsAppStore
 from bot.channels.whatsapp.webhook import CHANNEL
-from bot.config import ROOT, Settings
-from bot.core.answers import Answers
-from bot.core.booking import BookingRules
+from bot.config import Settings
 from bot.core.engine import Engine
-from bot.core.flows.booking import BookingFlow
-from bot.core.flows.handoff import BusinessHours, HandoffFlow
-from bot.core.flows.participants import ParticipantFlow
-from bot.core.flows.staff import StaffFlow
-from bot.core.guard import AbuseLimits, Guard
-from bot.core.keywords import KeywordMatcher
-from bot.core.knowledge import load_knowledge
 from bot.core.notify import InviteLinks, StaffDesk
 from bot.core.texts import Texts
 from bot.core.visits import load_agenda_template
@@ -43,17 +33,11 @@ from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
 from bot.db.state_store import SqlStateStore
 from bot.db.transcript import SqlTranscript
-from bot.holidays import closed_days
 from bot.intake import Intake
-from bot.jobs import handoff_jobs, retention
-from bot.jobs.context import HandoffSweep
-from bot.jobs.outbox import Outbox
-from bot.jobs.pushes import OUTBOX_SWEEP_JOB, Pushes
+from bot.jobs.pushes import Pushes
 from bot.jobs.scheduler import VisitScheduler
-from bot.services.booking import BookingService, Capacity
-from bot.services.handoff import EscalationService
+from bot.services.booking import BookingService
 from bot.services.nlu import RasaClient
-from bot.services.places import IndonesianPlaces
 from bot.services.visits import VisitService
 
 if TYPE_CHECKING:  # aiogram is imported by the Telegram channel (bot.channels.telegram)
@@ -62,19 +46,6 @@ if TYPE_CHECKING:  # aiogram is imported by the Telegram channel (bot.channels.t
 log = logging.getLogger(__name__)
 NLU_HEALTH_SECONDS = 10.0
 NLU_POLL_SECONDS = 2.0
-KEYWORDS_FILE = ROOT / "data" / "keywords.yml"
-ORGANISATIONS_FILE = ROOT / "data" / "organisations.yml"
-
-
-def load_canned(path: Path, contact: dict[str, str]) -> dict[str, str]:
-    """Staff's canned answers (`key: text`); a missing file means none."""
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected `key: text` lines")
-    return {str(key).lower(): str(text).format(**contact) for key, text in data.items()}
 
 
 @dataclass
@@ -99,202 +70,52 @@ class App:
 
     @classmethod
     async def create(cls, settings: Settings) -> App:
-        """Load data files (failing loudly), migrate the database, connect the NLU client."""
-        knowledge = load_knowledge(settings.knowledge_dir, settings.venue_address)
-        texts = Texts.load(settings.messages_file)
-        keywords = KeywordMatcher.load(KEYWORDS_FILE)
-        gaps = knowledge.placeholders()
-        if gaps:
-            log.info("%d facts in data/knowledge are placeholders for staff to fill in", len(gaps))
-            log.debug("placeholders: %s", "; ".join(gaps))
+        """Load data files (failing loudly), migrate the database, build every part."""
+        said, clock = wiring.language(settings), wiring.Clock(settings)
+        staff = wiring.staff(settings, said.texts)
         await upgrade(settings.database_url)
         database = create_engine(settings.database_url)
-        http = aiohttp.ClientSession()
-        token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
         sessions = session_factory(database)
-        answers = Answers(knowledge, texts)
-        desk = (
-            StaffDesk(
-                "telegram",
-                str(settings.staff_chat_id),
-                frozenset(map(str, settings.staff_user_ids)),
-            )
-            if settings.staff_chat_id is not None
-            else None
+        http = aiohttp.ClientSession()
+        nlu = wiring.nlu_client(settings, http, clock)
+        bookings = wiring.booking_service(settings, sessions, clock)
+        scheduler = wiring.visit_scheduler(settings)
+        scheduler.jobs.bookings = bookings
+        location = said.answers.knowledge.location
+        visiting = wiring.Visiting(
+            VisitService(sessions, load_agenda_template(settings.agenda_file)),
+            scheduler,
+            wiring.outbox(settings, sessions, staff.notifier),
+            location.venue_address or location.head_office,
         )
-        notifier, links = ChannelNotifier(desk, texts), InviteLinks()
-        if desk is not None and not desk.user_ids:
-            log.warning(
-                "STAFF_USER_IDS is empty: only administrators of the staff group "
-                "(STAFF_CHAT_ID) may act as staff"
-            )
-        guard = Guard(
-            AbuseLimits(settings.user_messages_per_minute, settings.code_attempts_per_hour)
-        )
-
-        def today() -> date:
-            return datetime.now(settings.tz).date()
-
-        nlu = RasaClient(
-            http,
-            settings.rasa_url,
-            token=token,
-            timeout=settings.rasa_timeout,
-            retries=settings.rasa_retries,
-            cache_size=settings.nlu_cache_size,
-            today=today,
-        )
-
-        rules = BookingRules(
-            lead_days=settings.booking_lead_days,
-            max_participants=settings.booking_max_participants,
-            closed_weekdays=settings.closed_weekdays,
-            holidays=closed_days(settings.holidays_file),
-            max_pending_per_user=settings.booking_max_pending_per_user,
-            max_active_per_user=settings.booking_max_active_per_user,
-        )
-        bookings = BookingService(
-            sessions,
-            rules,
-            Capacity(settings.daily_capacity_delegations, settings.daily_capacity_participants),
-            today,
-            timedelta(days=settings.booking_pending_expiry_days),
-        )
-
-        def now() -> datetime:
-            return datetime.now(settings.tz)
-
-        scheduler = VisitScheduler(
-            settings.database_url,
-            settings.tz,
-            push_time=settings.agenda_push_time,
-            reminder_time=settings.reminder_time,
-            feedback_time=settings.feedback_time,
-            misfire_grace=timedelta(seconds=settings.scheduler_misfire_grace_seconds),
-        )
-        visits = VisitService(sessions, load_agenda_template(settings.agenda_file))
-        venue = knowledge.location.venue_address or knowledge.location.head_office
-        participants = ParticipantFlow(
-            bookings,
-            visits,
-            texts=texts,
-            now=now,
-            push_time=settings.agenda_push_time,
-            guard=guard,
-        )
-        outbox = Outbox(
-            sessions,
-            notifier,
-            per_second=settings.push_rate_per_second,
-            # Meta: 80 msg/s per number, about one message per 6 s to the same user.
-            channel_rates={CHANNEL: (settings.whatsapp_rate_per_second, 6.0)},
+        participants = wiring.participant_flow(
+            settings, bookings, visiting.visits, texts=said.texts, clock=clock, guard=staff.guard
         )
         scheduler.jobs.pushes = Pushes(
-            bookings,
-            visits,
-            participants=participants,
-            outbox=outbox,
-            notifier=notifier,
-            texts=texts,
-            desk=desk,
-            venue=venue,
-            today=today,
-        )
-        flow = BookingFlow(
-            bookings,
-            rules=rules,
-            answers=answers,
-            texts=texts,
-            notifier=notifier,
-            staff=desk,
-            today=today,
-            calendar=scheduler,
-            guard=guard,
-            places=IndonesianPlaces.load(ORGANISATIONS_FILE),
-        )
-        transcript = SqlTranscript(database)
-        handoff = (
-            HandoffFlow(
-                EscalationService(sessions),
-                bookings=bookings,
-                transcript=transcript,
-                texts=texts,
-                notifier=notifier,
-                desk=desk,
-                canned=load_canned(settings.canned_file, answers.main_contact()),
-                hours=BusinessHours(
-                    settings.business_days,
-                    *(time.fromisoformat(t.strip()) for t in settings.business_hours.split("-")),
-                ),
-                now=now,
-            )
-            if desk is not None
-            else None
-        )
-        staff = (
-            StaffFlow(
-                bookings,
-                flow=flow,
-                texts=texts,
-                notifier=notifier,
-                desk=desk,
-                links=links,
-                outbox=outbox,
-                venue=venue,
-                now=lambda: datetime.now(UTC),
-                today=today,
-                visits=visits,
-                calendar=scheduler,
-                agenda=participants.agenda_text,
-                handoff=handoff,
-            )
-            if desk is not None
-            else None
-        )
+            bookings, visiting.visits, participants=participants, outbox=visiting.outbox,
+            notifier=staff.notifier, texts=said.texts, desk=staff.desk, venue=visiting.venue,
+            today=clock.today,
+        )  # fmt: skip
+        flow = wiring.booking_flow(bookings, said, staff, clock, scheduler)
+        handoff = wiring.handoff_flow(
+            settings, sessions, bookings, transcript=SqlTranscript(database), language=said,
+            staff=staff, clock=clock,
+        )  # fmt: skip
         engine = Engine(
-            nlu,
-            SqlStateStore(database),
-            answers,
-            texts,
-            keywords,
-            booking=flow,
-            participants=participants,
-            staff=staff,
-            desk=desk,
-            handoff=handoff,
-            guard=guard,
-            now=now,
-        )
+            nlu, SqlStateStore(database), said.answers, said.texts, said.keywords,
+            flows=(participants, flow),  # asked in this order whether an event is theirs
+            staff=wiring.staff_flow(
+                bookings, (flow, participants, handoff), visiting=visiting, language=said,
+                staff=staff, clock=clock,
+            ),
+            desk=staff.desk, handoff=handoff, guard=staff.guard, now=clock.now,
+        )  # fmt: skip
         await scheduler.start()
-        if handoff is not None:
-            scheduler.jobs.handoff = HandoffSweep(
-                handoff,
-                timedelta(minutes=settings.handoff_idle_minutes),
-                timedelta(minutes=settings.handoff_sla_minutes),
-            )
-            await scheduler.every("bot.jobs.handoff_jobs:sweep", 5, handoff_jobs.JOB_ID)
-        await scheduler.every("bot.jobs.pushes:sweep_outbox", 1, OUTBOX_SWEEP_JOB)
-        await scheduler.every(
-            "bot.jobs.retention:purge",
-            24 * 60,
-            retention.JOB_ID,
-            [settings.database_url, settings.transcript_retention_days, settings.venue_timezone],
-        )
+        await wiring.recurring_jobs(settings, scheduler, handoff)
         return cls(
-            settings,
-            engine,
-            database,
-            http,
-            nlu,
-            notifier,
-            links,
-            desk,
-            scheduler,
-            bookings,
-            texts,
-            sessions,
-            Intake(SqlInbox(sessions)),
-        )
+            settings, engine, database, http, nlu, staff.notifier, staff.links, staff.desk,
+            scheduler, bookings, said.texts, sessions, Intake(SqlInbox(sessions)),
+        )  # fmt: skip
 
     async def telegram(self, bot: Bot) -> Dispatcher:
         """Connect a Telegram bot: its dispatcher, and the notifier's route to Telegram chats."""

@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from bot.core.answers import INFORMATIONAL, Answers
 from bot.core.courtesy import daypart, emoji_intent, greets_by_time, has_salam
-from bot.core.flows.booking import FLOW, BookingFlow
-from bot.core.flows.handoff import HandoffFlow
-from bot.core.flows.participants import FLOW as JOIN_FLOW
-from bot.core.flows.participants import ParticipantFlow
-from bot.core.flows.staff import StaffFlow
+from bot.core.flow import Flow, Handler, Relay, StaffRoom
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
 from bot.core.locks import KeyedLocks
+from bot.core.menus import main_menu
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import FALLBACK, NluClient, NluResult, NluUnavailable
 from bot.core.notify import StaffDesk
@@ -32,7 +29,6 @@ from bot.core.texts import Texts
 log = logging.getLogger(__name__)
 
 MAX_NLU_CHARS = 1000  # a 5,000-character letter still gets classified by its opening
-JOIN_WORD = re.compile(r"^\s*(?:gabung|join)\b", re.IGNORECASE)
 # Intents a button may ask for: never anything that changes data on its own.
 BUTTON_INTENTS = INFORMATIONAL | {
     "ask_availability", "book_visit", "check_booking", "ask_programs", "human_handoff",
@@ -48,8 +44,6 @@ MAX_CLAUSES = 4  # a long letter is read for its first few questions only
 _CLAUSE_BREAK = re.compile(r"\?+|[.;\n]+|,?\s+(?:dan|serta|sekalian|juga|terus|lalu)\s+", re.I)
 OFFER_HANDOFF = "offer_handoff"
 
-Handler = Callable[[Incoming, NluResult, str, ConversationState], Awaitable[list[Reply]]]
-
 
 class Engine:
     """Decide the replies to each user event."""
@@ -62,11 +56,10 @@ class Engine:
         texts: Texts,
         keywords: KeywordMatcher,
         *,
-        booking: BookingFlow | None = None,
-        participants: ParticipantFlow | None = None,
-        staff: StaffFlow | None = None,
+        flows: Sequence[Flow] = (),
+        staff: StaffRoom | None = None,
         desk: StaffDesk | None = None,
-        handoff: HandoffFlow | None = None,
+        handoff: Relay | None = None,
         guard: Guard | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
@@ -78,8 +71,7 @@ class Engine:
         self._answers = answers
         self._t = texts
         self._keywords = keywords
-        self._booking = booking
-        self._participants = participants
+        self._flows = tuple(flows)  # asked in this order whether an event is theirs
         self._staff = staff
         self._desk = desk
         self._locks = KeyedLocks()
@@ -90,25 +82,17 @@ class Engine:
             "out_of_scope": self._out_of_scope,
             "ask_programs": self._programs,
         }
-        if participants is not None:
-            self._handlers |= {"join_visit": participants.join, "ask_agenda": participants.agenda}
+        for flow in self._flows:
+            self._handlers |= flow.intents()
         if handoff is not None:
             start_handoff = handoff.start
 
             async def to_staff(
-                event: Incoming, result: NluResult, text: str, state: ConversationState
+                event: Incoming, result: NluResult | None, text: str, state: ConversationState
             ) -> list[Reply]:
                 return await start_handoff(event)
 
             self._handlers["human_handoff"] = to_staff
-        if booking is not None:
-            self._handlers |= {
-                "book_visit": booking.start,
-                "ask_availability": booking.availability,
-                "check_booking": booking.check,
-                "cancel_booking": booking.cancel,
-                "reschedule_booking": booking.reschedule,
-            }
 
     async def handle(self, event: Incoming) -> list[Reply]:
         """Answer one event; events of one conversation are handled one at a time, in order.
@@ -149,9 +133,8 @@ class Engine:
             if escalation is not None:  # with staff: the bot relays and stays quiet
                 return await self._handoff.relay(event, escalation, describe(event))
         if event.kind is Kind.START:
-            if event.payload and self._participants is not None:
-                return await self._participants.join(event, None, "", state)
-            return self._menu(state, greeting="")
+            started = await self._in_flow(event, None, "", state) if event.payload else None
+            return started if started is not None else self._menu(state, greeting="")
         if event.kind is Kind.BUTTON:
             pressed = decode(event.payload)
             if pressed is None or pressed.space not in {Space.MENU, Space.INTENT, Space.PROGRAM}:
@@ -180,13 +163,10 @@ class Engine:
             return self._menu(
                 state, greeting=text if text.lower() in {"/start", "mulai"} else None
             )
-        if self._participants is not None:
-            if text.lower().strip(" .!?") in self._t.words("words.participants.leave"):
-                return await self._participants.leave(event)
-            if text.lower().strip(" .!?") in self._t.words("words.participants.roster"):
-                return await self._participants.roster(event)
-            if JOIN_WORD.match(text):  # "gabung KODE" needs no NLU, on any channel
-                return await self._participants.join(event, None, text, state)
+        for flow in self._flows:
+            recognised = await flow.recognise(event, text, state)
+            if recognised is not None:
+                return recognised
         result = await self._understand(text)
         flow_replies = await self._in_flow(event, result, text, state)
         if flow_replies is not None:
@@ -198,39 +178,11 @@ class Engine:
     async def _in_flow(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:
-        """Replies of the multi-step conversation in progress; None when there is none."""
-        participants = self._participants
-        if participants is not None and event.kind is Kind.TEXT:
-            if state.flow == JOIN_FLOW:
-                return await participants.name(event, text, state)
-            if state.step == "join_code":
-                return await participants.join(event, result, text, state)
-        booking = self._booking
-        if booking is None:
-            return None
-        pressed = decode(event.payload)
-        space = pressed.space if pressed is not None else None
-        if state.flow == FLOW:
-            return await booking.continue_(event, result, text, state)
-        if space in {Space.CANCEL_YES, Space.CANCEL_NO} and state.flow != "cancel":
-            return [Reply(self._t("input.stale_button"), self._menu_buttons())]
-        if state.flow == "cancel":
-            return await booking.cancel_answer(event, result, text, state)
-        if space is Space.PICK_CANCEL:
-            return await booking.cancel(event, result, text, state)
-        if space is Space.PICK_RESCHEDULE:
-            return await booking.reschedule(event, result, text, state)
-        if state.flow == "reschedule":
-            return await booking.reschedule_date(event, result, text, state)
-        if space is Space.DATE:
-            return await booking.start(event, None, "", state)
-        if participants is not None and event.kind is Kind.TEXT and state.flow is None:
-            rated = await participants.feedback(event, text)
-            if rated is not None:
-                return rated
-        if state.step == "availability_date" and event.kind is Kind.TEXT:
-            state.step = None
-            return await booking.availability(event, result, text, state)
+        """Replies of the flow this event belongs to; None when it belongs to none."""
+        for flow in self._flows:
+            replies = await flow.resume(event, result, text, state)
+            if replies is not None:
+                return replies
         return None
 
     async def _understand(self, text: str) -> NluResult | None:
@@ -369,42 +321,37 @@ class Engine:
         return [replace(first, text=f"{opening}\n{first.text}"), *replies[1:]]
 
     def _menu_buttons(self) -> tuple[Button, ...]:
-        return (
-            Button(self._t("button.info"), encode(Space.INTENT, "ask_visit_info")),
-            Button(self._t("button.book"), encode(Space.INTENT, "book_visit")),
-            Button(self._t("button.programs"), encode(Space.INTENT, "ask_programs")),
-            Button(self._t("button.contact"), encode(Space.INTENT, "ask_contact")),
-            Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff")),
-        )
+        return main_menu(self._t)
 
     async def _greet(
-        self, event: Incoming, result: NluResult, text: str, state: ConversationState
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
         return self._menu(state, greeting=text)
 
     async def _affirm(
-        self, event: Incoming, result: NluResult, text: str, state: ConversationState
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
         """ "lanjut", "iya": resumes a booking put aside, else asks what else is needed."""
-        if state.paused and self._booking is not None:
-            return await self._booking.start(event, None, "", state)
+        resume = self._handlers.get("book_visit")
+        if state.paused and resume is not None:  # the booking form put aside
+            return await resume(event, None, "", state)
         return [Reply(self._t("smalltalk.affirm"), self._menu_buttons())]
 
     async def _deny(
-        self, event: Incoming, result: NluResult, text: str, state: ConversationState
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
         return [Reply(self._t("smalltalk.deny"), self._menu_buttons())]
 
     async def _out_of_scope(
-        self, event: Incoming, result: NluResult, text: str, state: ConversationState
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
         return [Reply(self._t("fallback.out_of_scope"), self._menu_buttons())]
 
     async def _programs(
-        self, event: Incoming, result: NluResult, text: str, state: ConversationState
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
         """One program when it is named (entity, else by name in the text); else the list."""
-        entity = result.entity("program")
+        entity = result.entity("program") if result is not None else None
         program = self._answers.knowledge.program(str(entity.value)) if entity else None
         if program is None and text:
             program = self._answers.knowledge.find_program(text)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.core.flows.handoff import HandoffFlow
     from bot.jobs.pushes import Pushes
+    from bot.services.booking import BookingService
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,4 @@ class JobContext:
 
     pushes: Pushes | None = None
     handoff: HandoffSweep | None = None
+    bookings: BookingService | None = None

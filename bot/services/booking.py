@@ -109,6 +109,11 @@ class BookingService:
         self._today = today
         self._pending_ttl = pending_ttl
 
+    @property
+    def rules(self) -> BookingRules:
+        """The calendar and group-size rules every request is checked against."""
+        return self._rules
+
     # ---- capacity ---------------------------------------------------------------------
 
     async def _reserve(self, session: AsyncSession, days: Sequence[date], people: int) -> None:
@@ -162,13 +167,11 @@ class BookingService:
         return all(self._room(rows.get(day), people) for day in span)
 
     async def free_days(self, start: date, days: int, participants: int) -> bool:
-        await self.expire_stale()
         return await self._fits(start, days, participants)
 
     async def alternatives(
         self, around: date, days: int, participants: int, count: int = 3
     ) -> list[date]:
-        await self.expire_stale()
         today = self._today()
         earliest = today + timedelta(days=self._rules.lead_days)
         first = max(earliest, around - timedelta(days=SEARCH_DAYS // 2))
@@ -190,7 +193,6 @@ class BookingService:
         self, first: date, last: date, days: int, participants: int, count: int
     ) -> list[date]:
         """One query for the period's capacity, then the rules day by day."""
-        await self.expire_stale()
         today = self._today()
         first = max(first, today + timedelta(days=self._rules.lead_days))
         span_end = last + timedelta(days=days - 1)
@@ -226,7 +228,6 @@ class BookingService:
     async def held_by(
         self, channel: str, user_id: str
     ) -> tuple[list[BookingView], list[BookingView]]:
-        await self.expire_stale()
         async with self._sessions() as session:
             return await self._held(session, channel, user_id)
 
@@ -415,7 +416,8 @@ class BookingService:
 
     async def expire_stale(self) -> int:
         """Requests pending longer than the TTL (since they were made or rescheduled) expire
-        and give their capacity back."""
+        and give their capacity back. Called by the `request-expiry` job every few minutes
+        and before every new request; reading never changes anything."""
         cutoff: datetime = utcnow() - self._pending_ttl
         async with self._sessions() as session:
             stale = list(
@@ -457,7 +459,6 @@ class BookingService:
             return [_view(row) for row in rows]
 
     async def pending(self) -> list[BookingView]:
-        await self.expire_stale()
         async with self._sessions() as session:
             rows = await session.scalars(
                 select(Booking)

@@ -102,7 +102,7 @@ async def make_world(
     nlu.add("mau daftar kunjungan", "book_visit")
     nlu.add("berapa biayanya?", "ask_visit_cost", confidence=0.97)
     engine = Engine(
-        nlu, store or JsonMemoryStore(), answers, texts, keywords, booking=flow, staff=staff,
+        nlu, store or JsonMemoryStore(), answers, texts, keywords, flows=(flow,), staff=staff,
         desk=desk, guard=guard,
     )  # fmt: skip
     try:

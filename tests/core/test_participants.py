@@ -99,7 +99,7 @@ async def world(
     nlu.add("agenda hari kedua", "ask_agenda")
     engine = Engine(
         nlu, JsonMemoryStore(), answers, texts, keywords,
-        booking=flow, participants=participants, staff=staff, desk=desk,
+        flows=(participants, flow), staff=staff, desk=desk,
     )  # fmt: skip
     yield World(engine, bookings, calendar, texts, clock)
     await database.dispose()

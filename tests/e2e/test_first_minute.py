@@ -34,11 +34,15 @@ async def late_rasa(port: int) -> web.AppRunner:
     return runner
 
 
+PROMPT = "Anda: "
+
+
 async def read_until(stream: asyncio.StreamReader, *markers: str, within: float = 30) -> str:
-    """What the bot printed until every marker has appeared."""
+    """What the bot printed until every marker has appeared and it waits at its prompt (the
+    loading line and the greeting come from two tasks, each ending with a prompt)."""
     seen = ""
     async with asyncio.timeout(within):
-        while not all(marker in seen for marker in markers):
+        while not (all(marker in seen for marker in markers) and seen.endswith(PROMPT)):
             chunk = await stream.read(4096)
             if not chunk:
                 break

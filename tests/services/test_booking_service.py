@@ -8,12 +8,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.core.booking import BookingError, BookingRequest, BookingRules, DayFull, Status
 from bot.db.migrate import upgrade
-from bot.db.models import BookingEvent, VisitDay
+from bot.db.models import Booking, BookingEvent, VisitDay, utcnow
 from bot.db.session import create_engine, session_factory
+from bot.jobs.context import JobContext
+from bot.jobs.expiry import expire_requests
 from bot.services.booking import BookingService, Capacity
 
 TODAY = date(2026, 11, 23)  # Monday
@@ -164,3 +166,32 @@ async def test_twenty_concurrent_requests_for_the_last_slot(service: BookingServ
         day = await session.get(VisitDay, VISIT)
     assert day is not None
     assert (day.delegations, day.participants) == (2, 15)
+
+
+async def test_a_stale_request_expires_by_the_job_not_by_reading(database_url: str) -> None:
+    """Reading availability changes nothing; the request-expiry job expires a request left
+    pending past its time, and its day is free again."""
+    await upgrade(database_url)
+    engine = create_engine(database_url)
+    service = BookingService(
+        session_factory(engine),
+        BookingRules(lead_days=7, max_participants=100),
+        Capacity(delegations=1, participants=60),
+        today=lambda: TODAY,
+        pending_ttl=timedelta(days=3),
+    )
+    try:
+        stale = await service.request(REQUEST)
+        async with session_factory(engine)() as session, session.begin():
+            await session.execute(
+                update(Booking)
+                .where(Booking.code == stale.code)
+                .values(updated_at=utcnow() - timedelta(days=4))
+            )
+        assert not await service.free_days(VISIT, 1, 10)  # read: still held
+        assert (await service.get(stale.code)).status is Status.PENDING  # type: ignore[union-attr]
+        await expire_requests(jobs=JobContext(bookings=service))
+        assert (await service.get(stale.code)).status is Status.EXPIRED  # type: ignore[union-attr]
+        assert await service.free_days(VISIT, 1, 10)
+    finally:
+        await engine.dispose()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -33,11 +33,13 @@ from bot.core.booking import (
 )
 from bot.core.calendar_text import MONTHS, date_span, long_date, period, short_date
 from bot.core.feasts import feast_period
+from bot.core.flow import Handler
 from bot.core.guard import Guard
+from bot.core.menus import main_menu
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
 from bot.core.notify import Notifier, StaffDesk
-from bot.core.payloads import Space, encode, is_, value_of
+from bot.core.payloads import Space, decode, encode, is_, value_of
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar
@@ -117,6 +119,48 @@ class BookingFlow:
         self._staff = staff
         self._today = today
 
+    # ---- what the engine asks (bot.core.flow.Flow) ---------------------------------------
+
+    def intents(self) -> Mapping[str, Handler]:
+        return {
+            "book_visit": self.start,
+            "ask_availability": self.availability,
+            "check_booking": self.check,
+            "cancel_booking": self.cancel,
+            "reschedule_booking": self.reschedule,
+        }
+
+    async def recognise(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        return None  # every booking message goes through NLU
+
+    async def resume(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """The form in progress, a cancel or reschedule under way, this flow's buttons, and the
+        date asked for an availability check."""
+        pressed = decode(event.payload)
+        space = pressed.space if pressed is not None else None
+        if state.flow == FLOW:
+            return await self.continue_(event, result, text, state)
+        if space in {Space.CANCEL_YES, Space.CANCEL_NO} and state.flow != "cancel":
+            return [Reply(self._t("input.stale_button"), main_menu(self._t))]
+        if state.flow == "cancel":
+            return await self.cancel_answer(event, result, text, state)
+        if space is Space.PICK_CANCEL:
+            return await self.cancel(event, result, text, state)
+        if space is Space.PICK_RESCHEDULE:
+            return await self.reschedule(event, result, text, state)
+        if state.flow == "reschedule":
+            return await self.reschedule_date(event, result, text, state)
+        if space is Space.DATE:
+            return await self.start(event, None, "", state)
+        if state.step == "availability_date" and event.kind is Kind.TEXT:
+            state.step = None
+            return await self.availability(event, result, text, state)
+        return None
+
     # ---- entry points -------------------------------------------------------------------
 
     async def start(
@@ -181,6 +225,13 @@ class BookingFlow:
         if event.kind is Kind.TEXT and sure and result.intent in SWITCH_INTENTS:  # type: ignore[union-attr]
             self._pause(state)
             return None
+        return await self._answer_step(event, result, text, state)
+
+    async def _answer_step(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """The message as the answer to the step asked; a question asked mid-way is answered
+        and the step asked again."""
         slot = state.step or ""
         payload = event.payload or "" if event.kind is Kind.BUTTON else ""
         if event.kind is Kind.CONTACT and slot == "contact_phone" and event.phone:

@@ -8,12 +8,13 @@ joining on a visit day after the morning push gets that day's agenda at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
 from bot.core.booking import Bookings, BookingView, Status
 from bot.core.calendar_text import date_span, long_date
+from bot.core.flow import Handler
 from bot.core.guard import Guard
 from bot.core.messages import Incoming, Kind, Reply
 from bot.core.nlu import NluResult
@@ -23,6 +24,7 @@ from bot.core.visits import AgendaItem, Visits, day_date, visit_day_index
 from nlu.codes import find_codes
 
 FLOW = "join"
+JOIN_WORD = re.compile(r"^\s*(?:gabung|join)\b", re.IGNORECASE)
 RATING = re.compile(r"^\s*([1-5])(?![\d/:.-]\d)\s*(?:dari\s*5|/\s*5)?\s*[,.:-]?\s*(.*)$", re.S)
 FEEDBACK_WINDOW = timedelta(days=14)
 _ORDINALS = MappingProxyType({"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "terakhir": 3})
@@ -58,6 +60,41 @@ class ParticipantFlow:
 
     def _today(self) -> date:
         return self._now().date()
+
+    # ---- what the engine asks (bot.core.flow.Flow) ---------------------------------------
+
+    def intents(self) -> Mapping[str, Handler]:
+        return {"join_visit": self.join, "ask_agenda": self.agenda}
+
+    async def recognise(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """ "berhenti", "peserta" and "gabung KODE" need no NLU, on any channel."""
+        said = text.lower().strip(" .!?")
+        if said in self._t.words("words.participants.leave"):
+            return await self.leave(event)
+        if said in self._t.words("words.participants.roster"):
+            return await self.roster(event)
+        if JOIN_WORD.match(text):
+            return await self.join(event, None, text, state)
+        return None
+
+    async def resume(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """A deep link to join, the name asked after a code, the code asked, and a rating
+        after a visit."""
+        if event.kind is Kind.START and event.payload:
+            return await self.join(event, None, "", state)
+        if event.kind is not Kind.TEXT:
+            return None
+        if state.flow == FLOW:
+            return await self.name(event, text, state)
+        if state.step == "join_code":
+            return await self.join(event, result, text, state)
+        if state.flow is None:
+            return await self.feedback(event, text)
+        return None
 
     async def join(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState

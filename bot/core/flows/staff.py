@@ -88,6 +88,22 @@ class StaffFlow:
         if event.kind is not Kind.TEXT:
             return []
         text = event.text.strip()
+        answered = await self._in_conversation(event, state, text)
+        if answered is not None:
+            return answered
+        if not text.startswith("/"):
+            return []
+        if not await self._authority.allows(event.user_id):
+            log.warning("non-staff user %s tried staff command %r", event.user_id, text[:40])
+            return [Reply(self._t("staff.not_allowed"))]
+        command, _, argument = text.partition(" ")
+        return await self._command(event, command.split("@")[0].lower(), argument)
+
+    async def _in_conversation(
+        self, event: Incoming, state: ConversationState, text: str
+    ) -> list[Reply] | None:
+        """A message inside a handoff's topic, a reply to a relayed message, or the reason
+        for a decline; None for anything else."""
         if event.thread is not None and self._handoff is not None:
             in_topic = await self._handoff.topic_message(
                 event, await self._authority.allows(event.user_id)
@@ -102,43 +118,24 @@ class StaffFlow:
                 return relayed
         if self._awaiting_reason(event, state) and text and not text.startswith("/"):
             return await self._decline(event, state, text)
-        if not text.startswith("/"):
-            return []
-        if not await self._authority.allows(event.user_id):
-            log.warning("non-staff user %s tried staff command %r", event.user_id, text[:40])
-            return [Reply(self._t("staff.not_allowed"))]
-        command, _, argument = text.partition(" ")
-        command = command.split("@")[0].lower()
+        return None
+
+    async def _command(self, event: Incoming, command: str, argument: str) -> list[Reply]:
+        """One staff command, from someone allowed to give it."""
+        code = argument.strip().upper()
         if command == "/pending":
             return [self._listing("staff.pending", await self._bookings.pending())]
         if command in {"/upcoming", "/jadwal"}:
             return [self._listing("staff.upcoming", await self._bookings.upcoming(self._today()))]
         if command in {"/booking", "/detail"}:
-            booking = await self._bookings.get(argument.strip()) if argument.strip() else None
+            booking = await self._bookings.get(code) if code else None
             if booking is None:
-                return [Reply(self._t("staff.unknown_code", code=argument.strip().upper()))]
+                return [Reply(self._t("staff.unknown_code", code=code))]
             return [Reply(self._flow.describe(booking))]
         if command in {"/peserta", "/participants"} and self._visits is not None:
-            code = argument.strip().upper()
-            if not code or await self._bookings.get(code) is None:
-                return [Reply(self._t("staff.unknown_code", code=code))]
-            people = await self._visits.participants(code)
-            if not people:
-                return [Reply(self._t("staff.no_participants", code=code))]
-            names = "\n".join(
-                f"{n}. {name} ({channel})" for n, (name, channel, _) in enumerate(people, 1)
-            )
-            return [
-                Reply(self._t("staff.participants", code=code, count=len(people), names=names))
-            ]
+            return await self._participants(code)
         if command == "/agenda" and self._agenda is not None and event.attachment is None:
-            booking = await self._bookings.get(argument.strip()) if argument.strip() else None
-            if booking is None:
-                return [Reply(self._t("staff.unknown_code", code=argument.strip().upper()))]
-            if self._visits is not None:
-                await self._visits.ensure_agenda(booking.code)
-            days = [await self._agenda(booking, index) for index in range(1, booking.days + 1)]
-            return [Reply("\n\n".join(days))]
+            return await self._show_agenda(code)
         if command in {"/balas", "/ambil", "/tutup", "/template"} and self._handoff is not None:
             return await self._handoff.staff_command(event, command, argument)
         if command in {"/sesi", "/agendacsv"} and self._visits is not None:
@@ -152,6 +149,28 @@ class StaffFlow:
             name = f"kunjungan-{self._today().isoformat()}.csv"
             return [Reply(self._t("staff.export"), document=Document(name, csv, "text/csv"))]
         return [Reply(self._t("staff.help"))]
+
+    async def _participants(self, code: str) -> list[Reply]:
+        """Who has joined a visit, and on which channel."""
+        if self._visits is None or not code or await self._bookings.get(code) is None:
+            return [Reply(self._t("staff.unknown_code", code=code))]
+        people = await self._visits.participants(code)
+        if not people:
+            return [Reply(self._t("staff.no_participants", code=code))]
+        names = "\n".join(
+            f"{n}. {name} ({channel})" for n, (name, channel, _) in enumerate(people, 1)
+        )
+        return [Reply(self._t("staff.participants", code=code, count=len(people), names=names))]
+
+    async def _show_agenda(self, code: str) -> list[Reply]:
+        """A visit's whole agenda, day by day."""
+        booking = await self._bookings.get(code) if code else None
+        if booking is None or self._agenda is None:
+            return [Reply(self._t("staff.unknown_code", code=code))]
+        if self._visits is not None:
+            await self._visits.ensure_agenda(booking.code)
+        days = [await self._agenda(booking, index) for index in range(1, booking.days + 1)]
+        return [Reply("\n\n".join(days))]
 
     async def _edit_agenda(
         self, command: str, argument: str, filename: str = "", content: bytes = b""

@@ -1,0 +1,289 @@
+"""The small builders `App.create` is assembled from: each makes one part of the bot from
+`Settings` and the parts it needs, so the wiring reads top to bottom in one place."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import aiohttp
+import yaml
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.notifier import ChannelNotifier
+from bot.channels.whatsapp.webhook import CHANNEL
+from bot.config import ROOT, Settings
+from bot.core.answers import Answers
+from bot.core.booking import BookingRules
+from bot.core.flows.booking import BookingFlow
+from bot.core.flows.handoff import BusinessHours, HandoffFlow
+from bot.core.flows.participants import ParticipantFlow
+from bot.core.flows.staff import StaffFlow
+from bot.core.guard import AbuseLimits, Guard
+from bot.core.keywords import KeywordMatcher
+from bot.core.knowledge import load_knowledge
+from bot.core.notify import InviteLinks, StaffDesk
+from bot.core.texts import Texts
+from bot.db.transcript import SqlTranscript
+from bot.holidays import closed_days
+from bot.jobs import expiry, handoff_jobs, retention
+from bot.jobs.context import HandoffSweep
+from bot.jobs.outbox import Outbox
+from bot.jobs.pushes import OUTBOX_SWEEP_JOB
+from bot.jobs.scheduler import VisitScheduler
+from bot.services.booking import BookingService, Capacity
+from bot.services.handoff import EscalationService
+from bot.services.nlu import RasaClient
+from bot.services.places import IndonesianPlaces
+from bot.services.visits import VisitService
+
+log = logging.getLogger(__name__)
+KEYWORDS_FILE = ROOT / "data" / "keywords.yml"
+ORGANISATIONS_FILE = ROOT / "data" / "organisations.yml"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The venue's today and now (Asia/Jakarta), and now in UTC."""
+
+    settings: Settings
+
+    def today(self) -> date:
+        return datetime.now(self.settings.tz).date()
+
+    def now(self) -> datetime:
+        return datetime.now(self.settings.tz)
+
+    @staticmethod
+    def utc() -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Language:
+    """What the bot knows and says: loaded and checked before anything starts."""
+
+    answers: Answers
+    texts: Texts
+    keywords: KeywordMatcher
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Where staff sit and how messages reach them."""
+
+    desk: StaffDesk | None
+    notifier: ChannelNotifier
+    links: InviteLinks
+    guard: Guard
+
+
+def language(settings: Settings) -> Language:
+    """Knowledge, messages and keywords; a broken file stops start-up here."""
+    knowledge = load_knowledge(settings.knowledge_dir, settings.venue_address)
+    texts = Texts.load(settings.messages_file)
+    gaps = knowledge.placeholders()
+    if gaps:
+        log.info("%d facts in data/knowledge are placeholders for staff to fill in", len(gaps))
+        log.debug("placeholders: %s", "; ".join(gaps))
+    return Language(Answers(knowledge, texts), texts, KeywordMatcher.load(KEYWORDS_FILE))
+
+
+def staff(settings: Settings, texts: Texts) -> Staff:
+    """The staff group (if set), the notifier that reaches every channel, the abuse guard."""
+    desk = (
+        StaffDesk(
+            "telegram", str(settings.staff_chat_id), frozenset(map(str, settings.staff_user_ids))
+        )
+        if settings.staff_chat_id is not None
+        else None
+    )
+    if desk is not None and not desk.user_ids:
+        log.warning(
+            "STAFF_USER_IDS is empty: only administrators of the staff group "
+            "(STAFF_CHAT_ID) may act as staff"
+        )
+    guard = Guard(AbuseLimits(settings.user_messages_per_minute, settings.code_attempts_per_hour))
+    return Staff(desk, ChannelNotifier(desk, texts), InviteLinks(), guard)
+
+
+def nlu_client(settings: Settings, http: aiohttp.ClientSession, clock: Clock) -> RasaClient:
+    """The Rasa HTTP client."""
+    token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
+    return RasaClient(
+        http,
+        settings.rasa_url,
+        token=token,
+        timeout=settings.rasa_timeout,
+        retries=settings.rasa_retries,
+        cache_size=settings.nlu_cache_size,
+        today=clock.today,
+    )
+
+
+def booking_service(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> BookingService:
+    """The booking rules from the settings, over the database."""
+    rules = BookingRules(
+        lead_days=settings.booking_lead_days,
+        max_participants=settings.booking_max_participants,
+        closed_weekdays=settings.closed_weekdays,
+        holidays=closed_days(settings.holidays_file),
+        max_pending_per_user=settings.booking_max_pending_per_user,
+        max_active_per_user=settings.booking_max_active_per_user,
+    )
+    return BookingService(
+        sessions,
+        rules,
+        Capacity(settings.daily_capacity_delegations, settings.daily_capacity_participants),
+        clock.today,
+        timedelta(days=settings.booking_pending_expiry_days),
+    )
+
+
+def visit_scheduler(settings: Settings) -> VisitScheduler:
+    """The one scheduler, with its persistent job store."""
+    return VisitScheduler(
+        settings.database_url,
+        settings.tz,
+        push_time=settings.agenda_push_time,
+        reminder_time=settings.reminder_time,
+        feedback_time=settings.feedback_time,
+        misfire_grace=timedelta(seconds=settings.scheduler_misfire_grace_seconds),
+    )
+
+
+def outbox(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], notifier: ChannelNotifier
+) -> Outbox:
+    """Proactive messages, written before they are sent."""
+    return Outbox(
+        sessions,
+        notifier,
+        per_second=settings.push_rate_per_second,
+        # Meta: 80 msg/s per number, about one message per 6 s to the same user.
+        channel_rates={CHANNEL: (settings.whatsapp_rate_per_second, 6.0)},
+    )
+
+
+def participant_flow(
+    settings: Settings, bookings: BookingService, visits: VisitService, *, texts: Texts,
+    clock: Clock, guard: Guard,
+) -> ParticipantFlow:  # fmt: skip
+    """Joining a visit, its agenda, feedback."""
+    return ParticipantFlow(
+        bookings, visits, texts=texts, now=clock.now, push_time=settings.agenda_push_time,
+        guard=guard,
+    )  # fmt: skip
+
+
+def booking_flow(
+    bookings: BookingService, language: Language, staff: Staff, clock: Clock,
+    scheduler: VisitScheduler,
+) -> BookingFlow:  # fmt: skip
+    """Booking, checking, changing a visit."""
+    return BookingFlow(
+        bookings,
+        rules=bookings.rules,
+        answers=language.answers,
+        texts=language.texts,
+        notifier=staff.notifier,
+        staff=staff.desk,
+        today=clock.today,
+        calendar=scheduler,
+        guard=staff.guard,
+        places=IndonesianPlaces.load(ORGANISATIONS_FILE),
+    )
+
+
+def handoff_flow(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], bookings: BookingService,
+    *, transcript: SqlTranscript, language: Language, staff: Staff, clock: Clock,
+) -> HandoffFlow | None:  # fmt: skip
+    """Chats handed to staff; none without a staff group."""
+    if staff.desk is None:
+        return None
+    start, end = (time.fromisoformat(t.strip()) for t in settings.business_hours.split("-"))
+    return HandoffFlow(
+        EscalationService(sessions),
+        bookings=bookings,
+        transcript=transcript,
+        texts=language.texts,
+        notifier=staff.notifier,
+        desk=staff.desk,
+        canned=load_canned(settings.canned_file, language.answers.main_contact()),
+        hours=BusinessHours(settings.business_days, start, end),
+        now=clock.now,
+    )
+
+
+def load_canned(path: Path, contact: dict[str, str]) -> dict[str, str]:
+    """Staff's canned answers (`key: text`); a missing file means none."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected `key: text` lines")
+    return {str(key).lower(): str(text).format(**contact) for key, text in data.items()}
+
+
+async def recurring_jobs(
+    settings: Settings, scheduler: VisitScheduler, handoff: HandoffFlow | None
+) -> None:
+    """The handoff sweep, the outbox sweep, request expiry and the retention purge (stable
+    ids, so restarts do not duplicate them)."""
+    if handoff is not None:
+        scheduler.jobs.handoff = HandoffSweep(
+            handoff,
+            timedelta(minutes=settings.handoff_idle_minutes),
+            timedelta(minutes=settings.handoff_sla_minutes),
+        )
+        await scheduler.every("bot.jobs.handoff_jobs:sweep", 5, handoff_jobs.JOB_ID)
+    await scheduler.every("bot.jobs.pushes:sweep_outbox", 1, OUTBOX_SWEEP_JOB)
+    await scheduler.every("bot.jobs.expiry:expire_requests", 5, expiry.JOB_ID)
+    await scheduler.every(
+        "bot.jobs.retention:purge",
+        24 * 60,
+        retention.JOB_ID,
+        [settings.database_url, settings.transcript_retention_days, settings.venue_timezone],
+    )
+
+
+@dataclass(frozen=True)
+class Visiting:
+    """What staff commands act on besides bookings."""
+
+    visits: VisitService
+    scheduler: VisitScheduler
+    outbox: Outbox
+    venue: str
+
+
+def staff_flow(
+    bookings: BookingService, flows: tuple[BookingFlow, ParticipantFlow, HandoffFlow | None],
+    *, visiting: Visiting, language: Language, staff: Staff, clock: Clock,
+) -> StaffFlow | None:  # fmt: skip
+    """Everything said in the staff group; none without one."""
+    if staff.desk is None:
+        return None
+    flow, participants, handoff = flows
+    return StaffFlow(
+        bookings,
+        flow=flow,
+        texts=language.texts,
+        notifier=staff.notifier,
+        desk=staff.desk,
+        links=staff.links,
+        outbox=visiting.outbox,
+        venue=visiting.venue,
+        now=clock.utc,
+        today=clock.today,
+        visits=visiting.visits,
+        calendar=visiting.scheduler,
+        agenda=participants.agenda_text,
+        handoff=handoff,
+    )

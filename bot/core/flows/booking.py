@@ -15,6 +15,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from bot.core.answers import Answers
@@ -50,15 +51,31 @@ from nlu.numbers import find_counts, words_to_int
 log = logging.getLogger(__name__)
 
 FLOW = "booking"
-SLOTS = (
-    "org_name", "org_kind", "origin", "participants", "start_date", "days", "topics",
-    "contact_name", "contact_phone", "notes",
-)  # fmt: skip
+
+
+class Step(StrEnum):
+    """The steps of the booking form, in the order they are asked (docs/flows/booking.mmd
+    draws exactly these); each slot step fills the slot of its name."""
+
+    ORG_NAME = "org_name"
+    ORG_KIND = "org_kind"
+    ORIGIN = "origin"
+    PARTICIPANTS = "participants"
+    START_DATE = "start_date"
+    DAYS = "days"
+    TOPICS = "topics"
+    CONTACT_NAME = "contact_name"
+    CONTACT_PHONE = "contact_phone"
+    NOTES = "notes"
+    CONFIRM = "confirm"
+
+
+SLOTS = tuple(step.value for step in Step if step is not Step.CONFIRM)
 FREE_TEXT = frozenset({"org_name", "origin", "contact_name", "notes"})
 NAMES = FREE_TEXT - {"notes"}  # a note may well be a question ("bisa disediakan makan?")
 # Steps whose answers can be checked ("27", "20 Juni", "2 hari", "0812…", a kind).
 CHECKED = frozenset({"participants", "start_date", "days", "org_kind", "contact_phone"})
-CONFIRM = "confirm"
+CONFIRM = Step.CONFIRM
 REQUEST_KEY = "request_key"
 PERIOD = "period"  # a period named before the date was asked ("bulan Maret"): offered then
 DATE_CHOICES = 6

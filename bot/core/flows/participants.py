@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from types import MappingProxyType
 
 from bot.core.booking import Bookings, BookingView, Status
@@ -24,6 +25,16 @@ from bot.core.visits import AgendaItem, Visits, day_date, visit_day_index
 from nlu.codes import find_codes
 
 FLOW = "join"
+
+
+class JoinStep(StrEnum):
+    """Joining a visit (docs/flows/join.mmd draws exactly these): the invite code when the
+    message had none, then the participant's name."""
+
+    CODE = "join_code"
+    NAME = "name"
+
+
 JOIN_WORD = re.compile(r"^\s*(?:gabung|join)\b", re.IGNORECASE)
 RATING = re.compile(r"^\s*([1-5])(?![\d/:.-]\d)\s*(?:dari\s*5|/\s*5)?\s*[,.:-]?\s*(.*)$", re.S)
 FEEDBACK_WINDOW = timedelta(days=14)
@@ -90,7 +101,7 @@ class ParticipantFlow:
             return None
         if state.flow == FLOW:
             return await self.name(event, text, state)
-        if state.step == "join_code":
+        if state.step == JoinStep.CODE:
             return await self.join(event, result, text, state)
         if state.flow is None:
             return await self.feedback(event, text)
@@ -106,7 +117,7 @@ class ParticipantFlow:
             found = find_codes(text)
             code = str(entity.value) if entity else (found[0].value if found else None)
         if not code:
-            state.step = "join_code"
+            state.step = JoinStep.CODE
             return [Reply(self._t("join.ask_code"))]
         state.step = None
         user = (event.channel, event.user_id)
@@ -117,7 +128,7 @@ class ParticipantFlow:
             if self._guard is not None:
                 self._guard.wrong_code(user)
             return [Reply(self._t("join.unknown", code=code.upper()))]
-        state.flow, state.step, state.slots = FLOW, "name", {"code": booking.code}
+        state.flow, state.step, state.slots = FLOW, JoinStep.NAME, {"code": booking.code}
         return [
             Reply(
                 self._t(

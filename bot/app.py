@@ -92,7 +92,7 @@ class App:
             settings, bookings, visiting.visits, texts=said.texts, clock=clock, guard=staff.guard
         )
         scheduler.jobs.pushes = Pushes(
-            bookings, visiting.visits, participants=participants, outbox=visiting.outbox,
+            bookings, visiting.visits, outbox=visiting.outbox,
             notifier=staff.notifier, texts=said.texts, desk=staff.desk, venue=visiting.venue,
             today=clock.today,
         )  # fmt: skip
@@ -105,7 +105,7 @@ class App:
             nlu, SqlStateStore(database), said.answers, said.texts, said.keywords,
             flows=(participants, flow),  # asked in this order whether an event is theirs
             staff=wiring.staff_flow(
-                bookings, (flow, participants, handoff), visiting=visiting, language=said,
+                bookings, handoff, visiting=visiting, language=said,
                 staff=staff, clock=clock,
             ),
             desk=staff.desk, handoff=handoff, guard=staff.guard, now=clock.now,

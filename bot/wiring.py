@@ -264,16 +264,15 @@ class Visiting:
 
 
 def staff_flow(
-    bookings: BookingService, flows: tuple[BookingFlow, ParticipantFlow, HandoffFlow | None],
+    bookings: BookingService, handoff: HandoffFlow | None,
     *, visiting: Visiting, language: Language, staff: Staff, clock: Clock,
 ) -> StaffFlow | None:  # fmt: skip
     """Everything said in the staff group; none without one."""
     if staff.desk is None:
         return None
-    flow, participants, handoff = flows
     return StaffFlow(
         bookings,
-        flow=flow,
+        knowledge=language.answers.knowledge,
         texts=language.texts,
         notifier=staff.notifier,
         desk=staff.desk,
@@ -284,6 +283,5 @@ def staff_flow(
         today=clock.today,
         visits=visiting.visits,
         calendar=visiting.scheduler,
-        agenda=participants.agenda_text,
         handoff=handoff,
     )

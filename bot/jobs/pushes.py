@@ -14,9 +14,10 @@ from datetime import UTC, date, datetime
 from bot.channels.notifier import ChannelNotifier
 from bot.core.booking import Bookings, Status
 from bot.core.calendar_text import date_span, long_date
-from bot.core.flows.participants import ParticipantFlow, clock
 from bot.core.messages import Reply
 from bot.core.notify import Outgoing, Report, StaffDesk
+from bot.core.render import agenda as render_agenda
+from bot.core.render.agenda import clock
 from bot.core.texts import Texts
 from bot.core.visits import Visits, day_date
 from bot.jobs.context import JobContext
@@ -34,7 +35,6 @@ class Pushes:
         bookings: Bookings,
         visits: Visits,
         *,
-        participants: ParticipantFlow,
         outbox: Outbox,
         notifier: ChannelNotifier,
         texts: Texts,
@@ -44,7 +44,6 @@ class Pushes:
     ) -> None:
         self._bookings = bookings
         self._visits = visits
-        self._participants = participants
         self._outbox = outbox
         self._notifier = notifier
         self._t = texts
@@ -58,7 +57,7 @@ class Pushes:
         if booking is None or booking.status is not Status.APPROVED or day > booking.days:
             log.info("agenda push for %s day %s skipped: visit not approved", code, day)
             return None
-        agenda = await self._participants.agenda_text(booking, day)
+        agenda = render_agenda.day(self._t, booking, day, await self._visits.agenda(code, day))
         when = day_date(booking, day).isoformat()
         people = {
             f"agenda:{code}:{when}:{channel}:{chat}": (name, channel, chat)

@@ -89,7 +89,7 @@ async def make_world(
     )  # fmt: skip
     now = clock or [datetime(2026, 11, 23, tzinfo=UTC)]
     staff = StaffFlow(
-        bookings, flow=flow, texts=texts, notifier=notifier, desk=desk,
+        bookings, knowledge=answers.knowledge, texts=texts, notifier=notifier, desk=desk,
         links=InviteLinks("kunjungan_bmi_bot"), outbox=Outbox(sessions, notifier),
         venue="Tangerang",
         now=lambda: now[0], today=lambda: TODAY,

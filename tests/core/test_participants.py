@@ -88,10 +88,11 @@ async def world(
         bookings, visits, texts=texts, now=lambda: clock[0], push_time=time(6, 0)
     )
     staff = StaffFlow(
-        bookings, flow=flow, texts=texts, notifier=notifier, desk=desk, links=InviteLinks(),
+        bookings, knowledge=answers.knowledge, texts=texts, notifier=notifier, desk=desk,
+        links=InviteLinks(),
         outbox=Outbox(sessions, notifier),
         venue="Tangerang", now=lambda: clock[0].astimezone(UTC), today=today,
-        visits=visits, calendar=calendar, agenda=participants.agenda_text,
+        visits=visits, calendar=calendar,
     )  # fmt: skip
     nlu = RecordedNlu()
     nlu.add("agenda", "ask_agenda")

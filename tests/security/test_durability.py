@@ -25,7 +25,6 @@ from sqlalchemy import select, update
 from bot.config import ROOT
 from bot.core.answers import Answers
 from bot.core.booking import BookingRules, BookingView, Status
-from bot.core.flows.booking import BookingFlow
 from bot.core.flows.staff import StaffFlow
 from bot.core.messages import Incoming, Kind
 from bot.core.notify import InviteLinks, Outgoing, StaffDesk
@@ -248,12 +247,9 @@ async def staff_world(
 ) -> tuple[StaffFlow, RecordingNotifier]:
     notifier = RecordingNotifier()
     desk = StaffDesk("telegram", STAFF_GROUP, frozenset({STAFF}))
-    flow = BookingFlow(
-        bookings, rules=BookingRules(), answers=answers, texts=texts, notifier=notifier,
-        staff=desk, today=lambda: date(2026, 11, 23), calendar=calendar,
-    )  # fmt: skip
     staff = StaffFlow(
-        bookings, flow=flow, texts=texts, notifier=notifier, desk=desk, links=InviteLinks(),
+        bookings, knowledge=answers.knowledge, texts=texts, notifier=notifier, desk=desk,
+        links=InviteLinks(),
         outbox=Outbox(bookings._sessions, notifier), venue="Tangerang",  # noqa: SLF001
         now=lambda: datetime.now(UTC), today=lambda: date(2026, 11, 23), calendar=calendar,
     )  # fmt: skip

@@ -41,6 +41,7 @@ from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
 from bot.core.notify import Notifier, StaffDesk
 from bot.core.payloads import Space, decode, encode, is_, value_of
+from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar
@@ -342,7 +343,7 @@ class BookingFlow:
                     ),
                 )
             ]
-        reason = self._t(problem.key, **self._fields(problem.fields)) if problem else ""
+        reason = self._t(problem.key, **render.fields(self._t, problem.fields)) if problem else ""
         alternatives = await self._bookings.alternatives(start, days, people)
         text_out = self._t("availability.taken", when=date_span(start, days), reason=reason)
         return [Reply(text_out.strip(), self._date_buttons(alternatives))]
@@ -354,11 +355,16 @@ class BookingFlow:
         code = self._code(result, text)
         if code:
             booking, refused = await self._own_booking(event, code)
-            return refused if booking is None else [Reply(self.describe(booking))]
+            return (
+                refused
+                if booking is None
+                else [Reply(render.details(self._t, self._answers.knowledge, booking))]
+            )
         own = await self._own_bookings(event)
         if not own:
             return [Reply(self._t("booking.none_yet"), (self._book_button(),))]
-        return [Reply(self._t("booking.your_list") + "\n\n" + "\n\n".join(map(self.brief, own)))]
+        listed = "\n\n".join(render.brief(self._t, booking) for booking in own)
+        return [Reply(self._t("booking.your_list") + "\n\n" + listed)]
 
     async def cancel(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
@@ -370,7 +376,7 @@ class BookingFlow:
         state.flow, state.step, state.slots = "cancel", "confirm", {"code": booking.code}
         return [
             Reply(
-                self._t("cancel.confirm", code=booking.code, when=self.when(booking)),
+                self._t("cancel.confirm", code=booking.code, when=render.when(booking)),
                 (
                     Button(self._t("cancel.yes"), encode(Space.CANCEL_YES)),
                     Button(self._t("cancel.no"), encode(Space.CANCEL_NO)),
@@ -396,10 +402,12 @@ class BookingFlow:
         try:
             cancelled = await self._bookings.cancel(code, self._actor(event))
         except BookingError as error:
-            return [Reply(self.error_text(error))]
+            return [Reply(render.refusal(self._t, error))]
         if self._calendar is not None:
             await self._calendar.drop(code)
-        await self._to_staff([Reply(self._t("staff.cancelled", summary=self.brief(cancelled)))])
+        await self._to_staff(
+            [Reply(self._t("staff.cancelled", summary=render.brief(self._t, cancelled)))]
+        )
         return [Reply(self._t("cancel.done", code=code))]
 
     async def reschedule(
@@ -412,7 +420,9 @@ class BookingFlow:
         state.flow, state.step, state.slots = "reschedule", "date", {"code": booking.code}
         if find_dates(text, self._today()) and not event.payload:
             return await self.reschedule_date(event, result, text, state)
-        return [Reply(self._t("reschedule.ask_date", code=booking.code, when=self.when(booking)))]
+        return [
+            Reply(self._t("reschedule.ask_date", code=booking.code, when=render.when(booking)))
+        ]
 
     async def reschedule_date(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
@@ -435,7 +445,7 @@ class BookingFlow:
         except DayFull as full:
             return [self._day_full(long_date(full.day), full.alternatives)]
         except BookingError as error:
-            return [Reply(self.error_text(error))]
+            return [Reply(render.refusal(self._t, error))]
         state.flow = state.step = None
         state.slots = {}
         if self._calendar is not None:
@@ -443,12 +453,15 @@ class BookingFlow:
         await self._to_staff(
             [
                 Reply(
-                    self._t("staff.rescheduled", summary=self.describe(moved)),
+                    self._t(
+                        "staff.rescheduled",
+                        summary=render.details(self._t, self._answers.knowledge, moved),
+                    ),
                     self._staff_buttons(moved.code),
                 )
             ]
         )
-        return [Reply(self._t("reschedule.done", code=code, when=self.when(moved)))]
+        return [Reply(self._t("reschedule.done", code=code, when=render.when(moved)))]
 
     # ---- the booking conversation -----------------------------------------------------
 
@@ -473,7 +486,7 @@ class BookingFlow:
             if problem is None:
                 slots["participants"] = counts[0].value
             else:
-                notes.append(self._t(problem.key, **self._fields(problem.fields)))
+                notes.append(self._t(problem.key, **render.fields(self._t, problem.fields)))
         start, days = self._date_from(None, text)
         window = self._period_in(text) if start is None else None
         if window is not None:
@@ -487,7 +500,7 @@ class BookingFlow:
             if problem is None:
                 slots["start_date"] = start.isoformat()
             else:
-                notes.append(self._t(problem.key, **self._fields(problem.fields)))
+                notes.append(self._t(problem.key, **render.fields(self._t, problem.fields)))
         programs = [str(e.value) for e in entities if e.name == "program"]
         known = [p for p in programs if self._answers.knowledge.program(p)]
         if known:
@@ -554,7 +567,7 @@ class BookingFlow:
             return self._t("booking.invalid.participants")
         problem = self._rules.participants_problem(number)
         if problem is not None:
-            return self._t(problem.key, **self._fields(problem.fields))
+            return self._t(problem.key, **render.fields(self._t, problem.fields))
         slots["participants"] = number
         return None
 
@@ -574,7 +587,7 @@ class BookingFlow:
         days = days or int(slots.get("days") or 1)
         problem = self._rules.date_problem(start, days, self._today())
         if problem is not None:
-            return self._t(problem.key, **self._fields(problem.fields))
+            return self._t(problem.key, **render.fields(self._t, problem.fields))
         people = int(slots.get("participants") or 1)
         if not await self._bookings.free_days(start, days, people):
             alternatives = await self._bookings.alternatives(start, days, people)
@@ -598,7 +611,7 @@ class BookingFlow:
         if problem is not None:
             slots.pop("start_date", None)
             state.step = "start_date"
-            return self.error_text(problem) + "\n" + self._t("booking.pick_other_date")
+            return render.refusal(self._t, problem) + "\n" + self._t("booking.pick_other_date")
         people = int(slots.get("participants") or 1)
         if not await self._bookings.free_days(start, days, people):
             slots.pop("start_date", None)
@@ -665,7 +678,7 @@ class BookingFlow:
         return [Reply(self._t(f"booking.ask.{slot}", **fields), buttons)]
 
     def _summary(self, slots: dict[str, Any]) -> Reply:
-        topics = ", ".join(self._topic_name(t) for t in slots.get("topics") or []) or "-"
+        topics = ", ".join(render.topic_names(self._answers.knowledge, slots.get("topics") or []))
         text = self._t(
             "booking.summary",
             org_name=slots["org_name"],
@@ -749,26 +762,26 @@ class BookingFlow:
         except BookingError as error:
             slots.pop("start_date", None)
             state.step = "start_date"
-            return [Reply(self.error_text(error))]
+            return [Reply(render.refusal(self._t, error))]
         state.flow = state.step = None
         state.slots = {}
         if booking.repeated:  # filed before, and staff were told then
             return [
-                Reply(self._t("booking.submitted", code=booking.code, when=self.when(booking)))
+                Reply(self._t("booking.submitted", code=booking.code, when=render.when(booking)))
             ]
         await self._to_staff(
             [
                 Reply(
                     self._t(
                         "staff.new_request",
-                        summary=self.describe(booking),
+                        summary=render.details(self._t, self._answers.knowledge, booking),
                         channel=self._t(f"channel.{booking.channel}"),
                     ),
                     self._staff_buttons(booking.code),
                 )
             ]
         )
-        return [Reply(self._t("booking.submitted", code=booking.code, when=self.when(booking)))]
+        return [Reply(self._t("booking.submitted", code=booking.code, when=render.when(booking)))]
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -886,7 +899,7 @@ class BookingFlow:
         text = self._t(
             held.key,
             code=first.code,
-            when=self.when(first),
+            when=render.when(first),
             codes=", ".join(b.code for b in held.held),
             count=len(held.held),
         )
@@ -933,60 +946,9 @@ class BookingFlow:
     def _actor(self, event: Incoming) -> str:
         return f"{event.channel}:{event.user_id}"
 
-    def when(self, booking: BookingView) -> str:
-        """The visit's dates in words."""
-        return date_span(booking.start_date, booking.days)
-
-    def _topic_name(self, topic: str) -> str:
-        program = self._answers.knowledge.program(topic)
-        return program.name if program else topic
-
-    def brief(self, booking: BookingView) -> str:
-        """One short paragraph, for lists."""
-        return self._t(
-            "booking.brief",
-            code=booking.code,
-            status=self._t(f"status.{booking.status}"),
-            org_name=booking.org_name,
-            when=self.when(booking),
-            participants=booking.participants,
-        )
-
-    def describe(self, booking: BookingView) -> str:
-        """Every field, for the requester's check and for staff."""
-        return self._t(
-            "booking.details",
-            code=booking.code,
-            status=self._t(f"status.{booking.status}"),
-            org_name=booking.org_name,
-            org_kind=self._t(f"booking.kind.{booking.org_kind}"),
-            origin=booking.origin,
-            when=self.when(booking),
-            participants=booking.participants,
-            topics=", ".join(self._topic_name(t) for t in booking.topics) or "-",
-            contact_name=booking.contact_name,
-            contact_phone=booking.contact_phone,
-            notes=booking.notes or "-",
-        )
-
     def _words(self, key: str) -> frozenset[str]:
         """A word list of data/messages (`words.<key>`)."""
         return self._t.words(f"words.{key}")
-
-    def _fields(self, fields: dict[str, object]) -> dict[str, object]:
-        """Dates and statuses in messages are written the Indonesian way."""
-        return {
-            key: long_date(value)
-            if isinstance(value, date)
-            else self._t(f"status.{value}")
-            if isinstance(value, Status)
-            else value
-            for key, value in fields.items()
-        }
-
-    def error_text(self, error: BookingError) -> str:
-        """The message for a refused booking operation."""
-        return self._t(error.key, **self._fields(error.fields))
 
     async def _to_staff(self, replies: list[Reply]) -> None:
         if self._staff is None:

@@ -14,14 +14,15 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from bot.core.booking import Bookings, BookingView, Status
-from bot.core.calendar_text import date_span, long_date
+from bot.core.calendar_text import date_span
 from bot.core.flow import Handler
 from bot.core.guard import Guard
 from bot.core.messages import Incoming, Kind, Reply
 from bot.core.nlu import NluResult
+from bot.core.render import agenda
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
-from bot.core.visits import AgendaItem, Visits, day_date, visit_day_index
+from bot.core.visits import Visits, visit_day_index
 from nlu.codes import find_codes
 
 FLOW = "join"
@@ -42,11 +43,6 @@ _ORDINALS = MappingProxyType({"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3
 _DAY_N = re.compile(
     r"hari\s*(?:ke)?[-\s]?(\d|pertama|kesatu|kedua|ketiga|terakhir)", re.IGNORECASE
 )
-
-
-def clock(value: time) -> str:
-    """ "08.30", as times are written in Indonesia."""
-    return value.strftime("%H.%M")
 
 
 class ParticipantFlow:
@@ -231,20 +227,7 @@ class ParticipantFlow:
     async def agenda_text(self, booking: BookingView, index: int) -> str:
         """One day's agenda, ready to send."""
         items = await self._visits.agenda(booking.code, index)
-        lines = "\n".join(self._line(item) for item in items) or self._t("agenda.empty")
-        return self._t(
-            "agenda.day",
-            index=index,
-            date=long_date(day_date(booking, index)),
-            org_name=booking.org_name,
-            sessions=lines,
-        )
-
-    def _line(self, item: AgendaItem) -> str:
-        extra = ", ".join(part for part in (item.speaker, item.place) if part)
-        return f"{clock(item.starts)}–{clock(item.ends)} {item.title}" + (
-            f" ({extra})" if extra else ""
-        )
+        return agenda.day(self._t, booking, index, items)
 
     async def _current_visit(self, event: Incoming) -> BookingView | None:
         """The participant's (or coordinator's) approved visit that has not ended, earliest."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from bot.core.agenda_edit import (
@@ -21,9 +21,9 @@ from bot.core.agenda_edit import (
     parse_session,
 )
 from bot.core.booking import BookingError, Bookings, BookingView, Status
-from bot.core.flows.booking import BookingFlow
 from bot.core.flows.handoff import HandoffFlow
 from bot.core.ics import visit_invitation
+from bot.core.knowledge import Knowledge
 from bot.core.messages import BOOKING_TAG, Document, Incoming, Kind, Reply
 from bot.core.notify import (
     InviteLinks,
@@ -34,6 +34,8 @@ from bot.core.notify import (
     StaffDesk,
 )
 from bot.core.payloads import Space, decode
+from bot.core.render import agenda
+from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar, Visits
@@ -50,7 +52,7 @@ class StaffFlow:
         self,
         bookings: Bookings,
         *,
-        flow: BookingFlow,
+        knowledge: Knowledge,
         texts: Texts,
         notifier: Notifier,
         desk: StaffDesk,
@@ -61,18 +63,16 @@ class StaffFlow:
         today: Callable[[], date],
         visits: Visits | None = None,
         calendar: VisitCalendar | None = None,
-        agenda: Callable[[BookingView, int], Awaitable[str]] | None = None,
         handoff: HandoffFlow | None = None,
         authority: StaffAuthority | None = None,
     ) -> None:
         self._authority = authority or StaffAuthority(desk, notifier)
         self._handoff = handoff
         self._outbox = outbox
-        self._agenda = agenda
         self._visits = visits
         self._calendar = calendar
         self._bookings = bookings
-        self._flow = flow
+        self._knowledge = knowledge
         self._t = texts
         self._notifier = notifier
         self._desk = desk
@@ -131,10 +131,10 @@ class StaffFlow:
             booking = await self._bookings.get(code) if code else None
             if booking is None:
                 return [Reply(self._t("staff.unknown_code", code=code))]
-            return [Reply(self._flow.describe(booking))]
+            return [Reply(render.details(self._t, self._knowledge, booking))]
         if command in {"/peserta", "/participants"} and self._visits is not None:
             return await self._participants(code)
-        if command == "/agenda" and self._agenda is not None and event.attachment is None:
+        if command == "/agenda" and self._visits is not None and event.attachment is None:
             return await self._show_agenda(code)
         if command in {"/balas", "/ambil", "/tutup", "/template"} and self._handoff is not None:
             return await self._handoff.staff_command(event, command, argument)
@@ -165,11 +165,13 @@ class StaffFlow:
     async def _show_agenda(self, code: str) -> list[Reply]:
         """A visit's whole agenda, day by day."""
         booking = await self._bookings.get(code) if code else None
-        if booking is None or self._agenda is None:
+        if booking is None or self._visits is None:
             return [Reply(self._t("staff.unknown_code", code=code))]
-        if self._visits is not None:
-            await self._visits.ensure_agenda(booking.code)
-        days = [await self._agenda(booking, index) for index in range(1, booking.days + 1)]
+        await self._visits.ensure_agenda(booking.code)
+        days = [
+            agenda.day(self._t, booking, index, await self._visits.agenda(booking.code, index))
+            for index in range(1, booking.days + 1)
+        ]
         return [Reply("\n\n".join(days))]
 
     async def _edit_agenda(
@@ -243,7 +245,7 @@ class StaffFlow:
         if booking is None:
             return [Reply(self._t("staff.unknown_code", code=code.upper()))]
         if booking.status is not Status.PENDING:
-            return [Reply(self._flow.error_text(BookingError(
+            return [Reply(render.refusal(self._t, BookingError(
                 "booking.wrong_status", code=booking.code, status=booking.status
             )))]  # fmt: skip
         if self._visits is not None:
@@ -261,7 +263,7 @@ class StaffFlow:
             booking = await self._bookings.approve(code, actor, approval)
         except BookingError as error:  # e.g. a colleague approved it a moment before
             await self._unplan_unless_approved(code)
-            return [Reply(self._flow.error_text(error))]
+            return [Reply(render.refusal(self._t, error))]
         except Exception:  # a lost COMMIT may still have gone through
             await self._unplan_unless_approved(code)
             raise
@@ -317,7 +319,7 @@ class StaffFlow:
                 code, f"staff:{event.channel}:{event.user_id}", reason[:500], decline
             )
         except BookingError as error:
-            return [Reply(self._flow.error_text(error))]
+            return [Reply(render.refusal(self._t, error))]
         return [Reply(self._t("staff.declined", code=booking.code)), *await self._send(notices)]
 
     def _approval(self, booking: BookingView) -> Outgoing:
@@ -327,7 +329,7 @@ class StaffFlow:
         text = self._t(
             "booking.approved_user",
             code=booking.code,
-            when=self._flow.when(booking),
+            when=render.when(booking),
             invite=invite,
         )
         if link:
@@ -340,7 +342,9 @@ class StaffFlow:
     def _listing(self, key: str, bookings: list[BookingView]) -> Reply:
         if not bookings:
             return Reply(self._t(f"{key}_empty"))
-        return Reply(self._t(key) + "\n\n" + "\n\n".join(map(self._flow.brief, bookings)))
+        return Reply(
+            self._t(key) + "\n\n" + "\n\n".join(render.brief(self._t, b) for b in bookings)
+        )
 
 
 def _notice(

@@ -99,15 +99,15 @@ class Engine:
         Past the user's message budget, an event is stored but not answered."""
         conversation = event.conversation
         over = self._over_budget(event)
-        if over:  # kept in the transcript (as the state is read), not acted on, not queued
+        if over:  # received (in the transcript), not acted on, not queued
             try:
-                await self._store.load(event.channel, conversation, describe(event))
+                await self._store.receive(event.channel, conversation, describe(event))
             except Exception:  # a flood is not answered either way; the cause goes to the log
                 log.exception("could not keep a message past the budget in %s", event.channel)
             return [Reply(self._t("limit.slow_down"))] if over == 1 else []
         async with self._locks((event.channel, conversation)):
             try:
-                state = await self._store.load(event.channel, conversation, describe(event))
+                state = await self._store.receive(event.channel, conversation, describe(event))
                 replies = await self._dispatch(event, state)
                 await self._store.save(
                     event.channel, conversation, state, [r.text for r in replies]

@@ -37,17 +37,20 @@ class ConversationState:
 
 
 class StateStore(Protocol):
-    """Loads and saves conversation state by (channel, chat)."""
+    """A conversation's record, by (channel, chat): what was said both ways, and its state.
 
-    async def load(self, channel: str, chat_id: str, received: str) -> ConversationState:
-        """The state of that conversation (or a fresh one), once `received`, what the user
-        sent, is in the transcript: it is kept even when handling it fails."""
+    Receiving a message and reading the state are one call (one SQL statement) because every
+    message needs both, in that order; `bench/message_path.py` measured the round trip."""
+
+    async def receive(self, channel: str, chat_id: str, received: str) -> ConversationState:
+        """Append `received`, what the user sent, to the transcript (kept even when handling
+        it then fails), and return the conversation's state (or a fresh one)."""
         ...
 
     async def save(
         self, channel: str, chat_id: str, state: ConversationState, sent: Sequence[str]
     ) -> None:
-        """Persist the state and put `sent`, the replies, in the transcript, together."""
+        """Store the state and append `sent`, the replies, to the transcript, together."""
         ...
 
 

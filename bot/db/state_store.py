@@ -42,7 +42,7 @@ class SqlStateStore:
             set_={"state": insert.excluded.state, "updated_at": insert.excluded.updated_at},
         )
 
-    async def load(self, channel: str, chat_id: str, received: str) -> ConversationState:
+    async def receive(self, channel: str, chat_id: str, received: str) -> ConversationState:
         async with self._database.begin() as connection:
             stored = await connection.scalar(
                 self._receive,

@@ -15,15 +15,15 @@ async def test_state_round_trips_and_upserts(database_url: str) -> None:
     engine = create_engine(database_url)
     try:
         store = SqlStateStore(engine)
-        assert await store.load("telegram", "1", "halo") == ConversationState()
+        assert await store.receive("telegram", "1", "halo") == ConversationState()
         state = ConversationState(flow="booking", slots={"participants": 27, "org": "Dinas 🙏"})
         await store.save("telegram", "1", state, ["Baik, Bapak/Ibu."])
         state.misses = 2
         await store.save("telegram", "1", state, ["Baik, Bapak/Ibu."])
-        loaded = await store.load("telegram", "1", "halo")
+        loaded = await store.receive("telegram", "1", "halo")
         assert loaded.slots == {"participants": 27, "org": "Dinas 🙏"}
         assert loaded.misses == 2
-        assert await store.load("whatsapp", "1", "halo") == ConversationState()
+        assert await store.receive("whatsapp", "1", "halo") == ConversationState()
     finally:
         await engine.dispose()
 
@@ -36,7 +36,7 @@ async def test_state_is_shared_between_processes_engines(database_url: str) -> N
         await SqlStateStore(first).save(
             "telegram", "9", ConversationState(step="offer_handoff"), []
         )
-        loaded = await SqlStateStore(second).load("telegram", "9", "halo")
+        loaded = await SqlStateStore(second).receive("telegram", "9", "halo")
         assert loaded.step == "offer_handoff"
     finally:
         await first.dispose()
@@ -54,7 +54,9 @@ async def test_concurrent_saves_of_many_chats_all_land(database_url: str) -> Non
                 for i in range(30)
             )
         )
-        loaded = await asyncio.gather(*(store.load("telegram", str(i), "halo") for i in range(30)))
+        loaded = await asyncio.gather(
+            *(store.receive("telegram", str(i), "halo") for i in range(30))
+        )
         assert [s.misses for s in loaded] == [i % 3 for i in range(30)]
     finally:
         await engine.dispose()

@@ -38,6 +38,7 @@ from bot.jobs.pushes import Pushes
 from bot.jobs.scheduler import VisitScheduler
 from bot.services.booking import BookingService
 from bot.services.nlu import RasaClient
+from bot.services.places import IndonesianPlaces
 from bot.services.visits import VisitService
 
 if TYPE_CHECKING:  # aiogram is imported by the Telegram channel (bot.channels.telegram)
@@ -96,14 +97,19 @@ class App:
             notifier=staff.notifier, texts=said.texts, desk=staff.desk, venue=visiting.venue,
             today=clock.today,
         )  # fmt: skip
-        flow = wiring.booking_flow(bookings, said, staff, clock, scheduler)
+        form, changes, availability = wiring.booking_flows(
+            bookings, bookings.rules, answers=said.answers, texts=said.texts,
+            notifier=staff.notifier, desk=staff.desk, today=clock.today, calendar=scheduler,
+            guard=staff.guard, places=IndonesianPlaces.load(wiring.ORGANISATIONS_FILE),
+        )  # fmt: skip
         handoff = wiring.handoff_flow(
             settings, sessions, bookings, transcript=SqlTranscript(database), language=said,
             staff=staff, clock=clock,
         )  # fmt: skip
         engine = Engine(
             nlu, SqlStateStore(database), said.answers, said.texts, said.keywords,
-            flows=(participants, flow),  # asked in this order whether an event is theirs
+            # Asked in this order whether an event is theirs; a new flow is one more entry.
+            flows=(participants, form, changes, availability),
             staff=wiring.staff_flow(
                 bookings, handoff, visiting=visiting, language=said,
                 staff=staff, clock=clock,

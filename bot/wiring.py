@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import aiohttp
 import yaml
@@ -16,16 +18,20 @@ from bot.channels.notifier import ChannelNotifier
 from bot.channels.whatsapp.webhook import CHANNEL
 from bot.config import ROOT, Settings
 from bot.core.answers import Answers
-from bot.core.booking import BookingRules
+from bot.core.booking import BookingRules, Bookings, Places
+from bot.core.flows.availability import Availability
 from bot.core.flows.booking import BookingFlow
+from bot.core.flows.booking_parts import BookingParts
+from bot.core.flows.changes import BookingChanges
 from bot.core.flows.handoff import BusinessHours, HandoffFlow
 from bot.core.flows.participants import ParticipantFlow
 from bot.core.flows.staff import StaffFlow
 from bot.core.guard import AbuseLimits, Guard
 from bot.core.keywords import KeywordMatcher
 from bot.core.knowledge import load_knowledge
-from bot.core.notify import InviteLinks, StaffDesk
+from bot.core.notify import InviteLinks, Notifier, StaffDesk
 from bot.core.texts import Texts
+from bot.core.visits import VisitCalendar
 from bot.db.transcript import SqlTranscript
 from bot.holidays import closed_days
 from bot.jobs import expiry, handoff_jobs, retention
@@ -36,10 +42,10 @@ from bot.jobs.scheduler import VisitScheduler
 from bot.services.booking import BookingService, Capacity
 from bot.services.handoff import EscalationService
 from bot.services.nlu import RasaClient
-from bot.services.places import IndonesianPlaces
 from bot.services.visits import VisitService
 
 log = logging.getLogger(__name__)
+Part = TypeVar("Part", bound=BookingParts)
 KEYWORDS_FILE = ROOT / "data" / "keywords.yml"
 ORGANISATIONS_FILE = ROOT / "data" / "organisations.yml"
 
@@ -180,23 +186,22 @@ def participant_flow(
     )  # fmt: skip
 
 
-def booking_flow(
-    bookings: BookingService, language: Language, staff: Staff, clock: Clock,
-    scheduler: VisitScheduler,
-) -> BookingFlow:  # fmt: skip
-    """Booking, checking, changing a visit."""
-    return BookingFlow(
-        bookings,
-        rules=bookings.rules,
-        answers=language.answers,
-        texts=language.texts,
-        notifier=staff.notifier,
-        staff=staff.desk,
-        today=clock.today,
-        calendar=scheduler,
-        guard=staff.guard,
-        places=IndonesianPlaces.load(ORGANISATIONS_FILE),
-    )
+def booking_flows(
+    bookings: Bookings, rules: BookingRules, *, answers: Answers, texts: Texts,
+    notifier: Notifier, desk: StaffDesk | None, today: Callable[[], date],
+    calendar: VisitCalendar | None = None, guard: Guard | None = None,
+    places: Places | None = None,
+) -> tuple[BookingFlow, BookingChanges, Availability]:  # fmt: skip
+    """Collecting a request; checking, cancelling, moving one; free days (the app and the
+    tests build them alike, here)."""
+
+    def build(kind: type[Part]) -> Part:
+        return kind(
+            bookings, rules=rules, answers=answers, texts=texts, notifier=notifier, staff=desk,
+            today=today, calendar=calendar, guard=guard, places=places,
+        )  # fmt: skip
+
+    return build(BookingFlow), build(BookingChanges), build(Availability)
 
 
 def handoff_flow(

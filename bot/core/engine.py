@@ -178,7 +178,11 @@ class Engine:
     async def _in_flow(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:
-        """Replies of the flow this event belongs to; None when it belongs to none."""
+        """Replies of the flow this event belongs to; None when it belongs to none. A
+        conversation in progress is its own flow's alone."""
+        if state.flow is not None:
+            owner = next((f for f in self._flows if state.flow in f.names), None)
+            return await owner.resume(event, result, text, state) if owner else None
         for flow in self._flows:
             replies = await flow.resume(event, result, text, state)
             if replies is not None:

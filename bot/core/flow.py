@@ -21,6 +21,8 @@ Handler = Callable[[Incoming, NluResult | None, str, ConversationState], Awaitab
 class Flow(Protocol):
     """A conversation of several steps (a booking, joining a visit…)."""
 
+    names: frozenset[str]  # the `state.flow` values of its conversations in progress
+
     def intents(self) -> Mapping[str, Handler]:
         """The intents this flow answers, each with its handler."""
         ...
@@ -35,8 +37,9 @@ class Flow(Protocol):
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:
-        """The replies when the event belongs to this flow (its conversation in progress, one
-        of its buttons); None when it does not, so the next flow is asked."""
+        """The replies when the event belongs to this flow: its conversation in progress
+        (`state.flow` in `names`: only this flow is asked), or, when no conversation is in
+        progress, one of its buttons or steps; None when it does not."""
         ...
 
 

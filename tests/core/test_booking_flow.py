@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.answers import Answers
 from bot.core.booking import BookingRules, Places
 from bot.core.engine import Engine
-from bot.core.flows.booking import BookingFlow, whole_name
+from bot.core.flows.booking import whole_name
 from bot.core.flows.staff import StaffFlow
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
@@ -24,6 +24,7 @@ from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
 from bot.jobs.outbox import Outbox
 from bot.services.booking import BookingService, Capacity
+from bot.wiring import booking_flows
 from tests.fakes.nlu import RecordedNlu
 from tests.fakes.notifier import RecordingNotifier
 from tests.fakes.store import JsonMemoryStore
@@ -83,8 +84,8 @@ async def make_world(
     bookings = BookingService(sessions, rules, Capacity(2, 60), today=lambda: TODAY)
     notifier = RecordingNotifier()
     desk = StaffDesk("telegram", STAFF_GROUP, frozenset({STAFF}))
-    flow = BookingFlow(
-        bookings, rules=rules, answers=answers, texts=texts, notifier=notifier, staff=desk,
+    flows = booking_flows(
+        bookings, rules, answers=answers, texts=texts, notifier=notifier, desk=desk,
         today=lambda: TODAY, guard=guard, places=places,
     )  # fmt: skip
     now = clock or [datetime(2026, 11, 23, tzinfo=UTC)]
@@ -102,7 +103,7 @@ async def make_world(
     nlu.add("mau daftar kunjungan", "book_visit")
     nlu.add("berapa biayanya?", "ask_visit_cost", confidence=0.97)
     engine = Engine(
-        nlu, store or JsonMemoryStore(), answers, texts, keywords, flows=(flow,), staff=staff,
+        nlu, store or JsonMemoryStore(), answers, texts, keywords, flows=flows, staff=staff,
         desk=desk, guard=guard,
     )  # fmt: skip
     try:

@@ -22,6 +22,8 @@ from tests.fakes.store import JsonMemoryStore
 class Survey:
     """A two-step flow written only for this test: a question, then its answer."""
 
+    names = frozenset({"survey"})
+
     def intents(self) -> Mapping[str, Handler]:
         return {"bot_challenge": self.ask}
 
@@ -33,7 +35,7 @@ class Survey:
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:
-        if state.flow != "survey":
+        if state.flow not in self.names:
             return None
         state.flow = None
         return [Reply(f"thanks for: {text}")]

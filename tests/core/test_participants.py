@@ -14,7 +14,6 @@ from bot.config import ROOT
 from bot.core.answers import Answers
 from bot.core.booking import BookingRequest, BookingRules, BookingView
 from bot.core.engine import Engine
-from bot.core.flows.booking import BookingFlow
 from bot.core.flows.participants import ParticipantFlow
 from bot.core.flows.staff import StaffFlow
 from bot.core.keywords import KeywordMatcher
@@ -27,6 +26,7 @@ from bot.db.session import create_engine, session_factory
 from bot.jobs.outbox import Outbox
 from bot.services.booking import BookingService, Capacity
 from bot.services.visits import VisitService
+from bot.wiring import booking_flows
 from tests.fakes.nlu import RecordedNlu
 from tests.fakes.notifier import RecordingNotifier
 from tests.fakes.store import JsonMemoryStore
@@ -80,8 +80,8 @@ async def world(
     visits = VisitService(sessions, load_agenda_template(ROOT / "data" / "agenda.yml"))
     notifier, calendar = RecordingNotifier(), FakeCalendar()
     desk = StaffDesk("telegram", "-100", frozenset({"-100"}))
-    flow = BookingFlow(
-        bookings, rules=rules, answers=answers, texts=texts, notifier=notifier, staff=desk,
+    flows = booking_flows(
+        bookings, rules, answers=answers, texts=texts, notifier=notifier, desk=desk,
         today=today, calendar=calendar,
     )  # fmt: skip
     participants = ParticipantFlow(
@@ -100,7 +100,7 @@ async def world(
     nlu.add("agenda hari kedua", "ask_agenda")
     engine = Engine(
         nlu, JsonMemoryStore(), answers, texts, keywords,
-        flows=(participants, flow), staff=staff, desk=desk,
+        flows=(participants, *flows), staff=staff, desk=desk,
     )  # fmt: skip
     yield World(engine, bookings, calendar, texts, clock)
     await database.dispose()

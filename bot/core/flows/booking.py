@@ -1,5 +1,5 @@
-"""The requester's side of bookings: the booking conversation, availability, check, cancel,
-reschedule.
+"""Collecting a booking request: the booking conversation (availability and changing a
+booking are `availability.py` and `changes.py`).
 
 The booking conversation asks only for what is missing: whatever the first message already
 said ("kami dari Dinas Koperasi Sumbar mau studi tiru 27 orang tanggal 13 Juni") fills its
@@ -13,40 +13,27 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.core.answers import Answers
 from bot.core.booking import (
     MAX_DAYS,
     BookingError,
     BookingRequest,
-    BookingRules,
-    Bookings,
-    BookingView,
     DayFull,
-    Places,
-    Status,
     TooMany,
     normalise_phone,
 )
-from bot.core.calendar_text import MONTHS, date_span, long_date, period, short_date
-from bot.core.feasts import feast_period
+from bot.core.calendar_text import MONTHS, date_span, long_date
 from bot.core.flow import Handler
-from bot.core.guard import Guard
-from bot.core.menus import main_menu
+from bot.core.flows.booking_parts import BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
-from bot.core.notify import Notifier, StaffDesk
-from bot.core.payloads import Space, decode, encode, is_, value_of
+from bot.core.payloads import Space, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
-from bot.core.texts import Texts
-from bot.core.visits import VisitCalendar
-from nlu.codes import find_codes
-from nlu.dates import find_dates
 from nlu.numbers import find_counts, words_to_int
 
 log = logging.getLogger(__name__)
@@ -79,7 +66,6 @@ CHECKED = frozenset({"participants", "start_date", "days", "org_kind", "contact_
 CONFIRM = Step.CONFIRM
 REQUEST_KEY = "request_key"
 PERIOD = "period"  # a period named before the date was asked ("bulan Maret"): offered then
-DATE_CHOICES = 6
 KINDS = ("koperasi", "dinas", "lainnya")
 # Small talk that puts the form aside; requests the engine answers instead, form kept.
 PAUSE_INTENTS = frozenset({"thank", "goodbye"})
@@ -89,7 +75,6 @@ SWITCH_INTENTS = frozenset(
 )  # fmt: skip
 QUESTION_CONFIDENCE = 0.8
 LIKELY_QUESTION_CONFIDENCE = 0.5
-_DAYS_IN_TEXT = re.compile(r"(?<!\w)(\d|satu|dua|tiga)\s*(?:hari|hr)(?!\w)", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
 
 
@@ -109,44 +94,13 @@ def guess_kind(name: str) -> str | None:
     return None
 
 
-class BookingFlow:
-    """Requester-side booking conversations."""
+class BookingFlow(BookingParts):
+    """The booking form: asks what the opening message left out, then sends the request."""
 
-    def __init__(
-        self,
-        bookings: Bookings,
-        *,
-        rules: BookingRules,
-        answers: Answers,
-        texts: Texts,
-        notifier: Notifier,
-        staff: StaffDesk | None,
-        today: Callable[[], date],
-        calendar: VisitCalendar | None = None,
-        guard: Guard | None = None,
-        places: Places | None = None,
-    ) -> None:
-        self._places = places
-        self._guard = guard
-        self._calendar = calendar
-        self._bookings = bookings
-        self._rules = rules
-        self._answers = answers
-        self._t = texts
-        self._notifier = notifier
-        self._staff = staff
-        self._today = today
-
-    # ---- what the engine asks (bot.core.flow.Flow) ---------------------------------------
+    names = frozenset({FLOW})
 
     def intents(self) -> Mapping[str, Handler]:
-        return {
-            "book_visit": self.start,
-            "ask_availability": self.availability,
-            "check_booking": self.check,
-            "cancel_booking": self.cancel,
-            "reschedule_booking": self.reschedule,
-        }
+        return {"book_visit": self.start}
 
     async def recognise(
         self, event: Incoming, text: str, state: ConversationState
@@ -156,30 +110,12 @@ class BookingFlow:
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:
-        """The form in progress, a cancel or reschedule under way, this flow's buttons, and the
-        date asked for an availability check."""
-        pressed = decode(event.payload)
-        space = pressed.space if pressed is not None else None
+        """The form in progress, and a date button ("book this day") outside it."""
         if state.flow == FLOW:
             return await self.continue_(event, result, text, state)
-        if space in {Space.CANCEL_YES, Space.CANCEL_NO} and state.flow != "cancel":
-            return [Reply(self._t("input.stale_button"), main_menu(self._t))]
-        if state.flow == "cancel":
-            return await self.cancel_answer(event, result, text, state)
-        if space is Space.PICK_CANCEL:
-            return await self.cancel(event, result, text, state)
-        if space is Space.PICK_RESCHEDULE:
-            return await self.reschedule(event, result, text, state)
-        if state.flow == "reschedule":
-            return await self.reschedule_date(event, result, text, state)
-        if space is Space.DATE:
+        if is_(event.payload, Space.DATE):
             return await self.start(event, None, "", state)
-        if state.step == "availability_date" and event.kind is Kind.TEXT:
-            state.step = None
-            return await self.availability(event, result, text, state)
         return None
-
-    # ---- entry points -------------------------------------------------------------------
 
     async def start(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
@@ -311,159 +247,6 @@ class BookingFlow:
         else:
             answer = self._answers.for_intent(result.intent)
         return Reply(answer.text) if answer is not None else None  # the step keeps its buttons
-
-    async def availability(
-        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
-    ) -> list[Reply]:
-        """ "tanggal 13 Juni kosong?": yes/no, with the nearest free dates as buttons; "Maret
-        masih ada slot?": the free dates of March."""
-        mentions = find_dates(text, self._today())
-        if not mentions:
-            state.step = "availability_date"
-            return [Reply(self._t("availability.ask_date"))]
-        state.step = None
-        counts = find_counts(text)
-        if mentions[0].vague:
-            people = counts[0].value if counts else 1
-            days = self._days_in(text) or 1
-            return [await self._choose_in(mentions[0].start, mentions[0].end, days, people)]
-        start = mentions[0].start
-        days = min((mentions[0].end - start).days + 1, MAX_DAYS)
-        people = counts[0].value if counts else 1
-        problem = self._rules.date_problem(start, days, self._today())
-        if problem is None and await self._bookings.free_days(start, days, people):
-            return [
-                Reply(
-                    self._t("availability.free", when=date_span(start, days)),
-                    (
-                        Button(
-                            self._t("availability.book_this"),
-                            encode(Space.DATE, start.isoformat()),
-                        ),
-                    ),
-                )
-            ]
-        reason = self._t(problem.key, **render.fields(self._t, problem.fields)) if problem else ""
-        alternatives = await self._bookings.alternatives(start, days, people)
-        text_out = self._t("availability.taken", when=date_span(start, days), reason=reason)
-        return [Reply(text_out.strip(), self._date_buttons(alternatives))]
-
-    async def check(
-        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
-    ) -> list[Reply]:
-        """A booking by code (only the requester's chat may see it), or the chat's bookings."""
-        code = self._code(result, text)
-        if code:
-            booking, refused = await self._own_booking(event, code)
-            return (
-                refused
-                if booking is None
-                else [Reply(render.details(self._t, self._answers.knowledge, booking))]
-            )
-        own = await self._own_bookings(event)
-        if not own:
-            return [Reply(self._t("booking.none_yet"), (self._book_button(),))]
-        listed = "\n\n".join(render.brief(self._t, booking) for booking in own)
-        return [Reply(self._t("booking.your_list") + "\n\n" + listed)]
-
-    async def cancel(
-        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
-    ) -> list[Reply]:
-        """Pick the booking to cancel, then ask to confirm."""
-        booking, replies = await self._pick(event, result, text, Space.PICK_CANCEL)
-        if booking is None:
-            return replies
-        state.flow, state.step, state.slots = "cancel", "confirm", {"code": booking.code}
-        return [
-            Reply(
-                self._t("cancel.confirm", code=booking.code, when=render.when(booking)),
-                (
-                    Button(self._t("cancel.yes"), encode(Space.CANCEL_YES)),
-                    Button(self._t("cancel.no"), encode(Space.CANCEL_NO)),
-                ),
-            )
-        ]
-
-    async def cancel_answer(
-        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
-    ) -> list[Reply]:
-        """Yes cancels (staff are told), anything else keeps the booking."""
-        code = str(state.slots.get("code", ""))
-        yes = is_(event.payload, Space.CANCEL_YES) or (
-            result is not None and result.intent == "affirm"
-        )
-        state.flow = state.step = None
-        state.slots = {}
-        if not yes:
-            return [Reply(self._t("cancel.kept", code=code))]
-        booking = await self._bookings.get(code)
-        if booking is None or not self._owns(event, booking):
-            return [Reply(self._t("booking.not_found", code=code))]
-        try:
-            cancelled = await self._bookings.cancel(code, self._actor(event))
-        except BookingError as error:
-            return [Reply(render.refusal(self._t, error))]
-        if self._calendar is not None:
-            await self._calendar.drop(code)
-        await self._to_staff(
-            [Reply(self._t("staff.cancelled", summary=render.brief(self._t, cancelled)))]
-        )
-        return [Reply(self._t("cancel.done", code=code))]
-
-    async def reschedule(
-        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
-    ) -> list[Reply]:
-        """Pick the booking, then take the new date (from this message if it has one)."""
-        booking, replies = await self._pick(event, result, text, Space.PICK_RESCHEDULE)
-        if booking is None:
-            return replies
-        state.flow, state.step, state.slots = "reschedule", "date", {"code": booking.code}
-        if find_dates(text, self._today()) and not event.payload:
-            return await self.reschedule_date(event, result, text, state)
-        return [
-            Reply(self._t("reschedule.ask_date", code=booking.code, when=render.when(booking)))
-        ]
-
-    async def reschedule_date(
-        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
-    ) -> list[Reply]:
-        """Validate the new date, move the booking, send it back to staff for approval."""
-        code = str(state.slots.get("code", ""))
-        booking = await self._bookings.get(code)
-        if booking is None or not self._owns(event, booking):
-            state.flow = state.step = None
-            return [Reply(self._t("booking.not_found", code=code))]
-        start, days = self._date_from(event, text)
-        window = self._period_in(text) if start is None and not event.payload else None
-        if window is not None:
-            return [await self._choose_in(*window, booking.days, booking.participants)]
-        if start is None:
-            return [Reply(self._t("booking.date_unclear"))]
-        days = days or booking.days
-        try:
-            moved = await self._bookings.reschedule(code, start, days, self._actor(event))
-        except DayFull as full:
-            return [self._day_full(long_date(full.day), full.alternatives)]
-        except BookingError as error:
-            return [Reply(render.refusal(self._t, error))]
-        state.flow = state.step = None
-        state.slots = {}
-        if self._calendar is not None:
-            await self._calendar.drop(code)  # pending again: planned anew on approval
-        await self._to_staff(
-            [
-                Reply(
-                    self._t(
-                        "staff.rescheduled",
-                        summary=render.details(self._t, self._answers.knowledge, moved),
-                    ),
-                    self._staff_buttons(moved.code),
-                )
-            ]
-        )
-        return [Reply(self._t("reschedule.done", code=code, when=render.when(moved)))]
-
-    # ---- the booking conversation -----------------------------------------------------
 
     def _prefill(self, result: NluResult | None, text: str, slots: dict[str, Any]) -> list[str]:
         """Fill slots from the opening message; returns notes on values that were refused."""
@@ -782,179 +565,6 @@ class BookingFlow:
             ]
         )
         return [Reply(self._t("booking.submitted", code=booking.code, when=render.when(booking)))]
-
-    # ---- helpers --------------------------------------------------------------------------
-
-    def _date_from(self, event: Incoming | None, text: str) -> tuple[date | None, int | None]:
-        """The first date mention: (start, days or None for a single day)."""
-        if event is not None and event.kind is Kind.BUTTON and event.payload:
-            return self._date_from_payload(event.payload)
-        mentions = [m for m in find_dates(text, self._today()) if not m.vague]
-        if not mentions:
-            return None, None
-        first = mentions[0]
-        span = (first.end - first.start).days + 1
-        return first.start, (span if span > 1 else self._days_in(text))
-
-    def _period_in(self, text: str) -> tuple[date, date] | None:
-        """A period to choose a day in ("Maret", "awal Juli", "minggu depan", "setelah
-        lebaran"), when the message names one rather than a day."""
-        mentions = find_dates(text, self._today())
-        if not mentions:
-            return feast_period(text, self._today(), self._rules.holidays)
-        if not mentions[0].vague:
-            return None
-        return mentions[0].start, mentions[0].end
-
-    async def _choose_in(self, first: date, last: date, days: int, people: int) -> Reply:
-        """The free start dates of a period as buttons (never its first day taken for the
-        answer); when it is full, the nearest free dates after it."""
-        free = await self._bookings.free_between(first, last, days, people, DATE_CHOICES)
-        if free:
-            text = self._t("booking.choose_in", period=period(first, last))
-            return Reply(text, self._date_buttons(free))
-        after = await self._bookings.alternatives(last, days, people)
-        text = self._t("booking.period_full", period=period(first, last))
-        return Reply(text, self._date_buttons(after))
-
-    @staticmethod
-    def _date_from_payload(payload: str) -> tuple[date | None, int | None]:
-        chosen = value_of(payload, Space.DATE)
-        if chosen is None:
-            return None, None
-        try:
-            return date.fromisoformat(chosen), None
-        except ValueError:
-            return None, None
-
-    @staticmethod
-    def _days_in(text: str) -> int | None:
-        match = _DAYS_IN_TEXT.search(text)
-        if not match:
-            return None
-        word = match.group(1).lower()
-        return int(word) if word.isdecimal() else {"satu": 1, "dua": 2, "tiga": 3}[word]
-
-    def _day_full(self, when: str, alternatives: list[date]) -> Reply:
-        """ "That day is full", with the nearest free days as buttons."""
-        return Reply(self._t("booking.day_full", day=when), self._date_buttons(alternatives))
-
-    def _date_buttons(self, days: list[date]) -> tuple[Button, ...]:
-        return tuple(
-            Button(short_date(day), encode(Space.DATE, day.isoformat())) for day in days
-        ) + (Button(self._t("button.menu"), encode(Space.MENU)),)
-
-    def _book_button(self) -> Button:
-        return Button(self._t("button.book"), encode(Space.INTENT, "book_visit"))
-
-    def _staff_buttons(self, code: str) -> tuple[Button, ...]:
-        return (
-            Button(self._t("staff.approve"), encode(Space.APPROVE, code)),
-            Button(self._t("staff.decline"), encode(Space.DECLINE, code)),
-        )
-
-    @staticmethod
-    def _code(result: NluResult | None, text: str) -> str | None:
-        entity = result.entity("code") if result else None
-        if entity is not None:
-            return str(entity.value)
-        codes = find_codes(text)
-        return codes[0].value if codes else None
-
-    def _owns(self, event: Incoming, booking: BookingView) -> bool:
-        """A booking is its requester's: the chat it was made in and, in a group, the member
-        who made it."""
-        return (event.channel, event.chat_id, event.user_id) == (
-            booking.channel,
-            booking.chat_id,
-            booking.user_id,
-        )
-
-    async def _own_bookings(self, event: Incoming) -> list[BookingView]:
-        chat = await self._bookings.for_chat(event.channel, event.chat_id)
-        return [booking for booking in chat if self._owns(event, booking)]
-
-    async def _own_booking(
-        self, event: Incoming, code: str
-    ) -> tuple[BookingView | None, list[Reply]]:
-        """The user's booking with that code, or the refusal: "not found" for a code that is
-        not theirs (whether it exists is nobody else's business), "please wait" once they
-        have tried too many wrong codes."""
-        user = (event.channel, event.user_id)
-        if self._guard is not None and self._guard.codes_blocked(user):
-            return None, [Reply(self._t("limit.codes"))]
-        booking = await self._bookings.get(code)
-        if booking is None or not self._owns(event, booking):
-            if self._guard is not None:
-                self._guard.wrong_code(user)
-            return None, [Reply(self._t("booking.not_found", code=code.upper()))]
-        return booking, []
-
-    def _by_staff(self, event: Incoming) -> bool:
-        return self._staff is not None and self._staff.listed(event.user_id)
-
-    def _held(self, held: TooMany) -> Reply:
-        """What the user already holds, and what they can do about it."""
-        first = held.held[0]
-        text = self._t(
-            held.key,
-            code=first.code,
-            when=render.when(first),
-            codes=", ".join(b.code for b in held.held),
-            count=len(held.held),
-        )
-        buttons: tuple[Button, ...] = ()
-        if held.key == "booking.pending_exists":
-            buttons = (
-                Button(
-                    self._t("booking.change_pending"), encode(Space.PICK_RESCHEDULE, first.code)
-                ),
-                Button(self._t("booking.cancel_pending"), encode(Space.PICK_CANCEL, first.code)),
-            )
-        return Reply(
-            text,
-            (*buttons, Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))),
-        )
-
-    async def _pick(
-        self, event: Incoming, result: NluResult | None, text: str, space: Space
-    ) -> tuple[BookingView | None, list[Reply]]:
-        """The booking meant: by code, by a pick button, or the chat's only active one."""
-        code = value_of(event.payload, space) or self._code(result, text)
-        if code:
-            booking, refused = await self._own_booking(event, code)
-            if booking is None:
-                return None, refused
-            if booking.status not in {Status.PENDING, Status.APPROVED}:
-                return None, [Reply(self._t("booking.not_active", code=booking.code))]
-            return booking, []
-        active = [
-            b
-            for b in await self._own_bookings(event)
-            if b.status in {Status.PENDING, Status.APPROVED}
-        ]
-        if not active:
-            return None, [Reply(self._t("booking.none_active"), (self._book_button(),))]
-        if len(active) == 1:
-            return active[0], []
-        buttons = tuple(
-            Button(f"{b.code} {short_date(b.start_date)}"[:24], encode(space, b.code))
-            for b in active
-        )
-        return None, [Reply(self._t("booking.which"), buttons)]
-
-    def _actor(self, event: Incoming) -> str:
-        return f"{event.channel}:{event.user_id}"
-
-    def _words(self, key: str) -> frozenset[str]:
-        """A word list of data/messages (`words.<key>`)."""
-        return self._t.words(f"words.{key}")
-
-    async def _to_staff(self, replies: list[Reply]) -> None:
-        if self._staff is None:
-            log.warning("STAFF_CHAT_ID is not set: staff were not told about a booking change")
-            return
-        await self._notifier.send(self._staff.channel, self._staff.chat_id, replies)
 
 
 # Capitalised words that start the rest of a sentence, not a name's next word.

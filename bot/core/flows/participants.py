@@ -48,6 +48,8 @@ _DAY_N = re.compile(
 class ParticipantFlow:
     """Joining, the agenda on demand, leaving."""
 
+    names = frozenset({FLOW})
+
     def __init__(
         self,
         bookings: Bookings,

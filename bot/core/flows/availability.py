@@ -1,0 +1,81 @@
+"""Availability: "tanggal 13 Juni masih kosong?", "bulan Maret ada slot?" answered with the
+free days, and the day asked for when the question named none."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.core.booking import (
+    MAX_DAYS,
+)
+from bot.core.calendar_text import date_span
+from bot.core.flow import Handler
+from bot.core.flows.booking_parts import BookingParts
+from bot.core.messages import Button, Incoming, Kind, Reply
+from bot.core.nlu import NluResult
+from bot.core.payloads import Space, encode
+from bot.core.render import bookings as render
+from bot.core.state import ConversationState
+from nlu.dates import find_dates
+from nlu.numbers import find_counts
+
+AVAILABILITY_DATE = "availability_date"
+
+
+class Availability(BookingParts):
+    """Free days, for a date, a period or the days ahead."""
+
+    names: frozenset[str] = frozenset()
+
+    def intents(self) -> Mapping[str, Handler]:
+        return {"ask_availability": self.availability}
+
+    async def recognise(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        return None
+
+    async def resume(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """The date asked for after "masih kosong?" named none."""
+        if state.step == AVAILABILITY_DATE and event.kind is Kind.TEXT:
+            state.step = None
+            return await self.availability(event, result, text, state)
+        return None
+
+    async def availability(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """ "tanggal 13 Juni kosong?": yes/no, with the nearest free dates as buttons; "Maret
+        masih ada slot?": the free dates of March."""
+        mentions = find_dates(text, self._today())
+        if not mentions:
+            state.step = AVAILABILITY_DATE
+            return [Reply(self._t("availability.ask_date"))]
+        state.step = None
+        counts = find_counts(text)
+        if mentions[0].vague:
+            people = counts[0].value if counts else 1
+            days = self._days_in(text) or 1
+            return [await self._choose_in(mentions[0].start, mentions[0].end, days, people)]
+        start = mentions[0].start
+        days = min((mentions[0].end - start).days + 1, MAX_DAYS)
+        people = counts[0].value if counts else 1
+        problem = self._rules.date_problem(start, days, self._today())
+        if problem is None and await self._bookings.free_days(start, days, people):
+            return [
+                Reply(
+                    self._t("availability.free", when=date_span(start, days)),
+                    (
+                        Button(
+                            self._t("availability.book_this"),
+                            encode(Space.DATE, start.isoformat()),
+                        ),
+                    ),
+                )
+            ]
+        reason = self._t(problem.key, **render.fields(self._t, problem.fields)) if problem else ""
+        alternatives = await self._bookings.alternatives(start, days, people)
+        text_out = self._t("availability.taken", when=date_span(start, days), reason=reason)
+        return [Reply(text_out.strip(), self._date_buttons(alternatives))]

@@ -1,0 +1,209 @@
+"""What the three sides of a booking share: dates read from what users write and offered as
+buttons, the user's own bookings, and staff told of a change. `BookingFlow` (collecting a
+request), `Availability` and `BookingChanges` (check, cancel, reschedule) build on it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import date
+
+from bot.core.answers import Answers
+from bot.core.booking import (
+    BookingRules,
+    Bookings,
+    BookingView,
+    Places,
+    TooMany,
+)
+from bot.core.calendar_text import period, short_date
+from bot.core.feasts import feast_period
+from bot.core.guard import Guard
+from bot.core.messages import Button, Incoming, Kind, Reply
+from bot.core.nlu import NluResult
+from bot.core.notify import Notifier, StaffDesk
+from bot.core.payloads import Space, encode, value_of
+from bot.core.render import bookings as render
+from bot.core.texts import Texts
+from bot.core.visits import VisitCalendar
+from nlu.codes import find_codes
+from nlu.dates import find_dates
+
+log = logging.getLogger(__name__)
+
+DATE_CHOICES = 6
+_DAYS_IN_TEXT = re.compile(r"(?<!\w)(\d|satu|dua|tiga)\s*(?:hari|hr)(?!\w)", re.IGNORECASE)
+
+
+class BookingParts:
+    """Shared state and helpers of the booking flows."""
+
+    def __init__(
+        self,
+        bookings: Bookings,
+        *,
+        rules: BookingRules,
+        answers: Answers,
+        texts: Texts,
+        notifier: Notifier,
+        staff: StaffDesk | None,
+        today: Callable[[], date],
+        calendar: VisitCalendar | None = None,
+        guard: Guard | None = None,
+        places: Places | None = None,
+    ) -> None:
+        self._places = places
+        self._guard = guard
+        self._calendar = calendar
+        self._bookings = bookings
+        self._rules = rules
+        self._answers = answers
+        self._t = texts
+        self._notifier = notifier
+        self._staff = staff
+        self._today = today
+
+    def _date_from(self, event: Incoming | None, text: str) -> tuple[date | None, int | None]:
+        """The first date mention: (start, days or None for a single day)."""
+        if event is not None and event.kind is Kind.BUTTON and event.payload:
+            return self._date_from_payload(event.payload)
+        mentions = [m for m in find_dates(text, self._today()) if not m.vague]
+        if not mentions:
+            return None, None
+        first = mentions[0]
+        span = (first.end - first.start).days + 1
+        return first.start, (span if span > 1 else self._days_in(text))
+
+    def _period_in(self, text: str) -> tuple[date, date] | None:
+        """A period to choose a day in ("Maret", "awal Juli", "minggu depan", "setelah
+        lebaran"), when the message names one rather than a day."""
+        mentions = find_dates(text, self._today())
+        if not mentions:
+            return feast_period(text, self._today(), self._rules.holidays)
+        if not mentions[0].vague:
+            return None
+        return mentions[0].start, mentions[0].end
+
+    async def _choose_in(self, first: date, last: date, days: int, people: int) -> Reply:
+        """The free start dates of a period as buttons (never its first day taken for the
+        answer); when it is full, the nearest free dates after it."""
+        free = await self._bookings.free_between(first, last, days, people, DATE_CHOICES)
+        if free:
+            text = self._t("booking.choose_in", period=period(first, last))
+            return Reply(text, self._date_buttons(free))
+        after = await self._bookings.alternatives(last, days, people)
+        text = self._t("booking.period_full", period=period(first, last))
+        return Reply(text, self._date_buttons(after))
+
+    @staticmethod
+    def _date_from_payload(payload: str) -> tuple[date | None, int | None]:
+        chosen = value_of(payload, Space.DATE)
+        if chosen is None:
+            return None, None
+        try:
+            return date.fromisoformat(chosen), None
+        except ValueError:
+            return None, None
+
+    @staticmethod
+    def _days_in(text: str) -> int | None:
+        match = _DAYS_IN_TEXT.search(text)
+        if not match:
+            return None
+        word = match.group(1).lower()
+        return int(word) if word.isdecimal() else {"satu": 1, "dua": 2, "tiga": 3}[word]
+
+    def _day_full(self, when: str, alternatives: list[date]) -> Reply:
+        """ "That day is full", with the nearest free days as buttons."""
+        return Reply(self._t("booking.day_full", day=when), self._date_buttons(alternatives))
+
+    def _date_buttons(self, days: list[date]) -> tuple[Button, ...]:
+        return tuple(
+            Button(short_date(day), encode(Space.DATE, day.isoformat())) for day in days
+        ) + (Button(self._t("button.menu"), encode(Space.MENU)),)
+
+    def _book_button(self) -> Button:
+        return Button(self._t("button.book"), encode(Space.INTENT, "book_visit"))
+
+    def _staff_buttons(self, code: str) -> tuple[Button, ...]:
+        return (
+            Button(self._t("staff.approve"), encode(Space.APPROVE, code)),
+            Button(self._t("staff.decline"), encode(Space.DECLINE, code)),
+        )
+
+    @staticmethod
+    def _code(result: NluResult | None, text: str) -> str | None:
+        entity = result.entity("code") if result else None
+        if entity is not None:
+            return str(entity.value)
+        codes = find_codes(text)
+        return codes[0].value if codes else None
+
+    def _owns(self, event: Incoming, booking: BookingView) -> bool:
+        """A booking is its requester's: the chat it was made in and, in a group, the member
+        who made it."""
+        return (event.channel, event.chat_id, event.user_id) == (
+            booking.channel,
+            booking.chat_id,
+            booking.user_id,
+        )
+
+    async def _own_bookings(self, event: Incoming) -> list[BookingView]:
+        chat = await self._bookings.for_chat(event.channel, event.chat_id)
+        return [booking for booking in chat if self._owns(event, booking)]
+
+    async def _own_booking(
+        self, event: Incoming, code: str
+    ) -> tuple[BookingView | None, list[Reply]]:
+        """The user's booking with that code, or the refusal: "not found" for a code that is
+        not theirs (whether it exists is nobody else's business), "please wait" once they
+        have tried too many wrong codes."""
+        user = (event.channel, event.user_id)
+        if self._guard is not None and self._guard.codes_blocked(user):
+            return None, [Reply(self._t("limit.codes"))]
+        booking = await self._bookings.get(code)
+        if booking is None or not self._owns(event, booking):
+            if self._guard is not None:
+                self._guard.wrong_code(user)
+            return None, [Reply(self._t("booking.not_found", code=code.upper()))]
+        return booking, []
+
+    def _by_staff(self, event: Incoming) -> bool:
+        return self._staff is not None and self._staff.listed(event.user_id)
+
+    def _held(self, held: TooMany) -> Reply:
+        """What the user already holds, and what they can do about it."""
+        first = held.held[0]
+        text = self._t(
+            held.key,
+            code=first.code,
+            when=render.when(first),
+            codes=", ".join(b.code for b in held.held),
+            count=len(held.held),
+        )
+        buttons: tuple[Button, ...] = ()
+        if held.key == "booking.pending_exists":
+            buttons = (
+                Button(
+                    self._t("booking.change_pending"), encode(Space.PICK_RESCHEDULE, first.code)
+                ),
+                Button(self._t("booking.cancel_pending"), encode(Space.PICK_CANCEL, first.code)),
+            )
+        return Reply(
+            text,
+            (*buttons, Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))),
+        )
+
+    def _actor(self, event: Incoming) -> str:
+        return f"{event.channel}:{event.user_id}"
+
+    def _words(self, key: str) -> frozenset[str]:
+        """A word list of data/messages (`words.<key>`)."""
+        return self._t.words(f"words.{key}")
+
+    async def _to_staff(self, replies: list[Reply]) -> None:
+        if self._staff is None:
+            log.warning("STAFF_CHAT_ID is not set: staff were not told about a booking change")
+            return
+        await self._notifier.send(self._staff.channel, self._staff.chat_id, replies)

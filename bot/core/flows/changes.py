@@ -1,0 +1,204 @@
+"""Changing an existing booking: checking it, cancelling it (with a confirmation), moving it
+to another date. Only the requester (the chat, and in a group the member, that made it) may."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.core.booking import (
+    BookingError,
+    BookingView,
+    DayFull,
+    Status,
+)
+from bot.core.calendar_text import long_date, short_date
+from bot.core.flow import Handler
+from bot.core.flows.booking_parts import BookingParts
+from bot.core.menus import main_menu
+from bot.core.messages import Button, Incoming, Reply
+from bot.core.nlu import NluResult
+from bot.core.payloads import Space, decode, encode, is_, value_of
+from bot.core.render import bookings as render
+from bot.core.state import ConversationState
+from nlu.dates import find_dates
+
+CANCEL, RESCHEDULE = "cancel", "reschedule"
+
+
+class BookingChanges(BookingParts):
+    """Check, cancel, reschedule."""
+
+    names = frozenset({CANCEL, RESCHEDULE})
+
+    def intents(self) -> Mapping[str, Handler]:
+        return {
+            "check_booking": self.check,
+            "cancel_booking": self.cancel,
+            "reschedule_booking": self.reschedule,
+        }
+
+    async def recognise(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        return None
+
+    async def resume(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """A cancel being confirmed, a new date for a reschedule, a booking picked from a list,
+        and a cancel button from a conversation that has moved on."""
+        pressed = decode(event.payload)
+        space = pressed.space if pressed is not None else None
+        if state.flow == CANCEL:
+            return await self.cancel_answer(event, result, text, state)
+        if state.flow == RESCHEDULE:
+            return await self.reschedule_date(event, result, text, state)
+        if space in {Space.CANCEL_YES, Space.CANCEL_NO}:
+            return [Reply(self._t("input.stale_button"), main_menu(self._t))]
+        if space is Space.PICK_CANCEL:
+            return await self.cancel(event, result, text, state)
+        if space is Space.PICK_RESCHEDULE:
+            return await self.reschedule(event, result, text, state)
+        return None
+
+    async def check(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """A booking by code (only the requester's chat may see it), or the chat's bookings."""
+        code = self._code(result, text)
+        if code:
+            booking, refused = await self._own_booking(event, code)
+            return (
+                refused
+                if booking is None
+                else [Reply(render.details(self._t, self._answers.knowledge, booking))]
+            )
+        own = await self._own_bookings(event)
+        if not own:
+            return [Reply(self._t("booking.none_yet"), (self._book_button(),))]
+        listed = "\n\n".join(render.brief(self._t, booking) for booking in own)
+        return [Reply(self._t("booking.your_list") + "\n\n" + listed)]
+
+    async def cancel(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """Pick the booking to cancel, then ask to confirm."""
+        booking, replies = await self._pick(event, result, text, Space.PICK_CANCEL)
+        if booking is None:
+            return replies
+        state.flow, state.step, state.slots = CANCEL, "confirm", {"code": booking.code}
+        return [
+            Reply(
+                self._t("cancel.confirm", code=booking.code, when=render.when(booking)),
+                (
+                    Button(self._t("cancel.yes"), encode(Space.CANCEL_YES)),
+                    Button(self._t("cancel.no"), encode(Space.CANCEL_NO)),
+                ),
+            )
+        ]
+
+    async def cancel_answer(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """Yes cancels (staff are told), anything else keeps the booking."""
+        code = str(state.slots.get("code", ""))
+        yes = is_(event.payload, Space.CANCEL_YES) or (
+            result is not None and result.intent == "affirm"
+        )
+        state.flow = state.step = None
+        state.slots = {}
+        if not yes:
+            return [Reply(self._t("cancel.kept", code=code))]
+        booking = await self._bookings.get(code)
+        if booking is None or not self._owns(event, booking):
+            return [Reply(self._t("booking.not_found", code=code))]
+        try:
+            cancelled = await self._bookings.cancel(code, self._actor(event))
+        except BookingError as error:
+            return [Reply(render.refusal(self._t, error))]
+        if self._calendar is not None:
+            await self._calendar.drop(code)
+        await self._to_staff(
+            [Reply(self._t("staff.cancelled", summary=render.brief(self._t, cancelled)))]
+        )
+        return [Reply(self._t("cancel.done", code=code))]
+
+    async def reschedule(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """Pick the booking, then take the new date (from this message if it has one)."""
+        booking, replies = await self._pick(event, result, text, Space.PICK_RESCHEDULE)
+        if booking is None:
+            return replies
+        state.flow, state.step, state.slots = RESCHEDULE, "date", {"code": booking.code}
+        if find_dates(text, self._today()) and not event.payload:
+            return await self.reschedule_date(event, result, text, state)
+        return [
+            Reply(self._t("reschedule.ask_date", code=booking.code, when=render.when(booking)))
+        ]
+
+    async def reschedule_date(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """Validate the new date, move the booking, send it back to staff for approval."""
+        code = str(state.slots.get("code", ""))
+        booking = await self._bookings.get(code)
+        if booking is None or not self._owns(event, booking):
+            state.flow = state.step = None
+            return [Reply(self._t("booking.not_found", code=code))]
+        start, days = self._date_from(event, text)
+        window = self._period_in(text) if start is None and not event.payload else None
+        if window is not None:
+            return [await self._choose_in(*window, booking.days, booking.participants)]
+        if start is None:
+            return [Reply(self._t("booking.date_unclear"))]
+        days = days or booking.days
+        try:
+            moved = await self._bookings.reschedule(code, start, days, self._actor(event))
+        except DayFull as full:
+            return [self._day_full(long_date(full.day), full.alternatives)]
+        except BookingError as error:
+            return [Reply(render.refusal(self._t, error))]
+        state.flow = state.step = None
+        state.slots = {}
+        if self._calendar is not None:
+            await self._calendar.drop(code)  # pending again: planned anew on approval
+        await self._to_staff(
+            [
+                Reply(
+                    self._t(
+                        "staff.rescheduled",
+                        summary=render.details(self._t, self._answers.knowledge, moved),
+                    ),
+                    self._staff_buttons(moved.code),
+                )
+            ]
+        )
+        return [Reply(self._t("reschedule.done", code=code, when=render.when(moved)))]
+
+    async def _pick(
+        self, event: Incoming, result: NluResult | None, text: str, space: Space
+    ) -> tuple[BookingView | None, list[Reply]]:
+        """The booking meant: by code, by a pick button, or the chat's only active one."""
+        code = value_of(event.payload, space) or self._code(result, text)
+        if code:
+            booking, refused = await self._own_booking(event, code)
+            if booking is None:
+                return None, refused
+            if booking.status not in {Status.PENDING, Status.APPROVED}:
+                return None, [Reply(self._t("booking.not_active", code=booking.code))]
+            return booking, []
+        active = [
+            b
+            for b in await self._own_bookings(event)
+            if b.status in {Status.PENDING, Status.APPROVED}
+        ]
+        if not active:
+            return None, [Reply(self._t("booking.none_active"), (self._book_button(),))]
+        if len(active) == 1:
+            return active[0], []
+        buttons = tuple(
+            Button(f"{b.code} {short_date(b.start_date)}"[:24], encode(space, b.code))
+            for b in active
+        )
+        return None, [Reply(self._t("booking.which"), buttons)]

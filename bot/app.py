@@ -158,6 +158,7 @@ class App:
                 choose=self.texts("whatsapp.choose"),
                 more=self.texts("whatsapp.more"),
                 list_button=self.texts("whatsapp.list_button"),
+                no_template=self.texts("whatsapp.no_template"),
             ),
             templates=settings.whatsapp_templates(),
             language=settings.whatsapp_template_language,

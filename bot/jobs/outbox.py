@@ -32,7 +32,8 @@ from bot.privacy import mask
 log = logging.getLogger(__name__)
 STUCK_AFTER = timedelta(minutes=10)  # far beyond a send's retries and pacing
 LATE_AFTER = timedelta(minutes=1)
-INTERRUPTED = "terputus saat mengirim (mungkin sudah terkirim); tidak dikirim ulang"
+# An operator's record in the outbox row (like the logs, in English), never shown to users.
+INTERRUPTED = "interrupted while sending (it may have been delivered); not sent again"
 
 
 def _reply(row: OutboxMessage) -> Reply:

@@ -10,7 +10,9 @@ from bot.channels.whatsapp.render import (
 )
 from bot.core.messages import Button, Reply
 
-LABELS = Labels(choose="Silakan pilih.", more="Pilihan lainnya.", list_button="Lihat pilihan")
+LABELS = Labels(
+    choose="Silakan pilih.", more="Pilihan lainnya.", list_button="Lihat pilihan", no_template="-"
+)
 
 
 def buttons(count: int, title: str = "Pilihan") -> tuple[Button, ...]:

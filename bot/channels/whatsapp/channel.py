@@ -131,9 +131,8 @@ class WhatsAppChannel:
         kind = tag.split(":", 1)[0]
         name = self._templates.get(kind)
         if name is None:
-            reason = (
-                "di luar jendela 24 jam WhatsApp dan belum ada template untuk "
-                f"'{kind or 'pesan ini'}' (WHATSAPP_TEMPLATE_{kind.upper() or '…'})"
+            reason = self._labels.no_template.format(
+                kind=kind or "-", setting=f"WHATSAPP_TEMPLATE_{kind.upper() or '…'}"
             )
             await self._store.sent(chat_id, tag, "template", None, reason)
             raise DeliveryFailed(reason, permanent=True)

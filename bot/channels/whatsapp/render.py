@@ -35,6 +35,7 @@ class Labels:
     choose: str  # body of a button message whose text went out before it
     more: str  # body of a second list, when there are more than 10 choices
     list_button: str  # the button that opens a list
+    no_template: str  # why a message outside the 24-hour window was not sent ({kind}, {setting})
 
 
 def shorten(text: str, limit: int) -> str:

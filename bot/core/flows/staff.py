@@ -335,7 +335,9 @@ class StaffFlow:
         if link:
             text += "\n" + self._t("booking.invite_link", link=link)
         text += "\n\n" + self._t("booking.ics_caption")
-        ics = visit_invitation(booking, self._venue, self._now())
+        ics = visit_invitation(
+            booking, self._venue, self._now(), self._t("staff.ics_summary", code=booking.code)
+        )
         document = Document(f"kunjungan-{booking.code}.ics", ics, "text/calendar")
         return _notice(booking, "approved", text, document)
 

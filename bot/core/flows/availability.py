@@ -30,11 +30,6 @@ class Availability(BookingParts):
     def intents(self) -> Mapping[str, Handler]:
         return {"ask_availability": self.availability}
 
-    async def recognise(
-        self, event: Incoming, text: str, state: ConversationState
-    ) -> list[Reply] | None:
-        return None
-
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:

@@ -102,11 +102,6 @@ class BookingFlow(BookingParts):
     def intents(self) -> Mapping[str, Handler]:
         return {"book_visit": self.start}
 
-    async def recognise(
-        self, event: Incoming, text: str, state: ConversationState
-    ) -> list[Reply] | None:
-        return None  # every booking message goes through NLU
-
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:

@@ -25,6 +25,7 @@ from bot.core.nlu import NluResult
 from bot.core.notify import Notifier, StaffDesk
 from bot.core.payloads import Space, encode, value_of
 from bot.core.render import bookings as render
+from bot.core.state import ConversationState
 from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar
 from nlu.codes import find_codes
@@ -38,6 +39,12 @@ _DAYS_IN_TEXT = re.compile(r"(?<!\w)(\d|satu|dua|tiga)\s*(?:hari|hr)(?!\w)", re.
 
 class BookingParts:
     """Shared state and helpers of the booking flows."""
+
+    async def recognise(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """Every booking message goes through NLU: none is known by its words alone."""
+        return None
 
     def __init__(
         self,

@@ -37,11 +37,6 @@ class BookingChanges(BookingParts):
             "reschedule_booking": self.reschedule,
         }
 
-    async def recognise(
-        self, event: Incoming, text: str, state: ConversationState
-    ) -> list[Reply] | None:
-        return None
-
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:
@@ -83,10 +78,9 @@ class BookingChanges(BookingParts):
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
         """Pick the booking to cancel, then ask to confirm."""
-        booking, replies = await self._pick(event, result, text, Space.PICK_CANCEL)
+        booking, replies = await self._take(event, result, text, state, CANCEL)
         if booking is None:
             return replies
-        state.flow, state.step, state.slots = CANCEL, "confirm", {"code": booking.code}
         return [
             Reply(
                 self._t("cancel.confirm", code=booking.code, when=render.when(booking)),
@@ -127,10 +121,9 @@ class BookingChanges(BookingParts):
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
         """Pick the booking, then take the new date (from this message if it has one)."""
-        booking, replies = await self._pick(event, result, text, Space.PICK_RESCHEDULE)
+        booking, replies = await self._take(event, result, text, state, RESCHEDULE)
         if booking is None:
             return replies
-        state.flow, state.step, state.slots = RESCHEDULE, "date", {"code": booking.code}
         if find_dates(text, self._today()) and not event.payload:
             return await self.reschedule_date(event, result, text, state)
         return [
@@ -175,6 +168,23 @@ class BookingChanges(BookingParts):
             ]
         )
         return [Reply(self._t("reschedule.done", code=code, when=render.when(moved)))]
+
+    async def _take(
+        self,
+        event: Incoming,
+        result: NluResult | None,
+        text: str,
+        state: ConversationState,
+        change: str,
+    ) -> tuple[BookingView | None, list[Reply]]:
+        """The booking to cancel or move, and the conversation set to ask the next step."""
+        space, step = (
+            (Space.PICK_CANCEL, "confirm") if change == CANCEL else (Space.PICK_RESCHEDULE, "date")
+        )
+        booking, replies = await self._pick(event, result, text, space)
+        if booking is not None:
+            state.flow, state.step, state.slots = change, step, {"code": booking.code}
+        return booking, replies
 
     async def _pick(
         self, event: Incoming, result: NluResult | None, text: str, space: Space

@@ -11,7 +11,13 @@ NLU cache hits; CPU per message and the peak RSS of the bot; the start-up time o
 The bot runs in its own process; the fake server and the load generator in this one.
 
     .venv/bin/python bench/message_path.py --rasa-url URL --token TOKEN \
-        [--users 200] [--messages 10000] [--database-url URL] [--nlu-cache-size 0]
+        [--users 200] [--messages 10000] [--database-url URL] [--nlu-cache-size 0] \
+        [--think 0.3] [--calibrate]
+
+`--think S` makes it a burst as people make one: each user sends the next message S seconds
+after the previous answer arrived. `--calibrate` first runs the same load against a minimal
+aiogram bot that answers "ok" (same fake server, same harness, own process): the floor the
+harness itself imposes, so the bot's overhead reads as what it adds to floor + Rasa.
 """
 
 from __future__ import annotations
@@ -121,6 +127,7 @@ async def chat(
     answered: asyncio.Queue[float],
     latencies: list[float],
     errors: list[str],
+    think: float = 0.0,
 ) -> None:
     """One user. Without `times`: send, wait for the answer, send the next (the load follows
     the bot: its throughput). With `times` (perf_counter instants): send each message at its
@@ -148,6 +155,8 @@ async def chat(
             errors.append(f"user {user}: no answer to {asked!r}")
             continue
         latencies.append(answered_at - started)
+        if think:
+            await asyncio.sleep(think)
     if sender is not None:
         await sender
 
@@ -214,6 +223,41 @@ async def watch_loop(lags: list[float], stopping: asyncio.Event) -> None:
         lags.append(time.perf_counter() - asked - 0.01)
 
 
+def run_floor(
+    stop: Connection, reports: Connection, settings: dict[str, Any], token: str, base_url: str
+) -> None:
+    """The calibration process: a minimal aiogram bot, polling the same fake server, that
+    answers every message "ok" (no NLU, no database)."""
+    uvloop.run(serve_floor(stop, reports, token, base_url))
+
+
+async def serve_floor(stop: Connection, reports: Connection, token: str, base_url: str) -> None:
+    from aiogram import Dispatcher
+    from aiogram.types import Message
+
+    bot, dispatcher = create_bot(token, base_url), Dispatcher()
+
+    @dispatcher.message()
+    async def answer(message: Message) -> None:
+        await message.answer("ok")
+        reports.send(str(message.chat.id))
+
+    stopping = asyncio.Event()
+    asyncio.get_running_loop().add_reader(stop.fileno(), stopping.set)
+    polling = asyncio.create_task(
+        dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
+    )
+    reports.send("ready")
+    cpu_before = time.process_time()
+    await stopping.wait()
+    cpu = time.process_time() - cpu_before
+    await dispatcher.stop_polling()
+    await polling
+    await bot.session.close()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    reports.send(BotFigures([], [], [], 0, 0, cpu, rss, []))
+
+
 def run_bot(
     stop: Connection, reports: Connection, settings: dict[str, Any], token: str, base_url: str
 ) -> None:
@@ -272,12 +316,14 @@ async def serve_bot(
 class BotProcess:
     """The bot in a process of its own, and what it reports: answered chats, then figures."""
 
-    def __init__(self, settings: dict[str, Any], server: FakeTelegram) -> None:
+    def __init__(
+        self, settings: dict[str, Any], server: FakeTelegram, target: Any = run_bot
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self._reports, their_reports = context.Pipe(duplex=False)
         their_stop, self._stop = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=run_bot,
+            target=target,
             args=(their_stop, their_reports, settings, server.token, server.base_url),
         )
         self.answered: defaultdict[str, asyncio.Queue[float]] = defaultdict(asyncio.Queue)
@@ -285,9 +331,11 @@ class BotProcess:
         self._figures: asyncio.Future[BotFigures] = asyncio.get_running_loop().create_future()
 
     @classmethod
-    async def start(cls, settings: dict[str, Any], server: FakeTelegram) -> BotProcess:
+    async def start(
+        cls, settings: dict[str, Any], server: FakeTelegram, target: Any = run_bot
+    ) -> BotProcess:
         """Start it and wait until it polls (or exit if it dies: its error is printed)."""
-        bot = cls(settings, server)
+        bot = cls(settings, server, target)
         bot._process.start()
         asyncio.get_running_loop().add_reader(bot._reports.fileno(), bot._on_report)
         while not bot._ready.is_set():
@@ -327,6 +375,12 @@ async def main() -> None:
     parser.add_argument(
         "--nlu-cache-size", type=int, help="NLU_CACHE_SIZE of the bot (0: every text to Rasa)"
     )
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a user waits after an answer"
+    )
+    parser.add_argument(
+        "--calibrate", action="store_true", help="first, the same load on a minimal aiogram bot"
+    )
     arguments = parser.parse_args()
     texts = examples()
     server = await FakeTelegram().start()
@@ -344,69 +398,121 @@ async def main() -> None:
         if arguments.nlu_cache_size is not None:
             settings["nlu_cache_size"] = arguments.nlu_cache_size
         startup = [await startup_seconds(settings, server, chat_id=n) for n in (1, 2)]
-        bot_process = await BotProcess.start(settings, server)
         per_user = max(1, arguments.messages // arguments.users)
-        plans: dict[int, list[str]] = {
-            user: [texts[(user * 7 + n) % len(texts)] for n in range(per_user)]
-            for user in range(100_000, 100_000 + arguments.users)
-        }
-        latencies: list[float] = []
-        errors: list[str] = []
-        started, cpu_before = time.perf_counter(), time.process_time()
-        rate, users = arguments.rate, arguments.users
 
-        def times(index: int) -> list[float] | None:  # round robin over users at `rate` msg/s
-            return (
-                [started + (n * users + index) / rate for n in range(per_user)] if rate else None
-            )
+        def plans(first: int) -> dict[int, list[str]]:
+            return {
+                user: [texts[(user * 7 + n) % len(texts)] for n in range(per_user)]
+                for user in range(first, first + arguments.users)
+            }
 
-        await asyncio.gather(
-            *(
-                chat(
-                    server,
-                    user,
-                    texts=plan,
-                    times=times(index),
-                    answered=bot_process.answered[str(user)],
-                    latencies=latencies,
-                    errors=errors,
-                )  # fmt: skip
-                for index, (user, plan) in enumerate(plans.items())
-            )
-        )
-        elapsed, harness_cpu = time.perf_counter() - started, time.process_time() - cpu_before
+        floor: Load | None = None
+        if arguments.calibrate:
+            floor_process = await BotProcess.start(settings, server, run_floor)
+            floor = await run_load(server, floor_process, plans(500_000), arguments)
+            await floor_process.stop()
+        bot_process = await BotProcess.start(settings, server)
+        load = await run_load(server, bot_process, plans(100_000), arguments)
         bot = await bot_process.stop()
     await server.stop()
+    if floor is not None:
+        print(f'floor (a minimal aiogram bot answering "ok"): {floor.summary()}')
     print_figures(
         users=arguments.users,
         rate=arguments.rate,
-        sent=sum(len(plan) for plan in plans.values()),
-        latencies=latencies,
-        errors=errors,
-        elapsed=elapsed,
-        harness_cpu=harness_cpu,
+        think=arguments.think,
+        load=load,
         bot=bot,
         startup=startup,
     )
+    if floor is not None:
+        print_over_floor(load, floor, bot)
+
+
+@dataclass
+class Load:
+    """What the load generator saw of one run."""
+
+    sent: int
+    latencies: list[float]
+    errors: list[str]
+    elapsed: float
+    harness_cpu: float
+
+    def summary(self) -> str:
+        rate = len(self.latencies) / self.elapsed
+        latency = percentiles(self.latencies)
+        return f"{rate:.1f} msg/s, end-to-end {latency}, errors {len(self.errors)}"
+
+
+async def run_load(
+    server: FakeTelegram, process: BotProcess, plans: dict[int, list[str]], arguments: Any
+) -> Load:
+    """Every user's plan against `process`: closed loop (with think time) or a fixed rate."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    started, cpu_before = time.perf_counter(), time.process_time()
+    rate, users = arguments.rate, len(plans)
+
+    def times(index: int, count: int) -> list[float] | None:  # round robin at `rate` msg/s
+        return [started + (n * users + index) / rate for n in range(count)] if rate else None
+
+    await asyncio.gather(
+        *(
+            chat(
+                server,
+                user,
+                texts=plan,
+                times=times(index, len(plan)),
+                answered=process.answered[str(user)],
+                latencies=latencies,
+                errors=errors,
+                think=arguments.think,
+            )  # fmt: skip
+            for index, (user, plan) in enumerate(plans.items())
+        )
+    )
+    return Load(
+        sum(len(plan) for plan in plans.values()),
+        latencies,
+        errors,
+        time.perf_counter() - started,
+        time.process_time() - cpu_before,
+    )
+
+
+def print_over_floor(load: Load, floor: Load, bot: BotFigures) -> None:
+    """The bot's end-to-end time over the floor, and over floor + Rasa's own parse time."""
+    cut = lambda values: statistics.quantiles(values, n=100, method="inclusive")  # noqa: E731
+    mine, base, parse = cut(load.latencies), cut(floor.latencies), cut(bot.parse or [0, 0])
+    for name, index in (("p50", 49), ("p95", 94), ("p99", 98)):
+        over = (mine[index] - base[index]) * 1000
+        print(
+            f"bot over the floor, {name}: {over:.1f} ms; over floor + Rasa's parse {name}: "
+            f"{over - parse[index] * 1000:.1f} ms"
+        )
 
 
 def print_figures(
     *,
     users: int,
     rate: float | None,
-    sent: int,
-    latencies: list[float],
-    errors: list[str],
-    elapsed: float,
-    harness_cpu: float,
+    think: float,
+    load: Load,
     bot: BotFigures,
     startup: list[tuple[float, float]],
 ) -> None:
     """Everything the run measured, one figure a line."""
     (fresh_health, fresh_answer), (health, answer) = startup
+    sent, latencies, errors = load.sent, load.latencies, load.errors
+    elapsed, harness_cpu = load.elapsed, load.harness_cpu
     print(f"cores: {os.cpu_count()}")
     print(f"users: {users}, messages: {sent}, answered: {len(latencies)}")
-    print(f"load: {rate:g} msg/s offered" if rate else "load: each user waits for the answer")
+    print(
+        f"load: {rate:g} msg/s offered"
+        if rate
+        else f"load: each user waits for the answer, then {think:g} s"
+    )
     print(f"errors: {len(errors)}")
     print(f"throughput: {len(latencies) / elapsed:.1f} msg/s over {elapsed:.1f} s")
     print(f"end-to-end latency: {percentiles(latencies)}")

@@ -24,6 +24,10 @@ say "the same at a fixed ${BENCH_RATE:-150} msg/s (latency and overhead at that 
 message_path --users "$users" --messages "$messages" --rate "${BENCH_RATE:-150}"
 say "the same as fast as answered, every text to Rasa (NLU_CACHE_SIZE=0)"
 message_path --users "$users" --messages "$messages" --nlu-cache-size 0
+for burst in 50 200; do
+  say "a burst: $burst users each writing 0.3 s after the answer, against a minimal aiogram bot first"
+  message_path --users "$burst" --messages "$((burst * 20))" --think 0.3 --calibrate
+done
 say "one user at a time (the bot's own overhead without contention)"
 message_path --users 1 --messages 300
 say "bench/noisy_neighbours.py: 50 users at 100 msg/s, alone and beside a flooder and a staff group answering 429"

@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from bot.core.booking import (
@@ -37,6 +38,8 @@ from bot.core.state import ConversationState
 from nlu.numbers import find_counts, words_to_int
 
 log = logging.getLogger(__name__)
+# A step's handler: (button payload, the answer as written, state) -> why to ask again, or None.
+Filler = Callable[[str, str, ConversationState], Awaitable[str | Reply | None]]
 
 FLOW = "booking"
 
@@ -285,57 +288,84 @@ class BookingFlow(BookingParts):
             slots["topics"] = list(dict.fromkeys(known))
         return notes
 
+    @cached_property
+    def _fillers(self) -> Mapping[str, Filler]:
+        """One handler per step that takes an answer (the summary's `confirm` takes none)."""
+        return {
+            Step.ORG_NAME: self._fill_org_name,
+            Step.ORG_KIND: self._fill_org_kind,
+            Step.ORIGIN: self._fill_origin,
+            Step.PARTICIPANTS: self._fill_participants,
+            Step.START_DATE: self._fill_date,
+            Step.DAYS: self._fill_days,
+            Step.TOPICS: self._fill_topics,
+            Step.CONTACT_NAME: self._fill_contact_name,
+            Step.CONTACT_PHONE: self._fill_contact_phone,
+            Step.NOTES: self._fill_notes,
+        }
+
     async def _fill(
         self, slot: str, text: str, payload: str, state: ConversationState
     ) -> str | Reply | None:
         """Store the answer for `slot`; the reason to re-ask (text or a full reply) if invalid."""
-        slots = state.slots
-        if is_(payload, Space.EDIT):
+        if is_(payload, Space.EDIT) or slot not in self._fillers:
             return None  # handled by _confirm; a stale edit button mid-flow just re-asks
-        value = text.strip()
-        if slot == "org_name":
-            if not 3 <= len(value) <= 160:
-                return self._t("booking.invalid.org_name")
-            self._name_organisation(value, slots)
-            origin = self._places.origin(value) if self._places is not None else None
-            if origin is not None:
-                slots.setdefault("origin", origin)
-        elif slot == "org_kind":
-            kind = value_of(payload, Space.KIND)
-            kind = kind or guess_kind(value) or ("lainnya" if "lain" in value.lower() else None)
-            if kind not in KINDS:
-                return self._t("booking.invalid.org_kind")
-            slots["org_kind"] = kind
-        elif slot == "origin":
-            if not 2 <= len(value) <= 120:
-                return self._t("booking.invalid.origin")
-            known = self._places.origin(value) if self._places is not None else None
-            slots["origin"] = known or value
-        elif slot == "participants":
-            return self._fill_participants(value, slots)
-        elif slot == "start_date":
-            return await self._fill_date(payload, value, state)
-        elif slot == "days":
-            return await self._fill_days(payload, value, state)
-        elif slot == "topics":
-            return self._fill_topics(payload, value, slots)
-        elif slot == "contact_name":
-            if not 2 <= len(value) <= 120:
-                return self._t("booking.invalid.contact_name")
-            slots["contact_name"] = value
-        elif slot == "contact_phone":
-            phone = normalise_phone(value)
-            if phone is None:
-                return self._t("booking.invalid.contact_phone")
-            slots["contact_phone"] = phone
-        elif slot == "notes":
-            none = value_of(payload, Space.NOTES) == "-" or value.lower() in self._words(
-                "booking.no_notes"
-            )
-            slots["notes"] = "" if none else value[:1000]
+        return await self._fillers[slot](payload, text.strip(), state)
+
+    async def _fill_org_name(
+        self, payload: str, value: str, state: ConversationState
+    ) -> str | None:
+        if not 3 <= len(value) <= 160:
+            return self._t("booking.invalid.org_name")
+        self._name_organisation(value, state.slots)
+        origin = self._places.origin(value) if self._places is not None else None
+        if origin is not None:
+            state.slots.setdefault("origin", origin)
         return None
 
-    def _fill_participants(self, value: str, slots: dict[str, Any]) -> str | None:
+    async def _fill_org_kind(
+        self, payload: str, value: str, state: ConversationState
+    ) -> str | None:
+        kind = value_of(payload, Space.KIND)
+        kind = kind or guess_kind(value) or ("lainnya" if "lain" in value.lower() else None)
+        if kind not in KINDS:
+            return self._t("booking.invalid.org_kind")
+        state.slots["org_kind"] = kind
+        return None
+
+    async def _fill_origin(self, payload: str, value: str, state: ConversationState) -> str | None:
+        if not 2 <= len(value) <= 120:
+            return self._t("booking.invalid.origin")
+        known = self._places.origin(value) if self._places is not None else None
+        state.slots["origin"] = known or value
+        return None
+
+    async def _fill_contact_name(
+        self, payload: str, value: str, state: ConversationState
+    ) -> str | None:
+        if not 2 <= len(value) <= 120:
+            return self._t("booking.invalid.contact_name")
+        state.slots["contact_name"] = value
+        return None
+
+    async def _fill_contact_phone(
+        self, payload: str, value: str, state: ConversationState
+    ) -> str | None:
+        phone = normalise_phone(value)
+        if phone is None:
+            return self._t("booking.invalid.contact_phone")
+        state.slots["contact_phone"] = phone
+        return None
+
+    async def _fill_notes(self, payload: str, value: str, state: ConversationState) -> str | None:
+        none = value_of(payload, Space.NOTES) == "-"
+        none = none or value.lower() in self._words("booking.no_notes")
+        state.slots["notes"] = "" if none else value[:1000]
+        return None
+
+    async def _fill_participants(
+        self, payload: str, value: str, state: ConversationState
+    ) -> str | None:
         counts = find_counts(value)
         number = counts[0].value if counts else None
         if number is None:
@@ -346,7 +376,7 @@ class BookingFlow(BookingParts):
         problem = self._rules.participants_problem(number)
         if problem is not None:
             return self._t(problem.key, **render.fields(self._t, problem.fields))
-        slots["participants"] = number
+        state.slots["participants"] = number
         return None
 
     async def _fill_date(
@@ -398,7 +428,8 @@ class BookingFlow(BookingParts):
             return self._day_full(date_span(start, days), alternatives)
         return None
 
-    def _fill_topics(self, payload: str, value: str, slots: dict[str, Any]) -> str | None:
+    async def _fill_topics(self, payload: str, value: str, state: ConversationState) -> str | None:
+        slots = state.slots
         chosen = value_of(payload, Space.TOPIC)
         if chosen is not None:
             if chosen == "-":
@@ -562,7 +593,6 @@ class BookingFlow(BookingParts):
         return [Reply(self._t("booking.submitted", code=booking.code, when=render.when(booking)))]
 
 
-# Capitalised words that start the rest of a sentence, not a name's next word.
 def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
     """The tagger sometimes stops inside a proper name ("Kopwan" of "Kopwan Sekar Melati mau
     berkunjung"): carry on over the capitalised words that follow it in the message."""

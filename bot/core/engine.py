@@ -39,6 +39,8 @@ NOT_TOPICS = frozenset(
     {"greet", "goodbye", "thank", "affirm", "deny", "out_of_scope", "bot_challenge", FALLBACK}
 )
 MISSES_BEFORE_HANDOFF = 2
+# Buttons the engine answers itself; every other namespace belongs to one flow (Flow.spaces).
+ENGINE_SPACES = frozenset({Space.MENU, Space.INTENT, Space.PROGRAM})
 SURE = 0.8
 MAX_CLAUSES = 4  # a long letter is read for its first few questions only
 _CLAUSE_BREAK = re.compile(r"\?+|[.;\n]+|,?\s+(?:dan|serta|sekalian|juga|terus|lalu)\s+", re.I)
@@ -137,7 +139,7 @@ class Engine:
             return started if started is not None else self._menu(state, greeting="")
         if event.kind is Kind.BUTTON:
             pressed = decode(event.payload)
-            if pressed is None or pressed.space not in {Space.MENU, Space.INTENT, Space.PROGRAM}:
+            if pressed is None or pressed.space not in ENGINE_SPACES:
                 flow_replies = await self._in_flow(event, None, "", state)
                 if flow_replies is not None:
                     return flow_replies
@@ -182,6 +184,10 @@ class Engine:
         conversation in progress is its own flow's alone."""
         if state.flow is not None:
             owner = next((f for f in self._flows if state.flow in f.names), None)
+            return await owner.resume(event, result, text, state) if owner else None
+        pressed = decode(event.payload) if event.kind is Kind.BUTTON else None
+        if pressed is not None:
+            owner = next((f for f in self._flows if pressed.space in f.spaces), None)
             return await owner.resume(event, result, text, state) if owner else None
         for flow in self._flows:
             replies = await flow.resume(event, result, text, state)

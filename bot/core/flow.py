@@ -13,6 +13,7 @@ from typing import Protocol
 from bot.core.handoff import Escalation
 from bot.core.messages import Incoming, Reply
 from bot.core.nlu import NluResult
+from bot.core.payloads import Space
 from bot.core.state import ConversationState
 
 Handler = Callable[[Incoming, NluResult | None, str, ConversationState], Awaitable[list[Reply]]]
@@ -22,6 +23,7 @@ class Flow(Protocol):
     """A conversation of several steps (a booking, joining a visit…)."""
 
     names: frozenset[str]  # the `state.flow` values of its conversations in progress
+    spaces: frozenset[Space]  # the button payload namespaces it answers
 
     def intents(self) -> Mapping[str, Handler]:
         """The intents this flow answers, each with its handler."""

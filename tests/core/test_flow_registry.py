@@ -13,6 +13,7 @@ from bot.core.flow import Handler
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming, Reply
 from bot.core.nlu import NluResult
+from bot.core.payloads import Space
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
 from tests.fakes.nlu import RecordedNlu
@@ -23,6 +24,7 @@ class Survey:
     """A two-step flow written only for this test: a question, then its answer."""
 
     names = frozenset({"survey"})
+    spaces: frozenset[Space] = frozenset()
 
     def intents(self) -> Mapping[str, Handler]:
         return {"bot_challenge": self.ask}

@@ -8,8 +8,13 @@ import re
 import pytest
 
 from bot.config import ROOT
-from bot.core.engine import BUTTON_INTENTS
-from bot.core.flows.booking import SLOTS
+from bot.core.engine import BUTTON_INTENTS, ENGINE_SPACES
+from bot.core.flows.availability import Availability
+from bot.core.flows.booking import SLOTS, BookingFlow
+from bot.core.flows.changes import BookingChanges
+from bot.core.flows.handoff import HandoffFlow
+from bot.core.flows.participants import ParticipantFlow
+from bot.core.flows.staff import StaffFlow
 from bot.core.knowledge import Knowledge
 from bot.core.payloads import MAX_PAYLOAD_BYTES, Payload, Space, decode, encode
 
@@ -78,3 +83,11 @@ def test_no_module_builds_or_slices_a_payload_by_hand() -> None:
         if by_hand.search(line)
     ]
     assert found == []
+
+
+def test_every_namespace_has_exactly_one_owner() -> None:
+    """The engine answers its own buttons; every other namespace is declared by one flow."""
+    owners = [ENGINE_SPACES, StaffFlow.spaces, HandoffFlow.spaces, ParticipantFlow.spaces,
+              BookingFlow.spaces, BookingChanges.spaces, Availability.spaces]  # fmt: skip
+    claimed = [space for owned in owners for space in owned]
+    assert sorted(claimed) == sorted(Space)

@@ -26,6 +26,7 @@ class Availability(BookingParts):
     """Free days, for a date, a period or the days ahead."""
 
     names: frozenset[str] = frozenset()
+    spaces: frozenset[Space] = frozenset()
 
     def intents(self) -> Mapping[str, Handler]:
         return {"ask_availability": self.availability}

@@ -101,6 +101,9 @@ class BookingFlow(BookingParts):
     """The booking form: asks what the opening message left out, then sends the request."""
 
     names = frozenset({FLOW})
+    spaces = frozenset(
+        {Space.DATE, Space.KIND, Space.DAYS, Space.TOPIC, Space.NOTES, Space.SUMMARY, Space.EDIT}
+    )
 
     def intents(self) -> Mapping[str, Handler]:
         return {"book_visit": self.start}

@@ -29,6 +29,9 @@ class BookingChanges(BookingParts):
     """Check, cancel, reschedule."""
 
     names = frozenset({CANCEL, RESCHEDULE})
+    spaces = frozenset(
+        {Space.PICK_CANCEL, Space.PICK_RESCHEDULE, Space.CANCEL_YES, Space.CANCEL_NO}
+    )
 
     def intents(self) -> Mapping[str, Handler]:
         return {

@@ -62,6 +62,8 @@ class BusinessHours:
 class HandoffFlow:
     """Both sides of a handoff."""
 
+    spaces = frozenset({Space.HANDOFF_BACK})  # the buttons it answers
+
     def __init__(
         self,
         escalations: Escalations,

@@ -19,6 +19,7 @@ from bot.core.flow import Handler
 from bot.core.guard import Guard
 from bot.core.messages import Incoming, Kind, Reply
 from bot.core.nlu import NluResult
+from bot.core.payloads import Space
 from bot.core.render import agenda
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
@@ -49,6 +50,7 @@ class ParticipantFlow:
     """Joining, the agenda on demand, leaving."""
 
     names = frozenset({FLOW})
+    spaces: frozenset[Space] = frozenset()
 
     def __init__(
         self,

@@ -48,6 +48,8 @@ REASON_WITHIN = timedelta(minutes=15)
 class StaffFlow:
     """Handles every event from the staff group."""
 
+    spaces = frozenset({Space.APPROVE, Space.DECLINE})  # the buttons it answers
+
     def __init__(
         self,
         bookings: Bookings,

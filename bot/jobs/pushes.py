@@ -13,10 +13,10 @@ from datetime import UTC, date, datetime
 
 from bot.channels.notifier import ChannelNotifier
 from bot.core.booking import Bookings, Status
-from bot.core.calendar_text import date_span, long_date
 from bot.core.messages import Reply
 from bot.core.notify import Outgoing, Report, StaffDesk
 from bot.core.render import agenda as render_agenda
+from bot.core.render import pushes as render
 from bot.core.render.agenda import clock
 from bot.core.texts import Texts
 from bot.core.visits import Visits, day_date
@@ -65,7 +65,7 @@ class Pushes:
         }
         report = await self._outbox.broadcast(
             [
-                Outgoing(key, channel, chat, self._t("push.agenda", name=name) + "\n\n" + agenda)
+                Outgoing(key, channel, chat, render.agenda(self._t, name, agenda))
                 for key, (name, channel, chat) in people.items()
             ]
         )
@@ -87,18 +87,14 @@ class Pushes:
             )
             for name, channel, chat in await self._visits.participants(code)
         }
-        text = self._t(
-            "push.reminder",
-            name="{name}",
-            org_name=booking.org_name,
-            date=long_date(booking.start_date),
-            when=date_span(booking.start_date, booking.days),
-            starts=starts,
-            venue=self._venue,
-        )
         report = await self._outbox.broadcast(
             [
-                Outgoing(key, channel, chat, text.replace("{name}", name))
+                Outgoing(
+                    key,
+                    channel,
+                    chat,
+                    render.reminder(self._t, name, booking, starts, self._venue),
+                )  # fmt: skip
                 for key, (name, channel, chat) in people.items()
             ]
         )
@@ -120,7 +116,7 @@ class Pushes:
                     key,
                     channel,
                     chat,
-                    self._t("push.feedback", name=name, org_name=booking.org_name),
+                    render.feedback(self._t, name, booking),
                 )  # fmt: skip
                 for key, (name, channel, chat) in people.items()
             ]
@@ -138,17 +134,8 @@ class Pushes:
         """Tell staff how a push went: "terkirim 26/27, gagal 1: …"."""
         if self._desk is None or report.total == 0:
             return
-        text = self._t(
-            "push.summary",
-            label=label,
-            code=code,
-            sent=report.sent + report.already,
-            total=report.total,
-            failed=len(report.failed),
-        )
-        if report.failed:
-            who = ", ".join(f"{people[key][0]} ({why})" for key, why in report.failed.items())
-            text += "\n" + self._t("push.summary_failed", who=who)
+        names = {key: name for key, (name, _, _) in people.items()}
+        text = render.summary(self._t, label, code, report, names)
         await self._notifier.send(self._desk.channel, self._desk.chat_id, [Reply(text)])
 
 

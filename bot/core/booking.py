@@ -247,8 +247,17 @@ class Bookings(Protocol):
         """pending/approved -> cancelled, releasing capacity."""
         ...
 
-    async def reschedule(self, code: str, start: date, days: int, actor: str) -> BookingView:
-        """Move to new dates (same code, history kept) and back to pending for approval."""
+    async def reschedule(
+        self,
+        code: str,
+        start: date,
+        days: int,
+        actor: str,
+        *,
+        note: Callable[[BookingView], str],
+    ) -> BookingView:
+        """Move to new dates (same code, history kept) and back to pending for approval;
+        `note` words the history line from the booking as it was."""
         ...
 
     async def pending(self) -> list[BookingView]:

@@ -383,7 +383,17 @@ class BookingService:
     async def cancel(self, code: str, actor: str) -> BookingView:
         return await self._change(code, ACTIVE, Status.CANCELLED, actor)
 
-    async def reschedule(self, code: str, start: date, days: int, actor: str) -> BookingView:
+    async def reschedule(
+        self,
+        code: str,
+        start: date,
+        days: int,
+        actor: str,
+        *,
+        note: Callable[[BookingView], str],
+    ) -> BookingView:
+        """Move a booking (back to pending); `note` writes the history line from the booking as
+        it was (the caller's words: "dijadwal ulang dari …")."""
         problem = self._rules.date_problem(start, days, self._today())
         if problem is not None:
             raise problem
@@ -401,7 +411,7 @@ class BookingService:
                 booking.start_date, booking.days = start, days
                 booking.status = Status.PENDING
                 booking.updated_at = utcnow()
-                reason = f"dijadwal ulang dari {old.start_date.isoformat()} ({old.days} hari)"
+                reason = note(old)
                 session.add(
                     BookingEvent(
                         booking_id=booking.id, status=Status.PENDING, actor=actor, reason=reason

@@ -130,7 +130,10 @@ async def test_multi_day_visit_is_all_or_nothing(service: BookingService) -> Non
 async def test_reschedule_keeps_code_and_goes_back_to_pending(service: BookingService) -> None:
     booking = await service.request(REQUEST)
     await service.approve(booking.code, "staff:telegram:7")
-    moved = await service.reschedule(booking.code, date(2026, 12, 10), 2, "telegram:100")
+    moved = await service.reschedule(
+        booking.code, date(2026, 12, 10), 2, "telegram:100",
+        note=lambda old: f"moved from {old.start_date.isoformat()}",
+    )  # fmt: skip
     assert (moved.code, moved.status, moved.start_date, moved.days) == (
         booking.code,
         Status.PENDING,
@@ -138,6 +141,9 @@ async def test_reschedule_keeps_code_and_goes_back_to_pending(service: BookingSe
         2,
     )
     assert await service.free_days(VISIT, 1, 60)
+    async with service._sessions() as session:  # noqa: SLF001
+        reasons = list(await session.scalars(select(BookingEvent.reason)))
+    assert "moved from 2026-12-08" in reasons  # the caller's words, from the booking as it was
 
 
 async def test_only_the_requesters_chat_lists_its_bookings(service: BookingService) -> None:

@@ -150,7 +150,9 @@ class BookingChanges(BookingParts):
             return [Reply(self._t("booking.date_unclear"))]
         days = days or booking.days
         try:
-            moved = await self._bookings.reschedule(code, start, days, self._actor(event))
+            moved = await self._bookings.reschedule(
+                code, start, days, self._actor(event), note=self._moved_from
+            )
         except DayFull as full:
             return [self._day_full(long_date(full.day), full.alternatives)]
         except BookingError as error:
@@ -171,6 +173,10 @@ class BookingChanges(BookingParts):
             ]
         )
         return [Reply(self._t("reschedule.done", code=code, when=render.when(moved)))]
+
+    def _moved_from(self, old: BookingView) -> str:
+        """The history line of a reschedule."""
+        return self._t("booking.moved_from", when=render.when(old))
 
     async def _take(
         self,

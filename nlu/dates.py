@@ -250,6 +250,17 @@ def _weekday_rel(text: str, today: date) -> list[DateMention]:
     return found
 
 
+def _part_of_month(first: date, last: date, part: str) -> tuple[date, date]:
+    """ "awal" is days 1–10, "pertengahan"/"tengah" 11–20, "akhir" 21 to the end; no part
+    is the whole month."""
+    return {
+        "awal": (first, first.replace(day=10)),
+        "pertengahan": (first.replace(day=11), first.replace(day=20)),
+        "tengah": (first.replace(day=11), first.replace(day=20)),
+        "akhir": (first.replace(day=21), last),
+    }.get(part, (first, last))
+
+
 def _period(text: str, today: date) -> list[DateMention]:
     found = []
     for m in _PERIOD.finditer(text):
@@ -262,12 +273,7 @@ def _period(text: str, today: date) -> list[DateMention]:
         else:
             first = today.replace(day=1) if rel == "ini" else _add_months(today.replace(day=1), 1)
             last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-            start, end = {
-                "awal": (first, first.replace(day=10)),
-                "pertengahan": (first.replace(day=11), first.replace(day=20)),
-                "tengah": (first.replace(day=11), first.replace(day=20)),
-                "akhir": (first.replace(day=21), last),
-            }.get(part, (first, last))
+            start, end = _part_of_month(first, last, part)
             start = max(start, today)
         if start <= end:
             found.append(_mention(m, start, end, vague=True))
@@ -302,12 +308,7 @@ def _month(text: str, today: date) -> list[DateMention]:
         start, end = first, last
         part, week = (m["part"] or "").lower(), (m["week"] or "").lower()
         if part:
-            start, end = {
-                "awal": (first, first.replace(day=10)),
-                "pertengahan": (first.replace(day=11), first.replace(day=20)),
-                "tengah": (first.replace(day=11), first.replace(day=20)),
-                "akhir": (first.replace(day=21), last),
-            }[part]
+            start, end = _part_of_month(first, last, part)
         elif week == "terakhir":
             start = last - timedelta(days=6)
         elif week:

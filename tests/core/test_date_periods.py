@@ -120,3 +120,17 @@ async def test_setelah_lebaran_at_the_date_step_offers_days_after_the_feast(
     (choice,) = await world.say("setelah lebaran saja")
     days = chosen_days([b.payload for b in choice.buttons])
     assert days and all(date(2027, 3, 12) <= day <= date(2027, 4, 10) for day in days)
+
+
+async def test_a_question_while_choosing_in_a_period_offers_its_days_again(
+    world: World, texts: Texts
+) -> None:
+    world.nlu.add("mau daftar kunjungan", "book_visit")
+    for answer in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok", "20"):
+        await world.say(answer)
+    (offered,) = await world.say("awal Juli")
+    asked = await world.say("berapa biayanya?")
+    assert "biaya" in asked[0].text.lower()
+    assert asked[-1] == offered  # the same free days, buttons and all
+    picked = await world.press(offered.buttons[0].payload)
+    assert picked[-1].text == texts("booking.ask.days")

@@ -171,7 +171,7 @@ class BookingFlow(BookingParts):
                 return await self._ask_next(state)
             if not elsewhere:
                 return [problem] if isinstance(problem, Reply) else [
-                    Reply(problem), *self._question(state.step or "", state)
+                    Reply(problem), *await self._question(state.step or "", state)
                 ]  # fmt: skip
         if event.kind is Kind.TEXT and (
             lowered in self._words("booking.pause") or (sure and result.intent in PAUSE_INTENTS)  # type: ignore[union-attr]
@@ -197,11 +197,11 @@ class BookingFlow(BookingParts):
             # A question asked mid-way ("berapa biayanya?") is answered, then the step repeated;
             # in free-text steps only when it is plainly a question, so names are never eaten.
             if slot in FREE_TEXT or await self._fill(slot, text, payload, state) is not None:
-                return [question, *self._question(slot, state)]
+                return [question, *await self._question(slot, state)]
             return await self._ask_next(state)
         if asks and (slot in NAMES or await self._fill(slot, text, payload, state)):
             # A question this step cannot take as its answer, and no answer for it at hand.
-            return [Reply(self._t("booking.question_later")), *self._question(slot, state)]
+            return [Reply(self._t("booking.question_later")), *await self._question(slot, state)]
         if asks:
             return await self._ask_next(state)  # it was an answer after all ("30 orang?")
         problem = await self._fill(slot, text, payload, state)
@@ -209,7 +209,7 @@ class BookingFlow(BookingParts):
             return await self._ask_next(state)
         if isinstance(problem, Reply):
             return [problem]
-        return [Reply(problem), *self._question(slot, state)]
+        return [Reply(problem), *await self._question(slot, state)]
 
     def _pause(self, state: ConversationState, thanked: bool = False) -> list[Reply]:
         """Put the form aside, keeping what was filled; "lanjut daftar" (or the button)
@@ -389,6 +389,7 @@ class BookingFlow(BookingParts):
         start, days = self._date_from_payload(payload) if payload else self._date_from(None, value)
         window = None if payload else self._period_in(value)
         if start is None and window is not None:
+            slots[PERIOD] = [day.isoformat() for day in window]
             people = int(slots.get("participants") or 1)
             return await self._choose_in(*window, int(slots.get("days") or 1), people)
         if start is None:
@@ -404,6 +405,7 @@ class BookingFlow(BookingParts):
             alternatives = await self._bookings.alternatives(start, days, people)
             return self._day_full(date_span(start, days), alternatives)
         slots["start_date"] = start.isoformat()
+        slots.pop(PERIOD, None)
         if days > 1 or "days" in slots:
             slots["days"] = days
         return None
@@ -450,13 +452,6 @@ class BookingFlow(BookingParts):
 
     async def _ask_next(self, state: ConversationState) -> list[Reply]:
         missing = next((slot for slot in SLOTS if slot not in state.slots), None)
-        if missing == "start_date" and PERIOD in state.slots:  # "bulan Maret" said at the start
-            window = state.slots.pop(PERIOD)
-            state.step = missing
-            people = int(state.slots.get("participants") or 1)
-            days = int(state.slots.get("days") or 1)
-            first, last = (date.fromisoformat(day) for day in window)
-            return [await self._choose_in(first, last, days, people)]
         if missing is None:
             state.step = CONFIRM
             # Saved with the summary, before "Kirim" can be pressed: the same key files one
@@ -464,11 +459,17 @@ class BookingFlow(BookingParts):
             state.slots.setdefault(REQUEST_KEY, uuid.uuid4().hex)
             return [self._summary(state.slots)]
         state.step = missing
-        return self._question(missing, state)
+        return await self._question(missing, state)
 
-    def _question(self, slot: str, state: ConversationState) -> list[Reply]:
+    async def _question(self, slot: str, state: ConversationState) -> list[Reply]:
+        """The step's question with its buttons; for the date, while a period named earlier
+        ("bulan Maret", "setelah lebaran") is still open, its free days again."""
         if slot == CONFIRM:
             return [self._summary(state.slots)]
+        if slot == "start_date" and PERIOD in state.slots:
+            first, last = (date.fromisoformat(day) for day in state.slots[PERIOD])
+            people = int(state.slots.get("participants") or 1)
+            return [await self._choose_in(first, last, int(state.slots.get("days") or 1), people)]
         buttons: tuple[Button, ...] = ()
         if slot == "org_kind":
             buttons = tuple(

@@ -35,6 +35,13 @@ async def world(
         yield built
 
 
+async def at_the_date_step(world: World) -> None:
+    """A booking begun without a date, every step before the date answered."""
+    world.nlu.add("mau daftar kunjungan", "book_visit")
+    for answer in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok", "20"):
+        await world.say(answer)
+
+
 def chosen_days(payloads: list[str]) -> list[date]:
     return [date.fromisoformat(p.removeprefix("bd:")) for p in payloads if p.startswith("bd:")]
 
@@ -54,9 +61,7 @@ async def test_a_month_in_the_first_message_is_offered_as_its_free_days(
 
 
 async def test_awal_juli_at_the_date_step_offers_days_1_to_10(world: World, texts: Texts) -> None:
-    world.nlu.add("mau daftar kunjungan", "book_visit")
-    for answer in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok", "20"):
-        await world.say(answer)
+    await at_the_date_step(world)
     (choice,) = await world.say("awal Juli")
     assert choice.text == texts("booking.choose_in", period="1–10 Juli 2027")
     days = chosen_days([b.payload for b in choice.buttons])
@@ -114,9 +119,7 @@ def test_a_feast_the_holiday_data_does_not_have_yet_is_no_period() -> None:
 async def test_setelah_lebaran_at_the_date_step_offers_days_after_the_feast(
     world: World, texts: Texts
 ) -> None:
-    world.nlu.add("mau daftar kunjungan", "book_visit")
-    for answer in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok", "20"):
-        await world.say(answer)
+    await at_the_date_step(world)
     (choice,) = await world.say("setelah lebaran saja")
     days = chosen_days([b.payload for b in choice.buttons])
     assert days and all(date(2027, 3, 12) <= day <= date(2027, 4, 10) for day in days)
@@ -125,9 +128,7 @@ async def test_setelah_lebaran_at_the_date_step_offers_days_after_the_feast(
 async def test_a_question_while_choosing_in_a_period_offers_its_days_again(
     world: World, texts: Texts
 ) -> None:
-    world.nlu.add("mau daftar kunjungan", "book_visit")
-    for answer in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok", "20"):
-        await world.say(answer)
+    await at_the_date_step(world)
     (offered,) = await world.say("awal Juli")
     asked = await world.say("berapa biayanya?")
     assert "biaya" in asked[0].text.lower()

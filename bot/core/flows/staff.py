@@ -221,7 +221,7 @@ class StaffFlow:
 
     async def _button(self, event: Incoming, state: ConversationState) -> list[Reply]:
         payload = decode(event.payload)
-        if payload is None or payload.space not in {Space.APPROVE, Space.DECLINE}:
+        if payload is None or payload.space not in self.spaces:
             return [Reply(self._t("input.stale_button"))]
         if not await self._authority.allows(event.user_id):
             log.warning("non-staff user %s pressed %s", event.user_id, payload)

@@ -28,6 +28,7 @@ from bot.channels.whatsapp.webhook import CHANNEL
 from bot.check_data import report
 from bot.config import Settings
 from bot.core.knowledge import KnowledgeError
+from bot.desk.setup import add_desk
 from bot.privacy import redact_logs
 from bot.web import (
     TELEGRAM,
@@ -176,6 +177,8 @@ async def main() -> int:
     gc.freeze()
     try:
         web_app = build_app(app.health)
+        if app.web_desk is not None:
+            add_desk(web_app, app.web_desk)
         whatsapp = settings.whatsapp_access_token is not None
         if whatsapp:
             assert settings.whatsapp_verify_token and settings.whatsapp_app_secret

@@ -33,6 +33,7 @@ from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
 from bot.db.state_store import SqlStateStore
 from bot.db.transcript import SqlTranscript
+from bot.desk.context import Desk
 from bot.intake import Intake
 from bot.jobs.pushes import Pushes
 from bot.jobs.scheduler import VisitScheduler
@@ -66,6 +67,7 @@ class App:
     texts: Texts
     sessions: async_sessionmaker[AsyncSession]
     intake: Intake
+    web_desk: Desk | None  # the staff's web pages (/desk), when there is a staff group
     _nlu_seen: tuple[float, bool] = (float("-inf"), False)
     _nlu_watch: asyncio.Task[None] | None = None
 
@@ -106,21 +108,26 @@ class App:
             settings, sessions, bookings, transcript=SqlTranscript(database), language=said,
             staff=staff, clock=clock,
         )  # fmt: skip
+        access = wiring.desk_access(settings, sessions, staff, said.texts)
+        room = wiring.staff_flow(
+            bookings, handoff, visiting=visiting, language=said, staff=staff, clock=clock,
+            access=access,
+        )  # fmt: skip
         engine = Engine(
             nlu, SqlStateStore(database), said.answers, said.texts, said.keywords,
             # Asked in this order whether an event is theirs; a new flow is one more entry.
-            flows=(participants, form, changes, availability),
-            staff=wiring.staff_flow(
-                bookings, handoff, visiting=visiting, language=said,
-                staff=staff, clock=clock,
-            ),
-            desk=staff.desk, handoff=handoff, guard=staff.guard, now=clock.now,
+            flows=(*([access] if access else []), participants, form, changes, availability),
+            staff=room, desk=staff.desk, handoff=handoff, guard=staff.guard, now=clock.now,
+        )  # fmt: skip
+        web_desk = wiring.web_desk(
+            settings, sessions, bookings, room=room, visiting=visiting, staff=staff,
+            texts=said.texts, clock=clock, handoff=handoff,
         )  # fmt: skip
         await scheduler.start()
         await wiring.recurring_jobs(settings, scheduler, handoff)
         return cls(
             settings, engine, database, http, nlu, staff.notifier, staff.links, staff.desk,
-            scheduler, bookings, said.texts, sessions, Intake(SqlInbox(sessions)),
+            scheduler, bookings, said.texts, sessions, Intake(SqlInbox(sessions)), web_desk,
         )  # fmt: skip
 
     async def telegram(self, bot: Bot) -> Dispatcher:

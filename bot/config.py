@@ -65,6 +65,12 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    # Where staff reach the web desk (/desk), e.g. https://kunjungan.bmigrup.id behind the
+    # operator's HTTPS proxy; login links are built from it. Unset: no desk.
+    desk_public_url: str | None = None
+    # Key of the desk's session cookies (any long random string; the same in every process).
+    # Unset: derived from TELEGRAM_BOT_TOKEN.
+    desk_secret_key: SecretStr | None = None
 
     booking_lead_days: int = Field(default=7, ge=0)
     booking_max_participants: int = Field(default=100, ge=1)

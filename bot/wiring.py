@@ -23,16 +23,19 @@ from bot.core.flows.availability import Availability
 from bot.core.flows.booking import BookingFlow
 from bot.core.flows.booking_parts import BookingParts
 from bot.core.flows.changes import BookingChanges
+from bot.core.flows.desk_access import DeskAccess
 from bot.core.flows.handoff import BusinessHours, HandoffFlow
 from bot.core.flows.participants import ParticipantFlow
 from bot.core.flows.staff import StaffFlow
 from bot.core.guard import AbuseLimits, Guard
 from bot.core.keywords import KeywordMatcher
 from bot.core.knowledge import load_knowledge
-from bot.core.notify import InviteLinks, Notifier, StaffDesk
+from bot.core.notify import InviteLinks, Notifier, StaffAuthority, StaffDesk
 from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar
 from bot.db.transcript import SqlTranscript
+from bot.desk.context import Desk
+from bot.desk.security import session_key
 from bot.holidays import closed_days
 from bot.jobs import expiry, handoff_jobs, retention
 from bot.jobs.context import HandoffSweep
@@ -40,8 +43,10 @@ from bot.jobs.outbox import Outbox
 from bot.jobs.pushes import OUTBOX_SWEEP_JOB
 from bot.jobs.scheduler import VisitScheduler
 from bot.services.booking import BookingService, Capacity
+from bot.services.desk_links import DeskLinks
 from bot.services.handoff import EscalationService
 from bot.services.nlu import RasaClient
+from bot.services.overview import Overview
 from bot.services.visits import VisitService
 
 log = logging.getLogger(__name__)
@@ -84,6 +89,8 @@ class Staff:
     notifier: ChannelNotifier
     links: InviteLinks
     guard: Guard
+    # Who counts as staff, for every place staff act from (None without a staff group).
+    authority: StaffAuthority | None
 
 
 def language(settings: Settings) -> Language:
@@ -112,7 +119,9 @@ def staff(settings: Settings, texts: Texts) -> Staff:
             "(STAFF_CHAT_ID) may act as staff"
         )
     guard = Guard(AbuseLimits(settings.user_messages_per_minute, settings.code_attempts_per_hour))
-    return Staff(desk, ChannelNotifier(desk, texts), InviteLinks(), guard)
+    notifier = ChannelNotifier(desk, texts)
+    authority = StaffAuthority(desk, notifier) if desk is not None else None
+    return Staff(desk, notifier, InviteLinks(), guard, authority)
 
 
 def nlu_client(settings: Settings, http: aiohttp.ClientSession, clock: Clock) -> RasaClient:
@@ -271,6 +280,7 @@ class Visiting:
 def staff_flow(
     bookings: BookingService, handoff: HandoffFlow | None,
     *, visiting: Visiting, language: Language, staff: Staff, clock: Clock,
+    access: DeskAccess | None,
 ) -> StaffFlow | None:  # fmt: skip
     """Everything said in the staff group; none without one."""
     if staff.desk is None:
@@ -289,4 +299,39 @@ def staff_flow(
         visits=visiting.visits,
         calendar=visiting.scheduler,
         handoff=handoff,
+        authority=staff.authority,
+        access=access,
     )
+
+
+def desk_access(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], staff: Staff, texts: Texts
+) -> DeskAccess | None:
+    """`/desk` login links; none without a staff group."""
+    if staff.authority is None:
+        return None
+    return DeskAccess(
+        DeskLinks(sessions), authority=staff.authority, notifier=staff.notifier, texts=texts,
+        public_url=settings.desk_public_url,
+    )  # fmt: skip
+
+
+def web_desk(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], bookings: BookingService,
+    *, room: StaffFlow | None, visiting: Visiting, staff: Staff, texts: Texts, clock: Clock,
+    handoff: HandoffFlow | None,
+) -> Desk | None:  # fmt: skip
+    """The web desk's services: the chat's own, so no rule exists twice. None without a
+    staff group or a key for its cookies (DESK_SECRET_KEY, else the Telegram token)."""
+    secret = settings.desk_secret_key or settings.telegram_bot_token
+    if room is None or staff.desk is None or staff.authority is None or secret is None:
+        return None
+    public = settings.desk_public_url or ""
+    return Desk(
+        bookings=bookings, decisions=room.decisions, overview=Overview(sessions),
+        visits=visiting.visits, calendar=visiting.scheduler, handoff=handoff,
+        links=DeskLinks(sessions), authority=staff.authority, notifier=staff.notifier,
+        staff=staff.desk, texts=texts, zone=settings.tz, venue=visiting.venue,
+        secret_key=session_key(secret.get_secret_value()),
+        secure_cookies=public.startswith("https://"), today=clock.today, now=clock.utc,
+    )  # fmt: skip

@@ -110,6 +110,16 @@ def parse_csv(text: str, days: int) -> list[AgendaItem]:
     return items
 
 
+def parse_rows(rows: list[tuple[int, list[str]]], days: int) -> list[AgendaItem]:
+    """Rows of a table (the desk's agenda form), each with its row number; the same checks
+    as every other edit, problems numbered by row."""
+    problems: list[Problem] = []
+    items = [item for line, row in rows if (item := _item(line, row, days, problems))]
+    if problems or not items:
+        raise AgendaInvalid(problems or [Problem(1, "no_sessions")])
+    return items
+
+
 def parse_file(filename: str, content: bytes, days: int) -> list[AgendaItem]:
     """An uploaded agenda: CSV as above, or YAML `- {day, start, end, title, speaker, place}`.
     Files over MAX_FILE_BYTES and YAML with anchors or aliases (the "billion laughs" bomb)

@@ -243,8 +243,10 @@ class Bookings(Protocol):
         """pending -> declined, releasing capacity; `notices` as for `approve`."""
         ...
 
-    async def cancel(self, code: str, actor: str) -> BookingView:
-        """pending/approved -> cancelled, releasing capacity."""
+    async def cancel(
+        self, code: str, actor: str, *, reason: str = "", notices: Notices | None = None
+    ) -> BookingView:
+        """pending/approved -> cancelled, releasing capacity; `notices` as for `approve`."""
         ...
 
     async def reschedule(
@@ -255,9 +257,11 @@ class Bookings(Protocol):
         actor: str,
         *,
         note: Callable[[BookingView], str],
+        notices: Notices | None = None,
     ) -> BookingView:
         """Move to new dates (same code, history kept) and back to pending for approval;
-        `note` words the history line from the booking as it was."""
+        `note` words the history line from the booking as it was; `notices` as for
+        `approve`."""
         ...
 
     async def pending(self) -> list[BookingView]:

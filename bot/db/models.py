@@ -334,3 +334,17 @@ class StaffPost(Base):
     escalation_id: Mapped[int] = mapped_column(
         ForeignKey("escalations.id", ondelete="CASCADE"), index=True
     )
+
+
+class DeskLink(Base):
+    """A single-use login link to the staff desk, sent privately by the bot on `/desk`. Only
+    the token's SHA-256 is stored: a copy of the database opens no session."""
+
+    __tablename__ = "desk_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    user_name: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

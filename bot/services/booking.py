@@ -71,7 +71,8 @@ def spreadsheet_safe(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _view(booking: Booking) -> BookingView:
+def view_of(booking: Booking) -> BookingView:
+    """The stored booking as the core sees it."""
     return BookingView(
         code=booking.code,
         status=Status(booking.status),
@@ -113,6 +114,11 @@ class BookingService:
     def rules(self) -> BookingRules:
         """The calendar and group-size rules every request is checked against."""
         return self._rules
+
+    @property
+    def capacity(self) -> Capacity:
+        """What one day takes when no limits were stored for it yet."""
+        return self._capacity
 
     # ---- capacity ---------------------------------------------------------------------
 
@@ -243,7 +249,7 @@ class BookingService:
             )
             .order_by(Booking.start_date)
         )
-        views = [_view(row) for row in rows]
+        views = [view_of(row) for row in rows]
         today = self._today()
         return (
             [v for v in views if v.status is Status.PENDING],
@@ -268,7 +274,7 @@ class BookingService:
             booking = await session.scalar(
                 select(Booking).where(Booking.request_key == request_key)
             )
-            return replace(_view(booking), repeated=True) if booking else None
+            return replace(view_of(booking), repeated=True) if booking else None
 
     async def request(self, request: BookingRequest) -> BookingView:
         await self.expire_stale()
@@ -313,7 +319,7 @@ class BookingService:
                             actor=f"{request.channel}:{request.user_id}",
                         )
                     )
-                return _view(booking)
+                return view_of(booking)
             except DayFull as full:
                 alternatives = await self.alternatives(
                     full.day, request.days, request.participants
@@ -342,7 +348,7 @@ class BookingService:
                     "booking.wrong_status", code=booking.code, status=Status(booking.status)
                 )
             if Status(booking.status) in ACTIVE and to not in ACTIVE:
-                view = _view(booking)
+                view = view_of(booking)
                 await self._release(session, view.visit_days(), booking.participants)
             if to is Status.APPROVED and booking.invite_code is None:
                 booking.invite_code = new_code(INVITE_LENGTH)
@@ -350,7 +356,7 @@ class BookingService:
             booking.updated_at = utcnow()
             session.add(BookingEvent(booking_id=booking.id, status=to, actor=actor, reason=reason))
             await session.flush()
-            result = replace(_view(booking), reason=reason)
+            result = replace(view_of(booking), reason=reason)
             if notices is not None:  # the decision and its announcement commit together
                 await enqueue(session, notices(result))
         return result
@@ -380,8 +386,12 @@ class BookingService:
             notices=notices,
         )  # fmt: skip
 
-    async def cancel(self, code: str, actor: str) -> BookingView:
-        return await self._change(code, ACTIVE, Status.CANCELLED, actor)
+    async def cancel(
+        self, code: str, actor: str, *, reason: str = "", notices: Notices | None = None
+    ) -> BookingView:
+        return await self._change(
+            code, ACTIVE, Status.CANCELLED, actor, reason=reason, notices=notices
+        )
 
     async def reschedule(
         self,
@@ -391,9 +401,10 @@ class BookingService:
         actor: str,
         *,
         note: Callable[[BookingView], str],
+        notices: Notices | None = None,
     ) -> BookingView:
         """Move a booking (back to pending); `note` writes the history line from the booking as
-        it was (the caller's words: "dijadwal ulang dari …")."""
+        it was (the caller's words: "dijadwal ulang dari …"); `notices` commit with it."""
         problem = self._rules.date_problem(start, days, self._today())
         if problem is not None:
             raise problem
@@ -404,7 +415,7 @@ class BookingService:
                     raise BookingError(
                         "booking.wrong_status", code=booking.code, status=Status(booking.status)
                     )
-                old = _view(booking)
+                old = view_of(booking)
                 await self._release(session, old.visit_days(), booking.participants)
                 new_span = [start + timedelta(days=offset) for offset in range(days)]
                 await self._reserve(session, new_span, booking.participants)
@@ -418,7 +429,10 @@ class BookingService:
                     )
                 )
                 await session.flush()
-                return _view(booking)
+                moved = view_of(booking)
+                if notices is not None:
+                    await enqueue(session, notices(moved))
+                return moved
         except DayFull as full:
             view = await self.get(code)
             people = view.participants if view else 1
@@ -449,7 +463,7 @@ class BookingService:
     async def get(self, code: str) -> BookingView | None:
         async with self._sessions() as session:
             booking = await session.scalar(select(Booking).where(Booking.code == code.upper()))
-            return _view(booking) if booking else None
+            return view_of(booking) if booking else None
 
     async def by_invite(self, invite_code: str) -> BookingView | None:
         """The approved booking a participant's invite code belongs to."""
@@ -457,7 +471,7 @@ class BookingService:
             booking = await session.scalar(
                 select(Booking).where(Booking.invite_code == invite_code.upper())
             )
-            return _view(booking) if booking else None
+            return view_of(booking) if booking else None
 
     async def for_chat(self, channel: str, chat_id: str) -> list[BookingView]:
         async with self._sessions() as session:
@@ -466,7 +480,7 @@ class BookingService:
                 .where(Booking.channel == channel, Booking.chat_id == chat_id)
                 .order_by(Booking.created_at.desc())
             )
-            return [_view(row) for row in rows]
+            return [view_of(row) for row in rows]
 
     async def pending(self) -> list[BookingView]:
         async with self._sessions() as session:
@@ -475,7 +489,7 @@ class BookingService:
                 .where(Booking.status == Status.PENDING)
                 .order_by(Booking.start_date)
             )
-            return [_view(row) for row in rows]
+            return [view_of(row) for row in rows]
 
     async def upcoming(self, today: date) -> list[BookingView]:
         async with self._sessions() as session:
@@ -484,12 +498,12 @@ class BookingService:
                 .where(Booking.status.in_(list(ACTIVE)), Booking.start_date >= today)
                 .order_by(Booking.start_date)
             )
-            return [_view(row) for row in rows]
+            return [view_of(row) for row in rows]
 
     async def export_csv(self) -> bytes:
         async with self._sessions() as session:
             rows = list(await session.scalars(select(Booking).order_by(Booking.start_date)))
-            views = [_view(row) for row in rows]
+            views = [view_of(row) for row in rows]
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(

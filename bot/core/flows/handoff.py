@@ -216,10 +216,25 @@ class HandoffFlow:
             return await self.answer(event, escalation_id, self._canned[key])
         staff_name = event.user_name or event.user_id
         if command == "/ambil":
-            taken = await self._escalations.take(escalation_id, staff_name)
-            if taken is None:
-                return [Reply(self._t("staff.handoff_unknown", id=escalation_id))]
-            return [Reply(self._t("staff.taken", id=escalation_id, name=staff_name))]
+            return await self.take(escalation_id, staff_name)
+        return await self.close(escalation_id)
+
+    async def take(
+        self, escalation_id: int, staff_name: str, *, mirror: bool = False
+    ) -> list[Reply]:
+        """Assign a handoff to a staff member; `mirror` tells the staff group (an action
+        taken on the desk)."""
+        taken = await self._escalations.take(escalation_id, staff_name)
+        if taken is None:
+            return [Reply(self._t("staff.handoff_unknown", id=escalation_id))]
+        said = self._t("staff.taken", id=escalation_id, name=staff_name)
+        if mirror:
+            await self._to_staff(self._t("staff.from_desk", text=said), taken.topic, taken.id)
+        return [Reply(said)]
+
+    async def close(self, escalation_id: int, staff_name: str | None = None) -> list[Reply]:
+        """Hand the chat back to the bot and tell the user; `staff_name` is given when the
+        desk closed it, and the staff group is told."""
         closed = await self._escalations.close(escalation_id)
         if closed is None:
             return [Reply(self._t("staff.handoff_unknown", id=escalation_id))]
@@ -234,7 +249,11 @@ class HandoffFlow:
                 )
             ],
         )
-        return [Reply(self._t("staff.closed", id=escalation_id))]
+        said = self._t("staff.closed", id=escalation_id)
+        if staff_name is not None:
+            mirrored = self._t("staff.from_desk", text=f"{said} ({staff_name})")
+            await self._to_staff(mirrored, closed.topic, closed.id)
+        return [Reply(said)]
 
     async def topic_message(self, event: Incoming, may_act: bool) -> list[Reply] | None:
         """Staff writing in a handoff's own topic: text goes to that user (never another's);
@@ -285,13 +304,20 @@ class HandoffFlow:
 
     async def answer(self, event: Incoming, escalation_id: int, text: str) -> list[Reply]:
         """Send staff's words to the user; the first answer assigns the handoff."""
+        return await self.answer_as(event.user_name or event.user_id, escalation_id, text)
+
+    async def answer_as(
+        self, staff_name: str, escalation_id: int, text: str, *, mirror: bool = False
+    ) -> list[Reply]:
+        """`answer` by name; `mirror` copies the answer into the staff group (written on the
+        desk), so the handoff's topic and the desk show the same conversation."""
         escalation = await self._escalations.get(escalation_id)
         if escalation is None or escalation.status == "closed":
             return [Reply(self._t("staff.handoff_unknown", id=escalation_id))]
         if not text:
             return [Reply(self._t("staff.handoff_usage"))]
         if escalation.assigned_to is None:
-            await self._escalations.take(escalation_id, event.user_name or event.user_id)
+            await self._escalations.take(escalation_id, staff_name)
         await self._escalations.touch(escalation_id, by_staff=True)
         try:
             await self._notifier.deliver(
@@ -302,6 +328,9 @@ class HandoffFlow:
         except DeliveryFailed as error:
             return [Reply(self._t("staff.not_sent", id=escalation_id, reason=error))]
         await self._transcript.record(escalation.channel, escalation.chat_id, "out", [text])
+        if mirror:
+            said = self._t("staff.desk_reply", id=escalation_id, name=staff_name, text=text)
+            await self._to_staff(said, escalation.topic, escalation_id)
         return [Reply(self._t("staff.sent", id=escalation_id))]
 
     async def sweep(self, now: datetime, idle: timedelta, sla: timedelta) -> None:

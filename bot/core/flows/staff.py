@@ -9,26 +9,24 @@ prompt for a decline reason belongs to one booking and one staff member, and exp
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from bot.core.agenda_edit import (
     AgendaInvalid,
-    check_overlaps,
     parse_csv,
     parse_file,
     parse_session,
 )
-from bot.core.booking import BookingError, Bookings, BookingView, Status
+from bot.core.booking import BookingError, Bookings, BookingView
+from bot.core.decisions import Decided, Decisions, StaffMember
+from bot.core.flows.desk_access import DeskAccess
 from bot.core.flows.handoff import HandoffFlow
-from bot.core.ics import visit_invitation
 from bot.core.knowledge import Knowledge
-from bot.core.messages import BOOKING_TAG, Document, Incoming, Kind, Reply
+from bot.core.messages import Document, Incoming, Kind, Reply
 from bot.core.notify import (
     InviteLinks,
     Notifier,
-    Outgoing,
     PendingSender,
     StaffAuthority,
     StaffDesk,
@@ -67,19 +65,22 @@ class StaffFlow:
         calendar: VisitCalendar | None = None,
         handoff: HandoffFlow | None = None,
         authority: StaffAuthority | None = None,
+        access: DeskAccess | None = None,
     ) -> None:
         self._authority = authority or StaffAuthority(desk, notifier)
+        # The desk acts through this same object: one rule for each decision.
+        self.decisions = Decisions(
+            bookings, texts=texts, links=links, outbox=outbox, venue=venue, now=now,
+            visits=visits, calendar=calendar,
+        )  # fmt: skip
         self._handoff = handoff
-        self._outbox = outbox
+        self._access = access
         self._visits = visits
-        self._calendar = calendar
         self._bookings = bookings
         self._knowledge = knowledge
         self._t = texts
         self._notifier = notifier
         self._desk = desk
-        self._links = links
-        self._venue = venue
         self._now = now
         self._today = today
 
@@ -146,6 +147,8 @@ class StaffFlow:
             return await self._edit_agenda(
                 "/agendafile", f"{argument.strip()}\n", event.filename or "", event.attachment
             )
+        if command == "/desk" and self._access is not None:
+            return await self._access.request(event)
         if command == "/export":
             csv = await self._bookings.export_csv()
             name = f"kunjungan-{self._today().isoformat()}.csv"
@@ -205,7 +208,7 @@ class StaffFlow:
                     for item in current
                     if (item.day, item.starts) != (session.day, session.starts)
                 ] + [session]
-            check_overlaps(items)
+            await self.decisions.replace_agenda(booking.code, items)
         except AgendaInvalid as invalid:
             problems = "\n".join(
                 self._t(
@@ -216,7 +219,6 @@ class StaffFlow:
                 for p in invalid.problems
             )
             return [Reply(self._t("staff.agenda_invalid", problems=problems))]
-        await self._visits.replace_agenda(booking.code, items)
         return [Reply(self._t("staff.agenda_saved", code=booking.code))]
 
     async def _button(self, event: Incoming, state: ConversationState) -> list[Reply]:
@@ -240,56 +242,20 @@ class StaffFlow:
         return await self._approve(event, code)
 
     async def _approve(self, event: Incoming, code: str) -> list[Reply]:
-        """All or nothing: the visit's pushes are planned first; the approval and its notice
-        to the requester commit together (dropping the plan if that fails); the notice then
-        leaves through the outbox, which sends it later if this process cannot now."""
-        booking = await self._bookings.get(code)
-        if booking is None:
-            return [Reply(self._t("staff.unknown_code", code=code.upper()))]
-        if booking.status is not Status.PENDING:
-            return [Reply(render.refusal(self._t, BookingError(
-                "booking.wrong_status", code=booking.code, status=booking.status
-            )))]  # fmt: skip
-        if self._visits is not None:
-            await self._visits.ensure_agenda(booking.code)
-        if self._calendar is not None:
-            await self._calendar.plan(booking)
-        notices: list[Outgoing] = []
-
-        def approval(approved: BookingView) -> list[Outgoing]:
-            notices[:] = [self._approval(approved)]
-            return notices
-
-        actor = f"staff:{event.channel}:{event.user_id}"
         try:
-            booking = await self._bookings.approve(code, actor, approval)
+            decided = await self.decisions.approve(code, _member(event))
         except BookingError as error:  # e.g. a colleague approved it a moment before
-            await self._unplan_unless_approved(code)
             return [Reply(render.refusal(self._t, error))]
-        except Exception:  # a lost COMMIT may still have gone through
-            await self._unplan_unless_approved(code)
-            raise
-        approved = Reply(self._t("staff.approved", code=booking.code, name=event.user_name or ""))
-        return [approved, *await self._send(notices)]
+        name = event.user_name or ""
+        approved = Reply(self._t("staff.approved", code=decided.booking.code, name=name))
+        return [approved, *self._undelivered(decided)]
 
-    async def _send(self, notices: list[Outgoing]) -> list[Reply]:
-        """Send the notices now; a notice that could not reach the requester (blocked, or
-        WhatsApp's window closed without a template) is reported to staff."""
-        report = await self._outbox.send_pending([notice.key for notice in notices])
+    def _undelivered(self, decided: Decided) -> list[Reply]:
+        """A notice that could not reach the requester, reported to staff."""
         return [
-            Reply(self._t("staff.undelivered", channel=n.channel, chat=n.chat_id, reason=why))
-            for n in notices
-            if (why := report.failed.get(n.key)) is not None
+            Reply(self._t("staff.undelivered", channel=channel, chat=chat, reason=why))
+            for channel, chat, why in decided.undelivered
         ]
-
-    async def _unplan_unless_approved(self, code: str) -> None:
-        """Drop the pushes planned for an approval that did not happen, but never those of a
-        visit approved meanwhile (two staff pressing "Setujui" at once plan the same jobs)."""
-        if self._calendar is None:
-            return
-        booking = await self._bookings.get(code)
-        if booking is None or booking.status is not Status.APPROVED:
-            await self._calendar.drop(code)
 
     def _awaiting_reason(self, event: Incoming, state: ConversationState) -> bool:
         """Whether this staff member's message is the reason they were asked for; a prompt
@@ -309,39 +275,12 @@ class StaffFlow:
         code = str(state.slots.get("code", ""))
         state.flow = state.step = None
         state.slots = {}
-        notices: list[Outgoing] = []
-
-        def decline(declined: BookingView) -> list[Outgoing]:
-            text = self._t("booking.declined_user", code=declined.code, reason=reason[:500])
-            notices[:] = [_notice(declined, "declined", text)]
-            return notices
-
         try:
-            booking = await self._bookings.decline(
-                code, f"staff:{event.channel}:{event.user_id}", reason[:500], decline
-            )
+            decided = await self.decisions.decline(code, _member(event), reason)
         except BookingError as error:
             return [Reply(render.refusal(self._t, error))]
-        return [Reply(self._t("staff.declined", code=booking.code)), *await self._send(notices)]
-
-    def _approval(self, booking: BookingView) -> Outgoing:
-        """The requester's notice: the approval, the participants' invite, the .ics."""
-        invite = booking.invite_code or ""
-        link = self._links.link(booking.channel, invite)
-        text = self._t(
-            "booking.approved_user",
-            code=booking.code,
-            when=render.when(booking),
-            invite=invite,
-        )
-        if link:
-            text += "\n" + self._t("booking.invite_link", link=link)
-        text += "\n\n" + self._t("booking.ics_caption")
-        ics = visit_invitation(
-            booking, self._venue, self._now(), self._t("staff.ics_summary", code=booking.code)
-        )
-        document = Document(f"kunjungan-{booking.code}.ics", ics, "text/calendar")
-        return _notice(booking, "approved", text, document)
+        declined = Reply(self._t("staff.declined", code=decided.booking.code))
+        return [declined, *self._undelivered(decided)]
 
     def _listing(self, key: str, bookings: list[BookingView]) -> Reply:
         if not bookings:
@@ -351,11 +290,6 @@ class StaffFlow:
         )
 
 
-def _notice(
-    booking: BookingView, outcome: str, text: str, document: Document | None = None
-) -> Outgoing:
-    """A booking notice for the outbox. Its key starts with "booking" (which picks the
-    WhatsApp template outside the 24-hour window) and is new for every decision, since a
-    rescheduled booking is approved again."""
-    key = f"{BOOKING_TAG}:{booking.code}:{outcome}:{uuid.uuid4().hex[:12]}"
-    return Outgoing(key, booking.channel, booking.chat_id, text, document)
+def _member(event: Incoming) -> StaffMember:
+    """The staff member behind a Telegram event."""
+    return StaffMember(event.user_id, event.user_name or event.user_id, event.channel)

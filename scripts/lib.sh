@@ -153,3 +153,20 @@ load_dotenv() {
   if [[ -f "$ROOT/.env" ]]; then set -a; . "$ROOT/.env"; set +a; fi
 }
 
+
+# ensure_chromium: Debian's chromium for the desk's browser tests (Playwright drives it; a
+# browser download from the internet is not possible here). Installed with apt-get as root or
+# through sudo; without either, the browser tests say so (and fail in CI).
+ensure_chromium() {
+  [[ -x "${CHROMIUM:-/usr/bin/chromium}" ]] && return 0
+  local sudo=""
+  if [[ $EUID -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && sudo="sudo -n" || {
+      say "chromium is not installed and apt-get needs root: the browser tests will say so"
+      return 0
+    }
+  fi
+  command -v apt-get >/dev/null 2>&1 || { say "no apt-get: install chromium yourself for the browser tests"; return 0; }
+  with_progress "Installing Debian's chromium (browser tests)" "$ROOT/models/apt.log" \
+    bash -c "$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core"
+}

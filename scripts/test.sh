@@ -5,6 +5,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_bot_venv
 ensure_nlu_venv
 ensure_model
+ensure_chromium
 
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/test}"
 pg_ready() { "$BOT_VENV/bin/python" "$ROOT/scripts/pg_ready.py" "$TEST_POSTGRES_URL"; }

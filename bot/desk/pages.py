@@ -4,6 +4,7 @@ left by the last form (post/redirect/get)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any
 
 import aiohttp_jinja2
@@ -55,9 +56,11 @@ def local(moment: datetime | None, request: web.Request) -> str:
     return f"{short_date(shown.date())} {shown:%H:%M}"
 
 
-FILTERS = {
-    "long_date": long_date,
-    "short_date": short_date,
-    "month_name": lambda month: MONTHS[month - 1],
-    "day_name": lambda day: DAYS[day.weekday()] if isinstance(day, date) else "",
-}
+FILTERS = MappingProxyType(
+    {
+        "long_date": long_date,
+        "short_date": short_date,
+        "month_name": lambda month: MONTHS[month - 1],
+        "day_name": lambda day: DAYS[day.weekday()] if isinstance(day, date) else "",
+    }
+)

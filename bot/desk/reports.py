@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from types import MappingProxyType
 
 import xlsxwriter
 from aiohttp import web
@@ -18,7 +19,9 @@ from bot.desk.security import DESK_KEY
 from bot.services.overview import YearFigures
 
 Table = tuple[str, list[str], list[list[object]]]  # title, header, rows
-KINDS = {"koperasi": "Koperasi", "dinas": "Dinas / pemerintah", "lainnya": "Lainnya"}
+KINDS = MappingProxyType(
+    {"koperasi": "Koperasi", "dinas": "Dinas / pemerintah", "lainnya": "Lainnya"}
+)
 
 
 def _year(request: web.Request) -> int:

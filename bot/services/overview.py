@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.booking import ACTIVE, BookingView, Status
@@ -26,6 +26,8 @@ from bot.db.models import (
 from bot.services.booking import view_of
 
 LONGEST_VISIT = 3  # days (the bookings table's CHECK)
+# What bot/jobs/pushes.py sends participants; its outbox keys are "<kind>:<code>:…".
+PUSH_KINDS = ("agenda", "reminder", "feedback")
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,17 @@ class Overview:
                         OutboxMessage.status,
                         OutboxMessage.sent_at,
                     )
-                    .where(OutboxMessage.key.like(f"%:{code.upper()}:%"))
+                    .where(
+                        or_(
+                            *(
+                                # key range, not LIKE: the unique index on `key` answers it
+                                OutboxMessage.key.between(
+                                    f"{kind}:{code.upper()}:", f"{kind}:{code.upper()};"
+                                )
+                                for kind in PUSH_KINDS
+                            )
+                        )
+                    )
                     .order_by(OutboxMessage.id)
                 )  # fmt: skip
             ).all()

@@ -1,6 +1,6 @@
 # Kunjungan: every target sets up what it needs (virtualenvs, NLU model, database).
 .DEFAULT_GOAL := help
-.PHONY: help run test lint nlu-eval bench model check-data
+.PHONY: help run test lint nlu-eval bench model check-data desk-screenshots
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,3 +22,6 @@ bench: ## Run the benchmarks in bench/ and print their figures
 
 check-data: ## List the facts and settings still to fill in before going live
 	@bash -c 'source scripts/lib.sh && ensure_bot_venv && cd "$$ROOT" && load_dotenv && "$$BOT_VENV/bin/python" -m bot --check-data'
+
+desk-screenshots: ## Screenshots of every staff-desk page from demo data, into docs/desk/
+	@bash -c 'source scripts/lib.sh && ensure_bot_venv && ensure_chromium && cd "$$ROOT" && "$$BOT_VENV/bin/python" scripts/desk_screenshots.py'

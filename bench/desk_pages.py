@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import statistics
@@ -126,6 +127,7 @@ async def measure(url: str, arguments: argparse.Namespace) -> None:
         started = time.perf_counter()
         await seed(app, arguments.bookings, arguments.participants)
         print(f"  seeded in {time.perf_counter() - started:.1f} s")
+        gc.freeze()  # as `python -m bot` does once started: start-up objects out of GC's way
         assert app.web_desk is not None
         web_app = build_app(app.health)
 

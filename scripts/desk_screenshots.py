@@ -21,7 +21,7 @@ from pydantic import SecretStr
 
 from bot.app import App
 from bot.config import ROOT, Settings
-from bot.core.booking import BookingRequest
+from bot.core.booking import BookingRequest, BookingRules
 from bot.db.transcript import SqlTranscript
 from bot.desk.setup import add_desk
 from bot.services.handoff import EscalationService
@@ -48,10 +48,14 @@ LINES = (
 )
 
 
-def first_weekday(offset: int) -> date:
-    """A Monday-to-Saturday day `offset` days from a week from now."""
-    day = datetime.now(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=7 + offset)
-    return day + timedelta(days=1) if day.weekday() == 6 else day
+def open_day(rules: BookingRules, offset: int, days: int = 1) -> date:
+    """The first day from a week + `offset` days from now on which a visit of `days` days
+    may start (no closed day or holiday in it)."""
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    day = today + timedelta(days=7 + offset)
+    while rules.date_problem(day, days, today) is not None:
+        day += timedelta(days=1)
+    return day
 
 
 async def seed(app: App) -> tuple[str, int]:
@@ -61,8 +65,9 @@ async def seed(app: App) -> tuple[str, int]:
     assert desk is not None
     shown = ""
     for n, (name, kind, origin, contact, people, days, offset, approved) in enumerate(DELEGATIONS):
+        start = open_day(bookings.rules, offset, days)
         request = BookingRequest(
-            name, kind, origin, contact, f"+62812000000{n}", people, first_weekday(offset), days,
+            name, kind, origin, contact, f"+62812000000{n}", people, start, days,
             ("profil", "jawara"), "", "telegram", str(9000 + n), str(9000 + n), by_staff=True,
         )  # fmt: skip
         booking = await bookings.request(request)
@@ -106,13 +111,14 @@ async def main() -> int:
             await runner.setup()
             site = await _start(runner)
             token = await app.web_desk.links.issue(str(STAFF), "Rina")
-            month = first_weekday(8).strftime("%Y-%m")
+            busiest = open_day(app.bookings.rules, 8, 3)
+            month = busiest.strftime("%Y-%m")
             shots = {
-                "kalender": f"/desk/kalender?bulan={month}&hari={first_weekday(8).isoformat()}",
+                "kalender": f"/desk/kalender?bulan={month}&hari={busiest.isoformat()}",
                 "permohonan": "/desk/permohonan",
                 "kunjungan": f"/desk/kunjungan/{code}",
                 "percakapan": f"/desk/percakapan/{handoff}",
-                "laporan": f"/desk/laporan?tahun={first_weekday(8).year}",
+                "laporan": f"/desk/laporan?tahun={busiest.year}",
             }
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)

@@ -168,5 +168,5 @@ ensure_chromium() {
   fi
   command -v apt-get >/dev/null 2>&1 || { say "no apt-get: install chromium yourself for the browser tests"; return 0; }
   with_progress "Installing Debian's chromium (browser tests)" "$ROOT/models/apt.log" \
-    bash -c "$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core"
+    bash -c "$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core fonts-noto-color-emoji"
 }

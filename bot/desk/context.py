@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +18,8 @@ from bot.services.booking import BookingService
 from bot.services.desk_links import DeskLinks
 from bot.services.overview import Overview
 from bot.services.visits import VisitService
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,5 +45,7 @@ class Desk:
     now: Callable[[], datetime]
 
     async def tell_staff(self, text: str) -> None:
-        """A change made on the desk, announced in the staff group like one made there."""
+        """A change made on the desk, announced in the staff group like one made there (and
+        logged: the audit trail names the staff member)."""
+        log.info("desk: %s", text.replace("\n", " "))
         await self.notifier.send(self.staff.channel, self.staff.chat_id, [Reply(text)])

@@ -3,7 +3,7 @@ left by the last form (post/redirect/get)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -11,7 +11,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.core.calendar_text import DAYS, MONTHS, long_date, short_date
+from bot.core.calendar_text import MONTHS, long_date, short_date
 from bot.desk.security import DESK_KEY, LOGIN_KEY, flash
 
 NAV = (
@@ -56,11 +56,22 @@ def local(moment: datetime | None, request: web.Request) -> str:
     return f"{short_date(shown.date())} {shown:%H:%M}"
 
 
+def who(actor: str) -> str:
+    """A history line's actor in words: "Rina lewat desk", "pemohon lewat telegram"."""
+    parts = actor.split(":")
+    if actor == "system":
+        return "sistem"
+    if parts[0] == "staff":  # written before names were recorded: staff:<channel>:<id>
+        return f"petugas lewat {parts[1]}" if len(parts) > 1 else "petugas"
+    if len(parts) >= 3:
+        return f"{':'.join(parts[2:])} lewat {parts[0]}"
+    return f"pemohon lewat {parts[0]}"
+
+
 FILTERS = MappingProxyType(
     {
         "long_date": long_date,
-        "short_date": short_date,
         "month_name": lambda month: MONTHS[month - 1],
-        "day_name": lambda day: DAYS[day.weekday()] if isinstance(day, date) else "",
+        "who": who,
     }
 )

@@ -19,6 +19,7 @@ from bot.desk.security import DESK_KEY
 from bot.services.overview import YearFigures
 
 Table = tuple[str, list[str], list[list[object]]]  # title, header, rows
+PAGE_COMMENTS = 100  # on the page; the exports carry them all
 KINDS = MappingProxyType(
     {"koperasi": "Koperasi", "dinas": "Dinas / pemerintah", "lainnya": "Lainnya"}
 )
@@ -47,14 +48,14 @@ def tables(figures: YearFigures) -> list[Table]:
         ("Jenis lembaga", ["Jenis", "Delegasi"], kinds),
         ("Penilaian", ["Nilai", "Jumlah"], ratings),
         ("Rata-rata per kunjungan", ["Kode", "Lembaga", "Rata-rata", "Penilai"], visits),
-        ("Komentar", ["Kode", "Nilai", "Komentar"], comments),
+        ("Komentar, terbaru dahulu", ["Kode", "Nilai", "Komentar"], comments),
     ]
 
 
 async def report(request: web.Request) -> web.Response:
     desk = request.app[DESK_KEY]
     year = _year(request)
-    figures = await desk.overview.year(year)
+    figures = await desk.overview.year(year, comments=PAGE_COMMENTS)
     ratings = sum(figures.ratings.values())
     average = sum(r * n for r, n in figures.ratings.items()) / ratings if ratings else None
     return await page(
@@ -71,9 +72,14 @@ def charts(figures: YearFigures) -> list[dict[str, object]]:
         {"title": "Delegasi dan peserta per bulan", "type": "bar", "data": {
             "labels": [name[:3] for name in MONTHS],
             "datasets": [
-                {"label": "Delegasi", "data": [figures.delegations[m] for m in range(1, 13)]},
-                {"label": "Peserta", "data": [figures.participants[m] for m in range(1, 13)]},
-            ]}},
+                {"label": "Delegasi", "yAxisID": "y",
+                 "data": [figures.delegations[m] for m in range(1, 13)]},
+                {"label": "Peserta", "yAxisID": "people",
+                 "data": [figures.participants[m] for m in range(1, 13)]},
+            ]},
+         "options": {"scales": {
+             "people": {"position": "right", "grid": {"drawOnChartArea": False}},
+         }}},
         {"title": "Asal provinsi", "type": "bar", "data": {
             "labels": [name for name, _ in provinces],
             "datasets": [{"label": "Delegasi", "data": [n for _, n in provinces]}]}},

@@ -37,6 +37,7 @@ def add_desk(app: web.Application, desk: Desk) -> None:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters.update(FILTERS)
+    environment.filters["status"] = lambda status: desk.texts(f"status.{status}")
     setup_sessions(sub, cookie_storage(desk))
     sub.middlewares.extend([headers, staff_only])
     routes = sub.router

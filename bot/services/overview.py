@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import extract, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.booking import ACTIVE, BookingView, Status
@@ -202,50 +202,49 @@ class Overview:
             )  # fmt: skip
             return [Line(*row) for row in rows]
 
-    async def year(self, year: int) -> YearFigures:
-        """The year's approved visits (by their first day) and their feedback."""
+    async def year(self, year: int, comments: int | None = None) -> YearFigures:
+        """The year's approved visits (by their first day) and their feedback, counted by the
+        database; the newest `comments` comments (all when None)."""
         figures = YearFigures()
-        first, last = date(year, 1, 1), date(year, 12, 31)
+        in_year = Booking.start_date.between(date(year, 1, 1), date(year, 12, 31))
+        approved = (Booking.status == Status.APPROVED) & in_year
+        month = extract("month", Booking.start_date)
         async with self._sessions() as session:
-            visits = (
-                await session.execute(
-                    select(
-                        Booking.code,
-                        Booking.start_date,
-                        Booking.participants,
-                        Organisation.origin,
-                        Organisation.kind,
-                        Organisation.name,
-                    )
-                    .join(Organisation, Organisation.id == Booking.organisation_id)
-                    .where(
-                        Booking.status == Status.APPROVED, Booking.start_date.between(first, last)
-                    )
-                )  # fmt: skip
-            ).all()
-            ratings = (
-                await session.execute(
-                    select(Booking.code, Feedback.rating, Feedback.comment)
-                    .join(Booking, Booking.id == Feedback.booking_id)
-                    .where(Booking.start_date.between(first, last))
-                    .order_by(Feedback.id)
-                )
-            ).all()
-        names: dict[str, str] = {}
-        for code, start, people, origin, kind, name in visits:
-            figures.delegations[start.month] += 1
-            figures.participants[start.month] += people
-            figures.by_province[province(origin)] += 1
-            figures.by_kind[kind] += 1
-            names[code] = name
-        by_visit: dict[str, list[int]] = defaultdict(list)
-        for code, rating, comment in ratings:
-            figures.ratings[rating] += 1
-            by_visit[code].append(rating)
-            if comment.strip():
-                figures.comments.append((code, rating, comment.strip()))
-        figures.per_visit = {
-            code: (names.get(code, code), sum(given) / len(given), len(given))
-            for code, given in by_visit.items()
-        }
+            for number, visits, people in await session.execute(
+                select(month, func.count(), func.sum(Booking.participants))
+                .where(approved).group_by(month)
+            ):  # fmt: skip
+                figures.delegations[int(number)] = visits
+                figures.participants[int(number)] = int(people or 0)
+            for column, counter in ((Organisation.origin, figures.by_province),
+                                    (Organisation.kind, figures.by_kind)):  # fmt: skip
+                for value, visits in await session.execute(
+                    select(column, func.count())
+                    .join(Booking, Booking.organisation_id == Organisation.id)
+                    .where(approved).group_by(column)
+                ):  # fmt: skip
+                    counter[province(value) if column is Organisation.origin else value] += visits
+            for rating, count in await session.execute(
+                select(Feedback.rating, func.count())
+                .join(Booking, Booking.id == Feedback.booking_id)
+                .where(in_year).group_by(Feedback.rating)
+            ):  # fmt: skip
+                figures.ratings[rating] = count
+            for code, name, average, count in await session.execute(
+                select(Booking.code, Organisation.name, func.avg(Feedback.rating), func.count())
+                .join(Booking, Booking.id == Feedback.booking_id)
+                .join(Organisation, Organisation.id == Booking.organisation_id)
+                .where(in_year).group_by(Booking.code, Organisation.name)
+            ):  # fmt: skip
+                figures.per_visit[code] = (name, float(average), count)
+            newest = (
+                select(Booking.code, Feedback.rating, Feedback.comment)
+                .join(Booking, Booking.id == Feedback.booking_id)
+                .where(in_year, Feedback.comment != "")
+                .order_by(Feedback.id.desc())
+                .limit(comments)
+            )
+            figures.comments = [
+                (code, rating, comment) for code, rating, comment in await session.execute(newest)
+            ]
         return figures

@@ -3,6 +3,8 @@ Telegram buttons."""
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.core.booking import Status
 from tests.desk.conftest import OUTSIDER, STAFF_GROUP, DeskSite, browser, logged_in, login_link
 from tests.e2e.conftest import coop_tlm
@@ -94,3 +96,62 @@ async def test_every_page_renders(site: DeskSite) -> None:
         ):
             async with http.get(f"{site.url}{path}") as page:
                 assert page.status == 200, (path, await page.text())
+
+
+async def test_cancel_and_move_tell_the_requester(site: DeskSite) -> None:
+    bookings = site.bot.app.bookings
+    moved = await bookings.request(coop_tlm(visit_day(), 1, str(REQUESTER)))
+    cancelled = await bookings.request(coop_tlm(visit_day(), 1, str(REQUESTER + 1)))
+    new_day = visit_day(offset=45)
+    async with browser() as http:
+        csrf = await logged_in(site, http)
+        url = f"{site.url}/desk/kunjungan/{cancelled.code}/batal"
+        async with http.post(url, data={"csrf": csrf, "alasan": ""}) as refused:
+            assert "alasan pembatalan" in await refused.text()
+        async with http.post(url, data={"csrf": csrf, "alasan": "Aula direnovasi"}) as done:
+            assert "dibatalkan oleh" in await done.text()
+        url = f"{site.url}/desk/kunjungan/{moved.code}/pindah"
+        data = {"csrf": csrf, "tanggal": new_day.isoformat(), "alasan": "Bentrok RAT"}
+        async with http.post(url, data=data) as done:
+            assert "dipindah" in await done.text()
+    told = (await site.telegram.wait_for(REQUESTER + 1, 1))[-1].params["text"]
+    assert "batalkan" in told and "Aula direnovasi" in told
+    told = (await site.telegram.wait_for(REQUESTER, 1))[-1].params["text"]
+    assert "pindahkan" in told and "Bentrok RAT" in told
+    assert (await bookings.get(cancelled.code)).status is Status.CANCELLED  # type: ignore[union-attr]
+    now = await bookings.get(moved.code)
+    assert now is not None and now.start_date == new_day and now.status is Status.PENDING
+
+
+async def test_reports_export_the_figures(site: DeskSite) -> None:
+    bookings = site.bot.app.bookings
+    booking = await bookings.request(coop_tlm(visit_day(), 1, str(REQUESTER)))
+    await bookings.approve(booking.code, "desk:77:Rina")
+    year = booking.start_date.year
+    async with browser() as http:
+        await logged_in(site, http)
+        async with http.get(f"{site.url}/desk/laporan/{year}.csv") as csv:
+            text = (await csv.read()).decode("utf-8-sig")
+        async with http.get(f"{site.url}/desk/laporan/{year}.xlsx") as xlsx:
+            workbook = await xlsx.read()
+    assert "Kunjungan per bulan" in text and "NTT,1" in text
+    assert workbook[:2] == b"PK" and b"xl/worksheets/sheet1.xml" in workbook
+
+
+async def test_a_conversation_streams_new_lines(site: DeskSite) -> None:
+    telegram = site.telegram
+    await telegram.send_text(REQUESTER, "saya mau bicara dengan petugas")
+    await telegram.wait_for(STAFF_GROUP, 1)
+    async with browser() as http:
+        await logged_in(site, http)
+        async with http.get(f"{site.url}/desk/percakapan/1") as page:
+            assert "saya mau bicara dengan petugas" in await page.text()
+        await telegram.send_text(REQUESTER, "kami 25 orang dari Padang")
+        async with http.get(
+            f"{site.url}/desk/percakapan/1/aliran", headers={"Last-Event-ID": "1"}
+        ) as stream:
+            assert stream.headers["Content-Type"].startswith("text/event-stream")
+            seen = b""
+            while b"25 orang dari Padang" not in seen:
+                seen += await asyncio.wait_for(stream.content.readany(), 10)
+    assert b"saya mau bicara" not in seen  # only lines after the last one the page had

@@ -7,8 +7,8 @@ document.addEventListener("DOMContentLoaded", () => {
   if (figures && window.Chart) {
     const canvases = document.querySelectorAll(".charts canvas");
     JSON.parse(figures.textContent).forEach((chart, index) => {
-      new window.Chart(canvases[index], { type: chart.type, data: chart.data,
-        options: { animation: false, responsive: true, maintainAspectRatio: true } });
+      const options = { animation: false, responsive: true, aspectRatio: 1.5, ...chart.options };
+      new window.Chart(canvases[index], { type: chart.type, data: chart.data, options });
     });
   }
 

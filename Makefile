@@ -1,6 +1,6 @@
 # Kunjungan: every target sets up what it needs (virtualenvs, NLU model, database).
 .DEFAULT_GOAL := help
-.PHONY: help run test lint nlu-eval bench model check-data desk-screenshots
+.PHONY: help run test lint nlu-eval bench model check-data desk-screenshots doc-samples
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,3 +25,6 @@ check-data: ## List the facts and settings still to fill in before going live
 
 desk-screenshots: ## Screenshots of every staff-desk page from demo data, into docs/desk/
 	@bash -c 'source scripts/lib.sh && ensure_bot_venv && ensure_chromium && cd "$$ROOT" && "$$BOT_VENV/bin/python" scripts/desk_screenshots.py'
+
+doc-samples: ## Sample PDFs of every document (letter, attendance, receipt, certificate) into docs/samples/
+	@bash -c 'source scripts/lib.sh && ensure_bot_venv && cd "$$ROOT" && "$$BOT_VENV/bin/python" scripts/doc_samples.py'

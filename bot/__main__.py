@@ -29,6 +29,7 @@ from bot.check_data import report
 from bot.config import Settings
 from bot.core.knowledge import KnowledgeError
 from bot.desk.setup import add_desk
+from bot.documents.verify import add_verification
 from bot.privacy import redact_logs
 from bot.web import (
     TELEGRAM,
@@ -177,6 +178,7 @@ async def main() -> int:
     gc.freeze()
     try:
         web_app = build_app(app.health)
+        add_verification(web_app, app.paperwork)
         if app.web_desk is not None:
             add_desk(web_app, app.web_desk)
         whatsapp = settings.whatsapp_access_token is not None

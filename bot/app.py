@@ -25,6 +25,7 @@ from bot.channels.whatsapp.store import WhatsAppStore
 from bot.channels.whatsapp.webhook import CHANNEL
 from bot.config import Settings
 from bot.core.engine import Engine
+from bot.core.flows.letters import LetterRequests
 from bot.core.notify import InviteLinks, StaffDesk
 from bot.core.texts import Texts
 from bot.core.visits import load_agenda_template
@@ -34,6 +35,7 @@ from bot.db.session import create_engine, session_factory
 from bot.db.state_store import SqlStateStore
 from bot.db.transcript import SqlTranscript
 from bot.desk.context import Desk
+from bot.documents.paperwork import Paperwork
 from bot.intake import Intake
 from bot.jobs.pushes import Pushes
 from bot.jobs.scheduler import VisitScheduler
@@ -68,6 +70,7 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     intake: Intake
     web_desk: Desk | None  # the staff's web pages (/desk), when there is a staff group
+    paperwork: Paperwork  # letters, receipts, certificates (and their /verify page)
     _nlu_seen: tuple[float, bool] = (float("-inf"), False)
     _nlu_watch: asyncio.Task[None] | None = None
 
@@ -94,10 +97,13 @@ class App:
         participants = wiring.participant_flow(
             settings, bookings, visiting.visits, texts=said.texts, clock=clock, guard=staff.guard
         )
+        documents = wiring.paperwork(
+            settings, sessions, bookings, visits=visiting.visits, language=said, clock=clock
+        )
         scheduler.jobs.pushes = Pushes(
             bookings, visiting.visits, outbox=visiting.outbox,
             notifier=staff.notifier, texts=said.texts, desk=staff.desk, venue=visiting.venue,
-            today=clock.today,
+            today=clock.today, paperwork=documents,
         )  # fmt: skip
         form, changes, availability = wiring.booking_flows(
             bookings, bookings.rules, answers=said.answers, texts=said.texts,
@@ -111,23 +117,27 @@ class App:
         access = wiring.desk_access(settings, sessions, staff, said.texts)
         room = wiring.staff_flow(
             bookings, handoff, visiting=visiting, language=said, staff=staff, clock=clock,
-            access=access,
+            access=access, documents=documents,
         )  # fmt: skip
         engine = Engine(
             nlu, SqlStateStore(database), said.answers, said.texts, said.keywords,
             # Asked in this order whether an event is theirs; a new flow is one more entry.
-            flows=(*([access] if access else []), participants, form, changes, availability),
+            flows=(
+                *([access] if access else []), LetterRequests(bookings, documents, said.texts),
+                participants, form, changes, availability,
+            ),
             staff=room, desk=staff.desk, handoff=handoff, guard=staff.guard, now=clock.now,
         )  # fmt: skip
         web_desk = wiring.web_desk(
             settings, sessions, bookings, room=room, visiting=visiting, staff=staff,
-            texts=said.texts, clock=clock, handoff=handoff,
+            texts=said.texts, clock=clock, handoff=handoff, documents=documents,
         )  # fmt: skip
         await scheduler.start()
         await wiring.recurring_jobs(settings, scheduler, handoff)
         return cls(
             settings, engine, database, http, nlu, staff.notifier, staff.links, staff.desk,
             scheduler, bookings, said.texts, sessions, Intake(SqlInbox(sessions)), web_desk,
+            documents,
         )  # fmt: skip
 
     async def telegram(self, bot: Bot) -> Dispatcher:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from types import MappingProxyType
 
-from bot.config import Settings
+from bot.config import ROOT, Settings
 from bot.core.knowledge import load_knowledge
+from bot.documents.host import load_host
 from bot.holidays import closed_days, years_covered
 
 FILES = MappingProxyType(
@@ -29,6 +30,14 @@ def missing(settings: Settings) -> list[str]:
     """Every fact or setting still empty, as "where: what"."""
     knowledge = load_knowledge(settings.knowledge_dir, settings.venue_address)
     found = [f"{_file_of(gap)}: {gap}" for gap in knowledge.placeholders()]
+    host_file = settings.documents_dir / "host.yml"
+    shown = host_file.relative_to(ROOT) if host_file.is_relative_to(ROOT) else host_file
+    found += [
+        f"{shown}: {name} (documents leave a blank line for it)"
+        for name in load_host(host_file, knowledge).unset()
+    ]
+    if not (settings.public_url or settings.desk_public_url):
+        found.append("PUBLIC_URL: certificates' QR codes need the bot's public address")
     if settings.staff_chat_id is None:
         found.append("STAFF_CHAT_ID: the staff group (requests, handoffs) is not set")
     if not settings.staff_user_ids:

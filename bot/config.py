@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     # Key of the desk's session cookies (any long random string; the same in every process).
     # Unset: derived from TELEGRAM_BOT_TOKEN.
     desk_secret_key: SecretStr | None = None
+    # The bot's public address (certificates' QR codes open PUBLIC_URL/verify/<code>); unset:
+    # DESK_PUBLIC_URL.
+    public_url: str | None = None
+    # Letterhead, signatories, number patterns (host.yml) and the document templates.
+    documents_dir: Path = ROOT / "data" / "documents"
 
     booking_lead_days: int = Field(default=7, ge=0)
     booking_max_participants: int = Field(default=100, ge=1)

@@ -36,6 +36,9 @@ from bot.core.visits import VisitCalendar
 from bot.db.transcript import SqlTranscript
 from bot.desk.context import Desk
 from bot.desk.security import session_key
+from bot.documents.host import load_host
+from bot.documents.paperwork import Paperwork
+from bot.documents.render import Printer
 from bot.holidays import closed_days
 from bot.jobs import expiry, handoff_jobs, retention
 from bot.jobs.context import HandoffSweep
@@ -44,6 +47,7 @@ from bot.jobs.pushes import OUTBOX_SWEEP_JOB
 from bot.jobs.scheduler import VisitScheduler
 from bot.services.booking import BookingService, Capacity
 from bot.services.desk_links import DeskLinks
+from bot.services.documents import DocumentStore
 from bot.services.handoff import EscalationService
 from bot.services.nlu import RasaClient
 from bot.services.overview import Overview
@@ -280,7 +284,7 @@ class Visiting:
 def staff_flow(
     bookings: BookingService, handoff: HandoffFlow | None,
     *, visiting: Visiting, language: Language, staff: Staff, clock: Clock,
-    access: DeskAccess | None,
+    access: DeskAccess | None, documents: Paperwork,
 ) -> StaffFlow | None:  # fmt: skip
     """Everything said in the staff group; none without one."""
     if staff.desk is None:
@@ -301,6 +305,7 @@ def staff_flow(
         handoff=handoff,
         authority=staff.authority,
         access=access,
+        paperwork=documents,
     )
 
 
@@ -319,7 +324,7 @@ def desk_access(
 def web_desk(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], bookings: BookingService,
     *, room: StaffFlow | None, visiting: Visiting, staff: Staff, texts: Texts, clock: Clock,
-    handoff: HandoffFlow | None,
+    handoff: HandoffFlow | None, documents: Paperwork,
 ) -> Desk | None:  # fmt: skip
     """The web desk's services: the chat's own, so no rule exists twice. None without a
     staff group or a key for its cookies (DESK_SECRET_KEY, else the Telegram token)."""
@@ -334,4 +339,20 @@ def web_desk(
         staff=staff.desk, texts=texts, zone=settings.tz, venue=visiting.venue,
         secret_key=session_key(secret.get_secret_value()),
         secure_cookies=public.startswith("https://"), today=clock.today, now=clock.utc,
+        paperwork=documents,
+    )  # fmt: skip
+
+
+def paperwork(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], bookings: BookingService,
+    *, visits: VisitService, language: Language, clock: Clock,
+) -> Paperwork:  # fmt: skip
+    """Letters, attendance lists, receipts and certificates (host.yml checked at start-up)."""
+    folder = settings.documents_dir
+    return Paperwork(
+        DocumentStore(sessions, settings.tz),
+        Printer(folder / "templates"),
+        load_host(folder / "host.yml", language.answers.knowledge),
+        bookings=bookings, visits=visits, contact=language.answers.main_contact(),
+        public_url=settings.public_url or settings.desk_public_url, today=clock.today,
     )  # fmt: skip

@@ -34,3 +34,5 @@ say "bench/noisy_neighbours.py: 50 users at 100 msg/s, alone and beside a floode
 "$BOT_VENV/bin/python" bench/noisy_neighbours.py --rasa-url "$url" --token "$token"
 say "bench/desk_pages.py: every staff-desk page with 1,000 bookings and 20,000 participants, SQLite and PostgreSQL"
 "$BOT_VENV/bin/python" bench/desk_pages.py
+say "bench/certificates.py: a 500-participant visit's certificates numbered, printed and queued"
+"$BOT_VENV/bin/python" bench/certificates.py -n "${BENCH_CERTIFICATES:-500}"

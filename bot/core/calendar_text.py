@@ -21,14 +21,26 @@ def short_date(day: date) -> str:
     return f"{DAYS[day.weekday()][:3]} {day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
-def date_span(start: date, days: int) -> str:
-    """ "Selasa, 8 Desember 2026" or "8–10 Desember 2026 (3 hari)"."""
+def plain_date(day: date) -> str:
+    """ "8 Desember 2026" (a letter's date line, after the place)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def date_range(start: date, days: int) -> str:
+    """ "Selasa, 8 Desember 2026", "8–10 Desember 2026" or "30 November – 2 Desember 2026"."""
     if days <= 1:
         return long_date(start)
     end = start + timedelta(days=days - 1)
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {MONTHS[end.month - 1]} {end.year} ({days} hari)"
-    return f"{start.day} {MONTHS[start.month - 1]} – {long_date(end)} ({days} hari)"
+        return f"{start.day}–{end.day} {MONTHS[end.month - 1]} {end.year}"
+    return f"{start.day} {MONTHS[start.month - 1]} – {plain_date(end)}"
+
+
+def date_span(start: date, days: int) -> str:
+    """ "Selasa, 8 Desember 2026" or "8–10 Desember 2026 (3 hari)"."""
+    if days <= 1:
+        return long_date(start)
+    return f"{date_range(start, days)} ({days} hari)"
 
 
 def period(start: date, end: date) -> str:

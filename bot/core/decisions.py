@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from bot.core.agenda_edit import check_overlaps
 from bot.core.booking import BookingError, Bookings, BookingView, Status
@@ -19,6 +20,9 @@ from bot.core.notify import InviteLinks, Outgoing, PendingSender
 from bot.core.render import bookings as render
 from bot.core.texts import Texts
 from bot.core.visits import AgendaItem, VisitCalendar, Visits
+
+if TYPE_CHECKING:  # printing needs WeasyPrint and SQL, which the core does not import
+    from bot.documents.paperwork import Paperwork, Printed
 
 DESK = "desk"
 
@@ -61,7 +65,9 @@ class Decisions:
         now: Callable[[], datetime],
         visits: Visits | None = None,
         calendar: VisitCalendar | None = None,
+        paperwork: Paperwork | None = None,
     ) -> None:
+        self._paperwork = paperwork
         self._bookings = bookings
         self._t = texts
         self._links = links
@@ -96,7 +102,26 @@ class Decisions:
         except Exception:  # a colleague approved meanwhile, or a lost COMMIT went through
             await self._unplan_unless_approved(code)
             raise
-        return Decided(booking, await self._send(notices))
+        undelivered = await self._send(notices)
+        return Decided(booking, undelivered + await self.send_letter(booking))
+
+    async def send_letter(self, booking: BookingView) -> list[tuple[str, str, str]]:
+        """The confirmation letter to the requester (its own outbox message: a PDF beside the
+        approval's .ics), once the approval is committed; a moved visit's letter names the
+        number it replaces. What could not be delivered, for staff."""
+        if self._paperwork is None:
+            return []
+        printed = await self._paperwork.letter(booking.code)
+        text = self._t("documents.letter", code=booking.code, number=printed.issued.number)
+        if printed.issued.replaces:
+            old = printed.issued.replaces
+            text += "\n" + self._t("documents.letter_replaces", old=old)
+        key = f"{BOOKING_TAG}:{booking.code}:letter:{printed.issued.number}"
+        notice = Outgoing(
+            key, booking.channel, booking.chat_id, text, printed.document("surat-konfirmasi")
+        )
+        report = await self._outbox.broadcast([notice])
+        return [(notice.channel, notice.chat_id, why) for why in report.failed.values()]
 
     async def decline(self, code: str, staff: StaffMember, reason: str) -> Decided:
         """Decline a pending request; the requester receives the reason."""
@@ -156,6 +181,27 @@ class Decisions:
         if self._calendar is not None:
             await self._calendar.drop(booking.code)
         return Decided(moved_booking, await self._send(notices))
+
+    async def receipt(self, code: str, amount: int) -> tuple[Printed, list[tuple[str, str, str]]]:
+        """Record a payment: the receipt (a correction voids the previous number), sent to
+        the requester for their SPJ; what could not be delivered, for staff."""
+        assert self._paperwork is not None
+        printed = await self._paperwork.receipt(code, amount)
+        booking = await self._bookings.get(code)
+        assert booking is not None
+        issued = printed.issued
+        text = self._t(
+            "documents.receipt", code=booking.code, number=issued.number,
+            amount=issued.data["amount"],
+        )  # fmt: skip
+        if issued.replaces:
+            text += "\n" + self._t("documents.receipt_replaces", old=issued.replaces)
+        key = f"{BOOKING_TAG}:{booking.code}:receipt:{issued.number}"
+        notice = Outgoing(
+            key, booking.channel, booking.chat_id, text, printed.document("kuitansi")
+        )
+        report = await self._outbox.broadcast([notice])
+        return printed, [(notice.channel, notice.chat_id, why) for why in report.failed.values()]
 
     async def replace_agenda(self, code: str, items: list[AgendaItem]) -> None:
         """Replace a visit's whole agenda after the overlap check (AgendaInvalid): every

@@ -76,6 +76,10 @@ class PendingSender(Protocol):
         """Send the rows with these keys that are still pending."""
         ...
 
+    async def broadcast(self, messages: list[Outgoing]) -> Report:
+        """Write the messages to the outbox, then send them (as `send_pending`)."""
+        ...
+
 
 @dataclass(frozen=True)
 class StaffDesk:

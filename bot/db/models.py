@@ -348,3 +348,36 @@ class DeskLink(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentSequence(Base):
+    """The last number given to a kind of document in a year; taken with one UPDATE, so two
+    approvals at once never get the same letter number."""
+
+    __tablename__ = "document_sequences"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IssuedDocument(Base):
+    """A numbered document: what it said (`data`, printed again the same way on request),
+    whom it is for, and the number it replaces (a moved visit's letter, a corrected receipt).
+    A certificate also has the code its QR verification page is found by."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # letter | receipt | certificate
+    number: Mapped[str] = mapped_column(String(64))
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )
+    verify_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    replaces: Mapped[str] = mapped_column(String(64), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    void_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("kind", "number", name="uq_documents_kind_number"),)

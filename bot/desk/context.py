@@ -14,6 +14,7 @@ from bot.core.messages import Reply
 from bot.core.notify import Notifier, StaffAuthority, StaffDesk
 from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar
+from bot.documents.paperwork import Paperwork
 from bot.services.booking import BookingService
 from bot.services.desk_links import DeskLinks
 from bot.services.overview import Overview
@@ -43,6 +44,7 @@ class Desk:
     secure_cookies: bool
     today: Callable[[], date]
     now: Callable[[], datetime]
+    paperwork: Paperwork
 
     async def tell_staff(self, text: str) -> None:
         """A change made on the desk, announced in the staff group like one made there (and

@@ -9,6 +9,7 @@ import io
 from datetime import date
 
 from aiohttp import web
+from lokal.rupiah import parse_rupiah
 from multidict import MultiDictProxy
 
 from bot.core.agenda_edit import AgendaInvalid, Problem, parse_rows
@@ -171,3 +172,49 @@ async def participants_csv(request: web.Request) -> web.Response:
             len(member.pushes),
         ]))  # fmt: skip
     return download(out.getvalue().encode("utf-8-sig"), f"peserta-{booking.code}.csv", "text/csv")
+
+
+async def letter(request: web.Request) -> web.StreamResponse:
+    """The confirmation letter (issued on approval; printed again here)."""
+    desk = request.app[DESK_KEY]
+    booking = await _booking(request)
+    try:
+        printed = await desk.paperwork.letter(booking.code)
+    except BookingError as error:
+        raise await back(request, _here(booking), refusal(desk.texts, error), "error") from None
+    document = printed.document("surat-konfirmasi")
+    return download(document.content, document.filename, document.mime_type)
+
+
+async def attendance(request: web.Request) -> web.StreamResponse:
+    """The attendance list of one visit day, from who has joined now."""
+    desk = request.app[DESK_KEY]
+    booking = await _booking(request)
+    day = request.match_info["day"]
+    try:
+        pdf = await desk.paperwork.attendance(booking.code, int(day))
+    except BookingError as error:
+        raise await back(request, _here(booking), refusal(desk.texts, error), "error") from None
+    return download(pdf, f"daftar-hadir-{booking.code}-{day}.pdf", "application/pdf")
+
+
+async def payment(request: web.Request) -> web.StreamResponse:
+    """Record a payment: the requester receives the receipt (a second one corrects the
+    first), the staff group is told."""
+    desk = request.app[DESK_KEY]
+    booking = await _booking(request)
+    parsed = parse_rupiah(str((await request.post()).get("jumlah") or ""))
+    if parsed is None or parsed.amount <= 0:
+        raise await back(
+            request, _here(booking), "Mohon tulis jumlahnya, mis. 2.500.000.", "error"
+        )
+    try:
+        printed, undelivered = await desk.decisions.receipt(booking.code, int(parsed.amount))
+    except BookingError as error:
+        raise await back(request, _here(booking), refusal(desk.texts, error), "error") from None
+    said = desk.texts("staff.receipt_done", code=booking.code, number=printed.issued.number,
+                      amount=printed.issued.data["amount"])  # fmt: skip
+    await desk.tell_staff(said)
+    for channel, chat, why in undelivered:
+        said += "\n" + desk.texts("staff.undelivered", channel=channel, chat=chat, reason=why)
+    raise await back(request, _here(booking), said, "error" if undelivered else "ok")

@@ -20,6 +20,7 @@ from bot.core.render import pushes as render
 from bot.core.render.agenda import clock
 from bot.core.texts import Texts
 from bot.core.visits import Visits, day_date
+from bot.documents.paperwork import Paperwork, Printed
 from bot.jobs.context import JobContext
 from bot.jobs.outbox import Outbox
 
@@ -41,7 +42,9 @@ class Pushes:
         desk: StaffDesk | None,
         venue: str,
         today: Callable[[], date],
+        paperwork: Paperwork | None = None,
     ) -> None:
+        self._paperwork = paperwork
         self._bookings = bookings
         self._visits = visits
         self._outbox = outbox
@@ -110,19 +113,29 @@ class Pushes:
             f"feedback:{code}:{channel}:{chat}": (name, channel, chat)
             for name, channel, chat in await self._visits.participants(code)
         }
-        report = await self._outbox.broadcast(
-            [
-                Outgoing(
-                    key,
-                    channel,
-                    chat,
-                    render.feedback(self._t, name, booking),
-                )  # fmt: skip
-                for key, (name, channel, chat) in people.items()
-            ]
-        )
+        certificates = await self._certificates(code)
+        messages = []
+        for key, (name, channel, chat) in people.items():
+            text = render.feedback(self._t, name, booking)
+            certificate = certificates.get((channel, chat))
+            if certificate is not None:
+                text += "\n\n" + self._t("push.certificate")
+            document = certificate.document("sertifikat") if certificate else None
+            messages.append(Outgoing(key, channel, chat, text, document))
+        report = await self._outbox.broadcast(messages)
         await self._summary(code, self._t("push.feedback_label"), report, people)
         return report
+
+    async def _certificates(self, code: str) -> dict[tuple[str, str], Printed]:
+        """Each participant's certificate; none (and an error logged) if printing fails:
+        the thanks and the question still go out."""
+        if self._paperwork is None:
+            return {}
+        try:
+            return await self._paperwork.certificates(code)
+        except Exception:  # a broken template must not cost the visit its thank-you
+            log.exception("certificates for %s could not be printed", code)
+            return {}
 
     async def sweep(self) -> Report:
         """Send what was written and never sent; fail what was cut off mid-send."""

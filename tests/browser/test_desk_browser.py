@@ -67,7 +67,7 @@ async def test_approve_and_decline_reach_the_requesters(
         card = page.locator(f"#req-{first.code}")
         await card.get_by_role("button", name="Setujui").click()
         await expect(page.get_by_role("status")).to_contain_text("disetujui oleh")
-        approved = (await telegram.wait_for(REQUESTER, 1))[-1].params["text"]
+        approved = (await telegram.wait_for(REQUESTER, 1))[0].params["text"]
         assert first.code in approved and "DISETUJUI" in approved
 
         card = page.locator(f"#req-{second.code}")

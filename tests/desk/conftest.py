@@ -13,6 +13,7 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.desk.setup import add_desk
+from bot.documents.verify import add_verification
 from bot.web import build_app, runner_for
 from tests.conftest import free_port
 from tests.e2e.conftest import RunningBot, running_bot, telegram
@@ -57,6 +58,7 @@ async def site(desk_settings: Settings, telegram: FakeTelegram) -> AsyncIterator
         assert running.app.web_desk is not None
         web_app = build_app(running.app.health)
         add_desk(web_app, running.app.web_desk)
+        add_verification(web_app, running.app.paperwork)
         runner = runner_for(web_app)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", desk_settings.http_port).start()

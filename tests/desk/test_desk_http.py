@@ -59,8 +59,8 @@ async def test_pages_need_the_form_token_and_send_security_headers(site: DeskSit
         async with http.post(approve, data={"csrf": csrf}) as done:
             assert done.status == 200
             assert "disetujui oleh" in await done.text()
-    told = await site.telegram.wait_for(REQUESTER, 1)
-    assert "DISETUJUI" in told[-1].params["text"]
+    told = await site.telegram.wait_for(REQUESTER, 2)  # the approval, then the letter
+    assert "DISETUJUI" in told[0].params["text"] and "surat konfirmasi" in told[1].params["text"]
     assert "lewat desk" in site.telegram.texts(STAFF_GROUP)[-1]
     history = await site.bot.app.web_desk.overview.history(booking.code)  # type: ignore[union-attr]
     assert history[-1].actor.startswith("desk:77:")

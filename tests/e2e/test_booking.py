@@ -12,6 +12,7 @@ from bot.config import ROOT, Settings
 from bot.core.calendar_text import MONTHS
 from bot.holidays import closed_days
 from nlu.dates import VENUE_TZ
+from tests.documents.pdf import pdf_text
 from tests.e2e.conftest import RunningBot, running_bot
 from tests.fakes.telegram_server import FakeTelegram
 
@@ -88,9 +89,13 @@ async def test_one_message_booking_then_staff_approval(staffed: RunningBot) -> N
     assert "hanya petugas" in refusal.params["text"]
     await server.press(STAFF_GROUP, f"sa:{code}", user_id=STAFF, chat_type="supergroup")
     await server.wait_for(STAFF_GROUP, 3)
-    (document,) = await server.wait_for(USER, 1, method="sendDocument")
-    assert document.params["document"]["filename"] == f"kunjungan-{code}.ics"
-    assert b"BEGIN:VCALENDAR" in document.params["document"]["content"]
+    invitation, letter = await server.wait_for(USER, 2, method="sendDocument")
+    assert invitation.params["document"]["filename"] == f"kunjungan-{code}.ics"
+    assert b"BEGIN:VCALENDAR" in invitation.params["document"]["content"]
+    # the host's confirmation letter, for the delegation's travel orders
+    assert letter.params["document"]["filename"].startswith("surat-konfirmasi-")
+    text = pdf_text(letter.params["document"]["content"])
+    assert "Konfirmasi Kunjungan Belajar" in text and code in text
     approval = [t for t in server.texts(USER) if "DISETUJUI" in t]
     assert approval
     assert "https://t.me/kunjungan_bmi_bot?start=" in approval[0]

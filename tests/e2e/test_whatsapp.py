@@ -29,6 +29,7 @@ from bot.jobs import pushes
 from bot.web import WHATSAPP_WEBHOOK_PATH, add_whatsapp_webhook, build_app, runner_for
 from nlu.dates import VENUE_TZ
 from tests.conftest import RASA_TOKEN, free_port
+from tests.documents.pdf import pdf_text
 from tests.e2e.conftest import coop_tlm, running_bot, wait_http
 from tests.e2e.test_booking import visit_day
 from tests.fakes import whatsapp_server as meta
@@ -269,14 +270,16 @@ async def test_booking_on_whatsapp_approved_by_staff_on_telegram(rig: Rig) -> No
 
     before = len(rig.graph.sent(RINA))
     await rig.telegram.press(STAFF_GROUP, f"sa:{code}", user_id=STAFF, chat_type="supergroup")
-    sent = (await rig.graph.wait_for(RINA, before + 2))[before:]
+    sent = (await rig.graph.wait_for(RINA, before + 4))[before:]
     await rig.graph.quiet(RINA)
     sent = rig.graph.sent(RINA)[before:]
     approval = next(meta.message_text(b) for b in sent if "DISETUJUI" in meta.message_text(b))
     assert "https://wa.me/6281200001234?text=gabung%20" in approval
-    (document,) = [b for b in sent if b["type"] == "document"]
-    filename, content = rig.graph.uploads[document["document"]["id"]]
+    invitation, letter = [b for b in sent if b["type"] == "document"]
+    filename, content = rig.graph.uploads[invitation["document"]["id"]]
     assert filename == f"kunjungan-{code}.ics" and b"BEGIN:VCALENDAR" in content
+    filename, content = rig.graph.uploads[letter["document"]["id"]]
+    assert filename.startswith("surat-konfirmasi-") and code in pdf_text(content)
 
 
 async def approved_visit_today(rig: Rig, coordinator: str) -> tuple[str, str]:

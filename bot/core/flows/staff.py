@@ -11,6 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from lokal.rupiah import parse_rupiah
 
 from bot.core.agenda_edit import (
     AgendaInvalid,
@@ -37,6 +40,9 @@ from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar, Visits
+
+if TYPE_CHECKING:  # printing needs WeasyPrint and SQL, which the core does not import
+    from bot.documents.paperwork import Paperwork
 
 log = logging.getLogger(__name__)
 DECLINE_FLOW = "decline"
@@ -66,13 +72,15 @@ class StaffFlow:
         handoff: HandoffFlow | None = None,
         authority: StaffAuthority | None = None,
         access: DeskAccess | None = None,
+        paperwork: Paperwork | None = None,
     ) -> None:
         self._authority = authority or StaffAuthority(desk, notifier)
         # The desk acts through this same object: one rule for each decision.
         self.decisions = Decisions(
             bookings, texts=texts, links=links, outbox=outbox, venue=venue, now=now,
-            visits=visits, calendar=calendar,
+            visits=visits, calendar=calendar, paperwork=paperwork,
         )  # fmt: skip
+        self._paperwork = paperwork
         self._handoff = handoff
         self._access = access
         self._visits = visits
@@ -147,6 +155,8 @@ class StaffFlow:
             return await self._edit_agenda(
                 "/agendafile", f"{argument.strip()}\n", event.filename or "", event.attachment
             )
+        if command in {"/surat", "/hadir", "/bayar"} and self._paperwork is not None:
+            return await self._documents(command, argument.split())
         if command == "/desk" and self._access is not None:
             return await self._access.request(event)
         if command == "/export":
@@ -154,6 +164,41 @@ class StaffFlow:
             name = f"kunjungan-{self._today().isoformat()}.csv"
             return [Reply(self._t("staff.export"), document=Document(name, csv, "text/csv"))]
         return [Reply(self._t("staff.help"))]
+
+    async def _documents(self, command: str, words: list[str]) -> list[Reply]:
+        """/surat KODE, /hadir KODE HARI, /bayar KODE JUMLAH: the PDF, here in the group (a
+        receipt also goes to the requester, as its notice)."""
+        assert self._paperwork is not None
+        code = words[0].upper() if words else ""
+        rest = " ".join(words[1:])
+        try:
+            if command == "/surat" and code:
+                printed = await self._paperwork.letter(code)
+                said = self._t("staff.letter_sent", code=code, number=printed.issued.number)
+                return [Reply(said, document=printed.document("surat-konfirmasi"))]
+            if command == "/hadir" and code and rest.isdecimal():
+                pdf = await self._paperwork.attendance(code, int(rest))
+                said = self._t("staff.attendance_sent", code=code, day=rest)
+                return [Reply(said, document=Document(f"daftar-hadir-{code}-{rest}.pdf", pdf,
+                                                      "application/pdf"))]  # fmt: skip
+            amount = parse_rupiah(rest) if command == "/bayar" and code else None
+            if amount is not None and amount.amount > 0:
+                printed, undelivered = await self.decisions.receipt(code, int(amount.amount))
+                said = self._t("staff.receipt_done", code=code, number=printed.issued.number,
+                               amount=printed.issued.data["amount"])  # fmt: skip
+                return [
+                    Reply(said, document=printed.document("kuitansi")),
+                    *self._undelivered(Decided(await self._known(code), undelivered)),
+                ]
+        except BookingError as error:
+            return [Reply(render.refusal(self._t, error))]
+        return [Reply(self._t("staff.documents_usage"))]
+
+    async def _known(self, code: str) -> BookingView:
+        booking = await self._bookings.get(code)
+        if booking is None:
+            raise BookingError("staff.unknown_code", code=code)
+        return booking
 
     async def _participants(self, code: str) -> list[Reply]:
         """Who has joined a visit, and on which channel."""

@@ -1,0 +1,80 @@
+"""Documents end to end: the real bot on the fake Telegram server, staff commands, the
+requester's request, certificates with the thank-you, the public /verify page."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from tests.desk.conftest import STAFF, STAFF_GROUP, DeskSite, desk_settings, site, telegram
+from tests.documents.pdf import pdf_text
+from tests.e2e.conftest import coop_tlm
+from tests.e2e.test_booking import visit_day
+
+__all__ = ["desk_settings", "site", "telegram"]  # the desk tests' running bot
+REQUESTER, YULI, ANDI = 7301, 7302, 7303
+
+
+async def approved(desk: DeskSite, days: int = 1) -> str:
+    bookings = desk.bot.app.bookings
+    booking = await bookings.request(coop_tlm(visit_day(days=days), days, str(REQUESTER)))
+    await desk.telegram.press(STAFF_GROUP, f"sa:{booking.code}", user_id=STAFF,
+                              chat_type="supergroup")  # fmt: skip
+    await desk.telegram.wait_for(REQUESTER, 2, method="sendDocument")  # .ics and letter
+    return booking.code
+
+
+async def test_staff_commands_print_and_payment_reaches_the_requester(site: DeskSite) -> None:
+    telegram = site.telegram
+    code = await approved(site)
+    for command in (f"/surat {code}", f"/hadir {code} 1", f"/bayar {code} Rp2.500.000"):
+        await telegram.send_text(STAFF_GROUP, command, user_id=STAFF, chat_type="supergroup")
+    letter, attendance, receipt = await telegram.wait_for(STAFF_GROUP, 3, method="sendDocument")
+    assert "Konfirmasi Kunjungan Belajar" in pdf_text(letter.params["document"]["content"])
+    assert "DAFTAR HADIR" in pdf_text(attendance.params["document"]["content"])
+    assert "Dua juta lima ratus ribu rupiah" in pdf_text(receipt.params["document"]["content"])
+    sent = await telegram.wait_for(REQUESTER, 3, method="sendDocument")
+    for_spj = pdf_text(sent[-1].params["document"]["content"])
+    assert "KUITANSI" in for_spj and "Rp2.500.000" in for_spj
+    assert any("SPJ" in text for text in telegram.texts(REQUESTER))
+
+
+async def test_the_requester_asks_for_the_letter_again(site: DeskSite) -> None:
+    telegram = site.telegram
+    code = await approved(site)
+    first = (await telegram.wait_for(REQUESTER, 2, method="sendDocument"))[-1]
+    await telegram.send_text(REQUESTER, "minta surat konfirmasi lagi ya, untuk SPPD")
+    again = (await telegram.wait_for(REQUESTER, 3, method="sendDocument"))[-1]
+    assert again.params["document"]["filename"] == first.params["document"]["filename"]
+    assert code in pdf_text(again.params["document"]["content"])
+    await telegram.send_text(7399, "minta surat konfirmasi")  # never booked from this chat
+    said = (await telegram.wait_for(7399, 1))[-1].params["text"]
+    assert "belum ada kunjungan yang disetujui" in said
+
+
+async def test_certificates_come_with_the_thanks_and_verify(site: DeskSite) -> None:
+    telegram = site.telegram
+    code = await approved(site, days=2)
+    invite = (await site.bot.app.bookings.get(code)).invite_code  # type: ignore[union-attr]
+    for chat, name in ((YULI, "Mama Yuli"), (ANDI, "Bapak Andi")):
+        await telegram.send_text(chat, f"gabung {invite}")
+        await telegram.wait_for(chat, 1)
+        await telegram.send_text(chat, name)
+        await telegram.wait_for(chat, 2)
+    pushes = site.bot.app.scheduler.jobs.pushes
+    assert pushes is not None
+    await pushes.feedback(code)  # what the job does after the last day
+    (certificate,) = await telegram.wait_for(YULI, 1, method="sendDocument")
+    assert certificate.params["document"]["filename"].startswith("sertifikat-")
+    text = pdf_text(certificate.params["document"]["content"])
+    assert "Mama Yuli" in text and "Bapak Andi" not in text
+    verify_url = next(word for word in text.split() if "/verify/" in word)
+    thanks = telegram.texts(YULI)[-1]
+    assert "Terima kasih" in thanks and "Sertifikat" in thanks
+    async with aiohttp.ClientSession() as http:
+        async with http.get(verify_url) as page:
+            assert page.status == 200
+            body = await page.text()
+            assert "Mama Yuli" in body and "asli" in body
+        async with http.get(f"{site.url}/verify/ZZZZZZZZZZ") as fake:
+            assert fake.status == 404
+            assert "tidak terdaftar" in await fake.text()

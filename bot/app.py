@@ -28,7 +28,6 @@ from bot.core.engine import Engine
 from bot.core.flows.letters import LetterRequests
 from bot.core.notify import InviteLinks, StaffDesk
 from bot.core.texts import Texts
-from bot.core.visits import load_agenda_template
 from bot.db.inbox import SqlInbox
 from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
@@ -42,7 +41,6 @@ from bot.jobs.scheduler import VisitScheduler
 from bot.services.booking import BookingService
 from bot.services.nlu import RasaClient
 from bot.services.places import IndonesianPlaces
-from bot.services.visits import VisitService
 
 if TYPE_CHECKING:  # aiogram is imported by the Telegram channel (bot.channels.telegram)
     from aiogram import Bot, Dispatcher
@@ -87,13 +85,7 @@ class App:
         bookings = wiring.booking_service(settings, sessions, clock)
         scheduler = wiring.visit_scheduler(settings)
         scheduler.jobs.bookings = bookings
-        location = said.answers.knowledge.location
-        visiting = wiring.Visiting(
-            VisitService(sessions, load_agenda_template(settings.agenda_file)),
-            scheduler,
-            wiring.outbox(settings, sessions, staff.notifier),
-            location.venue_address or location.head_office,
-        )
+        visiting = wiring.visiting(settings, sessions, scheduler, staff, said)
         participants = wiring.participant_flow(
             settings, bookings, visiting.visits, texts=said.texts, clock=clock, guard=staff.guard
         )

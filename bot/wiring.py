@@ -32,7 +32,7 @@ from bot.core.keywords import KeywordMatcher
 from bot.core.knowledge import load_knowledge
 from bot.core.notify import InviteLinks, Notifier, StaffAuthority, StaffDesk
 from bot.core.texts import Texts
-from bot.core.visits import VisitCalendar
+from bot.core.visits import VisitCalendar, load_agenda_template
 from bot.db.transcript import SqlTranscript
 from bot.desk.context import Desk
 from bot.desk.security import session_key
@@ -279,6 +279,20 @@ class Visiting:
     scheduler: VisitScheduler
     outbox: Outbox
     venue: str
+
+
+def visiting(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], scheduler: VisitScheduler,
+    staff: Staff, language: Language,
+) -> Visiting:  # fmt: skip
+    """Visits' agendas and participants, the scheduler, the outbox, the venue's address."""
+    location = language.answers.knowledge.location
+    return Visiting(
+        VisitService(sessions, load_agenda_template(settings.agenda_file)),
+        scheduler,
+        outbox(settings, sessions, staff.notifier),
+        location.venue_address or location.head_office,
+    )
 
 
 def staff_flow(

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from bot.app import App
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram.adapter import create_bot
-from bot.channels.whatsapp.webhook import CHANNEL
+from bot.channels.whatsapp.webhook import CHANNEL, payload_chat
 from bot.check_data import report
 from bot.config import Settings
 from bot.core.knowledge import KnowledgeError
@@ -40,6 +40,7 @@ from bot.web import (
     build_app,
     feed_telegram,
     runner_for,
+    telegram_chat,
 )
 
 log = logging.getLogger("bot")
@@ -80,7 +81,7 @@ async def run_telegram(
         if settings.telegram_webhook_secret
         else secrets.token_urlsafe(32)
     )
-    app.intake.register(TELEGRAM, partial(feed_telegram, dispatcher, bot))
+    app.intake.register(TELEGRAM, partial(feed_telegram, dispatcher, bot), telegram_chat)
     add_telegram_webhook(web_app, app.intake, secret)
     await app.intake.replay(TELEGRAM)
     runner = await start_web(web_app, settings, required=True)
@@ -184,7 +185,7 @@ async def main() -> int:
         whatsapp = settings.whatsapp_access_token is not None
         if whatsapp:
             assert settings.whatsapp_verify_token and settings.whatsapp_app_secret
-            app.intake.register(CHANNEL, (await app.whatsapp()).receive)
+            app.intake.register(CHANNEL, (await app.whatsapp()).receive, payload_chat)
             add_whatsapp_webhook(
                 web_app,
                 app.intake,

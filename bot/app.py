@@ -28,6 +28,7 @@ from bot.core.engine import Engine
 from bot.core.flows.letters import LetterRequests
 from bot.core.notify import InviteLinks, StaffDesk
 from bot.core.texts import Texts
+from bot.db.chat_locks import ChatLocks
 from bot.db.inbox import SqlInbox
 from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
@@ -128,8 +129,8 @@ class App:
         await wiring.recurring_jobs(settings, scheduler, handoff)
         return cls(
             settings, engine, database, http, nlu, staff.notifier, staff.links, staff.desk,
-            scheduler, bookings, said.texts, sessions, Intake(SqlInbox(sessions)), web_desk,
-            documents,
+            scheduler, bookings, said.texts, sessions,
+            Intake(SqlInbox(sessions), ChatLocks(database)), web_desk, documents,
         )  # fmt: skip
 
     async def telegram(self, bot: Bot) -> Dispatcher:

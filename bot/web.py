@@ -134,6 +134,24 @@ async def _accepted(intake: Intake, channel: str, key: str, payload: Any) -> boo
     return True
 
 
+def telegram_chat(update: Any) -> str:
+    """The chat a Telegram update belongs to ("" when it names none)."""
+    if not isinstance(update, dict):
+        return ""
+    for field in ("message", "edited_message", "channel_post", "callback_query",
+                  "my_chat_member", "chat_member"):  # fmt: skip
+        part = update.get(field)
+        if isinstance(part, dict):
+            message = part.get("message") if field == "callback_query" else part
+            chat = message.get("chat") if isinstance(message, dict) else None
+            if isinstance(chat, dict) and "id" in chat:
+                return str(chat["id"])
+            sender = part.get("from")
+            if isinstance(sender, dict) and "id" in sender:
+                return str(sender["id"])
+    return ""
+
+
 async def feed_telegram(dispatcher: Dispatcher, bot: Bot, update: dict[str, Any]) -> None:
     """Handle one stored Telegram update."""
     await dispatcher.feed_raw_update(bot, update)

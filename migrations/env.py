@@ -6,6 +6,7 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
@@ -14,11 +15,16 @@ from bot.db.models import Base
 from bot.db.session import create_engine
 
 config = context.config
+MIGRATION_LOCK = 4_242_001  # any fixed number: the advisory lock migrations take
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Several bot processes starting at once: one migrates, the others wait for it (the
+        # lock ends with the migration's transaction) and then find nothing to do.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,

@@ -36,3 +36,7 @@ say "bench/desk_pages.py: every staff-desk page with 1,000 bookings and 20,000 p
 "$BOT_VENV/bin/python" bench/desk_pages.py
 say "bench/certificates.py: a 500-participant visit's certificates numbered, printed and queued"
 "$BOT_VENV/bin/python" bench/certificates.py -n "${BENCH_CERTIFICATES:-500}"
+say "bench/rasa_capacity.py: texts/s of one Rasa, one with SANIC_WORKERS=2, two behind RASA_URL=a,b"
+"$BOT_VENV/bin/python" bench/rasa_capacity.py
+say "bench/processes.py: 1, 2 and 3 bot processes on PostgreSQL behind webhooks, 200 users"
+"$BOT_VENV/bin/python" bench/processes.py

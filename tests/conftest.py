@@ -102,9 +102,9 @@ def _parse_ok(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def rasa_url() -> Iterator[str]:
-    """The real Rasa server, started once for the session from the trained model."""
+@contextlib.contextmanager
+def running_rasa(log_name: str = "rasa-test.log") -> Iterator[str]:
+    """A real Rasa server started from the trained model; its URL while it runs."""
     binary = os.environ.get("TEST_RASA_BIN", str(ROOT / ".venv-nlu" / "bin" / "rasa"))
     model = os.environ.get("TEST_RASA_MODEL")
     if not model:
@@ -114,7 +114,7 @@ def rasa_url() -> Iterator[str]:
         pytest.fail("Rasa or its model is missing: run the tests through `make test`")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = open(ROOT / "models" / "rasa-test.log", "w")  # noqa: SIM115 - closed below
+    log = open(ROOT / "models" / log_name, "w")  # noqa: SIM115 - closed below
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
         [binary, "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
@@ -135,6 +135,13 @@ def rasa_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def rasa_url() -> Iterator[str]:
+    """The real Rasa server, started once for the session from the trained model."""
+    with running_rasa() as url:
+        yield url
 
 
 @pytest.fixture

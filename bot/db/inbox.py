@@ -17,13 +17,19 @@ class SqlInbox:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def store(self, channel: str, key: str, payload: str) -> int | None:
+    async def store(self, channel: str, key: str, payload: str, chat: str = "") -> int | None:
         """The new row's id; None when this update was stored before (a redelivery)."""
         async with self._sessions() as session, session.begin():
             insert = await upsert_insert(session)
             stored = await session.scalar(
                 insert(InboxUpdate)
-                .values(channel=channel, key=key[:80], payload=payload, received_at=utcnow())
+                .values(
+                    channel=channel,
+                    key=key[:80],
+                    chat=chat[:80],
+                    payload=payload,
+                    received_at=utcnow(),
+                )  # fmt: skip
                 .on_conflict_do_nothing(index_elements=[InboxUpdate.channel, InboxUpdate.key])
                 .returning(InboxUpdate.id)
             )
@@ -36,15 +42,27 @@ class SqlInbox:
                 update(InboxUpdate).where(InboxUpdate.id == update_id).values(handled_at=utcnow())
             )
 
-    async def unhandled(self, channel: str) -> list[tuple[int, str]]:
-        """(id, payload) of the channel's updates not handled yet, oldest first."""
+    async def unhandled(self, channel: str, chat: str) -> list[tuple[int, str]]:
+        """(id, payload) of a chat's updates not handled yet, in the order they arrived."""
         async with self._sessions() as session:
             rows = await session.execute(
                 select(InboxUpdate.id, InboxUpdate.payload)
-                .where(InboxUpdate.channel == channel, InboxUpdate.handled_at.is_(None))
+                .where(InboxUpdate.channel == channel, InboxUpdate.chat == chat,
+                       InboxUpdate.handled_at.is_(None))
                 .order_by(InboxUpdate.id)
-            )
+            )  # fmt: skip
             return [(row.id, row.payload) for row in rows]
+
+    async def waiting(self, channel: str, before: datetime | None = None) -> list[str]:
+        """The chats with updates not handled yet (received before `before`, if given): left
+        by a process that stopped or died, or still in a live one's hands."""
+        query = select(InboxUpdate.chat).where(
+            InboxUpdate.channel == channel, InboxUpdate.handled_at.is_(None)
+        )
+        if before is not None:
+            query = query.where(InboxUpdate.received_at < before)
+        async with self._sessions() as session:
+            return list(await session.scalars(query.distinct()))
 
     async def forget_handled_before(self, cutoff: datetime) -> int:
         """Drop handled updates older than `cutoff` (redeliveries stop within days)."""

@@ -314,11 +314,17 @@ class InboxUpdate(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     key: Mapped[str] = mapped_column(String(80))  # Telegram's update_id, a hash of Meta's body
+    # The chat it belongs to: one chat's updates are handled one at a time, in this table's
+    # order, by whichever bot process takes the chat's lock.
+    chat: Mapped[str] = mapped_column(String(80), default="")
     payload: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
-    __table_args__ = (UniqueConstraint("channel", "key", name="uq_inbox_channel_key"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "key", name="uq_inbox_channel_key"),
+        Index("ix_inbox_chat", "channel", "chat", "id"),
+    )
 
 
 class StaffPost(Base):

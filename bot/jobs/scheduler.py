@@ -6,7 +6,8 @@
   was down at 06:00 still sends that morning's agenda once when it comes back.
 - Exactly one process runs jobs: it holds a lock (a PostgreSQL advisory lock, or a file lock
   beside the SQLite file). Other processes start their scheduler paused; they still write jobs
-  to the shared store, and the running scheduler re-reads the store every 30 s.
+  to the shared store, and the running scheduler re-reads the store every 30 s. A paused one
+  tries the lock every 30 s too, and runs the jobs once the holder has stopped or died.
 - The job store is synchronous SQLAlchemy, so it is only ever used from worker threads: a
   locked SQLite file or a slow PostgreSQL makes a job wait, never every chat.
 """
@@ -185,7 +186,9 @@ class VisitScheduler:
         reminder_time: time,
         feedback_time: time,
         misfire_grace: timedelta,
+        wakeup_seconds: float = WAKEUP_SECONDS,
     ) -> None:
+        self._wakeup_seconds = wakeup_seconds
         self._feedback_time = feedback_time
         self._zone = zone
         self._push_time = push_time
@@ -206,20 +209,26 @@ class VisitScheduler:
         self.running_jobs = False
 
     async def start(self) -> None:
-        """Start; run jobs only if this process wins the lock."""
+        """Start; run jobs only if this process wins the lock (and try again regularly)."""
         self.running_jobs = await self._lock.acquire()
         self.scheduler.start(paused=not self.running_jobs)
+        self._wakeups = asyncio.create_task(self._wake_up_regularly())
         if self.running_jobs:
-            self._wakeups = asyncio.create_task(self._wake_up_regularly())
             log.info("scheduler running: this process sends the agenda pushes")
         else:
             log.info("scheduler paused: another process sends the agenda pushes")
 
     async def _wake_up_regularly(self) -> None:
-        """Pick up jobs other processes wrote to the shared store."""
+        """Pick up jobs other processes wrote to the shared store; while paused, take over
+        the jobs as soon as the lock is free (the process that held it is gone)."""
         while True:
-            await asyncio.sleep(WAKEUP_SECONDS)
-            self.scheduler.wakeup()
+            await asyncio.sleep(self._wakeup_seconds)
+            if self.running_jobs:
+                self.scheduler.wakeup()
+            elif await self._lock.acquire():
+                self.running_jobs = True
+                self.scheduler.resume()
+                log.info("scheduler taken over: this process now sends the agenda pushes")
 
     async def stop(self) -> None:
         """Stop without waiting for running jobs (they resume from the outbox next time)."""

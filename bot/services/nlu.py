@@ -5,6 +5,9 @@ bot only ever talks to it over HTTP. A short timeout, one retry, then a cool-dow
 the bot does not wait on a server that just failed: users get the keyword/menu fallback at once,
 and the first message after the cool-down tries Rasa again, so recovery needs no restart.
 
+Several Rasa servers may be given (RASA_URL="http://a:5005,http://b:5005"): texts go to them in
+turn, and a server that fails is skipped (in cool-down) while the others answer.
+
 Users send the same few texts again and again ("halo", "menu", "jadwal besok"): Rasa's reading
 of a text is remembered for ten minutes, per venue day (dates like "besok" are resolved against
 today). A remembered reading also answers while Rasa is down.
@@ -13,9 +16,11 @@ today). A remembered reading also answers while Rasa is down.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -29,8 +34,16 @@ log = logging.getLogger(__name__)
 CACHE_SECONDS = 600  # a retrained model, once Rasa serves it, is heard within ten minutes
 
 
+@dataclass
+class _Server:
+    """One Rasa server and until when it is left alone after failing."""
+
+    endpoint: str
+    closed_until: float = 0.0
+
+
 class RasaClient:
-    """`NluClient` backed by a running `rasa run --enable-api` server."""
+    """`NluClient` backed by one or more running `rasa run --enable-api` servers."""
 
     def __init__(
         self,
@@ -45,12 +58,16 @@ class RasaClient:
         today: Callable[[], date] = date.today,
     ) -> None:
         self._session = session
-        self._endpoint = url.rstrip("/") + "/model/parse"
+        self._servers = [
+            _Server(part.strip().rstrip("/") + "/model/parse")
+            for part in url.split(",")
+            if part.strip()
+        ]
+        self._turn = itertools.count()
         self._params = {"token": token} if token else {}
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._retries = retries
         self._cooldown = cooldown
-        self._closed_until = 0.0
         self._today = today
         self._cache: TTLCache[tuple[date, str], NluResult] | None = (
             TTLCache(cache_size, CACHE_SECONDS) if cache_size > 0 else None
@@ -70,15 +87,34 @@ class RasaClient:
         return result
 
     async def ask(self, text: str) -> NluResult:
-        """Rasa's reading of `text`, not remembered (`parse` remembers it)."""
-        if time.monotonic() < self._closed_until:
+        """Rasa's reading of `text`, not remembered (`parse` remembers it): from the next
+        server in turn, or the one after if that one fails."""
+        start = next(self._turn)
+        ordered = [
+            self._servers[(start + n) % len(self._servers)] for n in range(len(self._servers))
+        ]
+        now = time.monotonic()
+        open_ = [server for server in ordered if server.closed_until <= now]
+        if not open_:
             raise NluUnavailable("NLU in cool-down after a recent failure")
+        error: Exception | None = None
+        for server in open_:
+            try:
+                return await self._ask(server, text)
+            except NluUnavailable as failed:
+                error = failed
+                server.closed_until = time.monotonic() + self._cooldown
+                log.warning("Rasa at %s failed (%s); next server", server.endpoint, failed)
+        raise NluUnavailable(f"Rasa unavailable: {error!r}") from error
+
+    async def _ask(self, server: _Server, text: str) -> NluResult:
         error: Exception | None = None
         for attempt in range(self._retries + 1):
             try:
                 async with self._session.post(
-                    self._endpoint, params=self._params, json={"text": text}, timeout=self._timeout
-                ) as response:
+                    server.endpoint, params=self._params, json={"text": text},
+                    timeout=self._timeout,
+                ) as response:  # fmt: skip
                     if response.status != 200:
                         raise NluUnavailable(f"Rasa answered HTTP {response.status}")
                     return to_result(await response.json(content_type=None), text)
@@ -86,22 +122,26 @@ class RasaClient:
                 error = caught
                 if attempt < self._retries:
                     await asyncio.sleep(0.1 * (attempt + 1))
-        self._closed_until = time.monotonic() + self._cooldown
-        raise NluUnavailable(f"Rasa unavailable: {error!r}") from error
+        raise NluUnavailable(repr(error)) from error
 
     def reopen(self) -> None:
         """Rasa is back (or has finished loading): use it from the next message on."""
-        self._closed_until = 0.0
+        for server in self._servers:
+            server.closed_until = 0.0
 
     async def ready(self) -> bool:
-        """Whether Rasa answers now (for /healthz); does not touch the cool-down."""
-        try:
-            async with self._session.post(
-                self._endpoint, params=self._params, json={"text": "halo"}, timeout=self._timeout
-            ) as response:
-                return response.status == 200
-        except (aiohttp.ClientError, TimeoutError):
-            return False
+        """Whether a Rasa server answers now (for /healthz); does not touch the cool-down."""
+        for server in self._servers:
+            try:
+                async with self._session.post(
+                    server.endpoint, params=self._params, json={"text": "halo"},
+                    timeout=self._timeout,
+                ) as response:  # fmt: skip
+                    if response.status == 200:
+                        return True
+            except (aiohttp.ClientError, TimeoutError):
+                continue
+        return False
 
 
 def to_result(data: Any, text: str) -> NluResult:

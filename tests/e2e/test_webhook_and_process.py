@@ -24,6 +24,7 @@ from bot.web import (
     build_app,
     feed_telegram,
     runner_for,
+    telegram_chat,
 )
 from tests.conftest import RASA_TOKEN, free_port
 from tests.e2e.conftest import wait_http
@@ -39,7 +40,9 @@ async def webhook_server(
     app = await App.create(settings)
     bot = create_bot(telegram.token, telegram.base_url)
     web_app = build_app(app.health)
-    app.intake.register(TELEGRAM, partial(feed_telegram, await app.telegram(bot), bot))
+    app.intake.register(
+        TELEGRAM, partial(feed_telegram, await app.telegram(bot), bot), telegram_chat
+    )
     add_telegram_webhook(web_app, app.intake, SECRET)
     runner = runner_for(web_app)
     await runner.setup()

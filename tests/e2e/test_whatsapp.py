@@ -21,7 +21,7 @@ from sqlalchemy import update
 
 from bot.app import App
 from bot.channels.whatsapp.store import WhatsAppStore
-from bot.channels.whatsapp.webhook import CHANNEL
+from bot.channels.whatsapp.webhook import CHANNEL, payload_chat
 from bot.config import ROOT, Settings
 from bot.core.calendar_text import MONTHS
 from bot.db.models import WhatsAppContact
@@ -106,7 +106,7 @@ async def start_rig(
 ) -> AsyncIterator[Rig]:
     async with running_bot(settings, telegram) as running:
         web_app = build_app(running.app.health)
-        running.app.intake.register(CHANNEL, (await running.app.whatsapp()).receive)
+        running.app.intake.register(CHANNEL, (await running.app.whatsapp()).receive, payload_chat)
         add_whatsapp_webhook(web_app, running.app.intake, meta.VERIFY_TOKEN, meta.APP_SECRET)
         runner = runner_for(web_app)
         await runner.setup()

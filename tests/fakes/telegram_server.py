@@ -52,6 +52,8 @@ class FakeTelegram:
     def __init__(self, token: str = "123456:TEST-token", rate_limit: float | None = None) -> None:
         self.token = token
         self.calls: list[Call] = []
+        # (method, chat) -> its calls: `sent(chat)` stays cheap with thousands of chats
+        self._by_chat: dict[tuple[str, str], list[Call]] = {}
         self.updates: list[dict[str, Any]] = []
         self.failures: dict[str, Failure] = {}
         self.files: dict[str, bytes] = {}  # file_id -> content, for documents users send
@@ -68,6 +70,9 @@ class FakeTelegram:
         self._confirmed = 0
         self._message_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
+        # (method, chat) -> the condition its waiters sleep on: a send wakes that chat's
+        # waiters only, not every test user's (hundreds in the burst tests)
+        self._chat_changed: dict[tuple[str, str], asyncio.Condition] = {}
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -180,12 +185,9 @@ class FakeTelegram:
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
         """Calls of `method`, to `chat_id` if given."""
-        return [
-            call
-            for call in self.calls
-            if call.method == method
-            and (chat_id is None or str(call.params.get("chat_id")) == str(chat_id))
-        ]
+        if chat_id is not None:
+            return list(self._by_chat.get((method, str(chat_id)), ()))
+        return [call for call in self.calls if call.method == method]
 
     def texts(self, chat_id: int) -> list[str]:
         """Texts the bot sent to a chat, in order."""
@@ -196,7 +198,12 @@ class FakeTelegram:
     ) -> list[Call]:
         """Wait until at least `count` calls of `method` to `chat_id` were made."""
         deadline = time.monotonic() + within
-        async with self._changed:
+        changed = (
+            self._changed
+            if chat_id is None
+            else self._chat_changed.setdefault((method, str(chat_id)), asyncio.Condition())
+        )
+        async with changed:
             while len(self.sent(chat_id, method)) < count:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -205,7 +212,7 @@ class FakeTelegram:
                         f"{[c.params.get('text', '')[:80] for c in self.sent(chat_id, method)]}"
                     )
                 try:
-                    await asyncio.wait_for(self._changed.wait(), remaining)
+                    await asyncio.wait_for(changed.wait(), remaining)
                 except TimeoutError:
                     continue
         return self.sent(chat_id, method)
@@ -238,7 +245,7 @@ class FakeTelegram:
             failure = self.chat_failures[str(params.get("chat_id"))]
         if failure and failure.count > 0:
             failure.count -= 1
-            self.calls.append(Call(f"{method}!failed", params))
+            self._record(Call(f"{method}!failed", params))
             if failure.status == 429:
                 return web.json_response(
                     {
@@ -264,18 +271,29 @@ class FakeTelegram:
                 )  # fmt: skip
             self._recent_sends.append(now)
         if method == "createForumTopic" and int(params.get("chat_id") or 0) not in self.forums:
-            self.calls.append(Call(f"{method}!failed", params))
+            self._record(Call(f"{method}!failed", params))
             return self._error(400, "Bad Request: the chat is not a forum")
         if method.startswith("send") and int(params.get("chat_id") or 0) in self.blocked:
-            self.calls.append(Call(f"{method}!blocked", params))
+            self._record(Call(f"{method}!blocked", params))
             return self._error(403, "Forbidden: bot was blocked by the user")
         call = Call(method, params, result=self._result(method, params))
-        self.calls.append(call)
+        self._record(call)
         for listener in self.listeners:
             listener(call)
-        async with self._changed:
-            self._changed.notify_all()
+        await self._notify(call)
         return web.json_response({"ok": True, "result": call.result})
+
+    async def _notify(self, call: Call) -> None:
+        """Wake whoever waits for this call: its chat's waiters, and those waiting on any."""
+        for changed in (self._chat_changed.get((call.method, str(call.params.get("chat_id")))),
+                        self._changed):  # fmt: skip
+            if changed is not None:
+                async with changed:
+                    changed.notify_all()
+
+    def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        self._by_chat.setdefault((call.method, str(call.params.get("chat_id"))), []).append(call)
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = dict(request.query)

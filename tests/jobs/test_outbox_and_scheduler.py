@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.schedulers.base import STATE_RUNNING
 from sqlalchemy import select, update
 
 from bot.channels.notifier import ChannelNotifier
@@ -107,10 +108,12 @@ VISIT = BookingView(
 )  # fmt: skip
 
 
-def scheduler_for(url: str, push_time: time = time(6, 0)) -> VisitScheduler:
+def scheduler_for(
+    url: str, push_time: time = time(6, 0), wakeup_seconds: float = 30
+) -> VisitScheduler:
     return VisitScheduler(
         url, WIB, push_time=push_time, reminder_time=time(18, 0), feedback_time=time(16, 0),
-        misfire_grace=timedelta(hours=6),
+        misfire_grace=timedelta(hours=6), wakeup_seconds=wakeup_seconds,
     )  # fmt: skip
 
 
@@ -154,6 +157,24 @@ async def test_only_one_process_runs_jobs(database_url: str) -> None:
     await takeover.start()
     assert takeover.running_jobs
     await takeover.stop()
+
+
+async def test_a_paused_scheduler_takes_over_when_the_leader_is_gone(database_url: str) -> None:
+    await upgrade(database_url)
+    leader = scheduler_for(database_url)
+    follower = scheduler_for(database_url, wakeup_seconds=0.2)
+    await leader.start()
+    await follower.start()
+    try:
+        assert not follower.running_jobs
+        await leader.stop()  # the leader's process ends (or dies: its lock goes with it)
+        for _ in range(50):
+            if follower.running_jobs:
+                break
+            await asyncio.sleep(0.1)
+        assert follower.running_jobs and follower.scheduler.state == STATE_RUNNING
+    finally:
+        await follower.stop()
 
 
 class RecordingPushes:

@@ -30,6 +30,7 @@ from bot.core.messages import Incoming, Kind
 from bot.core.notify import InviteLinks, Outgoing, StaffDesk
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
+from bot.db.chat_locks import ChatLocks
 from bot.db.inbox import SqlInbox
 from bot.db.migrate import upgrade
 from bot.db.models import OutboxMessage
@@ -40,10 +41,12 @@ from bot.jobs.outbox import INTERRUPTED, Outbox
 from bot.jobs.scheduler import VisitScheduler
 from bot.services.booking import BookingService, Capacity
 from bot.web import (
+    TELEGRAM,
     TELEGRAM_SECRET_HEADER,
     TELEGRAM_WEBHOOK_PATH,
     add_telegram_webhook,
     build_app,
+    telegram_chat,
 )
 from tests.conftest import RASA_TOKEN, free_port
 from tests.e2e.conftest import wait_http
@@ -184,13 +187,19 @@ async def test_sigterm_finishes_the_update_in_hand_and_exits_0(
 class BrokenInbox:
     """The database is down."""
 
-    async def store(self, channel: str, key: str, payload: str) -> int | None:
+    async def store(self, channel: str, key: str, payload: str, chat: str = "") -> int | None:
         raise ConnectionError("database unreachable")
+
+
+async def feed_nothing(_update: Any) -> None:
+    raise AssertionError("an update that was not stored must not be handled")
 
 
 async def test_an_update_that_cannot_be_stored_is_not_acknowledged() -> None:
     app = build_app(lambda: asyncio.sleep(0, {"status": "ok"}))  # type: ignore[arg-type,return-value]
-    add_telegram_webhook(app, Intake(BrokenInbox()), SECRET)  # type: ignore[arg-type]
+    intake = Intake(BrokenInbox(), ChatLocks(create_engine("sqlite+aiosqlite://")))  # type: ignore[arg-type]
+    intake.register(TELEGRAM, feed_nothing, telegram_chat)
+    add_telegram_webhook(app, intake, SECRET)
     runner, url = await serve(app)
     try:
         async with aiohttp.ClientSession() as http:
@@ -212,8 +221,8 @@ async def test_a_redelivered_update_is_handled_once(sqlite_url: str) -> None:
     async def handler(payload: Any) -> None:
         handled.append(payload)
 
-    intake = Intake(SqlInbox(session_factory(database)))
-    intake.register("telegram", handler)
+    intake = Intake(SqlInbox(session_factory(database)), ChatLocks(database))
+    intake.register("telegram", handler, telegram_chat)
     try:
         for _ in range(3):
             await intake.accept("telegram", "77", {"update_id": 77})

@@ -165,3 +165,35 @@ async def test_no_cache_when_its_size_is_zero(
     await client.parse("halo")
     await client.parse("halo")
     assert rasa.asked == ["halo", "halo"]
+
+
+async def test_several_servers_share_the_texts_and_cover_for_a_dead_one(
+    http: aiohttp.ClientSession,
+) -> None:
+    asked: list[str] = []
+
+    def answering(name: str):  # type: ignore[no-untyped-def]
+        async def parse(request: web.Request) -> web.Response:
+            asked.append(name)
+            return web.json_response({"intent": {"name": "greet", "confidence": 0.9}})
+
+        return parse
+
+    first, first_url = await serve(answering("a"))
+    second, second_url = await serve(answering("b"))
+    dead = f"http://127.0.0.1:{free_port()}"
+    try:
+        client = RasaClient(http, f"{first_url}, {second_url}", cooldown=60)
+        for _ in range(4):
+            assert (await client.parse("halo")).intent == "greet"
+        assert sorted(asked) == ["a", "a", "b", "b"]  # in turn
+
+        asked.clear()
+        client = RasaClient(http, f"{dead},{second_url}", cooldown=60, retries=0)
+        for _ in range(4):
+            assert (await client.parse("halo")).intent == "greet"
+        assert asked == ["b"] * 4  # the dead one failed once, then was left alone
+        assert await client.ready()
+    finally:
+        await first.cleanup()
+        await second.cleanup()

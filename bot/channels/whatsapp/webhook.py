@@ -76,6 +76,17 @@ def parse(payload: Any) -> tuple[list[Inbound], list[StatusUpdate]]:
     return inbound, statuses
 
 
+def payload_chat(payload: Any) -> str:
+    """The WhatsApp user a webhook payload is about (its first message's sender, or the
+    recipient of its first status); "" when it names none."""
+    for value in _values(payload):
+        for message in _dicts(value.get("messages")):
+            return str(message.get("from", ""))
+        for status in _dicts(value.get("statuses")):
+            return str(status.get("recipient_id", ""))
+    return ""
+
+
 def _values(payload: Any) -> list[dict[str, Any]]:
     if not isinstance(payload, dict):
         return []

@@ -1,0 +1,49 @@
+"""One chat at a time, across bot processes.
+
+Within a process an `asyncio.Lock` per chat (`KeyedLocks`) orders a chat's updates. Several
+`python -m bot` processes on one PostgreSQL database also take a PostgreSQL advisory lock on
+the chat, held on its own connection while the chat's updates are handled; on SQLite (one
+process) the local lock is all there is. How many chats one process holds at once is bounded,
+so the locks' connections never take the whole pool from the handlers that need it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.core.locks import KeyedLocks
+
+LOCK = text("SELECT pg_advisory_lock(hashtextextended(:key, 0))")
+UNLOCK = text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))")
+HELD_AT_ONCE = 5  # of the pool's 15 connections (5 + 10 overflow)
+
+
+class ChatLocks:
+    """`async with locks(channel, chat):` — this chat is ours alone until the block ends."""
+
+    def __init__(self, database: AsyncEngine) -> None:
+        self._database = database
+        self._shared = database.dialect.name == "postgresql"
+        self._local = KeyedLocks()
+        self._slots = asyncio.Semaphore(HELD_AT_ONCE)
+
+    @contextlib.asynccontextmanager
+    async def __call__(self, channel: str, chat: str) -> AsyncIterator[None]:
+        async with self._local((channel, chat)):
+            if not self._shared:
+                yield
+                return
+            key = {"key": f"{channel}:{chat}"}
+            async with self._slots, self._database.connect() as connection:
+                await connection.execute(LOCK, key)
+                await connection.commit()  # the lock is the session's; no transaction held
+                try:
+                    yield
+                finally:
+                    await connection.execute(UNLOCK, key)
+                    await connection.commit()

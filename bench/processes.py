@@ -41,13 +41,12 @@ async def measure(count: int, users: int, rasa: str, program: list[str]) -> floa
                 processes = [
                     await asyncio.create_subprocess_exec(
                         sys.executable,
-                        "-m",
-                        "bot",
+                        *program,
                         cwd=ROOT,
                         env=rig.bot_env(port, database, rasa, telegram, proxy_url),
                         stdout=asyncio.subprocess.DEVNULL,
                         stderr=asyncio.subprocess.DEVNULL,
-                    )  # fmt: skip
+                    )
                     for port in ports
                 ]
                 try:

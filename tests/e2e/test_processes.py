@@ -20,6 +20,7 @@ import pytest
 from aiohttp import web
 
 from bot.config import ROOT
+from bot.db.chat_locks import HELD_AT_ONCE
 from bot.db.migrate import upgrade
 from bot.web import TELEGRAM_SECRET_HEADER, TELEGRAM_WEBHOOK_PATH
 from tests.conftest import RASA_TOKEN, free_port, fresh_postgres_database, running_rasa
@@ -127,7 +128,7 @@ def bot_env(
         "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE": telegram.base_url,
         "TELEGRAM_WEBHOOK_URL": proxy, "TELEGRAM_WEBHOOK_SECRET": SECRET,
         "DATABASE_URL": database, "RASA_URL": rasa, "RASA_TOKEN": RASA_TOKEN,
-        "HTTP_PORT": str(port), "USER_MESSAGES_PER_MINUTE": "1000", "LOG_LEVEL": "WARNING",
+        "HTTP_PORT": str(port), "USER_MESSAGES_PER_MINUTE": "1000", "LOG_LEVEL": "INFO",
         # the fake server has no send limit: measure the bot, not Telegram's 30 msg/s
         "TELEGRAM_RATE_PER_SECOND": "1000",
     }  # fmt: skip
@@ -141,23 +142,19 @@ async def test_three_processes_two_rasa_servers_burst_and_a_kill(
         with running_rasa("rasa-second.log") as second_rasa:
             ports = [free_port() for _ in range(3)]
             proxy = RoundRobin([f"http://127.0.0.1:{port}" for port in ports])
+            rasa = f"{rasa_url},{second_rasa}"
+            logs = [tmp_path / f"bot-{port}.log" for port in ports]
             async with proxy.running() as proxy_url:
                 processes = [
-                    await asyncio.create_subprocess_exec(
-                        sys.executable,
-                        "-m",
-                        "bot",
-                        cwd=ROOT,
-                        env=bot_env(
-                            port, database, f"{rasa_url},{second_rasa}", telegram, proxy_url
-                        ),
-                        stdout=asyncio.subprocess.DEVNULL,
-                        stderr=asyncio.subprocess.DEVNULL,
-                    )  # fmt: skip
-                    for port in ports
+                    await start_bot(bot_env(port, database, rasa, telegram, proxy_url), log)
+                    for port, log in zip(ports, logs, strict=True)
                 ]
                 try:
                     await burst_and_kill(processes, ports, proxy_url, telegram)
+                except BaseException:
+                    for log in logs:  # what the processes said, shown with the failure
+                        print(log.read_text(encoding="utf-8")[-3000:])  # noqa: T201
+                    raise
                 finally:
                     for process in processes:
                         if process.returncode is None:
@@ -165,12 +162,21 @@ async def test_three_processes_two_rasa_servers_burst_and_a_kill(
                     await asyncio.gather(*(asyncio.wait_for(p.wait(), 30) for p in processes))
 
 
+async def start_bot(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
+    """`python -m bot` with `env`, its output in `log`."""
+    with log.open("w") as output:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=output,
+            stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+
+
 async def burst_and_kill(
     processes: list[asyncio.subprocess.Process], ports: list[int], proxy: str,
     telegram: FakeTelegram,
 ) -> None:  # fmt: skip
     for port in ports:
-        await wait_http(f"http://127.0.0.1:{port}/healthz", within=60)
+        await wait_http(f"http://127.0.0.1:{port}/healthz", within=90)
     users = Users([proxy], telegram)
     chats = range(50_001, 50_001 + USERS)
     async with aiohttp.ClientSession() as http:
@@ -197,5 +203,6 @@ async def burst_and_kill(
     repeated = sum(len(users.answers(chat)) - 3 for chat in chats)
     print(f"one process killed mid-burst: {repeated} answer(s) sent twice, none lost")  # noqa: T201
     # An update in the dead process's hands between its answer and the mark that it was
-    # handled is handled again by another process: at most one answer twice per such chat.
-    assert repeated <= 3, repeated
+    # handled is handled again by another process (nothing is lost, so that one answer may
+    # come twice): at most once for each chat the process held at that instant.
+    assert repeated <= HELD_AT_ONCE, repeated

@@ -21,22 +21,23 @@ from bot.db.models import InboxUpdate, utcnow
 from bot.db.session import create_engine, session_factory
 from bot.intake import STALE_SECONDS, WATCH_SECONDS, Intake
 from bot.web import telegram_chat
+from tests.conftest import fresh_postgres_database
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-async def engines(database_url: str) -> AsyncIterator[list[AsyncEngine]]:
-    """Three "processes": each its own engine (pool, connections) on the same database."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("several processes share a PostgreSQL database, not a SQLite file")
-    await upgrade(database_url)
-    made = [create_engine(database_url) for _ in range(3)]
-    try:
-        yield made
-    finally:
-        for engine in made:
-            await engine.dispose()
+async def engines() -> AsyncIterator[list[AsyncEngine]]:
+    """Three "processes": each its own engine (pool, connections) on one PostgreSQL database
+    (several processes share PostgreSQL, never a SQLite file)."""
+    async with fresh_postgres_database() as url:
+        await upgrade(url)
+        made = [create_engine(url) for _ in range(3)]
+        try:
+            yield made
+        finally:
+            for engine in made:
+                await engine.dispose()
 
 
 def update_of(chat: int, n: int) -> dict[str, Any]:

@@ -13,13 +13,11 @@ import asyncio
 import os
 import tempfile
 import time
-import uuid
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import asyncpg
-
+from bench.databases import fresh_postgres
 from bot.core.booking import BookingRequest, BookingRules, DayFull
 from bot.db.migrate import upgrade
 from bot.db.models import VisitDay
@@ -80,20 +78,9 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
         print("SQLite:    ", await run(url, arguments.n, arguments.slots))
-    name = f"kunjungan_bench_{uuid.uuid4().hex[:8]}"
-    admin_url = arguments.postgres.replace("postgresql+asyncpg", "postgresql")
-    try:
-        admin = await asyncpg.connect(admin_url)
-    except OSError as error:
-        print(f"PostgreSQL: not reachable ({error}); skipped")
-        return
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = arguments.postgres.rsplit("/", 1)[0] + f"/{name}"
-        print("PostgreSQL:", await run(url, arguments.n, arguments.slots))
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with fresh_postgres(arguments.postgres) as url:
+        if url is not None:
+            print("PostgreSQL:", await run(url, arguments.n, arguments.slots))
 
 
 if __name__ == "__main__":

@@ -20,17 +20,16 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import asyncpg
 from aiohttp import web
 from pydantic import SecretStr
 from sqlalchemy import insert
 
+from bench.databases import fresh_postgres
 from bot.app import App
 from bot.config import Settings
 from bot.db import models
@@ -184,20 +183,10 @@ async def main(arguments: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
         print("SQLite:")
         await measure(f"sqlite+aiosqlite:///{Path(folder) / 'desk.sqlite3'}", arguments)
-    name = f"kunjungan_bench_{uuid.uuid4().hex[:8]}"
-    admin_url = arguments.postgres.replace("postgresql+asyncpg", "postgresql")
-    try:
-        admin = await asyncpg.connect(admin_url)
-    except OSError as error:
-        print(f"PostgreSQL: not reachable ({error}); skipped")
-        return
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        print("PostgreSQL:")
-        await measure(arguments.postgres.rsplit("/", 1)[0] + f"/{name}", arguments)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with fresh_postgres(arguments.postgres) as url:
+        if url is not None:
+            print("PostgreSQL:")
+            await measure(url, arguments)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ class LetterRequests:
         own = await self._bookings.for_chat(event.channel, event.chat_id)
         approved = [booking for booking in own if booking.status is Status.APPROVED]
         if not approved:
-            return [Reply(self._t("documents.no_visit"))]
+            return None  # an enquiry about letters, not a request for one
         replies = []
         for booking in approved[:3]:  # newest first; a chat rarely has more
             try:

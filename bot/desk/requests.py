@@ -7,7 +7,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.core.booking import BookingError
-from bot.core.render.bookings import refusal
+from bot.core.render.bookings import refusal, undelivered
 from bot.desk.pages import back, local, page
 from bot.desk.security import DESK_KEY, LOGIN_KEY
 
@@ -32,8 +32,7 @@ async def approve(request: web.Request) -> web.StreamResponse:
         raise await back(request, HERE, refusal(desk.texts, error), "error") from None
     said = desk.texts("staff.desk_approved", code=decided.booking.code, name=member.name)
     await desk.tell_staff(said)
-    for channel, chat, why in decided.undelivered:
-        said += "\n" + desk.texts("staff.undelivered", channel=channel, chat=chat, reason=why)
+    said = "\n".join([said, *undelivered(desk.texts, decided.undelivered)])
     raise await back(request, HERE, said, "error" if decided.undelivered else "ok")
 
 

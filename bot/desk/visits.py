@@ -15,7 +15,7 @@ from multidict import MultiDictProxy
 from bot.core.agenda_edit import AgendaInvalid, Problem, parse_rows
 from bot.core.booking import BookingError, BookingView
 from bot.core.ics import visit_invitation
-from bot.core.render.bookings import refusal
+from bot.core.render.bookings import refusal, undelivered
 from bot.core.texts import Texts
 from bot.desk.pages import back, download, local, page
 from bot.desk.security import DESK_KEY, LOGIN_KEY
@@ -209,12 +209,11 @@ async def payment(request: web.Request) -> web.StreamResponse:
             request, _here(booking), "Mohon tulis jumlahnya, mis. 2.500.000.", "error"
         )
     try:
-        printed, undelivered = await desk.decisions.receipt(booking.code, int(parsed.amount))
+        printed, failed = await desk.decisions.receipt(booking.code, int(parsed.amount))
     except BookingError as error:
         raise await back(request, _here(booking), refusal(desk.texts, error), "error") from None
     said = desk.texts("staff.receipt_done", code=booking.code, number=printed.issued.number,
                       amount=printed.issued.data["amount"])  # fmt: skip
     await desk.tell_staff(said)
-    for channel, chat, why in undelivered:
-        said += "\n" + desk.texts("staff.undelivered", channel=channel, chat=chat, reason=why)
-    raise await back(request, _here(booking), said, "error" if undelivered else "ok")
+    said = "\n".join([said, *undelivered(desk.texts, failed)])
+    raise await back(request, _here(booking), said, "error" if failed else "ok")

@@ -22,7 +22,7 @@ from bot.core.agenda_edit import (
     parse_session,
 )
 from bot.core.booking import BookingError, Bookings, BookingView
-from bot.core.decisions import Decided, Decisions, StaffMember
+from bot.core.decisions import Decisions, StaffMember
 from bot.core.flows.desk_access import DeskAccess
 from bot.core.flows.handoff import HandoffFlow
 from bot.core.knowledge import Knowledge
@@ -188,17 +188,11 @@ class StaffFlow:
                                amount=printed.issued.data["amount"])  # fmt: skip
                 return [
                     Reply(said, document=printed.document("kuitansi")),
-                    *self._undelivered(Decided(await self._known(code), undelivered)),
+                    *self._undelivered(undelivered),
                 ]
         except BookingError as error:
             return [Reply(render.refusal(self._t, error))]
         return [Reply(self._t("staff.documents_usage"))]
-
-    async def _known(self, code: str) -> BookingView:
-        booking = await self._bookings.get(code)
-        if booking is None:
-            raise BookingError("staff.unknown_code", code=code)
-        return booking
 
     async def _participants(self, code: str) -> list[Reply]:
         """Who has joined a visit, and on which channel."""
@@ -293,14 +287,11 @@ class StaffFlow:
             return [Reply(render.refusal(self._t, error))]
         name = event.user_name or ""
         approved = Reply(self._t("staff.approved", code=decided.booking.code, name=name))
-        return [approved, *self._undelivered(decided)]
+        return [approved, *self._undelivered(decided.undelivered)]
 
-    def _undelivered(self, decided: Decided) -> list[Reply]:
-        """A notice that could not reach the requester, reported to staff."""
-        return [
-            Reply(self._t("staff.undelivered", channel=channel, chat=chat, reason=why))
-            for channel, chat, why in decided.undelivered
-        ]
+    def _undelivered(self, failed: list[tuple[str, str, str]]) -> list[Reply]:
+        """The notices that could not reach the requester, reported to staff."""
+        return [Reply(line) for line in render.undelivered(self._t, failed)]
 
     def _awaiting_reason(self, event: Incoming, state: ConversationState) -> bool:
         """Whether this staff member's message is the reason they were asked for; a prompt
@@ -325,7 +316,7 @@ class StaffFlow:
         except BookingError as error:
             return [Reply(render.refusal(self._t, error))]
         declined = Reply(self._t("staff.declined", code=decided.booking.code))
-        return [declined, *self._undelivered(decided)]
+        return [declined, *self._undelivered(decided.undelivered)]
 
     def _listing(self, key: str, bookings: list[BookingView]) -> Reply:
         if not bookings:

@@ -65,3 +65,11 @@ def fields(texts: Texts, values: dict[str, object]) -> dict[str, object]:
 def refusal(texts: Texts, error: BookingError) -> str:
     """The message for a refused booking operation."""
     return texts(error.key, **fields(texts, error.fields))
+
+
+def undelivered(texts: Texts, failed: list[tuple[str, str, str]]) -> list[str]:
+    """For staff: each notice that could not reach its requester (channel, chat, why)."""
+    return [
+        texts("staff.undelivered", channel=channel, chat=chat, reason=why)
+        for channel, chat, why in failed
+    ]

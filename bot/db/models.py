@@ -9,16 +9,20 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     Time,
+    Unicode,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -387,3 +391,15 @@ class IssuedDocument(Base):
     void_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("kind", "number", name="uq_documents_kind_number"),)
+
+
+SCHEDULER_JOBS = Table(
+    "apscheduler_jobs",
+    Base.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)
+"""APScheduler's job store table, exactly as `SQLAlchemyJobStore` defines it. The migrations
+make it, under their lock: left to the job store, several processes starting at once each
+try CREATE TABLE and all but one fail."""

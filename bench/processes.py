@@ -29,8 +29,15 @@ from tests.e2e.conftest import wait_http
 from tests.fakes.telegram_server import FakeTelegram
 
 
-async def measure(count: int, users: int, rasa: str, program: list[str]) -> float:
-    """messages/s with `count` processes of `program`."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(count: int, users: int, rasa: str, program: list[str]) -> tuple[float, float]:
+    """messages/s with `count` processes of `program`, and their CPU ms per message."""
     telegram = await FakeTelegram().start()
     try:
         async with fresh_postgres_database() as database:
@@ -59,8 +66,11 @@ async def measure(count: int, users: int, rasa: str, program: list[str]) -> floa
                             *(talk.converse(http, c, (2,)) for c in chats)
                         )  # warm
                         began = time.monotonic()
+                        cpu = sum(cpu_seconds(process.pid) for process in processes)
                         await asyncio.gather(*(talk.converse(http, c, (0, 1)) for c in chats))
-                        return 2 * users / (time.monotonic() - began)
+                        elapsed = time.monotonic() - began
+                        cpu = sum(cpu_seconds(process.pid) for process in processes) - cpu
+                        return 2 * users / elapsed, cpu * 1000 / (2 * users)
                 finally:
                     for process in processes:
                         process.send_signal(signal.SIGTERM)
@@ -69,18 +79,23 @@ async def measure(count: int, users: int, rasa: str, program: list[str]) -> floa
         await telegram.stop()
 
 
-async def main(users: int) -> None:
+async def main(users: int, counts: list[int]) -> None:
     os.environ.setdefault("TEST_POSTGRES", "1")
     with running_rasa("rasa-bench-a.log") as first, running_rasa("rasa-bench-b.log") as second:
         print(f"cores: {os.cpu_count()}; {users} users, 2 questions each, 2 Rasa servers")
-        floor = await measure(1, users, first, ["bench/minimal_webhook_bot.py"])
-        print(f"  floor: a webhook server that only answers 'ok': {floor:6.0f} msg/s")
-        for count in (1, 2, 3):
-            rate = await measure(count, users, f"{first},{second}", ["-m", "bot"])
-            print(f"  {count} bot process(es): {rate:6.0f} msg/s")
+        floor, cpu = await measure(1, users, first, ["bench/minimal_webhook_bot.py"])
+        print(
+            f"  floor: a webhook server that only answers 'ok': {floor:6.0f} msg/s,"
+            f" {cpu:.1f} ms CPU/msg"
+        )
+        for count in counts:
+            rate, cpu = await measure(count, users, f"{first},{second}", ["-m", "bot"])
+            print(f"  {count} bot process(es): {rate:6.0f} msg/s, {cpu:.1f} ms CPU/msg")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=200)
-    asyncio.run(main(parser.parse_args().users))
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 3])
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.users, arguments.processes))

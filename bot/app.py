@@ -130,7 +130,7 @@ class App:
         return cls(
             settings, engine, database, http, nlu, staff.notifier, staff.links, staff.desk,
             scheduler, bookings, said.texts, sessions,
-            Intake(SqlInbox(sessions), ChatLocks(database)), web_desk, documents,
+            Intake(SqlInbox(database), ChatLocks(database)), web_desk, documents,
         )  # fmt: skip
 
     async def telegram(self, bot: Bot) -> Dispatcher:

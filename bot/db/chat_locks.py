@@ -20,14 +20,15 @@ from bot.core.locks import KeyedLocks
 
 LOCK = text("SELECT pg_advisory_lock(hashtextextended(:key, 0))")
 UNLOCK = text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))")
-HELD_AT_ONCE = 5  # of the pool's 15 connections (5 + 10 overflow)
+HELD_AT_ONCE = 5  # of the pool's POOL_SIZE connections
 
 
 class ChatLocks:
     """`async with locks(channel, chat):` — this chat is ours alone until the block ends."""
 
     def __init__(self, database: AsyncEngine) -> None:
-        self._database = database
+        # Autocommit: taking and giving back the lock is one round trip each, no transaction.
+        self._database = database.execution_options(isolation_level="AUTOCOMMIT")
         self._shared = database.dialect.name == "postgresql"
         self._local = KeyedLocks()
         self._slots = asyncio.Semaphore(HELD_AT_ONCE)
@@ -40,10 +41,8 @@ class ChatLocks:
                 return
             key = {"key": f"{channel}:{chat}"}
             async with self._slots, self._database.connect() as connection:
-                await connection.execute(LOCK, key)
-                await connection.commit()  # the lock is the session's; no transaction held
+                await connection.execute(LOCK, key)  # the session's lock, not a transaction's
                 try:
                     yield
                 finally:
                     await connection.execute(UNLOCK, key)
-                    await connection.commit()

@@ -16,8 +16,7 @@ from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.booking import Status
-from bot.db.inbox import SqlInbox
-from bot.db.models import Booking, OutboxMessage, TranscriptLine, WhatsAppOutbound
+from bot.db.models import Booking, InboxUpdate, OutboxMessage, TranscriptLine, WhatsAppOutbound
 
 log = logging.getLogger(__name__)
 ANONYMISED_PHONE = "-"
@@ -69,9 +68,13 @@ class Retention:
             done.whatsapp = await _count(
                 session, delete(WhatsAppOutbound).where(WhatsAppOutbound.created_at < cutoff)
             )
-        done.inbox = await SqlInbox(self._sessions).forget_handled_before(
-            now - timedelta(days=INBOX_DAYS)
-        )
+            done.inbox = await _count(
+                session,
+                delete(InboxUpdate).where(
+                    InboxUpdate.handled_at.is_not(None),
+                    InboxUpdate.received_at < now - timedelta(days=INBOX_DAYS),
+                ),
+            )
         log.info("retention: %s", done)
         return done
 

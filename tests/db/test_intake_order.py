@@ -60,7 +60,7 @@ async def test_a_chat_is_handled_in_order_once_whichever_process_took_it(
 
     intakes = []
     for engine in engines:
-        intake = Intake(SqlInbox(session_factory(engine)), ChatLocks(engine))
+        intake = Intake(SqlInbox(engine), ChatLocks(engine))
         intake.register("telegram", handler, telegram_chat)
         intakes.append(intake)
     chats, messages = range(1, 21), range(10)
@@ -81,14 +81,14 @@ async def test_a_dead_processs_updates_are_taken_over(engines: list[AsyncEngine]
     async def handler(payload: Any) -> None:
         handled.append(payload)
 
-    dead = SqlInbox(session_factory(engines[0]))
+    dead = SqlInbox(engines[0])
     await dead.store("telegram", "1", '{"update_id": 1}', "42")  # stored, acknowledged, died
     sessions = session_factory(engines[1])
     async with sessions.begin() as session:
         await session.execute(
             update(InboxUpdate).values(received_at=utcnow() - timedelta(minutes=1))
         )
-    survivor = Intake(SqlInbox(sessions), ChatLocks(engines[1]))
+    survivor = Intake(SqlInbox(engines[1]), ChatLocks(engines[1]))
     survivor.register("telegram", handler, telegram_chat)
     assert await survivor.replay("telegram") == 1  # on start: what the dead one left
     assert handled == [{"update_id": 1}]

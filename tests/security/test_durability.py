@@ -221,7 +221,7 @@ async def test_a_redelivered_update_is_handled_once(sqlite_url: str) -> None:
     async def handler(payload: Any) -> None:
         handled.append(payload)
 
-    intake = Intake(SqlInbox(session_factory(database)), ChatLocks(database))
+    intake = Intake(SqlInbox(database), ChatLocks(database))
     intake.register("telegram", handler, telegram_chat)
     try:
         for _ in range(3):

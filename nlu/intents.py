@@ -136,13 +136,19 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             return messages
         texts = [normalised_text(m.get(TEXT) or "", self._lexicon) for m in messages]
         labels = self._pipeline.classes_
-        for message, row in zip(messages, self._pipeline.predict_proba(texts), strict=True):
+        known = self._pipeline.steps[0][1].transformer_list[1][1].vocabulary_
+        rows = self._pipeline.predict_proba(texts)
+        for message, text, row in zip(messages, texts, rows, strict=True):
             scored = zip(labels, row, strict=True)
             ranking = sorted(
                 ({"name": str(name), "confidence": float(p)} for name, p in scored),
                 key=lambda item: -item["confidence"],
             )
-            message.set(INTENT, ranking[0], add_to_output=True)
+            # Not one word the model has seen ("xkcd qwpo", "?"): the character n-grams
+            # still find a nearest intent, but nothing was understood; the fallback takes it.
+            readable = any(word in known for word in text.split())
+            top = ranking[0] if readable else {**ranking[0], "confidence": 0.0}
+            message.set(INTENT, top, add_to_output=True)
             message.set(
                 INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]], add_to_output=True
             )

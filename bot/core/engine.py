@@ -216,7 +216,7 @@ class Engine:
             if result.intent == "affirm":
                 return await self._answer(event, "human_handoff", result, text, state)
             return self._menu(state)
-        if result.intent == FALLBACK:
+        if result.unclear:
             return self._fallback(result, state)
         state.misses = 0
         replies = await self._answer(event, result.intent, result, text, state)

@@ -10,6 +10,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 FALLBACK = "nlu_fallback"
+OFF_TOPIC = "out_of_scope"
+# Rasa's fallback threshold is low (config.yml), so a question worded unlike the training
+# data is still answered; what remains unclear shows here instead: keyboard mash and vague
+# lines ("yang tadi bagaimana ya") read as off-topic with little confidence, real off-topic
+# questions ("tips diet sehat") with more.
+SURE_OFF_TOPIC = 0.3
 
 
 class NluUnavailable(Exception):
@@ -35,6 +41,13 @@ class NluResult:
     confidence: float
     entities: tuple[Entity, ...] = ()
     ranking: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def unclear(self) -> bool:
+        """Not understood: Rasa's fallback, or "off-topic" said without conviction."""
+        return self.intent == FALLBACK or (
+            self.intent == OFF_TOPIC and self.confidence < SURE_OFF_TOPIC
+        )
 
     def entity(self, name: str) -> Entity | None:
         """The first entity of that type, if any."""

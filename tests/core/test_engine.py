@@ -8,6 +8,7 @@ from bot.core.answers import Answers
 from bot.core.engine import Engine
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming, Kind, Reply
+from bot.core.nlu import SURE_OFF_TOPIC
 from bot.core.texts import Texts
 from tests.fakes.nlu import RecordedNlu
 from tests.fakes.store import JsonMemoryStore
@@ -122,6 +123,18 @@ async def test_out_of_scope_is_declined_politely_with_the_menu(
     replies = await engine.handle(text("cuaca besok?"))
     assert replies[0].text == texts("fallback.out_of_scope")
     assert "i:ask_visit_info" in payloads(replies)
+
+
+async def test_off_topic_said_without_conviction_is_unclear_not_declined(
+    engine: Engine, nlu: RecordedNlu, texts: Texts
+) -> None:
+    """A vague line reads as off-topic with little confidence: the user is asked to say it
+    again (and offered staff after two), not told it is outside what BMI does."""
+    nlu.add("yang tadi bagaimana ya", "out_of_scope", confidence=SURE_OFF_TOPIC - 0.05)
+    replies = await engine.handle(text("yang tadi bagaimana ya"))
+    assert replies[0].text == texts("fallback.clarify_menu")
+    replies = await engine.handle(text("yang tadi bagaimana ya"))
+    assert replies[0].text == texts("fallback.offer_handoff")
 
 
 async def test_nlu_down_uses_keywords(engine: Engine, nlu: RecordedNlu, knowledge) -> None:  # noqa: ANN001

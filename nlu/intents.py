@@ -5,8 +5,9 @@ Rasa's own LogisticRegressionClassifier reads raw counts from the featurisers, w
 regularisation (C=1) that leaves most confidences under the fallback threshold, and the
 WhitespaceTokenizer drops emojis, so "🙏" and "👍" reach it as empty messages. This component
 reads the message text itself: each word through the slang and regional lexicon
-(`nlu/lexicon.yml`, emojis included), sublinear TF-IDF on words, word pairs and character
-2–5-grams. docs/nlu.md has the comparison that chose it.
+(`nlu/lexicon.yml`, emojis included) and the stem of each word (Snowball's Indonesian
+stemmer), sublinear TF-IDF on words, word pairs and character 2–5-grams. docs/nlu.md has the
+comparison that chose it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import skops.io as sio
+import snowballstemmer
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -34,6 +36,7 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 _REDUPLICATION = re.compile(r"^(\w+)2$")
 # Words, and the emojis that carry meaning on WhatsApp (one token each).
 _WORDS = re.compile(r"[\w']+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_STEMMER = snowballstemmer.stemmer("indonesian")
 
 
 def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, str]:
@@ -61,6 +64,27 @@ def normalised_text(text: str, lexicon: dict[str, str]) -> str:
     """The message as the classifier reads it: standard words, emojis kept, one space apart."""
     words = [normalise_word(word, lexicon) for word in _WORDS.findall(text.lower())]
     return " ".join(words) or text
+
+
+def classifier_text(text: str, lexicon: dict[str, str]) -> str:
+    """What the classifier reads: the normalised words, then the stem of each word that has
+    one ("dibatalkan" adds "batal", "penginapannya" "inap"), so a form of a word the training
+    data never used still meets its root."""
+    words = normalised_text(text, lexicon).split()
+    stemmed = zip(_STEMMER.stemWords(words), words, strict=True)
+    stems = [stem for stem, word in stemmed if stem != word]
+    return " ".join(words + stems)
+
+
+def new_pipeline(c: float, max_iter: int) -> Pipeline:
+    """The untrained classifier (also built by bench/nlu_baseline.py's cross-validation)."""
+    return make_pipeline(
+        make_union(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+            TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True),
+        ),
+        LogisticRegression(C=c, max_iter=max_iter),
+    )
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -116,15 +140,9 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
-        self._pipeline = make_pipeline(
-            make_union(
-                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
-                TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True),
-            ),
-            LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"]),
-        )
+        self._pipeline = new_pipeline(self._config["C"], self._config["max_iter"])
         self._pipeline.fit(
-            [normalised_text(m.get(TEXT), self._lexicon) for m in examples],
+            [classifier_text(m.get(TEXT), self._lexicon) for m in examples],
             [m.get(INTENT) for m in examples],
         )
         with self._storage.write_to(self._resource) as directory:
@@ -134,7 +152,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         if self._pipeline is None or not messages:
             return messages
-        texts = [normalised_text(m.get(TEXT) or "", self._lexicon) for m in messages]
+        texts = [classifier_text(m.get(TEXT) or "", self._lexicon) for m in messages]
         labels = self._pipeline.classes_
         known = self._pipeline.steps[0][1].transformer_list[1][1].vocabulary_
         rows = self._pipeline.predict_proba(texts)

@@ -12,6 +12,8 @@ rasa_pid="$(start_rasa "$url" "$token")"
 trap 'kill "$rasa_pid" 2>/dev/null || true' EXIT
 say "bench/nlu_baseline.py: Rasa vs TF-IDF + logistic regression on data/test"
 "$NLU_VENV/bin/python" bench/nlu_baseline.py --rasa-url "$url" --token "$token"
+say "bench/nlu_folds.py: the intent classifier vs the baseline, 5-fold cross-validation on data/nlu"
+PYTHONPATH="$ROOT" "$NLU_VENV/bin/python" bench/nlu_folds.py
 say "bench/booking_concurrency.py: 50 concurrent requests for the last slot, SQLite and PostgreSQL"
 "$BOT_VENV/bin/python" bench/booking_concurrency.py -n "${BENCH_BOOKINGS:-50}" --slots 1
 say "bench/agenda_fanout.py: one day's agenda to ${BENCH_PARTICIPANTS:-5000} participants, fake Telegram at 30 msg/s"

@@ -39,6 +39,9 @@ NOT_TOPICS = frozenset(
     {"greet", "goodbye", "thank", "affirm", "deny", "out_of_scope", "bot_challenge", FALLBACK}
 )
 MISSES_BEFORE_HANDOFF = 2
+# A "did you mean" topic must be a real guess: under this, the model saw nothing of it in the
+# message (keyboard mash gets a ranking too), and the menu is the honest offer.
+TOPIC_CONFIDENCE = 0.15
 # Buttons the engine answers itself; every other namespace belongs to one flow (Flow.spaces).
 ENGINE_SPACES = frozenset({Space.MENU, Space.INTENT, Space.PROGRAM})
 SURE = 0.8
@@ -295,8 +298,10 @@ class Engine:
             ]
         topics = [
             intent
-            for intent, _ in result.ranking
-            if intent not in NOT_TOPICS and intent in BUTTON_INTENTS
+            for intent, confidence in result.ranking
+            if intent not in NOT_TOPICS
+            and intent in BUTTON_INTENTS
+            and confidence >= TOPIC_CONFIDENCE
         ][:2]
         buttons = tuple(
             Button(self._t(f"topic.{intent}"), encode(Space.INTENT, intent)) for intent in topics

@@ -8,7 +8,7 @@ from bot.core.answers import Answers
 from bot.core.engine import Engine
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming, Kind, Reply
-from bot.core.nlu import SURE_OFF_TOPIC
+from bot.core.nlu import SURE_OFF_TOPIC, NluResult
 from bot.core.texts import Texts
 from tests.fakes.nlu import RecordedNlu
 from tests.fakes.store import JsonMemoryStore
@@ -123,6 +123,17 @@ async def test_out_of_scope_is_declined_politely_with_the_menu(
     replies = await engine.handle(text("cuaca besok?"))
     assert replies[0].text == texts("fallback.out_of_scope")
     assert "i:ask_visit_info" in payloads(replies)
+
+
+async def test_mash_is_not_offered_topics_the_model_barely_ranked(
+    engine: Engine, nlu: RecordedNlu, texts: Texts
+) -> None:
+    nlu.table["xkcd qwpo"] = NluResult(
+        "nlu_fallback", 0.2, ranking=(("out_of_scope", 0.35), ("ask_facilities", 0.04))
+    )
+    replies = await engine.handle(text("xkcd qwpo"))
+    assert replies[0].text == texts("fallback.clarify_menu")
+    assert payloads(replies) == ["m"]
 
 
 async def test_off_topic_said_without_conviction_is_unclear_not_declined(

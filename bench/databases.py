@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import asyncpg
+from tests.databases import connect_admin, new_database
 
 
 @asynccontextmanager
 async def fresh_postgres(base_url: str) -> AsyncIterator[str | None]:
     """A new, empty database on the server of `base_url` (a SQLAlchemy asyncpg URL), dropped
-    afterwards; None, after saying so, when the server cannot be reached."""
-    name = f"kunjungan_bench_{uuid.uuid4().hex[:8]}"
+    afterwards; None, after saying so, when the server cannot be reached (a benchmark prints
+    what it can, where a test would fail)."""
     try:
-        admin = await asyncpg.connect(base_url.replace("postgresql+asyncpg", "postgresql"))
+        admin = await connect_admin(base_url)
     except OSError as error:
         print(f"PostgreSQL: not reachable ({error}); skipped")
         yield None
         return
-    await admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield base_url.rsplit("/", 1)[0] + f"/{name}"
+        async with new_database(admin, base_url) as url:
+            yield url
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()

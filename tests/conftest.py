@@ -8,11 +8,9 @@ import socket
 import subprocess
 import time
 import urllib.request
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 import bot.channels.telegram  # noqa: F401  (first: aiogram imported as in production)
@@ -21,6 +19,7 @@ from bot.core.answers import Answers
 from bot.core.keywords import KeywordMatcher
 from bot.core.knowledge import Knowledge, load_knowledge
 from bot.core.texts import Texts
+from tests.databases import connect_admin, new_database
 from tests.fakes import network_guard
 
 network_guard.install()
@@ -64,14 +63,11 @@ async def fresh_postgres_database() -> AsyncIterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail("PostgreSQL tests must run in CI (TEST_POSTGRES is not set)")
         pytest.skip("PostgreSQL not available (run the tests through `make test`)")
-    base = postgres_url()
-    name = f"kunjungan_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(base.replace("postgresql+asyncpg", "postgresql"))
-    await admin.execute(f'CREATE DATABASE "{name}"')
+    admin = await connect_admin(postgres_url())
     try:
-        yield base.rsplit("/", 1)[0] + f"/{name}"
+        async with new_database(admin, postgres_url()) as url:
+            yield url
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
 
 

@@ -20,7 +20,7 @@ from bot.core.keywords import KeywordMatcher
 from bot.core.locks import KeyedLocks
 from bot.core.menus import main_menu
 from bot.core.messages import Button, Incoming, Kind, Reply
-from bot.core.nlu import FALLBACK, NluClient, NluResult, NluUnavailable
+from bot.core.nlu import FALLBACK, OFF_TOPIC, NluClient, NluResult, NluUnavailable
 from bot.core.notify import StaffDesk
 from bot.core.payloads import Space, decode, encode
 from bot.core.state import ConversationState, StateStore
@@ -36,7 +36,7 @@ BUTTON_INTENTS = INFORMATIONAL | {
 }  # fmt: skip
 # Small talk is never offered as a "did you mean" topic.
 NOT_TOPICS = frozenset(
-    {"greet", "goodbye", "thank", "affirm", "deny", "out_of_scope", "bot_challenge", FALLBACK}
+    {"greet", "goodbye", "thank", "affirm", "deny", OFF_TOPIC, "bot_challenge", FALLBACK}
 )
 MISSES_BEFORE_HANDOFF = 2
 # A "did you mean" topic must be a real guess: under this, the model saw nothing of it in the
@@ -84,7 +84,7 @@ class Engine:
             "greet": self._greet,
             "affirm": self._affirm,
             "deny": self._deny,
-            "out_of_scope": self._out_of_scope,
+            OFF_TOPIC: self._out_of_scope,
             "ask_programs": self._programs,
         }
         for flow in self._flows:

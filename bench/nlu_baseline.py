@@ -1,7 +1,8 @@
 """Compare the Rasa model with a TF-IDF + logistic-regression baseline, and tune the fallback.
 
-Both are trained on data/nlu and scored on the held-out data/test file. Rasa is asked through
-its running HTTP server (`--rasa-url`), exactly as the bot asks it. The second table sweeps the
+Both are trained on data/nlu and scored on the held-out data/test file, then on the same file
+with typos put in (`with_typos`: what hurried thumbs do to it). Rasa is asked through its
+running HTTP server (`--rasa-url`), exactly as the bot asks it. The last table sweeps the
 FallbackClassifier threshold over Rasa's raw confidences: a message counts as handled well when
 it is classified correctly above the threshold, or sent to fallback when it would have been
 wrong (an out_of_scope message sent to fallback counts as well handled too).
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import time
 import urllib.request
@@ -41,6 +43,30 @@ def load_examples(paths: list[Path]) -> tuple[list[str], list[str]]:
                     texts.append(ANNOTATION.sub(r"\1", line[2:]))
                     intents.append(block["intent"])
     return texts, intents
+
+
+def with_typos(texts: list[str], seed: int = 1, share: float = 0.25) -> list[str]:
+    """The texts as typed in a hurry: one in four words of four letters or more gets one slip
+    inside it (a letter dropped, two swapped, one replaced or one added), seeded so that every
+    run reads the same file."""
+    rng = random.Random(seed)
+
+    def slip(word: str) -> str:
+        if len(word) < 4 or not word.isalpha() or rng.random() >= share:
+            return word
+        at, kind, letter = (
+            rng.randrange(1, len(word) - 1),
+            rng.choice("drsi"),
+            rng.choice("aiueonrstkgm"),
+        )
+        return {
+            "d": word[:at] + word[at + 1 :],
+            "s": word[:at] + word[at + 1] + word[at] + word[at + 2 :],
+            "r": word[:at] + letter + word[at + 1 :],
+            "i": word[:at] + letter + word[at:],
+        }[kind]
+
+    return [" ".join(slip(word) for word in text.split()) for text in texts]
 
 
 def rasa_parse(url: str, token: str, text: str) -> dict:
@@ -84,10 +110,13 @@ def baseline_predictions(
     return list(baseline.predict(test_texts))
 
 
-def baseline_accuracy() -> float:
-    """The baseline's accuracy on the held-out file (tests/nlu compares the model with it)."""
+def baseline_accuracy(typos: bool = False) -> float:
+    """The baseline's accuracy on the held-out file, as written or `with_typos` (tests/nlu
+    compares the model with it)."""
     train_texts, train_intents = load_examples(sorted((ROOT / "data" / "nlu").glob("*.yml")))
     test_texts, test_intents = load_examples([ROOT / "data" / "test" / "nlu_test.yml"])
+    if typos:
+        test_texts = with_typos(test_texts)
     predictions = baseline_predictions(train_texts, train_intents, test_texts)
     return float(accuracy_score(test_intents, predictions))
 
@@ -123,6 +152,15 @@ def main() -> None:
         off_topic = off_topic_recall(test_intents, predictions)
         print(f"{name:<34}{accuracy:>10.3f}{macro:>10.3f}{off_topic:>11.3f}")
     print(f"Rasa over the baseline: {100 * (accuracies[0] - accuracies[1]):+.1f} points")
+    slipped = with_typos(test_texts)
+    typed = [
+        rasa_parse(arguments.rasa_url, arguments.token, text)["intent"]["name"] for text in slipped
+    ]
+    typed_baseline = baseline_predictions(train_texts, train_intents, slipped)
+    print(
+        f"with typos: Rasa {accuracy_score(test_intents, typed):.3f}, "
+        f"baseline {accuracy_score(test_intents, typed_baseline):.3f}"
+    )
     wrong = [
         (text, truth, got)
         for text, truth, got in zip(test_texts, test_intents, rasa_predictions, strict=True)

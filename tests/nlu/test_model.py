@@ -24,6 +24,9 @@ MIN_LEAD_OVER_BASELINE = 0.01
 # On training messages neither model saw (bench/nlu_folds.py), where the held-out file's ease
 # does not hide the difference: the issue asks for three points; measured 3.1.
 MIN_LEAD_IN_FOLDS = 0.025
+# The held-out file with typos put in (bench/nlu_baseline.py, with_typos): the speller's work,
+# which the baseline has no counterpart to; measured 0.962 against 0.924.
+MIN_LEAD_WITH_TYPOS = 0.03
 
 
 def parse(url: str, text: str) -> dict:  # type: ignore[type-arg]
@@ -71,17 +74,23 @@ def test_off_topic_messages_are_recognised_as_off_topic(
     assert recognised >= MIN_OFF_TOPIC, [row for row in off_topic if row[2] != "out_of_scope"]
 
 
-def test_the_classifier_beats_the_baseline_on_unseen_training_folds() -> None:
-    """Five folds of data/nlu, both models trained on four and scored on the fifth."""
+def in_nlu_venv(code: str) -> object:
+    """Run `code` in the NLU virtualenv (it has scikit-learn and the model's own code); what it
+    prints last, read as JSON."""
     python = Path(os.environ.get("TEST_RASA_BIN", ROOT / ".venv-nlu" / "bin" / "rasa")).parent
     done = subprocess.run(
-        [str(python / "python"), "-c",
-         "import json; from bench.nlu_folds import fold_accuracies; "
-         "print(json.dumps(fold_accuracies()))"],
+        [str(python / "python"), "-c", f"import json; {code}"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"},
         capture_output=True, text=True, timeout=600, check=True,
     )  # fmt: skip
-    chosen, baseline = json.loads(done.stdout.splitlines()[-1])
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_the_classifier_beats_the_baseline_on_unseen_training_folds() -> None:
+    """Five folds of data/nlu, both models trained on four and scored on the fifth."""
+    chosen, baseline = in_nlu_venv(  # type: ignore[misc]
+        "from bench.nlu_folds import fold_accuracies; print(json.dumps(fold_accuracies()))"
+    )
     lead = (sum(chosen) - sum(baseline)) / len(chosen)
     print(f"folds: classifier {chosen}, baseline {baseline}, lead {lead:+.3f}")
     assert lead >= MIN_LEAD_IN_FOLDS
@@ -89,17 +98,36 @@ def test_the_classifier_beats_the_baseline_on_unseen_training_folds() -> None:
 
 
 def test_the_model_beats_the_tf_idf_baseline(predicted: list[tuple[str, str, str]]) -> None:
-    """The baseline trains in the NLU virtualenv (it has scikit-learn), on the same data."""
-    python = Path(os.environ.get("TEST_RASA_BIN", ROOT / ".venv-nlu" / "bin" / "rasa")).parent
-    done = subprocess.run(
-        [str(python / "python"), "-c",
-         "from bench.nlu_baseline import baseline_accuracy; print(baseline_accuracy())"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True, text=True, timeout=300, check=True,
-    )  # fmt: skip
-    baseline = float(done.stdout.split()[-1])
+    """The baseline trains in the NLU virtualenv, on the same data."""
+    baseline = in_nlu_venv("from bench.nlu_baseline import baseline_accuracy as a; print(a())")
     print(f"model {accuracy_of(predicted):.3f}, baseline {baseline:.3f}")
-    assert accuracy_of(predicted) >= baseline + MIN_LEAD_OVER_BASELINE
+    assert accuracy_of(predicted) >= baseline + MIN_LEAD_OVER_BASELINE  # type: ignore[operator]
+
+
+def test_the_served_model_reads_typos_the_baseline_cannot(rasa_url: str) -> None:
+    """The held-out file with a slip in one word of four, through the real server."""
+    slipped, baseline = in_nlu_venv(  # type: ignore[misc]
+        "from bench.nlu_baseline import baseline_accuracy, load_examples, with_typos, ROOT; "
+        "texts, _ = load_examples([ROOT / 'data' / 'test' / 'nlu_test.yml']); "
+        "print(json.dumps([with_typos(texts), baseline_accuracy(typos=True)]))"
+    )
+    truth = [intent for _, intent in held_out()]
+    got = [parse(rasa_url, text)["intent"]["name"] for text in slipped]
+    accuracy = sum(t == g for t, g in zip(truth, got, strict=True)) / len(truth)
+    print(f"with typos: model {accuracy:.3f}, baseline {baseline:.3f}")
+    assert accuracy >= baseline + MIN_LEAD_WITH_TYPOS
+
+
+def test_the_speller_mends_typos_and_leaves_real_words() -> None:
+    """Mended only toward words the model knows, and never a real Indonesian word."""
+    mended = in_nlu_venv(
+        "from nlu.intents import Speller; "
+        "known = {'penginapan': 2.0, 'kapan': 1.0, 'simpanan': 1.0, 'jadwal': 1.0}; "
+        "s = Speller(known); "
+        "print(json.dumps([s.mend(w) for w in "
+        "['penginpan', 'jadawl', 'kapal', 'pimpinan', 'jadwal', 'xq', 'dokumentasi']]))"
+    )
+    assert mended == ["penginapan", "jadwal", "kapal", "pimpinan", "jadwal", "xq", "dokumentasi"]
 
 
 def test_held_out_file_is_never_trained_on() -> None:

@@ -8,6 +8,8 @@ path, where the ORM's session machinery would cost more than the statements.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Sequence
 
 from sqlalchemy import Table, bindparam, select
@@ -27,10 +29,19 @@ class SqlStateStore:
     The statements are built once, with bound parameters: building SQL expressions on every
     message cost more CPU than running them. Reading the state returns it from the INSERT of
     the transcript line (a subquery in RETURNING): one statement, not two.
+
+    On SQLite the two transactions queue for one another here. SQLite has one writer at a
+    time; left to race, the pool's connections that lose wait in SQLite's busy handler, which
+    sleeps 1, 2, 5, 10… ms whether or not the lock was freed meanwhile. With 200 users at once
+    most of the pool sat in those sleeps (a profile of bench/message_path.py), the CPU half
+    idle; queued in the event loop, the next writer starts as soon as the last commits.
     """
 
     def __init__(self, database: AsyncEngine) -> None:
         self._database = database
+        self._writes: contextlib.AbstractAsyncContextManager[object] = (
+            asyncio.Lock() if database.dialect.name == "sqlite" else contextlib.nullcontext()
+        )
         state = select(CONVERSATIONS.c.state).where(
             CONVERSATIONS.c.channel == bindparam("of_channel"),
             CONVERSATIONS.c.chat_id == bindparam("of_chat_id"),
@@ -43,7 +54,7 @@ class SqlStateStore:
         )
 
     async def receive(self, channel: str, chat_id: str, received: str) -> ConversationState:
-        async with self._database.begin() as connection:
+        async with self._writes, self._database.begin() as connection:
             stored = await connection.scalar(
                 self._receive,
                 {
@@ -63,6 +74,6 @@ class SqlStateStore:
             "state": state.to_json(),
             "updated_at": utcnow(),
         }
-        async with self._database.begin() as connection:
+        async with self._writes, self._database.begin() as connection:
             await connection.execute(self._upsert, row)
             await add_lines(connection, channel, chat_id, "out", sent)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+
+from sqlalchemy import event
 
 from bot.core.state import ConversationState
 from bot.db.migrate import upgrade
@@ -65,3 +68,36 @@ async def test_concurrent_saves_of_many_chats_all_land(database_url: str) -> Non
 def test_old_or_foreign_keys_in_stored_state_are_ignored() -> None:
     state = ConversationState.from_json({"flow": "x", "removed_field": 1})
     assert state.flow == "x"
+
+
+async def test_sqlite_writes_take_turns_instead_of_racing_for_the_lock(tmp_path: Path) -> None:
+    """On SQLite, a message's two transactions never overlap another's: connections racing
+    for the one write lock sleep in SQLite's busy handler (docs/performance.md)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}"
+    await upgrade(url)
+    engine = create_engine(url)
+    open_now, most = 0, 0
+
+    def began(_connection: object) -> None:
+        nonlocal open_now, most
+        open_now += 1
+        most = max(most, open_now)
+
+    def ended(_connection: object) -> None:
+        nonlocal open_now
+        open_now -= 1
+
+    event.listen(engine.sync_engine, "begin", began)
+    event.listen(engine.sync_engine, "commit", ended)
+    event.listen(engine.sync_engine, "rollback", ended)
+    try:
+        store = SqlStateStore(engine)
+
+        async def turn(chat: str) -> None:
+            state = await store.receive("telegram", chat, "halo")
+            await store.save("telegram", chat, state, ["Baik, Bapak/Ibu."])
+
+        await asyncio.gather(*(turn(str(i)) for i in range(40)))
+        assert most == 1
+    finally:
+        await engine.dispose()

@@ -106,12 +106,11 @@ def test_the_model_beats_the_tf_idf_baseline(predicted: list[tuple[str, str, str
 
 def test_the_served_model_reads_typos_the_baseline_cannot(rasa_url: str) -> None:
     """The held-out file with a slip in one word of four, through the real server."""
-    slipped, baseline = in_nlu_venv(  # type: ignore[misc]
+    slipped, truth, baseline = in_nlu_venv(  # type: ignore[misc]
         "from bench.nlu_baseline import baseline_accuracy, load_examples, with_typos, ROOT; "
-        "texts, _ = load_examples([ROOT / 'data' / 'test' / 'nlu_test.yml']); "
-        "print(json.dumps([with_typos(texts), baseline_accuracy(typos=True)]))"
+        "texts, intents = load_examples([ROOT / 'data' / 'test' / 'nlu_test.yml']); "
+        "print(json.dumps([with_typos(texts), intents, baseline_accuracy(typos=True)]))"
     )
-    truth = [intent for _, intent in held_out()]
     got = [parse(rasa_url, text)["intent"]["name"] for text in slipped]
     accuracy = sum(t == g for t, g in zip(truth, got, strict=True)) / len(truth)
     print(f"with typos: model {accuracy:.3f}, baseline {baseline:.3f}")

@@ -164,7 +164,7 @@ class Engine:
 
     async def _text(self, event: Incoming, text: str, state: ConversationState) -> list[Reply]:
         """The answer to a written message (its greeting is answered by the caller)."""
-        if text.lower() in self._t.words("words.menu"):
+        if self._t.says(text, "words.menu"):
             return self._menu(
                 state, greeting=text if text.lower() in {"/start", "mulai"} else None
             )

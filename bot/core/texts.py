@@ -12,6 +12,10 @@ from typing import Any
 
 import yaml
 
+# Words a short reply may trail without changing what it says: "nanti dulu ya", "batal deh",
+# "tidak ada, Bu", "menu kak".
+COURTESY_TAIL = frozenset({"ya", "yah", "yaa", "deh", "dong", "kak", "pak", "bu", "min", "mas"})
+
 
 class Texts:
     """Look up a sentence by dotted key ("menu.prompt") and fill in its `{fields}`."""
@@ -37,6 +41,17 @@ class Texts:
     def words(self, key: str) -> frozenset[str]:
         """A word list ("words.booking.leave"), lower case, to match what users write."""
         return self._lists[key]
+
+    def says(self, text: str, key: str) -> bool:
+        """Whether the whole message is one of the list's phrases, whatever its case, closing
+        punctuation or courtesy words at the end: "Nanti dulu ya 🙏" says "nanti dulu"."""
+        said = text.lower().strip(" .!?🙏")
+        if said in self._lists[key]:
+            return True
+        words = said.split()
+        while len(words) > 1 and words[-1].strip(" ,.!?") in COURTESY_TAIL:
+            words.pop()
+        return " ".join(words).strip(" ,.!?") in self._lists[key]
 
     def keys(self) -> set[str]:
         """Every key defined, for the consistency test."""

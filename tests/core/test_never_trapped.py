@@ -95,6 +95,19 @@ async def test_nanti_dulu_puts_the_form_aside_and_iya_resumes_it(
     assert resumed[-1] == texts("booking.ask.origin")
 
 
+@pytest.mark.parametrize("message", ["nanti dulu ya", "Nanti dulu ya Bu 🙏", "nanti saja deh"])
+async def test_nanti_dulu_with_courtesy_words_pauses_a_button_step(
+    world: World, texts: Texts, message: str
+) -> None:
+    """Found in the console: at the organisation-type buttons, "nanti dulu ya" got "Mohon pilih
+    salah satu jenis lembaga" instead of the form put aside."""
+    await world.say("mau daftar kunjungan")
+    asked = await texts_of(world, "Sekar Arum")
+    assert asked[-1] == texts("booking.ask.org_kind")
+    (paused,) = await texts_of(world, message)
+    assert paused == texts("booking.paused")
+
+
 async def test_a_question_with_a_number_is_still_an_answer(world: World, texts: Texts) -> None:
     for message in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok"):
         await world.say(message)

@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from bot.config import ROOT
 from bot.core.engine import BUTTON_INTENTS
 from bot.core.texts import Texts
@@ -45,3 +47,22 @@ def test_core_imports_no_channel_or_database_library() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("message", "key", "says"),
+    [
+        ("nanti dulu", "words.booking.pause", True),
+        ("Nanti dulu ya Bu 🙏", "words.booking.pause", True),
+        ("batal deh.", "words.booking.leave", True),
+        ("tidak ada, kak", "words.booking.no_notes", True),
+        ("-", "words.booking.no_notes", True),
+        ("ya", "words.booking.send", True),
+        ("nanti dulu saya tanya ketua", "words.booking.pause", False),
+        ("Kopwan Nanti", "words.booking.pause", False),
+    ],
+)
+def test_a_short_reply_says_a_phrase_with_courtesy_words_around_it(
+    texts: Texts, message: str, key: str, says: bool
+) -> None:
+    assert texts.says(message, key) is says

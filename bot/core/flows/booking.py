@@ -141,8 +141,7 @@ class BookingFlow(BookingParts):
     ) -> list[Reply] | None:
         """Handle one message inside the booking conversation; None when it is another
         request, for the engine to answer (the form is put aside, not lost)."""
-        lowered = text.lower().strip(" .!")
-        if event.kind is Kind.TEXT and lowered in self._words("booking.leave"):
+        if event.kind is Kind.TEXT and self._says(text, "booking.leave"):
             state.flow = state.step = None
             state.slots = {}
             return [
@@ -154,7 +153,7 @@ class BookingFlow(BookingParts):
             return await self._confirm(event, text, state)
         sure = result is not None and result.confidence >= QUESTION_CONFIDENCE
         elsewhere = (
-            lowered in self._words("booking.pause")
+            self._says(text, "booking.pause")
             or looks_like_question(text, self._words("question"))
             or (
                 sure and result.intent in PAUSE_INTENTS | SWITCH_INTENTS  # type: ignore[union-attr]
@@ -162,7 +161,7 @@ class BookingFlow(BookingParts):
         )
         if event.kind is Kind.TEXT and (
             state.step in CHECKED
-            or (state.step == "notes" and lowered in self._words("booking.no_notes"))
+            or (state.step == "notes" and self._says(text, "booking.no_notes"))
         ):
             # A plain answer to a step that can tell one ("27", "20 Juni", "tidak ada") wins
             # over any reading of it; what it refuses is another request only if it says so.
@@ -174,7 +173,7 @@ class BookingFlow(BookingParts):
                     Reply(problem), *await self._question(state.step or "", state)
                 ]  # fmt: skip
         if event.kind is Kind.TEXT and (
-            lowered in self._words("booking.pause") or (sure and result.intent in PAUSE_INTENTS)  # type: ignore[union-attr]
+            self._says(text, "booking.pause") or (sure and result.intent in PAUSE_INTENTS)  # type: ignore[union-attr]
         ):
             return self._pause(state, thanked=sure and result.intent == "thank")  # type: ignore[union-attr]
         if event.kind is Kind.TEXT and sure and result.intent in SWITCH_INTENTS:  # type: ignore[union-attr]
@@ -362,7 +361,7 @@ class BookingFlow(BookingParts):
 
     async def _fill_notes(self, payload: str, value: str, state: ConversationState) -> str | None:
         none = value_of(payload, Space.NOTES) == "-"
-        none = none or value.lower() in self._words("booking.no_notes")
+        none = none or self._says(value, "booking.no_notes")
         state.slots["notes"] = "" if none else value[:1000]
         return None
 

@@ -209,6 +209,10 @@ class BookingParts:
         """A word list of data/messages (`words.<key>`)."""
         return self._t.words(f"words.{key}")
 
+    def _says(self, text: str, key: str) -> bool:
+        """Whether the message is one of a word list's phrases (`Texts.says`, `words.<key>`)."""
+        return self._t.says(text, f"words.{key}")
+
     async def _to_staff(self, replies: list[Reply]) -> None:
         if self._staff is None:
             log.warning("STAFF_CHAT_ID is not set: staff were not told about a booking change")

@@ -168,9 +168,7 @@ class HandoffFlow:
 
     async def relay(self, event: Incoming, escalation: Escalation, text: str) -> list[Reply]:
         """Copy the user's message to staff, or hand the chat back to the bot."""
-        if is_(event.payload, Space.HANDOFF_BACK) or text.lower().strip(" .!") in self._t.words(
-            "words.handoff.back"
-        ):
+        if is_(event.payload, Space.HANDOFF_BACK) or self._t.says(text, "words.handoff.back"):
             await self._escalations.close(escalation.id)
             await self._to_staff(
                 self._t("staff.user_back", id=escalation.id, name=escalation.user_name),

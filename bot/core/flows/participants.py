@@ -81,10 +81,9 @@ class ParticipantFlow:
         self, event: Incoming, text: str, state: ConversationState
     ) -> list[Reply] | None:
         """ "berhenti", "peserta" and "gabung KODE" need no NLU, on any channel."""
-        said = text.lower().strip(" .!?")
-        if said in self._t.words("words.participants.leave"):
+        if self._t.says(text, "words.participants.leave"):
             return await self.leave(event)
-        if said in self._t.words("words.participants.roster"):
+        if self._t.says(text, "words.participants.roster"):
             return await self.roster(event)
         if JOIN_WORD.match(text):
             return await self.join(event, None, text, state)

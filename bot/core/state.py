@@ -18,6 +18,9 @@ class ConversationState:
     last_intents: list[str] = field(default_factory=list)
     # A form put aside (the booking's slots and step) while the user asked something else.
     paused: dict[str, Any] = field(default_factory=dict)
+    # What the user said of their visit before asking to book ("sy dari dinkop kab solok",
+    # "rencana bulan Maret"): the booking form starts from it instead of asking again.
+    heard: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The stored form."""

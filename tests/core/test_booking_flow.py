@@ -308,8 +308,16 @@ async def test_staff_commands(world: World) -> None:
         ("KSP Maju Tanggal 5 Juni", "KSP Maju", "KSP Maju"),
         ("koperasi kami Kopdit Sejahtera Juni nanti", "Kopdit", "Kopdit Sejahtera"),
         ("tidak ada di teks", "Kopwan", "Kopwan"),
+        # Lower case: the last word or two of the message, when the tagger stopped short.
+        ("siang min, kami dari diskop kab pasaman barat", "diskop kab pasaman",
+         "diskop kab pasaman barat"),
+        ("saya dari koperasi wanita sekar arum 🙏", "koperasi wanita sekar",
+         "koperasi wanita sekar arum"),
+        ("kami dari kspps sejahtera berencana studi banding", "kspps sejahtera",
+         "kspps sejahtera"),
+        ("sy dari dinkop padang mau", "dinkop padang", "dinkop padang"),
     ],
-)
+)  # fmt: skip
 def test_whole_name_carries_on_over_capitalised_words(
     texts: Texts, text: str, found: str, name: str
 ) -> None:

@@ -130,3 +130,44 @@ async def test_what_was_said_is_never_asked_again(
         assert "Dinas Koperasi Kabupaten Solok" in summary
         assert "Kabupaten Solok, Sumatera Barat" in summary
         assert world.texts("booking.kind.dinas") in summary
+
+
+async def test_what_an_enquiry_said_is_not_asked_again_when_booking(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console: the organisation said in the salam and the month said in a
+    question about cost were both asked again once the user chose to book."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        salam = "Assalamualaikum, sy dari dinkop kab solok"
+        world.nlu.add(salam, "greet", 0.94, organization="dinkop kab solok")
+        cost = "rencana studi tiru bulan Maret 2027, biayanya berapa ya?"
+        world.nlu.add(cost, "ask_visit_cost", 0.95)
+        world.nlu.add("lokasinya di Kota Tangerang ya?", "ask_location", 0.97)
+        world.nlu.add("ok, mau daftar", "book_visit", 0.92)
+        await world.say(salam)
+        await world.say(cost)
+        await world.say("lokasinya di Kota Tangerang ya?")  # about BMI: no origin of theirs
+        started = await texts_of(world, "ok, mau daftar")
+        assert started[-1].startswith(texts("booking.ask.participants")[:20])
+        offered = await world.say("27")
+        assert offered[-1].text.startswith("Untuk Maret 2027")  # the month's free days
+        assert offered[-1].buttons[0].payload.startswith("bd:2027-03-")
+        await world.press(offered[-1].buttons[0].payload)
+        for answer in ("1 hari", "jawara", "Ibu Rina", "081234567890"):
+            await world.say(answer)
+        summary = (await world.say("tidak ada"))[-1].text
+        assert "Dinas Koperasi Kabupaten Solok" in summary
+        assert "Kabupaten Solok, Sumatera Barat" in summary
+
+
+async def test_a_month_where_a_name_is_asked_is_kept_for_the_date(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: "Maret" at the organisation step became the organisation."""
+    await world.say("mau daftar kunjungan")
+    noted = await texts_of(world, "bulan Maret 2027")
+    assert noted == [texts("booking.time_noted"), texts("booking.ask.org_name")]
+    for answer in ("Kopwan Sekar Melati", "Solok"):
+        await world.say(answer)
+    assert (await texts_of(world, "27"))[-1].startswith("Untuk Maret 2027")

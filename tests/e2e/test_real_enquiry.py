@@ -68,3 +68,22 @@ async def test_a_dinas_officials_enquiry_of_a_dozen_turns(bot: RunningBot, texts
 
     left = await say("batal")
     assert left[-1] == texts("booking.left")
+
+
+async def test_what_the_enquiry_said_is_kept_for_the_booking(
+    bot: RunningBot, texts: Texts
+) -> None:
+    """The organisation named in the salam and the month named with a question are not asked
+    again when the official then chooses to book (the real model tags the organisation)."""
+
+    async def say(text: str) -> list[str]:
+        return await reply_to(bot.server, OFFICIAL + 1, text)
+
+    assert (await say("Assalamualaikum, sy dari dinkop kab solok"))[0].startswith(
+        "Wa'alaikumsalam"
+    )
+    cost = await say("rencana studi tiru bulan maret, biayanya berapa ya?")
+    assert "biaya" in cost[0].lower()
+    started = await say("ok, mau daftar")
+    assert started[-1] == texts("booking.ask.participants", limit=100)
+    assert (await say("27 orang"))[-1].startswith("Untuk Maret")

@@ -14,7 +14,7 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -35,6 +35,7 @@ from bot.core.nlu import NluResult
 from bot.core.payloads import Space, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
+from nlu.dates import find_dates
 from nlu.numbers import find_counts, words_to_int
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,12 @@ SWITCH_INTENTS = frozenset(
     {"check_booking", "cancel_booking", "reschedule_booking", "human_handoff", "join_visit",
      "ask_agenda", "ask_availability"}
 )  # fmt: skip
+# Intents of a message about the user's own visit, whose facts the form keeps.
+VISIT_TALK = frozenset(
+    {"greet", "ask_visit_info", "ask_visit_cost", "ask_visit_requirements", "ask_availability",
+     "ask_letters", "ask_receipts", "ask_lodging", "ask_facilities", "ask_halal_prayer",
+     "ask_own_bus", "ask_materials", "ask_certificate"}
+)  # fmt: skip
 QUESTION_CONFIDENCE = 0.8
 LIKELY_QUESTION_CONFIDENCE = 0.5
 _BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
@@ -111,12 +118,38 @@ class BookingFlow(BookingParts):
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:
-        """The form in progress, and a date button ("book this day") outside it."""
+        """The form in progress, and a date button ("book this day") outside it. Any other
+        message is not the form's, but what it says of the visit is kept for it."""
         if state.flow == FLOW:
             return await self.continue_(event, result, text, state)
         if is_(event.payload, Space.DATE):
             return await self.start(event, None, "", state)
+        if event.kind is Kind.TEXT and result is not None:
+            self._overhear(result, text, state)
         return None
+
+    def _overhear(self, result: NluResult, text: str, state: ConversationState) -> None:
+        """Keep what an enquiry says of the visit ("sy dari dinkop kab solok", "rencana
+        studi tiru bulan Maret, biayanya berapa?") for the form, should the user book; only
+        from messages about their own visit, so "lokasinya di Tangerang?" is no origin."""
+        if result.intent not in VISIT_TALK and result.entity("organization") is None:
+            return
+        heard: dict[str, Any] = {}
+        self._prefill(result, text, heard)  # what it refuses is said when the form asks
+        if {"start_date", PERIOD} & heard.keys():  # the latest date named is the one meant
+            for slot in ("start_date", PERIOD):
+                state.heard.pop(slot, None)
+        state.heard.update(heard)
+
+    def _recalled(self, state: ConversationState) -> dict[str, Any]:
+        """What was heard before the form, less a date that has since come too close."""
+        heard, state.heard = dict(state.heard), {}
+        last = heard.get(PERIOD, [heard.get("start_date")])[-1]
+        earliest = self._today() + timedelta(days=self._rules.lead_days)
+        if last is not None and date.fromisoformat(last) < earliest:
+            for slot in ("start_date", PERIOD):
+                heard.pop(slot, None)
+        return heard
 
     async def start(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
@@ -129,7 +162,7 @@ class BookingFlow(BookingParts):
             if problem is not None:
                 return [self._held(problem)]
         paused, state.paused = state.paused, {}
-        state.flow, state.step, state.slots = FLOW, None, dict(paused)
+        state.flow, state.step, state.slots = FLOW, None, self._recalled(state) | paused
         notes = self._prefill(result, text, state.slots)
         opening = "booking.resumed" if paused else "booking.start"
         replies = [Reply(self._t(opening))]
@@ -270,25 +303,47 @@ class BookingFlow(BookingParts):
                 slots["participants"] = counts[0].value
             else:
                 notes.append(self._t(problem.key, **render.fields(self._t, problem.fields)))
-        start, days = self._date_from(None, text)
-        window = self._period_in(text) if start is None else None
-        if window is not None:
-            slots[PERIOD] = [day.isoformat() for day in window]
-        if days is None:
-            days = self._days_in(text)
-        if days is not None:
-            slots["days"] = days
-        if start is not None:
-            problem = self._rules.date_problem(start, days or 1, self._today())
-            if problem is None:
-                slots["start_date"] = start.isoformat()
-            else:
-                notes.append(self._t(problem.key, **render.fields(self._t, problem.fields)))
+        notes += self._note_when(text, slots)
         programs = [str(e.value) for e in entities if e.name == "program"]
         known = [p for p in programs if self._answers.knowledge.program(p)]
         if known:
             slots["topics"] = list(dict.fromkeys(known))
         return notes
+
+    def _note_when(self, text: str, slots: dict[str, Any]) -> list[str]:
+        """Keep the visit's date, or the period to choose one in, that `text` names (it
+        replaces one named before) and its length; notes on a date refused."""
+        start, days = self._date_from(None, text)
+        window = self._period_in(text) if start is None else None
+        if days is None:
+            days = self._days_in(text)
+        if days is not None:
+            slots["days"] = days
+        if window is not None:
+            slots.pop("start_date", None)
+            slots[PERIOD] = [day.isoformat() for day in window]
+        if start is None:
+            return []
+        problem = self._rules.date_problem(start, days or 1, self._today())
+        if problem is not None:
+            return [self._t(problem.key, **render.fields(self._t, problem.fields))]
+        slots.pop(PERIOD, None)
+        slots["start_date"] = start.isoformat()
+        return []
+
+    def _time_for_name(self, value: str, state: ConversationState) -> str | None:
+        """ "Maret" written where a name is asked answers the date, not the name: kept for
+        the date step; the acknowledgement (or why the date cannot be) to say before the
+        name is asked again. None when the answer is more than a time."""
+        mentions = find_dates(value, self._today())
+        rest = value
+        for mention in reversed(mentions):
+            rest = rest[: mention.start_char] + rest[mention.end_char :]
+        fillers = self._words("booking.time_fillers")
+        if not mentions or any(w not in fillers for w in re.findall(r"[\w-]+", rest.lower())):
+            return None
+        notes = self._note_when(value, state.slots)
+        return "\n".join(notes) if notes else self._t("booking.time_noted")
 
     @cached_property
     def _fillers(self) -> Mapping[str, Filler]:
@@ -319,6 +374,8 @@ class BookingFlow(BookingParts):
     ) -> str | None:
         if not 3 <= len(value) <= 160:
             return self._t("booking.invalid.org_name")
+        if (noted := self._time_for_name(value, state)) is not None:
+            return noted
         self._name_organisation(value, state.slots)
         origin = self._places.origin(value) if self._places is not None else None
         if origin is not None:
@@ -338,6 +395,8 @@ class BookingFlow(BookingParts):
     async def _fill_origin(self, payload: str, value: str, state: ConversationState) -> str | None:
         if not 2 <= len(value) <= 120:
             return self._t("booking.invalid.origin")
+        if (noted := self._time_for_name(value, state)) is not None:
+            return noted
         known = self._places.origin(value) if self._places is not None else None
         state.slots["origin"] = known or value
         return None
@@ -347,6 +406,8 @@ class BookingFlow(BookingParts):
     ) -> str | None:
         if not 2 <= len(value) <= 120:
             return self._t("booking.invalid.contact_name")
+        if (noted := self._time_for_name(value, state)) is not None:
+            return noted
         state.slots["contact_name"] = value
         return None
 
@@ -598,10 +659,17 @@ class BookingFlow(BookingParts):
 
 def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
     """The tagger sometimes stops inside a proper name ("Kopwan" of "Kopwan Sekar Melati mau
-    berkunjung"): carry on over the capitalised words that follow it in the message."""
+    berkunjung"): carry on over the capitalised words that follow it in the message, or over
+    the last word or two of a message written in lower case ("… dari diskop kab pasaman
+    barat", where the tagger has seen too few names end a message)."""
     at = text.find(found)
     if at < 0:
         return found
+    tail = [word.rstrip(",.;:!?") for word in text[at + len(found) :].split()]
+    while tail and not any(letter.isalpha() for letter in tail[-1]):
+        tail.pop()  # an emoji or a lone "?" closing the message
+    if 1 <= len(tail) <= 2 and all(w.isalpha() and w.islower() and w not in stops for w in tail):
+        return " ".join([found, *tail])
     name = found
     for word in text[at + len(found) :].split():
         bare = word.rstrip(",.;:!?")

@@ -70,6 +70,7 @@ class App:
     intake: Intake
     web_desk: Desk | None  # the staff's web pages (/desk), when there is a staff group
     paperwork: Paperwork  # letters, receipts, certificates (and their /verify page)
+    store: SqlStateStore  # the conversations' state (on SQLite, with its writer thread)
     _nlu_seen: tuple[float, bool] = (float("-inf"), False)
     _nlu_watch: asyncio.Task[None] | None = None
 
@@ -112,8 +113,9 @@ class App:
             bookings, handoff, visiting=visiting, language=said, staff=staff, clock=clock,
             access=access, documents=documents,
         )  # fmt: skip
+        store = SqlStateStore(database)
         engine = Engine(
-            nlu, SqlStateStore(database), said.answers, said.texts, said.keywords,
+            nlu, store, said.answers, said.texts, said.keywords,
             # Asked in this order whether an event is theirs; a new flow is one more entry.
             flows=(
                 *([access] if access else []), LetterRequests(bookings, documents, said.texts),
@@ -130,7 +132,7 @@ class App:
         return cls(
             settings, engine, database, http, nlu, staff.notifier, staff.links, staff.desk,
             scheduler, bookings, said.texts, sessions,
-            Intake(SqlInbox(database), ChatLocks(database)), web_desk, documents,
+            Intake(SqlInbox(database), ChatLocks(database)), web_desk, documents, store,
         )  # fmt: skip
 
     async def telegram(self, bot: Bot) -> Dispatcher:
@@ -226,4 +228,5 @@ class App:
             self._nlu_watch.cancel()
         await self.scheduler.stop()
         await self.http.close()
+        await self.store.close()
         await self.database.dispose()

@@ -20,25 +20,29 @@ from sqlalchemy.ext.asyncio import (
 POOL_SIZE = 20
 
 
+SQLITE_TIMEOUT = 30  # seconds a writer waits for the lock before failing
+
+
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Every SQLite connection's settings (a `connect` event listener)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # WAL + NORMAL: no corruption on a crash, one fsync per checkpoint instead of per
+    # commit (the last commits may be lost on power failure, never half-applied).
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; SQLite gets WAL and a busy timeout so concurrent writers wait, not fail.
     Errors never carry the statement's parameter values (names, phone numbers) into logs."""
     if url.startswith("sqlite"):
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, hide_parameters=True, **kwargs
+            url, connect_args={"timeout": SQLITE_TIMEOUT}, hide_parameters=True, **kwargs
         )
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            # WAL + NORMAL: no corruption on a crash, one fsync per checkpoint instead of per
-            # commit (the last commits may be lost on power failure, never half-applied).
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
+        event.listen(engine.sync_engine, "connect", sqlite_pragmas)
         return engine
     if "poolclass" not in kwargs:
         kwargs |= {"pool_size": POOL_SIZE, "max_overflow": 0}

@@ -8,17 +8,18 @@ path, where the ORM's session machinery would cost more than the statements.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Sequence
+from functools import partial
+from typing import Any
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.state import ConversationState
 from bot.db.models import Conversation, utcnow
 from bot.db.session import insert_for
-from bot.db.transcript import INSERT, add_lines, line
+from bot.db.transcript import INSERT, line
+from bot.db.writer import transactions_for
 
 CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 
@@ -28,20 +29,12 @@ class SqlStateStore:
 
     The statements are built once, with bound parameters: building SQL expressions on every
     message cost more CPU than running them. Reading the state returns it from the INSERT of
-    the transcript line (a subquery in RETURNING): one statement, not two.
-
-    On SQLite the two transactions queue for one another here. SQLite has one writer at a
-    time; left to race, the pool's connections that lose wait in SQLite's busy handler, which
-    sleeps 1, 2, 5, 10… ms whether or not the lock was freed meanwhile. With 200 users at once
-    most of the pool sat in those sleeps (a profile of bench/message_path.py), the CPU half
-    idle; queued in the event loop, the next writer starts as soon as the last commits.
+    the transcript line (a subquery in RETURNING): one statement, not two. On SQLite the
+    transactions run on a writer thread of their own (`bot.db.writer`); `close` lets it go.
     """
 
     def __init__(self, database: AsyncEngine) -> None:
-        self._database = database
-        self._writes: contextlib.AbstractAsyncContextManager[object] = (
-            asyncio.Lock() if database.dialect.name == "sqlite" else contextlib.nullcontext()
-        )
+        self._transactions = transactions_for(database)
         state = select(CONVERSATIONS.c.state).where(
             CONVERSATIONS.c.channel == bindparam("of_channel"),
             CONVERSATIONS.c.chat_id == bindparam("of_chat_id"),
@@ -54,15 +47,12 @@ class SqlStateStore:
         )
 
     async def receive(self, channel: str, chat_id: str, received: str) -> ConversationState:
-        async with self._writes, self._database.begin() as connection:
-            stored = await connection.scalar(
-                self._receive,
-                {
-                    **line(channel, chat_id, "in", received, utcnow()),
-                    "of_channel": channel,
-                    "of_chat_id": chat_id,
-                },
-            )
+        params = {
+            **line(channel, chat_id, "in", received, utcnow()),
+            "of_channel": channel,
+            "of_chat_id": chat_id,
+        }
+        stored = await self._transactions.run(partial(_scalar, self._receive, params))
         return ConversationState.from_json(stored)
 
     async def save(
@@ -74,6 +64,21 @@ class SqlStateStore:
             "state": state.to_json(),
             "updated_at": utcnow(),
         }
-        async with self._writes, self._database.begin() as connection:
-            await connection.execute(self._upsert, row)
-            await add_lines(connection, channel, chat_id, "out", sent)
+        at = utcnow()
+        lines = [line(channel, chat_id, "out", text, at) for text in sent]
+        await self._transactions.run(partial(self._save, row, lines))
+
+    def _save(
+        self, row: dict[str, Any], lines: list[dict[str, Any]], connection: Connection
+    ) -> None:
+        connection.execute(self._upsert, row)
+        if lines:  # one statement for all of a message's replies
+            connection.execute(INSERT, lines)
+
+    async def close(self) -> None:
+        """Release what the store holds of its own (SQLite's writer thread)."""
+        await self._transactions.close()
+
+
+def _scalar(statement: Any, params: dict[str, Any], connection: Connection) -> Any:
+    return connection.scalar(statement, params)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
@@ -23,8 +23,9 @@ class ConversationState:
     heard: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """The stored form."""
-        return asdict(self)
+        """The stored form: the fields themselves, serialised as they are written (no deep
+        copy, as `dataclasses.asdict` makes, on every message's path)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> ConversationState:

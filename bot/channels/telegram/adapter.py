@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import partial
 from typing import TypeVar
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatMemberStatus, ContentType
 from aiogram.exceptions import (
@@ -76,9 +76,15 @@ def create_dispatcher(
 def user_router() -> Router:
     """Handlers for users' messages and button presses, in private chats and groups."""
     router = Router(name="telegram-users")
-    router.message.register(on_message, F.chat.type != "channel")
+    router.message.register(on_message, not_a_channel)
     router.callback_query.register(on_callback)
     return router
+
+
+async def not_a_channel(message: Message) -> bool:
+    """A coroutine, not `F.chat.type != "channel"`: aiogram runs a plain function or a magic
+    filter in a thread (`asyncio.to_thread`), one thread hop per message for a comparison."""
+    return message.chat.type != "channel"
 
 
 async def on_message(

@@ -171,3 +171,25 @@ async def test_a_month_where_a_name_is_asked_is_kept_for_the_date(
     for answer in ("Kopwan Sekar Melati", "Solok"):
         await world.say(answer)
     assert (await texts_of(world, "27"))[-1].startswith("Untuk Maret 2027")
+
+
+async def test_a_form_put_aside_takes_what_was_heard_since(world: World, texts: Texts) -> None:
+    """Found in the console: a form put aside came back with its old month although the user
+    had since named another, and with another organisation's origin after a new one
+    introduced itself."""
+    later = "kalau bulan Juli 2027 biayanya berapa?"
+    world.nlu.add(later, "ask_visit_cost", 0.95)
+    for message in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok", "nanti dulu"):
+        await world.say(message)
+    await world.say(later)
+    resumed = await texts_of(world, "lanjut daftar")
+    assert resumed[0] == texts("booking.resumed")
+    assert (await texts_of(world, "27"))[-1].startswith("Untuk Juli 2027")
+
+    await world.say("nanti dulu")
+    other = "selamat pagi, saya dari KSP Karya Mandiri"
+    world.nlu.add(other, "greet", 0.93, organization="KSP Karya Mandiri")
+    await world.say(other)
+    fresh = await texts_of(world, "mau daftar kunjungan")
+    assert fresh[0] == texts("booking.start")
+    assert fresh[-1] == texts("booking.ask.origin")  # Solok was the other cooperative's

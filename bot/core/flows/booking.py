@@ -162,7 +162,12 @@ class BookingFlow(BookingParts):
             if problem is not None:
                 return [self._held(problem)]
         paused, state.paused = state.paused, {}
-        state.flow, state.step, state.slots = FLOW, None, self._recalled(state) | paused
+        heard = self._recalled(state)
+        if heard.get("org_name", paused.get("org_name")) != paused.get("org_name"):
+            paused = {}  # the form put aside was another organisation's: start afresh
+        if {"start_date", PERIOD} & heard.keys():  # the date named since replaces its date
+            paused = {slot: v for slot, v in paused.items() if slot not in ("start_date", PERIOD)}
+        state.flow, state.step, state.slots = FLOW, None, paused | heard
         notes = self._prefill(result, text, state.slots)
         opening = "booking.resumed" if paused else "booking.start"
         replies = [Reply(self._t(opening))]

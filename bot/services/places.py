@@ -47,11 +47,11 @@ class IndonesianPlaces:
         province added from the region data), a province alone when it names only one."""
         words = [self._words.get(w.lower(), w) for w in re.findall(r"[\w.'-]+", text)]
         for at, word in enumerate(words):
-            if word not in {"Kabupaten", "Kota"}:
+            if word.lower() not in {"kabupaten", "kota"}:  # "kota kupang" as well
                 continue
             for length in (3, 2, 1):  # the longest name that is a real region
                 name = " ".join(words[at + 1 : at + 1 + length])
-                regency = _regency(f"{word} {name}") if name else None
+                regency = _regency(f"{word.capitalize()} {name}") if name else None
                 if regency is not None:
                     return regency
         return next(
@@ -61,8 +61,10 @@ class IndonesianPlaces:
 
 def _regency(name: str) -> str | None:
     """ "Kabupaten Solok, Sumatera Barat" for a kabupaten or kota named exactly."""
-    found = search_wilayah(name, level=2, limit=1)
-    if not found or found[0].name.lower() != name.lower():
+    # Not only the first hit: "Kota Kupang" ranks Kabupaten Kupang first.
+    found = search_wilayah(name, level=2, limit=5)
+    exact = next((region for region in found if region.name.lower() == name.lower()), None)
+    if exact is None:
         return None
-    province = wilayah_name(found[0].code.split(".")[0])
-    return f"{found[0].name}, {province}" if province else found[0].name
+    province = wilayah_name(exact.code.split(".")[0])
+    return f"{exact.name}, {province}" if province else exact.name

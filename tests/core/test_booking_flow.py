@@ -316,6 +316,9 @@ async def test_staff_commands(world: World) -> None:
         ("kami dari kspps sejahtera berencana studi banding", "kspps sejahtera",
          "kspps sejahtera"),
         ("sy dari dinkop padang mau", "dinkop padang", "dinkop padang"),
+        # The tagger's span ran on into the place (found in the console).
+        ("beta dari Kopwan Flobamora di Kupang 🙏", "Kopwan Flobamora di Kupang",
+         "Kopwan Flobamora"),
     ],
 )  # fmt: skip
 def test_whole_name_carries_on_over_capitalised_words(

@@ -193,3 +193,19 @@ async def test_a_form_put_aside_takes_what_was_heard_since(world: World, texts: 
     fresh = await texts_of(world, "mau daftar kunjungan")
     assert fresh[0] == texts("booking.start")
     assert fresh[-1] == texts("booking.ask.origin")  # Solok was the other cooperative's
+
+
+async def test_an_origin_read_only_as_a_province_keeps_what_was_written(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """ "Kupang NTT" at the origin step: the province is recognised, Kupang is not lost."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        answers_given = [
+            "mau daftar kunjungan", "Kopwan Flobamora", "Kupang NTT", "15", "14 Juni 2027",
+            "1 hari", "jawara", "Mama Yuliana", "081338451122",
+        ]  # fmt: skip
+        for answer in answers_given:
+            await world.say(answer)
+        summary = (await world.say("tidak ada"))[-1].text
+        assert "Kupang NTT, Nusa Tenggara Timur" in summary

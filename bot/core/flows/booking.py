@@ -86,6 +86,7 @@ VISIT_TALK = frozenset(
 QUESTION_CONFIDENCE = 0.8
 LIKELY_QUESTION_CONFIDENCE = 0.5
 _BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
+_PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
 
 def looks_like_question(text: str, question_words: frozenset[str]) -> bool:
@@ -403,6 +404,8 @@ class BookingFlow(BookingParts):
         if (noted := self._time_for_name(value, state)) is not None:
             return noted
         known = self._places.origin(value) if self._places is not None else None
+        if known is not None and "," not in known and known.lower() not in value.lower():
+            known = f"{value}, {known}"  # "Kupang NTT": the province alone would lose Kupang
         state.slots["origin"] = known or value
         return None
 
@@ -667,6 +670,7 @@ def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
     berkunjung"): carry on over the capitalised words that follow it in the message, or over
     the last word or two of a message written in lower case ("… dari diskop kab pasaman
     barat", where the tagger has seen too few names end a message)."""
+    found = _PLACE_AFTER_NAME.split(found, maxsplit=1)[0]  # "Kopwan Flobamora di Kupang"
     at = text.find(found)
     if at < 0:
         return found

@@ -1,0 +1,36 @@
+"""Organisations and regions as Indonesians write them (`bot.services.places`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ROOT
+from bot.services.places import IndonesianPlaces
+
+
+@pytest.fixture(scope="module")
+def places() -> IndonesianPlaces:
+    return IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("dinkop kab solok", "Kabupaten Solok, Sumatera Barat"),
+        ("Kota Solok", "Kota Solok, Sumatera Barat"),
+        # The region search ranks Kabupaten Kupang first for "Kota Kupang" (found in the console).
+        ("Kota Kupang, NTT", "Kota Kupang, Nusa Tenggara Timur"),
+        ("kab. kupang", "Kabupaten Kupang, Nusa Tenggara Timur"),
+        ("kami dari kota kupang", "Kota Kupang, Nusa Tenggara Timur"),  # lower case too
+        ("Kupang NTT", "Nusa Tenggara Timur"),  # a province when no kabupaten/kota is named
+        ("dari bandara soekarno hatta naik apa", None),
+    ],
+)
+def test_origin_names_the_region_and_its_province(
+    places: IndonesianPlaces, text: str, origin: str | None
+) -> None:
+    assert places.origin(text) == origin
+
+
+def test_organisation_abbreviations_are_written_out(places: IndonesianPlaces) -> None:
+    assert places.organisation("dinkop kab solok") == "Dinas Koperasi Kabupaten Solok"

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from types import MappingProxyType
 
 from bot.core.answers import INFORMATIONAL, Answers
 from bot.core.courtesy import daypart, emoji_intent, greets_by_time, has_salam
@@ -45,9 +46,16 @@ TOPIC_CONFIDENCE = 0.15
 # Buttons the engine answers itself; every other namespace belongs to one flow (Flow.spaces).
 ENGINE_SPACES = frozenset({Space.MENU, Space.INTENT, Space.PROGRAM})
 SURE = 0.8
+# A clause of a message that plainly asks ("Mohon informasi biaya" of a letter, 0.74): a
+# reading this sure is the question it asks.
+LIKELY = 0.6
 MAX_CLAUSES = 4  # a long letter is read for its first few questions only
 _CLAUSE_BREAK = re.compile(r"\?+|[.;\n]+|,?\s+(?:dan|serta|sekalian|juga|terus|lalu)\s+", re.I)
+BOOK = "book_visit"
 OFFER_HANDOFF = "offer_handoff"
+OFFER_BOOKING = "offer_booking"
+# What "iya" accepts while an offer is open (the offer is `state.step` outside any flow).
+OFFERED = MappingProxyType({OFFER_HANDOFF: "human_handoff", OFFER_BOOKING: BOOK})
 
 
 class Engine:
@@ -214,14 +222,20 @@ class Engine:
     async def _route(
         self, event: Incoming, result: NluResult, text: str, state: ConversationState
     ) -> list[Reply]:
-        if state.step == OFFER_HANDOFF and result.intent in {"affirm", "deny"}:
+        offered = OFFERED.get(state.step or "")
+        if offered is not None and result.intent in {"affirm", "deny"}:
             state.step = None
             if result.intent == "affirm":
-                return await self._answer(event, "human_handoff", result, text, state)
+                return await self._answer(event, offered, result, text, state)
             return self._menu(state)
         if result.unclear:
             return self._fallback(result, state)
         state.misses = 0
+        if result.intent == BOOK and self._t.asks(text):
+            answered = await self._questions_before_booking(text)
+            if answered:
+                state.step = OFFER_BOOKING
+                return answered
         replies = await self._answer(event, result.intent, result, text, state)
         if result.intent in INFORMATIONAL:
             return await self._every_question(text, result.intent, replies)
@@ -234,19 +248,40 @@ class Engine:
         if len(clauses) < 2:
             return replies
         ordered: list[Reply] = []
-        seen: set[str] = set()
+        asked = await self._asked(clauses)
+        for intent in asked:
+            if intent == answered:
+                ordered += replies
+            elif intent in INFORMATIONAL and (answer := self._answers.for_intent(intent)):
+                ordered.append(answer)
+        return ordered if answered in asked else replies + ordered
+
+    async def _questions_before_booking(self, text: str) -> list[Reply]:
+        """ "Kami bermaksud studi banding. Mohon informasi biaya dan kepada siapa surat
+        ditujukan?": a letter announcing a visit that asks questions is answered, and the
+        booking offered, not started (asking is not booking). None asked: no replies."""
+        asked = await self._asked(question_clauses(text)[:MAX_CLAUSES], LIKELY)
+        answers = [
+            answer
+            for intent in asked
+            if intent in INFORMATIONAL and (answer := self._answers.for_intent(intent))
+        ]
+        if not answers:
+            return []
+        book = Button(self._t("button.book"), encode(Space.INTENT, BOOK))
+        offer = Reply(
+            self._t("booking.offer"), (book, Button(self._t("button.menu"), encode(Space.MENU)))
+        )
+        return [*(Reply(answer.text) for answer in answers), offer]
+
+    async def _asked(self, clauses: list[str], floor: float = SURE) -> list[str]:
+        """The intents the clauses read as (at least `floor` sure), each once, in order."""
+        asked: list[str] = []
         for clause in clauses:
             reading = await self._understand(clause)
-            if reading is None or reading.confidence < SURE or reading.intent in seen:
-                continue
-            seen.add(reading.intent)
-            if reading.intent == answered:
-                ordered += replies
-            elif (answer := self._answers.for_intent(reading.intent)) and (
-                reading.intent in INFORMATIONAL
-            ):
-                ordered.append(answer)
-        return ordered if answered in seen else replies + ordered
+            if reading is not None and reading.confidence >= floor and reading.intent not in asked:
+                asked.append(reading.intent)
+        return asked
 
     async def _answer(
         self, event: Incoming, intent: str, result: NluResult, text: str, state: ConversationState
@@ -347,7 +382,7 @@ class Engine:
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
         """ "lanjut", "iya": resumes a booking put aside, else asks what else is needed."""
-        resume = self._handlers.get("book_visit")
+        resume = self._handlers.get(BOOK)
         if state.paused and resume is not None:  # the booking form put aside
             return await resume(event, None, "", state)
         return [Reply(self._t("smalltalk.affirm"), self._menu_buttons())]

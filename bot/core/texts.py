@@ -7,6 +7,7 @@ answers and add words without a release.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,13 @@ class Texts:
         while len(words) > 1 and words[-1].strip(" ,.!?") in COURTESY_TAIL:
             words.pop()
         return " ".join(words).strip(" ,.!?") in self._lists[key]
+
+    def asks(self, text: str) -> bool:
+        """Whether the message asks something: "dari bandara naik apa ya", "berapa biayanya?"
+        (a question mark, or a question word of `words.question`)."""
+        question_words = self._lists["words.question"]
+        words = re.findall(r"[a-z]+", text.lower())
+        return text.rstrip().endswith("?") or any(word in question_words for word in words)
 
     def keys(self) -> set[str]:
         """Every key defined, for the consistency test."""

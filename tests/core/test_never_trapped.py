@@ -209,3 +209,47 @@ async def test_an_origin_read_only_as_a_province_keeps_what_was_written(
             await world.say(answer)
         summary = (await world.say("tidak ada"))[-1].text
         assert "Kupang NTT, Nusa Tenggara Timur" in summary
+
+
+async def test_an_answer_that_says_more_fills_those_steps_too(world: World, texts: Texts) -> None:
+    """Found in the console: date and days written with the group size were dropped, and the
+    date asked as if unsaid; "baik, kami daftar sekarang" then got "tanggalnya belum saya
+    pahami" over and over."""
+    for message in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok"):
+        await world.say(message)
+    replies = await texts_of(
+        world, "rencananya tanggal 17 Februari 2027, 2 hari, peserta 27 orang"
+    )
+    assert replies[-1].startswith(texts("booking.ask.topics")[:20])
+    for answer in ("jawara", "Ibu Rina", "081234567890"):
+        await world.say(answer)
+    summary = (await texts_of(world, "tidak ada"))[-1]
+    assert "17–18 Februari 2027 (2 hari)" in summary and "27 orang" in summary
+
+
+async def test_a_letter_announcing_a_visit_gets_its_questions_answered_first(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console: a formal letter that asked the cost and whom to address started
+    the booking form and answered neither. Asking is not booking: the questions are
+    answered, the booking offered, and "iya" starts it with what the letter said."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        letter = (
+            "Dengan hormat, kami dari Dinas Koperasi dan UKM Kabupaten Pasaman Barat bermaksud "
+            "melaksanakan studi banding ke Koperasi BMI Grup. Mohon informasi biaya dan kepada "
+            "siapa surat permohonan ditujukan?"
+        )
+        organisation = "Dinas Koperasi dan UKM Kabupaten Pasaman Barat"
+        world.nlu.add(letter, "book_visit", 0.9, organization=organisation)
+        world.nlu.add("Mohon informasi biaya", "ask_visit_cost", 0.95)
+        world.nlu.add("kepada siapa surat permohonan ditujukan", "ask_letters", 0.95)
+        world.nlu.add("iya", "affirm", 0.97)
+        replies = await world.say(letter)
+        cost, letters = answers.for_intent("ask_visit_cost"), answers.for_intent("ask_letters")
+        assert cost is not None and letters is not None
+        assert [r.text for r in replies] == [cost.text, letters.text, texts("booking.offer")]
+        assert replies[-1].buttons[0].payload == "i:book_visit"
+        started = await texts_of(world, "iya")
+        assert started[0] == texts("booking.start")
+        assert started[-1].startswith(texts("booking.ask.participants")[:20])

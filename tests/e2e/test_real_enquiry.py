@@ -87,3 +87,25 @@ async def test_what_the_enquiry_said_is_kept_for_the_booking(
     started = await say("ok, mau daftar")
     assert started[-1] == texts("booking.ask.participants", limit=100)
     assert (await say("27 orang"))[-1].startswith("Untuk Maret")
+
+
+async def test_a_letter_announcing_a_visit_is_answered_before_booking(
+    bot: RunningBot, texts: Texts
+) -> None:
+    """Asking is not booking, even in a letter that announces the visit: the cost and the
+    letter's addressee are answered, the booking offered, and "iya boleh" starts it without
+    asking the organisation the letter named."""
+
+    async def say(text: str) -> list[str]:
+        return await reply_to(bot.server, OFFICIAL + 2, text)
+
+    replies = await say(
+        "Dengan hormat, kami dari Dinas Koperasi dan UKM Kabupaten Pasaman Barat bermaksud "
+        "melaksanakan studi banding ke Koperasi BMI Grup. Mohon informasi biaya dan kepada "
+        "siapa surat permohonan ditujukan?"
+    )
+    assert "biaya" in replies[0].lower() and "surat" in replies[1].lower()
+    assert replies[-1] == texts("booking.offer")
+    started = await say("iya boleh")
+    assert started[0] == texts("booking.start")
+    assert started[-1] == texts("booking.ask.participants", limit=100)

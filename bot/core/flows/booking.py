@@ -67,6 +67,7 @@ FREE_TEXT = frozenset({"org_name", "origin", "contact_name", "notes"})
 NAMES = FREE_TEXT - {"notes"}  # a note may well be a question ("bisa disediakan makan?")
 # Steps whose answers can be checked ("27", "20 Juni", "2 hari", "0812…", a kind).
 CHECKED = frozenset({"participants", "start_date", "days", "org_kind", "contact_phone"})
+VISIT_SHAPE = frozenset({"participants", "start_date", "days"})  # answers that may say more
 CONFIRM = Step.CONFIRM
 REQUEST_KEY = "request_key"
 PERIOD = "period"  # a period named before the date was asked ("bulan Maret"): offered then
@@ -79,20 +80,14 @@ SWITCH_INTENTS = frozenset(
 )  # fmt: skip
 # Intents of a message about the user's own visit, whose facts the form keeps.
 VISIT_TALK = frozenset(
-    {"greet", "ask_visit_info", "ask_visit_cost", "ask_visit_requirements", "ask_availability",
-     "ask_letters", "ask_receipts", "ask_lodging", "ask_facilities", "ask_halal_prayer",
-     "ask_own_bus", "ask_materials", "ask_certificate"}
+    {"greet", "book_visit", "ask_visit_info", "ask_visit_cost", "ask_visit_requirements",
+     "ask_availability", "ask_letters", "ask_receipts", "ask_lodging", "ask_facilities",
+     "ask_halal_prayer", "ask_own_bus", "ask_materials", "ask_certificate"}
 )  # fmt: skip
 QUESTION_CONFIDENCE = 0.8
 LIKELY_QUESTION_CONFIDENCE = 0.5
 _BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
-
-
-def looks_like_question(text: str, question_words: frozenset[str]) -> bool:
-    """ "dari bandara naik apa ya", "berapa biayanya?": asks, so answers no form step."""
-    words = re.findall(r"[a-z]+", text.lower())
-    return text.rstrip().endswith("?") or any(word in question_words for word in words)
 
 
 def guess_kind(name: str) -> str | None:
@@ -193,7 +188,7 @@ class BookingFlow(BookingParts):
         sure = result is not None and result.confidence >= QUESTION_CONFIDENCE
         elsewhere = (
             self._says(text, "booking.pause")
-            or looks_like_question(text, self._words("question"))
+            or self._t.asks(text)
             or (
                 sure and result.intent in PAUSE_INTENTS | SWITCH_INTENTS  # type: ignore[union-attr]
             )
@@ -204,9 +199,11 @@ class BookingFlow(BookingParts):
         ):
             # A plain answer to a step that can tell one ("27", "20 Juni", "tidak ada") wins
             # over any reading of it; what it refuses is another request only if it says so.
-            problem = await self._fill(state.step or "", text, "", state)
+            step = state.step or ""
+            problem = await self._fill(step, text, "", state)
             if problem is None:
-                return await self._ask_next(state)
+                notes = self._also_said(step, text, state.slots)
+                return [*(Reply(note) for note in notes), *await self._ask_next(state)]
             if not elsewhere:
                 return [problem] if isinstance(problem, Reply) else [
                     Reply(problem), *await self._question(state.step or "", state)
@@ -229,7 +226,7 @@ class BookingFlow(BookingParts):
         payload = event.payload or "" if event.kind is Kind.BUTTON else ""
         if event.kind is Kind.CONTACT and slot == "contact_phone" and event.phone:
             text = event.phone
-        asks = event.kind is Kind.TEXT and looks_like_question(text, self._words("question"))
+        asks = event.kind is Kind.TEXT and self._t.asks(text)  # so it answers no step
         question = self._question_answer(result, likely=asks)
         if question is not None and (slot not in FREE_TEXT or asks):
             # A question asked mid-way ("berapa biayanya?") is answered, then the step repeated;
@@ -302,13 +299,7 @@ class BookingFlow(BookingParts):
         origin = self._places.origin(text) if self._places is not None else None
         if origin is not None:  # "dinkop kab solok": from Sumatera Barat, never asked again
             slots.setdefault("origin", origin)
-        counts = find_counts(text)
-        if counts:
-            problem = self._rules.participants_problem(counts[0].value)
-            if problem is None:
-                slots["participants"] = counts[0].value
-            else:
-                notes.append(self._t(problem.key, **render.fields(self._t, problem.fields)))
+        notes += self._note_count(text, slots)
         notes += self._note_when(text, slots)
         programs = [str(e.value) for e in entities if e.name == "program"]
         known = [p for p in programs if self._answers.knowledge.program(p)]
@@ -335,6 +326,31 @@ class BookingFlow(BookingParts):
             return [self._t(problem.key, **render.fields(self._t, problem.fields))]
         slots.pop(PERIOD, None)
         slots["start_date"] = start.isoformat()
+        return []
+
+    def _also_said(self, step: str, text: str, slots: dict[str, Any]) -> list[str]:
+        """An answer that says more than its step asked ("tanggal 17 Februari 2027, 2 hari,
+        peserta 27 orang" where the group size is asked) fills those steps too, so they are
+        not asked as if unsaid; notes on what it refused. Only at the visit's own steps: a
+        name or a phone number is no date."""
+        notes: list[str] = []
+        if step not in VISIT_SHAPE:
+            return notes
+        if "start_date" not in slots and step != Step.START_DATE:
+            notes += self._note_when(text, slots)
+        if "participants" not in slots:
+            notes += self._note_count(text, slots)
+        return notes
+
+    def _note_count(self, text: str, slots: dict[str, Any]) -> list[str]:
+        """Keep the group size `text` names ("27 orang"); a note when it is refused."""
+        counts = find_counts(text)
+        if not counts:
+            return []
+        problem = self._rules.participants_problem(counts[0].value)
+        if problem is not None:
+            return [self._t(problem.key, **render.fields(self._t, problem.fields))]
+        slots["participants"] = counts[0].value
         return []
 
     def _time_for_name(self, value: str, state: ConversationState) -> str | None:

@@ -253,3 +253,33 @@ async def test_a_letter_announcing_a_visit_gets_its_questions_answered_first(
         started = await texts_of(world, "iya")
         assert started[0] == texts("booking.start")
         assert started[-1].startswith(texts("booking.ask.participants")[:20])
+
+
+async def test_the_date_step_takes_a_week_asked_and_a_day_of_it(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: "apakah bisa minggu kedua April?" at the date step got "that
+    cannot be answered here" before the week's free days, and "yang tgl 13 aja" then took the
+    user out of the form into an availability question that asked for a date forever."""
+    world.nlu.add("apakah bisa minggu kedua April 2027?", "ask_availability", 0.93)
+    world.nlu.add("yang tgl 13 aja", "ask_availability", 0.9)
+    for message in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok"):
+        await world.say(message)
+    assert (await texts_of(world, "25"))[-1].startswith(texts("booking.ask.start_date")[:20])
+    week = await texts_of(world, "apakah bisa minggu kedua April 2027?")
+    assert len(week) == 1 and week[0].startswith("Untuk 8–14 April 2027")
+    chosen = await texts_of(world, "yang tgl 13 aja")
+    assert chosen[-1].startswith(texts("booking.ask.days")[:20])
+    for answer in ("1 hari", "jawara", "Ibu Rina", "081234567890"):
+        await world.say(answer)
+    assert "13 April 2027" in (await texts_of(world, "tidak ada"))[-1]
+
+
+async def test_an_availability_question_without_a_date_never_traps(
+    world: World, texts: Texts
+) -> None:
+    world.nlu.add("masih ada slot?", "ask_availability", 0.95)
+    world.nlu.add("program unggulan apa saja?", "ask_programs", 0.95)
+    assert await texts_of(world, "masih ada slot?") == [texts("availability.ask_date")]
+    replies = await texts_of(world, "program unggulan apa saja?")
+    assert texts("availability.ask_date") not in replies and "program" in replies[0].lower()

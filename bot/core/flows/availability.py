@@ -34,10 +34,13 @@ class Availability(BookingParts):
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:
-        """The date asked for after "masih kosong?" named none."""
+        """The date asked for after "masih kosong?" named none; a message that names no date
+        ("bicara dengan petugas") is another request, answered as such, never the same
+        question again."""
         if state.step == AVAILABILITY_DATE and event.kind is Kind.TEXT:
             state.step = None
-            return await self.availability(event, result, text, state)
+            if find_dates(text, self._today()):
+                return await self.availability(event, result, text, state)
         return None
 
     async def availability(

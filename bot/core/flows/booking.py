@@ -87,6 +87,7 @@ VISIT_TALK = frozenset(
 QUESTION_CONFIDENCE = 0.8
 LIKELY_QUESTION_CONFIDENCE = 0.5
 _BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
+_DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
 
@@ -186,11 +187,16 @@ class BookingFlow(BookingParts):
         if state.step == CONFIRM:
             return await self._confirm(event, text, state)
         sure = result is not None and result.confidence >= QUESTION_CONFIDENCE
+        # At the date step, "yang tgl 13 aja" reads as an availability question: it is the
+        # step's own business, not another request.
+        switches = (
+            SWITCH_INTENTS - {"ask_availability"} if state.step == "start_date" else SWITCH_INTENTS
+        )
         elsewhere = (
             self._says(text, "booking.pause")
             or self._t.asks(text)
             or (
-                sure and result.intent in PAUSE_INTENTS | SWITCH_INTENTS  # type: ignore[union-attr]
+                sure and result.intent in PAUSE_INTENTS | switches  # type: ignore[union-attr]
             )
         )
         if event.kind is Kind.TEXT and (
@@ -212,7 +218,7 @@ class BookingFlow(BookingParts):
             self._says(text, "booking.pause") or (sure and result.intent in PAUSE_INTENTS)  # type: ignore[union-attr]
         ):
             return self._pause(state, thanked=sure and result.intent == "thank")  # type: ignore[union-attr]
-        if event.kind is Kind.TEXT and sure and result.intent in SWITCH_INTENTS:  # type: ignore[union-attr]
+        if event.kind is Kind.TEXT and sure and result.intent in switches:  # type: ignore[union-attr]
             self._pause(state)
             return None
         return await self._answer_step(event, result, text, state)
@@ -234,11 +240,14 @@ class BookingFlow(BookingParts):
             if slot in FREE_TEXT or await self._fill(slot, text, payload, state) is not None:
                 return [question, *await self._question(slot, state)]
             return await self._ask_next(state)
-        if asks and (slot in NAMES or await self._fill(slot, text, payload, state)):
+        if asks:
+            taken = None if slot in NAMES else await self._fill(slot, text, payload, state)
+            if slot not in NAMES and taken is None:
+                return await self._ask_next(state)  # it was an answer after all ("30 orang?")
+            if isinstance(taken, Reply):  # "bisa minggu kedua April?": that week's free days
+                return [taken]
             # A question this step cannot take as its answer, and no answer for it at hand.
             return [Reply(self._t("booking.question_later")), *await self._question(slot, state)]
-        if asks:
-            return await self._ask_next(state)  # it was an answer after all ("30 orang?")
         problem = await self._fill(slot, text, payload, state)
         if problem is None:
             return await self._ask_next(state)
@@ -472,6 +481,8 @@ class BookingFlow(BookingParts):
         slots = state.slots
         start, days = self._date_from_payload(payload) if payload else self._date_from(None, value)
         window = None if payload else self._period_in(value)
+        if start is None and window is None and not payload and PERIOD in slots:
+            start = day_in(value, slots[PERIOD])  # "yang tgl 13 aja" of the week offered
         if start is None and window is not None:
             slots[PERIOD] = [day.isoformat() for day in window]
             people = int(slots.get("participants") or 1)
@@ -679,6 +690,17 @@ class BookingFlow(BookingParts):
             ]
         )
         return [Reply(self._t("booking.submitted", code=booking.code, when=render.when(booking)))]
+
+
+def day_in(text: str, period: list[str]) -> date | None:
+    """The day of the period offered that a bare day of the month names ("tgl 13", "13 aja"
+    while 8–14 April is on offer: 13 April)."""
+    match = _DAY_OF_MONTH.search(text)
+    if match is None:
+        return None
+    first, last = (date.fromisoformat(day) for day in period)
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return next((day for day in days if day.day == int(match.group(1))), None)
 
 
 def whole_name(text: str, found: str, stops: frozenset[str]) -> str:

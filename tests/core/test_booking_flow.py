@@ -165,8 +165,10 @@ async def test_step_by_step_with_every_validation(world: World) -> None:
     await world.say("Koperasi Wanita Setia Budi")  # kind guessed from the name
     await world.say("Kupang, NTT")
     assert (await world.say("banyak sekali"))[0].text == texts("booking.invalid.participants")
-    over = await world.say("150 orang")
-    assert over[0].text == texts("booking.participants_over", limit=100)
+    over = await world.say("150 orang")  # the second refusal in a row says how to get help
+    assert over[0].text == texts("booking.participants_over", limit=100) + "\n" + texts(
+        "booking.stuck"
+    )
     await world.say("30")
     assert (await world.say("kemarin dulu"))[0].text == texts("booking.date_unclear")
     too_soon = await world.say("besok")

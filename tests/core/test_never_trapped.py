@@ -283,3 +283,24 @@ async def test_an_availability_question_without_a_date_never_traps(
     assert await texts_of(world, "masih ada slot?") == [texts("availability.ask_date")]
     replies = await texts_of(world, "program unggulan apa saja?")
     assert texts("availability.ask_date") not in replies and "program" in replies[0].lower()
+
+
+async def test_a_length_where_a_name_is_asked_is_kept_and_refusals_point_to_a_person(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: "2 hari" became the organisation's name, and the answers that
+    followed each got the same "choose a kind of organisation" again, five times."""
+    await world.say("mau daftar kunjungan")
+    assert await texts_of(world, "2 hari") == [
+        texts("booking.time_noted"), texts("booking.ask.org_name")
+    ]  # fmt: skip
+    assert (await texts_of(world, "Mekar Sari"))[-1] == texts("booking.ask.org_kind")
+    first = await texts_of(world, "semua program")
+    assert first[0] == texts("booking.invalid.org_kind")
+    second = await texts_of(world, "Ibu Euis")
+    assert second[0] == texts("booking.invalid.org_kind") + "\n" + texts("booking.stuck")
+    for answer in ("koperasi", "Garut", "40", "20 Juli 2027"):
+        await world.say(answer)
+    assert (await texts_of(world, "jawara"))[-1] == texts(
+        "booking.ask.contact_name"
+    )  # 2 days kept

@@ -29,7 +29,7 @@ from bot.core.booking import (
 )
 from bot.core.calendar_text import MONTHS, date_span, long_date
 from bot.core.flow import Handler
-from bot.core.flows.booking_parts import BookingParts
+from bot.core.flows.booking_parts import DAYS_IN_TEXT, BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
 from bot.core.payloads import Space, encode, is_, value_of
@@ -211,9 +211,7 @@ class BookingFlow(BookingParts):
                 notes = self._also_said(step, text, state.slots)
                 return [*(Reply(note) for note in notes), *await self._ask_next(state)]
             if not elsewhere:
-                return [problem] if isinstance(problem, Reply) else [
-                    Reply(problem), *await self._question(state.step or "", state)
-                ]  # fmt: skip
+                return await self._refused(problem, state)
         if event.kind is Kind.TEXT and (
             self._says(text, "booking.pause") or (sure and result.intent in PAUSE_INTENTS)  # type: ignore[union-attr]
         ):
@@ -251,9 +249,17 @@ class BookingFlow(BookingParts):
         problem = await self._fill(slot, text, payload, state)
         if problem is None:
             return await self._ask_next(state)
+        return await self._refused(problem, state)
+
+    async def _refused(self, problem: str | Reply, state: ConversationState) -> list[Reply]:
+        """Why the answer was refused, and the step asked again; from the second refusal in a
+        row, how to get a person or leave, so nobody answers the same question forever."""
         if isinstance(problem, Reply):
             return [problem]
-        return [Reply(problem), *await self._question(slot, state)]
+        state.misses += 1
+        if state.misses >= 2:
+            problem += "\n" + self._t("booking.stuck")
+        return [Reply(problem), *await self._question(state.step or "", state)]
 
     def _pause(self, state: ConversationState, thanked: bool = False) -> list[Reply]:
         """Put the form aside, keeping what was filled; "lanjut daftar" (or the button)
@@ -370,8 +376,12 @@ class BookingFlow(BookingParts):
         rest = value
         for mention in reversed(mentions):
             rest = rest[: mention.start_char] + rest[mention.end_char :]
+        days = DAYS_IN_TEXT.search(rest)  # "2 hari": how long, not who
+        rest = DAYS_IN_TEXT.sub(" ", rest)
         fillers = self._words("booking.time_fillers")
-        if not mentions or any(w not in fillers for w in re.findall(r"[\w-]+", rest.lower())):
+        if not (mentions or days) or any(
+            word not in fillers for word in re.findall(r"[\w-]+", rest.lower())
+        ):
             return None
         notes = self._note_when(value, state.slots)
         return "\n".join(notes) if notes else self._t("booking.time_noted")
@@ -546,6 +556,7 @@ class BookingFlow(BookingParts):
         return None
 
     async def _ask_next(self, state: ConversationState) -> list[Reply]:
+        state.misses = 0  # a step answered: refusals are counted afresh
         missing = next((slot for slot in SLOTS if slot not in state.slots), None)
         if missing is None:
             state.step = CONFIRM

@@ -34,7 +34,7 @@ from nlu.dates import find_dates
 log = logging.getLogger(__name__)
 
 DATE_CHOICES = 6
-_DAYS_IN_TEXT = re.compile(r"(?<!\w)(\d|satu|dua|tiga)\s*(?:hari|hr)(?!\w)", re.IGNORECASE)
+DAYS_IN_TEXT = re.compile(r"(?<!\w)(\d|satu|dua|tiga)\s*(?:hari|hr)(?!\w)", re.IGNORECASE)
 
 
 class BookingParts:
@@ -115,7 +115,7 @@ class BookingParts:
 
     @staticmethod
     def _days_in(text: str) -> int | None:
-        match = _DAYS_IN_TEXT.search(text)
+        match = DAYS_IN_TEXT.search(text)
         if not match:
             return None
         word = match.group(1).lower()

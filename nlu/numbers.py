@@ -20,7 +20,8 @@ _WORD = (
 _NUMBER = rf"(?:\d{{1,4}}(?:an)?|{_WORD}(?:\s+{_WORD})*(?:an)?)"
 _PEOPLE = (
     r"(?:orang|org|orng|peserta|pst|pax|personil|personel|person|people|pers|jiwa|anggota"
-    r"|delegasi|rombongan|ibu-ibu|bapak-bapak)"
+    r"|delegasi|rombongan|ibu-ibu|bapak-bapak"
+    r"|urang|jalma|wong|uwong|tiyang)"  # Sundanese, Minang, Javanese
 )
 _APPROX = r"(?:sekitar|sekitaran|kurang\s+lebih|kurleb|kira-kira|kira2|kurang\s+dari|±|\+-|\+/-)"
 _AFTER_NOUN = (

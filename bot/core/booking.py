@@ -184,6 +184,10 @@ class Places(Protocol):
         """ "Kabupaten Solok, Sumatera Barat" when the text names a region, else None."""
         ...
 
+    def is_region(self, name: str) -> bool:
+        """ "Kota Tangerang", "Sumbar": a place, not an organisation."""
+        ...
+
 
 # The messages announcing a booking's change, built from the changed booking.
 Notices = Callable[[BookingView], list[Outgoing]]

@@ -21,7 +21,7 @@ from bot.core.keywords import KeywordMatcher
 from bot.core.locks import KeyedLocks
 from bot.core.menus import main_menu
 from bot.core.messages import Button, Incoming, Kind, Reply
-from bot.core.nlu import FALLBACK, OFF_TOPIC, NluClient, NluResult, NluUnavailable
+from bot.core.nlu import FALLBACK, LIKELY, OFF_TOPIC, SURE, NluClient, NluResult, NluUnavailable
 from bot.core.notify import StaffDesk
 from bot.core.payloads import Space, decode, encode
 from bot.core.state import ConversationState, StateStore
@@ -45,10 +45,6 @@ MISSES_BEFORE_HANDOFF = 2
 TOPIC_CONFIDENCE = 0.15
 # Buttons the engine answers itself; every other namespace belongs to one flow (Flow.spaces).
 ENGINE_SPACES = frozenset({Space.MENU, Space.INTENT, Space.PROGRAM})
-SURE = 0.8
-# A clause of a message that plainly asks ("Mohon informasi biaya" of a letter, 0.74): a
-# reading this sure is the question it asks.
-LIKELY = 0.6
 MAX_CLAUSES = 4  # a long letter is read for its first few questions only
 _CLAUSE_BREAK = re.compile(r"\?+|[.;\n]+|,?\s+(?:dan|serta|sekalian|juga|terus|lalu)\s+", re.I)
 BOOK = "book_visit"
@@ -228,14 +224,14 @@ class Engine:
             if result.intent == "affirm":
                 return await self._answer(event, offered, result, text, state)
             return self._menu(state)
+        if (result.unclear or result.intent == BOOK) and self._t.asks(text):
+            answered = await self._by_clause(text, result, state)
+            if answered:
+                state.misses = 0
+                return answered
         if result.unclear:
             return self._fallback(result, state)
         state.misses = 0
-        if result.intent == BOOK and self._t.asks(text):
-            answered = await self._questions_before_booking(text)
-            if answered:
-                state.step = OFFER_BOOKING
-                return answered
         replies = await self._answer(event, result.intent, result, text, state)
         if result.intent in INFORMATIONAL:
             return await self._every_question(text, result.intent, replies)
@@ -256,10 +252,14 @@ class Engine:
                 ordered.append(answer)
         return ordered if answered in asked else replies + ordered
 
-    async def _questions_before_booking(self, text: str) -> list[Reply]:
-        """ "Kami bermaksud studi banding. Mohon informasi biaya dan kepada siapa surat
-        ditujukan?": a letter announcing a visit that asks questions is answered, and the
-        booking offered, not started (asking is not booking). None asked: no replies."""
+    async def _by_clause(
+        self, text: str, result: NluResult, state: ConversationState
+    ) -> list[Reply]:
+        """A message that asks, read clause by clause when as a whole it announces a visit
+        or is too mixed to read ("Kami bermaksud studi banding. Mohon informasi biaya dan
+        kepada siapa surat ditujukan?" is book_visit 0.47 / ask_letters 0.44): its questions
+        are answered and, when it announces a visit, the booking offered, not started
+        (asking is not booking). No question read: no replies."""
         asked = await self._asked(question_clauses(text)[:MAX_CLAUSES], LIKELY)
         answers = [
             answer
@@ -268,11 +268,13 @@ class Engine:
         ]
         if not answers:
             return []
+        replies = [Reply(answer.text) for answer in answers]
+        if result.intent != BOOK and BOOK not in asked:
+            return replies
+        state.step = OFFER_BOOKING
         book = Button(self._t("button.book"), encode(Space.INTENT, BOOK))
-        offer = Reply(
-            self._t("booking.offer"), (book, Button(self._t("button.menu"), encode(Space.MENU)))
-        )
-        return [*(Reply(answer.text) for answer in answers), offer]
+        menu = Button(self._t("button.menu"), encode(Space.MENU))
+        return [*replies, Reply(self._t("booking.offer"), (book, menu))]
 
     async def _asked(self, clauses: list[str], floor: float = SURE) -> list[str]:
         """The intents the clauses read as (at least `floor` sure), each once, in order."""

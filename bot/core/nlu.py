@@ -16,6 +16,12 @@ OFF_TOPIC = "out_of_scope"
 # lines ("yang tadi bagaimana ya") read as off-topic with little confidence, real off-topic
 # questions ("tips diet sehat") with more.
 SURE_OFF_TOPIC = 0.3
+# A reading this sure is what the message means, wherever it comes (a question mid-form, a
+# clause of a long letter).
+SURE = 0.8
+# A message that plainly asks ("Mohon informasi biaya" of a letter reads 0.74, "berapa
+# biayanya kak?" mid-form less): a reading this sure is the question it asks.
+LIKELY = 0.6
 
 
 class NluUnavailable(Exception):

@@ -46,7 +46,8 @@ class IndonesianPlaces:
         """ "Kabupaten Solok, Sumatera Barat" when the text names a kabupaten or kota (the
         province added from the region data), a province alone when it names only one."""
         words = [self._words.get(w.lower(), w) for w in re.findall(r"[\w.'-]+", text)]
-        for at, word in enumerate(words):
+        here = [(at, word) for at, word in enumerate(words) if not _destination(words, at)]
+        for at, word in here:
             if word.lower() not in {"kabupaten", "kota"}:  # "kota kupang" as well
                 continue
             for length in (3, 2, 1):  # the longest name that is a real region
@@ -55,8 +56,37 @@ class IndonesianPlaces:
                 if regency is not None:
                     return regency
         return next(
-            (self._provinces[w.lower()] for w in words if w.lower() in self._provinces), None
+            (self._provinces[w.lower()] for _, w in here if w.lower() in self._provinces), None
         )
+
+    def is_region(self, name: str) -> bool:
+        """ "Kota Tangerang", "kab solok", "Sumbar": a region and nothing else, so no
+        organisation ("mau studi banding ke BMI di Kota Tangerang" names none)."""
+        words = [self._words.get(w.lower(), w) for w in re.findall(r"[\w'-]+", name)]
+        if not words:
+            return False
+        whole = " ".join(words).lower()
+        if whole in self._provinces or whole in {p.lower() for p in self._provinces.values()}:
+            return True
+        if words[0].lower() in {"kabupaten", "kota"}:
+            return _regency(" ".join([words[0].capitalize(), *words[1:]])) is not None
+        name = " ".join(words)  # "Tangerang" alone: a kota or a kabupaten of that name
+        return any(_regency(f"{kind} {name}") is not None for kind in ("Kota", "Kabupaten"))
+
+
+_TOWARDS = frozenset({"ke", "ka", "menuju", "kunjungi", "mengunjungi"})  # "ka": Sunda, Minang
+
+
+def _destination(words: list[str], at: int) -> bool:
+    """ "ke Kota Tangerang", "ke BMI Grup di Kota Tangerang": where they go is not where
+    they come from."""
+    before = [word.lower() for word in words[max(0, at - 6) : at]]
+    if before[-1:] and before[-1] in _TOWARDS:
+        return True
+    if before[-1:] != ["di"]:
+        return False
+    went = [i for i, word in enumerate(before) if word in _TOWARDS]
+    return bool(went) and "dari" not in before[went[-1] :]
 
 
 def _regency(name: str) -> str | None:

@@ -132,6 +132,20 @@ async def test_what_was_said_is_never_asked_again(
         assert world.texts("booking.kind.dinas") in summary
 
 
+@pytest.mark.parametrize("tagged", ["Koperasi BMI Grup", "Kota Tangerang", "Tangerang"])
+async def test_where_they_go_is_neither_their_organisation_nor_their_origin(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher, tagged: str
+) -> None:
+    """The model tags BMI itself or its city as an organisation now and then; neither is the
+    visitors' name, and the city they go to is not where they come from."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        message = "mau studi banding ke Koperasi BMI Grup di Kota Tangerang, 27 orang"
+        world.nlu.add(message, "book_visit", 0.9, organization=tagged)
+        assert (await texts_of(world, message))[-1] == texts("booking.ask.org_name")
+        assert (await texts_of(world, "KSP Maju Jaya"))[-1] == texts("booking.ask.origin")
+
+
 async def test_what_an_enquiry_said_is_not_asked_again_when_booking(
     sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> None:

@@ -109,3 +109,26 @@ async def test_a_letter_announcing_a_visit_is_answered_before_booking(
     started = await say("iya boleh")
     assert started[0] == texts("booking.start")
     assert started[-1] == texts("booking.ask.participants", limit=100)
+
+
+async def test_a_sundanese_enquirer_and_bmis_own_city(bot: RunningBot, texts: Texts) -> None:
+    """ "abdi ti" (saya dari) names the organisation, "40 urang" the group size; "ke BMI di
+    Kota Tangerang" is where they go, neither their organisation nor their origin."""
+
+    async def say(text: str) -> list[str]:
+        return await reply_to(bot.server, OFFICIAL + 3, text)
+
+    await say("sampurasun, abdi ti kopwan sekar melati")
+    await say("bade studi tiru ka BMI di Kota Tangerang, kumaha prosedurna?")
+    started = await say("daftar kunjungan 40 urang")
+    assert started[-1] == texts("booking.ask.origin")  # organisation and size were said
+    await say("Garut, Jawa Barat")
+    for answer in ("dalam 2 minggu ini", "tidak tahu"):  # refused dates: nothing else asked
+        await say(answer)
+    day = visit_day()
+    await say(f"{day.day} {MONTHS[day.month - 1]}")
+    for answer in ("1 hari", "jawara", "Ibu Euis", "081234567890"):
+        await say(answer)
+    summary = "\n".join(await say("tidak ada"))
+    assert "Kopwan Sekar Melati" in summary or "Koperasi Wanita Sekar Melati" in summary
+    assert "40" in summary and "Garut" in summary and "Tangerang" not in summary

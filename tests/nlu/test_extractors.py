@@ -73,6 +73,8 @@ def test_year_is_not_taken_from_a_following_count() -> None:
         ("sebelas org", 11),
         ("lima belas orang", 15),
         ("kami berangkat 30 pax", 30),
+        ("rombongan abdi 40 urang", 40),  # Sundanese and Minang "orang"
+        ("kira-kira 25 wong", 25),
     ],
 )
 def test_group_sizes(text: str, value: int) -> None:

@@ -24,6 +24,15 @@ def places() -> IndonesianPlaces:
         ("kami dari kota kupang", "Kota Kupang, Nusa Tenggara Timur"),  # lower case too
         ("Kupang NTT", "Nusa Tenggara Timur"),  # a province when no kabupaten/kota is named
         ("dari bandara soekarno hatta naik apa", None),
+        # Where they go is not where they come from; "ke BMI di ..." as well.
+        ("mau studi banding ke Kota Tangerang bulan Maret", None),
+        (
+            "kunjungan ke BMI di Kota Tangerang, kami dari Kab. Solok",
+            "Kabupaten Solok, Sumatera Barat",
+        ),
+        ("rencana ke banten 40 orang", None),
+        ("pulang ke Jakarta dari Kota Solok", "Kota Solok, Sumatera Barat"),
+        ("kami koperasi di Kota Tangerang", "Kota Tangerang, Banten"),
     ],
 )
 def test_origin_names_the_region_and_its_province(
@@ -34,3 +43,22 @@ def test_origin_names_the_region_and_its_province(
 
 def test_organisation_abbreviations_are_written_out(places: IndonesianPlaces) -> None:
     assert places.organisation("dinkop kab solok") == "Dinas Koperasi Kabupaten Solok"
+
+
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [
+        ("Kota Tangerang", True),
+        ("Tangerang", True),
+        ("kab solok", True),
+        ("Sumbar", True),
+        ("Nusa Tenggara Timur", True),
+        ("Pemkot Tangerang", False),
+        ("Kopwan Flobamora", False),
+        ("Kota Tidak Ada", False),
+    ],
+)
+def test_a_region_alone_is_no_organisation(
+    places: IndonesianPlaces, name: str, region: bool
+) -> None:
+    assert places.is_region(name) is region

@@ -31,7 +31,7 @@ from bot.core.calendar_text import MONTHS, date_span, long_date
 from bot.core.flow import Handler
 from bot.core.flows.booking_parts import DAYS_IN_TEXT, BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
-from bot.core.nlu import NluResult
+from bot.core.nlu import LIKELY, SURE, NluResult
 from bot.core.payloads import Space, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
@@ -84,10 +84,9 @@ VISIT_TALK = frozenset(
      "ask_availability", "ask_letters", "ask_receipts", "ask_lodging", "ask_facilities",
      "ask_halal_prayer", "ask_own_bus", "ask_materials", "ask_certificate"}
 )  # fmt: skip
-QUESTION_CONFIDENCE = 0.8
-LIKELY_QUESTION_CONFIDENCE = 0.5
 _BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
 _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
+_VENUE = re.compile(r"\bbmi\b", re.IGNORECASE)  # the host, never the visitors
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
 
@@ -99,6 +98,14 @@ def guess_kind(name: str) -> str | None:
     if re.search(r"\b(koperasi|kop\w*|ksp\w*|kud|coop)\b", lowered):
         return "koperasi"
     return None
+
+
+def updated(older: Mapping[str, Any], newer: Mapping[str, Any]) -> dict[str, Any]:
+    """Facts heard earlier, with what was said since over them: a date or a period named
+    later replaces either (the latest date named is the one meant)."""
+    if {"start_date", PERIOD} & newer.keys():
+        older = {slot: v for slot, v in older.items() if slot not in ("start_date", PERIOD)}
+    return {**older, **newer}
 
 
 class BookingFlow(BookingParts):
@@ -133,10 +140,7 @@ class BookingFlow(BookingParts):
             return
         heard: dict[str, Any] = {}
         self._prefill(result, text, heard)  # what it refuses is said when the form asks
-        if {"start_date", PERIOD} & heard.keys():  # the latest date named is the one meant
-            for slot in ("start_date", PERIOD):
-                state.heard.pop(slot, None)
-        state.heard.update(heard)
+        state.heard = updated(state.heard, heard)
 
     def _recalled(self, state: ConversationState) -> dict[str, Any]:
         """What was heard before the form, less a date that has since come too close."""
@@ -162,9 +166,7 @@ class BookingFlow(BookingParts):
         heard = self._recalled(state)
         if heard.get("org_name", paused.get("org_name")) != paused.get("org_name"):
             paused = {}  # the form put aside was another organisation's: start afresh
-        if {"start_date", PERIOD} & heard.keys():  # the date named since replaces its date
-            paused = {slot: v for slot, v in paused.items() if slot not in ("start_date", PERIOD)}
-        state.flow, state.step, state.slots = FLOW, None, paused | heard
+        state.flow, state.step, state.slots = FLOW, None, updated(paused, heard)
         notes = self._prefill(result, text, state.slots)
         opening = "booking.resumed" if paused else "booking.start"
         replies = [Reply(self._t(opening))]
@@ -186,11 +188,13 @@ class BookingFlow(BookingParts):
             ]
         if state.step == CONFIRM:
             return await self._confirm(event, text, state)
-        sure = result is not None and result.confidence >= QUESTION_CONFIDENCE
+        sure = result is not None and result.confidence >= SURE
         # At the date step, "yang tgl 13 aja" reads as an availability question: it is the
         # step's own business, not another request.
         switches = (
-            SWITCH_INTENTS - {"ask_availability"} if state.step == "start_date" else SWITCH_INTENTS
+            SWITCH_INTENTS - {"ask_availability"}
+            if state.step == Step.START_DATE
+            else SWITCH_INTENTS
         )
         elsewhere = (
             self._says(text, "booking.pause")
@@ -282,10 +286,17 @@ class BookingFlow(BookingParts):
         if kind and "org_kind" not in slots:
             slots["org_kind"] = kind
 
+    def _visitors(self, name: str) -> bool:
+        """Whether a tagged organisation can be the visitors': not BMI itself ("studi
+        banding ke Koperasi BMI Grup"), not a place ("ke BMI di Kota Tangerang")."""
+        if len(name) < 3 or _VENUE.search(name):
+            return False
+        return self._places is None or not self._places.is_region(name)
+
     def _question_answer(self, result: NluResult | None, likely: bool = False) -> Reply | None:
         """The plain answer to an informational question, when NLU is sure it is one (less
         sure will do when the message plainly asks something)."""
-        floor = LIKELY_QUESTION_CONFIDENCE if likely else QUESTION_CONFIDENCE
+        floor = LIKELY if likely else SURE
         if result is None or result.confidence < floor:
             return None
         if result.intent in {"book_visit", "affirm", "deny", "greet", "thank"}:
@@ -303,8 +314,11 @@ class BookingFlow(BookingParts):
         """Fill slots from the opening message; returns notes on values that were refused."""
         notes: list[str] = []
         entities = result.entities if result else ()
-        organisation = next((e for e in entities if e.name == "organization"), None)
-        if organisation is not None and len(str(organisation.value)) >= 3:
+        organisation = next(
+            (e for e in entities if e.name == "organization" and self._visitors(str(e.value))),
+            None,
+        )
+        if organisation is not None:
             self._name_organisation(
                 whole_name(
                     text, str(organisation.value).strip(), self._words("booking.name_stops")

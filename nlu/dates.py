@@ -284,7 +284,7 @@ def _period(text: str, today: date) -> list[DateMention]:
 _MONTH_PERIOD = re.compile(
     rf"(?<!\w)(?:(?P<part>awal|akhir|pertengahan|tengah)\s+(?:bulan\s+)?"
     rf"|minggu\s+(?:ke-?\s*)?(?P<week>1|2|3|4|pertama|kedua|ketiga|keempat|terakhir)\s+"
-    rf"(?:bulan\s+)?|bulan\s+|bln\s+)?"
+    rf"(?:bulan\s+)?|(?:bulan|bln|wulan|sasih)\s+)?"  # "wulan", "sasih": Javanese, Sundanese
     rf"(?P<month>{_MONTH})(?:\s+(?P<year>\d{{4}}))?(?![\w])",
     re.IGNORECASE,
 )
@@ -297,9 +297,15 @@ def _month(text: str, today: date) -> list[DateMention]:
     found = []
     for m in _MONTH_PERIOD.finditer(text):
         month = _MONTH_NUMBERS[MONTHS[m["month"].lower()]]
-        cued = m["part"] or m["week"] or m.group(0).lower().startswith(("bulan", "bln"))
+        cued = (
+            m["part"]
+            or m["week"]
+            or m["year"]
+            or m.group(0).lower().startswith(("bulan", "bln", "wulan", "sasih"))
+            or m.group(0) == text.strip(" .!?")  # the whole message: "Mei"
+        )
         if len(m["month"]) < 4 and not cued:
-            continue  # "mei", "mar", "des" alone are too often something else
+            continue  # "mei", "mar", "des" among other words are too often something else
         year = int(m["year"]) if m["year"] else today.year
         if m["year"] is None and (year, month) < (today.year, today.month):
             year += 1

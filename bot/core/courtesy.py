@@ -17,7 +17,12 @@ _SALAM = re.compile(
     r"|samlekom|salamualaikum)",
     re.IGNORECASE,
 )
-_TIME_GREETING = re.compile(r"\b(?:selamat|slmt|met)\s+(pagi|siang|sore|petang|malam)\b", re.I)
+# Javanese "sugeng enjang/sonten/dalu" and Sundanese "wilujeng enjing/wengi" as well.
+_TIME_GREETING = re.compile(
+    r"\b(?:selamat|slmt|met|sugeng|wilujeng)\s+"
+    r"(?:pagi|siang|sore|petang|malam|enjang|enjing|sonten|dalu|wengi)\b",
+    re.IGNORECASE,
+)
 # Skin tones and the emoji variation selector change nothing in what an emoji says.
 _MODIFIERS = {chr(code) for code in range(0x1F3FB, 0x1F400)} | {"\ufe0f"}
 _MEANINGS = MappingProxyType({"thank": frozenset({"🙏"}), "affirm": frozenset({"👍", "👌"})})

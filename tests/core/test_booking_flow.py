@@ -321,6 +321,11 @@ async def test_staff_commands(world: World) -> None:
         # The tagger's span ran on into the place (found in the console).
         ("beta dari Kopwan Flobamora di Kupang 🙏", "Kopwan Flobamora di Kupang",
          "Kopwan Flobamora"),
+        # The kind before the name, left out by the tagger (found in the console).
+        ("kulo saking KUD Sido Makmur Klaten, badhe tanglet", "Sido Makmur Klaten",
+         "KUD Sido Makmur Klaten"),
+        ("kami dari koperasi Sekar Arum", "Sekar Arum", "koperasi Sekar Arum"),
+        ("kami dari Jakarta Sekar Arum", "Sekar Arum", "Sekar Arum"),
     ],
 )  # fmt: skip
 def test_whole_name_carries_on_over_capitalised_words(

@@ -62,8 +62,9 @@ async def test_a_closing_salam_is_answered_too(engine: Engine) -> None:
     assert replies[0].startswith(SALAM_ANSWER) and "Sama-sama" in replies[0]
 
 
-async def test_selamat_pagi_at_night_is_answered_with_malam(engine: Engine) -> None:
-    (reply,) = await say(engine, "selamat pagi min")
+@pytest.mark.parametrize("greeting", ["selamat pagi min", "sugeng enjang", "wilujeng enjing"])
+async def test_selamat_pagi_at_night_is_answered_with_malam(engine: Engine, greeting: str) -> None:
+    (reply,) = await say(engine, greeting)
     assert reply.startswith("Selamat malam, Bapak/Ibu")
 
 

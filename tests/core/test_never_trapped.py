@@ -318,3 +318,27 @@ async def test_a_length_where_a_name_is_asked_is_kept_and_refusals_point_to_a_pe
     assert (await texts_of(world, "jawara"))[-1] == texts(
         "booking.ask.contact_name"
     )  # 2 days kept
+
+
+async def test_a_javanese_writing_enquirer_books_in_their_own_words(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console: "KUD" left out of the name (so the kind was asked), "wulan Mei"
+    and "2 dinten" not read, "2 dinten" at the origin step taken as the origin, and
+    "mboten wonten" (nothing) kept as the note."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        message = "kulo saking KUD Sido Makmur Klaten, badhe daftar studi banding 30 tiyang"
+        world.nlu.add(message, "book_visit", 0.9, organization="Sido Makmur Klaten")
+        assert (await texts_of(world, message))[-1] == texts("booking.ask.origin")
+        kept = await texts_of(world, "2 dinten")  # the length, not the origin
+        assert kept == [texts("booking.time_noted"), texts("booking.ask.origin")]
+        await world.say("Klaten, Jawa Tengah")
+        offered = await world.say("wulan Mei 2027")
+        assert offered[-1].text.startswith("Untuk Mei 2027")
+        await world.press(offered[-1].buttons[0].payload)
+        for answer in ("jawara", "Pak Slamet", "0812 3456 7890"):
+            await world.say(answer)
+        summary = (await world.say("mboten wonten"))[-1].text
+        assert "KUD Sido Makmur Klaten (Koperasi)" in summary
+        assert "(2 hari)" in summary and "Catatan: -" in summary

@@ -41,6 +41,8 @@ TODAY = date(2026, 11, 23)  # a Monday
         ("akhir tahun ini", "2026-11-23/2026-12-31"),
         ("awal 2027", "2027-01-01/2027-02-28"),
         ("tahun depan", "2027-01-01/2027-12-31"),
+        ("wulan Mei", "2027-05-01/2027-05-31"),  # Javanese "bulan"
+        ("Mei 2027", "2027-05-01/2027-05-31"),
     ],
 )
 def test_indonesian_dates(text: str, value: str) -> None:
@@ -54,6 +56,12 @@ def test_indonesian_dates(text: str, value: str) -> None:
 )
 def test_no_false_dates(text: str) -> None:
     assert find_dates(text, TODAY) == []
+
+
+def test_a_short_month_name_is_a_month_only_when_nothing_else_is_said() -> None:
+    """ "Mei" answering the date question is May; "kak mei" is somebody's name."""
+    assert [m.value for m in find_dates("Mei", TODAY)] == ["2027-05-01/2027-05-31"]
+    assert find_dates("kak mei, sudah sampai?", TODAY) == []
 
 
 def test_year_is_not_taken_from_a_following_count() -> None:

@@ -86,6 +86,12 @@ VISIT_TALK = frozenset(
 )  # fmt: skip
 _BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
 _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
+# A word that says what kind of organisation the name that follows is.
+_KIND_WORD = re.compile(
+    r"(?:koperasi|kop\w+|ksp\w*|ksu|kud|bmt|coop|dinas|diskop\w*|dinkop\w*|bumdes|gapoktan"
+    r"|pemkab|pemkot|dekopin\w*)",
+    re.IGNORECASE,
+)
 _VENUE = re.compile(r"\bbmi\b", re.IGNORECASE)  # the host, never the visitors
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
@@ -737,6 +743,10 @@ def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
     at = text.find(found)
     if at < 0:
         return found
+    before = text[:at].split()
+    if before and _KIND_WORD.fullmatch(before[-1]) and text[at - 1].isspace():
+        kind = before[-1]  # "KUD" of "KUD Sido Makmur", which the tagger left out
+        found, at = f"{kind} {found}", at - len(kind) - 1
     tail = [word.rstrip(",.;:!?") for word in text[at + len(found) :].split()]
     while tail and not any(letter.isalpha() for letter in tail[-1]):
         tail.pop()  # an emoji or a lone "?" closing the message

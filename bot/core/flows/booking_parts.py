@@ -34,7 +34,10 @@ from nlu.dates import find_dates
 log = logging.getLogger(__name__)
 
 DATE_CHOICES = 6
-DAYS_IN_TEXT = re.compile(r"(?<!\w)(\d|satu|dua|tiga)\s*(?:hari|hr)(?!\w)", re.IGNORECASE)
+# "dinten" and "poe" are Javanese and Sundanese for "hari".
+DAYS_IN_TEXT = re.compile(
+    r"(?<!\w)(\d|satu|dua|tiga)\s*(?:hari|hr|dinten|poe|poé)(?!\w)", re.IGNORECASE
+)
 
 
 class BookingParts:

@@ -73,8 +73,18 @@ _WEEKDAY_REL = re.compile(
     rf"|(?<!\w)hari\s+(?P<wd2>{_WEEKDAY})(?!\w)",
     re.IGNORECASE,
 )
+# The part of a period: "awal", "akhir" (Minang "akhia"), "pertengahan", "tengah".
+_PART = r"(?P<part>awal|akhir|akhia|pertengahan|tengah)"
+
+
+def _part(m: re.Match[str]) -> str:
+    """The part of a period a match names, as the Indonesian word ("" for none)."""
+    part = (m["part"] or "").lower()
+    return "akhir" if part == "akhia" else part
+
+
 _PERIOD = re.compile(
-    r"(?<!\w)(?:(?P<part>awal|akhir|pertengahan|tengah)\s+)?"
+    rf"(?<!\w)(?:{_PART}\s+)?"
     r"(?P<unit>minggu|pekan|bulan|bln)\s+(?P<rel>depan|ini|berikutnya|besok)(?!\w)",
     re.IGNORECASE,
 )
@@ -264,7 +274,7 @@ def _part_of_month(first: date, last: date, part: str) -> tuple[date, date]:
 def _period(text: str, today: date) -> list[DateMention]:
     found = []
     for m in _PERIOD.finditer(text):
-        unit, rel, part = m["unit"].lower(), m["rel"].lower(), (m["part"] or "").lower()
+        unit, rel, part = m["unit"].lower(), m["rel"].lower(), _part(m)
         if unit in ("minggu", "pekan"):
             monday = today - timedelta(days=today.weekday())
             if rel != "ini":
@@ -282,7 +292,7 @@ def _period(text: str, today: date) -> list[DateMention]:
 
 # "(bulan) Maret (2027)", "awal Juli", "pertengahan Agustus", "minggu kedua September"
 _MONTH_PERIOD = re.compile(
-    rf"(?<!\w)(?:(?P<part>awal|akhir|pertengahan|tengah)\s+(?:bulan\s+)?"
+    rf"(?<!\w)(?:{_PART}\s+(?:bulan\s+)?"
     rf"|minggu\s+(?:ke-?\s*)?(?P<week>1|2|3|4|pertama|kedua|ketiga|keempat|terakhir)\s+"
     rf"(?:bulan\s+)?|(?:bulan|bln|wulan|sasih)\s+)?"  # "wulan", "sasih": Javanese, Sundanese
     rf"(?P<month>{_MONTH})(?:\s+(?P<year>\d{{4}}))?(?![\w])",
@@ -312,7 +322,7 @@ def _month(text: str, today: date) -> list[DateMention]:
         first = date(year, month, 1)
         last = first.replace(day=calendar.monthrange(year, month)[1])
         start, end = first, last
-        part, week = (m["part"] or "").lower(), (m["week"] or "").lower()
+        part, week = _part(m), (m["week"] or "").lower()
         if part:
             start, end = _part_of_month(first, last, part)
         elif week == "terakhir":
@@ -328,7 +338,7 @@ def _month(text: str, today: date) -> list[DateMention]:
 
 # "pertengahan tahun depan", "akhir tahun ini", "awal 2027", "tahun depan"
 _YEAR_PERIOD = re.compile(
-    r"(?<!\w)(?:(?P<part>awal|akhir|pertengahan|tengah)\s+)?"
+    rf"(?<!\w)(?:{_PART}\s+)?"
     r"(?:tahun\s+(?P<rel>ini|depan)|(?:tahun\s+)?(?P<year>20\d\d))(?!\w)",
     re.IGNORECASE,
 )
@@ -339,7 +349,7 @@ _YEAR_PARTS = {"awal": (1, 2), "pertengahan": (6, 7), "tengah": (6, 7), "akhir":
 def _year(text: str, today: date) -> list[DateMention]:
     found = []
     for m in _YEAR_PERIOD.finditer(text):
-        part = (m["part"] or "").lower()
+        part = _part(m)
         if m["year"] and not part:
             continue  # a bare year ("2027") is not a period to choose a day in
         rel = (m["rel"] or "").lower()

@@ -342,3 +342,20 @@ async def test_a_javanese_writing_enquirer_books_in_their_own_words(
         summary = (await world.say("mboten wonten"))[-1].text
         assert "KUD Sido Makmur Klaten (Koperasi)" in summary
         assert "(2 hari)" in summary and "Catatan: -" in summary
+
+
+async def test_a_minang_writing_enquirer_and_any_topic(world: World, texts: Texts) -> None:
+    """Found in the console: "akhia bulan juni" (akhir) offered the whole of June, and
+    "semua" typed at the topic step was kept as a topic named "semua"."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("Dinas Koperasi Kota Padang", "Padang, Sumatera Barat", "25 urang"):
+        await world.say(answer)
+    offered = await world.say("akhia bulan juni 2027")
+    assert offered[-1].buttons[0].payload >= "bd:2027-06-21"
+    await world.press(offered[-1].buttons[0].payload)
+    await world.say("3 hari")
+    for answer in ("semua", "Bu Yenni", "08126612345"):
+        await world.say(answer)
+    summary = (await world.say("indak ado"))[-1].text
+    assert "Topik: -" in summary and "Catatan: -" in summary
+    assert "Jumlah peserta: 25 orang" in summary

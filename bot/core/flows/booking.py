@@ -571,6 +571,9 @@ class BookingFlow(BookingParts):
             return None
         if not value:
             return self._t("booking.invalid.topics")
+        if self._says(value, "booking.all_topics"):  # as the "Semua / belum tahu" button
+            slots["topics"] = []
+            return None
         program = self._answers.knowledge.find_program(value)
         slots["topics"] = [program.id] if program and len(value) < 40 else [value[:300]]
         return None

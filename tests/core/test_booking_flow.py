@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.answers import Answers
 from bot.core.booking import BookingRules, Places
 from bot.core.engine import Engine
-from bot.core.flows.booking import whole_name
+from bot.core.flows.booking import introduced, whole_name
 from bot.core.flows.staff import StaffFlow
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
@@ -332,3 +332,31 @@ def test_whole_name_carries_on_over_capitalised_words(
     texts: Texts, text: str, found: str, name: str
 ) -> None:
     assert whole_name(text, found, texts.words("words.booking.name_stops")) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("kami dari ksp maju bersama bandung mau studi banding 20 orang tgl 15 juni",
+         "ksp maju bersama bandung"),
+        ("sy dr kopwan setia kawan, biaya berapa", "kopwan setia kawan"),
+        ("saya dari dinas koperasi ukm kab. kerinci", "dinas koperasi ukm kab. kerinci"),
+        ("kami dari koperasi mau tanya biaya", None),  # the kind alone names nobody
+        ("kami mau ke koperasi bmi", None),  # where they go
+        ("sy kopi dulu ya", None),
+    ],
+)  # fmt: skip
+def test_an_organisation_introduced_with_its_kind(
+    texts: Texts, text: str, name: str | None
+) -> None:
+    """For lower-case names the tagger missed (found in the console)."""
+    assert introduced(text, texts.words("words.booking.name_stops")) == name
+
+
+async def test_a_lower_case_organisation_the_tagger_missed_is_not_asked(world: World) -> None:
+    message = "kami dari ksp maju bersama bandung mau studi banding 20 orang tgl 15 juni 2027"
+    world.nlu.add(message, "book_visit", 0.91)  # no organisation tagged, as Rasa answered
+    replies = await world.say(message)
+    assert replies[-1].text == world.texts("booking.ask.origin")
+    await world.say("Bandung, Jawa Barat")
+    assert (await world.say("2 hari"))[-1].text == world.texts("booking.ask.topics")

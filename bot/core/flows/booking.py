@@ -88,8 +88,13 @@ _BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
 _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
 # A word that says what kind of organisation the name that follows is.
 _KIND_WORD = re.compile(
-    r"(?:koperasi|kop\w+|ksp\w*|ksu|kud|bmt|coop|dinas|diskop\w*|dinkop\w*|bumdes|gapoktan"
+    r"(?:koperasi|kop(?!in?\b)\w+|ksp\w*|ksu|kud|bmt|coop|dinas|diskop\w*|dinkop\w*|bumdes|gapoktan"
     r"|pemkab|pemkot|dekopin\w*)",
+    re.IGNORECASE,
+)
+_INTRODUCED = re.compile(
+    rf"\b(?:dari|dr|kami|kmi|saya|sy|beta|ambo|abdi ti|kulo saking|saking)\s+"
+    rf"(?P<kind>{_KIND_WORD.pattern})(?!\w)",
     re.IGNORECASE,
 )
 _VENUE = re.compile(r"\bbmi\b", re.IGNORECASE)  # the host, never the visitors
@@ -324,13 +329,13 @@ class BookingFlow(BookingParts):
             (e for e in entities if e.name == "organization" and self._visitors(str(e.value))),
             None,
         )
+        stops = self._words("booking.name_stops")
         if organisation is not None:
             self._name_organisation(
-                whole_name(
-                    text, str(organisation.value).strip(), self._words("booking.name_stops")
-                ),
-                slots,
+                whole_name(text, str(organisation.value).strip(), stops), slots
             )
+        elif (named := introduced(text, stops)) is not None and self._visitors(named):
+            self._name_organisation(named, slots)  # "kami dari ksp maju bersama mau …"
         origin = self._places.origin(text) if self._places is not None else None
         if origin is not None:  # "dinkop kab solok": from Sumatera Barat, never asked again
             slots.setdefault("origin", origin)
@@ -735,6 +740,25 @@ def day_in(text: str, period: list[str]) -> date | None:
     first, last = (date.fromisoformat(day) for day in period)
     days = (first + timedelta(days=n) for n in range((last - first).days + 1))
     return next((day for day in days if day.day == int(match.group(1))), None)
+
+
+def introduced(text: str, stops: frozenset[str]) -> str | None:
+    """The organisation a sender introduces with its kind ("kami dari ksp maju bersama
+    bandung mau studi banding" -> "ksp maju bersama bandung"), for when the tagger, which
+    has seen few lower-case names, found none: the kind word and the words after it, up to
+    a word that ends names ("mau", "tanggal"), a number or a comma."""
+    match = _INTRODUCED.search(text)
+    if match is None:
+        return None
+    name = [match["kind"]]
+    for word in text[match.end() :].split():
+        bare = word.rstrip(",;:!?")
+        if not bare.replace(".", "").replace("-", "").isalpha() or bare.lower() in stops:
+            break
+        name.append(bare)
+        if bare != word or len(name) == 6:
+            break
+    return " ".join(name) if len(name) > 1 else None
 
 
 def whole_name(text: str, found: str, stops: frozenset[str]) -> str:

@@ -45,8 +45,11 @@ MISSES_BEFORE_HANDOFF = 2
 TOPIC_CONFIDENCE = 0.15
 # Buttons the engine answers itself; every other namespace belongs to one flow (Flow.spaces).
 ENGINE_SPACES = frozenset({Space.MENU, Space.INTENT, Space.PROGRAM})
-MAX_CLAUSES = 4  # a long letter is read for its first few questions only
-_CLAUSE_BREAK = re.compile(r"\?+|[.;\n]+|,?\s+(?:dan|serta|sekalian|juga|terus|lalu)\s+", re.I)
+MAX_CLAUSES = 6  # a long letter is read for its first few questions only
+# "biaya berapa, bisa nginap dimana, trus makanan halal?": questions come apart at commas too.
+_CLAUSE_BREAK = re.compile(
+    r"\?+|[.;,\n]+|\s+(?:dan|serta|sekalian|juga|terus|trus|trs|lalu|kemudian)\s+", re.I
+)
 BOOK = "book_visit"
 OFFER_HANDOFF = "offer_handoff"
 OFFER_BOOKING = "offer_booking"

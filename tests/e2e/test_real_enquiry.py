@@ -132,3 +132,18 @@ async def test_a_sundanese_enquirer_and_bmis_own_city(bot: RunningBot, texts: Te
     summary = "\n".join(await say("tidak ada"))
     assert "Kopwan Sekar Melati" in summary or "Koperasi Wanita Sekar Melati" in summary
     assert "40" in summary and "Garut" in summary and "Tangerang" not in summary
+
+
+async def test_three_questions_in_kupang_malay_get_three_answers(
+    bot: RunningBot, texts: Texts
+) -> None:
+    """Found in the console: only the cost was answered; the questions were cut at "?" and
+    "dan" only, not at commas or "trus"."""
+    replies = await reply_to(
+        bot.server,
+        OFFICIAL + 4,
+        "beta dari kopwan flobamora kupang, katong mau tanya dulu. biaya berapa, bisa nginap "
+        "dimana, trus makanan halal ko sonde?",
+    )
+    joined = "\n".join(replies).lower()
+    assert "biaya" in joined and "penginapan" in joined and "salat" in joined

@@ -23,6 +23,8 @@ _TIME_GREETING = re.compile(
     r"(?:pagi|siang|sore|petang|malam|enjang|enjing|sonten|dalu|wengi)\b",
     re.IGNORECASE,
 )
+_LAUGH = r"(?:w?k(?:wk)+w?|a?wok(?:wok)+|(?:ha){2,}|(?:he){2,}|(?:hi){2,}|xi(?:xi)+|[😂🤣😅😁😆]+)"
+_LAUGHTER = re.compile(rf"{_LAUGH}(?:[\s!.]*{_LAUGH})*[\s!.]*")
 # Skin tones and the emoji variation selector change nothing in what an emoji says.
 _MODIFIERS = {chr(code) for code in range(0x1F3FB, 0x1F400)} | {"\ufe0f"}
 _MEANINGS = MappingProxyType({"thank": frozenset({"🙏"}), "affirm": frozenset({"👍", "👌"})})
@@ -49,6 +51,12 @@ def daypart(moment: datetime) -> str:
     if 15 <= hour < 18:
         return "sore"
     return "malam"
+
+
+def laughs(text: str) -> bool:
+    """Whether the message is only laughter ("wkwkwk", "hehe", "😂"): a smile back, not "that
+    is outside what we do"."""
+    return _LAUGHTER.fullmatch(text.strip().lower()) is not None
 
 
 def emoji_intent(text: str) -> str | None:

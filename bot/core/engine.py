@@ -14,7 +14,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from bot.core.answers import INFORMATIONAL, Answers
-from bot.core.courtesy import daypart, emoji_intent, greets_by_time, has_salam
+from bot.core.courtesy import daypart, emoji_intent, greets_by_time, has_salam, laughs
 from bot.core.flow import Flow, Handler, Relay, StaffRoom
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
@@ -175,6 +175,8 @@ class Engine:
             return self._menu(
                 state, greeting=text if text.lower() in {"/start", "mulai"} else None
             )
+        if state.flow is None and laughs(text):
+            return [Reply(self._t("smalltalk.laugh"), self._menu_buttons())]
         for flow in self._flows:
             recognised = await flow.recognise(event, text, state)
             if recognised is not None:

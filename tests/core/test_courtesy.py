@@ -11,7 +11,7 @@ import yaml
 
 from bot.config import ROOT
 from bot.core.answers import Answers
-from bot.core.courtesy import daypart, has_salam
+from bot.core.courtesy import daypart, has_salam, laughs
 from bot.core.engine import Engine
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming
@@ -99,3 +99,15 @@ def test_users_are_addressed_as_bapak_ibu_never_anda() -> None:
     messages = yaml.safe_load((ROOT / "data" / "messages" / "id.yml").read_text("utf-8"))
     users = {key: value for key, value in messages.items() if key != "staff"}
     assert " Anda" not in yaml.safe_dump(users, allow_unicode=True)
+
+
+@pytest.mark.parametrize("laughter", ["wkwkwk", "Hahaha", "hehe 😅", "😂😂", "awokwokwok"])
+async def test_laughter_gets_a_smile_not_out_of_scope(
+    engine: Engine, texts: Texts, laughter: str
+) -> None:
+    """Found in the console: "wkwkwk" got "that question is outside our service"."""
+    assert await say(engine, laughter) == [texts("smalltalk.laugh")]
+
+
+def test_laughter_inside_words_is_not_laughter() -> None:
+    assert not laughs("hehe, berapa biayanya?") and not laughs("wkwk mau tanya")

@@ -14,6 +14,7 @@ from bot.core.engine import Engine
 from bot.core.messages import Button, Incoming, Kind, Reply
 
 CHANNEL = "console"
+PROMPT = "Bapak/Ibu: "  # the user's turn, addressed as everywhere else (never "Anda")
 
 
 class ConsoleChannel:
@@ -51,7 +52,7 @@ class ConsoleChannel:
 
     def announce(self, text: str) -> None:
         """A line about the bot itself (full understanding loading, then ready)."""
-        self._stdout.write(f"\n({text})\n\nAnda: ")
+        self._stdout.write(f"\n({text})\n\n{PROMPT}")
         self._stdout.flush()
 
     async def notify(self, chat_id: str, replies: list[Reply]) -> None:
@@ -67,5 +68,5 @@ class ConsoleChannel:
             for button in reply.buttons:
                 self._choices.append(button)
                 self._stdout.write(f"  {len(self._choices)}. {button.title}\n")
-        self._stdout.write("\nAnda: ")
+        self._stdout.write(f"\n{PROMPT}")
         self._stdout.flush()

@@ -34,7 +34,7 @@ async def late_rasa(port: int) -> web.AppRunner:
     return runner
 
 
-PROMPT = "Anda: "
+PROMPT = "Bapak/Ibu: "
 
 
 async def read_until(stream: asyncio.StreamReader, *markers: str, within: float = 30) -> str:
@@ -71,7 +71,7 @@ async def test_the_chat_starts_before_rasa_and_switches_when_it_is_up(
         start = await read_until(process.stdout, texts("nlu.loading"), "selamat datang")
         assert start.count(texts("nlu.loading")) == 1  # said once
         process.stdin.write(b"berapa biaya studi banding?\n")
-        keywords = await read_until(process.stdout, "Anda:")
+        keywords = await read_until(process.stdout, PROMPT.strip())
         assert "biaya" in keywords.lower()  # answered by keywords meanwhile
 
         rasa = await late_rasa(rasa_port)

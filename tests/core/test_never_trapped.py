@@ -359,3 +359,12 @@ async def test_a_minang_writing_enquirer_and_any_topic(world: World, texts: Text
     summary = (await world.say("indak ado"))[-1].text
     assert "Topik: -" in summary and "Catatan: -" in summary
     assert "Jumlah peserta: 25 orang" in summary
+
+
+async def test_laughter_in_the_form_is_nobodys_name(world: World, texts: Texts) -> None:
+    await world.say("mau daftar kunjungan")
+    assert await texts_of(world, "wkwkwk") == [
+        texts("smalltalk.smile"),
+        texts("booking.ask.org_name"),
+    ]
+    assert (await texts_of(world, "Kopwan Sekar Melati"))[-1] != texts("booking.ask.org_name")

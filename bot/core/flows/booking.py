@@ -28,6 +28,7 @@ from bot.core.booking import (
     normalise_phone,
 )
 from bot.core.calendar_text import MONTHS, date_span, long_date
+from bot.core.courtesy import laughs
 from bot.core.flow import Handler
 from bot.core.flows.booking_parts import DAYS_IN_TEXT, BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
@@ -196,6 +197,11 @@ class BookingFlow(BookingParts):
                 Reply(
                     self._t("booking.left"), (Button(self._t("button.menu"), encode(Space.MENU)),)
                 )
+            ]
+        if event.kind is Kind.TEXT and laughs(text):  # "wkwk" is nobody's name: smile, ask again
+            return [
+                Reply(self._t("smalltalk.smile")),
+                *await self._question(state.step or "", state),
             ]
         if state.step == CONFIRM:
             return await self._confirm(event, text, state)

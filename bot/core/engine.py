@@ -47,6 +47,7 @@ TOPIC_CONFIDENCE = 0.15
 ENGINE_SPACES = frozenset({Space.MENU, Space.INTENT, Space.PROGRAM})
 MAX_CLAUSES = 6  # a long letter is read for its first few questions only
 # "biaya berapa, bisa nginap dimana, trus makanan halal?": questions come apart at commas too.
+_SENTENCE_END = re.compile(r"(?<=[.?!;\n])\s+")
 _CLAUSE_BREAK = re.compile(
     r"\?+|[.;,\n]+|\s+(?:dan|serta|sekalian|juga|terus|trus|trs|lalu|kemudian)\s+", re.I
 )
@@ -265,7 +266,7 @@ class Engine:
         kepada siapa surat ditujukan?" is book_visit 0.47 / ask_letters 0.44): its questions
         are answered and, when it announces a visit, the booking offered, not started
         (asking is not booking). No question read: no replies."""
-        asked = await self._asked(question_clauses(text)[:MAX_CLAUSES], LIKELY)
+        asked = await self._asked(question_clauses(text, self._t.asks)[:MAX_CLAUSES], LIKELY)
         answers = [
             answer
             for intent in asked
@@ -433,7 +434,16 @@ def describe(event: Incoming) -> str:
     return f"[{event.media_type or 'media'}] {event.text}".strip()
 
 
-def question_clauses(text: str) -> list[str]:
+def question_clauses(text: str, asks: Callable[[str], bool] | None = None) -> list[str]:
     """The questions of a message: "berapa biayanya dan surat ditujukan ke siapa?" ->
-    ["berapa biayanya", "surat ditujukan ke siapa"] (parts of two words or more)."""
-    return [part.strip(" ,") for part in _CLAUSE_BREAK.split(text) if len(part.split()) >= 2]
+    ["berapa biayanya", "surat ditujukan ke siapa"] (parts of two words or more, or one word
+    of five letters: "Mohon informasi biaya, persyaratan, dan …"). With `asks`, only the
+    sentences that ask: a letter's "Yth. Pengurus Koperasi BMI Grup." is no question."""
+    sentences = _SENTENCE_END.split(text)
+    return [
+        clause
+        for sentence in sentences
+        if asks is None or asks(sentence)
+        for part in _CLAUSE_BREAK.split(sentence)
+        if len((clause := part.strip(" ,")).split()) >= 2 or len(clause) >= 5
+    ]

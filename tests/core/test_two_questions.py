@@ -21,6 +21,22 @@ def test_a_message_is_cut_into_its_questions() -> None:
     assert question_clauses("berapa biayanya?") == ["berapa biayanya"]
 
 
+def test_a_letter_is_read_for_the_sentences_that_ask(texts: Texts) -> None:
+    """Found in the console: a letter's greeting line was answered as a question about BMI,
+    and its list of questions was cut off before the last two."""
+    letter = (
+        "Yth. Pengurus Koperasi BMI Grup. Dengan hormat, Dinas Koperasi dan UKM Kabupaten "
+        "Agam bermaksud melaksanakan studi tiru pada bulan Maret 2027. Mohon informasi biaya, "
+        "persyaratan, dan kepada siapa surat permohonan ditujukan. Atas perhatiannya kami "
+        "ucapkan terima kasih."
+    )
+    assert question_clauses(letter, texts.asks) == [
+        "Mohon informasi biaya",
+        "persyaratan",
+        "kepada siapa surat permohonan ditujukan",
+    ]
+
+
 async def test_two_questions_in_one_line_get_two_answers(
     answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> None:

@@ -147,3 +147,22 @@ async def test_three_questions_in_kupang_malay_get_three_answers(
     )
     joined = "\n".join(replies).lower()
     assert "biaya" in joined and "penginapan" in joined and "salat" in joined
+
+
+async def test_a_long_letter_gets_its_three_questions_answered_and_no_other(
+    bot: RunningBot, texts: Texts
+) -> None:
+    """Found in the console: the letter's "Yth. Pengurus Koperasi BMI Grup." was answered
+    as a question about BMI, and the requirements and the letter's addressee were not."""
+    replies = await reply_to(
+        bot.server,
+        OFFICIAL + 5,
+        "Yth. Pengurus Koperasi BMI Grup. Dengan hormat, sehubungan dengan program peningkatan "
+        "kapasitas koperasi, Dinas Koperasi dan UKM Kabupaten Agam bermaksud melaksanakan studi "
+        "tiru ke Koperasi BMI Grup pada bulan Maret 2027 dengan jumlah peserta 30 orang selama "
+        "2 hari. Mohon informasi biaya, persyaratan, dan kepada siapa surat permohonan "
+        "ditujukan. Atas perhatiannya kami ucapkan terima kasih.",
+    )
+    assert not any(reply.startswith("Koperasi BMI Grup, berkantor") for reply in replies)
+    assert "biaya" in replies[0].lower()
+    assert len(replies) == 4 and replies[-1] == texts("booking.offer")

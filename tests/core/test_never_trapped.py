@@ -11,6 +11,7 @@ import pytest
 from bot.config import ROOT
 from bot.core.answers import Answers
 from bot.core.keywords import KeywordMatcher
+from bot.core.nlu import Entity, NluResult
 from bot.core.texts import Texts
 from bot.services.places import IndonesianPlaces
 from tests.core.test_booking_flow import World, make_world
@@ -368,3 +369,25 @@ async def test_laughter_in_the_form_is_nobodys_name(world: World, texts: Texts) 
         texts("booking.ask.org_name"),
     ]
     assert (await texts_of(world, "Kopwan Sekar Melati"))[-1] != texts("booking.ask.org_name")
+
+
+async def test_a_letters_stray_words_are_not_its_organisation(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console: the model tagged "Yth", "Dengan" and "koperasi" in a letter
+    besides "Dinas Koperasi dan UKM Kabupaten Agam", and the form took "Yth"."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        letter = "Yth. Dengan hormat, Dinas Koperasi dan UKM Kabupaten Agam bermaksud studi tiru"
+        tagged = ("Yth", "Pengurus Koperasi BMI Grup", "Dengan", "koperasi",
+                  "Dinas Koperasi dan UKM Kabupaten Agam")  # fmt: skip
+        world.nlu.table[letter] = NluResult(
+            "book_visit",
+            0.9,
+            tuple(Entity("organization", name, name, 0, 0) for name in tagged),
+        )
+        await world.say(letter)
+        for answer in ("30 orang", "14 Juni 2027", "1 hari", "jawara", "Ibu Rina", "0812345678"):
+            await world.say(answer)
+        summary = (await world.say("tidak ada"))[-1].text
+        assert "Lembaga: Dinas Koperasi dan UKM Kabupaten Agam (Dinas / pemerintah)" in summary

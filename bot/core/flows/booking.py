@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
@@ -32,7 +32,7 @@ from bot.core.courtesy import laughs
 from bot.core.flow import Handler
 from bot.core.flows.booking_parts import DAYS_IN_TEXT, BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
-from bot.core.nlu import LIKELY, SURE, NluResult
+from bot.core.nlu import LIKELY, SURE, Entity, NluResult
 from bot.core.payloads import Space, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
@@ -303,6 +303,20 @@ class BookingFlow(BookingParts):
         if kind and "org_kind" not in slots:
             slots["org_kind"] = kind
 
+    def _organisation_in(self, entities: Sequence[Entity]) -> Entity | None:
+        """The visitors' organisation among those tagged. In a letter the tagger also marks
+        stray words ("Yth", "Dengan", "koperasi" beside "Dinas Koperasi dan UKM Kabupaten
+        Agam"): a name of two words or more that says its kind is the one meant, then any
+        name of two words or more, then a single word that is not a letter's own."""
+        named = [e for e in entities if e.name == "organization" and self._visitors(str(e.value))]
+        several = [e for e in named if len(str(e.value).split()) > 1]
+        stray = self._words("booking.not_names")
+        return (
+            next((e for e in several if guess_kind(str(e.value))), None)
+            or next(iter(several), None)
+            or next((e for e in named if str(e.value).lower() not in stray), None)
+        )
+
     def _visitors(self, name: str) -> bool:
         """Whether a tagged organisation can be the visitors': not BMI itself ("studi
         banding ke Koperasi BMI Grup"), not a place ("ke BMI di Kota Tangerang")."""
@@ -331,10 +345,7 @@ class BookingFlow(BookingParts):
         """Fill slots from the opening message; returns notes on values that were refused."""
         notes: list[str] = []
         entities = result.entities if result else ()
-        organisation = next(
-            (e for e in entities if e.name == "organization" and self._visitors(str(e.value))),
-            None,
-        )
+        organisation = self._organisation_in(entities)
         stops = self._words("booking.name_stops")
         if organisation is not None:
             self._name_organisation(

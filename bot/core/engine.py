@@ -183,12 +183,18 @@ class Engine:
             if recognised is not None:
                 return recognised
         result = await self._understand(text)
+        in_form = state.flow is not None
         flow_replies = await self._in_flow(event, result, text, state)
         if flow_replies is not None:
             return flow_replies
         if result is None:
             return [Reply(self._t("nlu.unavailable"), self._menu_buttons())]
-        return await self._route(event, result, text, state)
+        replies = await self._route(event, result, text, state)
+        if in_form and state.flow is None and state.paused:
+            # The form was put aside for another request, now answered: say it is kept.
+            resume = Button(self._t("booking.resume"), encode(Space.INTENT, BOOK))
+            replies = [*replies, Reply(self._t("booking.paused"), (resume,))]
+        return replies
 
     async def _in_flow(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState

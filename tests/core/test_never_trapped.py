@@ -391,3 +391,18 @@ async def test_a_letters_stray_words_are_not_its_organisation(
             await world.say(answer)
         summary = (await world.say("tidak ada"))[-1].text
         assert "Lembaga: Dinas Koperasi dan UKM Kabupaten Agam (Dinas / pemerintah)" in summary
+
+
+async def test_a_form_put_aside_for_another_request_says_it_is_kept(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: an availability question at the origin step was answered and
+    the form silently put aside; the user could not know "lanjut daftar" would resume it."""
+    world.nlu.add("bisa tgl 17 agustus 2027?", "ask_availability", 0.95)
+    await world.say("mau daftar kunjungan")
+    await world.say("Kopwan Flobamora")
+    replies = await world.say("bisa tgl 17 agustus 2027?")
+    assert "17 Agustus 2027" in replies[0].text  # the question answered
+    assert replies[-1].text == texts("booking.paused")
+    assert [b.payload for b in replies[-1].buttons] == ["i:book_visit"]
+    assert (await texts_of(world, "lanjut daftar"))[-1] == texts("booking.ask.origin")

@@ -326,6 +326,10 @@ async def test_staff_commands(world: World) -> None:
          "KUD Sido Makmur Klaten"),
         ("kami dari koperasi Sekar Arum", "Sekar Arum", "koperasi Sekar Arum"),
         ("kami dari Jakarta Sekar Arum", "Sekar Arum", "Sekar Arum"),
+        # Lower case up to the comma that ends it (found in the console).
+        ("kita dari koperasi karyawan pt maju jaya jakarta, 45 org", "koperasi karyawan pt",
+         "koperasi karyawan pt maju jaya jakarta"),
+        ("kami dari kopwan melati, mau berkunjung bulan depan", "kopwan melati", "kopwan melati"),
     ],
 )  # fmt: skip
 def test_whole_name_carries_on_over_capitalised_words(

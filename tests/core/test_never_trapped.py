@@ -406,3 +406,14 @@ async def test_a_form_put_aside_for_another_request_says_it_is_kept(
     assert replies[-1].text == texts("booking.paused")
     assert [b.payload for b in replies[-1].buttons] == ["i:book_visit"]
     assert (await texts_of(world, "lanjut daftar"))[-1] == texts("booking.ask.origin")
+
+
+async def test_typing_the_edit_button_edits(world: World, texts: Texts) -> None:
+    """Found in the console: "ubah data" typed at the summary got "press Kirim, Ubah data or
+    Batal" and the summary again."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("Kopwan Sekar Melati", "Solok, Sumatera Barat", "27", "14 Juni 2027",
+                   "1 hari", "jawara", "Ibu Rina", "081234567890"):  # fmt: skip
+        await world.say(answer)
+    assert (await texts_of(world, "tidak ada"))[-1].startswith("Mohon periksa kembali")
+    assert await texts_of(world, "ubah data") == [texts("booking.edit_which")]

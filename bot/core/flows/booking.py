@@ -667,6 +667,8 @@ class BookingFlow(BookingParts):
     async def _confirm(self, event: Incoming, text: str, state: ConversationState) -> list[Reply]:
         payload = event.payload or ""
         choice = value_of(payload, Space.SUMMARY)
+        if choice is None and self._says(text, "booking.edit"):
+            choice = "edit"  # "ubah data" typed, as the button reads
         if choice == "edit":
             return [
                 Reply(
@@ -796,6 +798,14 @@ def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
         tail.pop()  # an emoji or a lone "?" closing the message
     if 1 <= len(tail) <= 2 and all(w.isalpha() and w.islower() and w not in stops for w in tail):
         return " ".join([found, *tail])
+    clause = re.split(r"[,;]", text[at + len(found) :], maxsplit=1)
+    words = clause[0].split()
+    if (
+        len(clause) > 1
+        and 1 <= len(words) <= 3
+        and all(w.isalpha() and w.islower() and w not in stops for w in words)
+    ):  # "koperasi karyawan pt maju jaya jakarta, 45 org": the name runs to the comma
+        return " ".join([found, *words])
     name = found
     for word in text[at + len(found) :].split():
         bare = word.rstrip(",.;:!?")

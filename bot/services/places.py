@@ -20,6 +20,7 @@ class IndonesianPlaces:
     def __init__(self, abbreviations: dict[str, str], provinces: dict[str, str]) -> None:
         self._words = {word.lower(): expanded for word, expanded in abbreviations.items()}
         self._provinces = {short.lower(): name for short, name in provinces.items()}
+        self._province_names = frozenset(name.lower() for name in provinces.values())
 
     @classmethod
     def load(cls, path: Path) -> IndonesianPlaces:
@@ -66,7 +67,7 @@ class IndonesianPlaces:
         if not words:
             return False
         whole = " ".join(words).lower()
-        if whole in self._provinces or whole in {p.lower() for p in self._provinces.values()}:
+        if whole in self._provinces or whole in self._province_names:
             return True
         if words[0].lower() in {"kabupaten", "kota"}:
             return _regency(" ".join([words[0].capitalize(), *words[1:]])) is not None

@@ -796,16 +796,19 @@ def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
     tail = [word.rstrip(",.;:!?") for word in text[at + len(found) :].split()]
     while tail and not any(letter.isalpha() for letter in tail[-1]):
         tail.pop()  # an emoji or a lone "?" closing the message
-    if 1 <= len(tail) <= 2 and all(w.isalpha() and w.islower() and w not in stops for w in tail):
+
+    def name_goes_on(words: list[str], most: int) -> bool:
+        """Lower-case words of the name the tagger stopped short of, `most` at most."""
+        return 1 <= len(words) <= most and all(
+            w.isalpha() and w.islower() and w not in stops for w in words
+        )
+
+    if name_goes_on(tail, 2):
         return " ".join([found, *tail])
     clause = re.split(r"[,;]", text[at + len(found) :], maxsplit=1)
     words = clause[0].split()
-    if (
-        len(clause) > 1
-        and 1 <= len(words) <= 3
-        and all(w.isalpha() and w.islower() and w not in stops for w in words)
-    ):  # "koperasi karyawan pt maju jaya jakarta, 45 org": the name runs to the comma
-        return " ".join([found, *words])
+    if len(clause) > 1 and name_goes_on(words, 3):
+        return " ".join([found, *words])  # "… pt maju jaya jakarta, 45 org": up to the comma
     name = found
     for word in text[at + len(found) :].split():
         bare = word.rstrip(",.;:!?")

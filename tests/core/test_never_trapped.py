@@ -188,6 +188,25 @@ async def test_a_month_where_a_name_is_asked_is_kept_for_the_date(
     assert (await texts_of(world, "27"))[-1].startswith("Untuk Maret 2027")
 
 
+async def test_a_group_size_where_the_origin_is_asked_is_kept_for_its_step(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Makassar cooperative): "eh 35 orang pak" at the origin step
+    became the origin, and every later answer fell one step out of line."""
+    for message in ("mau daftar kunjungan", "Koperasi Konsumen Sipakatau"):
+        await world.say(message)
+    kept = await texts_of(world, "eh 35 orang pak")
+    assert kept == [texts("booking.count_noted", participants=35), texts("booking.ask.origin")]
+    asked = await texts_of(world, "Makassar, Sulawesi Selatan")
+    assert asked[-1] == texts("booking.ask.start_date", lead_days=7)  # not the group size
+    offered = await world.say("bulan Maret 2027")
+    await world.press(offered[-1].buttons[0].payload)
+    for answer in ("1 hari", "jawara", "Ibu Andi", "081234567890"):
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Makassar, Sulawesi Selatan" in summary and "35 orang" in summary
+
+
 async def test_a_form_put_aside_takes_what_was_heard_since(world: World, texts: Texts) -> None:
     """Found in the console: a form put aside came back with its old month although the user
     had since named another, and with another organisation's origin after a new one

@@ -410,23 +410,33 @@ class BookingFlow(BookingParts):
         slots["participants"] = counts[0].value
         return []
 
-    def _time_for_name(self, value: str, state: ConversationState) -> str | None:
-        """ "Maret" written where a name is asked answers the date, not the name: kept for
-        the date step; the acknowledgement (or why the date cannot be) to say before the
-        name is asked again. None when the answer is more than a time."""
-        mentions = find_dates(value, self._today())
+    def _visit_for_name(self, value: str, state: ConversationState) -> str | None:
+        """ "Maret" or "eh 35 orang pak" written where a name or the origin is asked answers
+        the date or the group size, not the name: kept for those steps; the acknowledgement
+        (or why the value cannot be) to say before the name is asked again. None when the
+        answer is more than a time and a group size."""
+        spans = [(m.start_char, m.end_char) for m in find_dates(value, self._today())]
+        spans += [(m.start_char, m.end_char) for m in find_counts(value)]
         rest = value
-        for mention in reversed(mentions):
-            rest = rest[: mention.start_char] + rest[mention.end_char :]
+        for start, end in sorted(spans, reverse=True):
+            rest = rest[:start] + " " + rest[end:]
         days = DAYS_IN_TEXT.search(rest)  # "2 hari": how long, not who
         rest = DAYS_IN_TEXT.sub(" ", rest)
-        fillers = self._words("booking.time_fillers")
-        if not (mentions or days) or any(
+        fillers = self._words("booking.visit_fillers")
+        if not (spans or days) or any(
             word not in fillers for word in re.findall(r"[\w-]+", rest.lower())
         ):
             return None
-        notes = self._note_when(value, state.slots)
-        return "\n".join(notes) if notes else self._t("booking.time_noted")
+        counted = bool(find_counts(value))
+        timed = len(spans) > counted or days is not None
+        notes = self._note_when(value, state.slots) if timed else []
+        notes += self._note_count(value, state.slots)
+        if notes:
+            return "\n".join(notes)
+        said = [self._t("booking.time_noted")] if timed else []
+        if counted:
+            said.append(self._t("booking.count_noted", participants=state.slots["participants"]))
+        return "\n".join(said)
 
     @cached_property
     def _fillers(self) -> Mapping[str, Filler]:
@@ -457,7 +467,7 @@ class BookingFlow(BookingParts):
     ) -> str | None:
         if not 3 <= len(value) <= 160:
             return self._t("booking.invalid.org_name")
-        if (noted := self._time_for_name(value, state)) is not None:
+        if (noted := self._visit_for_name(value, state)) is not None:
             return noted
         self._name_organisation(value, state.slots)
         origin = self._places.origin(value) if self._places is not None else None
@@ -478,7 +488,7 @@ class BookingFlow(BookingParts):
     async def _fill_origin(self, payload: str, value: str, state: ConversationState) -> str | None:
         if not 2 <= len(value) <= 120:
             return self._t("booking.invalid.origin")
-        if (noted := self._time_for_name(value, state)) is not None:
+        if (noted := self._visit_for_name(value, state)) is not None:
             return noted
         known = self._places.origin(value) if self._places is not None else None
         if known is not None and "," not in known and known.lower() not in value.lower():
@@ -491,7 +501,7 @@ class BookingFlow(BookingParts):
     ) -> str | None:
         if not 2 <= len(value) <= 120:
             return self._t("booking.invalid.contact_name")
-        if (noted := self._time_for_name(value, state)) is not None:
+        if (noted := self._visit_for_name(value, state)) is not None:
             return noted
         state.slots["contact_name"] = value
         return None

@@ -176,8 +176,9 @@ def normalise_phone(text: str) -> str | None:
 class Places(Protocol):
     """Organisations and places as people write them."""
 
-    def organisation(self, name: str) -> str:
-        """ "dinkop kab solok" -> "Dinas Koperasi Kabupaten Solok"."""
+    def written_out(self, name: str) -> str:
+        """A name as it is written in a letter: "dinkop kab solok" -> "Dinas Koperasi
+        Kabupaten Solok", "makassar, sulsel" -> "Makassar, Sulawesi Selatan"."""
         ...
 
     def origin(self, text: str) -> str | None:

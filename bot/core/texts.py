@@ -15,7 +15,12 @@ import yaml
 
 # Words a short reply may trail without changing what it says: "nanti dulu ya", "batal deh",
 # "tidak ada, Bu", "menu kak".
-COURTESY_TAIL = frozenset({"ya", "yah", "yaa", "deh", "dong", "kak", "pak", "bu", "min", "mas"})
+# Words that close a phrase without changing it: courtesy, address, and the particles of
+# the regions ("tidak ada ji", "semua mi": Makassar and Bugis; "jo": Manado).
+COURTESY_TAIL = frozenset(
+    {"ya", "yah", "yaa", "deh", "dong", "sih", "aja", "saja", "kak", "pak", "bu", "min", "mas",
+     "mbak", "bang", "kang", "teh", "uda", "uni", "bapak", "ibu", "ji", "mi", "ki", "jo", "toh"}
+)  # fmt: skip
 
 
 class Texts:

@@ -34,7 +34,7 @@ class IndonesianPlaces:
             {str(k): str(v) for k, v in (data.get("provinces") or {}).items()},
         )
 
-    def organisation(self, name: str) -> str:
+    def written_out(self, name: str) -> str:
         """Abbreviations written out, other lower-case words capitalised:
         "dinkop kab solok" -> "Dinas Koperasi Kabupaten Solok"."""
         words = []

@@ -195,15 +195,17 @@ async def test_a_group_size_where_the_origin_is_asked_is_kept_for_its_step(
     became the origin, and every later answer fell one step out of line."""
     for message in ("mau daftar kunjungan", "Koperasi Konsumen Sipakatau"):
         await world.say(message)
-    kept = await texts_of(world, "eh 35 orang pak")
+    timed = await texts_of(world, "bulan Maret 2027")
+    assert timed == [texts("booking.time_noted"), texts("booking.ask.origin")]
+    kept = await texts_of(world, "eh 35 orang pak")  # no refusal: not "if you are stuck…"
     assert kept == [texts("booking.count_noted", participants=35), texts("booking.ask.origin")]
-    asked = await texts_of(world, "Makassar, Sulawesi Selatan")
-    assert asked[-1] == texts("booking.ask.start_date", lead_days=7)  # not the group size
-    offered = await world.say("bulan Maret 2027")
+    offered = await world.say("Makassar, Sulawesi Selatan")  # not the group size again
+    assert offered[-1].text.startswith("Untuk Maret 2027")
     await world.press(offered[-1].buttons[0].payload)
-    for answer in ("1 hari", "jawara", "Ibu Andi", "081234567890"):
+    for answer in ("1 hari", "semua mi", "Ibu Andi", "081234567890"):
         await world.say(answer)
     summary = (await world.say("tidak ada"))[-1].text
+    assert "Topik: -\n" in summary  # the "Semua / belum tahu" button's answer
     assert "Makassar, Sulawesi Selatan" in summary and "35 orang" in summary
 
 
@@ -232,17 +234,24 @@ async def test_a_form_put_aside_takes_what_was_heard_since(world: World, texts: 
 async def test_an_origin_read_only_as_a_province_keeps_what_was_written(
     sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> None:
-    """ "Kupang NTT" at the origin step: the province is recognised, Kupang is not lost."""
+    """ "Kupang NTT" at the origin step: the province is recognised, Kupang is not lost; an
+    origin typed in lower case is written as a letter would ("makassar, sulsel", found in
+    the console)."""
     places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
-    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
-        answers_given = [
-            "mau daftar kunjungan", "Kopwan Flobamora", "Kupang NTT", "15", "14 Juni 2027",
-            "1 hari", "jawara", "Mama Yuliana", "081338451122",
-        ]  # fmt: skip
-        for answer in answers_given:
-            await world.say(answer)
-        summary = (await world.say("tidak ada"))[-1].text
-        assert "Kupang NTT, Nusa Tenggara Timur" in summary
+    for typed, written in (
+        ("Kupang NTT", "Asal: Kupang, Nusa Tenggara Timur\n"),
+        ("makassar, sulsel", "Asal: Makassar, Sulawesi Selatan\n"),
+        ("makassar, sulawesi selatan", "Asal: Makassar, Sulawesi Selatan\n"),
+    ):
+        async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+            answers_given = [
+                "mau daftar kunjungan", "Kopwan Flobamora", typed, "15", "14 Juni 2027",
+                "1 hari", "jawara", "Mama Yuliana", "081338451122",
+            ]  # fmt: skip
+            for answer in answers_given:
+                await world.say(answer)
+            summary = (await world.say("tidak ada ji"))[-1].text  # a Makassar particle
+            assert written in summary and "Catatan: -" in summary
 
 
 async def test_an_answer_that_says_more_fills_those_steps_too(world: World, texts: Texts) -> None:
@@ -436,3 +445,30 @@ async def test_typing_the_edit_button_edits(world: World, texts: Texts) -> None:
         await world.say(answer)
     assert (await texts_of(world, "tidak ada"))[-1].startswith("Mohon periksa kembali")
     assert await texts_of(world, "ubah data") == [texts("booking.edit_which")]
+
+
+async def test_at_the_summary_a_typed_message_is_answered_briefly(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a Makassar cooperative): at the summary "kapan dikonfirmasi
+    pak?" and "oke makasih pak" each got the whole summary again, the request still unsent,
+    and "iye betul" (yes, right) was not taken as "Kirim"."""
+    world.nlu.add("kapan dikonfirmasi pak?", "check_booking", 0.6)
+    world.nlu.add("oke makasih pak", "thank", 0.96)
+    world.nlu.add("iye betul", "affirm", 0.99)
+    for answer in (
+        "mau daftar kunjungan", "Kopwan Sekar Melati", "Solok", "15", "14 Juni 2027", "1 hari",
+        "jawara", "Ibu Rina", "081234567890",
+    ):  # fmt: skip
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1]
+    asked = await world.say("kapan dikonfirmasi pak?")
+    assert [r.text for r in asked] == [texts("booking.after_send"), texts("booking.confirm_hint")]
+    assert asked[-1].buttons == summary.buttons
+    cost = await world.say("berapa biayanya?")  # a question: its answer, then the buttons
+    assert cost[0].text == answers.for_intent("ask_visit_cost").text  # type: ignore[union-attr]
+    assert cost[-1].buttons == summary.buttons
+    thanked = await texts_of(world, "oke makasih pak")
+    assert thanked == [f"{texts('smalltalk.welcome')} {texts('booking.not_sent')}"]
+    sent = await texts_of(world, "iye betul")
+    assert sent[0].startswith("Terima kasih 🙏 Permohonan kunjungan Bapak/Ibu untuk")

@@ -42,7 +42,7 @@ def test_origin_names_the_region_and_its_province(
 
 
 def test_organisation_abbreviations_are_written_out(places: IndonesianPlaces) -> None:
-    assert places.organisation("dinkop kab solok") == "Dinas Koperasi Kabupaten Solok"
+    assert places.written_out("dinkop kab solok") == "Dinas Koperasi Kabupaten Solok"
 
 
 @pytest.mark.parametrize(

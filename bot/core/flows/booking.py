@@ -14,6 +14,7 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
@@ -40,8 +41,19 @@ from nlu.dates import find_dates
 from nlu.numbers import find_counts, words_to_int
 
 log = logging.getLogger(__name__)
-# A step's handler: (button payload, the answer as written, state) -> why to ask again, or None.
-Filler = Callable[[str, str, ConversationState], Awaitable[str | Reply | None]]
+
+
+@dataclass(frozen=True)
+class Noted:
+    """Not the step's answer, but another step's, taken ("Maret", "35 orang" where the origin
+    is asked): said, then the step asked again, and no refusal counted."""
+
+    text: str
+
+
+# A step's handler: (button payload, the answer as written, state) -> why to ask again (or
+# what was taken for another step), or None when the answer was taken.
+Filler = Callable[[str, str, ConversationState], Awaitable[str | Noted | Reply | None]]
 
 FLOW = "booking"
 
@@ -204,7 +216,7 @@ class BookingFlow(BookingParts):
                 *await self._question(state.step or "", state),
             ]
         if state.step == CONFIRM:
-            return await self._confirm(event, text, state)
+            return await self._confirm(event, result, text, state)
         sure = result is not None and result.confidence >= SURE
         # At the date step, "yang tgl 13 aja" reads as an availability question: it is the
         # step's own business, not another request.
@@ -272,11 +284,15 @@ class BookingFlow(BookingParts):
             return await self._ask_next(state)
         return await self._refused(problem, state)
 
-    async def _refused(self, problem: str | Reply, state: ConversationState) -> list[Reply]:
+    async def _refused(
+        self, problem: str | Noted | Reply, state: ConversationState
+    ) -> list[Reply]:
         """Why the answer was refused, and the step asked again; from the second refusal in a
         row, how to get a person or leave, so nobody answers the same question forever."""
         if isinstance(problem, Reply):
             return [problem]
+        if isinstance(problem, Noted):
+            return [Reply(problem.text), *await self._question(state.step or "", state)]
         state.misses += 1
         if state.misses >= 2:
             problem += "\n" + self._t("booking.stuck")
@@ -298,7 +314,7 @@ class BookingFlow(BookingParts):
     def _name_organisation(self, name: str, slots: dict[str, Any]) -> None:
         """The organisation's name written out ("dinkop" -> "Dinas Koperasi"), and its kind
         when the name tells it."""
-        slots["org_name"] = self._places.organisation(name) if self._places else name
+        slots["org_name"] = self._places.written_out(name) if self._places else name
         kind = guess_kind(slots["org_name"])
         if kind and "org_kind" not in slots:
             slots["org_kind"] = kind
@@ -410,7 +426,7 @@ class BookingFlow(BookingParts):
         slots["participants"] = counts[0].value
         return []
 
-    def _visit_for_name(self, value: str, state: ConversationState) -> str | None:
+    def _visit_for_name(self, value: str, state: ConversationState) -> Noted | None:
         """ "Maret" or "eh 35 orang pak" written where a name or the origin is asked answers
         the date or the group size, not the name: kept for those steps; the acknowledgement
         (or why the value cannot be) to say before the name is asked again. None when the
@@ -432,11 +448,11 @@ class BookingFlow(BookingParts):
         notes = self._note_when(value, state.slots) if timed else []
         notes += self._note_count(value, state.slots)
         if notes:
-            return "\n".join(notes)
+            return Noted("\n".join(notes))
         said = [self._t("booking.time_noted")] if timed else []
         if counted:
             said.append(self._t("booking.count_noted", participants=state.slots["participants"]))
-        return "\n".join(said)
+        return Noted("\n".join(said))
 
     @cached_property
     def _fillers(self) -> Mapping[str, Filler]:
@@ -456,7 +472,7 @@ class BookingFlow(BookingParts):
 
     async def _fill(
         self, slot: str, text: str, payload: str, state: ConversationState
-    ) -> str | Reply | None:
+    ) -> str | Noted | Reply | None:
         """Store the answer for `slot`; the reason to re-ask (text or a full reply) if invalid."""
         if is_(payload, Space.EDIT) or slot not in self._fillers:
             return None  # handled by _confirm; a stale edit button mid-flow just re-asks
@@ -464,7 +480,7 @@ class BookingFlow(BookingParts):
 
     async def _fill_org_name(
         self, payload: str, value: str, state: ConversationState
-    ) -> str | None:
+    ) -> str | Noted | None:
         if not 3 <= len(value) <= 160:
             return self._t("booking.invalid.org_name")
         if (noted := self._visit_for_name(value, state)) is not None:
@@ -485,20 +501,29 @@ class BookingFlow(BookingParts):
         state.slots["org_kind"] = kind
         return None
 
-    async def _fill_origin(self, payload: str, value: str, state: ConversationState) -> str | None:
+    async def _fill_origin(
+        self, payload: str, value: str, state: ConversationState
+    ) -> str | Noted | None:
         if not 2 <= len(value) <= 120:
             return self._t("booking.invalid.origin")
         if (noted := self._visit_for_name(value, state)) is not None:
             return noted
-        known = self._places.origin(value) if self._places is not None else None
-        if known is not None and "," not in known and known.lower() not in value.lower():
-            known = f"{value}, {known}"  # "Kupang NTT": the province alone would lose Kupang
-        state.slots["origin"] = known or value
+        if self._places is None:
+            state.slots["origin"] = value
+            return None
+        # "makassar, sulsel" -> "Makassar, Sulawesi Selatan"; "kab solok" -> "Kabupaten Solok,
+        # Sumatera Barat"; a province found alone keeps the town written beside it.
+        written, known = self._places.written_out(value), self._places.origin(value)
+        if known is not None and "," not in known:
+            at = written.lower().find(known.lower())
+            town = (written[:at] if at >= 0 else written).rstrip(" ,")
+            known = f"{town}, {known}" if town else known  # "Kupang NTT": Kupang, NTT
+        state.slots["origin"] = known or written
         return None
 
     async def _fill_contact_name(
         self, payload: str, value: str, state: ConversationState
-    ) -> str | None:
+    ) -> str | Noted | None:
         if not 2 <= len(value) <= 120:
             return self._t("booking.invalid.contact_name")
         if (noted := self._visit_for_name(value, state)) is not None:
@@ -539,7 +564,7 @@ class BookingFlow(BookingParts):
 
     async def _fill_date(
         self, payload: str, value: str, state: ConversationState
-    ) -> str | Reply | None:
+    ) -> str | Noted | Reply | None:
         slots = state.slots
         start, days = self._date_from_payload(payload) if payload else self._date_from(None, value)
         window = None if payload else self._period_in(value)
@@ -569,7 +594,7 @@ class BookingFlow(BookingParts):
 
     async def _fill_days(
         self, payload: str, value: str, state: ConversationState
-    ) -> str | Reply | None:
+    ) -> str | Noted | Reply | None:
         slots = state.slots
         raw = value_of(payload, Space.DAYS) or value
         days = self._days_in(raw) or (int(raw) if raw.isdecimal() else words_to_int(raw))
@@ -665,20 +690,61 @@ class BookingFlow(BookingParts):
             contact_phone=slots["contact_phone"],
             notes=slots.get("notes") or "-",
         )
-        return Reply(
-            text,
-            (
-                Button(self._t("booking.send"), encode(Space.SUMMARY, "send")),
-                Button(self._t("booking.edit"), encode(Space.SUMMARY, "edit")),
-                Button(self._t("booking.cancel"), encode(Space.SUMMARY, "cancel")),
-            ),
+        return Reply(text, self._summary_buttons())
+
+    def _summary_buttons(self) -> tuple[Button, ...]:
+        return tuple(
+            Button(self._t(f"booking.{choice}"), encode(Space.SUMMARY, choice))
+            for choice in ("send", "edit", "cancel")
         )
 
-    async def _confirm(self, event: Incoming, text: str, state: ConversationState) -> list[Reply]:
+    def _typed_choice(self, result: NluResult | None, text: str) -> str | None:
+        """The summary's button a typed answer means: "ubah data" edits; "kirim", "oke",
+        and a sure yes ("iye betul", "sudah benar") send."""
+        if self._says(text, "booking.edit"):
+            return "edit"
+        yes = result is not None and result.intent == "affirm" and result.confidence >= SURE
+        if text.lower() in self._words("booking.send") or (yes and not self._t.asks(text)):
+            return "send"
+        return None
+
+    def _at_summary(self, result: NluResult | None, text: str) -> list[Reply]:
+        """A typed message at the summary that picks no button, answered briefly and the
+        buttons offered again (the summary itself is just above): thanks or goodbye are told
+        the request is not sent yet, "kapan dikonfirmasi?" what happens after "Kirim", another
+        question its answer."""
+        hint = Reply(self._t("booking.confirm_hint"), self._summary_buttons())
+        sure = result is not None and result.confidence >= SURE
+        if self._says(text, "booking.pause") or (sure and result.intent in PAUSE_INTENTS):  # type: ignore[union-attr]
+            thanked = sure and result.intent == "thank"  # type: ignore[union-attr]
+            said = self._t("booking.not_sent")
+            return [
+                Reply(f"{self._t('smalltalk.welcome')} {said}" if thanked else said, hint.buttons)
+            ]
+        asks = self._t.asks(text)
+        if result is not None and result.intent == "check_booking" and result.confidence >= LIKELY:
+            return [Reply(self._t("booking.after_send")), hint]
+        question = self._question_answer(result, likely=asks)
+        if question is not None:
+            return [question, hint]
+        if asks:
+            return [Reply(self._t("booking.question_later")), hint]
+        return [hint]
+
+    async def _confirm(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply] | None:
         payload = event.payload or ""
         choice = value_of(payload, Space.SUMMARY)
-        if choice is None and self._says(text, "booking.edit"):
-            choice = "edit"  # "ubah data" typed, as the button reads
+        typed = event.kind is Kind.TEXT
+        if choice is None and typed:
+            choice = self._typed_choice(result, text)
+        # "mau bicara dengan petugas": that request, the form kept; "kapan dikonfirmasi?" is
+        # about this request, answered here.
+        sure = result.intent if result is not None and result.confidence >= SURE else None
+        if choice is None and typed and sure in SWITCH_INTENTS - {"check_booking"}:
+            self._pause(state)
+            return None
         if choice == "edit":
             return [
                 Reply(
@@ -702,8 +768,8 @@ class BookingFlow(BookingParts):
                     self._t("booking.left"), (Button(self._t("button.menu"), encode(Space.MENU)),)
                 )
             ]
-        if choice != "send" and text.lower() not in self._words("booking.send"):
-            return [Reply(self._t("booking.confirm_hint")), self._summary(state.slots)]
+        if choice != "send":
+            return self._at_summary(result, text) if typed else [self._summary(state.slots)]
         return await self._submit(event, state)
 
     async def _submit(self, event: Incoming, state: ConversationState) -> list[Reply]:

@@ -348,6 +348,9 @@ def test_whole_name_carries_on_over_capitalised_words(
         ("kami dari koperasi mau tanya biaya", None),  # the kind alone names nobody
         ("kami mau ke koperasi bmi", None),  # where they go
         ("sy kopi dulu ya", None),
+        # "a cooperative in Manado, we'd like a study visit": where they are, not a name
+        ("torang dari koperasi di manado mo studi banding, berapa dang biayanya?", None),
+        ("kami dari kud sido makmur mo berkunjung", "kud sido makmur"),
     ],
 )  # fmt: skip
 def test_an_organisation_introduced_with_its_kind(

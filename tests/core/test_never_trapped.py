@@ -472,3 +472,23 @@ async def test_at_the_summary_a_typed_message_is_answered_briefly(
     assert thanked == [f"{texts('smalltalk.welcome')} {texts('booking.not_sent')}"]
     sent = await texts_of(world, "iye betul")
     assert sent[0].startswith("Terima kasih 🙏 Permohonan kunjungan Bapak/Ibu untuk")
+
+
+async def test_an_organisation_named_where_the_origin_is_asked_is_the_organisation(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Manado cooperative): the name given at the origin step, after
+    a guess had been taken for it, became the origin; and "nda ada" was kept as a note."""
+    for message in ("mau daftar kunjungan", "Koperasi Sulut"):
+        await world.say(message)
+    named = await texts_of(world, "Koperasi Produsen Nyiur Melambai")
+    assert named == [
+        texts("booking.org_noted", org_name="Koperasi Produsen Nyiur Melambai"),
+        texts("booking.ask.origin"),
+    ]
+    for answer in ("Manado, Sulawesi Utara", "20", "14 Juni 2027", "1 hari", "jawara",
+                   "Ibu Grace", "081340001234"):  # fmt: skip
+        await world.say(answer)
+    summary = (await world.say("nda ada"))[-1].text
+    assert "Lembaga: Koperasi Produsen Nyiur Melambai (Koperasi)" in summary
+    assert "Asal: Manado, Sulawesi Utara" in summary and "Catatan: -" in summary

@@ -508,12 +508,22 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.origin")
         if (noted := self._visit_for_name(value, state)) is not None:
             return noted
-        if self._places is None:
+        places = self._places
+        if guess_kind(value) is not None and "," not in value:
+            # "Koperasi Produsen Nyiur Melambai" names the organisation (the one taken before
+            # was a guess, or is corrected): the name, and the origin if it names a region.
+            state.slots.pop("org_kind", None)
+            self._name_organisation(value, state.slots)
+            if places is None or (origin := places.origin(value)) is None:
+                return Noted(self._t("booking.org_noted", org_name=state.slots["org_name"]))
+            state.slots["origin"] = origin
+            return None
+        if places is None:
             state.slots["origin"] = value
             return None
         # "makassar, sulsel" -> "Makassar, Sulawesi Selatan"; "kab solok" -> "Kabupaten Solok,
         # Sumatera Barat"; a province found alone keeps the town written beside it.
-        written, known = self._places.written_out(value), self._places.origin(value)
+        written, known = places.written_out(value), places.origin(value)
         if known is not None and "," not in known:
             at = written.lower().find(known.lower())
             town = (written[:at] if at >= 0 else written).rstrip(" ,")

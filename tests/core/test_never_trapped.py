@@ -492,3 +492,18 @@ async def test_an_organisation_named_where_the_origin_is_asked_is_the_organisati
     summary = (await world.say("nda ada"))[-1].text
     assert "Lembaga: Koperasi Produsen Nyiur Melambai (Koperasi)" in summary
     assert "Asal: Manado, Sulawesi Utara" in summary and "Catatan: -" in summary
+
+
+async def test_one_day_as_people_write_it(world: World, texts: Texts) -> None:
+    """Found in the console (a Dinas from Lombok Timur): "sehari saja" at the length step was
+    refused again and again, and every later answer with it."""
+    for message in ("mau daftar kunjungan", "Diskop Lotim", "Selong, NTB", "25-30 orang"):
+        await world.say(message)
+    asked = await texts_of(world, "14 Juni 2027")
+    assert asked[-1] == texts("booking.ask.days")
+    assert (await texts_of(world, "sehari saja"))[-1] == texts("booking.ask.topics")
+    for answer in ("jawara", "Pak Rahmat", "081237778899"):
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Jumlah peserta: 30 orang" in summary  # the top of the range, for the room
+    assert "Tanggal: Senin, 14 Juni 2027\n" in summary  # one day

@@ -35,8 +35,12 @@ log = logging.getLogger(__name__)
 
 DATE_CHOICES = 6
 # "dinten" and "poe" are Javanese and Sundanese for "hari".
+# "2 hari", "tiga hari", "sehari saja" (Javanese "sedinten", Sundanese "sapoé": one day);
+# not "sehari-hari" (daily).
 DAYS_IN_TEXT = re.compile(
-    r"(?<!\w)(\d|satu|dua|tiga)\s*(?:hari|hr|dinten|poe|poé)(?!\w)", re.IGNORECASE
+    r"(?<!\w)(?:(\d|satu|dua|tiga)\s*(?:hari|hr|dinten|poe|poé)|(sehari|seharian|sedinten"
+    r"|sapoe|sapoé))(?![\w-])",
+    re.IGNORECASE,
 )
 
 
@@ -121,6 +125,8 @@ class BookingParts:
         match = DAYS_IN_TEXT.search(text)
         if not match:
             return None
+        if match.group(2):
+            return 1  # "sehari"
         word = match.group(1).lower()
         return int(word) if word.isdecimal() else {"satu": 1, "dua": 2, "tiga": 3}[word]
 

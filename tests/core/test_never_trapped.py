@@ -507,3 +507,18 @@ async def test_one_day_as_people_write_it(world: World, texts: Texts) -> None:
     summary = (await world.say("tidak ada"))[-1].text
     assert "Jumlah peserta: 30 orang" in summary  # the top of the range, for the room
     assert "Tanggal: Senin, 14 Juni 2027\n" in summary  # one day
+
+
+async def test_a_contact_written_in_a_sentence(world: World, texts: Texts) -> None:
+    """Found in the console: "wa saya 0812 3777 8899" was refused as no phone number (and
+    every later answer with it), and "saya sendiri, Pak Rahmat" kept "saya sendiri" in the
+    name."""
+    for message in ("mau daftar kunjungan", "Diskop Lotim", "Selong, NTB", "30", "14 Juni 2027",
+                    "1 hari", "jawara"):  # fmt: skip
+        await world.say(message)
+    whose = await texts_of(world, "saya sendiri")
+    assert whose == [texts("booking.invalid.contact_self"), texts("booking.ask.contact_name")]
+    await world.say("saya sendiri, Pak Rahmat")
+    assert (await texts_of(world, "wa saya 0812 3777 8899 pak"))[-1] == texts("booking.ask.notes")
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Penanggung jawab: Pak Rahmat, +6281237778899\n" in summary

@@ -111,6 +111,12 @@ _INTRODUCED = re.compile(
     re.IGNORECASE,
 )
 _VENUE = re.compile(r"\bbmi\b", re.IGNORECASE)  # the host, never the visitors
+# How a contact introduces the name ("saya sendiri, Pak Rahmat", "atas nama Bu Sari").
+_SELF = re.compile(
+    r"^(?:(?:saya|sy|aku|beta|kulo|abdi|ambo)\s+sendiri\b|nama\s+saya\b|namanya\b|atas\s+nama\b"
+    r"|a\.n\.?|a/n\b|saya\b|sy\b|dengan\b|dgn\b)[\s,:.-]*",
+    re.IGNORECASE,
+)
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
 
@@ -538,7 +544,10 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.contact_name")
         if (noted := self._visit_for_name(value, state)) is not None:
             return noted
-        state.slots["contact_name"] = value
+        name = _SELF.sub("", value).strip(" ,.:;-")  # "saya sendiri, Pak Rahmat": Pak Rahmat
+        if not name:
+            return self._t("booking.invalid.contact_self")  # "saya sendiri": whose name?
+        state.slots["contact_name"] = name
         return None
 
     async def _fill_contact_phone(

@@ -230,18 +230,23 @@ class Engine:
     async def _route(
         self, event: Incoming, result: NluResult, text: str, state: ConversationState
     ) -> list[Reply]:
+        asks = self._t.asks(text)
+        # "kode tadi apa ya?" read as a faint "yes" (0.23): a question is no yes or no.
+        unclear = result.unclear or (
+            asks and result.intent in {"affirm", "deny"} and result.confidence < LIKELY
+        )
         offered = OFFERED.get(state.step or "")
-        if offered is not None and result.intent in {"affirm", "deny"}:
+        if offered is not None and result.intent in {"affirm", "deny"} and not unclear:
             state.step = None
             if result.intent == "affirm":
                 return await self._answer(event, offered, result, text, state)
             return self._menu(state)
-        if (result.unclear or result.intent == BOOK) and self._t.asks(text):
+        if (unclear or result.intent == BOOK) and asks:
             answered = await self._by_clause(text, result, state)
             if answered:
                 state.misses = 0
                 return answered
-        if result.unclear:
+        if unclear:
             return self._fallback(result, state)
         state.misses = 0
         replies = await self._answer(event, result.intent, result, text, state)

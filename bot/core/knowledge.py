@@ -119,11 +119,15 @@ class Knowledge(_Model):
         """The program with that id, if any."""
         return next((p for p in self.programs if p.id == program_id), None)
 
-    def find_program(self, text: str) -> Program | None:
-        """The first program named in `text` (by name or synonym), if any."""
+    def find_programs(self, text: str) -> list[Program]:
+        """The programs named in `text` (by name or synonym), in order, each once."""
         matcher = ProgramMatcher.from_programs(p.model_dump() for p in self.programs)
-        found = matcher.find(text)
-        return self.program(found[0].value) if found else None
+        ids = dict.fromkeys(str(mention.value) for mention in matcher.find(text))
+        return [program for id_ in ids if (program := self.program(id_)) is not None]
+
+    def find_program(self, text: str) -> Program | None:
+        """The first program named in `text`, if any."""
+        return next(iter(self.find_programs(text)), None)
 
     def placeholders(self) -> list[str]:
         """What staff still have to fill in, for the start-up log."""

@@ -522,3 +522,23 @@ async def test_a_contact_written_in_a_sentence(world: World, texts: Texts) -> No
     assert (await texts_of(world, "wa saya 0812 3777 8899 pak"))[-1] == texts("booking.ask.notes")
     summary = (await world.say("tidak ada"))[-1].text
     assert "Penanggung jawab: Pak Rahmat, +6281237778899\n" in summary
+
+
+async def test_two_programs_named_at_the_topic_step_are_both_kept(world: World) -> None:
+    """Found in the console: "digital marketing dan NIB" kept only digital marketing."""
+    answers = [
+        "mau daftar kunjungan", "Diskop Lotim", "Selong, NTB", "30", "14 Juni 2027", "1 hari",
+        "digital marketing dan NIB", "Pak Rahmat", "081237778899",
+    ]  # fmt: skip
+    for message in answers:
+        await world.say(message)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Topik: Pelatihan Digital Marketing, Pendampingan NIB\n" in summary
+
+
+async def test_a_question_read_as_a_faint_yes_is_no_yes(world: World, texts: Texts) -> None:
+    """Found in the console: "kode tadi apa ya?" read as affirm at 0.23 got "Baik. Ada lagi
+    yang bisa saya bantu?"; after an offer to book it would have started the form."""
+    world.nlu.add("kode tadi apa ya?", "affirm", 0.23)
+    replies = await texts_of(world, "kode tadi apa ya?")
+    assert replies[0] in (texts("fallback.clarify"), texts("fallback.clarify_menu"))

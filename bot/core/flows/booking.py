@@ -650,8 +650,11 @@ class BookingFlow(BookingParts):
         if self._says(value, "booking.all_topics"):  # as the "Semua / belum tahu" button
             slots["topics"] = []
             return None
-        program = self._answers.knowledge.find_program(value)
-        slots["topics"] = [program.id] if program and len(value) < 40 else [value[:300]]
+        # "digital marketing dan NIB": both programs; a longer text that names one says more
+        # than its name, and is kept as written.
+        programs = self._answers.knowledge.find_programs(value)
+        short = len(value) < 40 * len(programs)
+        slots["topics"] = [p.id for p in programs] if short else [value[:300]]
         return None
 
     async def _ask_next(self, state: ConversationState) -> list[Reply]:

@@ -277,6 +277,21 @@ async def test_reschedule_goes_back_to_staff(world: World) -> None:
     assert f"sa:{booking.code}" in [b.payload for b in request.buttons]
 
 
+async def test_reschedule_by_so_much_from_the_booked_date(world: World) -> None:
+    """Found in the console: "mau ganti tanggal jadi seminggu setelahnya" asked for the new
+    date as if none was given."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    for text, moved_to in (
+        ("mau ganti tanggal jadi seminggu setelahnya", date(2027, 6, 21)),
+        ("bisa dimajukan 2 hari?", date(2027, 6, 19)),
+    ):
+        world.nlu.add(text, "reschedule_booking")
+        replies = await world.say(text)
+        assert replies[0].text.startswith(f"Jadwal pendaftaran {booking.code} sudah kami ubah")
+        assert (await world.bookings.get(booking.code)).start_date == moved_to  # type: ignore[union-attr]
+
+
 async def test_availability_question(world: World) -> None:
     world.nlu.add("tanggal 15 juni kosong?", "ask_availability")
     world.nlu.add("tanggal 13 juni kosong?", "ask_availability")

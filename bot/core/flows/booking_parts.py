@@ -30,6 +30,7 @@ from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar
 from nlu.codes import find_codes
 from nlu.dates import find_dates
+from nlu.numbers import words_to_int
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +128,7 @@ class BookingParts:
             return None
         if match.group(2):
             return 1  # "sehari"
-        word = match.group(1).lower()
-        return int(word) if word.isdecimal() else {"satu": 1, "dua": 2, "tiga": 3}[word]
+        return words_to_int(match.group(1).lower())
 
     def _day_full(self, when: str, alternatives: list[date]) -> Reply:
         """ "That day is full", with the nearest free days as buttons."""

@@ -3,7 +3,9 @@ to another date. Only the requester (the chat, and in a group the member, that m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import timedelta
 
 from bot.core.booking import (
     BookingError,
@@ -21,8 +23,31 @@ from bot.core.payloads import Space, decode, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from nlu.dates import find_dates
+from nlu.numbers import words_to_int
 
 CANCEL, RESCHEDULE = "cancel", "reschedule"
+
+# "seminggu setelahnya", "mundur 2 minggu", "dimajukan sehari": a move by so much from the
+# booked date, later (+1) or earlier (-1).
+_AMOUNT = r"(?P<count>se|\d+|satu|dua|tiga|empat)\s*(?P<unit>minggu|pekan|hari|hr)\b"
+_SHIFTS = tuple(
+    (re.compile(pattern, re.IGNORECASE), sign)
+    for pattern, sign in (
+        (rf"\b(?:mundur|diundur|dimundurkan|undur)\s+{_AMOUNT}", 1),
+        (rf"\b{_AMOUNT}\s+(?:setelahnya|sesudahnya|kemudian|lebih\s+lambat)\b", 1),
+        (rf"\b(?:maju|majukan|dimajukan)\s+{_AMOUNT}", -1),
+        (rf"\b{_AMOUNT}\s+(?:sebelumnya|lebih\s+awal|lebih\s+cepat)\b", -1),
+    )
+)
+
+
+def shift_in(text: str) -> timedelta | None:
+    """How far the message moves the visit: "seminggu setelahnya" +7 days, "maju 2 hari" -2."""
+    for pattern, sign in _SHIFTS:
+        if (match := pattern.search(text)) is not None:
+            days = 1 if match["unit"].lower() in {"hari", "hr"} else 7
+            return timedelta(days=sign * (words_to_int(match["count"].lower()) or 1) * days)
+    return None
 
 
 class BookingChanges(BookingParts):
@@ -127,7 +152,7 @@ class BookingChanges(BookingParts):
         booking, replies = await self._take(event, result, text, state, RESCHEDULE)
         if booking is None:
             return replies
-        if find_dates(text, self._today()) and not event.payload:
+        if (find_dates(text, self._today()) or shift_in(text)) and not event.payload:
             return await self.reschedule_date(event, result, text, state)
         return [
             Reply(self._t("reschedule.ask_date", code=booking.code, when=render.when(booking)))
@@ -143,6 +168,8 @@ class BookingChanges(BookingParts):
             state.flow = state.step = None
             return [Reply(self._t("booking.not_found", code=code))]
         start, days = self._date_from(event, text)
+        if start is None and (shift := shift_in(text)) is not None:
+            start = booking.start_date + shift  # "seminggu setelahnya": from the booked date
         window = self._period_in(text) if start is None and not event.payload else None
         if window is not None:
             return [await self._choose_in(*window, booking.days, booking.participants)]

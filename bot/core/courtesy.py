@@ -1,7 +1,8 @@
 """Greetings answered the way BMI's own CS officer answers them on WhatsApp.
 
 BMI Grup is a syariah cooperative: a *salam* ("Assalamu'alaikum", "aslm", "ass wr wb", even a
-closing "wassalamu'alaikum") is answered with *salam*, whatever else the message asks.
+closing "wassalamu'alaikum") is answered with *salam*, whatever else the message asks; the
+greetings of the other faiths ("Om Swastiastu", "Salam sejahtera", "Namo Buddhaya") in kind.
 "Selamat pagi" is answered with the greeting that fits the time at the venue (WIB), and an
 emoji that says something (🙏, 👍) is read as what it says.
 """
@@ -30,9 +31,23 @@ _MODIFIERS = {chr(code) for code in range(0x1F3FB, 0x1F400)} | {"\ufe0f"}
 _MEANINGS = MappingProxyType({"thank": frozenset({"🙏"}), "affirm": frozenset({"👍", "👌"})})
 
 
-def has_salam(text: str) -> bool:
-    """Whether the message greets (or closes) with the Islamic salam."""
-    return _SALAM.search(text) is not None
+# The greetings of Indonesia's other faiths, answered in kind as well (the key of the answer
+# in data/messages, `courtesy.<key>`): a Balinese cooperative opens with "Om Swastiastu".
+_IN_KIND = (
+    (_SALAM, "salam"),
+    (re.compile(r"\bom\s+swastyastu|\bom\s+swastiastu", re.IGNORECASE), "swastiastu"),
+    (re.compile(r"\bom\s+shanti", re.IGNORECASE), "shanti"),
+    (re.compile(r"\bsalam\s+sejahtera\b", re.IGNORECASE), "sejahtera"),
+    (re.compile(r"\bnamo\s+buddhaya\b", re.IGNORECASE), "buddhaya"),
+    (re.compile(r"\bsalam\s+kebajikan\b", re.IGNORECASE), "kebajikan"),
+    (re.compile(r"\b(?:shalom|syalom)\b", re.IGNORECASE), "shalom"),
+)
+
+
+def greeting_in_kind(text: str) -> str | None:
+    """Which faith's greeting (or closing) the message says, to answer it in kind: "salam"
+    for the Islamic salam, "swastiastu", "sejahtera"… (`courtesy.<key>`); None for none."""
+    return next((key for pattern, key in _IN_KIND if pattern.search(text)), None)
 
 
 def greets_by_time(text: str) -> bool:

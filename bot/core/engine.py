@@ -14,7 +14,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from bot.core.answers import INFORMATIONAL, Answers
-from bot.core.courtesy import daypart, emoji_intent, greets_by_time, has_salam, laughs
+from bot.core.courtesy import daypart, emoji_intent, greeting_in_kind, greets_by_time, laughs
 from bot.core.flow import Flow, Handler, Relay, StaffRoom
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
@@ -374,9 +374,10 @@ class Engine:
         return [Reply(f"{opening}\n{self._t('menu.greeting')}", self._menu_buttons())]
 
     def _opening(self, text: str) -> str | None:
-        """The answer to a salam or a "selamat pagi" in the user's message, if it has one."""
-        if has_salam(text):
-            return self._t("courtesy.salam")
+        """The answer to a salam (or another faith's greeting) or a "selamat pagi" in the
+        user's message, if it has one."""
+        if (kind := greeting_in_kind(text)) is not None:
+            return self._t(f"courtesy.{kind}")
         if greets_by_time(text) and self._now is not None:
             return self._t("courtesy.daypart", daypart=daypart(self._now()))
         return None

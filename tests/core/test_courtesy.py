@@ -11,7 +11,7 @@ import yaml
 
 from bot.config import ROOT
 from bot.core.answers import Answers
-from bot.core.courtesy import daypart, has_salam, laughs
+from bot.core.courtesy import daypart, greeting_in_kind, laughs
 from bot.core.engine import Engine
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming
@@ -33,7 +33,11 @@ def engine(
     answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
 ) -> Engine:
     nlu = RecordedNlu()
-    for text in ("assalamualaikum", "Ass wr wb", "selamat pagi min", "halo"):
+    for text in (
+        "assalamualaikum", "Ass wr wb", "selamat pagi min", "halo",
+        "om swastiastu, kami dari LPD desa adat di Gianyar", "Salam sejahtera bagi kita semua",
+        "Namo Buddhaya, mau tanya", "syalom bu",
+    ):  # fmt: skip
         nlu.add(text, "greet")
     nlu.add("Assalamualaikum, berapa biaya studi banding?", "ask_visit_cost")
     nlu.add("terima kasih, wassalamualaikum", "thank")
@@ -92,7 +96,24 @@ def test_dayparts_follow_the_venue_clock(hour: int, part: str) -> None:
 
 
 def test_salam_kenal_is_not_a_salam() -> None:
-    assert not has_salam("salam kenal, saya dari Kopwan Sekar Melati")
+    assert greeting_in_kind("salam kenal, saya dari Kopwan Sekar Melati") is None
+
+
+@pytest.mark.parametrize(
+    ("greeting", "answer"),
+    [
+        ("om swastiastu, kami dari LPD desa adat di Gianyar", "Om Swastiastu, Bapak/Ibu"),
+        ("Salam sejahtera bagi kita semua", "Salam sejahtera, Bapak/Ibu"),
+        ("Namo Buddhaya, mau tanya", "Namo Buddhaya, Bapak/Ibu"),
+        ("syalom bu", "Shalom, Bapak/Ibu"),
+    ],
+)
+async def test_other_faiths_greetings_are_answered_in_kind(
+    engine: Engine, greeting: str, answer: str
+) -> None:
+    """Found in the console: a Balinese cooperative's "om swastiastu" got "Halo"."""
+    (reply,) = await say(engine, greeting)
+    assert reply.startswith(answer)
 
 
 def test_users_are_addressed_as_bapak_ibu_never_anda() -> None:

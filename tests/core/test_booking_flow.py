@@ -19,6 +19,7 @@ from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming, Kind, Reply
 from bot.core.notify import InviteLinks, StaffDesk
+from bot.core.payloads import Space, encode
 from bot.core.texts import Texts
 from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
@@ -290,6 +291,18 @@ async def test_reschedule_by_so_much_from_the_booked_date(world: World) -> None:
         replies = await world.say(text)
         assert replies[0].text.startswith(f"Jadwal pendaftaran {booking.code} sudah kami ubah")
         assert (await world.bookings.get(booking.code)).start_date == moved_to  # type: ignore[union-attr]
+
+
+async def test_a_group_over_the_limit_asking_is_told_so(world: World) -> None:
+    """Found in the console: "kalau rombongan kami 120 orang bisa?" (read as a question about
+    requirements) got the requirements, which do not say no."""
+    world.nlu.add("kalau rombongan kami 120 orang bisa?", "ask_visit_requirements")
+    (reply,) = await world.say("kalau rombongan kami 120 orang bisa?")
+    assert reply.text == world.texts("booking.participants_over", limit=100)
+    assert reply.buttons[0].payload == encode(Space.INTENT, "human_handoff")
+    world.nlu.add("syaratnya apa untuk 40 orang?", "ask_visit_requirements")
+    (within,) = await world.say("syaratnya apa untuk 40 orang?")
+    assert within.text != world.texts("booking.participants_over", limit=100)
 
 
 async def test_availability_question(world: World) -> None:

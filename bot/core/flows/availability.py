@@ -41,7 +41,22 @@ class Availability(BookingParts):
             state.step = None
             if find_dates(text, self._today()):
                 return await self.availability(event, result, text, state)
+        if event.kind is Kind.TEXT and self._t.asks(text):
+            return self._too_many(text)
         return None
+
+    def _too_many(self, text: str) -> list[Reply] | None:
+        """ "kalau rombongan kami 120 orang bisa?", whatever else it reads as (requirements,
+        a booking): a group over the limit is told so, and how to arrange it, instead of an
+        answer that does not say no."""
+        counts = find_counts(text)
+        problem = self._rules.participants_problem(counts[0].value) if counts else None
+        if problem is None or problem.key != "booking.participants_over":
+            return None
+        person = Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))
+        menu = Button(self._t("button.menu"), encode(Space.MENU))
+        text = self._t(problem.key, **render.fields(self._t, problem.fields))
+        return [Reply(text, (person, menu))]
 
     async def availability(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState

@@ -98,6 +98,9 @@ async def world(
     nlu.add("agenda", "ask_agenda")
     nlu.add("agenda besok", "ask_agenda")
     nlu.add("agenda hari kedua", "ask_agenda")
+    nlu.add("saya peserta dari rombongan dinas koperasi sumbar", "join_visit")
+    nlu.add("jadwal acara besok apa ya?", "ask_agenda")
+    nlu.add("kodenya saya tidak tahu, dari ketua rombongan belum dikasih", "join_visit", 0.6)
     engine = Engine(
         nlu, JsonMemoryStore(), answers, texts, keywords,
         flows=(participants, *flows), staff=staff, desk=desk,
@@ -252,3 +255,21 @@ async def test_the_coordinator_sees_who_joined(world: World) -> None:
     assert booking.invite_code in roster[0].text
     refused = await world.send("daftar peserta", "p5")  # a participant is not the coordinator
     assert refused[0].text == world.texts("join.no_roster")
+
+
+async def test_a_participant_without_a_code_is_not_asked_for_it_forever(world: World) -> None:
+    """Found in the console: after "saya peserta dari rombongan …" asked for the invite code,
+    every message ("jadwal acara besok apa ya?", "kodenya saya tidak tahu", "terima kasih")
+    got the same request for the code."""
+    texts = world.texts
+    asked = await world.send("saya peserta dari rombongan dinas koperasi sumbar", "p9")
+    assert [r.text for r in asked] == [texts("join.ask_code")]
+    agenda = await world.send("jadwal acara besok apa ya?", "p9")
+    assert [r.text for r in agenda] == [texts("agenda.not_participant")]
+    await world.send("saya peserta dari rombongan dinas koperasi sumbar", "p9")
+    unknown = await world.send("kodenya saya tidak tahu, dari ketua rombongan belum dikasih", "p9")
+    assert [r.text for r in unknown] == [texts("join.no_code")]
+    booking = await approved_visit(world)
+    await world.send("saya peserta dari rombongan dinas koperasi sumbar", "p9")
+    named = await world.send(f"ini kodenya {booking.invite_code}", "p9")
+    assert named[0].text.startswith("Selamat datang 🙏")

@@ -17,9 +17,9 @@ from bot.core.booking import Bookings, BookingView, Status
 from bot.core.calendar_text import date_span
 from bot.core.flow import Handler
 from bot.core.guard import Guard
-from bot.core.messages import Incoming, Kind, Reply
+from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
-from bot.core.payloads import Space
+from bot.core.payloads import Space, encode
 from bot.core.render import agenda
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
@@ -101,20 +101,33 @@ class ParticipantFlow:
         if state.flow == FLOW:
             return await self.name(event, text, state)
         if state.step == JoinStep.CODE:
-            return await self.join(event, result, text, state)
+            return await self._code_answer(event, result, text, state)
         if state.flow is None:
             return await self.feedback(event, text)
         return None
+
+    async def _code_answer(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """The message after the invite code was asked. With a code: joining. Without one it
+        is not asked again (that trapped people): "kodenya saya tidak tahu" is told where the
+        code comes from, and anything else ("jadwal besok apa?") is answered as what it is."""
+        if _code_in(result, text) is not None:
+            return await self.join(event, result, text, state)
+        state.step = None
+        about_code = "kode" in text.lower() or (
+            result is not None and result.intent == "join_visit"
+        )
+        if not about_code:
+            return None
+        person = Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))
+        return [Reply(self._t("join.no_code"), (person,))]
 
     async def join(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
         """Look up the invite code; ask the participant's name."""
-        code = event.payload if event.kind is Kind.START else None
-        if code is None:
-            entity = result.entity("code") if result else None
-            found = find_codes(text)
-            code = str(entity.value) if entity else (found[0].value if found else None)
+        code = event.payload if event.kind is Kind.START else _code_in(result, text)
         if not code:
             state.step = JoinStep.CODE
             return [Reply(self._t("join.ask_code"))]
@@ -253,3 +266,10 @@ class ParticipantFlow:
         if "besok" in lowered:
             return visit_day_index(booking, today + timedelta(days=1)) or 1
         return visit_day_index(booking, today) or 1
+
+
+def _code_in(result: NluResult | None, text: str) -> str | None:
+    """The invite code a message gives, tagged by the NLU or found by rule."""
+    entity = result.entity("code") if result else None
+    found = find_codes(text)
+    return str(entity.value) if entity else (found[0].value if found else None)

@@ -293,6 +293,26 @@ async def test_reschedule_by_so_much_from_the_booked_date(world: World) -> None:
         assert (await world.bookings.get(booking.code)).start_date == moved_to  # type: ignore[union-attr]
 
 
+async def test_the_new_date_step_and_the_cancel_question_trap_nobody(world: World) -> None:
+    """Found reading the flows after the console's traps: at the new-date step every message
+    got "tanggalnya belum saya pahami", and a question read as a faint yes ("kode tadi apa
+    ya?", affirm 0.23) at "batalkan?" would have cancelled the visit."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    world.nlu.add("mau ganti tanggal", "reschedule_booking")
+    asked = await world.say("mau ganti tanggal")
+    assert booking.code in asked[0].text
+    cost = await world.say("berapa biayanya?")
+    assert cost[0].text != world.texts("booking.date_unclear")
+    assert "biaya" in cost[0].text.lower()
+    world.nlu.add(f"batalkan {booking.code}", "cancel_booking")
+    world.nlu.add("kode tadi apa ya?", "affirm", 0.23)
+    await world.say(f"batalkan {booking.code}")
+    kept = await world.say("kode tadi apa ya?")
+    assert kept[0].text == world.texts("cancel.kept", code=booking.code)
+    assert (await world.bookings.get(booking.code)).status == "pending"  # type: ignore[union-attr]
+
+
 async def test_a_group_over_the_limit_asking_is_told_so(world: World) -> None:
     """Found in the console: "kalau rombongan kami 120 orang bisa?" (read as a question about
     requirements) got the requirements, which do not say no."""

@@ -273,3 +273,8 @@ async def test_a_participant_without_a_code_is_not_asked_for_it_forever(world: W
     await world.send("saya peserta dari rombongan dinas koperasi sumbar", "p9")
     named = await world.send(f"ini kodenya {booking.invite_code}", "p9")
     assert named[0].text.startswith("Selamat datang 🙏")
+    # A question where the name is asked is no name; the name given after it is.
+    question = await world.send("acaranya mulai jam berapa?", "p9")
+    assert not question[0].text.startswith("Terima kasih, acaranya")
+    joined = await world.send("Bona Ndun", "p9")
+    assert joined[0].text.startswith("Terima kasih, Bona Ndun.")

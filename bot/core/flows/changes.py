@@ -17,8 +17,8 @@ from bot.core.calendar_text import long_date, short_date
 from bot.core.flow import Handler
 from bot.core.flows.booking_parts import BookingParts
 from bot.core.menus import main_menu
-from bot.core.messages import Button, Incoming, Reply
-from bot.core.nlu import NluResult
+from bot.core.messages import Button, Incoming, Kind, Reply
+from bot.core.nlu import LIKELY, NluResult
 from bot.core.payloads import Space, decode, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
@@ -75,6 +75,10 @@ class BookingChanges(BookingParts):
         if state.flow == CANCEL:
             return await self.cancel_answer(event, result, text, state)
         if state.flow == RESCHEDULE:
+            if event.kind is Kind.TEXT and not self._names_a_date(text):
+                state.flow = state.step = None  # "berapa biayanya?": answered as what it is,
+                state.slots = {}  # not "tanggalnya belum saya pahami" for ever
+                return None
             return await self.reschedule_date(event, result, text, state)
         if space in {Space.CANCEL_YES, Space.CANCEL_NO}:
             return [Reply(self._t("input.stale_button"), main_menu(self._t))]
@@ -124,8 +128,12 @@ class BookingChanges(BookingParts):
     ) -> list[Reply]:
         """Yes cancels (staff are told), anything else keeps the booking."""
         code = str(state.slots.get("code", ""))
+        # A sure yes only: "kode tadi apa ya?" read as a faint yes must not cancel a visit.
         yes = is_(event.payload, Space.CANCEL_YES) or (
-            result is not None and result.intent == "affirm"
+            result is not None
+            and result.intent == "affirm"
+            and result.confidence >= LIKELY
+            and not self._t.asks(text)
         )
         state.flow = state.step = None
         state.slots = {}
@@ -200,6 +208,16 @@ class BookingChanges(BookingParts):
             ]
         )
         return [Reply(self._t("reschedule.done", code=code, when=render.when(moved)))]
+
+    def _names_a_date(self, text: str) -> bool:
+        """Whether a message at the new-date step tries to give one: a date, a period, a move
+        ("seminggu setelahnya") or any number ("tgl 31/2", which is then said to be unclear)."""
+        return bool(
+            any(ch.isdigit() for ch in text)
+            or find_dates(text, self._today())
+            or shift_in(text)
+            or self._period_in(text)
+        )
 
     def _moved_from(self, old: BookingView) -> str:
         """The history line of a reschedule."""

@@ -18,7 +18,7 @@ from bot.core.calendar_text import date_span
 from bot.core.flow import Handler
 from bot.core.guard import Guard
 from bot.core.messages import Button, Incoming, Kind, Reply
-from bot.core.nlu import NluResult
+from bot.core.nlu import SURE, NluResult
 from bot.core.payloads import Space, encode
 from bot.core.render import agenda
 from bot.core.state import ConversationState
@@ -99,6 +99,12 @@ class ParticipantFlow:
         if event.kind is not Kind.TEXT:
             return None
         if state.flow == FLOW:
+            if self._t.asks(text) or (
+                result is not None
+                and result.confidence >= SURE
+                and result.intent in {"greet", "thank", "goodbye", "affirm", "deny"}
+            ):
+                return None  # "acaranya jam berapa?" is no name: answered, the name still due
             return await self.name(event, text, state)
         if state.step == JoinStep.CODE:
             return await self._code_answer(event, result, text, state)

@@ -542,3 +542,24 @@ async def test_a_question_read_as_a_faint_yes_is_no_yes(world: World, texts: Tex
     world.nlu.add("kode tadi apa ya?", "affirm", 0.23)
     replies = await texts_of(world, "kode tadi apa ya?")
     assert replies[0] in (texts("fallback.clarify"), texts("fallback.clarify_menu"))
+
+
+async def test_a_refused_date_asked_as_a_question_says_why_and_the_next_day_is_read_in_its_month(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a KSPPS from Cirebon): "tgl 17 agustus 2027 bisa?" (a holiday) at
+    the date step got "pertanyaan itu belum bisa saya jawab", "kalo tgl 18?" the same, and
+    "oke 18 aja, 2 hari" "tanggalnya belum saya pahami"."""
+    world.nlu.add("tgl 10 maret 2027 bisa?", "ask_availability", 0.9)  # Idulfitri here
+    for message in ("mau daftar kunjungan", "KSPPS Berkah Umat", "Cirebon, Jawa Barat", "40"):
+        await world.say(message)
+    refused = await world.say("tgl 10 maret 2027 bisa?")
+    assert "Idulfitri" in refused[0].text
+    assert refused[0].text.endswith(texts("booking.pick_other_date"))
+    assert refused[0].buttons[0].payload.startswith("bd:2027-03-")
+    taken = await texts_of(world, "oke 12 aja, 2 hari")
+    assert taken[-1] == texts("booking.ask.topics")
+    for answer in ("jawara", "Bu Siti Aminah", "08571234567"):
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "12–13 Maret 2027 (2 hari)" in summary

@@ -10,6 +10,7 @@ conversation survives a restart half-way.
 
 from __future__ import annotations
 
+import calendar
 import logging
 import re
 import uuid
@@ -589,6 +590,7 @@ class BookingFlow(BookingParts):
         window = None if payload else self._period_in(value)
         if start is None and window is None and not payload and PERIOD in slots:
             start = day_in(value, slots[PERIOD])  # "yang tgl 13 aja" of the week offered
+            days = self._days_in(value)  # "oke 18 aja, 2 hari"
         if start is None and window is not None:
             slots[PERIOD] = [day.isoformat() for day in window]
             people = int(slots.get("participants") or 1)
@@ -599,9 +601,19 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.days")
         days = days or int(slots.get("days") or 1)
         problem = self._rules.date_problem(start, days, self._today())
-        if problem is not None:
-            return self._t(problem.key, **render.fields(self._t, problem.fields))
         people = int(slots.get("participants") or 1)
+        if problem is not None:
+            # "tgl 17 agustus bisa?" (a holiday): why not, the nearest free days as buttons,
+            # and a bare day next ("kalo tgl 18?") read in that month.
+            if start >= self._today():
+                last = calendar.monthrange(start.year, start.month)[1]
+                slots[PERIOD] = [
+                    start.replace(day=1).isoformat(),
+                    start.replace(day=last).isoformat(),
+                ]
+            alternatives = await self._bookings.alternatives(start, days, people)
+            text = render.refusal(self._t, problem) + "\n" + self._t("booking.pick_other_date")
+            return Reply(text, self._date_buttons(alternatives))
         if not await self._bookings.free_days(start, days, people):
             alternatives = await self._bookings.alternatives(start, days, people)
             return self._day_full(date_span(start, days), alternatives)
@@ -851,7 +863,7 @@ class BookingFlow(BookingParts):
 def day_in(text: str, period: list[str]) -> date | None:
     """The day of the period offered that a bare day of the month names ("tgl 13", "13 aja"
     while 8–14 April is on offer: 13 April)."""
-    match = _DAY_OF_MONTH.search(text)
+    match = _DAY_OF_MONTH.search(DAYS_IN_TEXT.sub(" ", text))  # not the 2 of "2 hari"
     if match is None:
         return None
     first, last = (date.fromisoformat(day) for day in period)

@@ -468,6 +468,8 @@ async def test_at_the_summary_a_typed_message_is_answered_briefly(
     cost = await world.say("berapa biayanya?")  # a question: its answer, then the buttons
     assert cost[0].text == answers.for_intent("ask_visit_cost").text  # type: ignore[union-attr]
     assert cost[-1].buttons == summary.buttons
+    corrected = await world.say("bntr, peserta jadi 45 org")  # a new group size: taken
+    assert "Jumlah peserta: 45 orang" in corrected[-1].text
     thanked = await texts_of(world, "oke makasih pak")
     assert thanked == [f"{texts('smalltalk.welcome')} {texts('booking.not_sent')}"]
     sent = await texts_of(world, "iye betul")

@@ -803,7 +803,12 @@ class BookingFlow(BookingParts):
                 )
             ]
         if choice != "send":
-            return self._at_summary(result, text) if typed else [self._summary(state.slots)]
+            if not typed:
+                return [self._summary(state.slots)]
+            if find_counts(text) and not self._t.asks(text):  # "bntr, peserta jadi 45 org"
+                notes = self._note_count(text, state.slots)
+                return [*(Reply(note) for note in notes), self._summary(state.slots)]
+            return self._at_summary(result, text)
         return await self._submit(event, state)
 
     async def _submit(self, event: Incoming, state: ConversationState) -> list[Reply]:

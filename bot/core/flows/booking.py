@@ -118,6 +118,7 @@ _SELF = re.compile(
     r"|a\.n\.?|a/n\b|saya\b|sy\b|dengan\b|dgn\b)[\s,:.-]*",
     re.IGNORECASE,
 )
+_HONORIFICS = frozenset({"bu", "ibu", "pak", "bapak", "mas", "mbak", "kak", "bang", "hj", "h"})
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
 
@@ -548,6 +549,9 @@ class BookingFlow(BookingParts):
         name = _SELF.sub("", value).strip(" ,.:;-")  # "saya sendiri, Pak Rahmat": Pak Rahmat
         if not name:
             return self._t("booking.invalid.contact_self")  # "saya sendiri": whose name?
+        first, _, rest = name.partition(" ")
+        if first.lower() in _HONORIFICS and rest:  # "bu Siti Aminah" -> "Bu Siti Aminah"
+            name = f"{first.capitalize()} {rest}"
         state.slots["contact_name"] = name
         return None
 
@@ -612,8 +616,7 @@ class BookingFlow(BookingParts):
                     start.replace(day=last).isoformat(),
                 ]
             alternatives = await self._bookings.alternatives(start, days, people)
-            text = render.refusal(self._t, problem) + "\n" + self._t("booking.pick_other_date")
-            return Reply(text, self._date_buttons(alternatives))
+            return Reply(render.refusal(self._t, problem), self._date_buttons(alternatives))
         if not await self._bookings.free_days(start, days, people):
             alternatives = await self._bookings.alternatives(start, days, people)
             return self._day_full(date_span(start, days), alternatives)
@@ -637,7 +640,7 @@ class BookingFlow(BookingParts):
         if problem is not None:
             slots.pop("start_date", None)
             state.step = "start_date"
-            return render.refusal(self._t, problem) + "\n" + self._t("booking.pick_other_date")
+            return render.refusal(self._t, problem)  # it says to pick another; the date is asked
         people = int(slots.get("participants") or 1)
         if not await self._bookings.free_days(start, days, people):
             slots.pop("start_date", None)

@@ -566,3 +566,27 @@ async def test_a_refused_date_asked_as_a_question_says_why_and_the_next_day_is_r
     summary = (await world.say("tidak ada"))[-1].text
     assert "12–13 Maret 2027 (2 hari)" in summary
     assert "Penanggung jawab: Bu Siti Aminah," in summary  # written as in a letter
+
+
+async def test_a_letter_with_its_contact_and_a_corrected_day(world: World, texts: Texts) -> None:
+    """Found in the console: the contact person and number written in the opening message
+    were asked again, and "eh maaf tanggalnya 20 bukan 19" at the origin step became the
+    origin (and every later answer fell a step out of line)."""
+    letter = (
+        "Assalamualaikum wr wb. Kami dari Koperasi Karyawan PT Sinar Jaya Bekasi ingin studi "
+        "banding ke BMI tgl 19 Mei 2027 sebanyak 25 orang, selama 1 hari. Contact person Pak "
+        "Dodi 0813-1111-2222. Terima kasih"
+    )
+    world.nlu.add(letter, "book_visit", 0.9, organization="Koperasi Karyawan PT Sinar Jaya")
+    assert (await texts_of(world, letter))[-1] == texts("booking.ask.origin")
+    changed = await texts_of(world, "eh maaf tanggalnya 20 bukan 19")
+    assert changed == [
+        texts("booking.date_changed", when="Kamis, 20 Mei 2027"),
+        texts("booking.ask.origin"),
+    ]
+    await world.say("Bekasi, Jawa Barat")
+    summary = (await world.say("jawara"))[-1]
+    assert summary.text == texts("booking.ask.notes")  # contact known: not asked again
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Tanggal: Kamis, 20 Mei 2027\n" in summary
+    assert "Penanggung jawab: Pak Dodi, +6281311112222\n" in summary

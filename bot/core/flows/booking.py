@@ -118,6 +118,16 @@ _SELF = re.compile(
     r"|a\.n\.?|a/n\b|saya\b|sy\b|dengan\b|dgn\b)[\s,:.-]*",
     re.IGNORECASE,
 )
+# "tanggalnya 20", "tgl jadi 20": a day of the month the visit already has.
+_CORRECTED_DAY = re.compile(
+    r"\b(?:tanggal|tgl)(?:nya)?\s+(?:jadi\s+)?([12]?\d|3[01])\b(?!\s*(?:orang|org|peserta|hari))",
+    re.IGNORECASE,
+)
+# "Contact person Pak Dodi 0813…", "CP: Bu Rina", "narahubung Sdr. Andi".
+_CONTACT_CUE = re.compile(
+    r"\b(?:contact\s+person|cp|narahubung|pic|penanggung\s+jawab(?:nya)?)\s*[:.-]?\s+",
+    re.IGNORECASE,
+)
 _HONORIFICS = frozenset({"bu", "ibu", "pak", "bapak", "mas", "mbak", "kak", "bang", "hj", "h"})
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
@@ -380,6 +390,7 @@ class BookingFlow(BookingParts):
         origin = self._places.origin(text) if self._places is not None else None
         if origin is not None:  # "dinkop kab solok": from Sumatera Barat, never asked again
             slots.setdefault("origin", origin)
+        contact_person(text, slots)
         notes += self._note_count(text, slots)
         notes += self._note_when(text, slots)
         programs = [str(e.value) for e in entities if e.name == "program"]
@@ -446,6 +457,8 @@ class BookingFlow(BookingParts):
             rest = rest[:start] + " " + rest[end:]
         days = DAYS_IN_TEXT.search(rest)  # "2 hari": how long, not who
         rest = DAYS_IN_TEXT.sub(" ", rest)
+        if not spans and (corrected := self._day_corrected(value, state.slots)) is not None:
+            return corrected
         fillers = self._words("booking.visit_fillers")
         if not (spans or days) or any(
             word not in fillers for word in re.findall(r"[\w-]+", rest.lower())
@@ -461,6 +474,22 @@ class BookingFlow(BookingParts):
         if counted:
             said.append(self._t("booking.count_noted", participants=state.slots["participants"]))
         return Noted("\n".join(said))
+
+    def _day_corrected(self, value: str, slots: dict[str, Any]) -> Noted | None:
+        """ "eh maaf tanggalnya 20 bukan 19", once 19 May was taken: 20 May (checked against
+        the rules here, against the days' room when the request is sent)."""
+        match = _CORRECTED_DAY.search(value)
+        if match is None or "start_date" not in slots or len(value.split()) > 8:
+            return None
+        try:
+            new = date.fromisoformat(slots["start_date"]).replace(day=int(match[1]))
+        except ValueError:  # "tanggal 31" of a 30-day month
+            return None
+        problem = self._rules.date_problem(new, int(slots.get("days") or 1), self._today())
+        if problem is not None:
+            return Noted(render.refusal(self._t, problem))
+        slots["start_date"] = new.isoformat()
+        return Noted(self._t("booking.date_changed", when=long_date(new)))
 
     @cached_property
     def _fillers(self) -> Mapping[str, Filler]:
@@ -938,3 +967,24 @@ def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
         if bare != word:
             break
     return name
+
+
+def contact_person(text: str, slots: dict[str, Any]) -> None:
+    """The contact an opening message names ("Contact person Pak Dodi 0813-1111-2222"): the
+    name after the cue, up to four words, and a mobile number anywhere in it."""
+    phone = normalise_phone(text)
+    if phone is not None:
+        slots.setdefault("contact_phone", phone)
+    cue = _CONTACT_CUE.search(text)
+    if cue is None:
+        return
+    name: list[str] = []
+    for word in text[cue.end() :].split()[:4]:
+        bare = word.rstrip(",;:!")
+        if not bare.rstrip(".").replace(".", "").isalpha():
+            break
+        name.append(bare.rstrip("."))
+        if bare != word or (word.endswith(".") and len(word) > 4):
+            break
+    if name:
+        slots.setdefault("contact_name", " ".join(name))

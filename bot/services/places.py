@@ -37,16 +37,23 @@ class IndonesianPlaces:
     def written_out(self, name: str) -> str:
         """Abbreviations written out, other lower-case words capitalised:
         "dinkop kab solok" -> "Dinas Koperasi Kabupaten Solok"."""
-        words = []
+        words: list[str] = []
         for word in name.split():
-            known = self._words.get(word.lower()) or self._provinces.get(word.lower())
-            words.append(known or (word[:1].upper() + word[1:] if word.islower() else word))
+            bare = word.rstrip(",;:")  # "lobar," is "lobar" and its comma
+            key = word.lower() if word.lower() in self._words else bare.lower()
+            known = self._words.get(key) or self._provinces.get(key)
+            if known is None:
+                words.append(word[:1].upper() + word[1:] if word.islower() else word)
+                continue
+            if words and known.split()[0] == words[-1]:
+                words.pop()  # "kab lotim": one "Kabupaten", not two
+            words.append(known + word[len(bare) :] if key == bare.lower() else known)
         return " ".join(words)
 
     def origin(self, text: str) -> str | None:
         """ "Kabupaten Solok, Sumatera Barat" when the text names a kabupaten or kota (the
         province added from the region data), a province alone when it names only one."""
-        words = [self._words.get(w.lower(), w) for w in re.findall(r"[\w.'-]+", text)]
+        words = self._expanded(re.findall(r"[\w.'-]+", text))
         here = [(at, word) for at, word in enumerate(words) if not _destination(words, at)]
         for at, word in here:
             if word.lower() not in {"kabupaten", "kota"}:  # "kota kupang" as well
@@ -60,10 +67,20 @@ class IndonesianPlaces:
             (self._provinces[w.lower()] for _, w in here if w.lower() in self._provinces), None
         )
 
+    def _expanded(self, words: list[str]) -> list[str]:
+        """The words with abbreviations written out, word by word ("lotim" is three)."""
+        expanded: list[str] = []
+        for word in words:
+            known = self._words.get(word.lower(), word).split()
+            if expanded and len(known) > 1 and known[0] == expanded[-1]:
+                expanded.pop()  # "kab lotim": one "Kabupaten", not two
+            expanded += known
+        return expanded
+
     def is_region(self, name: str) -> bool:
         """ "Kota Tangerang", "kab solok", "Sumbar": a region and nothing else, so no
         organisation ("mau studi banding ke BMI di Kota Tangerang" names none)."""
-        words = [self._words.get(w.lower(), w) for w in re.findall(r"[\w'-]+", name)]
+        words = self._expanded(re.findall(r"[\w'-]+", name))
         if not words:
             return False
         whole = " ".join(words).lower()
@@ -95,6 +112,8 @@ def _regency(name: str) -> str | None:
     # Not only the first hit: "Kota Kupang" ranks Kabupaten Kupang first.
     found = search_wilayah(name, level=2, limit=5)
     exact = next((region for region in found if region.name.lower() == name.lower()), None)
+    if exact is None and name.lower().startswith("kota ") and "administrasi" not in name.lower():
+        return _regency(f"Kota Administrasi {name[5:]}")  # "Kota Jakarta Selatan"
     if exact is None:
         return None
     province = wilayah_name(exact.code.split(".")[0])

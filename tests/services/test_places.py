@@ -33,6 +33,13 @@ def places() -> IndonesianPlaces:
         ("rencana ke banten 40 orang", None),
         ("pulang ke Jakarta dari Kota Solok", "Kota Solok, Sumatera Barat"),
         ("kami koperasi di Kota Tangerang", "Kota Tangerang, Banten"),
+        # Shortened kabupaten and kota (found in the console: "Diskop Lotim" gave no origin).
+        ("Diskop Lotim", "Kabupaten Lombok Timur, Nusa Tenggara Barat"),
+        ("kab. lobar, ntb", "Kabupaten Lombok Barat, Nusa Tenggara Barat"),
+        (
+            "Kota Jakarta Selatan",
+            "Kota Administrasi Jakarta Selatan, Daerah Khusus Ibukota Jakarta",
+        ),
     ],
 )
 def test_origin_names_the_region_and_its_province(
@@ -41,8 +48,18 @@ def test_origin_names_the_region_and_its_province(
     assert places.origin(text) == origin
 
 
-def test_organisation_abbreviations_are_written_out(places: IndonesianPlaces) -> None:
-    assert places.written_out("dinkop kab solok") == "Dinas Koperasi Kabupaten Solok"
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("dinkop kab solok", "Dinas Koperasi Kabupaten Solok"),
+        ("Diskop Lotim", "Dinas Koperasi Kabupaten Lombok Timur"),
+        ("kab lotim", "Kabupaten Lombok Timur"),  # one "Kabupaten"
+        ("makassar, sulsel", "Makassar, Sulawesi Selatan"),
+        ("kab. lobar, ntb", "Kabupaten Lombok Barat, Nusa Tenggara Barat"),  # before a comma
+    ],
+)
+def test_abbreviations_are_written_out(places: IndonesianPlaces, typed: str, written: str) -> None:
+    assert places.written_out(typed) == written
 
 
 @pytest.mark.parametrize(
@@ -51,6 +68,7 @@ def test_organisation_abbreviations_are_written_out(places: IndonesianPlaces) ->
         ("Kota Tangerang", True),
         ("Tangerang", True),
         ("kab solok", True),
+        ("kab lotim", True),
         ("Sumbar", True),
         ("Nusa Tenggara Timur", True),
         ("Pemkot Tangerang", False),

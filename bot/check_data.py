@@ -28,7 +28,9 @@ FILES = MappingProxyType(
 
 def missing(settings: Settings) -> list[str]:
     """Every fact or setting still empty, as "where: what"."""
-    knowledge = load_knowledge(settings.knowledge_dir, settings.venue_address)
+    knowledge = load_knowledge(
+        settings.knowledge_dir, settings.venue_address, settings.answer_rules()
+    )
     found = [f"{_file_of(gap)}: {gap}" for gap in knowledge.placeholders()]
     host_file = settings.documents_dir / "host.yml"
     shown = host_file.relative_to(ROOT) if host_file.is_relative_to(ROOT) else host_file

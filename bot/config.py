@@ -188,6 +188,14 @@ class Settings(BaseSettings):
             if name.startswith(prefix) and name != prefix + "language" and value
         }
 
+    def answer_rules(self) -> dict[str, object]:
+        """The booking rules the visit answers in data/knowledge may name ("paling lambat
+        {lead_days} hari"), so an answer and the form never disagree."""
+        return {
+            "lead_days": self.booking_lead_days,
+            "max_participants": self.booking_max_participants,
+        }
+
     def secret_values(self) -> list[str]:
         """Every secret's value (tokens, app secret, the database password), for redaction."""
         values = [

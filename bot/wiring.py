@@ -99,7 +99,9 @@ class Staff:
 
 def language(settings: Settings) -> Language:
     """Knowledge, messages and keywords; a broken file stops start-up here."""
-    knowledge = load_knowledge(settings.knowledge_dir, settings.venue_address)
+    knowledge = load_knowledge(
+        settings.knowledge_dir, settings.venue_address, settings.answer_rules()
+    )
     texts = Texts.load(settings.messages_file)
     gaps = knowledge.placeholders()
     if gaps:

@@ -29,7 +29,7 @@ RASA_TOKEN = "test-token"
 
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
-    return load_knowledge(ROOT / "data" / "knowledge")
+    return load_knowledge(ROOT / "data" / "knowledge", rules={"lead_days": 7})
 
 
 @pytest.fixture(scope="session")

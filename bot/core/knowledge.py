@@ -6,6 +6,7 @@ line and the field at fault: a half-loaded knowledge base would answer wrongly i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -165,20 +166,30 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_knowledge(directory: Path, venue_address: str | None = None) -> Knowledge:
-    """Load and validate every knowledge file; `venue_address` overrides the file's."""
+def load_knowledge(
+    directory: Path, venue_address: str | None = None, rules: Mapping[str, object] | None = None
+) -> Knowledge:
+    """Load and validate every knowledge file; `venue_address` overrides the file's. The
+    visit answers may name the booking rules the form enforces ("paling lambat {lead_days}
+    hari"): `rules` fills them from the settings, so an answer never says 7 days while the
+    form refuses 10."""
     programs = _read(directory / "programs.yml")
     contacts = _read(directory / "contacts.yml")
     location = _read(directory / "location.yml")
     if venue_address:
         location["venue_address"] = venue_address
+    visit = _read(directory / "visit.yml")
+    for answer in visit.values():
+        if isinstance(answer, dict) and isinstance(answer.get("text"), str):
+            for name, value in (rules or {}).items():
+                answer["text"] = answer["text"].replace(f"{{{name}}}", str(value))
     raw = {
         "programs": programs.get("programs"),
         "contacts": contacts.get("contacts"),
         "office_hours": contacts.get("office_hours"),
         "email": contacts.get("email"),
         "location": location,
-        "visit": _read(directory / "visit.yml"),
+        "visit": visit,
         "profile": _read(directory / "profile.yml"),
     }
     try:

@@ -69,3 +69,10 @@ def test_programs_are_found_by_name(
 ) -> None:
     found = knowledge.find_program(text)
     assert (found.id if found else None) == program_id
+
+
+def test_visit_answers_say_the_rules_the_form_enforces() -> None:
+    """The requirements answer said "paling lambat 7 hari" whatever BOOKING_LEAD_DAYS was."""
+    knowledge = load_knowledge(ROOT / "data" / "knowledge", rules={"lead_days": 10})
+    assert "paling lambat 10 hari" in knowledge.visit.requirements.text
+    assert "{lead_days}" not in knowledge.visit.requirements.text

@@ -205,7 +205,7 @@ async def test_a_group_size_where_the_origin_is_asked_is_kept_for_its_step(
     for answer in ("1 hari", "semua mi", "Ibu Andi", "081234567890"):
         await world.say(answer)
     summary = (await world.say("tidak ada"))[-1].text
-    assert "Topik: -\n" in summary  # the "Semua / belum tahu" button's answer
+    assert "Topik: Semua / belum tahu\n" in summary  # the button's answer, typed
     assert "Makassar, Sulawesi Selatan" in summary and "35 orang" in summary
 
 
@@ -386,7 +386,7 @@ async def test_a_minang_writing_enquirer_and_any_topic(world: World, texts: Text
     for answer in ("semua", "Bu Yenni", "08126612345"):
         await world.say(answer)
     summary = (await world.say("indak ado"))[-1].text
-    assert "Topik: -" in summary and "Catatan: -" in summary
+    assert "Topik: Semua / belum tahu" in summary and "Catatan: -" in summary
     assert "Jumlah peserta: 25 orang" in summary
 
 

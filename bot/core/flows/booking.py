@@ -743,7 +743,11 @@ class BookingFlow(BookingParts):
         return [Reply(self._t(f"booking.ask.{slot}", **fields), buttons)]
 
     def _summary(self, slots: dict[str, Any]) -> Reply:
-        topics = ", ".join(render.topic_names(self._answers.knowledge, slots.get("topics") or []))
+        topics = (
+            ", ".join(render.topic_names(self._answers.knowledge, slots["topics"]))
+            if slots.get("topics")
+            else self._t("booking.topics_skip")  # "Semua / belum tahu", not "-"
+        )
         text = self._t(
             "booking.summary",
             org_name=slots["org_name"],

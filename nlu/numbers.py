@@ -12,10 +12,14 @@ from dataclasses import dataclass
 _UNITS = {
     "nol": 0, "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6,
     "tujuh": 7, "delapan": 8, "sembilan": 9,
+    # Minang, Javanese and Sundanese ("duo hari", "telu dinten", "tigo puluah limo urang").
+    "ciek": 1, "duo": 2, "tigo": 3, "ampek": 4, "limo": 5, "siji": 1, "loro": 2, "telu": 3,
+    "papat": 4, "hiji": 1, "tilu": 3, "opat": 4,
 }  # fmt: skip
+REGIONAL_NUMBERS = r"ciek|duo|tigo|ampek|limo|siji|loro|telu|papat|hiji|tilu|opat"
 _WORD = (
     r"(?:nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus"
-    r"|belas|puluh|ratus)"
+    rf"|belas|puluh|puluah|ratus|ratuih|{REGIONAL_NUMBERS})"
 )
 _NUMBER = rf"(?:\d{{1,4}}(?:an)?|{_WORD}(?:\s+{_WORD})*(?:an)?)"
 _PEOPLE = (
@@ -60,6 +64,7 @@ def words_to_int(text: str) -> int | None:
     text = (
         text.removesuffix("an") if text.endswith("puluhan") or text.endswith("ratusan") else text
     )
+    text = text.replace("puluah", "puluh").replace("ratuih", "ratus")  # Minang
     text = re.sub(r"\bse(puluh|belas|ratus)\b", r"satu \1", text)
     text = text.replace("sebelas", "satu belas")
     total, current = 0, 0

@@ -590,3 +590,13 @@ async def test_a_letter_with_its_contact_and_a_corrected_day(world: World, texts
     summary = (await world.say("tidak ada"))[-1].text
     assert "Tanggal: Kamis, 20 Mei 2027\n" in summary
     assert "Penanggung jawab: Pak Dodi, +6281311112222\n" in summary
+
+
+@pytest.mark.parametrize("length", ["duo hari", "loro dinten", "tilu poé"])
+async def test_a_length_in_regional_numbers(world: World, texts: Texts, length: str) -> None:
+    """Found in the console (a Dinas from Pesisir Selatan): "duo hari" at the length step
+    was refused again and again."""
+    for message in ("mau daftar kunjungan", "Diskop Pessel", "Painan, Sumbar", "35 orang"):
+        await world.say(message)
+    await world.say("14 Juni 2027")
+    assert (await texts_of(world, length))[-1] == texts("booking.ask.topics")

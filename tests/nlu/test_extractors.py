@@ -84,6 +84,8 @@ def test_year_is_not_taken_from_a_following_count() -> None:
         ("kami berangkat 30 pax", 30),
         ("rombongan abdi 40 urang", 40),  # Sundanese and Minang "orang"
         ("kira-kira 25 wong", 25),
+        ("tigo puluah limo urang", 35),  # Minang numbers
+        ("telu puluh tiyang", 30),  # Javanese
     ],
 )
 def test_group_sizes(text: str, value: int) -> None:

@@ -30,7 +30,7 @@ from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar
 from nlu.codes import find_codes
 from nlu.dates import find_dates
-from nlu.numbers import words_to_int
+from nlu.numbers import REGIONAL_NUMBERS, words_to_int
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,8 @@ DATE_CHOICES = 6
 # "2 hari", "tiga hari", "sehari saja" (Javanese "sedinten", Sundanese "sapoé": one day);
 # not "sehari-hari" (daily).
 DAYS_IN_TEXT = re.compile(
-    r"(?<!\w)(?:(\d|satu|dua|tiga)\s*(?:hari|hr|dinten|poe|poé)|(sehari|seharian|sedinten"
+    rf"(?<!\w)(?:(\d|satu|dua|tiga|{REGIONAL_NUMBERS})\s*(?:hari|hr|dinten|poe|poé)"
+    r"|(sehari|seharian|sedinten"
     r"|sapoe|sapoé))(?![\w-])",
     re.IGNORECASE,
 )

@@ -263,10 +263,8 @@ class BookingFlow(BookingParts):
                 return [*(Reply(note) for note in notes), *await self._ask_next(state)]
             if not elsewhere:
                 return await self._refused(problem, state)
-        if event.kind is Kind.TEXT and (
-            self._says(text, "booking.pause") or (sure and result.intent in PAUSE_INTENTS)  # type: ignore[union-attr]
-        ):
-            return self._pause(state, thanked=sure and result.intent == "thank")  # type: ignore[union-attr]
+        if event.kind is Kind.TEXT and (closing := self._closing(result, text)) is not None:
+            return self._pause(state, thanked=closing == "thank")
         if event.kind is Kind.TEXT and sure and result.intent in switches:  # type: ignore[union-attr]
             self._pause(state)
             return None
@@ -315,6 +313,14 @@ class BookingFlow(BookingParts):
         if state.misses >= 2:
             problem += "\n" + self._t("booking.stuck")
         return [Reply(problem), *await self._question(state.step or "", state)]
+
+    def _closing(self, result: NluResult | None, text: str) -> str | None:
+        """ "thank" for a sure thanks, "pause" for a goodbye or "nanti dulu", None for neither:
+        what puts a form aside (or, at the summary, is told it is not sent yet)."""
+        sure = result.intent if result is not None and result.confidence >= SURE else None
+        if sure == "thank":
+            return "thank"
+        return "pause" if sure in PAUSE_INTENTS or self._says(text, "booking.pause") else None
 
     def _pause(self, state: ConversationState, thanked: bool = False) -> list[Reply]:
         """Put the form aside, keeping what was filled; "lanjut daftar" (or the button)
@@ -450,8 +456,9 @@ class BookingFlow(BookingParts):
         the date or the group size, not the name: kept for those steps; the acknowledgement
         (or why the value cannot be) to say before the name is asked again. None when the
         answer is more than a time and a group size."""
+        counts = find_counts(value)
         spans = [(m.start_char, m.end_char) for m in find_dates(value, self._today())]
-        spans += [(m.start_char, m.end_char) for m in find_counts(value)]
+        spans += [(m.start_char, m.end_char) for m in counts]
         rest = value
         for start, end in sorted(spans, reverse=True):
             rest = rest[:start] + " " + rest[end:]
@@ -464,8 +471,8 @@ class BookingFlow(BookingParts):
             word not in fillers for word in re.findall(r"[\w-]+", rest.lower())
         ):
             return None
-        counted = bool(find_counts(value))
-        timed = len(spans) > counted or days is not None
+        counted = bool(counts)
+        timed = len(spans) > len(counts) or days is not None
         notes = self._note_when(value, state.slots) if timed else []
         notes += self._note_count(value, state.slots)
         if notes:
@@ -522,11 +529,16 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.org_name")
         if (noted := self._visit_for_name(value, state)) is not None:
             return noted
-        self._name_organisation(value, state.slots)
-        origin = self._places.origin(value) if self._places is not None else None
-        if origin is not None:
-            state.slots.setdefault("origin", origin)
+        self._take_organisation(value, state.slots)
         return None
+
+    def _take_organisation(self, name: str, slots: dict[str, Any]) -> None:
+        """The organisation as named, and the origin when the name says it ("dinkop kab
+        solok": Kabupaten Solok, Sumatera Barat)."""
+        self._name_organisation(name, slots)
+        origin = self._places.origin(name) if self._places is not None else None
+        if origin is not None:
+            slots.setdefault("origin", origin)
 
     async def _fill_org_kind(
         self, payload: str, value: str, state: ConversationState
@@ -550,10 +562,9 @@ class BookingFlow(BookingParts):
             # "Koperasi Produsen Nyiur Melambai" names the organisation (the one taken before
             # was a guess, or is corrected): the name, and the origin if it names a region.
             state.slots.pop("org_kind", None)
-            self._name_organisation(value, state.slots)
-            if places is None or (origin := places.origin(value)) is None:
+            self._take_organisation(value, state.slots)
+            if "origin" not in state.slots:
                 return Noted(self._t("booking.org_noted", org_name=state.slots["org_name"]))
-            state.slots["origin"] = origin
             return None
         if places is None:
             state.slots["origin"] = value
@@ -575,12 +586,9 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.contact_name")
         if (noted := self._visit_for_name(value, state)) is not None:
             return noted
-        name = _SELF.sub("", value).strip(" ,.:;-")  # "saya sendiri, Pak Rahmat": Pak Rahmat
+        name = contact_name(value)
         if not name:
             return self._t("booking.invalid.contact_self")  # "saya sendiri": whose name?
-        first, _, rest = name.partition(" ")
-        if first.lower() in _HONORIFICS and rest:  # "bu Siti Aminah" -> "Bu Siti Aminah"
-            name = f"{first.capitalize()} {rest}"
         state.slots["contact_name"] = name
         return None
 
@@ -784,10 +792,9 @@ class BookingFlow(BookingParts):
         the request is not sent yet, "kapan dikonfirmasi?" what happens after "Kirim", another
         question its answer."""
         hint = Reply(self._t("booking.confirm_hint"), self._summary_buttons())
-        sure = result is not None and result.confidence >= SURE
-        if self._says(text, "booking.pause") or (sure and result.intent in PAUSE_INTENTS):  # type: ignore[union-attr]
-            thanked = sure and result.intent == "thank"  # type: ignore[union-attr]
+        if (closing := self._closing(result, text)) is not None:
             said = self._t("booking.not_sent")
+            thanked = closing == "thank"
             return [
                 Reply(f"{self._t('smalltalk.welcome')} {said}" if thanked else said, hint.buttons)
             ]
@@ -991,4 +998,12 @@ def contact_person(text: str, slots: dict[str, Any]) -> None:
         if bare != word or (word.endswith(".") and len(word) > 4):
             break
     if name:
-        slots.setdefault("contact_name", " ".join(name))
+        slots.setdefault("contact_name", contact_name(" ".join(name)))
+
+
+def contact_name(text: str) -> str:
+    """A contact's name as a letter writes it: "saya sendiri, Pak Rahmat" -> "Pak Rahmat",
+    "bu Siti Aminah" -> "Bu Siti Aminah"; "" when it names nobody ("saya sendiri")."""
+    name = _SELF.sub("", text).strip(" ,.:;-")
+    first, _, rest = name.partition(" ")
+    return f"{first.capitalize()} {rest}" if first.lower() in _HONORIFICS and rest else name

@@ -12,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from functools import partial
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.core.locks import KeyedLocks
+from bot.db.session import retried_if_dropped
 
 LOCK = text("SELECT pg_advisory_lock(hashtextextended(:key, 0))")
 UNLOCK = text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))")
@@ -40,9 +43,30 @@ class ChatLocks:
                 yield
                 return
             key = {"key": f"{channel}:{chat}"}
-            async with self._slots, self._database.connect() as connection:
-                await connection.execute(LOCK, key)  # the session's lock, not a transaction's
+            async with self._slots:
+                connection = await retried_if_dropped(partial(self._locked, key))
                 try:
                     yield
                 finally:
-                    await connection.execute(UNLOCK, key)
+                    await _unlocked(connection, key)
+
+    async def _locked(self, key: dict[str, str]) -> AsyncConnection:
+        """A connection holding the chat's lock (the session's lock, not a transaction's)."""
+        connection = await self._database.connect()
+        try:
+            await connection.execute(LOCK, key)
+        except BaseException:
+            await connection.close()
+            raise
+        return connection
+
+
+async def _unlocked(connection: AsyncConnection, key: dict[str, str]) -> None:
+    """Give the lock back; a connection the server dropped meanwhile took it with it."""
+    try:
+        await connection.execute(UNLOCK, key)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    finally:
+        await connection.close()

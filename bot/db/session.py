@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -18,6 +19,8 @@ from sqlalchemy.ext.asyncio import (
 # SQLAlchemy open overflow connections and close them again on return, and connecting (TLS
 # probe, authentication, the dialect's type set-up) cost more CPU than the queries.
 POOL_SIZE = 20
+
+T = TypeVar("T")
 
 
 SQLITE_TIMEOUT = 30  # seconds a writer waits for the lock before failing
@@ -37,7 +40,13 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; SQLite gets WAL and a busy timeout so concurrent writers wait, not fail.
-    Errors never carry the statement's parameter values (names, phone numbers) into logs."""
+    Errors never carry the statement's parameter values (names, phone numbers) into logs.
+
+    PostgreSQL connections are not pinged before each use (`pool_pre_ping`: a round trip on
+    every checkout, a tenth of the bot's CPU under a burst). A connection the server dropped
+    (a restart) fails at its first use as a disconnect, and SQLAlchemy then replaces every
+    pooled connection older than that failure; the message path runs such work again
+    (`retried_if_dropped`), so a restart costs no message."""
     if url.startswith("sqlite"):
         engine = create_async_engine(
             url, connect_args={"timeout": SQLITE_TIMEOUT}, hide_parameters=True, **kwargs
@@ -46,7 +55,20 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     if "poolclass" not in kwargs:
         kwargs |= {"pool_size": POOL_SIZE, "max_overflow": 0}
-    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+    return create_async_engine(url, hide_parameters=True, **kwargs)
+
+
+async def retried_if_dropped(attempt: Callable[[], Awaitable[T]]) -> T:
+    """`attempt()`, and once more if it met a connection the database had dropped.
+
+    Only for work that may run twice: a transaction that failed was rolled back. The second
+    attempt gets a new connection, the pool having been invalidated by the first failure."""
+    try:
+        return await attempt()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    return await attempt()
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,9 +1,9 @@
 """`StateStore` in SQL: conversation state survives restarts and is shared by bot processes.
 
 Each message costs two transactions: the incoming line is written to the transcript as the
-state is read (so what the user sent is kept even if handling it fails), and the new state
-is saved with the replies' lines. SQLAlchemy Core on a connection: this is every message's
-path, where the ORM's session machinery would cost more than the statements.
+state is read, in one statement (so what the user sent is kept even if handling it fails),
+and the new state is saved with the replies' lines. SQLAlchemy Core on a connection: this is
+every message's path, where the ORM's session machinery would cost more than the statements.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class SqlStateStore:
             "of_channel": channel,
             "of_chat_id": chat_id,
         }
-        stored = await self._transactions.run(partial(_scalar, self._receive, params))
+        stored = await self._transactions.run_alone(partial(_scalar, self._receive, params))
         return ConversationState.from_json(stored)
 
     async def save(

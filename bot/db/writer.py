@@ -15,13 +15,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
+from functools import partial
 from queue import SimpleQueue
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db.session import SQLITE_TIMEOUT, sqlite_pragmas
+from bot.db.session import SQLITE_TIMEOUT, retried_if_dropped, sqlite_pragmas
 
 T = TypeVar("T")
 Work = Callable[[Connection], T]
@@ -31,6 +32,10 @@ class Transactions(Protocol):
     """Runs a piece of work, written against a plain (sync) connection, in a transaction."""
 
     async def run(self, work: Work[T]) -> T: ...
+
+    async def run_alone(self, work: Work[T]) -> T:
+        """`run` for work of one statement, which is a transaction of its own."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -43,13 +48,28 @@ def transactions_for(database: AsyncEngine) -> Transactions:
 
 
 class InTheLoop:
-    """Transactions on the async engine's pool (SQLAlchemy's `run_sync`)."""
+    """Transactions on the async engine's pool (SQLAlchemy's `run_sync`), run again once if
+    they met a connection a restarted server had dropped.
+
+    One statement runs without BEGIN and COMMIT (autocommit: the statement is its own
+    transaction), one round trip to the server instead of three."""
 
     def __init__(self, database: AsyncEngine) -> None:
         self._database = database
+        self._alone = database.execution_options(isolation_level="AUTOCOMMIT")
 
     async def run(self, work: Work[T]) -> T:
+        return await retried_if_dropped(partial(self._in_transaction, work))
+
+    async def run_alone(self, work: Work[T]) -> T:
+        return await retried_if_dropped(partial(self._autocommit, work))
+
+    async def _in_transaction(self, work: Work[T]) -> T:
         async with self._database.begin() as connection:
+            return await connection.run_sync(work)
+
+    async def _autocommit(self, work: Work[T]) -> T:
+        async with self._alone.connect() as connection:
             return await connection.run_sync(work)
 
     async def close(self) -> None:
@@ -79,6 +99,10 @@ class WriterThread:
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queue.put((future, work))
         return await future
+
+    async def run_alone(self, work: Work[T]) -> T:
+        """One trip to the thread either way."""
+        return await self.run(work)
 
     def _serve(self) -> None:
         while (item := self._queue.get()) is not None:

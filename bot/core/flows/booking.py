@@ -571,7 +571,8 @@ class BookingFlow(BookingParts):
             return None
         # "makassar, sulsel" -> "Makassar, Sulawesi Selatan"; "kab solok" -> "Kabupaten Solok,
         # Sumatera Barat"; a province found alone keeps the town written beside it.
-        written, known = places.written_out(value), places.origin(value)
+        written = places.written_out(value)
+        known = places.origin(value) or places.town(value.strip(" .,"))  # "Makassar" alone
         if known is not None and "," not in known:
             at = written.lower().find(known.lower())
             town = (written[:at] if at >= 0 else written).rstrip(" ,")

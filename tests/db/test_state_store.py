@@ -14,6 +14,7 @@ from bot.core.state import ConversationState
 from bot.db.migrate import upgrade
 from bot.db.session import create_engine
 from bot.db.state_store import SqlStateStore
+from bot.db.transcript import MAX_LINE, SqlTranscript
 
 
 @contextlib.asynccontextmanager
@@ -40,6 +41,27 @@ async def test_state_round_trips_and_upserts(database_url: str) -> None:
         assert loaded.slots == {"participants": 27, "org": "Dinas 🙏"}
         assert loaded.misses == 2
         assert await store.receive("whatsapp", "1", "halo") == ConversationState()
+
+
+async def test_the_replies_lines_are_kept_in_order_with_the_state(database_url: str) -> None:
+    """One statement on PostgreSQL (the upsert in a WITH, the lines from an array), a
+    transaction on SQLite: either way every line, in order, long ones cut, none for none."""
+    await upgrade(database_url)
+    replies = ["Wa'alaikumsalam, Bapak/Ibu 🙏", "x" * 5000, "'); DROP TABLE transcript; --"]
+    async with store_on(database_url) as store:
+        await store.receive("telegram", "3", "assalamualaikum")
+        await store.save("telegram", "3", ConversationState(misses=1), replies)
+        await store.save("telegram", "3", ConversationState(misses=2), [])
+        assert (await store.receive("telegram", "3", "halo")).misses == 2
+    engine = create_engine(database_url)
+    lines = await SqlTranscript(engine).recent("telegram", "3")
+    await engine.dispose()
+    assert lines[:-1] == [
+        ("in", "assalamualaikum"),
+        ("out", replies[0]),
+        ("out", "x" * MAX_LINE),
+        ("out", replies[2]),
+    ]  # and the last "halo"
 
 
 async def test_state_is_shared_between_processes_engines(database_url: str) -> None:

@@ -209,6 +209,22 @@ async def test_a_group_size_where_the_origin_is_asked_is_kept_for_its_step(
     assert "Makassar, Sulawesi Selatan" in summary and "35 orang" in summary
 
 
+async def test_a_date_where_the_origin_is_asked_stays_in_the_form(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Banjar women's cooperative): "tanggal 10 Februari" at the origin
+    step read as an availability question, put the form aside, and every later answer ("2
+    hari", the contact's name, "kada ada") was answered as if no form had been begun. (A date
+    asked about, "bisa tgl 17 agustus?", is answered and the form put aside, saying so.)"""
+    for message in ("mau daftar kunjungan", "Koperasi Wanita Sasangga Banua"):
+        await world.say(message)
+    world.nlu.add("tanggal 10 Februari 2027", "ask_availability", 0.97)
+    kept = await texts_of(world, "tanggal 10 Februari 2027")
+    assert kept == [texts("booking.time_noted"), texts("booking.ask.origin")]
+    await world.say("Banjarmasin, Kalimantan Selatan")
+    assert (await texts_of(world, "25"))[-1] == texts("booking.ask.days")  # the date taken
+
+
 async def test_a_form_put_aside_takes_what_was_heard_since(world: World, texts: Texts) -> None:
     """Found in the console: a form put aside came back with its old month although the user
     had since named another, and with another organisation's origin after a new one

@@ -236,11 +236,11 @@ class BookingFlow(BookingParts):
         if state.step == CONFIRM:
             return await self._confirm(event, result, text, state)
         sure = result is not None and result.confidence >= SURE
-        # At the date step, "yang tgl 13 aja" reads as an availability question: it is the
-        # step's own business, not another request.
+        # "yang tgl 13 aja" at the date step, "tanggal 10 Februari" at another read as
+        # availability questions: a date said, not asked about, is this form's own business.
         switches = (
             SWITCH_INTENTS - {"ask_availability"}
-            if state.step == Step.START_DATE
+            if state.step == Step.START_DATE or not self._t.asks(text)
             else SWITCH_INTENTS
         )
         elsewhere = (

@@ -71,9 +71,23 @@ class IndonesianPlaces:
                 town = self.town(" ".join(words[at + 1 : at + 1 + length]))
                 if town is not None:
                     return town
+        if (town := self._town_set_apart(text)) is not None:
+            return town
         return next(
             (self._provinces[w.lower()] for _, w in here if w.lower() in self._provinces), None
         )
+
+    def _town_set_apart(self, text: str) -> str | None:
+        """ "Koperasi Wanita Sasangga Banua, Banjarmasin.": a town written as a clause of its
+        own, unless the clause before says where they go ("ke BMI, Tangerang")."""
+        clauses = [clause.strip() for clause in re.split(r"[,.;:!?\n]+", text)]
+        for before, clause in zip(["", *clauses], clauses, strict=False):
+            if not 0 < len(clause.split()) <= 3:
+                continue
+            towards = _TOWARDS.intersection(before.lower().split())
+            if not towards and (town := self.town(clause)) is not None:
+                return town
+        return None
 
     def town(self, name: str) -> str | None:
         """A kabupaten or kota named without "Kabupaten"/"Kota", with its province: "makassar"

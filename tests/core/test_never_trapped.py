@@ -256,8 +256,8 @@ async def test_an_origin_read_only_as_a_province_keeps_what_was_written(
     places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
     for typed, written in (
         ("Kupang NTT", "Asal: Kupang, Nusa Tenggara Timur\n"),
-        ("makassar, sulsel", "Asal: Makassar, Sulawesi Selatan\n"),
-        ("makassar, sulawesi selatan", "Asal: Makassar, Sulawesi Selatan\n"),
+        ("makassar, sulsel", "Asal: Kota Makassar, Sulawesi Selatan\n"),
+        ("makassar, sulawesi selatan", "Asal: Kota Makassar, Sulawesi Selatan\n"),
         ("makassar", "Asal: Kota Makassar, Sulawesi Selatan\n"),  # a town alone: its province
         ("Bogor.", "Asal: Bogor, Jawa Barat\n"),  # a kota and a kabupaten of that name
     ):

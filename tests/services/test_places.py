@@ -47,6 +47,13 @@ def places() -> IndonesianPlaces:
         ("kulo saking klaten", "Kabupaten Klaten, Jawa Tengah"),
         ("dari lima puluh kota", "Kabupaten Lima Puluh Kota, Sumatera Barat"),
         ("mulai dari tanggal 5 sampai 7", None),
+        # A town as a clause of its own (found in the console, a Banjar cooperative).
+        (
+            "ulun dari Koperasi Wanita Sasangga Banua, Banjarmasin. handak bertanya",
+            "Kota Banjarmasin, Kalimantan Selatan",
+        ),
+        ("mau studi banding ke BMI, Tangerang", None),  # where they go
+        ("Pak, Bima mau tanya", None),  # a name, not a clause of its own
     ],
 )
 def test_origin_names_the_region_and_its_province(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.answers import Answers
 from bot.core.booking import BookingRules, Places
 from bot.core.engine import Engine
-from bot.core.flows.booking import introduced, whole_name
+from bot.core.flows.booking import guess_kind, introduced, whole_name
 from bot.core.flows.staff import StaffFlow
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
@@ -415,3 +415,29 @@ async def test_a_lower_case_organisation_the_tagger_missed_is_not_asked(world: W
     assert replies[-1].text == world.texts("booking.ask.origin")
     await world.say("Bandung, Jawa Barat")
     assert (await world.say("2 hari"))[-1].text == world.texts("booking.ask.topics")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("HMJ Ekonomi Syariah UIN Syarif Hidayatullah Jakarta", "lainnya"),
+        ("himpunan mahasiswa jurusan", "lainnya"),
+        ("Koperasi Mahasiswa Universitas Andalas", "koperasi"),  # a cooperative all the same
+        ("Pemkab Solok", "dinas"),
+        ("Yayasan Pendidikan Al-Ikhlas", "lainnya"),
+        ("Gapoktan Subur Makmur", "lainnya"),
+        ("Sasangga Banua", None),
+    ],
+)
+def test_the_kind_of_an_organisation_is_read_from_its_name(name: str, kind: str | None) -> None:
+    """Found in the console: a students' association was asked its kind, and "himpunan
+    mahasiswa jurusan" typed as the answer was refused again and again."""
+    assert guess_kind(name) == kind
+
+
+async def test_a_kind_typed_in_words_is_taken(world: World) -> None:
+    await world.say("mau daftar kunjungan")
+    await world.say("Sasangga Banua")  # a name that says no kind
+    assert (await world.say("himpunan mahasiswa jurusan"))[-1].text == world.texts(
+        "booking.ask.origin"
+    )

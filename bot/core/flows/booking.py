@@ -132,13 +132,30 @@ _HONORIFICS = frozenset({"bu", "ibu", "pak", "bapak", "mas", "mbak", "kak", "ban
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
 
+# Government other than a dinas, and bodies that are neither a cooperative nor government
+# (found in the console: "himpunan mahasiswa jurusan" was refused as a kind again and again).
+_GOVERNMENT = re.compile(
+    r"\b(pemkab|pemkot|pemprov|pemda|pemerintah|kementerian|kemen\w+|bappeda|dprd|kecamatan)\b"
+)
+_OTHER_BODY = re.compile(
+    r"\b(universitas|univ|uin|iain|stie|stei|politeknik|poltek|institut|kampus|mahasiswa|hmj|"
+    r"hima|bem|fakultas|prodi|jurusan|sekolah|sma|smk|madrasah|pesantren|ponpes|yayasan|pt|cv|"
+    r"bank|bumdes|gapoktan|lsm|komunitas|asosiasi|paguyuban|kelompok)\b"
+)
+
+
 def guess_kind(name: str) -> str | None:
-    """ "Dinas Koperasi Sumbar" -> dinas, "KSP Mitra Usaha" -> koperasi."""
+    """ "Dinas Koperasi Sumbar" -> dinas, "KSP Mitra Usaha" -> koperasi, "HMJ Ekonomi
+    Syariah UIN Jakarta" -> lainnya (a cooperative of students is still a cooperative)."""
     lowered = name.lower()
     if re.search(r"\bdinas\b|\bdiskop", lowered):
         return "dinas"
     if re.search(r"\b(koperasi|kop\w*|ksp\w*|kud|coop)\b", lowered):
         return "koperasi"
+    if _GOVERNMENT.search(lowered):
+        return "dinas"
+    if _OTHER_BODY.search(lowered):
+        return "lainnya"
     return None
 
 

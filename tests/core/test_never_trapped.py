@@ -618,3 +618,22 @@ async def test_a_length_in_regional_numbers(world: World, texts: Texts, length: 
         await world.say(message)
     await world.say("14 Juni 2027")
     assert (await texts_of(world, length))[-1] == texts("booking.ask.topics")
+
+
+async def test_a_day_of_the_week_asked_about_is_answered_in_general(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a students' group): "apakah bisa hari sabtu?" in the form got
+    "that question cannot be answered here"; outside it, the coming Saturday's availability
+    (too soon) instead of whether Saturdays take visits at all."""
+    world.nlu.add("apakah bisa hari sabtu?", "ask_availability", 0.97)
+    world.nlu.add("kalau hari minggu bisa kunjungan?", "ask_availability", 0.97)
+    saturday = texts("availability.weekday_open", day="Sabtu")
+    sunday = texts("availability.weekday_closed", day="Minggu")  # CLOSED_WEEKDAYS: Sunday
+    assert await texts_of(world, "apakah bisa hari sabtu?") == [saturday]
+    assert await texts_of(world, "kalau hari minggu bisa kunjungan?") == [sunday]
+    await world.say("mau daftar kunjungan")
+    world.nlu.add("hari sabtu bisa kah?", "ask_visit_info", 0.4)
+    assert await texts_of(world, "hari sabtu bisa kah?") == [
+        saturday, texts("booking.ask.org_name")
+    ]  # fmt: skip

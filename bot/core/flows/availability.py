@@ -63,6 +63,8 @@ class Availability(BookingParts):
     ) -> list[Reply]:
         """ "tanggal 13 Juni kosong?": yes/no, with the nearest free dates as buttons; "Maret
         masih ada slot?": the free dates of March."""
+        if (weekday := self._weekday_answer(text)) is not None:
+            return [weekday]
         mentions = find_dates(text, self._today())
         if not mentions:
             state.step = AVAILABILITY_DATE

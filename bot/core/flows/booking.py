@@ -311,7 +311,8 @@ class BookingFlow(BookingParts):
             if isinstance(taken, Reply):  # "bisa minggu kedua April?": that week's free days
                 return [taken]
             # A question this step cannot take as its answer, and no answer for it at hand.
-            return [Reply(self._t("booking.question_later")), *await self._question(slot, state)]
+            said = self._weekday_answer(text) or Reply(self._t("booking.question_later"))
+            return [said, *await self._question(slot, state)]
         problem = await self._fill(slot, text, payload, state)
         if problem is None:
             return await self._ask_next(state)

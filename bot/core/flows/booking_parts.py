@@ -17,7 +17,7 @@ from bot.core.booking import (
     Places,
     TooMany,
 )
-from bot.core.calendar_text import period, short_date
+from bot.core.calendar_text import DAYS, period, short_date
 from bot.core.feasts import feast_period
 from bot.core.guard import Guard
 from bot.core.messages import Button, Incoming, Kind, Reply
@@ -42,6 +42,14 @@ DAYS_IN_TEXT = re.compile(
     rf"(?<!\w)(?:(\d|satu|dua|tiga|{REGIONAL_NUMBERS})\s*(?:hari|hr|dinten|poe|poé)"
     r"|(sehari|seharian|sedinten"
     r"|sapoe|sapoé))(?![\w-])",
+    re.IGNORECASE,
+)
+
+# "bisa hari sabtu?", "kalau hari minggu buka?": a day of the week in general, no date.
+# ("minggu" alone is also "week": only after "hari".)
+WEEKDAY_ONLY = re.compile(
+    r"^(?:\W*\w+){0,4}?\W*\b(?:hari\s+(senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)"
+    r"|(senin|selasa|rabu|kamis|jum'?at|sabtu|ahad))\b(?:\W*\w+){0,4}?\W*$",
     re.IGNORECASE,
 )
 
@@ -130,6 +138,22 @@ class BookingParts:
         if match.group(2):
             return 1  # "sehari"
         return words_to_int(match.group(1).lower())
+
+    def _weekday_answer(self, text: str) -> Reply | None:
+        """ "apakah bisa hari sabtu?": whether visits are received on that day of the week
+        (`CLOSED_WEEKDAYS`), not the availability of the coming Saturday; None unless the
+        message asks about a day of the week and names no date or other time."""
+        match = WEEKDAY_ONLY.match(text)
+        if match is None or not self._t.asks(text):
+            return None
+        said = (match.group(1) or match.group(2)).lower()
+        mentions = find_dates(text, self._today())
+        if any(m.text.lower().removeprefix("hari ").strip() != said for m in mentions):
+            return None  # "sabtu tanggal 16 Januari", "sabtu depan": a date after all
+        weekday = DAYS.index(said.replace("'", "").replace("ahad", "minggu").capitalize())
+        closed = weekday in self._rules.closed_weekdays
+        key = "availability.weekday_closed" if closed else "availability.weekday_open"
+        return Reply(self._t(key, day=DAYS[weekday]))
 
     def _day_full(self, when: str, alternatives: list[date]) -> Reply:
         """ "That day is full", with the nearest free days as buttons."""

@@ -25,8 +25,12 @@ _NUMBER = rf"(?:\d{{1,4}}(?:an)?|{_WORD}(?:\s+{_WORD})*(?:an)?)"
 _PEOPLE = (
     r"(?:orang|org|orng|peserta|pst|pax|personil|personel|person|people|pers|jiwa|anggota"
     r"|delegasi|rombongan|ibu-ibu|bapak-bapak"
+    r"|mahasiswa|mahasiswi|mhs|siswa|siswi|pelajar|santri|guru|dosen|pengurus|karyawan"
+    r"|pegawai|staf|staff|petani|nelayan|kader|pendamping"
     r"|urang|jalma|wong|uwong|tiyang)"  # Sundanese, Minang, Javanese
 )
+# "40 mahasiswa + 2 dosen", "30 ibu-ibu dan 5 pengurus": one group.
+_JOINED = re.compile(r"\s*(?:\+|&|,|dan|plus|ditambah|serta)\s*", re.IGNORECASE)
 _APPROX = r"(?:sekitar|sekitaran|kurang\s+lebih|kurleb|kira-kira|kira2|kurang\s+dari|±|\+-|\+/-)"
 _AFTER_NOUN = (
     r"(?:jumlah\s+peserta|jumlah\s+rombongan|jumlah\s+orang|jumlahnya|jml\s+peserta|jml"
@@ -99,3 +103,17 @@ def find_counts(text: str) -> list[CountMention]:
             ):
                 found.append(mention)
     return sorted(found, key=lambda m: m.start_char)
+
+
+def group_size(text: str) -> int | None:
+    """The size of the group ``text`` names: its first count, with the counts joined to it
+    ("40 mahasiswa + 2 dosen" is 42); None when it names none."""
+    counts = find_counts(text)
+    if not counts:
+        return None
+    total = counts[0].value
+    for before, after in zip(counts, counts[1:], strict=False):
+        if not _JOINED.fullmatch(text[before.end_char : after.start_char]):
+            break
+        total += after.value
+    return total

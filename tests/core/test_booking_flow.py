@@ -441,3 +441,19 @@ async def test_a_kind_typed_in_words_is_taken(world: World) -> None:
     assert (await world.say("himpunan mahasiswa jurusan"))[-1].text == world.texts(
         "booking.ask.origin"
     )
+
+
+async def test_a_students_group_books_as_it_writes(world: World) -> None:
+    """Found in the console: the kind was asked of "HMJ … UIN", and "40 mahasiswa + 2 dosen"
+    named no group, so the size was asked while the user answered the next steps."""
+    message = (
+        "saya Dimas, kami dari HMJ Ekonomi Syariah UIN Jakarta mau kunjungan tgl 14 Juni 2027,"
+        " sekitar 40 mahasiswa + 2 dosen"
+    )
+    world.nlu.add(message, "book_visit", 0.95, organization="HMJ Ekonomi Syariah UIN Jakarta")
+    assert (await world.say(message))[-1].text == world.texts("booking.ask.origin")
+    await world.say("Jakarta Selatan")
+    for answer in ("1 hari", "profil", "Dr. Ahmad Fauzi", "085712349876"):
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "(Lembaga lain)" in summary and "42 orang" in summary

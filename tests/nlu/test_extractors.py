@@ -8,7 +8,7 @@ import pytest
 
 from nlu.codes import find_codes
 from nlu.dates import find_dates
-from nlu.numbers import find_counts, words_to_int
+from nlu.numbers import find_counts, group_size, words_to_int
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -95,6 +95,22 @@ def test_group_sizes(text: str, value: int) -> None:
 @pytest.mark.parametrize("text", ["tgl 27 juni", "3 hari", "peserta 2 hari", "biaya 50 ribu"])
 def test_numbers_that_are_not_group_sizes(text: str) -> None:
     assert find_counts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        # Found in the console (a students' group): "40 mahasiswa + 2 dosen" named no group.
+        ("kami dari HMJ mau kunjungan, sekitar 40 mahasiswa + 2 dosen", 42),
+        ("35 siswa dan 3 guru pendamping", 38),
+        ("30 ibu-ibu plus 5 pengurus", 35),
+        ("27 orang, tanggal 3 Juni", 27),  # the date is no second group
+        ("30 orang tgl 5 dan 10 orang tgl 6", 30),
+        ("berapa biayanya?", None),
+    ],
+)
+def test_the_group_size_adds_the_counts_joined_to_it(text: str, size: int | None) -> None:
+    assert group_size(text) == size
 
 
 def test_words_to_int_rejects_non_numbers() -> None:

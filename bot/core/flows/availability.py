@@ -17,7 +17,7 @@ from bot.core.payloads import Space, encode
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from nlu.dates import find_dates
-from nlu.numbers import find_counts
+from nlu.numbers import group_size
 
 AVAILABILITY_DATE = "availability_date"
 
@@ -49,8 +49,8 @@ class Availability(BookingParts):
         """ "kalau rombongan kami 120 orang bisa?", whatever else it reads as (requirements,
         a booking): a group over the limit is told so, and how to arrange it, instead of an
         answer that does not say no."""
-        counts = find_counts(text)
-        problem = self._rules.participants_problem(counts[0].value) if counts else None
+        size = group_size(text)
+        problem = self._rules.participants_problem(size) if size is not None else None
         if problem is None or problem.key != "booking.participants_over":
             return None
         person = Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))
@@ -70,14 +70,12 @@ class Availability(BookingParts):
             state.step = AVAILABILITY_DATE
             return [Reply(self._t("availability.ask_date"))]
         state.step = None
-        counts = find_counts(text)
+        people = group_size(text) or 1
         if mentions[0].vague:
-            people = counts[0].value if counts else 1
             days = self._days_in(text) or 1
             return [await self._choose_in(mentions[0].start, mentions[0].end, days, people)]
         start = mentions[0].start
         days = min((mentions[0].end - start).days + 1, MAX_DAYS)
-        people = counts[0].value if counts else 1
         problem = self._rules.date_problem(start, days, self._today())
         if problem is None and await self._bookings.free_days(start, days, people):
             return [

@@ -39,7 +39,7 @@ from bot.core.payloads import Space, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from nlu.dates import find_dates
-from nlu.numbers import find_counts, words_to_int
+from nlu.numbers import find_counts, group_size, words_to_int
 
 log = logging.getLogger(__name__)
 
@@ -460,13 +460,13 @@ class BookingFlow(BookingParts):
 
     def _note_count(self, text: str, slots: dict[str, Any]) -> list[str]:
         """Keep the group size `text` names ("27 orang"); a note when it is refused."""
-        counts = find_counts(text)
-        if not counts:
+        size = group_size(text)
+        if size is None:
             return []
-        problem = self._rules.participants_problem(counts[0].value)
+        problem = self._rules.participants_problem(size)
         if problem is not None:
             return [self._t(problem.key, **render.fields(self._t, problem.fields))]
-        slots["participants"] = counts[0].value
+        slots["participants"] = size
         return []
 
     def _visit_for_name(self, value: str, state: ConversationState) -> Noted | None:
@@ -629,8 +629,7 @@ class BookingFlow(BookingParts):
     async def _fill_participants(
         self, payload: str, value: str, state: ConversationState
     ) -> str | None:
-        counts = find_counts(value)
-        number = counts[0].value if counts else None
+        number = group_size(value)
         if number is None:
             bare = _BARE_NUMBER.match(value)
             number = int(bare.group(1)) if bare else words_to_int(value)

@@ -637,3 +637,24 @@ async def test_a_day_of_the_week_asked_about_is_answered_in_general(
     assert await texts_of(world, "hari sabtu bisa kah?") == [
         saturday, texts("booking.ask.org_name")
     ]  # fmt: skip
+
+
+async def test_answers_given_ahead_are_kept_for_their_steps(world: World, texts: Texts) -> None:
+    """Found in the console (a students' group whose size the bot had missed): at the group
+    size step the user answered the steps they expected next, the programs and the phone,
+    and each was refused ("tuliskan jumlah peserta dalam angka") until the bot offered a
+    person."""
+    for message in ("mau daftar kunjungan", "Koperasi Sekar Melati", "Solok"):
+        await world.say(message)
+    phone = await texts_of(world, "wa beliau 0857-1234-9876")
+    assert phone[0] == texts("booking.phone_noted", phone="+6285712349876")
+    assert phone[-1].startswith("Berapa perkiraan jumlah peserta")
+    topics = await texts_of(world, "profil bmi sama jawara")
+    assert topics[-1] == phone[-1]
+    assert topics[0].startswith("Baik, topiknya kami catat: ") and "Jawara" in topics[0]
+    assert texts("booking.stuck") not in " ".join(phone + topics)  # no refusal counted
+    await world.say("42")
+    await world.say("14 Juni 2027")
+    await world.say("1 hari")
+    summary = await world.say("Pak Ahmad")  # topics and phone not asked again
+    assert summary[-1].text == texts("booking.ask.notes"), [r.text for r in summary]

@@ -279,7 +279,8 @@ class BookingFlow(BookingParts):
                 notes = self._also_said(step, text, state.slots)
                 return [*(Reply(note) for note in notes), *await self._ask_next(state)]
             if not elsewhere:
-                return await self._refused(problem, state)
+                ahead = self._for_another_step(text, state) if isinstance(problem, str) else None
+                return await self._refused(ahead or problem, state)
         if event.kind is Kind.TEXT and (closing := self._closing(result, text)) is not None:
             return self._pause(state, thanked=closing == "thank")
         if event.kind is Kind.TEXT and sure and result.intent in switches:  # type: ignore[union-attr]
@@ -468,6 +469,21 @@ class BookingFlow(BookingParts):
             return [self._t(problem.key, **render.fields(self._t, problem.fields))]
         slots["participants"] = size
         return []
+
+    def _for_another_step(self, text: str, state: ConversationState) -> Noted | None:
+        """ "wa beliau 0857-1234-9876" or "profil bmi sama spin off" where the group size is
+        asked: the user answered ahead; the phone or the programs are kept for their steps
+        (not yet answered), and this step is asked again without counting a refusal."""
+        slots = state.slots
+        if "contact_phone" not in slots and (phone := normalise_phone(text)) is not None:
+            slots["contact_phone"] = phone
+            return Noted(self._t("booking.phone_noted", phone=phone))
+        programs = self._answers.knowledge.find_programs(text)
+        if "topics" not in slots and programs:
+            slots["topics"] = [program.id for program in programs]
+            names = ", ".join(program.name for program in programs)
+            return Noted(self._t("booking.topics_noted", topics=names))
+        return None
 
     def _visit_for_name(self, value: str, state: ConversationState) -> Noted | None:
         """ "Maret" or "eh 35 orang pak" written where a name or the origin is asked answers

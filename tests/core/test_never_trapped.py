@@ -658,3 +658,29 @@ async def test_answers_given_ahead_are_kept_for_their_steps(world: World, texts:
     await world.say("1 hari")
     summary = await world.say("Pak Ahmad")  # topics and phone not asked again
     assert summary[-1].text == texts("booking.ask.notes"), [r.text for r in summary]
+
+
+async def test_a_date_asked_about_mid_form_is_kept_when_the_form_resumes(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a students' group): "tgl 23 januari 2027 bisa?" put the form
+    aside with the answer "masih tersedia"; after "oke daftar" the form asked the date again,
+    and "1 hari aja" written there was refused as a date."""
+    for message in ("mau daftar kunjungan", "Koperasi Sekar Melati"):
+        await world.say(message)
+    world.nlu.add("kalau gitu tgl 23 januari 2027 bisa?", "ask_availability", 0.97)
+    asked = await texts_of(world, "kalau gitu tgl 23 januari 2027 bisa?")
+    assert "23 Januari 2027" in asked[0] and asked[-1] == texts("booking.paused")
+    world.nlu.add("oke daftar", "book_visit", 0.95)
+    await world.say("oke daftar")
+    await world.say("Solok, Sumatera Barat")
+    assert (await texts_of(world, "30"))[-1] == texts("booking.ask.days")  # not the date
+
+
+async def test_the_length_written_at_the_date_step_is_kept(world: World, texts: Texts) -> None:
+    for message in ("mau daftar kunjungan", "Koperasi Sekar Melati", "Solok", "30"):
+        await world.say(message)
+    kept = await texts_of(world, "1 hari aja")
+    assert kept[0] == texts("booking.days_noted", days=1)
+    assert kept[-1].startswith("Tanggal berapa")
+    assert (await texts_of(world, "14 Juni 2027"))[-1] == texts("booking.ask.topics")

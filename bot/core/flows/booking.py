@@ -285,6 +285,8 @@ class BookingFlow(BookingParts):
             return self._pause(state, thanked=closing == "thank")
         if event.kind is Kind.TEXT and sure and result.intent in switches:  # type: ignore[union-attr]
             self._pause(state)
+            if result is not None:  # "tgl 23 Januari bisa?": the date, kept for the form
+                self._overhear(result, text, state)
             return None
         return await self._answer_step(event, result, text, state)
 
@@ -471,13 +473,18 @@ class BookingFlow(BookingParts):
         return []
 
     def _for_another_step(self, text: str, state: ConversationState) -> Noted | None:
-        """ "wa beliau 0857-1234-9876" or "profil bmi sama spin off" where the group size is
-        asked: the user answered ahead; the phone or the programs are kept for their steps
-        (not yet answered), and this step is asked again without counting a refusal."""
+        """ "wa beliau 0857-1234-9876", "1 hari aja" or "profil bmi sama jawara" where the group
+        size or the date is asked: the user answered ahead; the phone, the length or the
+        programs are kept for their steps (not yet answered), and this step is asked again
+        without counting a refusal. Only for answers this step refused."""
         slots = state.slots
         if "contact_phone" not in slots and (phone := normalise_phone(text)) is not None:
             slots["contact_phone"] = phone
             return Noted(self._t("booking.phone_noted", phone=phone))
+        days = self._days_in(text)
+        if "days" not in slots and days is not None and 1 <= days <= MAX_DAYS:
+            slots["days"] = days  # "1 hari aja" where the date is asked
+            return Noted(self._t("booking.days_noted", days=days))
         programs = self._answers.knowledge.find_programs(text)
         if "topics" not in slots and programs:
             slots["topics"] = [program.id for program in programs]

@@ -426,6 +426,7 @@ async def test_a_lower_case_organisation_the_tagger_missed_is_not_asked(world: W
         ("Pemkab Solok", "dinas"),
         ("Yayasan Pendidikan Al-Ikhlas", "lainnya"),
         ("Gapoktan Subur Makmur", "lainnya"),
+        ("CU Mandiri Sejahtera Medan", "koperasi"),  # a credit union
         ("Sasangga Banua", None),
     ],
 )

@@ -684,3 +684,22 @@ async def test_the_length_written_at_the_date_step_is_kept(world: World, texts: 
     assert kept[0] == texts("booking.days_noted", days=1)
     assert kept[-1].startswith("Tanggal berapa")
     assert (await texts_of(world, "14 Juni 2027"))[-1] == texts("booking.ask.topics")
+
+
+async def test_a_batak_credit_union_is_not_stuck_at_the_date(world: World, texts: Texts) -> None:
+    """Found in the console (a credit union from Medan): "rencana akhir Maret 2027, bisa?"
+    asked at the kind step got "that question cannot be answered here" and the period was
+    lost; "jawara dan BMI goes to school" at the origin step became the origin; so the date
+    step came unannounced and every later answer was refused as a date."""
+    await world.say("mau daftar kunjungan")
+    await world.say("Sasangga Banua")  # a name that says no kind: the kind is asked
+    world.nlu.add("rencana akhir Maret 2027, bisa?", "ask_visit_info", 0.3)
+    kept = await texts_of(world, "rencana akhir Maret 2027, bisa?")
+    assert kept == [texts("booking.time_noted"), texts("booking.ask.org_kind")]
+    await world.say("koperasi")
+    topics = await texts_of(world, "jawara dan BMI goes to school")
+    assert topics[0].startswith("Baik, topiknya kami catat: ")
+    assert topics[-1] == texts("booking.ask.origin")
+    await world.say("Medan, Sumatera Utara")
+    offered = await world.say("35")
+    assert offered[-1].text.startswith("Untuk 21–31 Maret 2027")  # the end of March, kept

@@ -150,7 +150,7 @@ def guess_kind(name: str) -> str | None:
     lowered = name.lower()
     if re.search(r"\bdinas\b|\bdiskop", lowered):
         return "dinas"
-    if re.search(r"\b(koperasi|kop\w*|ksp\w*|kud|coop)\b", lowered):
+    if re.search(r"\b(koperasi|kop\w*|ksp\w*|kud|coop|cu|credit union)\b", lowered):
         return "koperasi"
     if _GOVERNMENT.search(lowered):
         return "dinas"
@@ -314,7 +314,13 @@ class BookingFlow(BookingParts):
             if isinstance(taken, Reply):  # "bisa minggu kedua April?": that week's free days
                 return [taken]
             # A question this step cannot take as its answer, and no answer for it at hand.
-            said = self._weekday_answer(text) or Reply(self._t("booking.question_later"))
+            said = self._weekday_answer(text)
+            if said is None and slot != Step.START_DATE and find_dates(text, self._today()):
+                # "rencana akhir Maret 2027, bisa?" where another step is asked: kept for the
+                # date step, which offers that period's free days (or says why not).
+                notes = self._note_when(text, state.slots) or [self._t("booking.time_noted")]
+                return [*(Reply(note) for note in notes), *await self._question(slot, state)]
+            said = said or Reply(self._t("booking.question_later"))
             return [said, *await self._question(slot, state)]
         problem = await self._fill(slot, text, payload, state)
         if problem is None:
@@ -598,6 +604,8 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.origin")
         if (noted := self._visit_for_name(value, state)) is not None:
             return noted
+        if (ahead := self._for_another_step(value, state)) is not None:
+            return ahead  # "jawara dan BMI goes to school": the topics, not a place
         places = self._places
         if guess_kind(value) is not None and "," not in value:
             # "Koperasi Produsen Nyiur Melambai" names the organisation (the one taken before

@@ -249,6 +249,8 @@ class Engine:
         if unclear:
             return self._fallback(result, state)
         state.misses = 0
+        if result.intent == BOOK and event.kind is Kind.TEXT and self._tells_only(text):
+            return [self._offer_booking(state)]  # its facts are kept for the form (overheard)
         replies = await self._answer(event, result.intent, result, text, state)
         if result.intent in INFORMATIONAL:
             return await self._every_question(text, result.intent, replies)
@@ -288,10 +290,21 @@ class Engine:
         replies = [Reply(answer.text) for answer in answers]
         if result.intent != BOOK and BOOK not in asked:
             return replies
+        return [*replies, self._offer_booking(state)]
+
+    def _tells_only(self, text: str) -> bool:
+        """ "kami rombongan 35 orang pengurus dan pengawas": a message about the visit that
+        neither asks to book nor wishes to come (no word of `words.booking.wish`); a short
+        one ("studi banding") is a request as it stands."""
+        words = re.findall(r"[\w']+", text.lower())
+        return len(words) > 3 and not self._t.words("words.booking.wish").intersection(words)
+
+    def _offer_booking(self, state: ConversationState) -> Reply:
+        """ "Mau sekalian kami bantu daftarkan?": asking about a visit is not booking one."""
         state.step = OFFER_BOOKING
         book = Button(self._t("button.book"), encode(Space.INTENT, BOOK))
         menu = Button(self._t("button.menu"), encode(Space.MENU))
-        return [*replies, Reply(self._t("booking.offer"), (book, menu))]
+        return Reply(self._t("booking.offer"), (book, menu))
 
     async def _asked(self, clauses: list[str], floor: float = SURE) -> list[str]:
         """The intents the clauses read as (at least `floor` sure), each once, in order."""

@@ -703,3 +703,22 @@ async def test_a_batak_credit_union_is_not_stuck_at_the_date(world: World, texts
     await world.say("Medan, Sumatera Utara")
     offered = await world.say("35")
     assert offered[-1].text.startswith("Untuk 21–31 Maret 2027")  # the end of March, kept
+
+
+async def test_telling_of_the_group_offers_the_form_rather_than_starting_it(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a credit union from Medan): "kami rombongan 35 orang pengurus
+    dan pengawas", after asking the cost, read as book_visit and started the form; a booking
+    starts when the user asks for one or accepts the offer, and what was said is kept."""
+    told = "kami rombongan 35 orang pengurus dan pengawas"
+    world.nlu.add(told, "book_visit", 0.9)
+    offered = await world.say(told)
+    assert [r.text for r in offered] == [texts("booking.offer")]
+    assert [b.payload for b in offered[0].buttons][0] == "i:book_visit"
+    world.nlu.add("iya boleh", "affirm", 0.95)
+    started = await texts_of(world, "iya boleh")
+    assert started[0] == texts("booking.start")
+    for answer in ("Koperasi Sekar Melati", "Solok"):
+        asked = await texts_of(world, answer)
+    assert asked[-1].startswith("Tanggal berapa")  # the group size was kept

@@ -134,8 +134,9 @@ _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place
 
 # Government other than a dinas, and bodies that are neither a cooperative nor government
 # (found in the console: "himpunan mahasiswa jurusan" was refused as a kind again and again).
+# No place words ("kecamatan"): at the origin step a name that tells a kind is the organisation.
 _GOVERNMENT = re.compile(
-    r"\b(pemkab|pemkot|pemprov|pemda|pemerintah|kementerian|kemen\w+|bappeda|dprd|kecamatan)\b"
+    r"\b(pemkab|pemkot|pemprov|pemda|pemerintah|kementerian|kemen\w+|bappeda|dprd)\b"
 )
 _OTHER_BODY = re.compile(
     r"\b(universitas|univ|uin|iain|stie|stei|politeknik|poltek|institut|kampus|mahasiswa|hmj|"

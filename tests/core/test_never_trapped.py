@@ -722,3 +722,20 @@ async def test_telling_of_the_group_offers_the_form_rather_than_starting_it(
     for answer in ("Koperasi Sekar Melati", "Solok"):
         asked = await texts_of(world, answer)
     assert asked[-1].startswith("Tanggal berapa")  # the group size was kept
+
+
+async def test_a_long_question_is_no_weekday_and_quick_to_tell(world: World, texts: Texts) -> None:
+    """The fuzz test hung on the first reading of a day-of-the-week question (a regular
+    expression that backtracked without end on one long word): a long word read as an
+    availability question are asked for a date, at once (400: what reaches the NLU)."""
+    long = "a" * 399 + "?"
+    world.nlu.add(long, "ask_availability", 0.97)
+    assert await texts_of(world, long) == [texts("availability.ask_date")]
+    world.nlu.add("bisa hari jum'at?", "ask_availability", 0.97)
+    assert await texts_of(world, "bisa hari jum'at?") == [
+        texts("availability.weekday_open", day="Jumat")
+    ]
+    world.nlu.add("sabtu depan bisa?", "ask_availability", 0.97)
+    assert await texts_of(world, "sabtu depan bisa?") != [
+        texts("availability.weekday_open", day="Sabtu")
+    ]  # a date after all

@@ -45,13 +45,10 @@ DAYS_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 
-# "bisa hari sabtu?", "kalau hari minggu buka?": a day of the week in general, no date.
-# ("minggu" alone is also "week": only after "hari".)
-WEEKDAY_ONLY = re.compile(
-    r"^(?:\W*\w+){0,4}?\W*\b(?:hari\s+(senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)"
-    r"|(senin|selasa|rabu|kamis|jum'?at|sabtu|ahad))\b(?:\W*\w+){0,4}?\W*$",
-    re.IGNORECASE,
-)
+# "bisa hari sabtu?", "kalau hari minggu buka?": a day of the week in general, in a short
+# question ("minggu" alone is also "week": only after "hari").
+WEEKDAY_WORDS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+WEEKDAY_QUESTION_WORDS = 9
 
 
 class BookingParts:
@@ -141,19 +138,27 @@ class BookingParts:
 
     def _weekday_answer(self, text: str) -> Reply | None:
         """ "apakah bisa hari sabtu?": whether visits are received on that day of the week
-        (`CLOSED_WEEKDAYS`), not the availability of the coming Saturday; None unless the
-        message asks about a day of the week and names no date or other time."""
-        match = WEEKDAY_ONLY.match(text)
-        if match is None or not self._t.asks(text):
+        (`CLOSED_WEEKDAYS`), not the availability of the coming Saturday; None unless a short
+        question names a day of the week and no date or other time."""
+        words = re.findall(r"\w+", text.lower().replace("'", ""))
+        if len(words) > WEEKDAY_QUESTION_WORDS or not self._t.asks(text):
             return None
-        said = (match.group(1) or match.group(2)).lower()
+        days = [
+            WEEKDAY_WORDS.index(word.replace("ahad", "minggu"))
+            for at, word in enumerate(words)
+            if word in WEEKDAY_WORDS[:6]
+            or word == "ahad"
+            or (word, words[at - 1 : at]) == ("minggu", ["hari"])
+        ]
+        if len(days) != 1:
+            return None
         mentions = find_dates(text, self._today())
-        if any(m.text.lower().removeprefix("hari ").strip() != said for m in mentions):
+        said = {m.text.lower().replace("'", "").removeprefix("hari ").strip() for m in mentions}
+        if said - {WEEKDAY_WORDS[days[0]], "ahad"}:
             return None  # "sabtu tanggal 16 Januari", "sabtu depan": a date after all
-        weekday = DAYS.index(said.replace("'", "").replace("ahad", "minggu").capitalize())
-        closed = weekday in self._rules.closed_weekdays
+        closed = days[0] in self._rules.closed_weekdays
         key = "availability.weekday_closed" if closed else "availability.weekday_open"
-        return Reply(self._t(key, day=DAYS[weekday]))
+        return Reply(self._t(key, day=DAYS[days[0]]))
 
     def _day_full(self, when: str, alternatives: list[date]) -> Reply:
         """ "That day is full", with the nearest free days as buttons."""

@@ -739,3 +739,20 @@ async def test_a_long_question_is_no_weekday_and_quick_to_tell(world: World, tex
     assert await texts_of(world, "sabtu depan bisa?") != [
         texts("availability.weekday_open", day="Sabtu")
     ]  # a date after all
+
+
+async def test_asking_for_info_on_the_requirements_is_answered_not_booked(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Dinas from Jayapura): "Kami rencanakan kunjungan kerja … jml
+    peserta 15 org. Mohon info syarat2nya." started the form and left the question unanswered
+    ("info" was no question word)."""
+    message = (
+        "sy dr Dinas Koperasi UKM Kab Jayapura, Papua. Kami rencanakan kunjungan kerja ke BMI "
+        "bulan april 2027, jml peserta 15 org. Mohon info syarat2nya"
+    )
+    world.nlu.add(message, "book_visit", 0.9)
+    world.nlu.add("Mohon info syarat2nya", "ask_visit_requirements", 0.95)
+    replies = await texts_of(world, message)
+    assert "Surat permohonan" in replies[0], replies
+    assert replies[-1] == texts("booking.offer")

@@ -68,6 +68,18 @@ async def test_awal_juli_at_the_date_step_offers_days_1_to_10(world: World, text
     assert days and all(date(2027, 7, 1) <= day <= date(2027, 7, 10) for day in days)
 
 
+async def test_a_bad_date_while_days_are_offered_points_at_them(
+    world: World, texts: Texts
+) -> None:
+    """Typed where the offered days wait ("Bu Ratna", the contact's name, ahead of its
+    step): the refusal says to choose below and gives the same days again."""
+    await at_the_date_step(world)
+    (choice,) = await world.say("awal Juli")
+    (refusal,) = await world.say("Bu Ratna")
+    assert refusal.text == texts("booking.date_unclear_choose")
+    assert [b.payload for b in refusal.buttons] == [b.payload for b in choice.buttons]
+
+
 async def test_availability_for_a_month(world: World, texts: Texts) -> None:
     (choice,) = await world.say("bulan maret masih ada slot?")
     assert choice.text == texts("booking.choose_in", period="Maret 2027")

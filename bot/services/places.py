@@ -20,7 +20,7 @@ class IndonesianPlaces:
     def __init__(self, abbreviations: dict[str, str], provinces: dict[str, str]) -> None:
         self._words = {word.lower(): expanded for word, expanded in abbreviations.items()}
         self._provinces = {short.lower(): name for short, name in provinces.items()}
-        self._province_names = frozenset(name.lower() for name in provinces.values())
+        self._province_names = _province_names() | {n.lower(): n for n in provinces.values()}
         self._regencies = _regencies()
 
     @classmethod
@@ -73,9 +73,15 @@ class IndonesianPlaces:
                     return town
         if (town := self._town_set_apart(text)) is not None:
             return town
-        return next(
-            (self._provinces[w.lower()] for _, w in here if w.lower() in self._provinces), None
-        )
+        lowered = [word.lower() for word in words]
+        for at, word in here:  # "Sumbar", or written out: "Provinsi Kalimantan Timur"
+            if word.lower() in self._provinces:
+                return self._provinces[word.lower()]
+            for length in (4, 3, 2, 1):
+                name = " ".join(lowered[at : at + length])
+                if name in self._province_names:
+                    return self._province_names[name]
+        return None
 
     def _town_set_apart(self, text: str) -> str | None:
         """ "Koperasi Wanita Sasangga Banua, Banjarmasin.": a town written as a clause of its
@@ -154,6 +160,12 @@ def _regencies() -> dict[str, str]:
             if name is not None:
                 found[name.lower()] = f"{name}, {province}"
     return found
+
+
+def _province_names() -> dict[str, str]:
+    """Every province by its name in lower case, as the region data writes it."""
+    names = (wilayah_name(f"{code}") for code in range(11, 100))
+    return {name.lower(): name for name in names if name is not None}
 
 
 _TOWARDS = frozenset({"ke", "ka", "menuju", "kunjungi", "mengunjungi"})  # "ka": Sunda, Minang

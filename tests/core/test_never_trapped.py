@@ -353,18 +353,22 @@ async def test_a_length_where_a_name_is_asked_is_kept_and_refusals_point_to_a_pe
     followed each got the same "choose a kind of organisation" again, five times."""
     await world.say("mau daftar kunjungan")
     assert await texts_of(world, "2 hari") == [
-        texts("booking.time_noted"), texts("booking.ask.org_name")
+        texts("booking.days_noted", days=2), texts("booking.ask.org_name")
     ]  # fmt: skip
     assert (await texts_of(world, "Mekar Sari"))[-1] == texts("booking.ask.org_kind")
     first = await texts_of(world, "semua program")
     assert first[0] == texts("booking.invalid.org_kind")
-    second = await texts_of(world, "Ibu Euis")
+    second = await texts_of(world, "hmm")
     assert second[0] == texts("booking.invalid.org_kind") + "\n" + texts("booking.stuck")
+    named = await texts_of(world, "Ibu Euis")  # the contact, written ahead: kept, no refusal
+    assert named == [
+        texts("booking.contact_noted", name="Ibu Euis"), texts("booking.ask.org_kind")
+    ]  # fmt: skip
     for answer in ("koperasi", "Garut", "40", "20 Juli 2027"):
         await world.say(answer)
     assert (await texts_of(world, "jawara"))[-1] == texts(
-        "booking.ask.contact_name"
-    )  # 2 days kept
+        "booking.ask.contact_phone"
+    )  # 2 days and the contact kept
 
 
 async def test_a_javanese_writing_enquirer_books_in_their_own_words(
@@ -372,15 +376,14 @@ async def test_a_javanese_writing_enquirer_books_in_their_own_words(
 ) -> None:
     """Found in the console: "KUD" left out of the name (so the kind was asked), "wulan Mei"
     and "2 dinten" not read, "2 dinten" at the origin step taken as the origin, and
-    "mboten wonten" (nothing) kept as the note."""
+    "mboten wonten" (nothing) kept as the note. The kabupaten ending the name is the origin."""
     places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
     async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
         message = "kulo saking KUD Sido Makmur Klaten, badhe daftar studi banding 30 tiyang"
         world.nlu.add(message, "book_visit", 0.9, organization="Sido Makmur Klaten")
-        assert (await texts_of(world, message))[-1] == texts("booking.ask.origin")
-        kept = await texts_of(world, "2 dinten")  # the length, not the origin
-        assert kept == [texts("booking.time_noted"), texts("booking.ask.origin")]
-        await world.say("Klaten, Jawa Tengah")
+        assert (await texts_of(world, message))[-1] == texts("booking.ask.start_date", lead_days=7)
+        kept = await texts_of(world, "2 dinten")  # the length, not a bad date
+        assert kept[0] == texts("booking.days_noted", days=2)
         offered = await world.say("wulan Mei 2027")
         assert offered[-1].text.startswith("Untuk Mei 2027")
         await world.press(offered[-1].buttons[0].payload)
@@ -388,6 +391,7 @@ async def test_a_javanese_writing_enquirer_books_in_their_own_words(
             await world.say(answer)
         summary = (await world.say("mboten wonten"))[-1].text
         assert "KUD Sido Makmur Klaten (Koperasi)" in summary
+        assert "Asal: Kabupaten Klaten, Jawa Tengah\n" in summary
         assert "(2 hari)" in summary and "Catatan: -" in summary
 
 
@@ -756,3 +760,46 @@ async def test_asking_for_info_on_the_requirements_is_answered_not_booked(
     replies = await texts_of(world, message)
     assert "Surat permohonan" in replies[0], replies
     assert replies[-1] == texts("booking.offer")
+
+
+async def test_an_origin_that_names_no_region_is_asked_again_once(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a KSPPS from Lombok): "ya mau daftar" at the origin step became
+    the origin "Ya Mau Daftar". What names no region is asked again once; a place the region
+    data does not know, written again, is taken. A kabupaten ending the organisation's name
+    is its origin, not asked."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        for message in ("mau daftar kunjungan", "Koperasi Rinjani"):
+            await world.say(message)
+        again = await texts_of(world, "ya mau daftar")
+        assert again == [texts("booking.invalid.origin_unknown"), texts("booking.ask.origin")]
+        other = await texts_of(world, "mohon disiapkan makan siang halal")  # not sent again
+        assert other[0].startswith(texts("booking.invalid.origin_unknown"))
+        assert (await texts_of(world, "Lombok Timur, NTB"))[-1].startswith(
+            texts("booking.ask.participants").split("{")[0]
+        )
+        await world.say("25")
+        await world.say("14 Juni 2027")
+        for answer in ("1 hari", "jawara"):
+            await world.say(answer)
+        refused = await texts_of(world, "kirim")  # typed ahead of the summary: no name
+        assert refused[0] == texts("booking.invalid.contact_name")
+        assert refused[-1] == texts("booking.ask.contact_name")
+        for answer in ("Pak Lalu Zaini", "081907654321"):
+            await world.say(answer)
+        summary = (await world.say("tidak ada"))[-1].text
+        assert "Asal: Kabupaten Lombok Timur, Nusa Tenggara Barat\n" in summary
+        assert "Penanggung jawab: Pak Lalu Zaini," in summary
+
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        for message in ("mau daftar kunjungan", "Koperasi Rinjani", "Dusun Sembalun Bumbung"):
+            await world.say(message)
+        taken = await texts_of(world, "Dusun Sembalun Bumbung")
+        assert taken[-1].startswith(texts("booking.ask.participants").split("{")[0])
+
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        await world.say("mau daftar kunjungan")
+        named = await texts_of(world, "KSPPS Rinjani Sejahtera Lombok Timur")
+        assert named[-1].startswith(texts("booking.ask.participants").split("{")[0])

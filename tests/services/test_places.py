@@ -54,6 +54,11 @@ def places() -> IndonesianPlaces:
         ),
         ("mau studi banding ke BMI, Tangerang", None),  # where they go
         ("Pak, Bima mau tanya", None),  # a name, not a clause of its own
+        # A province written out (found in the console, a Dinas from Kalimantan Timur).
+        ("Dinas Koperasi dan UKM Provinsi Kalimantan Timur", "Kalimantan Timur"),
+        ("kami dari kepulauan riau", "Kepulauan Riau"),  # not Riau
+        ("koperasi papua barat daya", "Papua Barat Daya"),
+        ("studi banding ke Bali", None),  # where they go
     ],
 )
 def test_origin_names_the_region_and_its_province(

@@ -85,6 +85,7 @@ VISIT_SHAPE = frozenset({"participants", "start_date", "days"})  # answers that 
 CONFIRM = Step.CONFIRM
 REQUEST_KEY = "request_key"
 PERIOD = "period"  # a period named before the date was asked ("bulan Maret"): offered then
+DOUBTED = "origin_doubted"  # an origin naming no known region, taken if sent again as it was
 KINDS = ("koperasi", "dinas", "lainnya")
 # Small talk that puts the form aside; requests the engine answers instead, form kept.
 PAUSE_INTENTS = frozenset({"thank", "goodbye"})
@@ -422,6 +423,8 @@ class BookingFlow(BookingParts):
         elif (named := introduced(text, stops)) is not None and self._visitors(named):
             self._name_organisation(named, slots)  # "kami dari ksp maju bersama mau …"
         origin = self._places.origin(text) if self._places is not None else None
+        if origin is None and "org_name" in slots:  # "KSPPS Rinjani … Lombok Timur"
+            origin = self._origin_of_name(slots["org_name"])
         if origin is not None:  # "dinkop kab solok": from Sumatera Barat, never asked again
             slots.setdefault("origin", origin)
         contact_person(text, slots)
@@ -492,6 +495,9 @@ class BookingFlow(BookingParts):
         if "days" not in slots and days is not None and 1 <= days <= MAX_DAYS:
             slots["days"] = days  # "1 hari aja" where the date is asked
             return Noted(self._t("booking.days_noted", days=days))
+        if "contact_name" not in slots and (name := _honoured_name(text)) is not None:
+            slots["contact_name"] = name  # "Bapak Rudi Hartono, Kabid Kelembagaan"
+            return Noted(self._t("booking.contact_noted", name=name))
         programs = self._answers.knowledge.find_programs(text)
         if "topics" not in slots and programs:
             slots["topics"] = [program.id for program in programs]
@@ -520,12 +526,14 @@ class BookingFlow(BookingParts):
         ):
             return None
         counted = bool(counts)
-        timed = len(spans) > len(counts) or days is not None
-        notes = self._note_when(value, state.slots) if timed else []
+        dated = len(spans) > len(counts)
+        notes = self._note_when(value, state.slots) if dated or days is not None else []
         notes += self._note_count(value, state.slots)
         if notes:
             return Noted("\n".join(notes))
-        said = [self._t("booking.time_noted")] if timed else []
+        said = [self._t("booking.time_noted")] if dated else []
+        if days is not None and not dated and "days" in state.slots:  # "2 hari" alone
+            said.append(self._t("booking.days_noted", days=state.slots["days"]))
         if counted:
             said.append(self._t("booking.count_noted", participants=state.slots["participants"]))
         return Noted("\n".join(said))
@@ -584,9 +592,23 @@ class BookingFlow(BookingParts):
         """The organisation as named, and the origin when the name says it ("dinkop kab
         solok": Kabupaten Solok, Sumatera Barat)."""
         self._name_organisation(name, slots)
-        origin = self._places.origin(name) if self._places is not None else None
-        if origin is not None:
+        if (origin := self._origin_of_name(name)) is not None:
             slots.setdefault("origin", origin)
+
+    def _origin_of_name(self, name: str) -> str | None:
+        """The region an organisation's name says: "dinkop kab solok", or a kabupaten or kota
+        ending a name of two words or more before it ("KSPPS Rinjani Sejahtera Lombok
+        Timur")."""
+        places = self._places
+        if places is None:
+            return None
+        if (origin := places.origin(name)) is not None:
+            return origin
+        words = name.split()
+        for length in (3, 2, 1):
+            if len(words) - length >= 2 and (town := places.town(" ".join(words[-length:]))):
+                return town
+        return None
 
     async def _fill_org_kind(
         self, payload: str, value: str, state: ConversationState
@@ -627,6 +649,12 @@ class BookingFlow(BookingParts):
             at = written.lower().find(known.lower())
             town = (written[:at] if at >= 0 else written).rstrip(" ,")
             known = f"{town}, {known}" if town else known  # "Kupang NTT": Kupang, NTT
+        if known is None and state.slots.get(DOUBTED) != written:
+            # "ya mau daftar" names no region: asked again. What the region data does not
+            # know (a village, an island) is taken when it is sent again as it was.
+            state.slots[DOUBTED] = written
+            return self._t("booking.invalid.origin_unknown")
+        state.slots.pop(DOUBTED, None)
         state.slots["origin"] = known or written
         return None
 
@@ -637,6 +665,10 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.contact_name")
         if (noted := self._visit_for_name(value, state)) is not None:
             return noted
+        if value.lower().strip(" .!") in self._words("booking.send") or self._says(
+            value, "booking.no_notes"
+        ):
+            return self._t("booking.invalid.contact_name")  # "kirim", "tidak ada": no name
         name = contact_name(value)
         if not name:
             return self._t("booking.invalid.contact_self")  # "saya sendiri": whose name?
@@ -1057,6 +1089,18 @@ def contact_person(text: str, slots: dict[str, Any]) -> None:
             break
     if name:
         slots.setdefault("contact_name", contact_name(" ".join(name)))
+
+
+def _honoured_name(text: str) -> str | None:
+    """ "Bapak Rudi Hartono, Kabid Kelembagaan": a person named with an honorific and a
+    capitalised name, written where another step is asked; None for anything else ("pak, mau
+    tanya", "bu siti" in lower case)."""
+    words = text.split()
+    if len(words) < 2 or words[0].lower() not in _HONORIFICS or not words[1][:1].isupper():
+        return None
+    if any(character.isdigit() for character in text) or len(text) > 80:
+        return None
+    return contact_name(text)
 
 
 def contact_name(text: str) -> str:

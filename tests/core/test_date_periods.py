@@ -147,3 +147,24 @@ async def test_a_question_while_choosing_in_a_period_offers_its_days_again(
     assert asked[-1] == offered  # the same free days, buttons and all
     picked = await world.press(offered.buttons[0].payload)
     assert picked[-1].text == texts("booking.ask.days")
+
+
+async def test_a_length_that_runs_into_a_holiday_offers_days_that_fit(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Dinas from Kalimantan Timur): "9 Maret" taken, then "2 hari"
+    ran into Idulfitri on the 10th; the refusal came with no days to choose, and the date
+    was asked as if no month had been named."""
+    await at_the_date_step(world)
+    await world.say("9 Maret 2027")
+    (refusal,) = await world.say("2 hari")
+    assert refusal.text.startswith("Mohon maaf, Rabu, 10 Maret 2027 adalah hari libur")
+    days = chosen_days([b.payload for b in refusal.buttons])
+    assert days and all(
+        {day, date.fromordinal(day.toordinal() + 1)}.isdisjoint(
+            {date(2027, 3, 10), date(2027, 3, 11)}
+        )
+        for day in days
+    )
+    replies = await world.press(f"bd:{days[0].isoformat()}")
+    assert replies[-1].text.startswith(texts("booking.ask.topics")[:20])  # 2 days kept

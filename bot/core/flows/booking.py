@@ -760,11 +760,12 @@ class BookingFlow(BookingParts):
         start = date.fromisoformat(slots["start_date"])
         slots["days"] = days
         problem = self._rules.date_problem(start, days, self._today())
-        if problem is not None:
+        people = int(slots.get("participants") or 1)
+        if problem is not None:  # "2 hari" from the 9th, and the 10th is Idulfitri
             slots.pop("start_date", None)
             state.step = "start_date"
-            return render.refusal(self._t, problem)  # it says to pick another; the date is asked
-        people = int(slots.get("participants") or 1)
+            alternatives = await self._bookings.alternatives(start, days, people)
+            return Reply(render.refusal(self._t, problem), self._date_buttons(alternatives))
         if not await self._bookings.free_days(start, days, people):
             slots.pop("start_date", None)
             state.step = "start_date"

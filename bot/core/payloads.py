@@ -35,6 +35,8 @@ class Space(StrEnum):
     PICK_RESCHEDULE = "cr"  # value: booking code
     CANCEL_YES = "cy"
     CANCEL_NO = "cn"
+    MOVE_YES = "my"  # a move asked about ("ganti tgl 22 april bisa?"), confirmed
+    MOVE_NO = "mn"
     # Staff
     APPROVE = "sa"  # value: booking code
     DECLINE = "sd"  # value: booking code

@@ -285,12 +285,42 @@ async def test_reschedule_by_so_much_from_the_booked_date(world: World) -> None:
     (booking,) = await world.bookings.for_chat("telegram", "u1")
     for text, moved_to in (
         ("mau ganti tanggal jadi seminggu setelahnya", date(2027, 6, 21)),
-        ("bisa dimajukan 2 hari?", date(2027, 6, 19)),
+        ("bisa dimajukan 2 hari?", date(2027, 6, 19)),  # asked: confirmed first
     ):
         world.nlu.add(text, "reschedule_booking")
         replies = await world.say(text)
+        if text.endswith("?"):
+            replies = await world.press("my")
         assert replies[0].text.startswith(f"Jadwal pendaftaran {booking.code} sudah kami ubah")
         assert (await world.bookings.get(booking.code)).start_date == moved_to  # type: ignore[union-attr]
+
+
+async def test_a_move_asked_about_is_confirmed_before_it_is_made(world: World) -> None:
+    """Found in the console (a Makassar women's cooperative): "kak kalau mau ganti tanggalnya
+    jadi 22 april bisa?" moved the visit at once, and a move sends an approved visit back to
+    staff. Asked as a question, the move is offered; "tidak" keeps the date, a typed yes (or
+    the button) moves it."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    asked = "kak kalau mau ganti tanggalnya jadi 21 juni bisa?"
+    world.nlu.add(asked, "reschedule_booking")
+    world.nlu.add("tidak jadi", "deny", 0.95)
+    world.nlu.add("iya", "affirm", 0.97)
+    (offer,) = await world.say(asked)
+    assert offer.text == world.texts(
+        "reschedule.confirm", code=booking.code, when="Senin, 14 Juni 2027",
+        new="Senin, 21 Juni 2027",
+    )  # fmt: skip
+    assert [b.payload for b in offer.buttons] == ["my", "mn"]
+    (kept,) = await world.say("tidak jadi")
+    assert kept.text == world.texts(
+        "reschedule.kept", code=booking.code, when="Senin, 14 Juni 2027"
+    )
+    assert (await world.bookings.get(booking.code)).start_date == date(2027, 6, 14)  # type: ignore[union-attr]
+    await world.say(asked)
+    (moved,) = await world.say("iya")
+    assert moved.text.startswith(f"Jadwal pendaftaran {booking.code} sudah kami ubah")
+    assert (await world.bookings.get(booking.code)).start_date == date(2027, 6, 21)  # type: ignore[union-attr]
 
 
 async def test_the_new_date_step_and_the_cancel_question_trap_nobody(world: World) -> None:

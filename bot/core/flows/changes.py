@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.core.booking import (
     BookingError,
@@ -13,7 +13,7 @@ from bot.core.booking import (
     DayFull,
     Status,
 )
-from bot.core.calendar_text import long_date, short_date
+from bot.core.calendar_text import date_span, long_date, short_date
 from bot.core.flow import Handler
 from bot.core.flows.booking_parts import BookingParts
 from bot.core.menus import main_menu
@@ -26,6 +26,7 @@ from nlu.dates import find_dates
 from nlu.numbers import words_to_int
 
 CANCEL, RESCHEDULE = "cancel", "reschedule"
+MOVE_ASKED = "move_asked"  # a move asked about as a question, waiting for yes or no
 
 # "seminggu setelahnya", "mundur 2 minggu", "dimajukan sehari": a move by so much from the
 # booked date, later (+1) or earlier (-1).
@@ -55,7 +56,14 @@ class BookingChanges(BookingParts):
 
     names = frozenset({CANCEL, RESCHEDULE})
     spaces = frozenset(
-        {Space.PICK_CANCEL, Space.PICK_RESCHEDULE, Space.CANCEL_YES, Space.CANCEL_NO}
+        {
+            Space.PICK_CANCEL,
+            Space.PICK_RESCHEDULE,
+            Space.CANCEL_YES,
+            Space.CANCEL_NO,
+            Space.MOVE_YES,
+            Space.MOVE_NO,
+        }
     )
 
     def intents(self) -> Mapping[str, Handler]:
@@ -75,12 +83,14 @@ class BookingChanges(BookingParts):
         if state.flow == CANCEL:
             return await self.cancel_answer(event, result, text, state)
         if state.flow == RESCHEDULE:
+            if state.step == MOVE_ASKED and (said := self._yes_or_no(event, result, text)):
+                return await self.move_answer(event, said == "yes", state)
             if event.kind is Kind.TEXT and not self._names_a_date(text):
                 state.flow = state.step = None  # "berapa biayanya?": answered as what it is,
                 state.slots = {}  # not "tanggalnya belum saya pahami" for ever
                 return None
             return await self.reschedule_date(event, result, text, state)
-        if space in {Space.CANCEL_YES, Space.CANCEL_NO}:
+        if space in {Space.CANCEL_YES, Space.CANCEL_NO, Space.MOVE_YES, Space.MOVE_NO}:
             return [Reply(self._t("input.stale_button"), main_menu(self._t))]
         if space is Space.PICK_CANCEL:
             return await self.cancel(event, result, text, state)
@@ -184,11 +194,60 @@ class BookingChanges(BookingParts):
         if start is None:
             return [Reply(self._t("booking.date_unclear"))]
         days = days or booking.days
+        if event.kind is Kind.TEXT and self._t.asks(text):
+            # "kalau ganti jadi 22 april bisa?" asks, and a move sends an approved visit back
+            # to staff: what the rules refuse is said now, the rest is confirmed first.
+            problem = self._rules.date_problem(start, days, self._today())
+            if problem is not None:
+                return [Reply(render.refusal(self._t, problem))]
+            state.step = MOVE_ASKED
+            state.slots = {"code": code, "start": start.isoformat(), "days": days}
+            asked = self._t(
+                "reschedule.confirm",
+                code=code,
+                when=render.when(booking),
+                new=date_span(start, days),
+            )
+            buttons = (
+                Button(self._t("reschedule.yes"), encode(Space.MOVE_YES)),
+                Button(self._t("reschedule.no"), encode(Space.MOVE_NO)),
+            )
+            return [Reply(asked, buttons)]
+        return await self._move(event, booking, start, days, state)
+
+    async def move_answer(
+        self, event: Incoming, yes: bool, state: ConversationState
+    ) -> list[Reply]:
+        """The move asked about, made on yes; the booking kept as it is on no."""
+        code = str(state.slots.get("code", ""))
+        booking = await self._bookings.get(code)
+        if booking is None or not self._owns(event, booking):
+            state.flow = state.step = None
+            state.slots = {}
+            return [Reply(self._t("booking.not_found", code=code))]
+        if not yes:
+            state.flow = state.step = None
+            state.slots = {}
+            return [Reply(self._t("reschedule.kept", code=code, when=render.when(booking)))]
+        start = date.fromisoformat(str(state.slots["start"]))
+        return await self._move(event, booking, start, int(state.slots["days"]), state)
+
+    async def _move(
+        self,
+        event: Incoming,
+        booking: BookingView,
+        start: date,
+        days: int,
+        state: ConversationState,
+    ) -> list[Reply]:
+        """Move the booking, send it back to staff for approval."""
+        code = booking.code
         try:
             moved = await self._bookings.reschedule(
                 code, start, days, self._actor(event), note=self._moved_from
             )
         except DayFull as full:
+            state.step, state.slots = "date", {"code": code}  # another day, from the buttons
             return [self._day_full(long_date(full.day), full.alternatives)]
         except BookingError as error:
             return [Reply(render.refusal(self._t, error))]
@@ -208,6 +267,15 @@ class BookingChanges(BookingParts):
             ]
         )
         return [Reply(self._t("reschedule.done", code=code, when=render.when(moved)))]
+
+    def _yes_or_no(self, event: Incoming, result: NluResult | None, text: str) -> str | None:
+        """ "yes" or "no" for the move asked about: its buttons, or a sure yes or no typed
+        that asks nothing."""
+        if is_(event.payload, Space.MOVE_YES) or is_(event.payload, Space.MOVE_NO):
+            return "yes" if is_(event.payload, Space.MOVE_YES) else "no"
+        if result is None or result.confidence < LIKELY or self._t.asks(text):
+            return None
+        return {"affirm": "yes", "deny": "no"}.get(result.intent)
 
     def _names_a_date(self, text: str) -> bool:
         """Whether a message at the new-date step tries to give one: a date, a period, a move

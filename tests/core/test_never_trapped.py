@@ -777,10 +777,13 @@ async def test_an_origin_that_names_no_region_is_asked_again_once(
         assert again == [texts("booking.invalid.origin_unknown"), texts("booking.ask.origin")]
         other = await texts_of(world, "mohon disiapkan makan siang halal")  # not sent again
         assert other[0].startswith(texts("booking.invalid.origin_unknown"))
+        timed = await texts_of(world, "baik, kami mahu tempah untuk bulan Jun 2027")  # Malay
+        assert timed == [texts("booking.time_noted"), texts("booking.ask.origin")]
         assert (await texts_of(world, "Lombok Timur, NTB"))[-1].startswith(
             texts("booking.ask.participants").split("{")[0]
         )
-        await world.say("25")
+        offered = await world.say("25")
+        assert offered[-1].text.startswith("Untuk Juni 2027")  # the month kept
         await world.say("14 Juni 2027")
         for answer in ("1 hari", "jawara"):
             await world.say(answer)

@@ -649,6 +649,10 @@ class BookingFlow(BookingParts):
             at = written.lower().find(known.lower())
             town = (written[:at] if at >= 0 else written).rstrip(" ,")
             known = f"{town}, {known}" if town else known  # "Kupang NTT": Kupang, NTT
+        if known is None and find_dates(value, self._today()):
+            # "baik, kami mahu tempah untuk bulan Jun 2027": no place; the time, for its step
+            notes = self._note_when(value, state.slots) or [self._t("booking.time_noted")]
+            return Noted("\n".join(notes))
         if known is None and state.slots.get(DOUBTED) != written:
             # "ya mau daftar" names no region: asked again. What the region data does not
             # know (a village, an island) is taken when it is sent again as it was.

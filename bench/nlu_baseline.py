@@ -125,10 +125,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rasa-url", required=True)
     parser.add_argument("--token", default="")
+    parser.add_argument(
+        "--test-file",
+        type=Path,
+        default=ROOT / "data" / "test" / "nlu_test.yml",
+        help="held-out examples to score (a new part alone, before it joins the file)",
+    )
     arguments = parser.parse_args()
 
     train_texts, train_intents = load_examples(sorted((ROOT / "data" / "nlu").glob("*.yml")))
-    test_texts, test_intents = load_examples([ROOT / "data" / "test" / "nlu_test.yml"])
+    test_texts, test_intents = load_examples([arguments.test_file])
 
     started = time.perf_counter()
     baseline = baseline_predictions(train_texts, train_intents, test_texts)

@@ -6,6 +6,7 @@ that petugas will provide it; it never guesses.
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 
 from bot.core.knowledge import Answer, Knowledge, Program
@@ -44,8 +45,9 @@ class Answers:
         self.knowledge = knowledge
         self._t = texts
 
-    def for_intent(self, intent: str) -> Reply | None:
-        """The informational reply for `intent`, or None when the intent is not informational."""
+    def for_intent(self, intent: str, text: str = "") -> Reply | None:
+        """The informational reply for `intent`, or None when the intent is not informational;
+        `text`, the message, where the answer depends on what exactly it asks."""
         if intent in VISIT_TOPICS:
             return self._visit(getattr(self.knowledge.visit, VISIT_TOPICS[intent]))
         build = {
@@ -53,7 +55,7 @@ class Answers:
             "thank": lambda: Reply(self._t("smalltalk.thank")),
             "bot_challenge": lambda: Reply(self._t("smalltalk.bot_challenge"), self._topics()),
             "ask_location": self._location,
-            "ask_contact": self._contact,
+            "ask_contact": lambda: self._contact(text),
             "ask_about_bmi": self._profile,
             "human_handoff": lambda: Reply(self._t("handoff.contact", **self.main_contact())),
         }.get(intent)
@@ -106,7 +108,9 @@ class Answers:
             (Button(self._t("button.contact"), encode(Space.INTENT, "ask_contact")),),
         )
 
-    def _contact(self) -> Reply:
+    def _contact(self, asked: str = "") -> Reply:
+        """The contacts; "jam operasionalnya sampai jam berapa?" while the operator has not
+        set the office hours is told staff will confirm them, not given a contact alone."""
         lines = [
             self._t("contact.person", name=c.name, role=c.role, phone=c.phone)
             + (f"\n{self._t('contact.whatsapp', number=c.whatsapp)}" if c.whatsapp else "")
@@ -117,6 +121,8 @@ class Answers:
             text += "\n\n" + self._t("contact.email", email=self.knowledge.email)
         if self.knowledge.office_hours:
             text += "\n\n" + self._t("contact.hours", hours=self.knowledge.office_hours)
+        elif self._t.words("words.hours").intersection(re.findall(r"\w+", asked.lower())):
+            text = self._t("contact.hours_unset") + "\n" + text
         return Reply(text)
 
     def _profile(self) -> Reply:

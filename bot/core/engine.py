@@ -323,7 +323,7 @@ class Engine:
         handler = self._handlers.get(intent)
         if handler is not None:
             return await handler(event, result, text, state)
-        answer = self._answers.for_intent(intent)
+        answer = self._answers.for_intent(intent, text)
         if answer is None:
             log.error("no answer for intent %r", intent)
             return [Reply(self._t("fallback.unknown"), self._menu_buttons())]

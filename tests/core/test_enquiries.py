@@ -56,3 +56,16 @@ def test_shopping_states_only_what_the_sources_say(knowledge: Knowledge) -> None
     text = knowledge.visit.shopping.text
     assert "Warung Anggota" in text and "QRIS" not in text
     assert knowledge.visit.shopping.placeholder and "QRIS" in knowledge.visit.shopping.placeholder
+
+
+def test_office_hours_asked_while_unset_are_left_to_staff(
+    answers: Answers, knowledge: Knowledge, texts: Texts
+) -> None:
+    """Found in the console: "jam operasionalnya sampai jam berapa?" (read as ask_contact) got
+    the contacts alone, as if the hours had been answered."""
+    assert knowledge.office_hours is None  # the operator has not filled them in
+    asked = answers.for_intent("ask_contact", "jam operasionalnya sampai jam berapa?")
+    assert asked is not None and asked.text.startswith(texts("contact.hours_unset"))
+    assert knowledge.contacts[0].phone in asked.text
+    plain = answers.for_intent("ask_contact", "minta nomor wa petugasnya")
+    assert plain is not None and texts("contact.hours_unset") not in plain.text

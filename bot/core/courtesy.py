@@ -18,10 +18,14 @@ _SALAM = re.compile(
     r"|samlekom|salamualaikum)",
     re.IGNORECASE,
 )
-# Javanese "sugeng enjang/sonten/dalu" and Sundanese "wilujeng enjing/wengi" as well.
+# Javanese "sugeng enjang/sonten/dalu" and Sundanese "wilujeng enjing/wengi" as well; the
+# part of the day alone as the whole message ("pagi", "pagii kak", "siang bu"), not "pagi ini
+# acaranya apa?".
 _TIME_GREETING = re.compile(
     r"\b(?:selamat|slmt|met|sugeng|wilujeng)\s+"
-    r"(?:pagi|siang|sore|petang|malam|enjang|enjing|sonten|dalu|wengi)\b",
+    r"(?:pagi|siang|sore|petang|malam|enjang|enjing|sonten|dalu|wengi)\b"
+    r"|^\W*(?:pagi+|siang+|sore+|malam+)"
+    r"(?:\s+(?:kak|kk|min|admin|bu|pak|bapak|ibu|mas|mbak|semua|bang))?[\W_]*$",
     re.IGNORECASE,
 )
 _LAUGH = r"(?:w?k(?:wk)+w?|a?wok(?:wok)+|(?:ha){2,}|(?:he){2,}|(?:hi){2,}|xi(?:xi)+|[😂🤣😅😁😆]+)"

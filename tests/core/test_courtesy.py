@@ -11,7 +11,7 @@ import yaml
 
 from bot.config import ROOT
 from bot.core.answers import Answers
-from bot.core.courtesy import daypart, greeting_in_kind, laughs
+from bot.core.courtesy import daypart, greeting_in_kind, greets_by_time, laughs
 from bot.core.engine import Engine
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming
@@ -66,10 +66,19 @@ async def test_a_closing_salam_is_answered_too(engine: Engine) -> None:
     assert replies[0].startswith(SALAM_ANSWER) and "Sama-sama" in replies[0]
 
 
-@pytest.mark.parametrize("greeting", ["selamat pagi min", "sugeng enjang", "wilujeng enjing"])
+@pytest.mark.parametrize(
+    "greeting", ["selamat pagi min", "sugeng enjang", "wilujeng enjing", "pagi", "pagii kak 🙏"]
+)
 async def test_selamat_pagi_at_night_is_answered_with_malam(engine: Engine, greeting: str) -> None:
     (reply,) = await say(engine, greeting)
     assert reply.startswith("Selamat malam, Bapak/Ibu")
+
+
+def test_a_part_of_the_day_inside_a_question_is_no_greeting() -> None:
+    """ "pagi" alone greets (found in the console: answered "Halo" at night); "pagi ini
+    acaranya apa?" asks about this morning."""
+    assert greets_by_time("pagi") and greets_by_time("siang bu!")
+    assert not greets_by_time("pagi ini acaranya apa?")
 
 
 async def test_a_plain_hello_gets_a_plain_welcome(engine: Engine) -> None:

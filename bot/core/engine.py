@@ -246,6 +246,9 @@ class Engine:
             if answered:
                 state.misses = 0
                 return answered
+        if not asks and self._requests_visit(result, text):
+            result = replace(result, intent=BOOK)  # a letter: "bermaksud … tanggal …, 25 orang"
+            unclear = False
         if unclear:
             return self._fallback(result, state)
         state.misses = 0
@@ -291,6 +294,21 @@ class Engine:
         if result.intent != BOOK and BOOK not in asked:
             return replies
         return [*replies, self._offer_booking(state)]
+
+    def _requests_visit(self, result: NluResult, text: str) -> bool:
+        """A formal letter requesting a visit ("Dinas … bermaksud melaksanakan kunjungan studi
+        tiru … tanggal 17 Februari 2027 … peserta 25 orang"), read by the model as a question
+        about visits because a letter says so much more: book_visit its runner-up, not
+        sure of the first, and the message names a date and a group size and wishes to
+        come."""
+        if result.intent == BOOK or result.confidence >= SURE:
+            return False
+        if BOOK not in [intent for intent, _ in result.ranking[:2]]:
+            return False
+        if result.entity("date") is None or result.entity("participants") is None:
+            return False
+        words = re.findall(r"[\w']+", text.lower())
+        return bool(self._t.words("words.booking.wish").intersection(words))
 
     def _tells_only(self, text: str) -> bool:
         """ "kami rombongan 35 orang pengurus dan pengawas": a message about the visit that

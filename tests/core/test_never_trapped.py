@@ -5,6 +5,7 @@ another request is answered, and "lanjut daftar" picks the form up where it stop
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
@@ -441,6 +442,66 @@ async def test_a_letters_stray_words_are_not_its_organisation(
             await world.say(answer)
         summary = (await world.say("tidak ada"))[-1].text
         assert "Lembaga: Dinas Koperasi dan UKM Kabupaten Agam (Dinas / pemerintah)" in summary
+
+
+LETTER = (
+    "Kepada Yth. Pimpinan Koperasi BMI Grup di Tangerang. Dengan hormat, dalam rangka "
+    "meningkatkan kapasitas pengelola koperasi, Dinas Koperasi, UKM dan Perdagangan Kabupaten "
+    "Tanah Datar bermaksud melaksanakan kunjungan studi tiru ke Koperasi BMI Grup pada hari "
+    "Rabu tanggal 17 Februari 2027 selama 1 (satu) hari dengan jumlah peserta 25 orang yang "
+    "terdiri dari pengurus koperasi dan ASN. Adapun materi yang kami harapkan yaitu "
+    "pemberdayaan anggota dan Jawara. Narahubung: Ibu Desi Ratnasari (0813 7412 5566). "
+    "Demikian kami sampaikan, atas perhatian dan kerjasamanya diucapkan terima kasih."
+)
+
+
+def tagged_at(text: str, name: str) -> Entity:
+    """An organisation where the tagger found it in `text`, with offsets, as Rasa gives it."""
+    start = text.index(name)
+    return Entity("organization", name, name, start, start + len(name))
+
+
+async def test_a_formal_letter_requesting_a_visit_fills_the_form(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a Dinas from Tanah Datar): a whole request letter, as Rasa read
+    it (ask_visit_info 0.49, book_visit 0.25), got the answers about visits and about BMI, and
+    no booking; "1 (satu) hari" was no length and the tagger cut "Dinas Koperasi, UKM dan
+    Perdagangan Kabupaten Tanah Datar" at the comma. A letter that wishes to come and names a
+    date and a group size requests a visit."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    names = ("Kepada Yth", "Pimpinan Koperasi BMI Grup", "koperasi", "Dinas Koperasi",
+             "UKM dan Perdagangan Kabupaten Tanah Datar", "Narahubung",
+             "Ibu Desi Ratnasari")  # fmt: skip
+    entities = [tagged_at(LETTER, name) for name in names]
+    entities += [
+        Entity("date", "2027-02-17", "17 Februari 2027", 0, 0),
+        Entity("participants", 25, "25 orang", 0, 0),
+        Entity("program", "jawara", "Jawara", 0, 0),
+    ]
+    reading = NluResult(
+        "ask_visit_info", 0.49, tuple(entities), (("ask_visit_info", 0.49), ("book_visit", 0.25))
+    )
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.table[LETTER] = reading
+        replies = await texts_of(world, LETTER)
+        assert replies == [texts("booking.start"), texts("booking.ask.notes")]
+        summary = (await world.say("tidak ada"))[-1].text
+        assert (
+            "Lembaga: Dinas Koperasi, UKM dan Perdagangan Kabupaten Tanah Datar (Dinas" in summary
+        )
+        assert "Asal: Kabupaten Tanah Datar, Sumatera Barat\n" in summary
+        assert "Rabu, 17 Februari 2027\n" in summary and "25 orang" in summary
+        assert "Ibu Desi Ratnasari, +6281374125566" in summary
+
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        asked = (
+            "Dengan hormat, kami bermaksud studi tiru 25 orang tanggal 17 Februari 2027. "
+            "Bagaimana prosedurnya?"
+        )
+        world.nlu.table[asked] = replace(reading, entities=tuple(entities[-3:]))
+        replies = await texts_of(world, asked)  # it asks: answered, not put in the form
+        assert texts("booking.start") not in replies
 
 
 async def test_a_form_put_aside_for_another_request_says_it_is_kept(

@@ -111,6 +111,28 @@ async def test_a_letter_announcing_a_visit_is_answered_before_booking(
     assert started[-1] == texts("booking.ask.participants", limit=100)
 
 
+async def test_a_letter_requesting_a_visit_fills_the_form(bot: RunningBot, texts: Texts) -> None:
+    """A whole request letter with every detail (found in the console, a Dinas from Tanah
+    Datar: the real model reads it as a question about visits, book_visit second) fills the
+    form: only the notes are left to ask."""
+    day = visit_day(60, 1)
+    when = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    letter = (
+        "Kepada Yth. Pimpinan Koperasi BMI Grup di Tangerang. Dengan hormat, dalam rangka "
+        "meningkatkan kapasitas pengelola koperasi, Dinas Koperasi, UKM dan Perdagangan "
+        f"Kabupaten Tanah Datar bermaksud melaksanakan kunjungan studi tiru ke Koperasi BMI "
+        f"Grup pada tanggal {when} selama 1 (satu) hari dengan jumlah peserta 25 orang yang "
+        "terdiri dari pengurus koperasi dan ASN. Adapun materi yang kami harapkan yaitu "
+        "pemberdayaan anggota dan Jawara. Narahubung: Ibu Desi Ratnasari (0813 7412 5566). "
+        "Demikian kami sampaikan, atas perhatian dan kerjasamanya diucapkan terima kasih."
+    )
+    replies = await reply_to(bot.server, OFFICIAL + 9, letter)
+    assert replies == [texts("booking.start"), texts("booking.ask.notes")]
+    summary = (await reply_to(bot.server, OFFICIAL + 9, "tidak ada"))[-1]
+    assert "Dinas Koperasi, UKM dan Perdagangan Kabupaten Tanah Datar" in summary
+    assert "Kabupaten Tanah Datar, Sumatera Barat" in summary and "25 orang" in summary
+
+
 async def test_a_sundanese_enquirer_and_bmis_own_city(bot: RunningBot, texts: Texts) -> None:
     """ "abdi ti" (saya dari) names the organisation, "40 urang" the group size; "ke BMI di
     Kota Tangerang" is where they go, neither their organisation nor their origin."""

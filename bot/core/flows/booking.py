@@ -15,7 +15,7 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
@@ -129,6 +129,7 @@ _CONTACT_CUE = re.compile(
     r"\b(?:contact\s+person|cp|narahubung|pic|penanggung\s+jawab(?:nya)?)\s*[:.-]?\s+",
     re.IGNORECASE,
 )
+_JOIN = re.compile(r"\s*(?:,|dan|&)\s*", re.IGNORECASE)  # between two parts of one name
 _HONORIFICS = frozenset({"bu", "ibu", "pak", "bapak", "mas", "mbak", "kak", "bang", "hj", "h"})
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
@@ -372,18 +373,21 @@ class BookingFlow(BookingParts):
         if kind and "org_kind" not in slots:
             slots["org_kind"] = kind
 
-    def _organisation_in(self, entities: Sequence[Entity]) -> Entity | None:
+    def _organisation_in(self, entities: Sequence[Entity], text: str) -> Entity | None:
         """The visitors' organisation among those tagged. In a letter the tagger also marks
         stray words ("Yth", "Dengan", "koperasi" beside "Dinas Koperasi dan UKM Kabupaten
         Agam"): a name of two words or more that says its kind is the one meant, then any
         name of two words or more, then a single word that is not a letter's own."""
-        named = [e for e in entities if e.name == "organization" and self._visitors(str(e.value))]
-        several = [e for e in named if len(str(e.value).split()) > 1]
         stray = self._words("booking.not_names")
+        tagged = [
+            e for e in entities if e.name == "organization" and str(e.value).lower() not in stray
+        ]
+        named = [e for e in joined_names(tagged, text) if self._visitors(str(e.value))]
+        several = [e for e in named if len(str(e.value).split()) > 1]
         return (
             next((e for e in several if guess_kind(str(e.value))), None)
             or next(iter(several), None)
-            or next((e for e in named if str(e.value).lower() not in stray), None)
+            or next(iter(named), None)
         )
 
     def _visitors(self, name: str) -> bool:
@@ -414,7 +418,7 @@ class BookingFlow(BookingParts):
         """Fill slots from the opening message; returns notes on values that were refused."""
         notes: list[str] = []
         entities = result.entities if result else ()
-        organisation = self._organisation_in(entities)
+        organisation = self._organisation_in(entities, text)
         stops = self._words("booking.name_stops")
         if organisation is not None:
             self._name_organisation(
@@ -1031,6 +1035,24 @@ def introduced(text: str, stops: frozenset[str]) -> str | None:
         if bare != word or len(name) == 6:
             break
     return " ".join(name) if len(name) > 1 else None
+
+
+def joined_names(names: Sequence[Entity], text: str) -> list[Entity]:
+    """Names the tagger cut at a comma or "dan" made whole again: "Dinas Koperasi" and "UKM
+    dan Perdagangan Kabupaten Tanah Datar" of "Dinas Koperasi, UKM dan Perdagangan …"."""
+    joined: list[Entity] = []
+    for name in sorted(names, key=lambda entity: entity.start):
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.end < name.start
+            and _JOIN.fullmatch(text[last.end : name.start])
+        ):
+            whole = text[last.start : name.end]
+            joined[-1] = replace(last, value=whole, text=whole, end=name.end)
+        else:
+            joined.append(name)
+    return joined
 
 
 def whole_name(text: str, found: str, stops: frozenset[str]) -> str:

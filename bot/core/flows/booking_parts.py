@@ -39,7 +39,8 @@ DATE_CHOICES = 6
 # "2 hari", "tiga hari", "sehari saja" (Javanese "sedinten", Sundanese "sapoé": one day);
 # not "sehari-hari" (daily).
 DAYS_IN_TEXT = re.compile(
-    rf"(?<!\w)(?:(\d|satu|dua|tiga|{REGIONAL_NUMBERS})\s*(?:hari|hr|dinten|poe|poé)"
+    rf"(?<!\w)(?:(\d|satu|dua|tiga|{REGIONAL_NUMBERS})\s*(?:\([a-z ]{{1,20}}\)\s*)?"
+    r"(?:hari|hr|dinten|poe|poé)"  # a letter's "1 (satu) hari" too
     r"|(sehari|seharian|sedinten"
     r"|sapoe|sapoé))(?![\w-])",
     re.IGNORECASE,

@@ -528,6 +528,13 @@ async def test_typing_the_edit_button_edits(world: World, texts: Texts) -> None:
         await world.say(answer)
     assert (await texts_of(world, "tidak ada"))[-1].startswith("Mohon periksa kembali")
     assert await texts_of(world, "ubah data") == [texts("booking.edit_which")]
+    # Found in the console (a Kupang women's cooperative): the field typed instead of pressed
+    # got the summary's hint, and the new number too; "kirim" then sent the old one.
+    asked = await texts_of(world, "jumlah peserta")
+    assert asked == [texts("booking.ask.participants", limit=100)]
+    assert "Jumlah peserta: 20 orang" in (await texts_of(world, "20"))[-1]
+    await world.say("ubah data")
+    assert await texts_of(world, "nomor hp nya") == [texts("booking.ask.contact_phone")]
 
 
 async def test_at_the_summary_a_typed_message_is_answered_briefly(

@@ -931,6 +931,8 @@ class BookingFlow(BookingParts):
                 )
             ]
         slot = value_of(payload, Space.EDIT)
+        if slot is None and typed and choice is None:
+            slot = self._typed_field(text)  # "jumlah peserta", typed after "Ubah data"
         if slot in SLOTS:
             state.slots.pop(slot, None)
             if slot == "start_date":
@@ -952,6 +954,23 @@ class BookingFlow(BookingParts):
                 return [*(Reply(note) for note in notes), self._summary(state.slots)]
             return self._at_summary(result, text)
         return await self._submit(event, state)
+
+    def _typed_field(self, text: str) -> str | None:
+        """The summary's field a short typed message names ("jumlah peserta", "ganti
+        tanggalnya", "nomor hp"), as its button would: the longest phrase of
+        `words.booking.field.<slot>` found; None for a longer message, one with a number
+        ("peserta jadi 45 org" gives the new value itself), or none found."""
+        words = re.findall(r"\w+", text.lower())
+        if not 0 < len(words) <= 5 or any(character.isdigit() for character in text):
+            return None
+        padded = f" {' '.join(words)} "
+        found = [
+            (len(phrase), slot)
+            for slot in SLOTS
+            for phrase in self._words(f"booking.field.{slot}")
+            if f" {phrase} " in padded
+        ]
+        return max(found)[1] if found else None
 
     async def _submit(self, event: Incoming, state: ConversationState) -> list[Reply]:
         slots = state.slots

@@ -241,6 +241,9 @@ class Engine:
             if result.intent == "affirm":
                 return await self._answer(event, offered, result, text, state)
             return self._menu(state)
+        if offered == BOOK and result.intent == BOOK and not unclear and not asks:
+            state.step = None  # "iyo pak, tolong didaftarkan": the offer taken in words
+            return await self._answer(event, BOOK, result, text, state)
         if (unclear or result.intent == BOOK) and asks:
             answered = await self._by_clause(text, result, state)
             if answered:

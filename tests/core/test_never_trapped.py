@@ -796,6 +796,22 @@ async def test_telling_of_the_group_offers_the_form_rather_than_starting_it(
     assert asked[-1].startswith("Tanggal berapa")  # the group size was kept
 
 
+async def test_the_offer_taken_in_words_starts_the_form(world: World, texts: Texts) -> None:
+    """Found in the console (a Minang cooperative): "iyo pak, tolong didaftarkan" after the
+    offer (book_visit 0.39, no yes) got the offer again, and every answer after it fell out
+    of the form."""
+    told = "kami rombongan 35 orang pengurus dan pengawas"
+    world.nlu.add(told, "book_visit", 0.9)
+    for chat, taken in (
+        ("u1", "iyo pak, tolong didaftarkan"),
+        ("u2", "iyo pak, langsung saja ya"),
+    ):
+        assert [r.text for r in await world.say(told, chat)] == [texts("booking.offer")]
+        world.nlu.add(taken, "book_visit", 0.39)
+        started = [r.text for r in await world.say(taken, chat)]
+        assert started == [texts("booking.start"), texts("booking.ask.org_name")]
+
+
 async def test_a_long_question_is_no_weekday_and_quick_to_tell(world: World, texts: Texts) -> None:
     """The fuzz test hung on the first reading of a day-of-the-week question (a regular
     expression that backtracked without end on one long word): a long word read as an

@@ -495,6 +495,22 @@ async def test_a_formal_letter_requesting_a_visit_fills_the_form(
         assert "Ibu Desi Ratnasari, +6281374125566" in summary
 
     async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        # Found in the console (a Minang cooperative): a region tagged after the name's comma
+        # is the origin, not the name's second part.
+        written = "ambo dari Koperasi Syariah Nagari Sungai Pua, Agam. Mau studi banding 35 urang"
+        tagged = [
+            tagged_at(written, "Koperasi Syariah Nagari Sungai Pua"),
+            tagged_at(written, "Agam"),
+        ]
+        world.nlu.table[written] = NluResult("book_visit", 0.9, tuple(tagged))
+        await world.say(written)
+        for answer in ("14 Juni 2027", "1 hari", "jawara", "Pak Syahrial", "081267891234"):
+            await world.say(answer)
+        summary = (await world.say("tidak ada"))[-1].text
+        assert "Lembaga: Koperasi Syariah Nagari Sungai Pua (Koperasi)" in summary
+        assert "Asal: Kabupaten Agam, Sumatera Barat" in summary
+
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
         asked = (
             "Dengan hormat, kami bermaksud studi tiru 25 orang tanggal 17 Februari 2027. "
             "Bagaimana prosedurnya?"

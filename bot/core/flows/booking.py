@@ -380,9 +380,13 @@ class BookingFlow(BookingParts):
         name of two words or more, then a single word that is not a letter's own."""
         stray = self._words("booking.not_names")
         tagged = [
-            e for e in entities if e.name == "organization" and str(e.value).lower() not in stray
+            e
+            for e in entities
+            if e.name == "organization"
+            and str(e.value).lower() not in stray
+            and self._visitors(str(e.value))  # "…, Agam": a region, not the name's second part
         ]
-        named = [e for e in joined_names(tagged, text) if self._visitors(str(e.value))]
+        named = joined_names(tagged, text)
         several = [e for e in named if len(str(e.value).split()) > 1]
         return (
             next((e for e in several if guess_kind(str(e.value))), None)

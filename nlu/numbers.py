@@ -30,7 +30,13 @@ _PEOPLE = (
     r"|urang|jalma|wong|uwong|tiyang)"  # Sundanese, Minang, Javanese
 )
 # "40 mahasiswa + 2 dosen", "30 ibu-ibu dan 5 pengurus": one group.
-_JOINED = re.compile(r"\s*(?:\+|&|,|dan|plus|ditambah|serta)\s*", re.IGNORECASE)
+# Between two counts of one group: "40 mahasiswa + 2 dosen", and a few words of the first
+# before the join ("60 siswa kelas XI jurusan akuntansi dan 4 guru pendamping").
+_JOINED = re.compile(
+    r"\s*(?:\+|&|,|dan|plus|ditambah|serta)\s*"
+    r"|(?:\s+[^\W\d_]+){1,5}\s+(?:\+|&|dan|plus|ditambah|serta)\s+",
+    re.IGNORECASE,
+)
 _APPROX = r"(?:sekitar|sekitaran|kurang\s+lebih|kurleb|kira-kira|kira2|kurang\s+dari|±|\+-|\+/-)"
 _AFTER_NOUN = (
     r"(?:jumlah\s+peserta|jumlah\s+rombongan|jumlah\s+orang|jumlahnya|jml\s+peserta|jml"

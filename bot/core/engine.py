@@ -249,8 +249,10 @@ class Engine:
             if answered:
                 state.misses = 0
                 return answered
-        if not asks and self._requests_visit(result, text):
-            result = replace(result, intent=BOOK)  # a letter: "bermaksud … tanggal …, 25 orang"
+        if (not asks or unclear) and self._requests_visit(result, text, asks):
+            # A letter: "bermaksud … tanggal …, 25 orang"; asking whether it can be ("… 60
+            # siswa … minggu ketiga Januari. Apakah bisa?"): the free days of that time.
+            result = replace(result, intent="ask_availability" if asks else BOOK)
             unclear = False
         if unclear:
             return self._fallback(result, state)
@@ -298,15 +300,16 @@ class Engine:
             return replies
         return [*replies, self._offer_booking(state)]
 
-    def _requests_visit(self, result: NluResult, text: str) -> bool:
+    def _requests_visit(self, result: NluResult, text: str, asks: bool) -> bool:
         """A formal letter requesting a visit ("Dinas … bermaksud melaksanakan kunjungan studi
         tiru … tanggal 17 Februari 2027 … peserta 25 orang"), read by the model as a question
-        about visits because a letter says so much more: book_visit its runner-up, not
-        sure of the first, and the message names a date and a group size and wishes to
-        come."""
+        about visits because a letter says so much more: book_visit (or, when it asks,
+        availability) among the first two, none of them sure, and the message names a date
+        and a group size and wishes to come."""
         if result.intent == BOOK or result.confidence >= SURE:
             return False
-        if BOOK not in [intent for intent, _ in result.ranking[:2]]:
+        wanted = {BOOK, "ask_availability"} if asks else {BOOK}
+        if not wanted & {intent for intent, _ in result.ranking[:2]}:
             return False
         if result.entity("date") is None or result.entity("participants") is None:
             return False

@@ -71,13 +71,17 @@ async def test_awal_juli_at_the_date_step_offers_days_1_to_10(world: World, text
 async def test_a_bad_date_while_days_are_offered_points_at_them(
     world: World, texts: Texts
 ) -> None:
-    """Typed where the offered days wait ("Bu Ratna", the contact's name, ahead of its
-    step): the refusal says to choose below and gives the same days again."""
+    """Typed where the offered days wait ("hmm sebentar", no date): the refusal is followed by
+    the same days again, not by the examples of a date to type. An answer for another step
+    ("1 hari saja", found in the console: a school from Serang) is kept for it."""
     await at_the_date_step(world)
     (choice,) = await world.say("awal Juli")
-    (refusal,) = await world.say("Bu Ratna")
+    refusal, offer = await world.say("hmm sebentar")
     assert refusal.text == texts("booking.date_unclear_choose")
-    assert [b.payload for b in refusal.buttons] == [b.payload for b in choice.buttons]
+    assert offer.text == choice.text
+    assert [b.payload for b in offer.buttons] == [b.payload for b in choice.buttons]
+    noted, offer = await world.say("1 hari saja")
+    assert noted.text == texts("booking.days_noted", days=1) and offer.text == choice.text
 
 
 async def test_availability_for_a_month(world: World, texts: Texts) -> None:

@@ -520,6 +520,50 @@ async def test_a_formal_letter_requesting_a_visit_fills_the_form(
         assert texts("booking.start") not in replies
 
 
+async def test_a_teacher_asking_whether_a_school_visit_can_be(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a vocational school from Serang): a plan with a period, asking
+    "Apakah bisa?", went to the fallback (the model unsure of it all), and nothing it said
+    was kept; "BMI goes to school" at the organisation step became the organisation. Now
+    that period's free days, and the school, the group and the origin kept for the form."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    asked = (
+        "Selamat siang Bu, saya guru SMK Negeri 1 Serang, kami ingin membawa 50 siswa kelas XI "
+        "jurusan akuntansi dan 4 guru pendamping untuk kunjungan industri ke koperasi BMI. "
+        "Apakah bisa? Kira-kira minggu ketiga Januari 2027."
+    )
+    reading = NluResult(
+        "nlu_fallback",
+        0.2,
+        (
+            Entity("date", "2027-01-15/2027-01-21", "minggu ketiga Januari 2027", 0, 0),
+            Entity("participants", 50, "50 siswa", 0, 0),
+        ),
+        (("nlu_fallback", 0.2), ("book_visit", 0.14), ("ask_availability", 0.12)),
+    )
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.table[asked] = reading
+        replies = await texts_of(world, asked)
+        assert replies[-1] == texts("booking.choose_in", period="15–21 Januari 2027")
+        world.nlu.add("baik bu, kami daftar", "book_visit", 0.9)
+        started = await texts_of(world, "baik bu, kami daftar")
+        assert started[-1] == texts("booking.choose_in", period="15–21 Januari 2027")
+        await world.press("bd:2027-01-18")
+        for answer in ("1 hari saja", "BMI goes to school", "Ibu Ratna Sari", "087812345678"):
+            await world.say(answer)
+        summary = (await world.say("tidak ada"))[-1].text
+        assert "Lembaga: SMK Negeri 1 Serang (Lembaga lain)" in summary
+        assert "Asal: Serang, Banten\n" in summary and "Jumlah peserta: 54 orang" in summary
+        assert "Topik: BMI Goes to School" in summary
+
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        await world.say("mau daftar kunjungan")
+        program = await texts_of(world, "BMI goes to school")  # what to learn, not who
+        assert program[0] == texts("booking.topics_noted", topics="BMI Goes to School")
+        assert program[-1] == texts("booking.ask.org_name")
+
+
 async def test_a_form_put_aside_for_another_request_says_it_is_kept(
     world: World, texts: Texts
 ) -> None:

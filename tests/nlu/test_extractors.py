@@ -106,6 +106,8 @@ def test_numbers_that_are_not_group_sizes(text: str) -> None:
         ("30 ibu-ibu plus 5 pengurus", 35),
         ("27 orang, tanggal 3 Juni", 27),  # the date is no second group
         ("30 orang tgl 5 dan 10 orang tgl 6", 30),
+        # A few words of the first count before the join (found in the console, a school).
+        ("kami ingin membawa 60 siswa kelas XI jurusan akuntansi dan 4 guru pendamping", 64),
         ("berapa biayanya?", None),
     ],
 )

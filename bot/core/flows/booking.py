@@ -34,7 +34,7 @@ from bot.core.courtesy import laughs
 from bot.core.flow import Handler
 from bot.core.flows.booking_parts import DAYS_IN_TEXT, BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
-from bot.core.nlu import LIKELY, SURE, Entity, NluResult
+from bot.core.nlu import FALLBACK, LIKELY, SURE, Entity, NluResult
 from bot.core.payloads import Space, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
@@ -104,14 +104,17 @@ _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
 # A word that says what kind of organisation the name that follows is.
 _KIND_WORD = re.compile(
     r"(?:koperasi|kop(?!in?\b)\w+|ksp\w*|ksu|kud|bmt|coop|dinas|diskop\w*|dinkop\w*|bumdes|gapoktan"
-    r"|pemkab|pemkot|dekopin\w*)",
+    r"|pemkab|pemkot|dekopin\w*|smkn?|sman?|smpn?|madrasah|pesantren|ponpes|universitas|uin"
+    r"|politeknik|yayasan)",
     re.IGNORECASE,
 )
 _INTRODUCED = re.compile(
     rf"\b(?:dari|dr|kami|kmi|saya|sy|beta|ambo|abdi ti|kulo saking|saking)\s+"
+    r"(?:(?:guru|dosen|ketua|pengurus|staf|pembina|kepala\s+sekolah)\s+(?:di\s+|dari\s+)?)?"
     rf"(?P<kind>{_KIND_WORD.pattern})(?!\w)",
     re.IGNORECASE,
 )
+_NUMBERED = frozenset({"negeri", "n", "smkn", "sman", "smpn"})  # "SMAN 3 Padang": a number
 _VENUE = re.compile(r"\bbmi\b", re.IGNORECASE)  # the host, never the visitors
 # How a contact introduces the name ("saya sendiri, Pak Rahmat", "atas nama Bu Sari").
 _SELF = re.compile(
@@ -142,7 +145,8 @@ _GOVERNMENT = re.compile(
 )
 _OTHER_BODY = re.compile(
     r"\b(universitas|univ|uin|iain|stie|stei|politeknik|poltek|institut|kampus|mahasiswa|hmj|"
-    r"hima|bem|fakultas|prodi|jurusan|sekolah|sma|smk|madrasah|pesantren|ponpes|yayasan|pt|cv|"
+    r"hima|bem|fakultas|prodi|jurusan|sekolah|sman?|smkn?|smpn?|madrasah|pesantren|ponpes|"
+    r"yayasan|pt|cv|"
     r"bank|bumdes|gapoktan|lsm|komunitas|asosiasi|paguyuban|kelompok)\b"
 )
 
@@ -198,7 +202,10 @@ class BookingFlow(BookingParts):
         """Keep what an enquiry says of the visit ("sy dari dinkop kab solok", "rencana
         studi tiru bulan Maret, biayanya berapa?") for the form, should the user book; only
         from messages about their own visit, so "lokasinya di Tangerang?" is no origin."""
-        if result.intent not in VISIT_TALK and result.entity("organization") is None:
+        read = result.intent
+        if read == FALLBACK and len(result.ranking) > 1:
+            read = result.ranking[1][0]  # a long letter the model is unsure of: its best guess
+        if read not in VISIT_TALK and result.entity("organization") is None:
             return
         heard: dict[str, Any] = {}
         self._prefill(result, text, heard)  # what it refuses is said when the form asks
@@ -593,6 +600,11 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.org_name")
         if (noted := self._visit_for_name(value, state)) is not None:
             return noted
+        programs = self._answers.knowledge.find_programs(value)
+        if guess_kind(value) is None and (programs or _VENUE.search(value)):
+            # "BMI goes to school", "jawara": what they want to learn, not who they are
+            ahead = self._for_another_step(value, state)
+            return ahead or self._t("booking.invalid.org_name")
         self._take_organisation(value, state.slots)
         return None
 
@@ -731,9 +743,7 @@ class BookingFlow(BookingParts):
             people = int(slots.get("participants") or 1)
             return await self._choose_in(*window, int(slots.get("days") or 1), people)
         if start is None and PERIOD in slots:
-            # The free days were offered as buttons: say so, and offer them again at hand.
-            offer = await self._period_offer(slots)
-            return Reply(self._t("booking.date_unclear_choose"), offer.buttons)
+            return self._t("booking.date_unclear_choose")  # the offered days follow again
         if start is None:
             return self._t("booking.date_unclear")
         if days is not None and days > MAX_DAYS:
@@ -1052,7 +1062,9 @@ def introduced(text: str, stops: frozenset[str]) -> str | None:
     name = [match["kind"]]
     for word in text[match.end() :].split():
         bare = word.rstrip(",;:!?")
-        if not bare.replace(".", "").replace("-", "").isalpha() or bare.lower() in stops:
+        numbered = bare.isdecimal() and name[-1].lower() in _NUMBERED  # "SMK Negeri 1"
+        plain = bare.replace(".", "").replace("-", "").isalpha()
+        if not (plain or numbered) or bare.lower() in stops:
             break
         name.append(bare)
         if bare != word or len(name) == 6:

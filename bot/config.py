@@ -188,12 +188,18 @@ class Settings(BaseSettings):
             if name.startswith(prefix) and name != prefix + "language" and value
         }
 
+    @property
+    def group_limit(self) -> int:
+        """The largest group the form takes: `BOOKING_MAX_PARTICIPANTS`, never more than a
+        day takes (a larger group could never be given a day: "sudah penuh" for ever)."""
+        return min(self.booking_max_participants, self.daily_capacity_participants)
+
     def answer_rules(self) -> dict[str, object]:
         """The booking rules the visit answers in data/knowledge may name ("paling lambat
         {lead_days} hari"), so an answer and the form never disagree."""
         return {
             "lead_days": self.booking_lead_days,
-            "max_participants": self.booking_max_participants,
+            "max_participants": self.group_limit,
         }
 
     def secret_values(self) -> list[str]:

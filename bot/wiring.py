@@ -150,7 +150,7 @@ def booking_service(
     """The booking rules from the settings, over the database."""
     rules = BookingRules(
         lead_days=settings.booking_lead_days,
-        max_participants=settings.booking_max_participants,
+        max_participants=settings.group_limit,
         closed_weekdays=settings.closed_weekdays,
         holidays=closed_days(settings.holidays_file),
         max_pending_per_user=settings.booking_max_pending_per_user,

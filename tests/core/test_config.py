@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import wiring
 from bot.config import ROOT, Settings
 
 
@@ -88,3 +89,17 @@ def test_a_whatsapp_token_without_the_rest_is_refused(monkeypatch: pytest.Monkey
     monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", "1098765432")
     with pytest.raises(ValueError, match="WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN"):
         Settings(_env_file=None)
+
+
+def test_no_group_larger_than_a_day_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found in the console (a school of 64 with the defaults, 100 a group and 60 a day): the
+    group was taken, and then every period was "sudah penuh" with no day to offer. The group
+    limit the form asks within is what a day can take."""
+    settings = Settings(_env_file=None)
+    service = wiring.booking_service(settings, None, wiring.Clock(settings))  # type: ignore[arg-type]
+    assert service.rules.max_participants == settings.daily_capacity_participants == 60
+    monkeypatch.setenv("BOOKING_MAX_PARTICIPANTS", "40")
+    smaller = Settings(_env_file=None)
+    assert (
+        wiring.booking_service(smaller, None, wiring.Clock(smaller)).rules.max_participants == 40
+    )  # type: ignore[arg-type]

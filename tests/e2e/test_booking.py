@@ -123,7 +123,7 @@ async def book_step_by_step(server: FakeTelegram, chat: int, day: date) -> str:
     asked_origin = await reply_to(server, chat, "berapa biayanya?")  # asked, answered, re-asked
     assert any("Rincian biaya" in text for text in asked_origin)
     await reply_to(server, chat, "Kupang, NTT")
-    assert "maksimal 100" in "\n".join(await reply_to(server, chat, "500 orang"))
+    assert "maksimal 60" in "\n".join(await reply_to(server, chat, "500 orang"))
     await reply_to(server, chat, "25 orang")
     assert "7 hari" in "\n".join(await reply_to(server, chat, "besok"))
     await reply_to(server, chat, f"{day.day} {MONTHS[day.month - 1]}")

@@ -46,7 +46,7 @@ async def test_a_dinas_officials_enquiry_of_a_dozen_turns(bot: RunningBot, texts
     airport = await say("dari bandara soekarno hatta ke bmi naik apa ya")
     assert airport[-1] == texts("booking.ask.origin")  # asked again, not filled
 
-    participants = texts("booking.ask.participants", limit=100)
+    participants = texts("booking.ask.participants", limit=60)
     assert (await say("kab solok, sumbar"))[-1] == participants
     programs = await say("program unggulan apa saja?")
     assert programs[-1] == participants and "Jawara" in "\n".join(programs)
@@ -85,7 +85,7 @@ async def test_what_the_enquiry_said_is_kept_for_the_booking(
     cost = await say("rencana studi tiru bulan maret, biayanya berapa ya?")
     assert "biaya" in cost[0].lower()
     started = await say("ok, mau daftar")
-    assert started[-1] == texts("booking.ask.participants", limit=100)
+    assert started[-1] == texts("booking.ask.participants", limit=60)
     assert (await say("27 orang"))[-1].startswith("Untuk Maret")
 
 
@@ -108,7 +108,7 @@ async def test_a_letter_announcing_a_visit_is_answered_before_booking(
     assert replies[-1] == texts("booking.offer")
     started = await say("iya boleh")
     assert started[0] == texts("booking.start")
-    assert started[-1] == texts("booking.ask.participants", limit=100)
+    assert started[-1] == texts("booking.ask.participants", limit=60)
 
 
 async def test_a_letter_requesting_a_visit_fills_the_form(bot: RunningBot, texts: Texts) -> None:

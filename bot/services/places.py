@@ -163,9 +163,12 @@ def _regencies() -> dict[str, str]:
 
 
 def _province_names() -> dict[str, str]:
-    """Every province by its name in lower case, as the region data writes it."""
+    """Every province by its name in lower case, as the region data writes it; Jakarta also
+    by the name everyone calls it ("Komunitas Koperasi Muda Jakarta")."""
     names = (wilayah_name(f"{code}") for code in range(11, 100))
-    return {name.lower(): name for name in names if name is not None}
+    found = {name.lower(): name for name in names if name is not None}
+    found["jakarta"] = found["daerah khusus ibukota jakarta"]
+    return found
 
 
 _TOWARDS = frozenset({"ke", "ka", "menuju", "kunjungi", "mengunjungi"})  # "ka": Sunda, Minang

@@ -59,6 +59,8 @@ def places() -> IndonesianPlaces:
         ("kami dari kepulauan riau", "Kepulauan Riau"),  # not Riau
         ("koperasi papua barat daya", "Papua Barat Daya"),
         ("studi banding ke Bali", None),  # where they go
+        ("gue dari Komunitas Koperasi Muda Jakarta", "Daerah Khusus Ibukota Jakarta"),
+        ("Jakarta Selatan", "Kota Administrasi Jakarta Selatan, Daerah Khusus Ibukota Jakarta"),
     ],
 )
 def test_origin_names_the_region_and_its_province(

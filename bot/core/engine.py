@@ -255,7 +255,7 @@ class Engine:
             result = replace(result, intent="ask_availability" if asks else BOOK)
             unclear = False
         if unclear:
-            return self._fallback(result, state)
+            return self._fallback(result, text, state)
         state.misses = 0
         if result.intent == BOOK and event.kind is Kind.TEXT and self._tells_only(text):
             return [self._offer_booking(state)]  # its facts are kept for the form (overheard)
@@ -373,7 +373,10 @@ class Engine:
         log.info("unknown button payload %r", (event.payload or "")[:64])
         return [Reply(self._t("input.stale_button"), self._menu_buttons())]
 
-    def _fallback(self, result: NluResult, state: ConversationState) -> list[Reply]:
+    def _fallback(self, result: NluResult, text: str, state: ConversationState) -> list[Reply]:
+        """Not understood: the likeliest topics as buttons, first the one a keyword names
+        ("oke deh, kalau gitu info alamatnya aja": the location, which the model ranked
+        nowhere); from the second miss in a row, a person offered."""
         state.misses += 1
         if state.misses >= MISSES_BEFORE_HANDOFF:
             state.misses = 0
@@ -387,13 +390,17 @@ class Engine:
                     ),
                 )
             ]
-        topics = [
+        named = self._keywords.match(text)
+        ranked = [
             intent
             for intent, confidence in result.ranking
             if intent not in NOT_TOPICS
             and intent in BUTTON_INTENTS
             and confidence >= TOPIC_CONFIDENCE
-        ][:2]
+        ]
+        if named in BUTTON_INTENTS and named not in NOT_TOPICS:
+            ranked = [named, *(intent for intent in ranked if intent != named)]
+        topics = ranked[:2]
         buttons = tuple(
             Button(self._t(f"topic.{intent}"), encode(Space.INTENT, intent)) for intent in topics
         )

@@ -17,7 +17,10 @@ class KeywordMatcher:
 
     def __init__(self, keywords: dict[str, list[str]]) -> None:
         self._patterns = {
-            intent: [re.compile(rf"(?<!\w){re.escape(word.lower())}(?!\w)") for word in words]
+            # "alamatnya", "biayanya": a keyword with its -nya, as Indonesian asks
+            intent: [
+                re.compile(rf"(?<!\w){re.escape(word.lower())}(?:nya)?(?!\w)") for word in words
+            ]
             for intent, words in keywords.items()
         }
 

@@ -99,6 +99,16 @@ async def test_unclear_message_offers_two_likely_topics(engine: Engine, texts: T
     assert payloads(replies) == ["i:ask_visit_cost", "i:ask_contact", "m"]
 
 
+async def test_an_unclear_message_naming_a_topic_offers_it_first(
+    engine: Engine, texts: Texts
+) -> None:
+    """Found in the console: "oke deh, kalau gitu info alamatnya aja" (the model unsure, the
+    location nowhere in its ranking) was offered other topics; "alamat" names it."""
+    replies = await engine.handle(text("oke deh, kalau gitu info alamatnya aja"))
+    assert replies[0].text == texts("fallback.clarify")
+    assert payloads(replies) == ["i:ask_location", "i:ask_visit_cost", "m"]
+
+
 async def test_two_misses_in_a_row_offer_staff_then_yes_hands_off(
     engine: Engine, texts: Texts
 ) -> None:

@@ -29,9 +29,8 @@ _PEOPLE = (
     r"|pegawai|staf|staff|petani|nelayan|kader|pendamping"
     r"|urang|jalma|wong|uwong|tiyang)"  # Sundanese, Minang, Javanese
 )
-# "40 mahasiswa + 2 dosen", "30 ibu-ibu dan 5 pengurus": one group.
-# Between two counts of one group: "40 mahasiswa + 2 dosen", and a few words of the first
-# before the join ("60 siswa kelas XI jurusan akuntansi dan 4 guru pendamping").
+# Between two counts of one group: "40 mahasiswa + 2 dosen", "30 ibu-ibu dan 5 pengurus",
+# and a few words of the first before the join ("60 siswa kelas XI … dan 4 guru pendamping").
 _JOINED = re.compile(
     r"\s*(?:\+|&|,|dan|plus|ditambah|serta)\s*"
     r"|(?:\s+[^\W\d_]+){1,5}\s+(?:\+|&|dan|plus|ditambah|serta)\s+",

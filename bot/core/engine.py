@@ -313,15 +313,18 @@ class Engine:
             return False
         if result.entity("date") is None or result.entity("participants") is None:
             return False
-        words = re.findall(r"[\w']+", text.lower())
-        return bool(self._t.words("words.booking.wish").intersection(words))
+        return self._wishes(_words(text))
 
     def _tells_only(self, text: str) -> bool:
         """ "kami rombongan 35 orang pengurus dan pengawas": a message about the visit that
         neither asks to book nor wishes to come (no word of `words.booking.wish`); a short
         one ("studi banding") is a request as it stands."""
-        words = re.findall(r"[\w']+", text.lower())
-        return len(words) > 3 and not self._t.words("words.booking.wish").intersection(words)
+        words = _words(text)
+        return len(words) > 3 and not self._wishes(words)
+
+    def _wishes(self, words: list[str]) -> bool:
+        """Whether the words ask to book or wish to come (`words.booking.wish`)."""
+        return bool(self._t.words("words.booking.wish").intersection(words))
 
     def _offer_booking(self, state: ConversationState) -> Reply:
         """ "Mau sekalian kami bantu daftarkan?": asking about a visit is not booking one."""
@@ -503,3 +506,8 @@ def question_clauses(text: str, asks: Callable[[str], bool] | None = None) -> li
         for part in _CLAUSE_BREAK.split(sentence)
         if len((clause := part.strip(" ,")).split()) >= 2 or len(clause) >= 5
     ]
+
+
+def _words(text: str) -> list[str]:
+    """The message's words in lower case, as the word lists are written."""
+    return re.findall(r"[\w']+", text.lower())

@@ -74,9 +74,9 @@ class IndonesianPlaces:
         if (town := self._town_set_apart(text)) is not None:
             return town
         lowered = [word.lower() for word in words]
-        for at, word in here:  # "Sumbar", or written out: "Provinsi Kalimantan Timur"
-            if word.lower() in self._provinces:
-                return self._provinces[word.lower()]
+        for at, _ in here:  # "Sumbar", or written out: "Provinsi Kalimantan Timur"
+            if lowered[at] in self._provinces:
+                return self._provinces[lowered[at]]
             for length in (4, 3, 2, 1):
                 name = " ".join(lowered[at : at + length])
                 if name in self._province_names:

@@ -836,7 +836,9 @@ class BookingFlow(BookingParts):
         if slot == CONFIRM:
             return [self._summary(state.slots)]
         if slot == "start_date" and PERIOD in state.slots:
-            return [await self._period_offer(state.slots)]
+            first, last = (date.fromisoformat(day) for day in state.slots[PERIOD])
+            people = int(state.slots.get("participants") or 1)
+            return [await self._choose_in(first, last, int(state.slots.get("days") or 1), people)]
         buttons: tuple[Button, ...] = ()
         if slot == "org_kind":
             buttons = tuple(
@@ -856,12 +858,6 @@ class BookingFlow(BookingParts):
             buttons = (Button(self._t("booking.notes_none"), encode(Space.NOTES, "-")),)
         fields = {"lead_days": self._rules.lead_days, "limit": self._rules.max_participants}
         return [Reply(self._t(f"booking.ask.{slot}", **fields), buttons)]
-
-    async def _period_offer(self, slots: dict[str, Any]) -> Reply:
-        """The free days of the period named earlier and still open, as buttons."""
-        first, last = (date.fromisoformat(day) for day in slots[PERIOD])
-        people = int(slots.get("participants") or 1)
-        return await self._choose_in(first, last, int(slots.get("days") or 1), people)
 
     def _summary(self, slots: dict[str, Any]) -> Reply:
         topics = (

@@ -139,12 +139,7 @@ class BookingChanges(BookingParts):
         """Yes cancels (staff are told), anything else keeps the booking."""
         code = str(state.slots.get("code", ""))
         # A sure yes only: "kode tadi apa ya?" read as a faint yes must not cancel a visit.
-        yes = is_(event.payload, Space.CANCEL_YES) or (
-            result is not None
-            and result.intent == "affirm"
-            and result.confidence >= LIKELY
-            and not self._t.asks(text)
-        )
+        yes = is_(event.payload, Space.CANCEL_YES) or self._sure_reply(result, text) == "yes"
         state.flow = state.step = None
         state.slots = {}
         if not yes:
@@ -269,10 +264,14 @@ class BookingChanges(BookingParts):
         return [Reply(self._t("reschedule.done", code=code, when=render.when(moved)))]
 
     def _yes_or_no(self, event: Incoming, result: NluResult | None, text: str) -> str | None:
-        """ "yes" or "no" for the move asked about: its buttons, or a sure yes or no typed
-        that asks nothing."""
+        """ "yes" or "no" for the move asked about: its buttons, or a sure yes or no typed."""
         if is_(event.payload, Space.MOVE_YES) or is_(event.payload, Space.MOVE_NO):
             return "yes" if is_(event.payload, Space.MOVE_YES) else "no"
+        return self._sure_reply(result, text)
+
+    def _sure_reply(self, result: NluResult | None, text: str) -> str | None:
+        """ "yes" or "no" typed, read surely and asking nothing: a question read as a faint
+        yes or no decides nothing."""
         if result is None or result.confidence < LIKELY or self._t.asks(text):
             return None
         return {"affirm": "yes", "deny": "no"}.get(result.intent)

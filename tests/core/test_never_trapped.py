@@ -97,6 +97,19 @@ async def test_nanti_dulu_puts_the_form_aside_and_iya_resumes_it(
     assert resumed[-1] == texts("booking.ask.origin")
 
 
+async def test_nanti_dulu_with_a_reason_after_it_pauses_the_form(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Dinas from Pesisir Selatan): "nanti dulu ya, saya tanya
+    pimpinan" at the length step was refused as a length, and "lanjut daftar" after it too."""
+    for answer in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok", "27"):
+        await world.say(answer)
+    await world.say("14 Juni 2027")
+    paused = await texts_of(world, "nanti dulu ya, saya tanya pimpinan")
+    assert paused == [texts("booking.paused")]
+    assert (await texts_of(world, "lanjut daftar"))[-1] == texts("booking.ask.days")
+
+
 @pytest.mark.parametrize("message", ["nanti dulu ya", "Nanti dulu ya Bu 🙏", "nanti saja deh"])
 async def test_nanti_dulu_with_courtesy_words_pauses_a_button_step(
     world: World, texts: Texts, message: str

@@ -271,7 +271,7 @@ class BookingFlow(BookingParts):
             else SWITCH_INTENTS
         )
         elsewhere = (
-            self._says(text, "booking.pause")
+            self._puts_aside(text)
             or self._t.asks(text)
             or (
                 sure and result.intent in PAUSE_INTENTS | switches  # type: ignore[union-attr]
@@ -357,7 +357,15 @@ class BookingFlow(BookingParts):
         sure = result.intent if result is not None and result.confidence >= SURE else None
         if sure == "thank":
             return "thank"
-        return "pause" if sure in PAUSE_INTENTS or self._says(text, "booking.pause") else None
+        return "pause" if sure in PAUSE_INTENTS or self._puts_aside(text) else None
+
+    def _puts_aside(self, text: str) -> bool:
+        """ "nanti dulu", or said first and the reason after ("nanti dulu ya, saya tanya
+        pimpinan"), in a message that asks nothing (`words.booking.pause`)."""
+        if self._says(text, "booking.pause"):
+            return True
+        first = re.split(r"[,.;!\n]", text, maxsplit=1)[0]
+        return first != text and not self._t.asks(text) and self._says(first, "booking.pause")
 
     def _pause(self, state: ConversationState, thanked: bool = False) -> list[Reply]:
         """Put the form aside, keeping what was filled; "lanjut daftar" (or the button)

@@ -178,6 +178,11 @@ def normalise_phone(text: str) -> str | None:
     return f"+62{match.group(1)}" if match else None
 
 
+def without_phone(text: str) -> str:
+    """The text with its mobile number taken out ("Pak Yuli 0812 3777 8899" -> "Pak Yuli")."""
+    return " ".join(_PHONE_IN_TEXT.sub(" ", text).split())
+
+
 class Places(Protocol):
     """Organisations and places as people write them."""
 

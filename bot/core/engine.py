@@ -47,9 +47,16 @@ TOPIC_CONFIDENCE = 0.15
 ENGINE_SPACES = frozenset({Space.MENU, Space.INTENT, Space.PROGRAM})
 MAX_CLAUSES = 6  # a long letter is read for its first few questions only
 # "biaya berapa, bisa nginap dimana, trus makanan halal?": questions come apart at commas too.
-_SENTENCE_END = re.compile(r"(?<=[.?!;\n])\s+")
+# No sentence ends at an abbreviation: "Dinas Koperasi Kab. Pesisir Selatan berencana …" is one.
+_ABBREVIATIONS = ("kab", "kec", "kel", "prov", "ds", "jl", "yth", "bpk", "sdr", "no", "dr", "ir")
+_SENTENCE_END = re.compile(
+    "".join(rf"(?<!\b{word}\.)" for word in _ABBREVIATIONS) + r"(?<=[.?!;\n])\s+", re.I
+)
 _CLAUSE_BREAK = re.compile(
-    r"\?+|[.;,\n]+|\s+(?:dan|serta|sekalian|juga|terus|trus|trs|lalu|kemudian)\s+", re.I
+    r"\?+|"
+    + "".join(rf"(?<!\b{word})" for word in _ABBREVIATIONS)
+    + r"[.;,\n]+|\s+(?:dan|serta|sekalian|juga|terus|trus|trs|lalu|kemudian)\s+",
+    re.I,
 )
 BOOK = "book_visit"
 OFFER_HANDOFF = "offer_handoff"
@@ -261,23 +268,33 @@ class Engine:
             return [self._offer_booking(state)]  # its facts are kept for the form (overheard)
         replies = await self._answer(event, result.intent, result, text, state)
         if result.intent in INFORMATIONAL:
-            return await self._every_question(text, result.intent, replies)
+            return await self._every_question(text, result.intent, replies, state)
         return replies
 
-    async def _every_question(self, text: str, answered: str, replies: list[Reply]) -> list[Reply]:
+    async def _every_question(
+        self, text: str, answered: str, replies: list[Reply], state: ConversationState
+    ) -> list[Reply]:
         """ "Berapa biayanya, dan suratnya ditujukan ke siapa?": every question of a message
-        gets its answer, in the order asked, not only the one the whole message reads as."""
+        gets its answer, in the order asked, not only the one the whole message reads as;
+        a plan announced beside them ("kami … berencana studi tiru ke BMI. Berapa biayanya
+        …?") gets the booking offered after the answers, so that "iya boleh" starts it."""
         clauses = question_clauses(text)[:MAX_CLAUSES]
         if len(clauses) < 2:
             return replies
         ordered: list[Reply] = []
-        asked = await self._asked(clauses)
+        readings = await self._readings(clauses)
+        asked = _intents(readings, SURE)
         for intent in asked:
             if intent == answered:
                 ordered += replies
             elif intent in INFORMATIONAL and (answer := self._answers.for_intent(intent)):
                 ordered.append(answer)
-        return ordered if answered in asked else replies + ordered
+        ordered = ordered if answered in asked else replies + ordered
+        plans = any(
+            reading.intent == BOOK and reading.confidence >= LIKELY and not self._t.asks(clause)
+            for clause, reading in readings
+        )
+        return [*ordered, self._offer_booking(state)] if plans else ordered
 
     async def _by_clause(
         self, text: str, result: NluResult, state: ConversationState
@@ -287,7 +304,8 @@ class Engine:
         kepada siapa surat ditujukan?" is book_visit 0.47 / ask_letters 0.44): its questions
         are answered and, when it announces a visit, the booking offered, not started
         (asking is not booking). No question read: no replies."""
-        asked = await self._asked(question_clauses(text, self._t.asks)[:MAX_CLAUSES], LIKELY)
+        clauses = question_clauses(text, self._t.asks)[:MAX_CLAUSES]
+        asked = _intents(await self._readings(clauses), LIKELY)
         answers = [
             answer
             for intent in asked
@@ -333,14 +351,14 @@ class Engine:
         menu = Button(self._t("button.menu"), encode(Space.MENU))
         return Reply(self._t("booking.offer"), (book, menu))
 
-    async def _asked(self, clauses: list[str], floor: float = SURE) -> list[str]:
-        """The intents the clauses read as (at least `floor` sure), each once, in order."""
-        asked: list[str] = []
+    async def _readings(self, clauses: list[str]) -> list[tuple[str, NluResult]]:
+        """Each clause with how it reads (none while neither the model nor a keyword can)."""
+        readings = []
         for clause in clauses:
             reading = await self._understand(clause)
-            if reading is not None and reading.confidence >= floor and reading.intent not in asked:
-                asked.append(reading.intent)
-        return asked
+            if reading is not None:
+                readings.append((clause, reading))
+        return readings
 
     async def _answer(
         self, event: Incoming, intent: str, result: NluResult, text: str, state: ConversationState
@@ -506,6 +524,15 @@ def question_clauses(text: str, asks: Callable[[str], bool] | None = None) -> li
         for part in _CLAUSE_BREAK.split(sentence)
         if len((clause := part.strip(" ,")).split()) >= 2 or len(clause) >= 5
     ]
+
+
+def _intents(readings: list[tuple[str, NluResult]], floor: float) -> list[str]:
+    """The intents the clauses read as (at least `floor` sure), each once, in order."""
+    asked: list[str] = []
+    for _, reading in readings:
+        if reading.confidence >= floor and reading.intent not in asked:
+            asked.append(reading.intent)
+    return asked
 
 
 def _words(text: str) -> list[str]:

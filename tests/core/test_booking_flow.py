@@ -408,6 +408,9 @@ async def test_staff_commands(world: World) -> None:
         ("kita dari koperasi karyawan pt maju jaya jakarta, 45 org", "koperasi karyawan pt",
          "koperasi karyawan pt maju jaya jakarta"),
         ("kami dari kopwan melati, mau berkunjung bulan depan", "kopwan melati", "kopwan melati"),
+        # The tagger stopped at the dot of "Kab." (found in the console).
+        ("kami dari Dinas Koperasi Kab. Pesisir Selatan berencana studi tiru",
+         "Dinas Koperasi Kab", "Dinas Koperasi Kab. Pesisir Selatan"),
     ],
 )  # fmt: skip
 def test_whole_name_carries_on_over_capitalised_words(

@@ -385,6 +385,32 @@ async def test_a_length_where_a_name_is_asked_is_kept_and_refusals_point_to_a_pe
     )  # 2 days and the contact kept
 
 
+async def test_the_contact_written_where_the_topics_or_the_name_are_asked_is_kept(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Dinas from Pesisir Selatan): "Bapak Yuliandri" where the topics
+    were asked became the topic, and the phone number where the name was asked the name."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari"):
+        await world.say(answer)
+    assert await texts_of(world, "Bapak Yuliandri") == [
+        texts("booking.contact_noted", name="Bapak Yuliandri"), texts("booking.ask.topics")
+    ]  # fmt: skip
+    assert (await texts_of(world, "jawara"))[-1] == texts("booking.ask.contact_phone")
+
+
+async def test_a_phone_where_the_name_is_asked_is_the_phone(world: World, texts: Texts) -> None:
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari", "jawara"):
+        await world.say(answer)
+    assert await texts_of(world, "0812 3456 7890") == [
+        texts("booking.phone_noted", phone="+6281234567890"), texts("booking.ask.contact_name")
+    ]  # fmt: skip
+    assert (await texts_of(world, "Ibu Rini 0813 1111 2222"))[-1] == texts("booking.ask.notes")
+    summary = (await texts_of(world, "tidak ada"))[-1]
+    assert "Ibu Rini, +6281311112222" in summary  # the number written with the name
+
+
 async def test_a_javanese_writing_enquirer_books_in_their_own_words(
     sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> None:

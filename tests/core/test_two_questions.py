@@ -61,3 +61,48 @@ async def test_the_answers_come_in_the_order_asked(
     engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
     replies = await engine.handle(Incoming("telegram", "u2", "u2", text=BOTH))
     assert [reply.text.split()[0] for reply in replies] == ["Rincian", "Surat"]
+
+
+PLAN = (
+    "Assalamualaikum pak, kami dari Dinas Koperasi Kab. Pesisir Selatan berencana studi tiru "
+    "ke BMI. Berapa biayanya dan apakah ada penginapan dekat lokasi?"
+)
+
+
+async def test_a_plan_announced_beside_the_questions_gets_the_booking_offered(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a Dinas from Pesisir Selatan): the plan and two questions were
+    answered without the offer, so "iya boleh pak" right after got "Ada lagi…?". Readings
+    are Rasa's own; "Kab." no longer ends the sentence that says the plan."""
+    nlu = RecordedNlu()
+    nlu.add(PLAN, "ask_lodging", 0.28)
+    nlu.add("Assalamualaikum pak", "greet", 0.98)
+    nlu.add(
+        "kami dari Dinas Koperasi Kab. Pesisir Selatan berencana studi tiru ke BMI",
+        "book_visit",
+        0.72,
+    )
+    nlu.add("Berapa biayanya", "ask_visit_cost", 1.0)
+    nlu.add("apakah ada penginapan dekat lokasi", "ask_lodging", 1.0)
+    nlu.add("iya boleh pak", "affirm", 0.95)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
+    replies = await engine.handle(Incoming("telegram", "u3", "u3", text=PLAN))
+    assert replies[0].text.startswith("Wa'alaikumsalam") and "Rincian biaya" in replies[0].text
+    assert replies[1].text.startswith("Untuk penginapan")
+    assert replies[-1].text == texts("booking.offer")
+    started = await engine.handle(Incoming("telegram", "u3", "u3", text="iya boleh pak"))
+    assert "Ada lagi" not in started[0].text
+    assert texts("booking.offer") not in [reply.text for reply in started]
+
+
+async def test_a_question_about_visits_alone_is_offered_nothing(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    nlu = RecordedNlu()
+    nlu.add(BOTH, "ask_visit_cost", 0.9)
+    nlu.add("berapa biaya kunjungannya", "ask_visit_cost", 0.95)
+    nlu.add("surat permohonannya ditujukan ke siapa", "ask_letters", 0.9)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
+    replies = await engine.handle(Incoming("telegram", "u4", "u4", text=BOTH))
+    assert texts("booking.offer") not in [reply.text for reply in replies]

@@ -28,6 +28,7 @@ from bot.core.booking import (
     DayFull,
     TooMany,
     normalise_phone,
+    without_phone,
 )
 from bot.core.calendar_text import MONTHS, date_span, long_date
 from bot.core.courtesy import laughs
@@ -134,6 +135,7 @@ _CONTACT_CUE = re.compile(
 )
 _JOIN = re.compile(r"\s*(?:,|dan|&)\s*", re.IGNORECASE)  # between two parts of one name
 _HONORIFICS = frozenset({"bu", "ibu", "pak", "bapak", "mas", "mbak", "kak", "bang", "hj", "h"})
+_REGION_SHORT = frozenset({"kab", "kec", "kel", "prov"})  # "Kab." goes on with the name
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
 
@@ -697,6 +699,12 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.contact_name")
         if (noted := self._visit_for_name(value, state)) is not None:
             return noted
+        if (phone := normalise_phone(value)) is not None:
+            # "Pak Yuli 0812 3777 8899": both; the number alone is no name, kept for its step
+            state.slots["contact_phone"] = phone
+            value = without_phone(value)
+            if not any(character.isalpha() for character in value):
+                return Noted(self._t("booking.phone_noted", phone=phone))
         if value.lower().strip(" .!") in self._words("booking.send") or self._says(
             value, "booking.no_notes"
         ):
@@ -803,7 +811,9 @@ class BookingFlow(BookingParts):
             return self._day_full(date_span(start, days), alternatives)
         return None
 
-    async def _fill_topics(self, payload: str, value: str, state: ConversationState) -> str | None:
+    async def _fill_topics(
+        self, payload: str, value: str, state: ConversationState
+    ) -> str | Noted | None:
         slots = state.slots
         chosen = value_of(payload, Space.TOPIC)
         if chosen is not None:
@@ -822,6 +832,8 @@ class BookingFlow(BookingParts):
         # "digital marketing dan NIB": both programs; a longer text that names one says more
         # than its name, and is kept as written.
         programs = self._answers.knowledge.find_programs(value)
+        if not programs and (ahead := self._for_another_step(value, state)) is not None:
+            return ahead  # "Bapak Yuliandri", "0812…": the contact, written ahead
         short = len(value) < 40 * len(programs)
         slots["topics"] = [p.id for p in programs] if short else [value[:300]]
         return None
@@ -1107,6 +1119,8 @@ def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
     if before and _KIND_WORD.fullmatch(before[-1]) and text[at - 1].isspace():
         kind = before[-1]  # "KUD" of "KUD Sido Makmur", which the tagger left out
         found, at = f"{kind} {found}", at - len(kind) - 1
+    if found.split()[-1].lower() in _REGION_SHORT and text[at + len(found) :].startswith("."):
+        found += "."  # "Dinas Koperasi Kab. Pesisir Selatan": the tagger stopped at the dot
     tail = [word.rstrip(",.;:!?") for word in text[at + len(found) :].split()]
     while tail and not any(letter.isalpha() for letter in tail[-1]):
         tail.pop()  # an emoji or a lone "?" closing the message

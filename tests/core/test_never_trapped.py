@@ -399,6 +399,28 @@ async def test_the_contact_written_where_the_topics_or_the_name_are_asked_is_kep
     assert (await texts_of(world, "jawara"))[-1] == texts("booking.ask.contact_phone")
 
 
+async def test_a_makassar_enquirer_is_understood_at_the_date_step(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a KSP from Maros): at the date step the group's own bus, the
+    contact "Daeng Rahman" and "makasih banyak pak, salam dari Maros" (thanks, 0.74 in Rasa)
+    were each refused as a date, until the user was told to ask for a person."""
+    world.nlu.add("nanti kami bawa bus sendiri", "ask_own_bus", 0.98)
+    world.nlu.add("makasih banyak pak, salam dari Maros", "thank", 0.74)
+    await world.say("mau daftar kunjungan")
+    for answer in ("KSP Sipakatau Maros", "Maros", "25"):
+        await world.say(answer)
+    noted = await texts_of(world, "nanti kami bawa bus sendiri")
+    assert noted[0] == texts("booking.notes_noted", notes="nanti kami bawa bus sendiri")
+    assert noted[1].startswith("Tanggal berapa")
+    assert (await texts_of(world, "Daeng Rahman"))[0] == texts(
+        "booking.contact_noted", name="Daeng Rahman"
+    )
+    paused = await texts_of(world, "makasih banyak pak, salam dari Maros")
+    assert paused[0].startswith(texts("smalltalk.welcome"))
+    assert texts("booking.stuck") not in "\n".join(paused)
+
+
 async def test_a_phone_where_the_name_is_asked_is_the_phone(world: World, texts: Texts) -> None:
     await world.say("mau daftar kunjungan")
     for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari", "jawara"):

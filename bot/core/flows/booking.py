@@ -90,6 +90,8 @@ DOUBTED = "origin_doubted"  # an origin naming no known region, taken if sent ag
 KINDS = ("koperasi", "dinas", "lainnya")
 # Small talk that puts the form aside; requests the engine answers instead, form kept.
 PAUSE_INTENTS = frozenset({"thank", "goodbye"})
+# Statements said ahead that are the visit's notes ("kami bawa bus sendiri").
+NOTE_INTENTS = frozenset({"ask_own_bus", "ask_halal_prayer"})
 SWITCH_INTENTS = frozenset(
     {"check_booking", "cancel_booking", "reschedule_booking", "human_handoff", "join_visit",
      "ask_agenda", "ask_availability"}
@@ -134,7 +136,12 @@ _CONTACT_CUE = re.compile(
     re.IGNORECASE,
 )
 _JOIN = re.compile(r"\s*(?:,|dan|&)\s*", re.IGNORECASE)  # between two parts of one name
-_HONORIFICS = frozenset({"bu", "ibu", "pak", "bapak", "mas", "mbak", "kak", "bang", "hj", "h"})
+# Honorifics, regional ones too: Makassar/Bugis "Daeng", Minang "Uda"/"Uni", Sundanese
+# "Kang"/"Teh", Balinese "Bli", Javanese "Pakde"/"Bude".
+_HONORIFICS = frozenset(
+    {"bu", "ibu", "pak", "bapak", "mas", "mbak", "kak", "bang", "hj", "h", "daeng", "uda",
+     "uni", "kang", "teh", "bli", "pakde", "bude", "ustadz", "ustadzah"}
+)  # fmt: skip
 _REGION_SHORT = frozenset({"kab", "kec", "kel", "prov"})  # "Kab." goes on with the name
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
@@ -283,16 +290,9 @@ class BookingFlow(BookingParts):
             state.step in CHECKED
             or (state.step == "notes" and self._says(text, "booking.no_notes"))
         ):
-            # A plain answer to a step that can tell one ("27", "20 Juni", "tidak ada") wins
-            # over any reading of it; what it refuses is another request only if it says so.
-            step = state.step or ""
-            problem = await self._fill(step, text, "", state)
-            if problem is None:
-                notes = self._also_said(step, text, state.slots)
-                return [*(Reply(note) for note in notes), *await self._ask_next(state)]
-            if not elsewhere:
-                ahead = self._for_another_step(text, state) if isinstance(problem, str) else None
-                return await self._refused(ahead or problem, state)
+            checked = await self._checked_answer(result, text, state, elsewhere=elsewhere)
+            if checked is not None:
+                return checked
         if event.kind is Kind.TEXT and (closing := self._closing(result, text)) is not None:
             return self._pause(state, thanked=closing == "thank")
         if event.kind is Kind.TEXT and sure and result.intent in switches:  # type: ignore[union-attr]
@@ -301,6 +301,28 @@ class BookingFlow(BookingParts):
                 self._overhear(result, text, state)
             return None
         return await self._answer_step(event, result, text, state)
+
+    async def _checked_answer(
+        self, result: NluResult | None, text: str, state: ConversationState, *, elsewhere: bool
+    ) -> list[Reply] | None:
+        """A plain answer to a step that can tell one ("27", "20 Juni", "tidak ada") wins over
+        any reading of it; what it refuses is another request only if it says so (None: for
+        the caller), else thanks, an answer to another step, or refused."""
+        step = state.step or ""
+        problem = await self._fill(step, text, "", state)
+        if problem is None:
+            notes = self._also_said(step, text, state.slots)
+            return [*(Reply(note) for note in notes), *await self._ask_next(state)]
+        if elsewhere:
+            return None
+        if (closing := self._closing(result, text, LIKELY)) is not None:
+            return self._pause(state, thanked=closing == "thank")  # "makasih banyak pak, …"
+        ahead = (
+            self._for_another_step(text, state) or self._note_ahead(result, text, state)
+            if isinstance(problem, str)
+            else None
+        )
+        return await self._refused(ahead or problem, state)
 
     async def _answer_step(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
@@ -353,10 +375,12 @@ class BookingFlow(BookingParts):
             problem += "\n" + self._t("booking.stuck")
         return [Reply(problem), *await self._question(state.step or "", state)]
 
-    def _closing(self, result: NluResult | None, text: str) -> str | None:
+    def _closing(self, result: NluResult | None, text: str, floor: float = SURE) -> str | None:
         """ "thank" for a sure thanks, "pause" for a goodbye or "nanti dulu", None for neither:
-        what puts a form aside (or, at the summary, is told it is not sent yet)."""
-        sure = result.intent if result is not None and result.confidence >= SURE else None
+        what puts a form aside (or, at the summary, is told it is not sent yet). Where the
+        message was no answer to a step that can tell one, a likely thanks will do
+        ("makasih banyak pak, salam dari Maros", 0.74)."""
+        sure = result.intent if result is not None and result.confidence >= floor else None
         if sure == "thank":
             return "thank"
         return "pause" if sure in PAUSE_INTENTS or self._puts_aside(text) else None
@@ -529,6 +553,23 @@ class BookingFlow(BookingParts):
             names = ", ".join(program.name for program in programs)
             return Noted(self._t("booking.topics_noted", topics=names))
         return None
+
+    def _note_ahead(
+        self, result: NluResult | None, text: str, state: ConversationState
+    ) -> Noted | None:
+        """ "nanti kami bawa bus sendiri" or "mohon disiapkan makan siang halal" where the
+        date is asked: a request for the visit, not a question, kept as the notes (added to
+        any already kept); the step is asked again."""
+        if (
+            result is None
+            or result.intent not in NOTE_INTENTS
+            or result.confidence < LIKELY
+            or self._t.asks(text)
+        ):
+            return None
+        kept = state.slots.get("notes")
+        state.slots["notes"] = f"{kept}; {text}"[:1000] if kept else text[:1000]
+        return Noted(self._t("booking.notes_noted", notes=text))
 
     def _visit_for_name(self, value: str, state: ConversationState) -> Noted | None:
         """ "Maret" or "eh 35 orang pak" written where a name or the origin is asked answers

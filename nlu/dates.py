@@ -14,6 +14,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -83,11 +84,14 @@ def _part(m: re.Match[str]) -> str:
     return "akhir" if part == "akhia" else part
 
 
+# "bulan depan", "awal minggu depan"; in English too, as WhatsApp mixes it ("next month").
 _PERIOD = re.compile(
-    rf"(?<!\w)(?:{_PART}\s+)?"
-    r"(?P<unit>minggu|pekan|bulan|bln)\s+(?P<rel>depan|ini|berikutnya|besok)(?!\w)",
+    rf"(?<!\w)(?:(?:{_PART}\s+)?"
+    r"(?P<unit>minggu|pekan|bulan|bln)\s+(?P<rel>depan|ini|berikutnya|besok)"
+    r"|(?P<rel_en>next|this)\s+(?P<unit_en>week|month))(?!\w)",
     re.IGNORECASE,
 )
+_ENGLISH_UNITS = MappingProxyType({"week": "minggu", "month": "bulan"})
 _SMALL_NUMBERS = {
     "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
     "delapan": 8, "sembilan": 9, "sepuluh": 10,
@@ -274,7 +278,12 @@ def _part_of_month(first: date, last: date, part: str) -> tuple[date, date]:
 def _period(text: str, today: date) -> list[DateMention]:
     found = []
     for m in _PERIOD.finditer(text):
-        unit, rel, part = m["unit"].lower(), m["rel"].lower(), _part(m)
+        if m["unit_en"]:
+            unit = _ENGLISH_UNITS[m["unit_en"].lower()]
+            rel = "ini" if m["rel_en"].lower() == "this" else "depan"
+        else:
+            unit, rel = m["unit"].lower(), m["rel"].lower()
+        part = _part(m)
         if unit in ("minggu", "pekan"):
             monday = today - timedelta(days=today.weekday())
             if rel != "ini":

@@ -36,6 +36,7 @@ TODAY = date(2026, 11, 23)  # a Monday
         ("tgl 5 s.d 7 des", "2026-12-05/2026-12-07"),
         ("28 Februari - 2 Maret 2027", "2027-02-28/2027-03-02"),
         ("awal bulan depan", "2026-12-01/2026-12-10"),
+        ("next month", "2026-12-01/2026-12-31"),  # mixed English, as WhatsApp does
         ("2027-01-05", "2027-01-05"),
         ("pertengahan tahun depan", "2027-06-01/2027-07-31"),
         ("akhir tahun ini", "2026-11-23/2026-12-31"),

@@ -251,7 +251,7 @@ class Engine:
         if offered == BOOK and result.intent == BOOK and not unclear and not asks:
             state.step = None  # "iyo pak, tolong didaftarkan": the offer taken in words
             return await self._answer(event, BOOK, result, text, state)
-        if (unclear or result.intent == BOOK) and asks:
+        if (unclear or result.intent == BOOK or result.confidence < LIKELY) and asks:
             answered = await self._by_clause(text, result, state)
             if answered:
                 state.misses = 0
@@ -261,6 +261,8 @@ class Engine:
             # siswa … minggu ketiga Januari. Apakah bisa?"): the free days of that time.
             result = replace(result, intent="ask_availability" if asks else BOOK)
             unclear = False
+        elif not asks and self._tells_group(result):
+            result, unclear = replace(result, intent=BOOK), False
         if unclear:
             return self._fallback(result, text, state)
         state.misses = 0
@@ -290,11 +292,7 @@ class Engine:
             elif intent in INFORMATIONAL and (answer := self._answers.for_intent(intent)):
                 ordered.append(answer)
         ordered = ordered if answered in asked else replies + ordered
-        plans = any(
-            reading.intent == BOOK and reading.confidence >= LIKELY and not self._t.asks(clause)
-            for clause, reading in readings
-        )
-        return [*ordered, self._offer_booking(state)] if plans else ordered
+        return [*ordered, self._offer_booking(state)] if await self._plans(text) else ordered
 
     async def _by_clause(
         self, text: str, result: NluResult, state: ConversationState
@@ -314,9 +312,19 @@ class Engine:
         if not answers:
             return []
         replies = [Reply(answer.text) for answer in answers]
-        if result.intent != BOOK and BOOK not in asked:
+        if result.intent != BOOK and BOOK not in asked and not await self._plans(text):
             return replies
         return [*replies, self._offer_booking(state)]
+
+    async def _plans(self, text: str) -> bool:
+        """Whether a sentence that asks nothing announces a visit ("Dengan hormat, kami …
+        bermaksud melaksanakan studi banding ke Koperasi BMI Grup."): the booking is
+        offered after the answers."""
+        told = [clause for clause in question_clauses(text) if not self._t.asks(clause)]
+        return any(
+            reading.intent == BOOK and reading.confidence >= LIKELY
+            for _, reading in await self._readings(told[:MAX_CLAUSES])
+        )
 
     def _requests_visit(self, result: NluResult, text: str, asks: bool) -> bool:
         """A formal letter requesting a visit ("Dinas … bermaksud melaksanakan kunjungan studi
@@ -327,11 +335,22 @@ class Engine:
         if result.intent == BOOK or result.confidence >= SURE:
             return False
         wanted = {BOOK, "ask_availability"} if asks else {BOOK}
-        if not wanted & {intent for intent, _ in result.ranking[:2]}:
+        first_two = [intent for intent, _ in result.ranking if intent != FALLBACK][:2]
+        if not wanted.intersection(first_two):
             return False
         if result.entity("date") is None or result.entity("participants") is None:
             return False
         return self._wishes(_words(text))
+
+    def _tells_group(self, result: NluResult) -> bool:
+        """ "baik bu, kalau begitu kami bawa 55 orang saja", read as the requirements question
+        (0.23): a message that asks nothing, that the model is unsure of and that names a
+        group size tells of the visit; the booking is offered with it kept."""
+        return (
+            result.intent != BOOK
+            and result.confidence < LIKELY
+            and result.entity("participants") is not None
+        )
 
     def _tells_only(self, text: str) -> bool:
         """ "kami rombongan 35 orang pengurus dan pengawas": a message about the visit that

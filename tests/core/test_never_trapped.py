@@ -917,6 +917,27 @@ async def test_telling_of_the_group_offers_the_form_rather_than_starting_it(
     assert asked[-1].startswith("Tanggal berapa")  # the group size was kept
 
 
+async def test_the_group_told_that_the_model_reads_as_a_question_is_offered_the_form(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: "baik bu, kalau begitu kami bawa 55 orang saja" (Rasa: the
+    requirements question, 0.23, with the group size) got the requirements."""
+    told = "baik bu, kalau begitu kami bawa 55 orang saja"
+    world.nlu.add(told, "ask_visit_requirements", 0.23, participants=55)
+    assert [r.text for r in await world.say(told)] == [texts("booking.offer")]
+    world.nlu.add("iya", "affirm", 0.95)
+    await world.say("iya")
+    for answer in ("Koperasi Sekar Melati", "Solok"):
+        asked = await texts_of(world, answer)
+    assert asked[-1].startswith("Tanggal berapa")  # 55 kept
+    sure = "syaratnya apa kalau kami bawa 55 orang"
+    world.nlu.add(sure, "ask_visit_requirements", 0.91, participants=55)
+    assert texts("booking.offer") not in await texts_of(
+        world,
+        sure,
+    )
+
+
 async def test_the_offer_taken_in_words_starts_the_form(world: World, texts: Texts) -> None:
     """Found in the console (a Minang cooperative): "iyo pak, tolong didaftarkan" after the
     offer (book_visit 0.39, no yes) got the offer again, and every answer after it fell out
@@ -1011,3 +1032,43 @@ async def test_an_origin_that_names_no_region_is_asked_again_once(
         await world.say("mau daftar kunjungan")
         named = await texts_of(world, "KSPPS Rinjani Sejahtera Lombok Timur")
         assert named[-1].startswith(texts("booking.ask.participants").split("{")[0])
+
+
+async def test_a_kupang_womens_cooperative_books_in_kupang_malay(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console: "katong" (we), which the tagger marks after the comma, was joined
+    to the name ("… Flobamora Kupang, Katong"), so the origin the name ends with was lost and
+    asked; "katong 27 orang mama-mama" at the origin step was "an unknown region", and so was
+    everything after it. Readings are Rasa's own."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    message = (
+        "beta dari Koperasi Perempuan Flobamora Kupang, katong mau datang belajar di BMI 3 hari"
+    )
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.table[message] = NluResult(
+            "book_visit",
+            0.67,
+            (
+                tagged_at(message, "Koperasi Perempuan Flobamora Kupang"),
+                tagged_at(message, "katong"),
+            ),
+        )
+        assert (await texts_of(world, message))[-1] == texts("booking.ask.participants", limit=100)
+        await world.say("27")
+        offered = await world.say("bulan April 2027")
+        await world.press(offered[-1].buttons[0].payload)
+        for answer in ("jawara", "Mama Yuliana Bria", "0813 3876 5432"):
+            await world.say(answer)
+        summary = (await world.say("sonde ada"))[-1].text
+        assert "Lembaga: Koperasi Perempuan Flobamora Kupang (Koperasi)\n" in summary
+        assert "Asal: Kupang, Nusa Tenggara Timur\n" in summary
+        assert "Penanggung jawab: Mama Yuliana Bria" in summary
+
+
+async def test_a_group_size_where_the_origin_is_asked_is_kept(world: World, texts: Texts) -> None:
+    await world.say("mau daftar kunjungan")
+    await world.say("Koperasi Perempuan Flobamora")
+    assert await texts_of(world, "katong 27 orang mama-mama") == [
+        texts("booking.count_noted", participants=27), texts("booking.ask.origin")
+    ]  # fmt: skip

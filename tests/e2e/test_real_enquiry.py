@@ -111,6 +111,29 @@ async def test_a_letter_announcing_a_visit_is_answered_before_booking(
     assert started[-1] == texts("booking.ask.participants", limit=60)
 
 
+async def test_a_plan_beside_two_questions_and_a_statement_of_the_group(
+    bot: RunningBot, texts: Texts
+) -> None:
+    """Found in the console, with the real model: a plan said beside two questions got the
+    answers without the offer ("iya boleh pak" then got "Ada lagi…?"), and the group's size
+    said as a statement read as the requirements question."""
+
+    async def say(text: str, chat: int = OFFICIAL + 12) -> list[str]:
+        return await reply_to(bot.server, chat, text)
+
+    replies = await say(
+        "Assalamualaikum pak, kami dari Dinas Koperasi Kab. Pesisir Selatan berencana studi "
+        "tiru ke BMI. Berapa biayanya dan apakah ada penginapan dekat lokasi?"
+    )
+    assert replies[0].startswith("Wa'alaikumsalam") and "biaya" in replies[0].lower()
+    assert "penginapan" in replies[1].lower() and replies[-1] == texts("booking.offer")
+    started = await say("iya boleh pak")
+    assert started[-1] == texts("booking.ask.participants", limit=60)  # name, origin kept
+
+    told = await say("baik bu, kalau begitu kami bawa 55 orang saja", OFFICIAL + 13)
+    assert told == [texts("booking.offer")]
+
+
 async def test_a_letter_requesting_a_visit_fills_the_form(bot: RunningBot, texts: Texts) -> None:
     """A whole request letter with every detail (found in the console, a Dinas from Tanah
     Datar: the real model reads it as a question about visits, book_visit second) fills the

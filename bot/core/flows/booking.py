@@ -137,10 +137,11 @@ _CONTACT_CUE = re.compile(
 )
 _JOIN = re.compile(r"\s*(?:,|dan|&)\s*", re.IGNORECASE)  # between two parts of one name
 # Honorifics, regional ones too: Makassar/Bugis "Daeng", Minang "Uda"/"Uni", Sundanese
-# "Kang"/"Teh", Balinese "Bli", Javanese "Pakde"/"Bude".
+# "Kang"/"Teh", Balinese "Bli", Javanese "Pakde"/"Bude", NTT and Papua "Mama"/"Bapa"/"Kaka".
 _HONORIFICS = frozenset(
     {"bu", "ibu", "pak", "bapak", "mas", "mbak", "kak", "bang", "hj", "h", "daeng", "uda",
-     "uni", "kang", "teh", "bli", "pakde", "bude", "ustadz", "ustadzah"}
+     "uni", "kang", "teh", "bli", "pakde", "bude", "ustadz", "ustadzah", "mama", "bapa",
+     "kaka", "tanta", "om"}
 )  # fmt: skip
 _REGION_SHORT = frozenset({"kab", "kec", "kel", "prov"})  # "Kab." goes on with the name
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
@@ -533,9 +534,10 @@ class BookingFlow(BookingParts):
 
     def _for_another_step(self, text: str, state: ConversationState) -> Noted | None:
         """ "wa beliau 0857-1234-9876", "1 hari aja" or "profil bmi sama jawara" where the group
-        size or the date is asked: the user answered ahead; the phone, the length or the
-        programs are kept for their steps (not yet answered), and this step is asked again
-        without counting a refusal. Only for answers this step refused."""
+        size or the date is asked: the user answered ahead; the phone, the length, the
+        contact, the group size or the programs are kept for their steps (not yet answered),
+        and this step is asked again without counting a refusal. Only for answers this step
+        refused."""
         slots = state.slots
         if "contact_phone" not in slots and (phone := normalise_phone(text)) is not None:
             slots["contact_phone"] = phone
@@ -547,6 +549,11 @@ class BookingFlow(BookingParts):
         if "contact_name" not in slots and (name := _honoured_name(text)) is not None:
             slots["contact_name"] = name  # "Bapak Rudi Hartono, Kabid Kelembagaan"
             return Noted(self._t("booking.contact_noted", name=name))
+        size = group_size(text) if state.step != Step.PARTICIPANTS else None
+        if "participants" not in slots and size is not None:
+            refused = self._note_count(text, slots)  # "katong 27 orang mama-mama"
+            said = self._t("booking.count_noted", participants=size)
+            return Noted("\n".join(refused) if refused else said)
         programs = self._answers.knowledge.find_programs(text)
         if "topics" not in slots and programs:
             slots["topics"] = [program.id for program in programs]

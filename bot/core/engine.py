@@ -45,6 +45,9 @@ MISSES_BEFORE_HANDOFF = 2
 TOPIC_CONFIDENCE = 0.15
 # Buttons the engine answers itself; every other namespace belongs to one flow (Flow.spaces).
 ENGINE_SPACES = frozenset({Space.MENU, Space.INTENT, Space.PROGRAM})
+# A request this short that the model is unsure of, naming a topic by its keyword, is
+# answered ("info alamatnya aja"); a longer one says more than its keyword.
+SHORT = 8
 MAX_CLAUSES = 6  # a long letter is read for its first few questions only
 # "biaya berapa, bisa nginap dimana, trus makanan halal?": questions come apart at commas too.
 # No sentence ends at an abbreviation: "Dinas Koperasi Kab. Pesisir Selatan berencana …" is one.
@@ -414,9 +417,17 @@ class Engine:
         return [Reply(self._t("input.stale_button"), self._menu_buttons())]
 
     def _fallback(self, result: NluResult, text: str, state: ConversationState) -> list[Reply]:
-        """Not understood: the likeliest topics as buttons, first the one a keyword names
-        ("oke deh, kalau gitu info alamatnya aja": the location, which the model ranked
-        nowhere); from the second miss in a row, a person offered."""
+        """Not understood: a short request naming its topic by keyword answered; else the
+        likeliest topics as buttons, first the one a keyword names ("oke deh, kalau gitu
+        alamatnya aja": the location, which the model ranked nowhere); from the second miss
+        in a row, a person offered."""
+        named = self._keywords.match(text)
+        if named in INFORMATIONAL and len(text.split()) <= SHORT and self._t.asks(text):
+            # "oke deh, kalau gitu info alamatnya aja": a short request naming its topic
+            answer = self._answers.for_intent(named, text)
+            if answer is not None:
+                state.misses = 0
+                return [answer]
         state.misses += 1
         if state.misses >= MISSES_BEFORE_HANDOFF:
             state.misses = 0
@@ -430,7 +441,6 @@ class Engine:
                     ),
                 )
             ]
-        named = self._keywords.match(text)
         ranked = [
             intent
             for intent, confidence in result.ranking

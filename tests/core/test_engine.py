@@ -100,11 +100,14 @@ async def test_unclear_message_offers_two_likely_topics(engine: Engine, texts: T
 
 
 async def test_an_unclear_message_naming_a_topic_offers_it_first(
-    engine: Engine, texts: Texts
+    engine: Engine, texts: Texts, answers: Answers
 ) -> None:
     """Found in the console: "oke deh, kalau gitu info alamatnya aja" (the model unsure, the
-    location nowhere in its ranking) was offered other topics; "alamat" names it."""
+    location nowhere in its ranking) was offered other topics; "alamat" names it. Asked for
+    in a short line, it is answered; said without asking, it is offered first."""
     replies = await engine.handle(text("oke deh, kalau gitu info alamatnya aja"))
+    assert replies == [answers.for_intent("ask_location")]
+    replies = await engine.handle(text("oke deh, kalau gitu alamatnya aja"))
     assert replies[0].text == texts("fallback.clarify")
     assert payloads(replies) == ["i:ask_location", "i:ask_visit_cost", "m"]
 

@@ -124,8 +124,10 @@ class ParticipantFlow:
         about_code = "kode" in text.lower() or (
             result is not None and result.intent == "join_visit"
         )
-        if not about_code:
-            return None
+        return self._no_code() if about_code else None
+
+    def _no_code(self) -> list[Reply]:
+        """Where the invite code comes from, and a person to ask."""
         person = Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))
         return [Reply(self._t("join.no_code"), (person,))]
 
@@ -134,6 +136,9 @@ class ParticipantFlow:
     ) -> list[Reply]:
         """Look up the invite code; ask the participant's name."""
         code = event.payload if event.kind is Kind.START else _code_in(result, text)
+        if not code and "kode" in text.lower():
+            state.step = None  # "kodenya saya tidak tahu, ketua rombongan yang pegang"
+            return self._no_code()
         if not code:
             state.step = JoinStep.CODE
             return [Reply(self._t("join.ask_code"))]

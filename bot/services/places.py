@@ -22,6 +22,7 @@ class IndonesianPlaces:
         self._provinces = {short.lower(): name for short, name in provinces.items()}
         self._province_names = _province_names() | {n.lower(): n for n in provinces.values()}
         self._regencies = _regencies()
+        self._province_starts = {name.split()[0] for name in self._province_names}
 
     @classmethod
     def load(cls, path: Path) -> IndonesianPlaces:
@@ -75,6 +76,10 @@ class IndonesianPlaces:
             return town
         lowered = [word.lower() for word in words]
         for at, _ in here:  # "Sumbar", or written out: "Provinsi Kalimantan Timur"
+            for length in (3, 2) if lowered[at] in self._province_starts else ():
+                named = words[at : at + length]  # a kabupaten named after it: "Aceh Besar"
+                if len(named) == length and (town := self.town(" ".join(named))) is not None:
+                    return town
             if lowered[at] in self._provinces:
                 return self._provinces[lowered[at]]
             for length in (4, 3, 2, 1):

@@ -56,6 +56,10 @@ def places() -> IndonesianPlaces:
         ("Pak, Bima mau tanya", None),  # a name, not a clause of its own
         # A province written out (found in the console, a Dinas from Kalimantan Timur).
         ("Dinas Koperasi dan UKM Provinsi Kalimantan Timur", "Kalimantan Timur"),
+        # A kabupaten that begins with its province's name (found in the console).
+        ("Dinas Koperasi UKM Aceh Besar", "Kabupaten Aceh Besar, Aceh"),
+        ("Diskop Lampung Selatan", "Kabupaten Lampung Selatan, Lampung"),
+        ("Dinas Koperasi Aceh", "Aceh"),
         ("kami dari kepulauan riau", "Kepulauan Riau"),  # not Riau
         ("koperasi papua barat daya", "Papua Barat Daya"),
         ("studi banding ke Bali", None),  # where they go

@@ -36,8 +36,8 @@ async def world(
         yield built
 
 
-async def texts_of(world: World, message: str) -> list[str]:
-    return [reply.text for reply in await world.say(message)]
+async def texts_of(world: World, message: str, chat: str = "u1") -> list[str]:
+    return [reply.text for reply in await world.say(message, chat)]
 
 
 async def test_a_long_enquiry_mixing_questions_and_answers(world: World, texts: Texts) -> None:
@@ -234,7 +234,8 @@ async def test_a_date_where_the_origin_is_asked_stays_in_the_form(
         await world.say(message)
     world.nlu.add("tanggal 10 Februari 2027", "ask_availability", 0.97)
     kept = await texts_of(world, "tanggal 10 Februari 2027")
-    assert kept == [texts("booking.time_noted"), texts("booking.ask.origin")]
+    noted = texts("booking.date_noted", when="Rabu, 10 Februari 2027")
+    assert kept == [noted, texts("booking.ask.origin")]
     await world.say("Banjarmasin, Kalimantan Selatan")
     assert (await texts_of(world, "25"))[-1] == texts("booking.ask.days")  # the date taken
 
@@ -1064,6 +1065,24 @@ async def test_a_kupang_womens_cooperative_books_in_kupang_malay(
         assert "Lembaga: Koperasi Perempuan Flobamora Kupang (Koperasi)\n" in summary
         assert "Asal: Kupang, Nusa Tenggara Timur\n" in summary
         assert "Penanggung jawab: Mama Yuliana Bria" in summary
+
+
+async def test_an_enquirer_who_never_presses_the_kind_buttons(world: World, texts: Texts) -> None:
+    """Found in the console (a KSU from Jember): "KSU" told no kind, so the kind was asked;
+    then the date written there was refused (the group size and the length were kept),
+    and "eh ralat, jadi 40 orang ya" was refused as well."""
+    await world.say("mau daftar kunjungan")
+    assert (await texts_of(world, "KSU Tunas Harapan Jember"))[-1] == texts("booking.ask.origin")
+    await world.say("mau daftar kunjungan", "u2")
+    assert (await texts_of(world, "Tunas Harapan", "u2"))[-1] == texts("booking.ask.org_kind")
+    for answer in ("35 orang", "2 hari"):
+        await world.say(answer, "u2")
+    dated = await texts_of(world, "17 maret 2027", "u2")
+    assert dated == [
+        texts("booking.date_noted", when="Rabu, 17 Maret 2027"), texts("booking.ask.org_kind")
+    ]  # fmt: skip
+    corrected = await texts_of(world, "eh ralat, jadi 40 orang ya", "u2")
+    assert corrected[0] == texts("booking.count_noted", participants=40)
 
 
 async def test_a_group_size_where_the_origin_is_asked_is_kept(world: World, texts: Texts) -> None:

@@ -167,7 +167,7 @@ def guess_kind(name: str) -> str | None:
     lowered = name.lower()
     if re.search(r"\bdinas\b|\bdiskop", lowered):
         return "dinas"
-    if re.search(r"\b(koperasi|kop\w*|ksp\w*|kud|coop|cu|credit union)\b", lowered):
+    if re.search(r"\b(koperasi|kop\w*|ksp\w*|ksu|kud|bmt|kjks|coop|cu|credit union)\b", lowered):
         return "koperasi"
     if _GOVERNMENT.search(lowered):
         return "dinas"
@@ -353,7 +353,7 @@ class BookingFlow(BookingParts):
             if said is None and slot != Step.START_DATE and find_dates(text, self._today()):
                 # "rencana akhir Maret 2027, bisa?" where another step is asked: kept for the
                 # date step, which offers that period's free days (or says why not).
-                notes = self._note_when(text, state.slots) or [self._t("booking.time_noted")]
+                notes = self._note_when(text, state.slots) or [self._when_noted(state.slots)]
                 return [*(Reply(note) for note in notes), *await self._question(slot, state)]
             said = said or Reply(self._t("booking.question_later"))
             return [said, *await self._question(slot, state)]
@@ -521,6 +521,14 @@ class BookingFlow(BookingParts):
             notes += self._note_count(text, slots)
         return notes
 
+    def _when_noted(self, slots: dict[str, Any]) -> str:
+        """The acknowledgement of a time said ahead: the day when it was a day ("17 maret
+        2027"), else a period whose day is chosen at the date step."""
+        if "start_date" in slots:
+            when = long_date(date.fromisoformat(slots["start_date"]))
+            return self._t("booking.date_noted", when=when)
+        return self._t("booking.time_noted")
+
     def _note_count(self, text: str, slots: dict[str, Any]) -> list[str]:
         """Keep the group size `text` names ("27 orang"); a note when it is refused."""
         size = group_size(text)
@@ -550,10 +558,14 @@ class BookingFlow(BookingParts):
             slots["contact_name"] = name  # "Bapak Rudi Hartono, Kabid Kelembagaan"
             return Noted(self._t("booking.contact_noted", name=name))
         size = group_size(text) if state.step != Step.PARTICIPANTS else None
-        if "participants" not in slots and size is not None:
-            refused = self._note_count(text, slots)  # "katong 27 orang mama-mama"
+        if size is not None and size != slots.get("participants"):
+            # "katong 27 orang mama-mama"; "eh ralat, jadi 40 orang ya" once 35 was taken
+            refused = self._note_count(text, slots)
             said = self._t("booking.count_noted", participants=size)
             return Noted("\n".join(refused) if refused else said)
+        if "start_date" not in slots and find_dates(text, self._today()):
+            notes = self._note_when(text, slots)  # "17 maret 2027" where the kind is asked
+            return Noted("\n".join(notes) or self._when_noted(slots))
         programs = self._answers.knowledge.find_programs(text)
         if "topics" not in slots and programs:
             slots["topics"] = [program.id for program in programs]
@@ -604,7 +616,7 @@ class BookingFlow(BookingParts):
         notes += self._note_count(value, state.slots)
         if notes:
             return Noted("\n".join(notes))
-        said = [self._t("booking.time_noted")] if dated else []
+        said = [self._when_noted(state.slots)] if dated else []
         if days is not None and not dated and "days" in state.slots:  # "2 hari" alone
             said.append(self._t("booking.days_noted", days=state.slots["days"]))
         if counted:
@@ -729,7 +741,7 @@ class BookingFlow(BookingParts):
             known = f"{town}, {known}" if town else known  # "Kupang NTT": Kupang, NTT
         if known is None and find_dates(value, self._today()):
             # "baik, kami mahu tempah untuk bulan Jun 2027": no place; the time, for its step
-            notes = self._note_when(value, state.slots) or [self._t("booking.time_noted")]
+            notes = self._note_when(value, state.slots) or [self._when_noted(state.slots)]
             return Noted("\n".join(notes))
         if known is None and state.slots.get(DOUBTED) != written:
             # "ya mau daftar" names no region: asked again. What the region data does not

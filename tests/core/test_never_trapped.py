@@ -682,6 +682,8 @@ async def test_at_the_summary_a_typed_message_is_answered_briefly(
     assert cost[-1].buttons == summary.buttons
     corrected = await world.say("bntr, peserta jadi 45 org")  # a new group size: taken
     assert "Jumlah peserta: 45 orang" in corrected[-1].text
+    asked = await world.say("pak, pesertanya nambah jadi 50 orang bisa?")  # asked, taken too
+    assert "Jumlah peserta: 50 orang" in asked[-1].text
     thanked = await texts_of(world, "oke makasih pak")
     assert thanked == [f"{texts('smalltalk.welcome')} {texts('booking.not_sent')}"]
     sent = await texts_of(world, "iye betul")
@@ -1091,3 +1093,18 @@ async def test_a_group_size_where_the_origin_is_asked_is_kept(world: World, text
     assert await texts_of(world, "katong 27 orang mama-mama") == [
         texts("booking.count_noted", participants=27), texts("booking.ask.origin")
     ]  # fmt: skip
+
+
+async def test_no_topic_and_a_typed_send_are_no_topic_and_no_note(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Bekasi cooperative): "tidak ada" at the topic step became the
+    topic "tidak ada", and "kirim" at the notes step the note "kirim"."""
+    for answer in (
+        "mau daftar kunjungan", "Kopwan Sekar Melati", "Solok", "15", "14 Juni 2027", "1 hari",
+    ):  # fmt: skip
+        await world.say(answer)
+    for answer in ("tidak ada", "Ibu Rina", "081234567890"):
+        await world.say(answer)
+    summary = (await texts_of(world, "kirim"))[-1]
+    assert "Topik: Semua / belum tahu\n" in summary and "Catatan: -\n" in summary

@@ -785,7 +785,10 @@ class BookingFlow(BookingParts):
         return None
 
     async def _fill_notes(self, payload: str, value: str, state: ConversationState) -> str | None:
-        none = value_of(payload, Space.NOTES) == "-"
+        # "kirim" typed here wants the request sent: no note (the summary comes next); "ya"
+        # answers "Ada catatan?" and is kept
+        sending = value.lower().strip(" .!") == "kirim"
+        none = value_of(payload, Space.NOTES) == "-" or sending
         none = none or self._says(value, "booking.no_notes")
         state.slots["notes"] = "" if none else value[:1000]
         return None
@@ -886,7 +889,8 @@ class BookingFlow(BookingParts):
             return None
         if not value:
             return self._t("booking.invalid.topics")
-        if self._says(value, "booking.all_topics"):  # as the "Semua / belum tahu" button
+        if self._says(value, "booking.all_topics") or self._says(value, "booking.no_notes"):
+            # as the "Semua / belum tahu" button; "tidak ada" (no topic in particular) too
             slots["topics"] = []
             return None
         # "digital marketing dan NIB": both programs; a longer text that names one says more
@@ -1039,7 +1043,10 @@ class BookingFlow(BookingParts):
         if choice != "send":
             if not typed:
                 return [self._summary(state.slots)]
-            if find_counts(text) and not self._t.asks(text):  # "bntr, peserta jadi 45 org"
+            size = group_size(text)
+            if find_counts(text) and (
+                not self._t.asks(text) or size not in (None, state.slots.get("participants"))
+            ):  # "bntr, peserta jadi 45 org", "pak, pesertanya nambah jadi 30 orang bisa?"
                 notes = self._note_count(text, state.slots)
                 return [*(Reply(note) for note in notes), self._summary(state.slots)]
             return self._at_summary(result, text)

@@ -266,6 +266,10 @@ class Engine:
             unclear = False
         elif not asks and self._tells_group(result):
             result, unclear = replace(result, intent=BOOK), False
+        if result.intent == "reschedule_booking" and _resizes(result):
+            # "pak, pesertanya nambah jadi 30 orang bisa?" after sending: no new date but a
+            # new group size, which staff decide; the request goes to them, not "which date?"
+            result = replace(result, intent="human_handoff")
         if unclear:
             return self._fallback(result, text, state)
         state.misses = 0
@@ -553,6 +557,11 @@ def question_clauses(text: str, asks: Callable[[str], bool] | None = None) -> li
         for part in _CLAUSE_BREAK.split(sentence)
         if len((clause := part.strip(" ,")).split()) >= 2 or len(clause) >= 5
     ]
+
+
+def _resizes(result: NluResult) -> bool:
+    """A change asked for that names a group size and no date: the group, not the day."""
+    return result.entity("participants") is not None and result.entity("date") is None
 
 
 def _intents(readings: list[tuple[str, NluResult]], floor: float) -> list[str]:

@@ -248,3 +248,18 @@ async def test_a_failing_database_still_gets_the_user_a_polite_answer(
     engine = Engine(nlu, BrokenStore(), answers, texts, keywords)
     replies = await engine.handle(text("halo"))
     assert replies[0].text == texts("error.internal")
+
+
+async def test_a_new_group_size_asked_for_goes_to_staff_not_to_a_new_date(
+    engine: Engine, nlu: RecordedNlu, texts: Texts
+) -> None:
+    """Found in the console (a Bekasi cooperative, after sending): "pak, pesertanya nambah
+    jadi 30 orang bisa?" (Rasa: reschedule_booking 0.29, 30 people) was asked for the new
+    date; the group size is for staff to decide, so the chat goes to them."""
+    asked = "pak, pesertanya nambah jadi 30 orang bisa?"
+    nlu.add(asked, "reschedule_booking", 0.29, participants=30)
+    replies = await engine.handle(text(asked))
+    assert "Sehnuri" in replies[0].text  # the staff contact (a person, without a staff group)
+    moved = "jadwalnya ganti jadi 22 april, 30 orang"
+    nlu.add(moved, "reschedule_booking", 0.9, participants=30, date="2027-04-22")
+    assert "Sehnuri" not in (await engine.handle(text(moved, "c2")))[0].text

@@ -710,6 +710,15 @@ async def test_an_organisation_named_where_the_origin_is_asked_is_the_organisati
     assert "Asal: Manado, Sulawesi Utara" in summary and "Catatan: -" in summary
 
 
+@pytest.mark.parametrize("one_day", ["sadinten wae", "sedinten mawon", "sapoé"])
+async def test_one_day_in_sundanese_and_javanese(world: World, texts: Texts, one_day: str) -> None:
+    """Found in the console (a BUMDes from Garut): "sadinten wae" was refused as a length."""
+    for message in ("mau daftar kunjungan", "Diskop Lotim", "Selong, NTB", "25 orang"):
+        await world.say(message)
+    await world.say("14 Juni 2027")
+    assert (await texts_of(world, one_day))[-1] == texts("booking.ask.topics")
+
+
 async def test_one_day_as_people_write_it(world: World, texts: Texts) -> None:
     """Found in the console (a Dinas from Lombok Timur): "sehari saja" at the length step was
     refused again and again, and every later answer with it."""

@@ -36,12 +36,12 @@ log = logging.getLogger(__name__)
 
 DATE_CHOICES = 6
 # "dinten" and "poe" are Javanese and Sundanese for "hari".
-# "2 hari", "tiga hari", "sehari saja" (Javanese "sedinten", Sundanese "sapoé": one day);
-# not "sehari-hari" (daily).
+# "2 hari", "tiga hari", "sehari saja" (Javanese "sedinten", Sundanese "sapoé"/"sadinten":
+# one day); not "sehari-hari" (daily).
 DAYS_IN_TEXT = re.compile(
     rf"(?<!\w)(?:(\d|satu|dua|tiga|{REGIONAL_NUMBERS})\s*(?:\([a-z ]{{1,20}}\)\s*)?"
     r"(?:hari|hr|dinten|poe|poé)"  # a letter's "1 (satu) hari" too
-    r"|(sehari|seharian|sedinten"
+    r"|(sehari|seharian|sedinten|sadinten"
     r"|sapoe|sapoé))(?![\w-])",
     re.IGNORECASE,
 )

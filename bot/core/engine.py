@@ -291,8 +291,7 @@ class Engine:
         if len(clauses) < 2:
             return replies
         ordered: list[Reply] = []
-        readings = await self._readings(clauses)
-        asked = _intents(readings, SURE)
+        asked = _intents(await self._readings(clauses), SURE)
         for intent in asked:
             if intent == answered:
                 ordered += replies
@@ -330,7 +329,7 @@ class Engine:
         told = [clause for clause in question_clauses(text) if not self._t.asks(clause)]
         return any(
             reading.intent == BOOK and reading.confidence >= LIKELY
-            for _, reading in await self._readings(told[:MAX_CLAUSES])
+            for reading in await self._readings(told[:MAX_CLAUSES])
         )
 
     def _requests_visit(self, result: NluResult, text: str, asks: bool) -> bool:
@@ -377,13 +376,12 @@ class Engine:
         menu = Button(self._t("button.menu"), encode(Space.MENU))
         return Reply(self._t("booking.offer"), (book, menu))
 
-    async def _readings(self, clauses: list[str]) -> list[tuple[str, NluResult]]:
-        """Each clause with how it reads (none while neither the model nor a keyword can)."""
+    async def _readings(self, clauses: list[str]) -> list[NluResult]:
+        """How the clauses read (none for those neither the model nor a keyword can read)."""
         readings = []
         for clause in clauses:
-            reading = await self._understand(clause)
-            if reading is not None:
-                readings.append((clause, reading))
+            if (reading := await self._understand(clause)) is not None:
+                readings.append(reading)
         return readings
 
     async def _answer(
@@ -564,10 +562,10 @@ def _resizes(result: NluResult) -> bool:
     return result.entity("participants") is not None and result.entity("date") is None
 
 
-def _intents(readings: list[tuple[str, NluResult]], floor: float) -> list[str]:
+def _intents(readings: list[NluResult], floor: float) -> list[str]:
     """The intents the clauses read as (at least `floor` sure), each once, in order."""
     asked: list[str] = []
-    for _, reading in readings:
+    for reading in readings:
         if reading.confidence >= floor and reading.intent not in asked:
             asked.append(reading.intent)
     return asked

@@ -563,7 +563,8 @@ class BookingFlow(BookingParts):
             refused = self._note_count(text, slots)
             said = self._t("booking.count_noted", participants=size)
             return Noted("\n".join(refused) if refused else said)
-        if "start_date" not in slots and find_dates(text, self._today()):
+        dated = state.step != Step.START_DATE and find_dates(text, self._today())
+        if "start_date" not in slots and dated:
             notes = self._note_when(text, slots)  # "17 maret 2027" where the kind is asked
             return Noted("\n".join(notes) or self._when_noted(slots))
         programs = self._answers.knowledge.find_programs(text)

@@ -1117,3 +1117,20 @@ async def test_no_topic_and_a_typed_send_are_no_topic_and_no_note(
         await world.say(answer)
     summary = (await texts_of(world, "kirim"))[-1]
     assert "Topik: Semua / belum tahu\n" in summary and "Catatan: -\n" in summary
+
+
+async def test_the_town_ending_a_name_wins_over_the_province_inside_it(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a Papuan women's cooperative): "Koperasi Mama-Mama Papua
+    Jayapura" gave the origin "Papua", the province inside the name, not Jayapura; "tra tau,
+    semua saja" (don't know, all of them) became the topic."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        await world.say("mau daftar kunjungan")
+        await world.say("Koperasi Mama-Mama Papua Jayapura")
+        for answer in ("15", "8 Juni 2027", "2 hari", "tra tau, semua saja", "Mama Yohana Wenda"):
+            await world.say(answer)
+        await world.say("081344556677")
+        summary = (await world.say("tidak ada"))[-1].text
+        assert "Asal: Jayapura, Papua\n" in summary and "Topik: Semua / belum tahu\n" in summary

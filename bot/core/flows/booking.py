@@ -689,17 +689,18 @@ class BookingFlow(BookingParts):
     def _origin_of_name(self, name: str) -> str | None:
         """The region an organisation's name says: "dinkop kab solok", or a kabupaten or kota
         ending a name of two words or more before it ("KSPPS Rinjani Sejahtera Lombok
-        Timur")."""
+        Timur"), rather than a province named inside it; else that province."""
         places = self._places
         if places is None:
             return None
-        if (origin := places.origin(name)) is not None:
-            return origin
+        origin = places.origin(name)
+        if origin is not None and "," in origin:
+            return origin  # a kabupaten or kota with its province
         words = name.split()
         for length in (3, 2, 1):
             if len(words) - length >= 2 and (town := places.town(" ".join(words[-length:]))):
-                return town
-        return None
+                return town  # "Koperasi Mama-Mama Papua Jayapura": Jayapura, not Papua alone
+        return origin
 
     async def _fill_org_kind(
         self, payload: str, value: str, state: ConversationState
@@ -890,8 +891,10 @@ class BookingFlow(BookingParts):
             return None
         if not value:
             return self._t("booking.invalid.topics")
-        if self._says(value, "booking.all_topics") or self._says(value, "booking.no_notes"):
-            # as the "Semua / belum tahu" button; "tidak ada" (no topic in particular) too
+        parts = [part for part in value.split(",") if part.strip()]  # "tra tau, semua saja"
+        if all(self._says(part, "booking.all_topics") for part in parts) or self._says(
+            value, "booking.no_notes"
+        ):  # as the "Semua / belum tahu" button; "tidak ada" (no topic in particular) too
             slots["topics"] = []
             return None
         # "digital marketing dan NIB": both programs; a longer text that names one says more

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from types import MappingProxyType
@@ -291,14 +291,16 @@ class Engine:
         if len(clauses) < 2:
             return replies
         ordered: list[Reply] = []
-        asked = _intents(await self._readings(clauses), SURE)
+        readings = await self._readings(clauses)
+        asked = _intents(readings.values(), SURE)
         for intent in asked:
             if intent == answered:
                 ordered += replies
             elif intent in INFORMATIONAL and (answer := self._answers.for_intent(intent)):
                 ordered.append(answer)
         ordered = ordered if answered in asked else replies + ordered
-        return [*ordered, self._offer_booking(state)] if await self._plans(text) else ordered
+        plans = await self._plans(text, readings)
+        return [*ordered, self._offer_booking(state)] if plans else ordered
 
     async def _by_clause(
         self, text: str, result: NluResult, state: ConversationState
@@ -309,7 +311,8 @@ class Engine:
         are answered and, when it announces a visit, the booking offered, not started
         (asking is not booking). No question read: no replies."""
         clauses = question_clauses(text, self._t.asks)[:MAX_CLAUSES]
-        asked = _intents(await self._readings(clauses), LIKELY)
+        readings = await self._readings(clauses)
+        asked = _intents(readings.values(), LIKELY)
         answers = [
             answer
             for intent in asked
@@ -318,18 +321,22 @@ class Engine:
         if not answers:
             return []
         replies = [Reply(answer.text) for answer in answers]
-        if result.intent != BOOK and BOOK not in asked and not await self._plans(text):
+        if result.intent != BOOK and BOOK not in asked and not await self._plans(text, readings):
             return replies
         return [*replies, self._offer_booking(state)]
 
-    async def _plans(self, text: str) -> bool:
-        """Whether a sentence that asks nothing announces a visit ("Dengan hormat, kami …
+    async def _plans(self, text: str, known: Mapping[str, NluResult]) -> bool:
+        """Whether a clause that asks nothing announces a visit ("Dengan hormat, kami …
         bermaksud melaksanakan studi banding ke Koperasi BMI Grup."): the booking is
-        offered after the answers."""
-        told = [clause for clause in question_clauses(text) if not self._t.asks(clause)]
+        offered after the answers. Clauses already read (`known`) are not asked again."""
+        statements = [clause for clause in question_clauses(text) if not self._t.asks(clause)]
+        told = statements[:MAX_CLAUSES]
+        readings = {**known, **await self._readings([c for c in told if c not in known])}
         return any(
-            reading.intent == BOOK and reading.confidence >= LIKELY
-            for reading in await self._readings(told[:MAX_CLAUSES])
+            (reading := readings.get(clause)) is not None
+            and reading.intent == BOOK
+            and reading.confidence >= LIKELY
+            for clause in told
         )
 
     def _requests_visit(self, result: NluResult, text: str, asks: bool) -> bool:
@@ -376,12 +383,13 @@ class Engine:
         menu = Button(self._t("button.menu"), encode(Space.MENU))
         return Reply(self._t("booking.offer"), (book, menu))
 
-    async def _readings(self, clauses: list[str]) -> list[NluResult]:
-        """How the clauses read (none for those neither the model nor a keyword can read)."""
-        readings = []
+    async def _readings(self, clauses: list[str]) -> dict[str, NluResult]:
+        """How each clause reads, in order (none for those neither the model nor a keyword
+        can read)."""
+        readings = {}
         for clause in clauses:
             if (reading := await self._understand(clause)) is not None:
-                readings.append(reading)
+                readings[clause] = reading
         return readings
 
     async def _answer(
@@ -562,7 +570,7 @@ def _resizes(result: NluResult) -> bool:
     return result.entity("participants") is not None and result.entity("date") is None
 
 
-def _intents(readings: list[NluResult], floor: float) -> list[str]:
+def _intents(readings: Iterable[NluResult], floor: float) -> list[str]:
     """The intents the clauses read as (at least `floor` sure), each once, in order."""
     asked: list[str] = []
     for reading in readings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-# PostgreSQL connections kept open. Without overflow: a burst of 200 webhook calls made
-# SQLAlchemy open overflow connections and close them again on return, and connecting (TLS
-# probe, authentication, the dialect's type set-up) cost more CPU than the queries.
+# Connections kept open. Without overflow: a burst of 200 webhook calls made SQLAlchemy open
+# overflow connections and close them again on return, and connecting cost more CPU than the
+# queries (PostgreSQL: TLS probe, authentication, the dialect's type set-up; SQLite: a thread
+# of aiosqlite's and the file, ~100 of each a second under a 200-user burst).
 POOL_SIZE = 20
 
 T = TypeVar("T")
@@ -47,14 +48,14 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     (a restart) fails at its first use as a disconnect, and SQLAlchemy then replaces every
     pooled connection older than that failure; the message path runs such work again
     (`retried_if_dropped`), so a restart costs no message."""
+    if "poolclass" not in kwargs and make_url(url).database not in (None, "", ":memory:"):
+        kwargs |= {"pool_size": POOL_SIZE, "max_overflow": 0}  # (in memory: one connection)
     if url.startswith("sqlite"):
         engine = create_async_engine(
             url, connect_args={"timeout": SQLITE_TIMEOUT}, hide_parameters=True, **kwargs
         )
         event.listen(engine.sync_engine, "connect", sqlite_pragmas)
         return engine
-    if "poolclass" not in kwargs:
-        kwargs |= {"pool_size": POOL_SIZE, "max_overflow": 0}
     return create_async_engine(url, hide_parameters=True, **kwargs)
 
 

@@ -1134,3 +1134,45 @@ async def test_the_town_ending_a_name_wins_over_the_province_inside_it(
         await world.say("081344556677")
         summary = (await world.say("tidak ada"))[-1].text
         assert "Asal: Jayapura, Papua\n" in summary and "Topik: Semua / belum tahu\n" in summary
+
+
+async def test_a_dinas_asking_whether_it_can_come_gets_an_answer_not_a_topic(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Dinas from Kutai Kartanegara): "apakah bisa pak?" where the
+    topics were asked became the topic; "baik pak, kontak saya Bapak Hendra Saputra 0812…"
+    kept the number only, and at the name step the whole line was the name; "topiknya …"
+    where the notes were asked became a note."""
+    world.nlu.add("apakah bisa pak?", "nlu_fallback", 0.2)  # Rasa's reading
+    world.nlu.add("apakah program NIB ada?", "ask_programs", 0.5)
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari"):
+        await world.say(answer)
+    assert await texts_of(world, "apakah bisa pak?") == [
+        texts("booking.can_we"), texts("booking.ask.topics")
+    ]  # fmt: skip
+    assert (await texts_of(world, "apakah siapa pematerinya?"))[-1] == texts("booking.ask.topics")
+    contact = await texts_of(world, "baik pak, kontak saya Bapak Hendra Saputra 081234567890")
+    assert contact == [
+        texts("booking.contact_phone_noted", name="Bapak Hendra Saputra", phone="+6281234567890"),
+        texts("booking.ask.topics"),
+    ]
+    assert (await texts_of(world, "jawara"))[-1].startswith(texts("booking.ask.notes")[:20])
+    told = await texts_of(world, "topiknya pendampingan NIB saja")
+    assert told[0] == texts("booking.topics_noted", topics="Pendampingan NIB")
+    summary = (await texts_of(world, "tidak ada"))[-1]
+    assert "Topik: Pendampingan NIB" in summary and "Catatan: -" in summary
+    assert "Penanggung jawab: Bapak Hendra Saputra, +6281234567890" in summary
+
+
+async def test_a_contact_named_after_a_courtesy_and_a_cue(world: World, texts: Texts) -> None:
+    """At the name step the courtesy and the cue before a name are no part of it; a courtesy
+    alone names nobody."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari", "jawara"):
+        await world.say(answer)
+    assert (await texts_of(world, "baik pak"))[0] == texts("booking.invalid.contact_self")
+    await world.say("iya bu, narahubungnya Ibu Sri Wahyuni")
+    await world.say("081234567890")
+    summary = (await texts_of(world, "tidak ada"))[-1]
+    assert "Penanggung jawab: Ibu Sri Wahyuni, +6281234567890" in summary

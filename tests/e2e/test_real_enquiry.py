@@ -211,3 +211,35 @@ async def test_a_long_letter_gets_its_three_questions_answered_and_no_other(
     assert not any(reply.startswith("Koperasi BMI Grup, berkantor") for reply in replies)
     assert "biaya" in replies[0].lower()
     assert len(replies) == 4 and replies[-1] == texts("booking.offer")
+
+
+async def test_a_formal_request_then_can_we_and_the_contact_in_one_line(
+    bot: RunningBot, texts: Texts
+) -> None:
+    """Found in the console (a Dinas from Kutai Kartanegara, three days): "apakah bisa pak?"
+    where the topics are asked is answered, not taken as the topic, and "baik pak, kontak
+    saya Bapak Hendra Saputra 0812…" there keeps both the name and the number."""
+    first = visit_day(60, 3)
+    month = MONTHS[first.month - 1]
+
+    async def say(text: str) -> list[str]:
+        return await reply_to(bot.server, OFFICIAL + 14, text)
+
+    started = await say(
+        "Assalamualaikum wr wb. Dengan hormat, kami dari Dinas Koperasi dan UKM Kabupaten Kutai "
+        f"Kartanegara bermaksud melaksanakan studi banding ke Koperasi BMI pada tanggal "
+        f"{first.day} {month} {first.year} selama 3 hari dengan jumlah peserta 35 orang."
+    )
+    assert started[0].startswith("Wa'alaikumsalam") and started[-1] == texts("booking.ask.topics")
+    assert await say("apakah bisa pak?") == [texts("booking.can_we"), texts("booking.ask.topics")]
+    contact = await say("baik pak, kontak saya Bapak Hendra Saputra 081234567890")
+    assert contact[0] == texts(
+        "booking.contact_phone_noted", name="Bapak Hendra Saputra", phone="+6281234567890"
+    )
+    assert (await say("pemberdayaan anggota dan digital marketing"))[-1] == texts(
+        "booking.ask.notes"
+    )
+    summary = (await say("tidak ada"))[-1]
+    assert "Kabupaten Kutai Kartanegara, Kalimantan Timur" in summary
+    assert "35 orang" in summary and "(3 hari)" in summary
+    assert "Penanggung jawab: Bapak Hendra Saputra, +6281234567890" in summary

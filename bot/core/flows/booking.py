@@ -136,6 +136,14 @@ _CONTACT_CUE = re.compile(
     re.IGNORECASE,
 )
 _JOIN = re.compile(r"\s*(?:,|dan|&)\s*", re.IGNORECASE)  # between two parts of one name
+# What comes before a contact's name in an answer: "baik pak, kontak saya Bapak Hendra",
+# "iya bu, narahubungnya Ibu Sri" (a courtesy, then a cue), kept out of the name.
+_CONTACT_LEAD = re.compile(
+    r"^(?:(?:baik|oke|ok|iya|ya|siap|nggih|injih|boleh)(?:\s+(?:pak|bu|bapak|ibu|kak|mas|mbak))?"
+    r"(?:[\s,.!]+|$))?(?:(?:kontak|cp|narahubung|pic|penanggung\s+jawab)(?:nya)?(?:\s+(?:saya|kami))?"
+    r"\s*(?:adalah|yaitu|:)?\s+)?",
+    re.IGNORECASE,
+)
 # Honorifics, regional ones too: Makassar/Bugis "Daeng", Minang "Uda"/"Uni", Sundanese
 # "Kang"/"Teh", Balinese "Bli", Javanese "Pakde"/"Bude", NTT and Papua "Mama"/"Bapa"/"Kaka".
 _HONORIFICS = frozenset(
@@ -144,6 +152,8 @@ _HONORIFICS = frozenset(
      "kaka", "tanta", "om"}
 )  # fmt: skip
 _REGION_SHORT = frozenset({"kab", "kec", "kel", "prov"})  # "Kab." goes on with the name
+# "topiknya …", "materinya …": the topics told again where the notes are asked.
+_TOPICS_TOLD = re.compile(r"\s*(?:topik|tema|materi)(?:nya)?\b", re.IGNORECASE)
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
 
@@ -343,8 +353,14 @@ class BookingFlow(BookingParts):
                 return [question, *await self._question(slot, state)]
             return await self._ask_next(state)
         if asks:
-            taken = None if slot in NAMES else await self._fill(slot, text, payload, state)
-            if slot not in NAMES and taken is None:
+            if self._says(text, "booking.can_we"):  # "apakah bisa pak?" of the visit asked for
+                return [Reply(self._t("booking.can_we")), *await self._question(slot, state)]
+            # A question is no name, nor a topic unless it names a program.
+            no_answer = slot in NAMES or (
+                slot == "topics" and not self._answers.knowledge.find_programs(text)
+            )
+            taken = None if no_answer else await self._fill(slot, text, payload, state)
+            if not no_answer and taken is None:
                 return await self._ask_next(state)  # it was an answer after all ("30 orang?")
             if isinstance(taken, Reply):  # "bisa minggu kedua April?": that week's free days
                 return [taken]
@@ -549,7 +565,11 @@ class BookingFlow(BookingParts):
         slots = state.slots
         if "contact_phone" not in slots and (phone := normalise_phone(text)) is not None:
             slots["contact_phone"] = phone
-            return Noted(self._t("booking.phone_noted", phone=phone))
+            name = _honoured_name(without_phone(text)) if "contact_name" not in slots else None
+            if name is None:
+                return Noted(self._t("booking.phone_noted", phone=phone))
+            slots["contact_name"] = name  # "baik pak, kontak saya Bapak Hendra 0812…"
+            return Noted(self._t("booking.contact_phone_noted", name=name, phone=phone))
         days = self._days_in(text)
         if "days" not in slots and days is not None and 1 <= days <= MAX_DAYS:
             slots["days"] = days  # "1 hari aja" where the date is asked
@@ -786,9 +806,18 @@ class BookingFlow(BookingParts):
         state.slots["contact_phone"] = phone
         return None
 
-    async def _fill_notes(self, payload: str, value: str, state: ConversationState) -> str | None:
+    async def _fill_notes(
+        self, payload: str, value: str, state: ConversationState
+    ) -> str | Noted | None:
         # "kirim" typed here wants the request sent: no note (the summary comes next); "ya"
         # answers "Ada catatan?" and is kept
+        programs = (
+            self._answers.knowledge.find_programs(value) if _TOPICS_TOLD.match(value) else []
+        )
+        if programs:
+            state.slots["topics"] = [program.id for program in programs]  # "topiknya NIB saja"
+            names = ", ".join(program.name for program in programs)
+            return Noted(self._t("booking.topics_noted", topics=names))
         sending = value.lower().strip(" .!") == "kirim"
         none = value_of(payload, Space.NOTES) == "-" or sending
         none = none or self._says(value, "booking.no_notes")
@@ -1246,6 +1275,7 @@ def _honoured_name(text: str) -> str | None:
     """ "Bapak Rudi Hartono, Kabid Kelembagaan": a person named with an honorific and a
     capitalised name, written where another step is asked; None for anything else ("pak, mau
     tanya", "bu siti" in lower case)."""
+    text = _CONTACT_LEAD.sub("", text)
     words = text.split()
     if len(words) < 2 or words[0].lower() not in _HONORIFICS or not words[1][:1].isupper():
         return None
@@ -1256,7 +1286,8 @@ def _honoured_name(text: str) -> str | None:
 
 def contact_name(text: str) -> str:
     """A contact's name as a letter writes it: "saya sendiri, Pak Rahmat" -> "Pak Rahmat",
-    "bu Siti Aminah" -> "Bu Siti Aminah"; "" when it names nobody ("saya sendiri")."""
-    name = _SELF.sub("", text).strip(" ,.:;-")
+    "bu Siti Aminah" -> "Bu Siti Aminah", "baik pak, kontak saya Bapak Hendra" -> "Bapak
+    Hendra"; "" when it names nobody ("saya sendiri", "baik pak")."""
+    name = _SELF.sub("", _CONTACT_LEAD.sub("", text)).strip(" ,.:;-")
     first, _, rest = name.partition(" ")
     return f"{first.capitalize()} {rest}" if first.lower() in _HONORIFICS and rest else name

@@ -59,6 +59,9 @@ def greets_by_time(text: str) -> bool:
     return _TIME_GREETING.search(text) is not None
 
 
+_KNOCKS = frozenset({"p", "pp", "ppp", "pppp", "ping", "tes", "test"})
+
+
 def daypart(moment: datetime) -> str:
     """The greeting's part of the day at the venue: pagi until 10:59, siang until 14:59, sore
     until 17:59, then malam (as people in Indonesia use them)."""
@@ -78,7 +81,10 @@ def laughs(text: str) -> bool:
     return _LAUGHTER.fullmatch(text.strip().lower()) is not None
 
 
-def emoji_intent(text: str) -> str | None:
-    """ "🙏" alone is thanks, "👍" alone is yes; None for anything else."""
+def sign_intent(text: str) -> str | None:
+    """ "🙏" alone is thanks, "👍" alone is yes, "P" alone (how WhatsApp users knock before
+    they write) is a greeting; None for anything else."""
+    if text.strip(" ?!.").lower() in _KNOCKS:
+        return "greet"
     marks = {char for char in text if not char.isspace()} - _MODIFIERS
     return next((intent for intent, said in _MEANINGS.items() if marks and marks <= said), None)

@@ -14,7 +14,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from bot.core.answers import INFORMATIONAL, Answers
-from bot.core.courtesy import daypart, emoji_intent, greeting_in_kind, greets_by_time, laughs
+from bot.core.courtesy import daypart, greeting_in_kind, greets_by_time, laughs, sign_intent
 from bot.core.flow import Flow, Handler, Relay, StaffRoom
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
@@ -226,8 +226,8 @@ class Engine:
 
     async def _understand(self, text: str) -> NluResult | None:
         """Ask the NLU server; while it is down, fall back to keywords (None: no idea). An
-        emoji that says something on its own (🙏, 👍) needs no model."""
-        said = emoji_intent(text)
+        emoji that says something on its own (🙏, 👍) or a knock ("P") needs no model."""
+        said = sign_intent(text)
         if said is not None:
             return NluResult(intent=said, confidence=1.0)
         try:

@@ -96,6 +96,14 @@ async def test_an_emoji_alone_says_thanks_or_yes(
     assert reply == texts(f"smalltalk.{meaning}")
 
 
+@pytest.mark.parametrize("knock", ["P", "p", "pp", "P?", "ping", "tes"])
+async def test_a_knock_alone_is_greeted(engine: Engine, knock: str) -> None:
+    """WhatsApp users write "P" before they write (it got "not understood", then a person
+    offered)."""
+    (reply,) = await say(engine, knock)
+    assert reply.startswith("Halo, Bapak/Ibu") and "selamat datang" in reply
+
+
 @pytest.mark.parametrize(
     ("hour", "part"),
     [(5, "pagi"), (10, "pagi"), (11, "siang"), (15, "sore"), (18, "malam"), (2, "malam")],

@@ -84,6 +84,22 @@ async def test_a_bad_date_while_days_are_offered_points_at_them(
     assert noted.text == texts("booking.days_noted", days=1) and offer.text == choice.text
 
 
+async def test_before_or_after_a_day_of_the_month_offered_narrows_it(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a university from Palembang): "sebelum tanggal 20" while March
+    was on offer became 20 March; it is the days before the 20th, and "setelah tanggal 10"
+    then the days after the 10th of those."""
+    await world.say(MARCH)
+    await world.say("Padang, Sumatera Barat")
+    (before,) = await world.say("sebelum tanggal 20 ya kak")
+    assert before.text == texts("booking.choose_in", period="1–19 Maret 2027")
+    (after,) = await world.say("setelah tanggal 10 aja")
+    assert after.text == texts("booking.choose_in", period="11–19 Maret 2027")
+    days = chosen_days([b.payload for b in after.buttons])
+    assert days and all(date(2027, 3, 11) <= day <= date(2027, 3, 19) for day in days)
+
+
 async def test_availability_for_a_month(world: World, texts: Texts) -> None:
     (choice,) = await world.say("bulan maret masih ada slot?")
     assert choice.text == texts("booking.choose_in", period="Maret 2027")

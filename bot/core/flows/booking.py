@@ -152,6 +152,8 @@ _HONORIFICS = frozenset(
      "kaka", "tanta", "om"}
 )  # fmt: skip
 _REGION_SHORT = frozenset({"kab", "kec", "kel", "prov"})  # "Kab." goes on with the name
+# A day that bounds the visit's period rather than naming its day: "sebelum tanggal 20".
+_BOUND = re.compile(r"\b(sebelum|setelah|sesudah|lewat)\s+(?:tanggal|tgl)\b", re.IGNORECASE)
 # "topiknya …", "materinya …": the topics told again where the notes are asked.
 _TOPICS_TOLD = re.compile(r"\s*(?:topik|tema|materi)(?:nya)?\b", re.IGNORECASE)
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
@@ -848,6 +850,9 @@ class BookingFlow(BookingParts):
         if start is None and window is None and not payload and PERIOD in slots:
             start = day_in(value, slots[PERIOD])  # "yang tgl 13 aja" of the week offered
             days = self._days_in(value)  # "oke 18 aja, 2 hari"
+        if start is not None and not payload:
+            window = _bounded_by(value, start, slots.get(PERIOD)) or window
+            start = None if window is not None else start
         if start is None and window is not None:
             slots[PERIOD] = [day.isoformat() for day in window]
             people = int(slots.get("participants") or 1)
@@ -1154,6 +1159,25 @@ class BookingFlow(BookingParts):
             ]
         )
         return [Reply(self._t("booking.submitted", code=booking.code, when=render.when(booking)))]
+
+
+def _bounded_by(text: str, day: date, period: list[str] | None) -> tuple[date, date] | None:
+    """ "sebelum tanggal 20" of the period offered (else of that day's month): the days before
+    the 20th; "setelah tanggal 10": the days after the 10th. None when the day bounds nothing
+    or nothing is left."""
+    bound = _BOUND.search(text)
+    if bound is None:
+        return None
+    if period is not None:
+        first, last = (date.fromisoformat(each) for each in period)
+    else:
+        end = calendar.monthrange(day.year, day.month)[1]
+        first, last = day.replace(day=1), day.replace(day=end)
+    if bound.group(1).lower() == "sebelum":
+        last = day - timedelta(days=1)
+    else:
+        first = day + timedelta(days=1)
+    return (first, last) if first <= last else None
 
 
 def day_in(text: str, period: list[str]) -> date | None:

@@ -1176,3 +1176,10 @@ async def test_a_contact_named_after_a_courtesy_and_a_cue(world: World, texts: T
     await world.say("081234567890")
     summary = (await texts_of(world, "tidak ada"))[-1]
     assert "Penanggung jawab: Ibu Sri Wahyuni, +6281234567890" in summary
+
+
+async def test_all_topics_asked_as_a_question_is_the_answer(world: World, texts: Texts) -> None:
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari"):
+        await world.say(answer)
+    assert (await texts_of(world, "semua bisa?"))[-1] == texts("booking.ask.contact_name")

@@ -357,9 +357,11 @@ class BookingFlow(BookingParts):
         if asks:
             if self._says(text, "booking.can_we"):  # "apakah bisa pak?" of the visit asked for
                 return [Reply(self._t("booking.can_we")), *await self._question(slot, state)]
-            # A question is no name, nor a topic unless it names a program.
+            # A question is no name, nor a topic unless it names a program ("semua bisa?" does).
             no_answer = slot in NAMES or (
-                slot == "topics" and not self._answers.knowledge.find_programs(text)
+                slot == "topics"
+                and not self._answers.knowledge.find_programs(text)
+                and not self._says(text, "booking.all_topics")
             )
             taken = None if no_answer else await self._fill(slot, text, payload, state)
             if not no_answer and taken is None:

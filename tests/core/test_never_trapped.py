@@ -1183,3 +1183,47 @@ async def test_all_topics_asked_as_a_question_is_the_answer(world: World, texts:
     for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari"):
         await world.say(answer)
     assert (await texts_of(world, "semua bisa?"))[-1] == texts("booking.ask.contact_name")
+
+
+async def test_a_credit_union_named_beside_a_plan(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a credit union from Medan): Rasa tagged "Sinar Harapan Medan"
+    and "rencana", which became "Sinar Harapan Medan, Rencana" with no origin, and the origin
+    was asked until the end."""
+    opening = (
+        "Horas bapak/ibu. Kami pengurus CU Sinar Harapan Medan, rencana mau bawa rombongan "
+        "studi banding 3 hari. Apa saja kegiatannya selama 3 hari itu?"
+    )
+    tagged = tuple(
+        Entity("organization", name, name, opening.index(name), opening.index(name) + len(name))
+        for name in ("Sinar Harapan Medan", "rencana")
+    )
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.table[opening] = NluResult(
+            "ask_visit_info", 0.91, tagged, (("ask_visit_info", 0.91), ("book_visit", 0.04))
+        )
+        world.nlu.add("mau daftar kunjungan", "book_visit")
+        await world.say(opening)
+        started = await texts_of(world, "mau daftar kunjungan")  # name, kind, origin heard
+        assert started[-1].startswith(texts("booking.ask.participants", limit=60)[:20])
+        for answer in ("30", "3 Februari 2027", "3 hari", "jawara", "Pak Tigor", "081361234455"):
+            await world.say(answer)
+        summary = (await texts_of(world, "tidak ada"))[-1]
+    assert "Lembaga: CU Sinar Harapan Medan (Koperasi)" in summary
+    assert "Asal: Kota Medan, Sumatera Utara" in summary
+
+
+async def test_a_day_of_the_period_kept_said_where_another_step_is_asked(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: "yang tanggal 3" where the origin was asked, with the first
+    week of February kept, was refused as an unknown region."""
+    await world.say("mau daftar kunjungan")
+    await world.say("minggu pertama februari")  # where the name is asked: kept
+    await world.say("Kopwan Sekar Melati")
+    noted = await texts_of(world, "yang tanggal 3")
+    assert noted == [
+        texts("booking.date_noted", when="Rabu, 3 Februari 2027"), texts("booking.ask.origin")
+    ]  # fmt: skip

@@ -106,7 +106,7 @@ _BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
 _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
 # A word that says what kind of organisation the name that follows is.
 _KIND_WORD = re.compile(
-    r"(?:koperasi|kop(?!in?\b)\w+|ksp\w*|ksu|kud|bmt|coop|dinas|diskop\w*|dinkop\w*|bumdes|gapoktan"
+    r"(?:koperasi|kop(?!in?\b)\w+|ksp\w*|ksu|kud|bmt|coop|cu|dinas|diskop\w*|dinkop\w*|bumdes|gapoktan"
     r"|pemkab|pemkot|dekopin\w*|smkn?|sman?|smpn?|madrasah|pesantren|ponpes|universitas|uin"
     r"|politeknik|yayasan)",
     re.IGNORECASE,
@@ -587,6 +587,8 @@ class BookingFlow(BookingParts):
             refused = self._note_count(text, slots)
             said = self._t("booking.count_noted", participants=size)
             return Noted("\n".join(refused) if refused else said)
+        if (noted := self._day_of_period(text, state)) is not None:
+            return noted
         dated = state.step != Step.START_DATE and find_dates(text, self._today())
         if "start_date" not in slots and dated:
             notes = self._note_when(text, slots)  # "17 maret 2027" where the kind is asked
@@ -597,6 +599,22 @@ class BookingFlow(BookingParts):
             names = ", ".join(program.name for program in programs)
             return Noted(self._t("booking.topics_noted", topics=names))
         return None
+
+    def _day_of_period(self, text: str, state: ConversationState) -> Noted | None:
+        """ "yang tanggal 3" where another step is asked, once "minggu pertama Februari" was
+        kept: that day of the period (3 February), kept for the date step, which is then not
+        asked; None for anything else, or a day the rules refuse (the date step says why)."""
+        slots = state.slots
+        said = _CORRECTED_DAY.search(text)
+        if state.step == Step.START_DATE or PERIOD not in slots or said is None:
+            return None
+        day = day_in(said.group(1), slots[PERIOD])
+        days = int(slots.get("days") or 1)
+        if day is None or self._rules.date_problem(day, days, self._today()) is not None:
+            return None
+        slots.pop(PERIOD)
+        slots["start_date"] = day.isoformat()
+        return Noted(self._when_noted(slots))
 
     def _note_ahead(
         self, result: NluResult | None, text: str, state: ConversationState

@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from bot.core.answers import INFORMATIONAL, Answers
 from bot.core.courtesy import daypart, greeting_in_kind, greets_by_time, laughs, sign_intent
-from bot.core.flow import Flow, Handler, Relay, StaffRoom
+from bot.core.flow import OFFER_BOOKING, Flow, Handler, Relay, StaffRoom
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
 from bot.core.locks import KeyedLocks
@@ -63,7 +63,6 @@ _CLAUSE_BREAK = re.compile(
 )
 BOOK = "book_visit"
 OFFER_HANDOFF = "offer_handoff"
-OFFER_BOOKING = "offer_booking"
 # What "iya" accepts while an offer is open (the offer is `state.step` outside any flow).
 OFFERED = MappingProxyType({OFFER_HANDOFF: "human_handoff", OFFER_BOOKING: BOOK})
 

@@ -16,6 +16,10 @@ from bot.core.nlu import NluResult
 from bot.core.payloads import Space
 from bot.core.state import ConversationState
 
+# `state.step` outside any flow while a booking is offered ("Mau sekalian kami bantu
+# daftarkan?", "… masih tersedia. Ingin langsung mendaftar?"): "iya" or "oke" takes it.
+OFFER_BOOKING = "offer_booking"
+
 Handler = Callable[[Incoming, NluResult | None, str, ConversationState], Awaitable[list[Reply]]]
 
 

@@ -1227,3 +1227,48 @@ async def test_a_day_of_the_period_kept_said_where_another_step_is_asked(
     assert noted == [
         texts("booking.date_noted", when="Rabu, 3 Februari 2027"), texts("booking.ask.origin")
     ]  # fmt: skip
+
+
+async def test_a_teachers_enquiry_booked_by_oke_after_a_free_day(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (an SMK from Serang): "oke" to "… masih tersedia. Ingin langsung
+    mendaftar?" got "Ada lagi…?"; the group "52 orang + 4 guru pendamping" (read as a
+    programs question, 0.32) was not kept; "1 hari saja bu" where the group size was asked
+    became a group of one; "saya sendiri bu, Ibu Nurlaela" was the contact "bu, Ibu
+    Nurlaela"; "jurusan akuntansi" was part of the school's name."""
+    opening = (
+        "assalamualaikum bu, sy guru SMKN 2 Kota Serang jurusan akuntansi. mau tanya, apakah "
+        "siswa smk boleh kunjungan ke bmi?"
+    )
+    group = "siswanya 52 orang + 4 guru pendamping"
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.add(opening, "ask_visit_info", 0.34, organization="Kota Serang")
+        world.nlu.add(group, "ask_programs", 0.32, participants=52)
+        world.nlu.add("tgl 18 januari bisa?", "ask_availability", 0.96)
+        world.nlu.add("oke", "affirm", 0.98)
+        await world.say(opening)
+        await world.say(group)
+        free = await texts_of(world, "tgl 18 januari bisa?")
+        assert free == [texts("availability.free", when="Senin, 18 Januari 2027")]
+        started = await texts_of(world, "oke")
+        assert started == [texts("booking.start"), texts("booking.ask.days")]
+        for answer in ("1 hari", "jawara", "saya sendiri bu, Ibu Nurlaela", "087812345678"):
+            await world.say(answer)
+        summary = (await texts_of(world, "tidak ada"))[-1]
+    assert "Lembaga: SMKN 2 Kota Serang (" in summary and "Jumlah peserta: 56 orang" in summary
+    assert "Penanggung jawab: Ibu Nurlaela, +6287812345678" in summary
+
+
+async def test_a_length_where_the_group_size_is_asked_is_no_group(
+    world: World, texts: Texts
+) -> None:
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Mekar Sari", "Garut"):
+        await world.say(answer)
+    noted = await texts_of(world, "1 hari saja bu")
+    assert noted[0] == texts("booking.days_noted", days=1)
+    assert noted[-1].startswith(texts("booking.ask.participants", limit=60)[:20])
+    await world.say("40")
+    assert (await texts_of(world, "20 Juli 2027"))[-1] == texts("booking.ask.topics")  # 1 day

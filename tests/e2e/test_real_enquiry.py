@@ -243,3 +243,27 @@ async def test_a_formal_request_then_can_we_and_the_contact_in_one_line(
     assert "Kabupaten Kutai Kartanegara, Kalimantan Timur" in summary
     assert "35 orang" in summary and "(3 hari)" in summary
     assert "Penanggung jawab: Bapak Hendra Saputra, +6281234567890" in summary
+
+
+async def test_a_teacher_books_with_oke_after_a_free_day(bot: RunningBot, texts: Texts) -> None:
+    """Found in the console (an SMK from Serang): "oke" to "… masih tersedia. Ingin langsung
+    mendaftar?" starts the booking with what the chat said (school, town, 52 + 4)."""
+    day = visit_day(45, 1)
+    when = f"{day.day} {MONTHS[day.month - 1]}"
+
+    async def say(text: str) -> list[str]:
+        return await reply_to(bot.server, OFFICIAL + 15, text)
+
+    await say(
+        "assalamualaikum bu, sy guru SMKN 2 Kota Serang jurusan akuntansi. mau tanya, apakah "
+        "siswa smk boleh kunjungan ke bmi? kira2 ada sertifikatnya tidak?"
+    )
+    await say("siswanya 52 orang + 4 guru pendamping")
+    free = await say(f"tgl {when} bisa?")
+    assert free[-1].endswith("Ingin langsung mendaftar?")
+    assert await say("oke") == [texts("booking.start"), texts("booking.ask.days")]
+    for answer in ("1 hari saja bu", "jawara", "saya sendiri bu, Ibu Nurlaela", "087812345678"):
+        await say(answer)
+    summary = (await say("tidak ada"))[-1]
+    assert "SMKN 2 Kota Serang (" in summary and "Kota Serang, Banten" in summary
+    assert "56 orang" in summary and "Penanggung jawab: Ibu Nurlaela" in summary

@@ -9,7 +9,7 @@ from bot.core.booking import (
     MAX_DAYS,
 )
 from bot.core.calendar_text import date_span
-from bot.core.flow import Handler
+from bot.core.flow import OFFER_BOOKING, Handler
 from bot.core.flows.booking_parts import BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
@@ -78,6 +78,8 @@ class Availability(BookingParts):
         days = min((mentions[0].end - start).days + 1, MAX_DAYS)
         problem = self._rules.date_problem(start, days, self._today())
         if problem is None and await self._bookings.free_days(start, days, people):
+            if state.flow is None:  # "oke" takes it, as the button does
+                state.step = OFFER_BOOKING
             return [
                 Reply(
                     self._t("availability.free", when=date_span(start, days)),

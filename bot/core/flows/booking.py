@@ -144,6 +144,8 @@ _CONTACT_LEAD = re.compile(
     r"\s*(?:adalah|yaitu|:)?\s+)?",
     re.IGNORECASE,
 )
+# "bu, …": the person written to, addressed before a name.
+_ADDRESSED = re.compile(r"^(?:pak|bu|bapak|ibu|kak|mas|mbak|min)\s*,\s*", re.IGNORECASE)
 # Honorifics, regional ones too: Makassar/Bugis "Daeng", Minang "Uda"/"Uni", Sundanese
 # "Kang"/"Teh", Balinese "Bli", Javanese "Pakde"/"Bude", NTT and Papua "Mama"/"Bapa"/"Kaka".
 _HONORIFICS = frozenset(
@@ -223,11 +225,13 @@ class BookingFlow(BookingParts):
     def _overhear(self, result: NluResult, text: str, state: ConversationState) -> None:
         """Keep what an enquiry says of the visit ("sy dari dinkop kab solok", "rencana
         studi tiru bulan Maret, biayanya berapa?") for the form, should the user book; only
-        from messages about their own visit, so "lokasinya di Tangerang?" is no origin."""
+        from messages about their own visit or naming the organisation or the group, so
+        "lokasinya di Tangerang?" is no origin."""
         read = result.intent
         if read == FALLBACK and len(result.ranking) > 1:
             read = result.ranking[1][0]  # a long letter the model is unsure of: its best guess
-        if read not in VISIT_TALK and result.entity("organization") is None:
+        told = result.entity("organization") or result.entity("participants")
+        if read not in VISIT_TALK and told is None:  # "siswanya 52 orang + 4 guru" tells
             return
         heard: dict[str, Any] = {}
         self._prefill(result, text, heard)  # what it refuses is said when the form asks
@@ -850,7 +854,7 @@ class BookingFlow(BookingParts):
         self, payload: str, value: str, state: ConversationState
     ) -> str | None:
         number = group_size(value)
-        if number is None:
+        if number is None and not DAYS_IN_TEXT.search(value):  # "1 hari saja": how long
             bare = _BARE_NUMBER.match(value)
             number = int(bare.group(1)) if bare else words_to_int(value)
         if number is None:
@@ -1316,13 +1320,14 @@ def contact_person(text: str, slots: dict[str, Any]) -> None:
 
 
 def _honoured_name(text: str) -> str | None:
-    """ "Bapak Rudi Hartono, Kabid Kelembagaan": a person named with an honorific and a
-    capitalised name, written where another step is asked; None for anything else ("pak, mau
-    tanya", "bu siti" in lower case)."""
+    """ "Bapak Rudi Hartono, Kabid Kelembagaan", "saya sendiri bu, Ibu Nurlaela": a person
+    named with an honorific and a capitalised name, written where another step is asked; None
+    for anything else ("pak, mau tanya", "bu siti" in lower case)."""
     text = _CONTACT_LEAD.sub("", text)
     words = text.split()
     if len(words) < 2 or words[0].lower() not in _HONORIFICS or not words[1][:1].isupper():
-        return None
+        last = text.rsplit(",", 1)  # "saya sendiri bu, Ibu Nurlaela"
+        return _honoured_name(last[1]) if len(last) == 2 and last[1].strip() else None
     if any(character.isdigit() for character in text) or len(text) > 80:
         return None
     return contact_name(text)
@@ -1333,5 +1338,6 @@ def contact_name(text: str) -> str:
     "bu Siti Aminah" -> "Bu Siti Aminah", "baik pak, kontak saya Bapak Hendra" -> "Bapak
     Hendra"; "" when it names nobody ("saya sendiri", "baik pak")."""
     name = _SELF.sub("", _CONTACT_LEAD.sub("", text)).strip(" ,.:;-")
+    name = _ADDRESSED.sub("", name)  # "saya sendiri bu, Ibu Nurlaela": "bu," is to us
     first, _, rest = name.partition(" ")
     return f"{first.capitalize()} {rest}" if first.lower() in _HONORIFICS and rest else name

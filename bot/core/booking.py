@@ -164,18 +164,23 @@ class BookingRules:
 
 
 _PHONE = re.compile(r"^(?:\+?62|0)(8\d{7,12})$")
+_PHONE_ABROAD = re.compile(r"^\+((?!62)[1-9]\d{7,14})$")  # E.164, another country
 # A mobile number written inside a sentence ("wa saya 0812 3777 8899 ya pak").
 _PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+?62|0)[\s\-.]*\(?8[\d\s\-.()]{7,18}\d(?!\d)")
 
 
 def normalise_phone(text: str) -> str | None:
     """An Indonesian mobile number as +628…, from "0856-9575-1994", "+62 856 …", "62856…",
-    alone or inside a sentence ("wa saya 0812 3777 8899")."""
+    alone or inside a sentence ("wa saya 0812 3777 8899"); a number abroad written
+    internationally ("+60 12-345 6789"), alone."""
     digits = re.sub(r"[\s\-().]", "", text.strip())
     match = _PHONE.match(digits)
     if match is None and (found := _PHONE_IN_TEXT.search(text)) is not None:
         match = _PHONE.match(re.sub(r"[\s\-().]", "", found.group(0)))
-    return f"+62{match.group(1)}" if match else None
+    if match is not None:
+        return f"+62{match.group(1)}"
+    abroad = _PHONE_ABROAD.match(digits)  # "+60 12-345 6789": a delegation from abroad
+    return f"+{abroad.group(1)}" if abroad else None
 
 
 def without_phone(text: str) -> str:

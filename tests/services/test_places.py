@@ -99,9 +99,30 @@ def test_abbreviations_are_written_out(places: IndonesianPlaces, typed: str, wri
         ("Pemkot Tangerang", False),
         ("Kopwan Flobamora", False),
         ("Kota Tidak Ada", False),
+        ("Malaysia", True),
     ],
 )
 def test_a_region_alone_is_no_organisation(
     places: IndonesianPlaces, name: str, region: bool
 ) -> None:
     assert places.is_region(name) is region
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("Kelantan, Malaysia", "Kelantan, Malaysia"),
+        ("kami dari Dili Timor Leste", "Dili, Timor Leste"),
+        ("Kami dari Koperasi Guru Melayu Kelantan, Malaysia.", "Malaysia"),
+        ("asal singapura", "Singapura"),
+        ("mau studi banding ke Jepang", None),  # where they go
+        ("kontak Pak Jordan", None),  # a name, not Yordania
+        ("Koperasi Sinar Jaya, Bandung", "Bandung, Jawa Barat"),  # at home first
+    ],
+)
+def test_a_place_abroad_is_known_by_its_country(
+    places: IndonesianPlaces, text: str, origin: str | None
+) -> None:
+    """Found in the console: a cooperative from Kelantan, Malaysia was told its region was
+    unknown, and every answer after it was taken for the origin and refused."""
+    assert places.origin(text) == origin

@@ -147,11 +147,12 @@ _CONTACT_LEAD = re.compile(
 # "bu, …": the person written to, addressed before a name.
 _ADDRESSED = re.compile(r"^(?:pak|bu|bapak|ibu|kak|mas|mbak|min)\s*,\s*", re.IGNORECASE)
 # Honorifics, regional ones too: Makassar/Bugis "Daeng", Minang "Uda"/"Uni", Sundanese
-# "Kang"/"Teh", Balinese "Bli", Javanese "Pakde"/"Bude", NTT and Papua "Mama"/"Bapa"/"Kaka".
+# "Kang"/"Teh", Balinese "Bli", Javanese "Pakde"/"Bude", NTT and Papua "Mama"/"Bapa"/"Kaka",
+# Malay "Encik"/"Tuan"/"Puan".
 _HONORIFICS = frozenset(
     {"bu", "ibu", "pak", "bapak", "mas", "mbak", "kak", "bang", "hj", "h", "daeng", "uda",
      "uni", "kang", "teh", "bli", "pakde", "bude", "ustadz", "ustadzah", "mama", "bapa",
-     "kaka", "tanta", "om"}
+     "kaka", "tanta", "om", "encik", "cik", "tuan", "puan"}
 )  # fmt: skip
 _REGION_SHORT = frozenset({"kab", "kec", "kel", "prov"})  # "Kab." goes on with the name
 # A day that bounds the visit's period rather than naming its day: "sebelum tanggal 20".

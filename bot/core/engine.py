@@ -129,7 +129,9 @@ class Engine:
             return [Reply(self._t("limit.slow_down"))] if over == 1 else []
         async with self._locks((event.channel, conversation)):
             try:
-                state = await self._store.receive(event.channel, conversation, describe(event))
+                state = await self._store.receive(
+                    event.channel, conversation, describe(event), handoffs_of=event.chat_id
+                )
                 replies = await self._dispatch(event, state)
                 await self._store.save(
                     event.channel, conversation, state, [r.text for r in replies]
@@ -150,7 +152,7 @@ class Engine:
     async def _dispatch(self, event: Incoming, state: ConversationState) -> list[Reply]:
         if self._desk is not None and self._desk.is_desk(event.channel, event.chat_id):
             return await self._staff.handle(event, state) if self._staff else []
-        if self._handoff is not None:
+        if self._handoff is not None and state.staffed:  # the store knows when none is open
             escalation = await self._handoff.active(event)
             if escalation is not None:  # with staff: the bot relays and stays quiet
                 return await self._handoff.relay(event, escalation, describe(event))

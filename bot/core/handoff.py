@@ -16,6 +16,9 @@ class HandoffStatus(StrEnum):
     CLOSED = "closed"
 
 
+OPEN_STATUSES = (HandoffStatus.WAITING, HandoffStatus.WITH_STAFF)  # the chat is not the bot's
+
+
 @dataclass(frozen=True)
 class Escalation:
     """One handoff; `id` is the number staff use ("#7")."""

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+_READ = "staffed"  # the field read with the state, never stored
+
 
 @dataclass
 class ConversationState:
@@ -21,18 +23,24 @@ class ConversationState:
     # What the user said of their visit before asking to book ("sy dari dinkop kab solok",
     # "rencana bulan Maret"): the booking form starts from it instead of asking again.
     heard: dict[str, Any] = field(default_factory=dict)
+    # Not stored: whether staff may have the chat (a handoff open), as the store found it
+    # when it read the state; False only when it knows there is none, so that the handoff is
+    # not looked up on every message (a third of a message's CPU).
+    staffed: bool = field(default=True, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The stored form: the fields themselves, serialised as they are written (no deep
         copy, as `dataclasses.asdict` makes, on every message's path)."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return {name: getattr(self, name) for name in self.__dataclass_fields__ if name != _READ}
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> ConversationState:
         """Rebuild from the stored form, ignoring keys an older version wrote."""
         if not data:
             return cls()
-        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        known = {
+            name: data[name] for name in cls.__dataclass_fields__ if name in data and name != _READ
+        }
         return cls(**known)
 
     def remember_intent(self, intent: str, keep: int = 5) -> None:
@@ -46,9 +54,12 @@ class StateStore(Protocol):
     Receiving a message and reading the state are one call (one SQL statement) because every
     message needs both, in that order; `bench/message_path.py` measured the round trip."""
 
-    async def receive(self, channel: str, chat_id: str, received: str) -> ConversationState:
+    async def receive(
+        self, channel: str, chat_id: str, received: str, *, handoffs_of: str | None = None
+    ) -> ConversationState:
         """Append `received`, what the user sent, to the transcript (kept even when handling
-        it then fails), and return the conversation's state (or a fresh one)."""
+        it then fails), and return the conversation's state (or a fresh one); `staffed`
+        says whether chat `handoffs_of` (by default `chat_id`) may have a handoff open."""
         ...
 
     async def save(

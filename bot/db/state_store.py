@@ -4,6 +4,8 @@ Each message costs two transactions: the incoming line is written to the transcr
 state is read, in one statement (so what the user sent is kept even if handling it fails),
 and the new state is saved with the replies' lines. SQLAlchemy Core on a connection: this is
 every message's path, where the ORM's session machinery would cost more than the statements.
+Reading the state also tells whether the chat has a handoff open (an `EXISTS` beside it), so
+the engine looks the handoff up only when there is one.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    exists,
     func,
     literal_column,
     select,
@@ -26,13 +29,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.core.handoff import OPEN_STATUSES
 from bot.core.state import ConversationState
-from bot.db.models import Conversation, utcnow
+from bot.db.models import Conversation, Escalation, utcnow
 from bot.db.session import insert_for
 from bot.db.transcript import INSERT, MAX_LINE, line
 from bot.db.writer import transactions_for
 
 CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
+ESCALATIONS: Table = Escalation.__table__  # type: ignore[assignment]
 
 
 class SqlStateStore:
@@ -50,7 +55,12 @@ class SqlStateStore:
             CONVERSATIONS.c.channel == bindparam("of_channel"),
             CONVERSATIONS.c.chat_id == bindparam("of_chat_id"),
         )
-        self._receive = INSERT.returning(state.scalar_subquery())
+        staffed = exists().where(
+            ESCALATIONS.c.channel == bindparam("of_channel"),
+            ESCALATIONS.c.chat_id == bindparam("handoffs_of"),
+            ESCALATIONS.c.status.in_([str(status) for status in OPEN_STATUSES]),
+        )
+        self._receive = INSERT.returning(state.scalar_subquery(), staffed)
         insert = insert_for(database.dialect.name)(CONVERSATIONS).values(
             {column: bindparam(column) for column in ("channel", "chat_id", "state", "updated_at")}
         )
@@ -65,14 +75,19 @@ class SqlStateStore:
             _with_lines(self._upsert) if database.dialect.name == "postgresql" else None
         )
 
-    async def receive(self, channel: str, chat_id: str, received: str) -> ConversationState:
+    async def receive(
+        self, channel: str, chat_id: str, received: str, *, handoffs_of: str | None = None
+    ) -> ConversationState:
         params = {
             **line(channel, chat_id, "in", received, utcnow()),
             "of_channel": channel,
             "of_chat_id": chat_id,
+            "handoffs_of": handoffs_of or chat_id,
         }
-        stored = await self._transactions.run_alone(partial(_scalar, self._receive, params))
-        return ConversationState.from_json(stored)
+        stored, staffed = await self._transactions.run_alone(partial(_one, self._receive, params))
+        state = ConversationState.from_json(stored)
+        state.staffed = bool(staffed)
+        return state
 
     async def save(
         self, channel: str, chat_id: str, state: ConversationState, sent: Sequence[str]
@@ -98,8 +113,8 @@ class SqlStateStore:
         await self._transactions.close()
 
 
-def _scalar(statement: Any, params: dict[str, Any], connection: Connection) -> Any:
-    return connection.scalar(statement, params)
+def _one(statement: Any, params: dict[str, Any], connection: Connection) -> Any:
+    return connection.execute(statement, params).one()
 
 
 def _execute(statement: Any, params: dict[str, Any], connection: Connection) -> None:

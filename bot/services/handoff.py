@@ -7,12 +7,11 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.handoff import OPEN_STATUSES as OPEN
 from bot.core.handoff import Escalation, HandoffStatus
 from bot.db.models import Escalation as EscalationRow
 from bot.db.models import StaffPost, utcnow
 from bot.db.session import upsert_insert
-
-OPEN = (HandoffStatus.WAITING, HandoffStatus.WITH_STAFF)
 
 
 def _view(row: EscalationRow) -> Escalation:

@@ -1295,3 +1295,27 @@ async def test_a_cooperative_from_malaysia_books_in_malay(
         summary = (await texts_of(world, "tiada"))[-1]
     assert "Asal: Kelantan, Malaysia" in summary and "Catatan: -" in summary
     assert "Penanggung jawab: Encik Ahmad Zaki, +60123456789" in summary
+
+
+async def test_a_new_group_size_or_day_typed_at_the_summary_is_taken(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a KSPPS from Cirebon): "pesertanya jadi 28 ya" and "tanggalnya
+    ganti 21 januari" at the summary got the buttons again, and "kirim" sent 25 people on
+    the 20th."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("KSPPS Berkah Umat", "Cirebon", "25", "20 Juli 2027", "1 hari", "jawara"):
+        await world.say(answer)
+    for answer in ("Bu Aisyah", "081311112222"):
+        await world.say(answer)
+    await world.say("tidak ada")
+    resized = await texts_of(world, "pesertanya jadi 28 ya")
+    assert "Jumlah peserta: 28 orang" in resized[-1]
+    moved = await texts_of(world, "tanggalnya ganti 21 juli")
+    assert moved[0] == texts("booking.date_changed", when="Rabu, 21 Juli 2027")
+    assert "Tanggal: Rabu, 21 Juli 2027" in moved[-1] and "28 orang" in moved[-1]
+    sunday = await world.say("tanggalnya jadi 25 juli saja")  # a Sunday: closed
+    payload = sunday[-1].buttons[0].payload
+    assert payload.startswith("bd:")  # the nearest free days, to choose from
+    chosen = (await world.press(payload))[-1].text
+    assert chosen.startswith("Mohon periksa") and "28 orang" in chosen

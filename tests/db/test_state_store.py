@@ -12,9 +12,10 @@ from sqlalchemy import Engine, event
 
 from bot.core.state import ConversationState
 from bot.db.migrate import upgrade
-from bot.db.session import create_engine
+from bot.db.session import create_engine, session_factory
 from bot.db.state_store import SqlStateStore
 from bot.db.transcript import MAX_LINE, SqlTranscript
+from bot.services.handoff import EscalationService
 
 
 @contextlib.asynccontextmanager
@@ -129,3 +130,20 @@ async def test_sqlite_writes_run_one_at_a_time_on_one_thread(tmp_path: Path) -> 
     finally:
         for name, listener in listeners:
             event.remove(Engine, name, listener)
+
+
+async def test_reading_the_state_tells_whether_staff_have_the_chat(database_url: str) -> None:
+    """The state comes with whether a handoff of the chat is open, so the engine looks the
+    handoff up only then; in a group, the chat's handoff counts for each member's state."""
+    await upgrade(database_url)
+    engine = create_engine(database_url)
+    escalations = EscalationService(session_factory(engine))
+    async with store_on(database_url) as store:
+        assert not (await store.receive("telegram", "5", "halo")).staffed
+        escalation, _ = await escalations.open("telegram", "5", "Bu Rina")
+        assert (await store.receive("telegram", "5", "mohon dibantu")).staffed
+        assert (await store.receive("telegram", "5/77", "x", handoffs_of="5")).staffed
+        assert not (await store.receive("whatsapp", "5", "halo")).staffed
+        await escalations.close(escalation.id)
+        assert not (await store.receive("telegram", "5", "terima kasih")).staffed
+    await engine.dispose()

@@ -15,7 +15,10 @@ class JsonMemoryStore:
         self.rows: dict[tuple[str, str], str] = {}
         self.transcript: list[tuple[str, str, str]] = []  # (chat_id, direction, text)
 
-    async def receive(self, channel: str, chat_id: str, received: str) -> ConversationState:
+    async def receive(
+        self, channel: str, chat_id: str, received: str, *, handoffs_of: str | None = None
+    ) -> ConversationState:
+        """The state, `staffed` left True (not known here: the engine looks it up)."""
         self.transcript.append((chat_id, "in", received))
         raw = self.rows.get((channel, chat_id))
         return ConversationState.from_json(json.loads(raw) if raw else None)

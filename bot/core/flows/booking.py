@@ -157,6 +157,14 @@ _HONORIFICS = frozenset(
 _REGION_SHORT = frozenset({"kab", "kec", "kel", "prov"})  # "Kab." goes on with the name
 # A day that bounds the visit's period rather than naming its day: "sebelum tanggal 20".
 _BOUND = re.compile(r"\b(sebelum|setelah|sesudah|lewat)\s+(?:tanggal|tgl)\b", re.IGNORECASE)
+# At the summary: "pesertanya jadi 28 ya" (the number after the field, no "orang"), and
+# "tanggalnya ganti 21 januari" (a new day for the visit).
+_COUNT_TOLD = re.compile(
+    r"\bpeserta(?:nya)?\s+(?:(?:ber)?(?:tambah|nambah|kurang|ubah|ganti)\s+)?(?:jadi|menjadi)\s+"
+    r"(\d{1,4})\b(?!\s*(?:hari|jam))",
+    re.IGNORECASE,
+)
+_DATE_TOLD = re.compile(r"\b(?:tanggal|tgl|jadwal)(?:nya)?\b", re.IGNORECASE)
 # "topiknya …", "materinya …": the topics told again where the notes are asked.
 _TOPICS_TOLD = re.compile(r"\s*(?:topik|tema|materi)(?:nya)?\b", re.IGNORECASE)
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
@@ -1112,8 +1120,33 @@ class BookingFlow(BookingParts):
             ):  # "bntr, peserta jadi 45 org", "pak, pesertanya nambah jadi 30 orang bisa?"
                 notes = self._note_count(text, state.slots)
                 return [*(Reply(note) for note in notes), self._summary(state.slots)]
-            return self._at_summary(result, text)
+            changed = await self._changed_at_summary(text, state)
+            return changed if changed is not None else self._at_summary(result, text)
         return await self._submit(event, state)
+
+    async def _changed_at_summary(self, text: str, state: ConversationState) -> list[Reply] | None:
+        """ "pesertanya jadi 28 ya", "tanggalnya ganti 21 januari": a new value typed at the
+        summary for its field (it got the buttons again, and "kirim" sent the old values),
+        taken and the summary shown again; a day that cannot be is refused with the nearest
+        free days, as at the date step. None for anything else."""
+        slots = state.slots
+        told = _COUNT_TOLD.search(text)
+        if told is not None:
+            notes = self._note_count(f"{told[1]} orang", slots)
+            return [*(Reply(note) for note in notes), self._summary(slots)]
+        if not _DATE_TOLD.search(text) or not find_dates(text, self._today()):
+            return None
+        before = slots.get("start_date")
+        problem = await self._fill_date("", text, state)
+        if isinstance(problem, Reply):  # the nearest free days as buttons: answered there
+            state.step = Step.START_DATE
+            return [problem]
+        if problem is not None:
+            return [Reply(problem if isinstance(problem, str) else problem.text)]
+        if slots.get("start_date") == before:
+            return [self._summary(slots)]
+        when = long_date(date.fromisoformat(slots["start_date"]))
+        return [Reply(self._t("booking.date_changed", when=when)), self._summary(slots)]
 
     def _typed_field(self, text: str) -> str | None:
         """The summary's field a short typed message names ("jumlah peserta", "ganti

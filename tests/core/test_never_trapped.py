@@ -1314,6 +1314,8 @@ async def test_a_new_group_size_or_day_typed_at_the_summary_is_taken(
     moved = await texts_of(world, "tanggalnya ganti 21 juli")
     assert moved[0] == texts("booking.date_changed", when="Rabu, 21 Juli 2027")
     assert "Tanggal: Rabu, 21 Juli 2027" in moved[-1] and "28 orang" in moved[-1]
+    too_long = await texts_of(world, "tanggalnya ganti 22 juli, 5 hari")  # three at most
+    assert too_long[0] == texts("booking.invalid.days") and "21 Juli" in too_long[-1]
     sunday = await world.say("tanggalnya jadi 25 juli saja")  # a Sunday: closed
     payload = sunday[-1].buttons[0].payload
     assert payload.startswith("bd:")  # the nearest free days, to choose from

@@ -1141,8 +1141,9 @@ class BookingFlow(BookingParts):
         if isinstance(problem, Reply):  # the nearest free days as buttons: answered there
             state.step = Step.START_DATE
             return [problem]
-        if problem is not None:
-            return [Reply(problem if isinstance(problem, str) else problem.text)]
+        if problem is not None:  # why not, and the summary as it stands, buttons and all
+            refusal = problem if isinstance(problem, str) else problem.text
+            return [Reply(refusal), self._summary(slots)]
         if slots.get("start_date") == before:
             return [self._summary(slots)]
         when = long_date(date.fromisoformat(slots["start_date"]))

@@ -41,7 +41,8 @@ _AFTER_NOUN = (
     r"(?:jumlah\s+peserta|jumlah\s+rombongan|jumlah\s+orang|jumlahnya|jml\s+peserta|jml"
     r"|peserta(?:nya)?|rombongan(?:\s+kami)?|sebanyak|total|anggota\s+rombongan|delegasi)"
     r"(?:\s+(?:kami|ada|ada\s+sekitar|sekitar|kurang\s+lebih|kira-kira|sebanyak|berjumlah"
-    r"|totalnya|sejumlah|kurleb))*\s*(?::|=)?\s*"
+    r"|totalnya|sejumlah|kurleb|jadi|menjadi|bertambah|nambah|tambah|berkurang|berubah))*"
+    r"\s*(?::|=)?\s*"  # "pesertanya nambah jadi 30": a new group size
 )
 _BEFORE = re.compile(
     rf"(?<!\w)(?:{_APPROX}\s*)?(?P<num>{_NUMBER})\s*(?:{_PEOPLE})(?!\w)", re.IGNORECASE

@@ -87,13 +87,17 @@ def test_year_is_not_taken_from_a_following_count() -> None:
         ("kira-kira 25 wong", 25),
         ("tigo puluah limo urang", 35),  # Minang numbers
         ("telu puluh tiyang", 30),  # Javanese
+        ("pesertanya jadi 28 ya", 28),  # a new size, at the summary
+        ("peserta nambah jadi 30", 30),
     ],
 )
 def test_group_sizes(text: str, value: int) -> None:
     assert [m.value for m in find_counts(text)] == [value]
 
 
-@pytest.mark.parametrize("text", ["tgl 27 juni", "3 hari", "peserta 2 hari", "biaya 50 ribu"])
+@pytest.mark.parametrize(
+    "text", ["tgl 27 juni", "3 hari", "peserta 2 hari", "biaya 50 ribu", "peserta jadi 2 hari"]
+)
 def test_numbers_that_are_not_group_sizes(text: str) -> None:
     assert find_counts(text) == []
 

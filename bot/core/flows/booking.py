@@ -157,13 +157,7 @@ _HONORIFICS = frozenset(
 _REGION_SHORT = frozenset({"kab", "kec", "kel", "prov"})  # "Kab." goes on with the name
 # A day that bounds the visit's period rather than naming its day: "sebelum tanggal 20".
 _BOUND = re.compile(r"\b(sebelum|setelah|sesudah|lewat)\s+(?:tanggal|tgl)\b", re.IGNORECASE)
-# At the summary: "pesertanya jadi 28 ya" (the number after the field, no "orang"), and
-# "tanggalnya ganti 21 januari" (a new day for the visit).
-_COUNT_TOLD = re.compile(
-    r"\bpeserta(?:nya)?\s+(?:(?:ber)?(?:tambah|nambah|kurang|ubah|ganti)\s+)?(?:jadi|menjadi)\s+"
-    r"(\d{1,4})\b(?!\s*(?:hari|jam))",
-    re.IGNORECASE,
-)
+# "tanggalnya ganti 21 januari" at the summary: a new day for the visit.
 _DATE_TOLD = re.compile(r"\b(?:tanggal|tgl|jadwal)(?:nya)?\b", re.IGNORECASE)
 # "topiknya …", "materinya …": the topics told again where the notes are asked.
 _TOPICS_TOLD = re.compile(r"\s*(?:topik|tema|materi)(?:nya)?\b", re.IGNORECASE)
@@ -1120,20 +1114,18 @@ class BookingFlow(BookingParts):
             ):  # "bntr, peserta jadi 45 org", "pak, pesertanya nambah jadi 30 orang bisa?"
                 notes = self._note_count(text, state.slots)
                 return [*(Reply(note) for note in notes), self._summary(state.slots)]
-            changed = await self._changed_at_summary(text, state)
+            changed = await self._day_changed_at_summary(text, state)
             return changed if changed is not None else self._at_summary(result, text)
         return await self._submit(event, state)
 
-    async def _changed_at_summary(self, text: str, state: ConversationState) -> list[Reply] | None:
-        """ "pesertanya jadi 28 ya", "tanggalnya ganti 21 januari": a new value typed at the
-        summary for its field (it got the buttons again, and "kirim" sent the old values),
-        taken and the summary shown again; a day that cannot be is refused with the nearest
-        free days, as at the date step. None for anything else."""
+    async def _day_changed_at_summary(
+        self, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """ "tanggalnya ganti 21 januari": a new day typed at the summary (it got the buttons
+        again, and "kirim" sent the old one), taken and the summary shown again; a day that
+        cannot be is refused with the nearest free days, as at the date step. None for
+        anything else (a new group size is read as one before: `nlu.numbers`)."""
         slots = state.slots
-        told = _COUNT_TOLD.search(text)
-        if told is not None:
-            notes = self._note_count(f"{told[1]} orang", slots)
-            return [*(Reply(note) for note in notes), self._summary(slots)]
         if not _DATE_TOLD.search(text) or not find_dates(text, self._today()):
             return None
         before = slots.get("start_date")

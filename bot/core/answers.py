@@ -6,7 +6,6 @@ that petugas will provide it; it never guesses.
 
 from __future__ import annotations
 
-import re
 from types import MappingProxyType
 
 from bot.core.knowledge import Answer, Knowledge, Program
@@ -48,6 +47,8 @@ class Answers:
     def for_intent(self, intent: str, text: str = "") -> Reply | None:
         """The informational reply for `intent`, or None when the intent is not informational;
         `text`, the message, where the answer depends on what exactly it asks."""
+        if intent == "ask_halal_prayer" and self._t.mentions(text, "words.diet"):
+            return self._visit(self.knowledge.visit.diet)  # a syariah host asked for other meals
         if intent in VISIT_TOPICS:
             return self._visit(getattr(self.knowledge.visit, VISIT_TOPICS[intent]))
         build = {
@@ -121,7 +122,7 @@ class Answers:
             text += "\n\n" + self._t("contact.email", email=self.knowledge.email)
         if self.knowledge.office_hours:
             text += "\n\n" + self._t("contact.hours", hours=self.knowledge.office_hours)
-        elif self._t.words("words.hours").intersection(re.findall(r"\w+", asked.lower())):
+        elif self._t.mentions(asked, "words.hours"):
             text = self._t("contact.hours_unset") + "\n" + text
         return Reply(text)
 

@@ -97,6 +97,7 @@ class Visit(_Model):
     lodging: Answer
     transport: Answer
     halal_prayer: Answer
+    diet: Answer
     dress_code: Answer
     materials: Answer
     certificate: Answer

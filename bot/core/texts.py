@@ -59,6 +59,12 @@ class Texts:
             words.pop()
         return " ".join(words).strip(" ,.!?") in self._lists[key]
 
+    def mentions(self, text: str, key: str) -> bool:
+        """Whether any of the list's phrases is in the message as whole words: "ada peserta
+        kami yang non-muslim" mentions "non muslim"."""
+        said = _spaced(text)
+        return any(_spaced(phrase) in said for phrase in self._lists[key])
+
     def asks(self, text: str) -> bool:
         """Whether the message asks something: "dari bandara naik apa ya", "berapa biayanya?"
         (a question mark, or a question word of `words.question`)."""
@@ -69,6 +75,11 @@ class Texts:
     def keys(self) -> set[str]:
         """Every key defined, for the consistency test."""
         return set(self._entries)
+
+
+def _spaced(text: str) -> str:
+    """The text's words in lower case between single spaces, a space at each end."""
+    return " " + " ".join(re.findall(r"[^\W_]+", text.lower())) + " "
 
 
 Flat = tuple[list[tuple[str, str]], list[tuple[str, frozenset[str]]]]

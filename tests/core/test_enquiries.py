@@ -69,3 +69,20 @@ def test_office_hours_asked_while_unset_are_left_to_staff(
     assert knowledge.contacts[0].phone in asked.text
     plain = answers.for_intent("ask_contact", "minta nomor wa petugasnya")
     assert plain is not None and texts("contact.hours_unset") not in plain.text
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["katong ada yang non muslim, makan bagaimana?", "kami butuh makan non-halal",
+     "ada peserta vegetarian bu"],
+)  # fmt: skip
+def test_meals_other_than_halal_are_left_to_staff(
+    answers: Answers, knowledge: Knowledge, asked: str
+) -> None:
+    """Found in the console (a women's cooperative from Kupang): "katong ada yang non muslim,
+    makan bagaimana?" was told the host is syariah and prayer times are set, not asked."""
+    reply = answers.for_intent("ask_halal_prayer", asked)
+    assert reply is not None and reply.text.startswith(knowledge.visit.diet.text.strip())
+    assert knowledge.contacts[0].phone in reply.text and "syariah" not in reply.text
+    halal = answers.for_intent("ask_halal_prayer", "konsumsinya halal kan bu?")
+    assert halal is not None and halal.text.startswith(knowledge.visit.halal_prayer.text.strip())

@@ -167,6 +167,11 @@ _PHONE = re.compile(r"^(?:\+?62|0)(8\d{7,12})$")
 _PHONE_ABROAD = re.compile(r"^\+((?!62)[1-9]\d{7,14})$")  # E.164, another country
 # A mobile number written inside a sentence ("wa saya 0812 3777 8899 ya pak").
 _PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+?62|0)[\s\-.]*\(?8[\d\s\-.()]{7,18}\d(?!\d)")
+_PHONE_LABELLED = re.compile(
+    r"(?:\b(?:no|nomor|nmr|nomer)\b[.:]?\s*)?(?:\b(?:hp|wa|telp|tlp|telepon|whatsapp|handphone)"
+    r"(?:nya)?\b(?:\s+(?:saya|sy|kami|beliau))?[.:]?\s*)?" + _PHONE_IN_TEXT.pattern,
+    re.IGNORECASE,
+)
 
 
 def normalise_phone(text: str) -> str | None:
@@ -184,8 +189,9 @@ def normalise_phone(text: str) -> str | None:
 
 
 def without_phone(text: str) -> str:
-    """The text with its mobile number taken out ("Pak Yuli 0812 3777 8899" -> "Pak Yuli")."""
-    return " ".join(_PHONE_IN_TEXT.sub(" ", text).split())
+    """The text with its mobile number and the word naming it taken out ("Pak Yuli 0812 3777
+    8899" -> "Pak Yuli", "Ibu Maria, hp 0813…" -> "Ibu Maria,")."""
+    return " ".join(_PHONE_LABELLED.sub(" ", text).split())
 
 
 class Places(Protocol):

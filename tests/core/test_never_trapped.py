@@ -1321,3 +1321,47 @@ async def test_a_new_group_size_or_day_typed_at_the_summary_is_taken(
     assert payload.startswith("bd:")  # the nearest free days, to choose from
     chosen = (await world.press(payload))[-1].text
     assert chosen.startswith("Mohon periksa") and "28 orang" in chosen
+
+
+@pytest.mark.parametrize("step_answers", [(), ("20 Juli 2027", "1 hari", "jawara")])
+async def test_a_contact_naming_herself_in_kupang_malay(
+    world: World, texts: Texts, step_answers: tuple[str, ...]
+) -> None:
+    """Found in the console (a women's cooperative from Kupang): "beta pung nama Ibu Maria
+    Ndun, hp 0813…" where the date was asked kept the number only; at the name step the name
+    would have been "beta pung nama Ibu Maria Ndun, hp"."""
+    told = "beta pung nama Ibu Maria Ndun, hp 081338112233"
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Wanita Sehati", "Kupang", "15", *step_answers):
+        await world.say(answer)
+    noted = await texts_of(world, told)
+    if not step_answers:  # the date is asked: both kept for their steps
+        assert noted[0] == texts(
+            "booking.contact_phone_noted", name="Ibu Maria Ndun", phone="+6281338112233"
+        )
+        for answer in ("20 Juli 2027", "1 hari", "jawara"):
+            await world.say(answer)
+    summary = (await texts_of(world, "sonde ada"))[-1]
+    assert "Penanggung jawab: Ibu Maria Ndun, +6281338112233" in summary
+
+
+async def test_a_yes_and_a_province_told_late_are_no_topic_and_no_name(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a Dinas from Kabupaten Jayapura, whose request filled every step
+    up to the topics): "ya" became the topic and "Papua", told late, the contact's name."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        await world.say("mau daftar kunjungan")
+        for answer in ("Dinas Koperasi UKM Kab. Jayapura", "20", "12 April 2027", "3 hari"):
+            await world.say(answer)
+        assert await texts_of(world, "ya") == [
+            texts("booking.invalid.topics"), texts("booking.ask.topics")
+        ]  # fmt: skip
+        await world.say("jawara")
+        assert (await texts_of(world, "Papua"))[0] == texts("booking.invalid.contact_name")
+        for answer in ("Bapak Yohanis Wenda", "082198765432"):
+            await world.say(answer)
+        summary = (await texts_of(world, "tidak ada"))[-1]
+    assert "Asal: Kabupaten Jayapura, Papua\n" in summary
+    assert "Topik: Jawara" in summary and "Penanggung jawab: Bapak Yohanis Wenda, +62" in summary

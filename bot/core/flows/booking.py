@@ -119,9 +119,11 @@ _INTRODUCED = re.compile(
 )
 _NUMBERED = frozenset({"negeri", "n", "smkn", "sman", "smpn"})  # "SMAN 3 Padang": a number
 _VENUE = re.compile(r"\bbmi\b", re.IGNORECASE)  # the host, never the visitors
-# How a contact introduces the name ("saya sendiri, Pak Rahmat", "atas nama Bu Sari").
+# How a contact introduces the name ("saya sendiri, Pak Rahmat", "atas nama Bu Sari", Kupang
+# "beta pung nama Ibu Maria").
 _SELF = re.compile(
-    r"^(?:(?:saya|sy|aku|beta|kulo|abdi|ambo)\s+sendiri\b|nama\s+saya\b|namanya\b|atas\s+nama\b"
+    r"^(?:(?:saya|sy|aku|beta|kulo|abdi|ambo)\s+sendiri\b|nama\s+(?:saya|sy|aku|beta|ambo)\b"
+    r"|(?:saya|sy|aku|beta|sa)\s+(?:pung|punya|pu)\s+nama\b|namanya\b|atas\s+nama\b"
     r"|a\.n\.?|a/n\b|saya\b|sy\b|dengan\b|dgn\b)[\s,:.-]*",
     re.IGNORECASE,
 )
@@ -816,15 +818,29 @@ class BookingFlow(BookingParts):
             value = without_phone(value)
             if not any(character.isalpha() for character in value):
                 return Noted(self._t("booking.phone_noted", phone=phone))
-        if value.lower().strip(" .!") in self._words("booking.send") or self._says(
-            value, "booking.no_notes"
-        ):
-            return self._t("booking.invalid.contact_name")  # "kirim", "tidak ada": no name
+        if (
+            value.lower().strip(" .!") in self._words("booking.send")
+            or self._says(value, "booking.no_notes")
+            or self._origin_again(value, state.slots)
+        ):  # "kirim", "tidak ada": no name
+            return self._t("booking.invalid.contact_name")
         name = contact_name(value)
         if not name:
             return self._t("booking.invalid.contact_self")  # "saya sendiri": whose name?
         state.slots["contact_name"] = name
         return None
+
+    def _origin_again(self, value: str, slots: dict[str, Any]) -> bool:
+        """ "Papua" where the contact's name is asked, the origin "Kabupaten Jayapura, Papua"
+        kept: the region told late, no name (a person may be named "Bima" elsewhere)."""
+        told = " ".join(re.findall(r"\w+", value.lower()))
+        kept = " ".join(re.findall(r"\w+", str(slots.get("origin", "")).lower()))
+        return (
+            bool(told)
+            and f" {told} " in f" {kept} "
+            and self._places is not None
+            and (self._places.is_region(value))
+        )
 
     async def _fill_contact_phone(
         self, payload: str, value: str, state: ConversationState
@@ -958,6 +974,8 @@ class BookingFlow(BookingParts):
         ):  # as the "Semua / belum tahu" button; "tidak ada" (no topic in particular) too
             slots["topics"] = []
             return None
+        if self._says(value, "booking.send"):  # "ya", "oke": no topic
+            return self._t("booking.invalid.topics")
         # "digital marketing dan NIB": both programs; a longer text that names one says more
         # than its name, and is kept as written.
         programs = self._answers.knowledge.find_programs(value)
@@ -1350,7 +1368,7 @@ def _honoured_name(text: str) -> str | None:
     """ "Bapak Rudi Hartono, Kabid Kelembagaan", "saya sendiri bu, Ibu Nurlaela": a person
     named with an honorific and a capitalised name, written where another step is asked; None
     for anything else ("pak, mau tanya", "bu siti" in lower case)."""
-    text = _CONTACT_LEAD.sub("", text)
+    text = _SELF.sub("", _CONTACT_LEAD.sub("", text))  # "nama saya Ibu Sari"
     words = text.split()
     if len(words) < 2 or words[0].lower() not in _HONORIFICS or not words[1][:1].isupper():
         last = text.rsplit(",", 1)  # "saya sendiri bu, Ibu Nurlaela"

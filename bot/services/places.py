@@ -75,10 +75,11 @@ class IndonesianPlaces:
         for at, word in here:  # "kami dari makassar": a town's name after "dari"
             if word.lower() not in _FROM:
                 continue
-            for length in (3, 2, 1):
-                town = self.town(" ".join(words[at + 1 : at + 1 + length]))
-                if town is not None:
-                    return town
+            for start in (at + 1, _seat(words, at)):
+                for length in (3, 2, 1) if start else ():
+                    town = self.town(" ".join(words[start : start + length]))
+                    if town is not None:
+                        return town
         if (town := self._town_set_apart(text)) is not None:
             return town
         lowered = [word.lower() for word in words]
@@ -215,6 +216,24 @@ def _countries() -> dict[str, str]:
 
 _TOWARDS = frozenset({"ke", "ka", "menuju", "kunjungi", "mengunjungi"})  # "ka": Sunda, Minang
 _FROM = frozenset({"dari", "dr", "dri", "asal", "saking", "ti"})  # Javanese, Sundanese
+
+
+# Words that make what follows "dari" a body, so a town after its "di" is where it is.
+_BODIES = frozenset(
+    {"koperasi", "dinas", "ksp", "kspps", "ksu", "kud", "kopwan", "kopsyah", "bmt", "cu",
+     "bumdes", "gapoktan", "dekopin", "dekopinwil", "dekopinda", "pemerintah", "lembaga",
+     "yayasan", "kelompok", "universitas", "sekolah"}
+)  # fmt: skip
+
+
+def _seat(words: list[str], at: int) -> int:
+    """ "dari koperasi wanita di Kupang": where the town after the body's "di" starts, the
+    body within four words of "dari" at `at`; 0 when there is none ("dari bandara di …")."""
+    for found in range(at + 2, min(at + 6, len(words))):
+        if words[found].lower() == "di":
+            between = {word.lower() for word in words[at + 1 : found]}
+            return found + 1 if between & _BODIES else 0
+    return 0
 
 
 def _destination(words: list[str], at: int) -> bool:

@@ -47,6 +47,11 @@ def places() -> IndonesianPlaces:
         ("kulo saking klaten", "Kabupaten Klaten, Jawa Tengah"),
         ("dari lima puluh kota", "Kabupaten Lima Puluh Kota, Sumatera Barat"),
         ("mulai dari tanggal 5 sampai 7", None),
+        # A town after the "di" of the body named after "dari" (found in the console, a
+        # women's cooperative from Kupang: asked its origin when it booked).
+        ("beta dari koperasi wanita di Kupang, mau tanya", "Kupang, Nusa Tenggara Timur"),
+        ("kami dari dinkop di padang", "Kota Padang, Sumatera Barat"),
+        ("dari bandara di tangerang naik apa", None),  # no body: where they arrive
         # A town as a clause of its own (found in the console, a Banjar cooperative).
         (
             "ulun dari Koperasi Wanita Sasangga Banua, Banjarmasin. handak bertanya",

@@ -31,6 +31,7 @@ VISIT_TOPICS = MappingProxyType(
         "ask_online_visit": "online_visit",
         "ask_shopping": "shopping",
         "ask_own_bus": "own_bus",
+        "ask_research": "research",
     }
 )
 # Questions with a plain answer: a message asking several of them gets each answer.

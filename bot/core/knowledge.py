@@ -104,6 +104,7 @@ class Visit(_Model):
     online_visit: Answer
     shopping: Answer
     own_bus: Answer
+    research: Answer
 
 
 class Knowledge(_Model):

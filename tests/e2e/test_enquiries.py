@@ -1,6 +1,7 @@
 """What delegations really ask, written as they write it, through the fake Telegram server and
 the real Rasa model: letters for travel orders, receipts, lodging, getting there, halal meals
-and prayer, clothing, materials, certificates, online visits, shopping, their own bus."""
+and prayer (and other meals), clothing, materials, certificates, online visits, shopping,
+their own bus; and a student alone asking to do research."""
 
 from __future__ import annotations
 
@@ -43,6 +44,10 @@ async def bot(settings: Settings, telegram: FakeTelegram) -> AsyncIterator[Runni
         ("kami di maluku, bisa studi banding lewat zoom saja?", "online_visit"),
         ("ibu2 mau belanja produk anggota di warung, bisa?", "shopping"),
         ("kami datang bawa 2 bus sendiri, parkirnya dimana?", "own_bus"),
+        # A student alone (found in the console, UNTIRTA): it got BMI's profile.
+        ("sy mahasiswi semester 7 mau penelitian skripsi ttg koperasi syariah di bmi, bisa?",
+         "research"),
+        ("katong ada peserta yang non muslim, makannya bagaimana?", "diet"),
     ],
 )  # fmt: skip
 async def test_each_enquiry_gets_its_answer_and_unset_facts_go_to_staff(

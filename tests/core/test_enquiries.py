@@ -15,10 +15,10 @@ ENQUIRIES = sorted(set(VISIT_TOPICS) - {"ask_visit_info", "ask_visit_cost",
 
 
 def test_every_enquiry_the_issue_names_has_an_intent() -> None:
+    # and research: a student alone (found in the console, UNTIRTA)
     named = {"ask_letters", "ask_receipts", "ask_lodging", "ask_transport", "ask_halal_prayer",
              "ask_dress_code", "ask_materials", "ask_certificate", "ask_online_visit",
-             "ask_shopping", "ask_own_bus",
-             "ask_research"}  # fmt: skip; research: a student alone (console, UNTIRTA)
+             "ask_shopping", "ask_own_bus", "ask_research"}  # fmt: skip
     assert set(ENQUIRIES) == named
 
 

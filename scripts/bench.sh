@@ -32,6 +32,8 @@ for burst in 50 200; do
 done
 say "one user at a time (the bot's own overhead without contention)"
 message_path --users 1 --messages 300
+say "bench/telegram_send.py: one sendMessage through aiogram against a bare HTTP post (CPU a send)"
+PYTHONPATH="$ROOT" "$BOT_VENV/bin/python" bench/telegram_send.py
 say "bench/noisy_neighbours.py: 50 users at 100 msg/s, alone and beside a flooder and a staff group answering 429"
 "$BOT_VENV/bin/python" bench/noisy_neighbours.py --rasa-url "$url" --token "$token"
 say "bench/desk_pages.py: every staff-desk page with 1,000 bookings and 20,000 participants, SQLite and PostgreSQL"

@@ -1365,3 +1365,24 @@ async def test_a_yes_and_a_province_told_late_are_no_topic_and_no_name(
         summary = (await texts_of(world, "tidak ada"))[-1]
     assert "Asal: Kabupaten Jayapura, Papua\n" in summary
     assert "Topik: Jawara" in summary and "Penanggung jawab: Bapak Yohanis Wenda, +62" in summary
+
+
+async def test_the_arrival_time_told_where_the_length_is_asked_is_a_note(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: "nanti kami datang jam 8 pagi pakai 2 bus" where the length was
+    asked (ask_own_bus at 0.50 in Rasa) was refused as a length; the notes question itself
+    names the arrival time."""
+    told = "nanti kami datang jam 8 pagi pakai 2 bus"
+    world.nlu.add(told, "ask_own_bus", 0.50)
+    world.nlu.add("rombongan tiba sekitar pukul 09.00", "join_visit", 0.34)
+    await world.say("mau daftar kunjungan")
+    for answer in ("KSP Sipakatau Maros", "Maros", "25", "20 Juli 2027"):
+        await world.say(answer)
+    assert await texts_of(world, told) == [
+        texts("booking.notes_noted", notes=told), texts("booking.ask.days")
+    ]  # fmt: skip
+    for answer in ("2 hari", "jawara", "Daeng Rahman", "081234567890"):
+        await world.say(answer)
+    summary = (await texts_of(world, "rombongan tiba sekitar pukul 09.00"))[-1]
+    assert f"Catatan: {told}; rombongan tiba sekitar pukul 09.00" in summary

@@ -163,6 +163,12 @@ _BOUND = re.compile(r"\b(sebelum|setelah|sesudah|lewat)\s+(?:tanggal|tgl)\b", re
 _DATE_TOLD = re.compile(r"\b(?:tanggal|tgl|jadwal)(?:nya)?\b", re.IGNORECASE)
 # "topiknya …", "materinya …": the topics told again where the notes are asked.
 _TOPICS_TOLD = re.compile(r"\s*(?:topik|tema|materi)(?:nya)?\b", re.IGNORECASE)
+# "nanti kami datang jam 8 pagi", "rombongan tiba sekitar pukul 09.00": the arrival time the
+# notes question names, told where another step is asked.
+_ARRIVAL = re.compile(
+    r"\b(?:datang|tiba|sampai|sampe|nyampe|hadir)\b.{0,30}?\b(?:jam|pukul|pkl)\.?\s*\d",
+    re.IGNORECASE,
+)
 _PLACE_AFTER_NAME = re.compile(r"\s+(?:di|dari)\s+", re.IGNORECASE)  # the place, not the name
 
 
@@ -628,15 +634,13 @@ class BookingFlow(BookingParts):
     def _note_ahead(
         self, result: NluResult | None, text: str, state: ConversationState
     ) -> Noted | None:
-        """ "nanti kami bawa bus sendiri" or "mohon disiapkan makan siang halal" where the
-        date is asked: a request for the visit, not a question, kept as the notes (added to
-        any already kept); the step is asked again."""
-        if (
-            result is None
-            or result.intent not in NOTE_INTENTS
-            or result.confidence < LIKELY
-            or self._t.asks(text)
-        ):
+        """ "nanti kami bawa bus sendiri", "mohon disiapkan makan siang halal" or "kami datang
+        jam 8 pagi" where the date is asked: a request or the arrival time, not a question,
+        kept as the notes (added to any already kept); the step is asked again."""
+        if self._t.asks(text):
+            return None
+        told = result is not None and result.intent in NOTE_INTENTS and result.confidence >= LIKELY
+        if not told and not _ARRIVAL.search(text):
             return None
         kept = state.slots.get("notes")
         state.slots["notes"] = f"{kept}; {text}"[:1000] if kept else text[:1000]
@@ -1133,6 +1137,8 @@ class BookingFlow(BookingParts):
                 notes = self._note_count(text, state.slots)
                 return [*(Reply(note) for note in notes), self._summary(state.slots)]
             changed = await self._day_changed_at_summary(text, state)
+            if changed is None and (noted := self._note_ahead(result, text, state)) is not None:
+                changed = [Reply(noted.text), self._summary(state.slots)]  # "kami tiba jam 9"
             return changed if changed is not None else self._at_summary(result, text)
         return await self._submit(event, state)
 

@@ -297,7 +297,7 @@ class Engine:
         for intent in asked:
             if intent == answered:
                 ordered += replies
-            elif intent in INFORMATIONAL and (answer := self._answers.for_intent(intent)):
+            elif intent in INFORMATIONAL and (answer := self._answers.for_intent(intent, text)):
                 ordered.append(answer)
         ordered = ordered if answered in asked else replies + ordered
         plans = await self._plans(text, readings)
@@ -317,7 +317,7 @@ class Engine:
         answers = [
             answer
             for intent in asked
-            if intent in INFORMATIONAL and (answer := self._answers.for_intent(intent))
+            if intent in INFORMATIONAL and (answer := self._answers.for_intent(intent, text))
         ]
         if not answers:
             return []

@@ -1386,3 +1386,21 @@ async def test_the_arrival_time_told_where_the_length_is_asked_is_a_note(
         await world.say(answer)
     summary = (await texts_of(world, "rombongan tiba sekitar pukul 09.00"))[-1]
     assert f"Catatan: {told}; rombongan tiba sekitar pukul 09.00" in summary
+
+
+async def test_a_meal_question_mid_form_gets_the_answer_its_words_ask(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a Dinas from Gianyar, Bali): "peserta kami ada yang beragama
+    hindu, konsumsinya bagaimana?" where the notes were asked got the halal answer: the form
+    answered the intent without the message's words."""
+    asked = "peserta kami ada yang beragama hindu, konsumsinya bagaimana?"
+    world.nlu.add(asked, "ask_halal_prayer", 0.83)
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari", "jawara"):
+        await world.say(answer)
+    for answer in ("Ibu Ni Made Sukerti", "081338765544"):
+        await world.say(answer)
+    replied = await texts_of(world, asked)
+    assert replied[0].startswith(answers.knowledge.visit.diet.text.strip())
+    assert replied[-1] == texts("booking.ask.notes")

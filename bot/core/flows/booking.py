@@ -362,7 +362,7 @@ class BookingFlow(BookingParts):
         if event.kind is Kind.CONTACT and slot == "contact_phone" and event.phone:
             text = event.phone
         asks = event.kind is Kind.TEXT and self._t.asks(text)  # so it answers no step
-        question = self._question_answer(result, likely=asks)
+        question = self._question_answer(result, text, likely=asks)
         if question is not None and (slot not in FREE_TEXT or asks):
             # A question asked mid-way ("berapa biayanya?") is answered, then the step repeated;
             # in free-text steps only when it is plainly a question, so names are never eaten.
@@ -478,9 +478,11 @@ class BookingFlow(BookingParts):
             return False
         return self._places is None or not self._places.is_region(name)
 
-    def _question_answer(self, result: NluResult | None, likely: bool = False) -> Reply | None:
-        """The plain answer to an informational question, when NLU is sure it is one (less
-        sure will do when the message plainly asks something)."""
+    def _question_answer(
+        self, result: NluResult | None, text: str, likely: bool = False
+    ) -> Reply | None:
+        """The plain answer to an informational question `text`, when NLU is sure it is one
+        (less sure will do when the message plainly asks something)."""
         floor = LIKELY if likely else SURE
         if result is None or result.confidence < floor:
             return None
@@ -492,7 +494,7 @@ class BookingFlow(BookingParts):
             program = self._answers.knowledge.program(str(entity.value)) if entity else None
             answer = self._answers.program(program) if program else self._answers.program_list()
         else:
-            answer = self._answers.for_intent(result.intent)
+            answer = self._answers.for_intent(result.intent, text)  # "… yang non muslim"
         return Reply(answer.text) if answer is not None else None  # the step keeps its buttons
 
     def _prefill(self, result: NluResult | None, text: str, slots: dict[str, Any]) -> list[str]:
@@ -1081,7 +1083,7 @@ class BookingFlow(BookingParts):
         asks = self._t.asks(text)
         if result is not None and result.intent == "check_booking" and result.confidence >= LIKELY:
             return [Reply(self._t("booking.after_send")), hint]
-        question = self._question_answer(result, likely=asks)
+        question = self._question_answer(result, text, likely=asks)
         if question is not None:
             return [question, hint]
         if asks:

@@ -1404,3 +1404,20 @@ async def test_a_meal_question_mid_form_gets_the_answer_its_words_ask(
     replied = await texts_of(world, asked)
     assert replied[0].startswith(answers.knowledge.visit.diet.text.strip())
     assert replied[-1] == texts("booking.ask.notes")
+
+
+@pytest.mark.parametrize(
+    "none", ["tidak ada catatan", "sonde ada catatan lain", "tidak ada kebutuhan khusus pak"]
+)
+async def test_no_notes_said_with_what_was_asked_is_no_note(
+    world: World, texts: Texts, none: str
+) -> None:
+    """Found in the console (a formal letter from Lombok Timur): "tidak ada catatan" was kept
+    as the note "tidak ada catatan"."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari", "jawara"):
+        await world.say(answer)
+    for answer in ("Ibu Rina", "081234567890"):
+        await world.say(answer)
+    summary = (await texts_of(world, none))[-1]
+    assert "Catatan: -\n" in summary

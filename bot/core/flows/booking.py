@@ -39,6 +39,7 @@ from bot.core.nlu import FALLBACK, LIKELY, SURE, Entity, NluResult
 from bot.core.payloads import Space, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
+from bot.core.texts import COURTESY_TAIL
 from nlu.dates import find_dates
 from nlu.numbers import find_counts, group_size, words_to_int
 
@@ -163,6 +164,13 @@ _BOUND = re.compile(r"\b(sebelum|setelah|sesudah|lewat)\s+(?:tanggal|tgl)\b", re
 _DATE_TOLD = re.compile(r"\b(?:tanggal|tgl|jadwal)(?:nya)?\b", re.IGNORECASE)
 # "topiknya …", "materinya …": the topics told again where the notes are asked.
 _TOPICS_TOLD = re.compile(r"\s*(?:topik|tema|materi)(?:nya)?\b", re.IGNORECASE)
+# "tidak ada catatan lain", "sonde ada kebutuhan khusus": what the notes question asks for,
+# named after the "no".
+_NOTES_NAMED = re.compile(
+    r"\s+(?:catatan|kebutuhan(?:\s+khusus)?|permintaan)(?:\s+(?:lain|lainnya|tambahan|khusus))?"
+    rf"(?=(?:\s+(?:{'|'.join(COURTESY_TAIL)}))*[\s.,!🙏]*$)",  # "… catatan lain pak"
+    re.IGNORECASE,
+)
 # "nanti kami datang jam 8 pagi", "rombongan tiba sekitar pukul 09.00": the arrival time the
 # notes question names, told where another step is asked.
 _ARRIVAL = re.compile(
@@ -871,7 +879,7 @@ class BookingFlow(BookingParts):
             return Noted(self._t("booking.topics_noted", topics=names))
         sending = value.lower().strip(" .!") == "kirim"
         none = value_of(payload, Space.NOTES) == "-" or sending
-        none = none or self._says(value, "booking.no_notes")
+        none = none or self._says(_NOTES_NAMED.sub("", value), "booking.no_notes")
         state.slots["notes"] = "" if none else value[:1000]
         return None
 

@@ -10,6 +10,10 @@ import re
 from dataclasses import dataclass
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+# Booking codes only ever open the requester's own chat's booking; invite codes let anyone
+# join a visit, so they are longer: 32^8 ≈ 1.1e12 (README, "Security").
+CODE_LENGTH = 5
+INVITE_LENGTH = 8
 
 _SHORT = r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-HJ-NP-Za-hj-np-z2-9]{5,8}"
 _PREFIXED = r"[A-Za-z]{2,5}-[0-9A-Za-z]{3,8}"

@@ -33,13 +33,9 @@ from bot.core.booking import (
 from bot.db.models import Booking, BookingEvent, Organisation, VisitDay, utcnow
 from bot.db.outbox import enqueue
 from bot.db.session import upsert_insert
-from nlu.codes import CODE_ALPHABET
+from nlu.codes import CODE_ALPHABET, CODE_LENGTH, INVITE_LENGTH
 
 log = logging.getLogger(__name__)
-# Booking codes only ever open the requester's own chat's booking; invite codes let anyone
-# join a visit, so they are longer: 32^8 ≈ 1.1e12 (README, "Security").
-CODE_LENGTH = 5
-INVITE_LENGTH = 8
 SEARCH_DAYS = 60
 
 

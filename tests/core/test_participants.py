@@ -283,3 +283,15 @@ async def test_a_participant_without_a_code_is_not_asked_for_it_forever(world: W
     assert not question[0].text.startswith("Terima kasih, acaranya")
     joined = await world.send("Bona Ndun", "p9")
     assert joined[0].text.startswith("Terima kasih, Bona Ndun.")
+
+
+async def test_a_booking_code_where_the_invite_code_is_asked_is_told_apart(world: World) -> None:
+    """Found in the console: the coordinator's booking code (5 letters and digits), sent where
+    the invite code was asked, was "not found"; it is told apart by its length alone (no
+    lookup: nobody learns which booking codes exist), and no wrong guess is counted."""
+    booking = await approved_visit(world)
+    await world.send("saya peserta dari rombongan dinas koperasi sumbar", "p7")
+    told = await world.send(booking.code, "p7")
+    assert [r.text for r in told] == [world.texts("join.booking_code", code=booking.code)]
+    unknown = await world.send("gabung 7K3M9PQR", "p7")
+    assert [r.text for r in unknown] == [world.texts("join.unknown", code="7K3M9PQR")]

@@ -142,9 +142,10 @@ def test_codes(text: str, codes: list[str]) -> None:
 
 
 def test_every_generated_code_is_found_in_a_message() -> None:
-    from bot.services.booking import INVITE_LENGTH, new_code
+    from bot.services.booking import new_code
+    from nlu.codes import CODE_LENGTH, INVITE_LENGTH
 
-    for length in (5, INVITE_LENGTH):
+    for length in (CODE_LENGTH, INVITE_LENGTH):
         for _ in range(500):
             code = new_code(length)
             assert [m.value for m in find_codes(f"gabung {code.lower()}")] == [code]

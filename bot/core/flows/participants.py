@@ -24,7 +24,7 @@ from bot.core.render import agenda
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
 from bot.core.visits import Visits, visit_day_index
-from nlu.codes import find_codes
+from nlu.codes import CODE_LENGTH, find_codes
 
 FLOW = "join"
 
@@ -143,6 +143,8 @@ class ParticipantFlow:
             state.step = JoinStep.CODE
             return [Reply(self._t("join.ask_code"))]
         state.step = None
+        if len(code) == CODE_LENGTH:  # the coordinator's booking code, by its length alone
+            return [Reply(self._t("join.booking_code", code=code.upper()))]
         user = (event.channel, event.user_id)
         if self._guard is not None and self._guard.codes_blocked(user):
             return [Reply(self._t("limit.codes"))]

@@ -294,6 +294,18 @@ class Bookings(Protocol):
         `approve`."""
         ...
 
+    async def resize(
+        self,
+        code: str,
+        participants: int,
+        actor: str,
+        *,
+        note: Callable[[BookingView], str],
+        notices: Notices | None = None,
+    ) -> BookingView:
+        """A new group size, as `reschedule` (`DayFull` when a day cannot take it)."""
+        ...
+
     async def pending(self) -> list[BookingView]:
         """Requests waiting for staff."""
         ...

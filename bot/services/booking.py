@@ -405,34 +405,65 @@ class BookingService:
         if problem is not None:
             raise problem
         try:
-            async with self._sessions() as session, session.begin():
-                booking = await self._locked(session, code)
-                if Status(booking.status) not in ACTIVE:
-                    raise BookingError(
-                        "booking.wrong_status", code=booking.code, status=Status(booking.status)
-                    )
-                old = view_of(booking)
-                await self._release(session, old.visit_days(), booking.participants)
-                new_span = [start + timedelta(days=offset) for offset in range(days)]
-                await self._reserve(session, new_span, booking.participants)
-                booking.start_date, booking.days = start, days
-                booking.status = Status.PENDING
-                booking.updated_at = utcnow()
-                reason = note(old)
-                session.add(
-                    BookingEvent(
-                        booking_id=booking.id, status=Status.PENDING, actor=actor, reason=reason
-                    )
-                )
-                await session.flush()
-                moved = view_of(booking)
-                if notices is not None:
-                    await enqueue(session, notices(moved))
-                return moved
+            return await self._rebook(code, actor, note, notices, start=start, days=days)
         except DayFull as full:
             view = await self.get(code)
             people = view.participants if view else 1
             raise DayFull(full.day, await self.alternatives(full.day, days, people)) from None
+
+    async def resize(
+        self,
+        code: str,
+        participants: int,
+        actor: str,
+        *,
+        note: Callable[[BookingView], str],
+        notices: Notices | None = None,
+    ) -> BookingView:
+        """A new group size for a booking (back to pending), as `reschedule`; `DayFull`
+        without alternatives when a day cannot take it."""
+        problem = self._rules.participants_problem(participants)
+        if problem is not None:
+            raise problem
+        return await self._rebook(code, actor, note, notices, participants=participants)
+
+    async def _rebook(
+        self,
+        code: str,
+        actor: str,
+        note: Callable[[BookingView], str],
+        notices: Notices | None,
+        *,
+        start: date | None = None,
+        days: int | None = None,
+        participants: int | None = None,
+    ) -> BookingView:
+        """The booking's capacity given back and taken again with its new dates or size, in
+        one transaction, and the booking pending again with a history line."""
+        async with self._sessions() as session, session.begin():
+            booking = await self._locked(session, code)
+            if Status(booking.status) not in ACTIVE:
+                raise BookingError(
+                    "booking.wrong_status", code=booking.code, status=Status(booking.status)
+                )
+            old = view_of(booking)
+            await self._release(session, old.visit_days(), booking.participants)
+            booking.start_date = start or booking.start_date
+            booking.days = days or booking.days
+            booking.participants = participants or booking.participants
+            await self._reserve(session, view_of(booking).visit_days(), booking.participants)
+            booking.status = Status.PENDING
+            booking.updated_at = utcnow()
+            session.add(
+                BookingEvent(
+                    booking_id=booking.id, status=Status.PENDING, actor=actor, reason=note(old)
+                )
+            )
+            await session.flush()
+            changed = view_of(booking)
+            if notices is not None:
+                await enqueue(session, notices(changed))
+            return changed
 
     async def expire_stale(self) -> int:
         """Requests pending longer than the TTL (since they were made or rescheduled) expire

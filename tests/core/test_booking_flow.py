@@ -323,6 +323,37 @@ async def test_a_move_asked_about_is_confirmed_before_it_is_made(world: World) -
     assert (await world.bookings.get(booking.code)).start_date == date(2027, 6, 21)  # type: ignore[union-attr]
 
 
+async def test_a_new_group_size_after_sending_is_confirmed_then_sent_to_staff(
+    world: World,
+) -> None:
+    """Found in the console (a KSPPS from Bogor): "pak, maaf peserta kami bertambah jadi 35
+    orang" after the request was sent got the staff contact, and "nomor baru …" the contacts
+    again: nothing changed. Known by its words (no NLU reading needed), confirmed, then the
+    booking is pending again and staff are told."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    (offer,) = await world.say("pak, maaf peserta kami bertambah jadi 35 orang")
+    assert offer.text == world.texts(
+        "resize.confirm", code=booking.code, when="Senin, 14 Juni 2027", old=27, new=35
+    )
+    assert [b.payload for b in offer.buttons] == ["zy", "zn"]
+    (kept,) = await world.press("zn")
+    assert kept.text == world.texts("resize.kept", code=booking.code, old=27)
+    await world.say("peserta kami bertambah 8 orang")  # by so many: 35 again
+    (done,) = await world.press("zy")
+    assert done.text == world.texts("resize.done", code=booking.code, new=35)
+    resized = await world.bookings.get(booking.code)
+    assert resized is not None and (resized.participants, resized.status) == (35, "pending")
+    told = world.notifier.to(STAFF_GROUP)[-1]
+    assert told.text.startswith(world.texts("staff.resized", old=27, summary="")[:30])
+    assert f"sa:{booking.code}" in [b.payload for b in told.buttons]
+    (same,) = await world.say("jumlah peserta jadi 35 orang ya")
+    assert same.text == world.texts("resize.same", code=booking.code, new=35)
+    world.nlu.add("jumlah peserta berubah menjadi 500", "book_visit", 0.5)
+    over = await world.say("jumlah peserta berubah menjadi 500")
+    assert over[0].text == world.texts("booking.participants_over", limit=100)
+
+
 async def test_the_new_date_step_and_the_cancel_question_trap_nobody(world: World) -> None:
     """Found reading the flows after the console's traps: at the new-date step every message
     got "tanggalnya belum saya pahami", and a question read as a faint yes ("kode tadi apa

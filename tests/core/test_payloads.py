@@ -27,6 +27,7 @@ def every_payload(knowledge: Knowledge) -> list[Payload]:
     values: dict[Space, list[str]] = {
         Space.MENU: [""], Space.HANDOFF_BACK: [""], Space.CANCEL_YES: [""],
         Space.CANCEL_NO: [""], Space.MOVE_YES: [""], Space.MOVE_NO: [""],
+        Space.RESIZE_YES: [""], Space.RESIZE_NO: [""],
         Space.INTENT: sorted(BUTTON_INTENTS),
         Space.PROGRAM: [p.id for p in knowledge.programs],
         Space.TOPIC: [p.id for p in knowledge.programs] + ["-"],

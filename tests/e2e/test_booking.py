@@ -168,3 +168,17 @@ async def test_reschedule_then_cancel(staffed: RunningBot) -> None:
     await server.press(4400, "cy")
     (done,) = (await server.wait_for(4400, count + 1))[count:]
     assert f"{code} sudah kami batalkan" in done.params["text"]
+
+
+async def test_a_new_group_size_after_sending_goes_back_to_staff(staffed: RunningBot) -> None:
+    """Found in the console (a KSPPS from Bogor): "pak, maaf peserta kami bertambah jadi 30
+    orang" after sending got the staff contact and nothing changed."""
+    server = staffed.server
+    code = await book_step_by_step(server, 4500, visit_day(51))
+    asked = await reply_to(server, 4500, "pak, maaf peserta kami bertambah jadi 30 orang")
+    assert f"Pendaftaran {code}" in asked[-1] and "25 orang" in asked[-1]
+    done = await reply_to(server, 4500, "iya pak")
+    assert f"Jumlah peserta pendaftaran {code} sudah kami ubah menjadi 30 orang" in done[-1]
+    told = await server.wait_for(STAFF_GROUP, 2)
+    assert "Jumlah peserta diubah" in told[-1].params["text"]
+    assert "Jumlah peserta: 30 orang" in told[-1].params["text"]

@@ -146,6 +146,36 @@ async def test_reschedule_keeps_code_and_goes_back_to_pending(service: BookingSe
     assert "moved from 2026-12-08" in reasons  # the caller's words, from the booking as it was
 
 
+async def test_a_new_group_size_takes_capacity_again_and_goes_back_to_pending(
+    service: BookingService,
+) -> None:
+    """Capacity 60 a day: 27 booked, then 35, then 60 (with another group of 20 on the day)
+    does not fit and leaves the booking as it was."""
+    booking = await service.request(REQUEST)
+    await service.approve(booking.code, "staff:telegram:7")
+    resized = await service.resize(
+        booking.code, 35, "telegram:100", note=lambda old: f"was {old.participants}"
+    )
+    assert (resized.code, resized.status, resized.participants) == (
+        booking.code, Status.PENDING, 35
+    )  # fmt: skip
+    assert await service.free_days(VISIT, 1, 25) and not await service.free_days(VISIT, 1, 26)
+    await service.request(replace(REQUEST, participants=20, chat_id="200", user_id="200"))
+    with pytest.raises(DayFull):
+        await service.resize(booking.code, 41, "telegram:100", note=lambda old: "")
+    kept = await service.get(booking.code)
+    assert kept is not None and kept.participants == 35
+    async with service._sessions() as session:  # noqa: SLF001
+        taken = await session.scalar(select(VisitDay.participants).where(VisitDay.day == VISIT))
+    assert taken == 35 + 20  # the failed change gave nothing back and took nothing
+    with pytest.raises(BookingError) as error:
+        await service.resize(booking.code, 101, "telegram:100", note=lambda old: "")
+    assert error.value.key == "booking.participants_over"
+    async with service._sessions() as session:  # noqa: SLF001
+        reasons = list(await session.scalars(select(BookingEvent.reason)))
+    assert "was 27" in reasons
+
+
 async def test_only_the_requesters_chat_lists_its_bookings(service: BookingService) -> None:
     await service.request(REQUEST)
     assert len(await service.for_chat("telegram", "100")) == 1

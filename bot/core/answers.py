@@ -6,6 +6,7 @@ that petugas will provide it; it never guesses.
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 
 from bot.core.knowledge import Answer, Knowledge, Program
@@ -34,6 +35,14 @@ VISIT_TOPICS = MappingProxyType(
         "ask_research": "research",
     }
 )
+# "minimal berapa orang?", "maksimal peserta berapa?", "kalau cuma 5 orang bisa?" (not
+# "minimal berapa hari sebelumnya?").
+_SIZE_ASKED = re.compile(
+    r"\b(?:min(?:imal|imum)?|maks(?:imal|imum)?|max|paling\s+(?:sedikit|banyak)|batas(?:an)?)\b"
+    r".{0,20}?\b(?:orang|org|peserta|rombongan)\b|\bberapa\s+(?:orang|org|peserta)\b"
+    r"|\b(?:cuma|cuman|hanya)\s+\d+\s*(?:orang|org|peserta)\b",
+    re.IGNORECASE,
+)
 # Questions with a plain answer: a message asking several of them gets each answer.
 INFORMATIONAL = frozenset(VISIT_TOPICS) | {"ask_location", "ask_contact", "ask_about_bmi"}
 
@@ -50,6 +59,8 @@ class Answers:
         `text`, the message, where the answer depends on what exactly it asks."""
         if intent == "ask_halal_prayer" and self._t.mentions(text, "words.diet"):
             return self._visit(self.knowledge.visit.diet)  # a syariah host asked for other meals
+        if intent in {"ask_visit_info", "ask_visit_requirements"} and _SIZE_ASKED.search(text):
+            return self._visit(self.knowledge.visit.group_size)  # "minimal berapa orang?"
         if intent in VISIT_TOPICS:
             return self._visit(getattr(self.knowledge.visit, VISIT_TOPICS[intent]))
         build = {

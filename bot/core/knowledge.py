@@ -91,6 +91,7 @@ class Visit(_Model):
     info: Answer
     cost: Answer
     requirements: Answer
+    group_size: Answer
     facilities: Answer
     letters: Answer
     receipts: Answer

@@ -87,3 +87,21 @@ def test_meals_other_than_halal_are_left_to_staff(
     assert knowledge.contacts[0].phone in reply.text and "syariah" not in reply.text
     halal = answers.for_intent("ask_halal_prayer", "konsumsinya halal kan bu?")
     assert halal is not None and halal.text.startswith(knowledge.visit.halal_prayer.text.strip())
+
+
+@pytest.mark.parametrize(
+    ("intent", "asked"),
+    [("ask_visit_info", "selamat siang, untuk studi banding ke bmi minimal berapa orang ya?"),
+     ("ask_visit_requirements", "kalau cuma 5 orang bisa?"),
+     ("ask_visit_info", "maksimal peserta berapa?")],
+)  # fmt: skip
+def test_the_group_size_asked_gets_the_forms_limit_and_the_least_left_to_staff(
+    answers: Answers, knowledge: Knowledge, intent: str, asked: str
+) -> None:
+    """Found in the console: "minimal berapa orang?" got the visit's sessions, and "kalau
+    cuma 5 orang bisa?" the requirements, neither a word on the group's size."""
+    reply = answers.for_intent(intent, asked)
+    assert reply is not None and reply.text.startswith("Satu pendaftaran bisa untuk rombongan")
+    assert knowledge.contacts[0].phone in reply.text  # the least is staff's to say
+    lead = answers.for_intent("ask_visit_requirements", "minimal berapa hari sebelumnya?")
+    assert lead is not None and lead.text.startswith(knowledge.visit.requirements.text[:20])

@@ -247,6 +247,10 @@ class Engine:
             asks and result.intent in {"affirm", "deny"} and result.confidence < LIKELY
         )
         offered = OFFERED.get(state.step or "")
+        if offered is None and self._t.says(text, "words.booking.can_we"):
+            # A bare "bisa?" asks about what came before; the model reads it as an online
+            # visit (0.71: "bisa" is frequent there). Asked what is meant, not answered wrong.
+            return self._fallback(result, text, state)
         if offered is not None and result.intent in {"affirm", "deny"} and not unclear:
             state.step = None
             if result.intent == "affirm":

@@ -263,3 +263,14 @@ async def test_a_new_group_size_asked_for_goes_to_staff_not_to_a_new_date(
     moved = "jadwalnya ganti jadi 22 april, 30 orang"
     nlu.add(moved, "reschedule_booking", 0.9, participants=30, date="2027-04-22")
     assert "Sehnuri" not in (await engine.handle(text(moved, "c2")))[0].text
+
+
+async def test_a_bare_can_we_is_asked_what_it_means_not_answered_as_an_online_visit(
+    engine: Engine, nlu: RecordedNlu, texts: Texts
+) -> None:
+    """Found in the console (after the staff contact was given): "bisa?" alone got the answer
+    about online visits (Rasa: ask_online_visit 0.71, "bisa" being frequent there)."""
+    nlu.add("bisa?", "ask_online_visit", 0.71)
+    replies = await engine.handle(text("bisa?"))
+    assert replies[0].text.startswith("Mohon maaf, saya belum yakin maksud Bapak/Ibu")
+    assert "daring" not in replies[0].text

@@ -313,8 +313,9 @@ class BookingChanges(BookingParts):
         """ "peserta kami bertambah jadi 35 orang" once a request is sent (it got the staff
         contact; console, a KSPPS from Bogor): the new size, asked to confirm. Known by its
         words, and only in a chat with one active booking (or naming its code)."""
-        if state.flow is not None or event.kind is not Kind.TEXT or not _RESIZED.search(text):
-            return None
+        told = event.kind is Kind.TEXT and _RESIZED.search(text) and group_size(text)
+        if state.flow is not None or not told:
+            return None  # the bookings are looked up only for a message that tells a size
         code = self._code(None, text)
         active = [
             booking

@@ -202,6 +202,11 @@ class Places(Protocol):
         Kabupaten Solok", "makassar, sulsel" -> "Makassar, Sulawesi Selatan"."""
         ...
 
+    def organisation(self, name: str) -> str:
+        """A body's name as a letter writes it (`written_out`), without the province after
+        its kabupaten or kota: "… kab. garut jawa barat" -> "… Kabupaten Garut"."""
+        ...
+
     def origin(self, text: str) -> str | None:
         """ "Kabupaten Solok, Sumatera Barat" when the text names a region, else None."""
         ...

@@ -59,6 +59,25 @@ class IndonesianPlaces:
             words.append(known + word[len(bare) :] if key == bare.lower() else known)
         return " ".join(words)
 
+    def organisation(self, name: str) -> str:
+        """A body's name written out, without the province after the kabupaten or kota it
+        holds ("koperasi tani makmur kab. garut jawa barat" -> "Koperasi Tani Makmur
+        Kabupaten Garut": the province says where the body is, not its name; "Koperasi
+        Mama-Mama Papua Jayapura" keeps its "Papua")."""
+        name = self.written_out(name)
+        words = name.rstrip(" .,").split()
+        for length in (4, 3, 2, 1):  # the province's words, at the end
+            province = self._province_names.get(" ".join(words[-length:]).lower())
+            head = [word.rstrip(",") for word in words[:-length]]
+            if province is None or len(head) < 2:
+                continue
+            for size in (3, 2, 1):  # the regency's name before it, after "Kabupaten"/"Kota"
+                kind, place = head[-size - 1 : -size], " ".join(head[-size:])
+                regency = self._regency(f"{kind[0]} {place}") if kind else None
+                if regency is not None and regency.endswith(f", {province}"):
+                    return " ".join(head)
+        return name
+
     def origin(self, text: str) -> str | None:
         """ "Kabupaten Solok, Sumatera Barat" when the text names a kabupaten or kota (the
         province added from the region data), a province alone when it names only one."""

@@ -93,6 +93,25 @@ def test_abbreviations_are_written_out(places: IndonesianPlaces, typed: str, wri
 
 
 @pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        # Found in the console (a farmers' cooperative from Garut, in a long letter).
+        ("Koperasi Produsen Tani Makmur Kab. Garut Jawa Barat",
+         "Koperasi Produsen Tani Makmur Kabupaten Garut"),
+        ("dinkop kota kupang, ntt", "Dinas Koperasi Kota Kupang"),
+        ("Koperasi Mama-Mama Papua Jayapura", "Koperasi Mama-Mama Papua Jayapura"),
+        ("KSP Maju Kabupaten Bogor Jawa Tengah", "KSP Maju Kabupaten Bogor Jawa Tengah"),
+        ("Dinas Koperasi dan UKM Provinsi Kalimantan Timur",
+         "Dinas Koperasi dan UKM Provinsi Kalimantan Timur"),
+    ],
+)  # fmt: skip
+def test_a_province_after_its_kabupaten_is_no_part_of_a_name(
+    places: IndonesianPlaces, typed: str, name: str
+) -> None:
+    assert places.organisation(typed) == name
+
+
+@pytest.mark.parametrize(
     ("name", "region"),
     [
         ("Kota Tangerang", True),

@@ -453,7 +453,7 @@ class BookingFlow(BookingParts):
     def _name_organisation(self, name: str, slots: dict[str, Any]) -> None:
         """The organisation's name written out ("dinkop" -> "Dinas Koperasi"), and its kind
         when the name tells it."""
-        slots["org_name"] = self._places.written_out(name) if self._places else name
+        slots["org_name"] = self._places.organisation(name) if self._places else name
         kind = guess_kind(slots["org_name"])
         if kind and "org_kind" not in slots:
             slots["org_kind"] = kind

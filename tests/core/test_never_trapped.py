@@ -1421,3 +1421,16 @@ async def test_no_notes_said_with_what_was_asked_is_no_note(
         await world.say(answer)
     summary = (await texts_of(world, none))[-1]
     assert "Catatan: -\n" in summary
+
+
+async def test_the_group_size_sent_again_where_the_date_is_asked_is_acknowledged(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: "45", the size already given, sent where the date was asked got
+    "tanggalnya belum saya pahami"."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Mekar Sari", "Garut", "45"):
+        await world.say(answer)
+    assert await texts_of(world, "45") == [
+        texts("booking.count_noted", participants=45), texts("booking.ask.start_date", lead_days=7)
+    ]  # fmt: skip

@@ -612,6 +612,9 @@ class BookingFlow(BookingParts):
             refused = self._note_count(text, slots)
             said = self._t("booking.count_noted", participants=size)
             return Noted("\n".join(refused) if refused else said)
+        bare = _BARE_NUMBER.match(text)
+        if bare and int(bare.group(1)) == slots.get("participants"):  # "45" again, not a day
+            return Noted(self._t("booking.count_noted", participants=slots["participants"]))
         if (noted := self._day_of_period(text, state)) is not None:
             return noted
         dated = state.step != Step.START_DATE and find_dates(text, self._today())

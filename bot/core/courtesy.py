@@ -88,3 +88,24 @@ def sign_intent(text: str) -> str | None:
         return "greet"
     marks = {char for char in text if not char.isspace()} - _MODIFIERS
     return next((intent for intent, said in _MEANINGS.items() if marks and marks <= said), None)
+
+
+# Words of English that are no Indonesian words: a message mostly of them is written in
+# English (a credit union from the Philippines, in the console, was "not understood").
+_ENGLISH = frozenset(
+    {"the", "is", "are", "am", "was", "were", "we", "you", "they", "it", "our", "your", "this",
+     "that", "these", "those", "to", "do", "does", "did", "can", "could", "would", "will",
+     "should", "how", "much", "many", "what", "when", "where", "which", "who", "why",
+     "possible", "please", "thank", "thanks", "hello", "hi", "good", "morning", "afternoon",
+     "evening", "visit", "cost", "people", "about", "with", "for", "and", "of", "in", "a",
+     "an", "at", "from", "my", "me", "be", "been", "have", "has", "like", "want", "know",
+     "there", "here"}
+)  # fmt: skip
+
+
+def writes_english(text: str) -> bool:
+    """Whether a message is written in English: half its words or more, and three at least,
+    are English words that Indonesian does not use ("we will book later")."""
+    words = re.findall(r"[a-z']+", text.lower())
+    english = [word for word in words if word in _ENGLISH]
+    return len(english) >= 3 and 2 * len(english) >= len(words)

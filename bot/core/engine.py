@@ -14,7 +14,14 @@ from datetime import datetime
 from types import MappingProxyType
 
 from bot.core.answers import INFORMATIONAL, Answers
-from bot.core.courtesy import daypart, greeting_in_kind, greets_by_time, laughs, sign_intent
+from bot.core.courtesy import (
+    daypart,
+    greeting_in_kind,
+    greets_by_time,
+    laughs,
+    sign_intent,
+    writes_english,
+)
 from bot.core.flow import OFFER_BOOKING, Flow, Handler, Relay, StaffRoom
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
@@ -436,6 +443,8 @@ class Engine:
         likeliest topics as buttons, first the one a keyword names ("oke deh, kalau gitu
         alamatnya aja": the location, which the model ranked nowhere); from the second miss
         in a row, a person offered."""
+        if writes_english(text):  # not a miss: said in a language the model does not read
+            return [Reply(self._t("fallback.english", **self._answers.main_contact()))]
         named = self._keywords.match(text)
         if named in INFORMATIONAL and len(text.split()) <= SHORT and self._t.asks(text):
             # "oke deh, kalau gitu info alamatnya aja": a short request naming its topic

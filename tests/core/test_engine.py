@@ -274,3 +274,18 @@ async def test_a_bare_can_we_is_asked_what_it_means_not_answered_as_an_online_vi
     replies = await engine.handle(text("bisa?"))
     assert replies[0].text.startswith("Mohon maaf, saya belum yakin maksud Bapak/Ibu")
     assert "daring" not in replies[0].text
+
+
+async def test_a_message_in_english_is_told_the_chat_is_in_indonesian_with_a_person(
+    engine: Engine, nlu: RecordedNlu, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a credit union from Davao, the Philippines): "We are a credit
+    union from Davao, Philippines. Is it possible to do a study visit to BMI?" (Rasa:
+    nlu_fallback) got "saya belum yakin maksud Bapak/Ibu" and topic buttons in Indonesian."""
+    asked = "We are a credit union from Davao, Philippines. Is it possible to do a study visit?"
+    nlu.add(asked, "nlu_fallback", 0.2)
+    replies = await engine.handle(text(asked))
+    assert [r.text for r in replies] == [texts("fallback.english", **answers.main_contact())]
+    nlu.add("mau tanya kak, bisa ga ya", "nlu_fallback", 0.2)  # Indonesian: asked again
+    replies = await engine.handle(text("mau tanya kak, bisa ga ya"))
+    assert replies[0].text != texts("fallback.english", **answers.main_contact())

@@ -25,21 +25,23 @@ _NUMBER = rf"(?:\d{{1,4}}(?:an)?|{_WORD}(?:\s+{_WORD})*(?:an)?)"
 _PEOPLE = (
     r"(?:orang|org|orng|peserta|pst|pax|personil|personel|person|people|pers|jiwa|anggota"
     r"|delegasi|rombongan|ibu-ibu|bapak-bapak"
-    r"|mahasiswa|mahasiswi|mhs|siswa|siswi|pelajar|santri|guru|dosen|pengurus|karyawan"
+    r"|mahasiswa|mahasiswi|mhs|siswa|siswi|pelajar|santri|murid|anak-anak|anak|guru|dosen"
+    r"|pengurus|karyawan"
     r"|pegawai|staf|staff|petani|nelayan|kader|pendamping"
     r"|urang|jalma|wong|uwong|tiyang)"  # Sundanese, Minang, Javanese
 )
 # Between two counts of one group: "40 mahasiswa + 2 dosen", "30 ibu-ibu dan 5 pengurus",
 # and a few words of the first before the join ("60 siswa kelas XI … dan 4 guru pendamping").
 _JOINED = re.compile(
-    r"\s*(?:\+|&|,|dan|plus|ditambah|serta)\s*"
-    r"|(?:\s+[^\W\d_]+){1,5}\s+(?:\+|&|dan|plus|ditambah|serta)\s+",
+    r"\s*(?:\+|&|,|dan|plus|ditambah|serta|sama)\s*"
+    r"|(?:\s+[^\W\d_]+){1,5}\s+(?:\+|&|dan|plus|ditambah|serta|sama)\s+",
     re.IGNORECASE,
 )
 _APPROX = r"(?:sekitar|sekitaran|kurang\s+lebih|kurleb|kira-kira|kira2|kurang\s+dari|±|\+-|\+/-)"
 _AFTER_NOUN = (
     r"(?:jumlah\s+peserta|jumlah\s+rombongan|jumlah\s+orang|jumlahnya|jml\s+peserta|jml"
-    r"|peserta(?:nya)?|rombongan(?:\s+kami)?|sebanyak|total|anggota\s+rombongan|delegasi)"
+    r"|peserta(?:nya)?|rombongan(?:\s+kami)?|sebanyak|total|anggota\s+rombongan|delegasi"
+    r"|guru(?:nya)?|pendamping(?:nya)?)"  # "60 anak sama guru 8"
     r"(?:\s+(?:kami|ada|ada\s+sekitar|sekitar|kurang\s+lebih|kira-kira|sebanyak|berjumlah"
     r"|totalnya|sejumlah|kurleb|jadi|menjadi|bertambah|nambah|tambah|berkurang|berubah))*"
     r"\s*(?::|=)?\s*"  # "pesertanya nambah jadi 30": a new group size

@@ -1434,3 +1434,38 @@ async def test_the_group_size_sent_again_where_the_date_is_asked_is_acknowledged
     assert await texts_of(world, "45") == [
         texts("booking.count_noted", participants=45), texts("booking.ask.start_date", lead_days=7)
     ]  # fmt: skip
+
+
+async def test_a_kindergartens_enquiry_keeps_its_children_its_friday_and_its_kind(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a kindergarten from Tangerang): "anaknya sekitar 60 anak sama
+    guru 8" was not understood, "kalau hari jumat bisa?" (ask_halal_prayer 0.66) got the
+    prayer answer, and the booking asked what kind of body a TK is; "Bunda Aisyah" (a TK
+    teacher) is a contact's name."""
+    opening = (
+        "kami dari TK Islam Al Hikmah Tangerang, mau ajak anak-anak kunjungan ke cafe kopi "
+        "rindoe benteng bisa?"
+    )
+    told = "anaknya sekitar 40 anak sama guru 5"
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.add(opening, "ask_visit_info", 0.62)
+        world.nlu.add(told, "nlu_fallback", 0.2, participants=40)  # Rasa's reading
+        world.nlu.add("kalau hari jumat bisa?", "ask_halal_prayer", 0.66)
+        world.nlu.add("oke bun, daftar aja", "book_visit", 0.9)
+        await world.say(opening)
+        assert await texts_of(world, told) == [texts("booking.offer")]
+        friday = await texts_of(world, "kalau hari jumat bisa?")
+        assert friday == [texts("availability.weekday_open", day="Jumat")]
+        started = await texts_of(world, "oke bun, daftar aja")
+        assert started[-1].startswith("Tanggal berapa")  # name, kind, origin and size kept
+        named = await texts_of(world, "Bunda Aisyah 081234567890")  # where the date is asked
+        assert named[0] == texts(
+            "booking.contact_phone_noted", name="Bunda Aisyah", phone="+6281234567890"
+        )
+        for answer in ("14 Mei 2027", "1 hari", "tidak tahu"):
+            await world.say(answer)
+        summary = (await texts_of(world, "tidak ada"))[-1]
+    assert "Lembaga: TK Islam Al Hikmah Tangerang (Lembaga lain)" in summary
+    assert "Jumlah peserta: 45 orang" in summary

@@ -109,6 +109,9 @@ def test_numbers_that_are_not_group_sizes(text: str) -> None:
         ("kami dari HMJ mau kunjungan, sekitar 40 mahasiswa + 2 dosen", 42),
         ("35 siswa dan 3 guru pendamping", 38),
         ("30 ibu-ibu plus 5 pengurus", 35),
+        # Found in the console (a kindergarten): children, "sama" and the teachers' count after.
+        ("anaknya sekitar 60 anak sama guru 8", 68),
+        ("peserta 30, pendamping 2", 32),
         ("27 orang, tanggal 3 Juni", 27),  # the date is no second group
         ("30 orang tgl 5 dan 10 orang tgl 6", 30),
         # A few words of the first count before the join (found in the console, a school).

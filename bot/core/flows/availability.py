@@ -3,6 +3,7 @@ free days, and the day asked for when the question named none."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from bot.core.booking import (
@@ -20,6 +21,10 @@ from nlu.dates import find_dates
 from nlu.numbers import group_size
 
 AVAILABILITY_DATE = "availability_date"
+# "kalau hari jumat bisa?": whether a day of the week is open, asked in words the model may
+# read otherwise (Friday: a prayer question, 0.66); "sholat jumat di mana?" is that question.
+_OPEN_ASKED = re.compile(r"\b(?:bisa|boleh|buka|libur|menerima|terima)\b", re.IGNORECASE)
+_PRAYER = re.compile(r"\b(?:s[h]?[ao]lat|jumatan|masjid|mush?[ao]l+a|ibadah)\b", re.IGNORECASE)
 
 
 class Availability(BookingParts):
@@ -30,6 +35,16 @@ class Availability(BookingParts):
 
     def intents(self) -> Mapping[str, Handler]:
         return {"ask_availability": self.availability}
+
+    async def recognise(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """ "kalau hari jumat bisa?" outside a form: whether visits are received that day of
+        the week (it got the halal and prayer answer; console, a kindergarten)."""
+        if state.flow is not None or not _OPEN_ASKED.search(text) or _PRAYER.search(text):
+            return None
+        weekday = self._weekday_answer(text)
+        return [weekday] if weekday is not None else None
 
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState

@@ -109,7 +109,7 @@ _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
 _KIND_WORD = re.compile(
     r"(?:koperasi|kop(?!in?\b)\w+|ksp\w*|ksu|kud|bmt|coop|cu|dinas|diskop\w*|dinkop\w*|bumdes|gapoktan"
     r"|pemkab|pemkot|dekopin\w*|smkn?|sman?|smpn?|madrasah|pesantren|ponpes|universitas|uin"
-    r"|politeknik|yayasan)",
+    r"|politeknik|yayasan|tk|paud|sdn?|sdit|mts|mtsn)",
     re.IGNORECASE,
 )
 _INTRODUCED = re.compile(
@@ -151,11 +151,11 @@ _CONTACT_LEAD = re.compile(
 _ADDRESSED = re.compile(r"^(?:pak|bu|bapak|ibu|kak|mas|mbak|min)\s*,\s*", re.IGNORECASE)
 # Honorifics, regional ones too: Makassar/Bugis "Daeng", Minang "Uda"/"Uni", Sundanese
 # "Kang"/"Teh", Balinese "Bli", Javanese "Pakde"/"Bude", NTT and Papua "Mama"/"Bapa"/"Kaka",
-# Malay "Encik"/"Tuan"/"Puan".
+# Malay "Encik"/"Tuan"/"Puan", "Bunda" (a kindergarten's teacher).
 _HONORIFICS = frozenset(
     {"bu", "ibu", "pak", "bapak", "mas", "mbak", "kak", "bang", "hj", "h", "daeng", "uda",
      "uni", "kang", "teh", "bli", "pakde", "bude", "ustadz", "ustadzah", "mama", "bapa",
-     "kaka", "tanta", "om", "encik", "cik", "tuan", "puan"}
+     "kaka", "tanta", "om", "encik", "cik", "tuan", "puan", "bunda"}
 )  # fmt: skip
 _REGION_SHORT = frozenset({"kab", "kec", "kel", "prov"})  # "Kab." goes on with the name
 # A day that bounds the visit's period rather than naming its day: "sebelum tanggal 20".
@@ -189,6 +189,7 @@ _GOVERNMENT = re.compile(
 _OTHER_BODY = re.compile(
     r"\b(universitas|univ|uin|iain|stie|stei|politeknik|poltek|institut|kampus|mahasiswa|hmj|"
     r"hima|bem|fakultas|prodi|jurusan|sekolah|sman?|smkn?|smpn?|madrasah|pesantren|ponpes|"
+    r"tk|paud|sdn?|sdit|mts|mtsn|slb|"  # "TK Islam Al Hikmah" (console): a school
     r"yayasan|pt|cv|"
     r"bank|bumdes|gapoktan|lsm|komunitas|asosiasi|paguyuban|kelompok)\b"
 )

@@ -53,7 +53,8 @@ async def test_start_greets_with_the_menu(running: RunningBot, texts: Texts) -> 
         ("terima kasih banyak", "Sama-sama"),
         ("dadah, sampai jumpa", "Sampai jumpa"),
         ("berapa harga emas hari ini?", "di luar layanan kami"),
-        ("gabung KJ7Q2", "kode undangan KJ7Q2 tidak kami temukan"),
+        ("gabung KJ7Q2A9M", "kode undangan KJ7Q2A9M tidak kami temukan"),
+        ("gabung KJ7Q2", "Kode KJ7Q2 adalah kode pendaftaran kunjungan"),  # a booking's code
         ("agenda hari ini apa?", "belum terdaftar sebagai peserta"),
     ],
 )

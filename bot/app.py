@@ -99,7 +99,7 @@ class App:
             notifier=staff.notifier, texts=said.texts, desk=staff.desk, venue=visiting.venue,
             today=clock.today, paperwork=documents,
         )  # fmt: skip
-        form, changes, availability = wiring.booking_flows(
+        form, changes, amendments, availability = wiring.booking_flows(
             bookings, bookings.rules, answers=said.answers, texts=said.texts,
             notifier=staff.notifier, desk=staff.desk, today=clock.today, calendar=scheduler,
             guard=staff.guard, places=IndonesianPlaces.load(wiring.ORGANISATIONS_FILE),
@@ -119,7 +119,7 @@ class App:
             # Asked in this order whether an event is theirs; a new flow is one more entry.
             flows=(
                 *([access] if access else []), LetterRequests(bookings, documents, said.texts),
-                participants, form, changes, availability,
+                participants, form, changes, amendments, availability,
             ),
             staff=room, desk=staff.desk, handoff=handoff, guard=staff.guard, now=clock.now,
         )  # fmt: skip

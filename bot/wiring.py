@@ -19,6 +19,7 @@ from bot.channels.whatsapp.webhook import CHANNEL
 from bot.config import ROOT, Settings
 from bot.core.answers import Answers
 from bot.core.booking import BookingRules, Bookings, Places
+from bot.core.flows.amendments import Amendments
 from bot.core.flows.availability import Availability
 from bot.core.flows.booking import BookingFlow
 from bot.core.flows.booking_parts import BookingParts
@@ -206,9 +207,9 @@ def booking_flows(
     notifier: Notifier, desk: StaffDesk | None, today: Callable[[], date],
     calendar: VisitCalendar | None = None, guard: Guard | None = None,
     places: Places | None = None,
-) -> tuple[BookingFlow, BookingChanges, Availability]:  # fmt: skip
-    """Collecting a request; checking, cancelling, moving one; free days (the app and the
-    tests build them alike, here)."""
+) -> tuple[BookingFlow, BookingChanges, Amendments, Availability]:  # fmt: skip
+    """Collecting a request; checking, cancelling, moving one; a new size or number for it;
+    free days (the app and the tests build them alike, here)."""
 
     def build(kind: type[Part]) -> Part:
         return kind(
@@ -216,7 +217,7 @@ def booking_flows(
             today=today, calendar=calendar, guard=guard, places=places,
         )  # fmt: skip
 
-    return build(BookingFlow), build(BookingChanges), build(Availability)
+    return build(BookingFlow), build(BookingChanges), build(Amendments), build(Availability)
 
 
 def handoff_flow(

@@ -37,8 +37,8 @@ class Space(StrEnum):
     CANCEL_NO = "cn"
     MOVE_YES = "my"  # a move asked about ("ganti tgl 22 april bisa?"), confirmed
     MOVE_NO = "mn"
-    RESIZE_YES = "zy"  # a new group size ("peserta bertambah jadi 35"), confirmed
-    RESIZE_NO = "zn"
+    AMEND_YES = "zy"  # a new group size or contact number for a sent request, confirmed
+    AMEND_NO = "zn"
     # Staff
     APPROVE = "sa"  # value: booking code
     DECLINE = "sd"  # value: booking code

@@ -427,6 +427,23 @@ class BookingService:
             raise problem
         return await self._rebook(code, actor, note, notices, participants=participants)
 
+    async def recontact(self, code: str, phone: str, actor: str, *, note: str) -> BookingView:
+        """A new contact number for a booking; its status and its days stay, `note` is the
+        history line."""
+        async with self._sessions() as session, session.begin():
+            booking = await self._locked(session, code)
+            if Status(booking.status) not in ACTIVE:
+                raise BookingError(
+                    "booking.wrong_status", code=booking.code, status=Status(booking.status)
+                )
+            booking.contact_phone = phone
+            event = BookingEvent(
+                booking_id=booking.id, status=booking.status, actor=actor, reason=note
+            )
+            session.add(event)
+            await session.flush()
+            return view_of(booking)
+
     async def _rebook(
         self,
         code: str,

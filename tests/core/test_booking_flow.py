@@ -327,31 +327,66 @@ async def test_a_new_group_size_after_sending_is_confirmed_then_sent_to_staff(
     world: World,
 ) -> None:
     """Found in the console (a KSPPS from Bogor): "pak, maaf peserta kami bertambah jadi 35
-    orang" after the request was sent got the staff contact, and "nomor baru …" the contacts
-    again: nothing changed. Known by its words (no NLU reading needed), confirmed, then the
-    booking is pending again and staff are told."""
+    orang" after the request was sent got the staff contact: nothing changed. Known by its
+    words (no NLU reading needed), confirmed, then the booking is pending again and staff are
+    told."""
     await finish_one_message_booking_on(world, "u1", "14 Juni")
     (booking,) = await world.bookings.for_chat("telegram", "u1")
     (offer,) = await world.say("pak, maaf peserta kami bertambah jadi 35 orang")
     assert offer.text == world.texts(
-        "resize.confirm", code=booking.code, when="Senin, 14 Juni 2027", old=27, new=35
-    )
+        "amend.participants.confirm", code=booking.code, when="Senin, 14 Juni 2027", old=27,
+        new=35,
+    )  # fmt: skip
     assert [b.payload for b in offer.buttons] == ["zy", "zn"]
     (kept,) = await world.press("zn")
-    assert kept.text == world.texts("resize.kept", code=booking.code, old=27)
+    assert kept.text == world.texts("amend.participants.kept", code=booking.code, old=27)
     await world.say("peserta kami bertambah 8 orang")  # by so many: 35 again
     (done,) = await world.press("zy")
-    assert done.text == world.texts("resize.done", code=booking.code, new=35)
+    assert done.text == world.texts("amend.participants.done", code=booking.code, new=35)
     resized = await world.bookings.get(booking.code)
     assert resized is not None and (resized.participants, resized.status) == (35, "pending")
     told = world.notifier.to(STAFF_GROUP)[-1]
     assert told.text.startswith(world.texts("staff.resized", old=27, summary="")[:30])
     assert f"sa:{booking.code}" in [b.payload for b in told.buttons]
     (same,) = await world.say("jumlah peserta jadi 35 orang ya")
-    assert same.text == world.texts("resize.same", code=booking.code, new=35)
+    assert same.text == world.texts("amend.participants.same", code=booking.code, new=35)
     world.nlu.add("jumlah peserta berubah menjadi 500", "book_visit", 0.5)
     over = await world.say("jumlah peserta berubah menjadi 500")
     assert over[0].text == world.texts("booking.participants_over", limit=100)
+    (stale,) = await world.press("zy")  # pressed again later: nothing is changed twice
+    assert stale.text == world.texts("input.stale_button")
+
+
+async def test_a_new_contact_number_after_sending_is_confirmed_and_staff_told(
+    world: World,
+) -> None:
+    """Found in the console (a KSPPS from Bogor): "nomor baru 081311112222" after sending got
+    BMI's own contacts. The number changes nothing staff decided: the booking keeps its
+    status, staff are told."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    (offer,) = await world.say("nomor baru 081311112222")
+    assert offer.text == world.texts(
+        "amend.contact_phone.confirm", code=booking.code, when="Senin, 14 Juni 2027",
+        old="+6281298765432", new="+6281311112222",
+    )  # fmt: skip
+    world.nlu.add("berapa biayanya?", "ask_visit_cost", 0.95)
+    asked = await world.say("berapa biayanya?")  # another question: answered, nothing changed
+    assert "biaya" in asked[0].text.lower()
+    assert (await world.bookings.get(booking.code)).contact_phone == "+6281298765432"  # type: ignore[union-attr]
+    await world.say("ganti nomor wa jadi 0813 1111 2222")
+    world.nlu.add("iya betul", "affirm", 0.96)
+    (done,) = await world.say("iya betul")
+    assert done.text == world.texts(
+        "amend.contact_phone.done", code=booking.code, new="+6281311112222"
+    )
+    changed = await world.bookings.get(booking.code)
+    assert changed is not None and (changed.contact_phone, changed.status) == (
+        "+6281311112222", "pending"
+    )  # fmt: skip
+    assert world.notifier.to(STAFF_GROUP)[-1].text == world.texts(
+        "staff.renumbered", code=booking.code, old="+6281298765432", new="+6281311112222"
+    )
 
 
 async def test_the_new_date_step_and_the_cancel_question_trap_nobody(world: World) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.config import ROOT
 from bot.core.engine import BUTTON_INTENTS, ENGINE_SPACES
+from bot.core.flows.amendments import Amendments
 from bot.core.flows.availability import Availability
 from bot.core.flows.booking import SLOTS, BookingFlow
 from bot.core.flows.changes import BookingChanges
@@ -27,7 +28,7 @@ def every_payload(knowledge: Knowledge) -> list[Payload]:
     values: dict[Space, list[str]] = {
         Space.MENU: [""], Space.HANDOFF_BACK: [""], Space.CANCEL_YES: [""],
         Space.CANCEL_NO: [""], Space.MOVE_YES: [""], Space.MOVE_NO: [""],
-        Space.RESIZE_YES: [""], Space.RESIZE_NO: [""],
+        Space.AMEND_YES: [""], Space.AMEND_NO: [""],
         Space.INTENT: sorted(BUTTON_INTENTS),
         Space.PROGRAM: [p.id for p in knowledge.programs],
         Space.TOPIC: [p.id for p in knowledge.programs] + ["-"],
@@ -89,6 +90,7 @@ def test_no_module_builds_or_slices_a_payload_by_hand() -> None:
 def test_every_namespace_has_exactly_one_owner() -> None:
     """The engine answers its own buttons; every other namespace is declared by one flow."""
     owners = [ENGINE_SPACES, StaffFlow.spaces, HandoffFlow.spaces, ParticipantFlow.spaces,
-              BookingFlow.spaces, BookingChanges.spaces, Availability.spaces]  # fmt: skip
+              BookingFlow.spaces, BookingChanges.spaces, Amendments.spaces,
+              Availability.spaces]  # fmt: skip
     claimed = [space for owned in owners for space in owned]
     assert sorted(claimed) == sorted(Space)

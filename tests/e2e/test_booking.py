@@ -170,9 +170,10 @@ async def test_reschedule_then_cancel(staffed: RunningBot) -> None:
     assert f"{code} sudah kami batalkan" in done.params["text"]
 
 
-async def test_a_new_group_size_after_sending_goes_back_to_staff(staffed: RunningBot) -> None:
+async def test_a_new_group_size_and_number_after_sending(staffed: RunningBot) -> None:
     """Found in the console (a KSPPS from Bogor): "pak, maaf peserta kami bertambah jadi 30
-    orang" after sending got the staff contact and nothing changed."""
+    orang" after sending got the staff contact, "nomor baru …" BMI's contacts; nothing
+    changed."""
     server = staffed.server
     code = await book_step_by_step(server, 4500, visit_day(51))
     asked = await reply_to(server, 4500, "pak, maaf peserta kami bertambah jadi 30 orang")
@@ -182,3 +183,9 @@ async def test_a_new_group_size_after_sending_goes_back_to_staff(staffed: Runnin
     told = await server.wait_for(STAFF_GROUP, 2)
     assert "Jumlah peserta diubah" in told[-1].params["text"]
     assert "Jumlah peserta: 30 orang" in told[-1].params["text"]
+    asked = await reply_to(server, 4500, "maaf pak, nomor baru penanggung jawab 0813 5555 6666")
+    assert f"Nomor penanggung jawab pendaftaran {code}" in asked[-1]
+    done = await reply_to(server, 4500, "ya")
+    assert "sudah kami ubah menjadi +6281355556666" in done[-1]
+    told = await server.wait_for(STAFF_GROUP, 3)
+    assert "+6281355556666" in told[-1].params["text"]

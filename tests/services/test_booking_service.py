@@ -176,6 +176,21 @@ async def test_a_new_group_size_takes_capacity_again_and_goes_back_to_pending(
     assert "was 27" in reasons
 
 
+async def test_a_new_contact_number_keeps_the_status_and_writes_the_history(
+    service: BookingService,
+) -> None:
+    booking = await service.request(REQUEST)
+    await service.approve(booking.code, "staff:telegram:7")
+    changed = await service.recontact(booking.code, "+6281311112222", "telegram:100", note="n")
+    assert (changed.contact_phone, changed.status) == ("+6281311112222", Status.APPROVED)
+    async with service._sessions() as session:  # noqa: SLF001
+        events = list(await session.scalars(select(BookingEvent.status).order_by(BookingEvent.id)))
+    assert events == ["pending", "approved", "approved"]
+    await service.cancel(booking.code, "telegram:100")
+    with pytest.raises(BookingError):
+        await service.recontact(booking.code, "+6281311112222", "telegram:100", note="n")
+
+
 async def test_only_the_requesters_chat_lists_its_bookings(service: BookingService) -> None:
     await service.request(REQUEST)
     assert len(await service.for_chat("telegram", "100")) == 1

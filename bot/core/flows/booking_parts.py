@@ -21,9 +21,9 @@ from bot.core.calendar_text import DAYS, period, short_date
 from bot.core.feasts import feast_period
 from bot.core.guard import Guard
 from bot.core.messages import Button, Incoming, Kind, Reply
-from bot.core.nlu import NluResult
+from bot.core.nlu import LIKELY, NluResult
 from bot.core.notify import Notifier, StaffDesk
-from bot.core.payloads import Space, encode, value_of
+from bot.core.payloads import Space, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
@@ -160,6 +160,21 @@ class BookingParts:
         closed = days[0] in self._rules.closed_weekdays
         key = "availability.weekday_closed" if closed else "availability.weekday_open"
         return Reply(self._t(key, day=DAYS[days[0]]))
+
+    def _yes_or_no(
+        self, event: Incoming, result: NluResult | None, text: str, yes: Space, no: Space
+    ) -> str | None:
+        """ "yes" or "no" for the change asked about: its buttons, or a sure yes or no typed."""
+        if is_(event.payload, yes) or is_(event.payload, no):
+            return "yes" if is_(event.payload, yes) else "no"
+        return self._sure_reply(result, text)
+
+    def _sure_reply(self, result: NluResult | None, text: str) -> str | None:
+        """ "yes" or "no" typed, read surely and asking nothing: a question read as a faint
+        yes or no decides nothing."""
+        if result is None or result.confidence < LIKELY or self._t.asks(text):
+            return None
+        return {"affirm": "yes", "deny": "no"}.get(result.intent)
 
     def _day_full(self, when: str, alternatives: list[date]) -> Reply:
         """ "That day is full", with the nearest free days as buttons."""

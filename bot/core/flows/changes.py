@@ -1,6 +1,6 @@
 """Changing an existing booking: checking it, cancelling it (with a confirmation), moving it
-to another date, a new group size. Only the requester (the chat, and in a group the member,
-that made it) may."""
+to another date. Only the requester (the chat, and in a group the member, that made it) may.
+A new group size or contact number is `amendments`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from bot.core.booking import (
-    ACTIVE,
     BookingError,
     BookingView,
     DayFull,
@@ -20,27 +19,15 @@ from bot.core.flow import Handler
 from bot.core.flows.booking_parts import BookingParts
 from bot.core.menus import main_menu
 from bot.core.messages import Button, Incoming, Kind, Reply
-from bot.core.nlu import LIKELY, NluResult
+from bot.core.nlu import NluResult
 from bot.core.payloads import Space, decode, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from nlu.dates import find_dates
-from nlu.numbers import group_size, words_to_int
+from nlu.numbers import words_to_int
 
-CANCEL, RESCHEDULE, RESIZE = "cancel", "reschedule", "resize"
+CANCEL, RESCHEDULE = "cancel", "reschedule"
 MOVE_ASKED = "move_asked"  # a move asked about as a question, waiting for yes or no
-
-# "peserta kami bertambah jadi 35 orang", "jumlah peserta berubah menjadi 28": the group's
-# size changed once the request was sent.
-_RESIZED = re.compile(
-    r"\b(?:peserta|rombongan|jumlah)(?:nya)?\b.{0,25}?\b(?:jadi|menjadi|bertambah|nambah|tambah"
-    r"|berkurang|kurang|berubah|diubah|ubah|ganti|diganti)\b",
-    re.IGNORECASE,
-)
-_BY = re.compile(
-    r"\b(bertambah|nambah|tambah|berkurang|kurang)\s+(?:sekitar\s+)?\d", re.IGNORECASE
-)
-_TO = re.compile(r"\b(?:jadi|menjadi)\b", re.IGNORECASE)
 
 # "seminggu setelahnya", "mundur 2 minggu", "dimajukan sehari": a move by so much from the
 # booked date, later (+1) or earlier (-1).
@@ -65,22 +52,10 @@ def shift_in(text: str) -> timedelta | None:
     return None
 
 
-def new_size(text: str, old: int) -> int | None:
-    """The group size a message gives a booking of `old` people: "bertambah jadi 35 orang"
-    35, "bertambah 5 orang" `old` + 5, "berkurang 3 orang" `old` − 3; None when it tells no
-    new size."""
-    if not _RESIZED.search(text) or (size := group_size(text)) is None:
-        return None
-    by = _BY.search(text)
-    if by is None or _TO.search(text):
-        return size
-    return old + size if by.group(1).lower() in {"bertambah", "nambah", "tambah"} else old - size
-
-
 class BookingChanges(BookingParts):
-    """Check, cancel, reschedule, resize."""
+    """Check, cancel, reschedule."""
 
-    names = frozenset({CANCEL, RESCHEDULE, RESIZE})
+    names = frozenset({CANCEL, RESCHEDULE})
     spaces = frozenset(
         {
             Space.PICK_CANCEL,
@@ -89,8 +64,6 @@ class BookingChanges(BookingParts):
             Space.CANCEL_NO,
             Space.MOVE_YES,
             Space.MOVE_NO,
-            Space.RESIZE_YES,
-            Space.RESIZE_NO,
         }
     )
 
@@ -110,13 +83,6 @@ class BookingChanges(BookingParts):
         space = pressed.space if pressed is not None else None
         if state.flow == CANCEL:
             return await self.cancel_answer(event, result, text, state)
-        if state.flow == RESIZE:
-            said = self._yes_or_no(event, result, text, Space.RESIZE_YES, Space.RESIZE_NO)
-            if said is None:  # anything else: answered as what it is, the size kept
-                state.flow = state.step = None
-                state.slots = {}
-                return None
-            return await self.resize_answer(event, said == "yes", state)
         if state.flow == RESCHEDULE:
             said = self._yes_or_no(event, result, text, Space.MOVE_YES, Space.MOVE_NO)
             if state.step == MOVE_ASKED and said:
@@ -298,88 +264,6 @@ class BookingChanges(BookingParts):
             ]
         )
         return [Reply(self._t("reschedule.done", code=code, when=render.when(moved)))]
-
-    def _yes_or_no(
-        self, event: Incoming, result: NluResult | None, text: str, yes: Space, no: Space
-    ) -> str | None:
-        """ "yes" or "no" for the change asked about: its buttons, or a sure yes or no typed."""
-        if is_(event.payload, yes) or is_(event.payload, no):
-            return "yes" if is_(event.payload, yes) else "no"
-        return self._sure_reply(result, text)
-
-    async def recognise(
-        self, event: Incoming, text: str, state: ConversationState
-    ) -> list[Reply] | None:
-        """ "peserta kami bertambah jadi 35 orang" once a request is sent (it got the staff
-        contact; console, a KSPPS from Bogor): the new size, asked to confirm. Known by its
-        words, and only in a chat with one active booking (or naming its code)."""
-        told = event.kind is Kind.TEXT and _RESIZED.search(text) and group_size(text)
-        if state.flow is not None or not told:
-            return None  # the bookings are looked up only for a message that tells a size
-        code = self._code(None, text)
-        active = [
-            booking
-            for booking in await self._own_bookings(event)
-            if booking.status in ACTIVE and code in (None, booking.code)
-        ]
-        new = new_size(text, active[0].participants) if len(active) == 1 else None
-        if new is None:
-            return None  # no booking, or which one is unclear: read as any message
-        booking = active[0]
-        if new == booking.participants:
-            return [Reply(self._t("resize.same", code=booking.code, new=new))]
-        if (problem := self._rules.participants_problem(new)) is not None:
-            return [Reply(render.refusal(self._t, problem))]
-        state.flow, state.step = RESIZE, "confirm"
-        state.slots = {"code": booking.code, "participants": new}
-        asked = self._t(
-            "resize.confirm",
-            code=booking.code,
-            when=render.when(booking),
-            old=booking.participants,
-            new=new,
-        )
-        buttons = (
-            Button(self._t("resize.yes"), encode(Space.RESIZE_YES)),
-            Button(self._t("resize.no"), encode(Space.RESIZE_NO)),
-        )
-        return [Reply(asked, buttons)]
-
-    async def resize_answer(
-        self, event: Incoming, yes: bool, state: ConversationState
-    ) -> list[Reply]:
-        """The new size asked about, taken on yes (back to staff for approval); kept on no."""
-        code, new = str(state.slots.get("code", "")), int(state.slots.get("participants", 0))
-        state.flow = state.step = None
-        state.slots = {}
-        booking = await self._bookings.get(code)
-        if booking is None or not self._owns(event, booking):
-            return [Reply(self._t("booking.not_found", code=code))]
-        old = booking.participants
-        if not yes:
-            return [Reply(self._t("resize.kept", code=code, old=old))]
-        try:
-            resized = await self._bookings.resize(
-                code, new, self._actor(event), note=lambda _: self._t("resize.from", old=old)
-            )
-        except DayFull as full:
-            return [Reply(self._t("resize.full", day=long_date(full.day), new=new, old=old))]
-        except BookingError as error:
-            return [Reply(render.refusal(self._t, error))]
-        if self._calendar is not None:
-            await self._calendar.drop(code)  # pending again: planned anew on approval
-        summary = render.details(self._t, self._answers.knowledge, resized)
-        await self._to_staff(
-            [Reply(self._t("staff.resized", old=old, summary=summary), self._staff_buttons(code))]
-        )
-        return [Reply(self._t("resize.done", code=code, new=new))]
-
-    def _sure_reply(self, result: NluResult | None, text: str) -> str | None:
-        """ "yes" or "no" typed, read surely and asking nothing: a question read as a faint
-        yes or no decides nothing."""
-        if result is None or result.confidence < LIKELY or self._t.asks(text):
-            return None
-        return {"affirm": "yes", "deny": "no"}.get(result.intent)
 
     def _names_a_date(self, text: str) -> bool:
         """Whether a message at the new-date step tries to give one: a date, a period, a move

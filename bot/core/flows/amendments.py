@@ -1,0 +1,176 @@
+"""A sent request amended by its requester, in words: a new group size ("pak, maaf peserta kami
+bertambah jadi 35 orang") or a new contact number ("nomor baru 0813 1111 2222").
+
+Both are known by their words before any NLU reading, in a chat with one active booking (or
+naming its code), and asked to confirm with *Ya, ubah* / *Tidak*. A new size takes the days'
+capacity again and sends the booking back to staff for approval, as a reschedule does; a new
+number changes nothing staff decided and is only told to them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bot.core.booking import ACTIVE, BookingError, BookingView, DayFull, normalise_phone
+from bot.core.calendar_text import long_date
+from bot.core.flow import Handler
+from bot.core.flows.booking_parts import BookingParts
+from bot.core.messages import Button, Incoming, Kind, Reply
+from bot.core.nlu import NluResult
+from bot.core.payloads import Space, encode, is_
+from bot.core.render import bookings as render
+from bot.core.state import ConversationState
+from nlu.numbers import group_size
+
+AMEND = "amend"
+SIZE, PHONE = "participants", "contact_phone"  # the steps: what the amendment changes
+
+# "peserta kami bertambah jadi 35 orang", "jumlah peserta berubah menjadi 28".
+_RESIZED = re.compile(
+    r"\b(?:peserta|rombongan|jumlah)(?:nya)?\b.{0,25}?\b(?:jadi|menjadi|bertambah|nambah|tambah"
+    r"|berkurang|kurang|berubah|diubah|ubah|ganti|diganti)\b",
+    re.IGNORECASE,
+)
+_BY = re.compile(
+    r"\b(bertambah|nambah|tambah|berkurang|kurang)\s+(?:sekitar\s+)?\d", re.IGNORECASE
+)
+_TO = re.compile(r"\b(?:jadi|menjadi)\b", re.IGNORECASE)
+# "nomor baru 0813…", "no hp pj ganti jadi 0812…", "ganti nomor wa 0857…".
+_RENUMBERED = re.compile(
+    r"\b(?:nomor|nomer|no|nmr|hp|wa)\b.{0,25}?\b(?:baru|ganti|diganti|berubah|diubah|jadi"
+    r"|menjadi)\b|\b(?:ganti|ubah)\s+(?:nomor|nomer|no|hp|wa)\b",
+    re.IGNORECASE,
+)
+
+
+def new_size(text: str, old: int) -> int | None:
+    """The group size a message gives a booking of `old` people: "bertambah jadi 35 orang"
+    35, "bertambah 5 orang" `old` + 5, "berkurang 3 orang" `old` − 3; None when it tells no
+    new size."""
+    if not _RESIZED.search(text) or (size := group_size(text)) is None:
+        return None
+    by = _BY.search(text)
+    if by is None or _TO.search(text):
+        return size
+    return old + size if by.group(1).lower() in {"bertambah", "nambah", "tambah"} else old - size
+
+
+class Amendments(BookingParts):
+    """A new group size or contact number for a sent request."""
+
+    names = frozenset({AMEND})
+    spaces = frozenset({Space.AMEND_YES, Space.AMEND_NO})
+
+    def intents(self) -> Mapping[str, Handler]:
+        return {}
+
+    async def recognise(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """The amendment a message tells, asked to confirm (it got the staff contact, or the
+        contacts; console, a KSPPS from Bogor); None for any other message."""
+        if state.flow is not None or event.kind is not Kind.TEXT:
+            return None
+        phone = normalise_phone(text) if _RENUMBERED.search(text) else None
+        sized = _RESIZED.search(text) is not None and group_size(text) is not None
+        if phone is None and not sized:
+            return None  # the bookings are looked up only for a message that tells one
+        booking = await self._only_active(event, text)
+        if booking is None:
+            return None  # no booking, or which one is unclear: read as any message
+        if phone is not None:
+            return self._offer(booking, PHONE, phone, booking.contact_phone, state)
+        new = new_size(text, booking.participants)
+        if new is None:
+            return None
+        if new == booking.participants:
+            return [Reply(self._t("amend.participants.same", code=booking.code, new=new))]
+        if (problem := self._rules.participants_problem(new)) is not None:
+            return [Reply(render.refusal(self._t, problem))]
+        return self._offer(booking, SIZE, new, booking.participants, state)
+
+    async def resume(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """The answer to the amendment asked about; a button of one no longer asked is stale.
+        Any other message leaves it unmade and is answered as what it is."""
+        if state.flow != AMEND:  # its buttons, pressed again later
+            ours = is_(event.payload, Space.AMEND_YES) or is_(event.payload, Space.AMEND_NO)
+            return [Reply(self._t("input.stale_button"))] if ours else None
+        said = self._yes_or_no(event, result, text, Space.AMEND_YES, Space.AMEND_NO)
+        step, slots = state.step or "", dict(state.slots)
+        state.flow = state.step = None
+        state.slots = {}
+        if said is None:
+            return None
+        booking = await self._bookings.get(str(slots.get("code", "")))
+        if booking is None or not self._owns(event, booking):
+            return [Reply(self._t("booking.not_found", code=slots.get("code", "")))]
+        old = booking.participants if step == SIZE else booking.contact_phone
+        if said == "no":
+            return [Reply(self._t(f"amend.{step}.kept", code=booking.code, old=old))]
+        if step == SIZE:
+            return await self._resize(event, booking, int(slots["new"]))
+        return await self._renumber(event, booking, str(slots["new"]))
+
+    async def _only_active(self, event: Incoming, text: str) -> BookingView | None:
+        """The chat's one active booking, or the active one the message names by code."""
+        code = self._code(None, text)
+        active = [
+            booking
+            for booking in await self._own_bookings(event)
+            if booking.status in ACTIVE and code in (None, booking.code)
+        ]
+        return active[0] if len(active) == 1 else None
+
+    def _offer(
+        self,
+        booking: BookingView,
+        step: str,
+        new: int | str,
+        old: int | str,
+        state: ConversationState,
+    ) -> list[Reply]:
+        """The amendment asked to confirm, kept in the state until answered."""
+        state.flow, state.step = AMEND, step
+        state.slots = {"code": booking.code, "new": new}
+        asked = self._t(
+            f"amend.{step}.confirm", code=booking.code, when=render.when(booking), old=old, new=new
+        )
+        buttons = (
+            Button(self._t("amend.yes"), encode(Space.AMEND_YES)),
+            Button(self._t("amend.no"), encode(Space.AMEND_NO)),
+        )
+        return [Reply(asked, buttons)]
+
+    async def _resize(self, event: Incoming, booking: BookingView, new: int) -> list[Reply]:
+        """The new size taken (back to staff for approval), or why it cannot be."""
+        code, old = booking.code, booking.participants
+        note = self._t("amend.participants.from", old=old)
+        try:
+            resized = await self._bookings.resize(
+                code, new, self._actor(event), note=lambda _: note
+            )
+        except DayFull as full:
+            day = long_date(full.day)
+            return [Reply(self._t("amend.participants.full", day=day, new=new, old=old))]
+        except BookingError as error:
+            return [Reply(render.refusal(self._t, error))]
+        if self._calendar is not None:
+            await self._calendar.drop(code)  # pending again: planned anew on approval
+        summary = render.details(self._t, self._answers.knowledge, resized)
+        told = self._t("staff.resized", old=old, summary=summary)
+        await self._to_staff([Reply(told, self._staff_buttons(code))])
+        return [Reply(self._t("amend.participants.done", code=code, new=new))]
+
+    async def _renumber(self, event: Incoming, booking: BookingView, new: str) -> list[Reply]:
+        """The new contact number taken, and staff told."""
+        code, old = booking.code, booking.contact_phone
+        note = self._t("amend.contact_phone.from", old=old)
+        try:
+            await self._bookings.recontact(code, new, self._actor(event), note=note)
+        except BookingError as error:
+            return [Reply(render.refusal(self._t, error))]
+        await self._to_staff([Reply(self._t("staff.renumbered", code=code, old=old, new=new))])
+        return [Reply(self._t("amend.contact_phone.done", code=code, new=new))]

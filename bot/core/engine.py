@@ -14,6 +14,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from bot.core.answers import INFORMATIONAL, Answers
+from bot.core.booking import normalise_phone
 from bot.core.courtesy import (
     daypart,
     greeting_in_kind,
@@ -72,6 +73,12 @@ BOOK = "book_visit"
 OFFER_HANDOFF = "offer_handoff"
 # What "iya" accepts while an offer is open (the offer is `state.step` outside any flow).
 OFFERED = MappingProxyType({OFFER_HANDOFF: "human_handoff", OFFER_BOOKING: BOOK})
+# "bisa di bulan September?", "tanggal 14 bisa?": whether a time can be, the time beside it.
+_CAN_WHEN = re.compile(
+    r"\b(?:bisa|bisakah|boleh|bolehkah)\b[^.?!]{0,30}\b(?:bulan|tanggal|tgl|minggu|hari)\b"
+    r"|\b(?:bulan|tanggal|tgl|minggu|hari)\b[^.?!]{0,30}\b(?:bisa|bisakah|boleh|bolehkah)\b",
+    re.IGNORECASE,
+)
 
 
 class Engine:
@@ -263,9 +270,17 @@ class Engine:
             if result.intent == "affirm":
                 return await self._answer(event, offered, result, text, state)
             return self._menu(state)
-        if offered == BOOK and result.intent == BOOK and not unclear and not asks:
-            state.step = None  # "iyo pak, tolong didaftarkan": the offer taken in words
+        if (
+            offered == BOOK
+            and not asks
+            and ((result.intent == BOOK and not unclear) or normalise_phone(text) is not None)
+        ):  # "iyo pak, tolong didaftarkan", or the contact sent ("Lalu Ahmad, Kabid, 0819…")
+            state.step = None
             return await self._answer(event, BOOK, result, text, state)
+        if asks and result.confidence < SURE and self._asks_when_to_come(result, text):
+            # "kami mau studi tiru tentang Jawara …, kira-kira bisa di bulan September?"
+            # (ask_programs 0.43): whether they can come then, the free days of that time
+            result, unclear = replace(result, intent="ask_availability"), False
         if (unclear or result.intent == BOOK or result.confidence < LIKELY) and asks:
             answered = await self._by_clause(text, result, state)
             if answered:
@@ -366,6 +381,15 @@ class Engine:
         if result.entity("date") is None or result.entity("participants") is None:
             return False
         return self._wishes(_words(text))
+
+    def _asks_when_to_come(self, result: NluResult, text: str) -> bool:
+        """A message that wishes to come and asks whether it can be at a time it names ("…
+        bisa di bulan September 2027?", "tanggal 14 bisa?"), whatever else it mentions."""
+        return (
+            result.entity("date") is not None
+            and _CAN_WHEN.search(text) is not None
+            and self._wishes(_words(text))
+        )
 
     def _tells_group(self, result: NluResult) -> bool:
         """ "baik bu, kalau begitu kami bawa 55 orang saja", read as the requirements question

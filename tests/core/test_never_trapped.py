@@ -1469,3 +1469,48 @@ async def test_a_kindergartens_enquiry_keeps_its_children_its_friday_and_its_kin
         summary = (await texts_of(world, "tidak ada"))[-1]
     assert "Lembaga: TK Islam Al Hikmah Tangerang (Lembaga lain)" in summary
     assert "Jumlah peserta: 45 orang" in summary
+
+
+async def test_a_dinas_asking_for_a_month_and_sending_its_contact_books(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a Dinas from Kota Mataram): "kami mau studi tiru tentang Jawara
+    dan BMI Goes to School, kira-kira bisa di bulan September 2027?" (ask_programs 0.43) got
+    Jawara's description, and the tagger's "Goes to" became the organisation; the contact
+    sent after "Ingin langsung mendaftar?" was off-topic (0.39), and nothing was booked."""
+    asked = (
+        "kami mau studi tiru tentang Jawara dan BMI Goes to School, kira-kira bisa di bulan "
+        "September 2027?"
+    )
+    contact = "Lalu Ahmad Fauzan, Kabid Kelembagaan, 081917654321"
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.add(
+            "selamat sore bu, saya dari Dinas Koperasi dan UKM Kota Mataram", "greet", 0.96,
+            organization="Dinas Koperasi dan UKM Kota Mataram",
+        )  # fmt: skip
+        world.nlu.table[asked] = NluResult(
+            "ask_programs", 0.43,
+            (Entity("organization", "Goes to", "Goes to", 49, 56),
+             Entity("date", "2027-09-01/2027-09-30", "bulan September 2027", 84, 104),
+             Entity("program", "jawara", "Jawara", 27, 33),
+             Entity("program", "bmi_goes_to_school", "BMI Goes to School", 38, 56)),
+            (("ask_programs", 0.43), ("ask_availability", 0.1), ("book_visit", 0.08)),
+        )  # fmt: skip
+        world.nlu.add("peserta 15 orang, 2 hari", "book_visit", 0.55, participants=15)
+        world.nlu.add("tanggal 14 september", "ask_availability", 0.9, date="2027-09-14")
+        world.nlu.add(contact, "out_of_scope", 0.39, organization="Lalu Ahmad Fauzan")
+        await world.say("selamat sore bu, saya dari Dinas Koperasi dan UKM Kota Mataram")
+        period = await texts_of(world, asked)
+        assert period[0] == texts("booking.choose_in", period="September 2027")
+        await world.say("peserta 15 orang, 2 hari")
+        free = await texts_of(world, "tanggal 14 september")
+        assert free[-1] == texts("availability.free", when="Selasa, 14 September 2027")
+        started = await texts_of(world, contact)
+        assert started[0] == texts("booking.start")
+        await world.say("Pak Lalu Ahmad Fauzan")
+        summary = (await texts_of(world, "tidak ada"))[-1]
+    assert "Lembaga: Dinas Koperasi dan UKM Kota Mataram (Dinas / pemerintah)" in summary
+    assert "Topik: Jawara (Jaringan Warung Anggota), BMI Goes to School" in summary
+    assert "Tanggal: 14–15 September 2027 (2 hari)" in summary
+    assert "+6281917654321" in summary

@@ -253,7 +253,8 @@ class BookingFlow(BookingParts):
         told = result.entity("organization") or result.entity("participants")
         if read not in VISIT_TALK and told is None:  # "siswanya 52 orang + 4 guru" tells
             return
-        heard: dict[str, Any] = {}
+        named = {"org_name": state.heard["org_name"]} if "org_name" in state.heard else {}
+        heard: dict[str, Any] = dict(named)  # a person the tagger took replaces no body
         self._prefill(result, text, heard)  # what it refuses is said when the form asks
         state.heard = updated(state.heard, heard)
 
@@ -465,12 +466,14 @@ class BookingFlow(BookingParts):
         Agam"): a name of two words or more that says its kind is the one meant, then any
         name of two words or more, then a single word that is not a letter's own."""
         stray = self._words("booking.not_names")
+        programs = [e.text.lower() for e in entities if e.name == "program"]
         tagged = [
             e
             for e in entities
             if e.name == "organization"
             and str(e.value).lower() not in stray
             and self._visitors(str(e.value))  # "…, Agam": a region, not the name's second part
+            and not any(str(e.value).lower() in named for named in programs)  # "Goes to"
         ]
         named = joined_names(tagged, text)
         several = [e for e in named if len(str(e.value).split()) > 1]
@@ -513,9 +516,11 @@ class BookingFlow(BookingParts):
         organisation = self._organisation_in(entities, text)
         stops = self._words("booking.name_stops")
         if organisation is not None:
-            self._name_organisation(
-                whole_name(text, str(organisation.value).strip(), stops), slots
-            )
+            tagged = whole_name(text, str(organisation.value).strip(), stops)
+            if "org_name" not in slots or guess_kind(tagged):
+                # a tagged name that says no kind ("Lalu Ahmad Fauzan", a person) never
+                # replaces the body already named ("Dinas Koperasi dan UKM Kota Mataram")
+                self._name_organisation(tagged, slots)
         elif (named := introduced(text, stops)) is not None and self._visitors(named):
             self._name_organisation(named, slots)  # "kami dari ksp maju bersama mau …"
         origin = self._places.origin(text) if self._places is not None else None

@@ -1477,7 +1477,8 @@ async def test_a_dinas_asking_for_a_month_and_sending_its_contact_books(
     """Found in the console (a Dinas from Kota Mataram): "kami mau studi tiru tentang Jawara
     dan BMI Goes to School, kira-kira bisa di bulan September 2027?" (ask_programs 0.43) got
     Jawara's description, and the tagger's "Goes to" became the organisation; the contact
-    sent after "Ingin langsung mendaftar?" was off-topic (0.39), and nothing was booked."""
+    sent after "Ingin langsung mendaftar?" was off-topic (0.39), "tanggal 14" after
+    September's free days was asked which date, and nothing was booked."""
     asked = (
         "kami mau studi tiru tentang Jawara dan BMI Goes to School, kira-kira bisa di bulan "
         "September 2027?"
@@ -1498,14 +1499,16 @@ async def test_a_dinas_asking_for_a_month_and_sending_its_contact_books(
             (("ask_programs", 0.43), ("ask_availability", 0.1), ("book_visit", 0.08)),
         )  # fmt: skip
         world.nlu.add("peserta 15 orang, 2 hari", "book_visit", 0.55, participants=15)
-        world.nlu.add("tanggal 14 september", "ask_availability", 0.9, date="2027-09-14")
+        world.nlu.add("minggu kedua saja", "ask_availability", 0.61)
+        world.nlu.add("tanggal 14", "ask_availability", 0.77)
         world.nlu.add(contact, "out_of_scope", 0.39, organization="Lalu Ahmad Fauzan")
         await world.say("selamat sore bu, saya dari Dinas Koperasi dan UKM Kota Mataram")
         period = await texts_of(world, asked)
         assert period[0] == texts("booking.choose_in", period="September 2027")
         await world.say("peserta 15 orang, 2 hari")
-        free = await texts_of(world, "tanggal 14 september")
-        assert free[-1] == texts("availability.free", when="Selasa, 14 September 2027")
+        await world.say("minggu kedua saja")  # asked which day: no month of its own
+        free = await texts_of(world, "tanggal 14")  # of September, offered above
+        assert free[-1] == texts("availability.free", when="14–15 September 2027 (2 hari)")
         started = await texts_of(world, contact)
         assert started[0] == texts("booking.start")
         await world.say("Pak Lalu Ahmad Fauzan")

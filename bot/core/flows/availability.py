@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 
 from bot.core.booking import (
     MAX_DAYS,
 )
 from bot.core.calendar_text import date_span
 from bot.core.flow import OFFER_BOOKING, Handler
+from bot.core.flows.booking import PERIOD, day_in, updated
 from bot.core.flows.booking_parts import BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
@@ -23,6 +25,7 @@ from nlu.numbers import group_size
 AVAILABILITY_DATE = "availability_date"
 # "kalau hari jumat bisa?": whether a day of the week is open, asked in words the model may
 # read otherwise (Friday: a prayer question, 0.66); "sholat jumat di mana?" is that question.
+_DAY_TOLD = re.compile(r"\b(?:tanggal|tgl|tangal)\s*\d", re.IGNORECASE)  # a day, no month
 _OPEN_ASKED = re.compile(r"\b(?:bisa|boleh|buka|libur|menerima|terima)\b", re.IGNORECASE)
 _PRAYER = re.compile(r"\b(?:s[h]?[ao]lat|jumatan|masjid|mush?[ao]l+a|ibadah)\b", re.IGNORECASE)
 
@@ -54,11 +57,17 @@ class Availability(BookingParts):
         question again."""
         if state.step == AVAILABILITY_DATE and event.kind is Kind.TEXT:
             state.step = None
-            if find_dates(text, self._today()):
+            if find_dates(text, self._today()) or self._day_of_heard_period(text, state):
                 return await self.availability(event, result, text, state)
         if event.kind is Kind.TEXT and self._t.asks(text):
             return self._too_many(text)
         return None
+
+    def _day_of_heard_period(self, text: str, state: ConversationState) -> date | None:
+        """ "tanggal 14" once a period's free days were shown ("bisa di bulan September?"):
+        that day of the period, kept for the form; None without one, or naming no day."""
+        period = state.heard.get(PERIOD)
+        return day_in(text, period) if period and _DAY_TOLD.search(text) else None
 
     def _too_many(self, text: str) -> list[Reply] | None:
         """ "kalau rombongan kami 120 orang bisa?", whatever else it reads as (requirements,
@@ -81,20 +90,27 @@ class Availability(BookingParts):
         if (weekday := self._weekday_answer(text)) is not None:
             return [weekday]
         mentions = find_dates(text, self._today())
-        if not mentions:
+        day = None if mentions else self._day_of_heard_period(text, state)
+        if not mentions and day is None:
             state.step = AVAILABILITY_DATE
             return [Reply(self._t("availability.ask_date"))]
         state.step = None
-        people = group_size(text) or 1
-        if mentions[0].vague:
+        people = group_size(text) or int(state.heard.get("participants") or 1)
+        if day is not None:  # "tanggal 14" after September's free days: 14 September
+            start, days = day, int(state.heard.get("days") or 1)
+        elif mentions[0].vague:  # kept, so "tanggal 14" is read within it
+            period = [mentions[0].start.isoformat(), mentions[0].end.isoformat()]
+            state.heard = updated(state.heard, {PERIOD: period})
             days = self._days_in(text) or 1
             return [await self._choose_in(mentions[0].start, mentions[0].end, days, people)]
-        start = mentions[0].start
-        days = min((mentions[0].end - start).days + 1, MAX_DAYS)
+        else:
+            start = mentions[0].start
+            days = min((mentions[0].end - start).days + 1, MAX_DAYS)
         problem = self._rules.date_problem(start, days, self._today())
         if problem is None and await self._bookings.free_days(start, days, people):
-            if state.flow is None:  # "oke" takes it, as the button does
+            if state.flow is None:  # "oke" takes it, as the button does, with that day
                 state.step = OFFER_BOOKING
+                state.heard = updated(state.heard, {"start_date": start.isoformat()})
             return [
                 Reply(
                     self._t("availability.free", when=date_span(start, days)),

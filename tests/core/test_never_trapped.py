@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
 from bot.config import ROOT
 from bot.core.answers import Answers
+from bot.core.calendar_text import long_date
 from bot.core.keywords import KeywordMatcher
 from bot.core.nlu import Entity, NluResult
 from bot.core.texts import Texts
@@ -1517,3 +1519,21 @@ async def test_a_dinas_asking_for_a_month_and_sending_its_contact_books(
     assert "Topik: Jawara (Jaringan Warung Anggota), BMI Goes to School" in summary
     assert "Tanggal: 14–15 September 2027 (2 hari)" in summary
     assert "+6281917654321" in summary
+
+
+async def test_the_earliest_of_the_days_offered_is_taken(world: World, texts: Texts) -> None:
+    """Found in the console (a women's cooperative from Makassar): "yang paling awal saja"
+    after next month's free days got "tanggalnya belum saya pahami", five times over."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("Kopwan Mawar Sari", "Makassar", "30"):
+        await world.say(answer)
+    offered = await world.say("bulan Maret 2027")
+    first = offered[-1].buttons[0].payload  # the first free day, as a button
+    taken = await texts_of(world, "yang paling awal saja")
+    assert taken[-1] == texts("booking.ask.days")
+    await world.say("1 hari")
+    for answer in ("jawara", "Daeng Rahmawati", "085299887766"):
+        await world.say(answer)
+    summary = (await texts_of(world, "tidak ada"))[-1]
+    day = date.fromisoformat(first.split(":", 1)[1])
+    assert f"Tanggal: {long_date(day)}\n" in summary

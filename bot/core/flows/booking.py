@@ -171,6 +171,12 @@ _NOTES_NAMED = re.compile(
     rf"(?=(?:\s+(?:{'|'.join(COURTESY_TAIL)}))*[\s.,!🙏]*$)",  # "… catatan lain pak"
     re.IGNORECASE,
 )
+# "yang paling awal saja", "secepatnya": the first free day of the period offered.
+_EARLIEST = re.compile(
+    r"\b(?:paling\s+(?:awal|cepat|dekat|duluan)|secepatnya|tercepat|terdekat|yang\s+pertama"
+    r"|yg\s+pertama)\b",
+    re.IGNORECASE,
+)
 # "nanti kami datang jam 8 pagi", "rombongan tiba sekitar pukul 09.00": the arrival time the
 # notes question names, told where another step is asked.
 _ARRIVAL = re.compile(
@@ -916,6 +922,8 @@ class BookingFlow(BookingParts):
         if start is None and window is None and not payload and PERIOD in slots:
             start = day_in(value, slots[PERIOD])  # "yang tgl 13 aja" of the week offered
             days = self._days_in(value)  # "oke 18 aja, 2 hari"
+            if start is None and _EARLIEST.search(value):  # "yang paling awal saja"
+                start = await self._earliest_of(slots)
         if start is not None and not payload:
             window = _bounded_by(value, start, slots.get(PERIOD)) or window
             start = None if window is not None else start
@@ -951,6 +959,13 @@ class BookingFlow(BookingParts):
         if days > 1 or "days" in slots:
             slots["days"] = days
         return None
+
+    async def _earliest_of(self, slots: dict[str, Any]) -> date | None:
+        """The first free start date of the period offered, for the group's size and days."""
+        first, last = (date.fromisoformat(day) for day in slots[PERIOD])
+        people, days = int(slots.get("participants") or 1), int(slots.get("days") or 1)
+        free = await self._bookings.free_between(first, last, days, people, 1)
+        return free[0] if free else None
 
     async def _fill_days(
         self, payload: str, value: str, state: ConversationState

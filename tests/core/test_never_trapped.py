@@ -1512,13 +1512,13 @@ async def test_a_dinas_asking_for_a_month_and_sending_its_contact_books(
         free = await texts_of(world, "tanggal 14")  # of September, offered above
         assert free[-1] == texts("availability.free", when="14–15 September 2027 (2 hari)")
         started = await texts_of(world, contact)
-        assert started[0] == texts("booking.start")
-        await world.say("Pak Lalu Ahmad Fauzan")
+        assert started[0] == texts("booking.start")  # the name and number kept: notes asked
+        assert started[-1] == texts("booking.ask.notes")
         summary = (await texts_of(world, "tidak ada"))[-1]
     assert "Lembaga: Dinas Koperasi dan UKM Kota Mataram (Dinas / pemerintah)" in summary
     assert "Topik: Jawara (Jaringan Warung Anggota), BMI Goes to School" in summary
     assert "Tanggal: 14–15 September 2027 (2 hari)" in summary
-    assert "+6281917654321" in summary
+    assert "Penanggung jawab: Lalu Ahmad Fauzan, Kabid Kelembagaan, +6281917654321" in summary
 
 
 async def test_the_earliest_of_the_days_offered_is_taken(world: World, texts: Texts) -> None:

@@ -151,11 +151,11 @@ _CONTACT_LEAD = re.compile(
 _ADDRESSED = re.compile(r"^(?:pak|bu|bapak|ibu|kak|mas|mbak|min)\s*,\s*", re.IGNORECASE)
 # Honorifics, regional ones too: Makassar/Bugis "Daeng", Minang "Uda"/"Uni", Sundanese
 # "Kang"/"Teh", Balinese "Bli", Javanese "Pakde"/"Bude", NTT and Papua "Mama"/"Bapa"/"Kaka",
-# Malay "Encik"/"Tuan"/"Puan", "Bunda" (a kindergarten's teacher).
+# Malay "Encik"/"Tuan"/"Puan", "Bunda" (a kindergarten's teacher), Sasak "Lalu"/"Baiq".
 _HONORIFICS = frozenset(
     {"bu", "ibu", "pak", "bapak", "mas", "mbak", "kak", "bang", "hj", "h", "daeng", "uda",
      "uni", "kang", "teh", "bli", "pakde", "bude", "ustadz", "ustadzah", "mama", "bapa",
-     "kaka", "tanta", "om", "encik", "cik", "tuan", "puan", "bunda"}
+     "kaka", "tanta", "om", "encik", "cik", "tuan", "puan", "bunda", "lalu", "baiq"}
 )  # fmt: skip
 _REGION_SHORT = frozenset({"kab", "kec", "kel", "prov"})  # "Kab." goes on with the name
 # A day that bounds the visit's period rather than naming its day: "sebelum tanggal 20".
@@ -1385,12 +1385,17 @@ def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
 
 def contact_person(text: str, slots: dict[str, Any]) -> None:
     """The contact an opening message names ("Contact person Pak Dodi 0813-1111-2222"): the
-    name after the cue, up to four words, and a mobile number anywhere in it."""
+    name after the cue, up to four words, or a short message's honoured name beside the
+    number; and a mobile number anywhere in it."""
     phone = normalise_phone(text)
     if phone is not None:
         slots.setdefault("contact_phone", phone)
     cue = _CONTACT_CUE.search(text)
     if cue is None:
+        rest = without_phone(text)  # "Lalu Ahmad Fauzan, Kabid Kelembagaan, 0819…": alone
+        honoured = _honoured_name(rest) if phone and len(rest.split()) <= 6 else None
+        if honoured is not None:
+            slots.setdefault("contact_name", honoured)
         return
     name: list[str] = []
     for word in text[cue.end() :].split()[:4]:

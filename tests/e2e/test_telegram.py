@@ -55,7 +55,12 @@ async def test_start_greets_with_the_menu(running: RunningBot, texts: Texts) -> 
         ("berapa harga emas hari ini?", "di luar layanan kami"),
         ("gabung KJ7Q2A9M", "kode undangan KJ7Q2A9M tidak kami temukan"),
         ("gabung KJ7Q2", "Kode KJ7Q2 adalah kode pendaftaran kunjungan"),  # a booking's code
-        ("agenda hari ini apa?", "belum terdaftar sebagai peserta"),
+        ("agenda hari ini apa?", "kode undangan dari koordinator"),
+        # Found in the console: an organiser asking for the rundown was told only how
+        # participants join.
+        ("bisa minta rundown acara kunjungannya kak?", "Susunan acara lengkap kami kirimkan"),
+        # … and "how long until it is confirmed?" (no booking yet) only that there was none.
+        ("berapa lama biasanya dikonfirmasi setelah daftar?", "langsung masuk ke petugas"),
     ],
 )
 async def test_indonesian_questions_get_the_right_answer(

@@ -27,6 +27,12 @@ from nlu.dates import find_dates
 from nlu.numbers import words_to_int
 
 CANCEL, RESCHEDULE = "cancel", "reschedule"
+# What happens to a request once sent, asked before any was: "berapa lama dikonfirmasi?"
+_HOW_LONG = re.compile(
+    r"\b(?:berapa\s+lama|kapan|lama)\b.{0,30}\b(?:dikonfirmasi|konfirmasi|disetujui|diproses"
+    r"|dibalas|balasan|acc)\b",
+    re.IGNORECASE,
+)
 MOVE_ASKED = "move_asked"  # a move asked about as a question, waiting for yes or no
 
 # "seminggu setelahnya", "mundur 2 minggu", "dimajukan sehari": a move by so much from the
@@ -114,7 +120,10 @@ class BookingChanges(BookingParts):
             )
         own = await self._own_bookings(event)
         if not own:
-            return [Reply(self._t("booking.none_yet"), (self._book_button(),))]
+            none = Reply(self._t("booking.none_yet"), (self._book_button(),))
+            if _HOW_LONG.search(text):  # "berapa lama biasanya dikonfirmasi setelah daftar?"
+                return [Reply(self._t("booking.after_send")), none]
+            return [none]
         listed = "\n\n".join(render.brief(self._t, booking) for booking in own)
         return [Reply(self._t("booking.your_list") + "\n\n" + listed)]
 

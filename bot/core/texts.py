@@ -62,8 +62,7 @@ class Texts:
     def mentions(self, text: str, key: str) -> bool:
         """Whether any of the list's phrases is in the message as whole words: "ada peserta
         kami yang non-muslim" mentions "non muslim"."""
-        said = _spaced(text)
-        return any(_spaced(phrase) in said for phrase in self._lists[key])
+        return any(has_words(text, phrase) for phrase in self._lists[key])
 
     def asks(self, text: str) -> bool:
         """Whether the message asks something: "dari bandara naik apa ya", "berapa biayanya?"
@@ -75,6 +74,12 @@ class Texts:
     def keys(self) -> set[str]:
         """Every key defined, for the consistency test."""
         return set(self._entries)
+
+
+def has_words(text: str, phrase: str) -> bool:
+    """Whether `phrase` is in `text` as whole words, whatever their case and the punctuation
+    between them: "ada peserta yang non-muslim" has "non muslim"."""
+    return _spaced(phrase) in _spaced(text)
 
 
 def _spaced(text: str) -> str:

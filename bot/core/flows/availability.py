@@ -23,9 +23,9 @@ from nlu.dates import find_dates
 from nlu.numbers import group_size
 
 AVAILABILITY_DATE = "availability_date"
+_DAY_TOLD = re.compile(r"\b(?:tanggal|tgl|tangal)\s*\d", re.IGNORECASE)  # a day, no month
 # "kalau hari jumat bisa?": whether a day of the week is open, asked in words the model may
 # read otherwise (Friday: a prayer question, 0.66); "sholat jumat di mana?" is that question.
-_DAY_TOLD = re.compile(r"\b(?:tanggal|tgl|tangal)\s*\d", re.IGNORECASE)  # a day, no month
 _OPEN_ASKED = re.compile(r"\b(?:bisa|boleh|buka|libur|menerima|terima)\b", re.IGNORECASE)
 _PRAYER = re.compile(r"\b(?:s[h]?[ao]lat|jumatan|masjid|mush?[ao]l+a|ibadah)\b", re.IGNORECASE)
 

@@ -39,7 +39,7 @@ from bot.core.nlu import FALLBACK, LIKELY, SURE, Entity, NluResult
 from bot.core.payloads import Space, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
-from bot.core.texts import COURTESY_TAIL
+from bot.core.texts import COURTESY_TAIL, has_words
 from nlu.dates import find_dates
 from nlu.numbers import find_counts, group_size, words_to_int
 
@@ -259,8 +259,8 @@ class BookingFlow(BookingParts):
         told = result.entity("organization") or result.entity("participants")
         if read not in VISIT_TALK and told is None:  # "siswanya 52 orang + 4 guru" tells
             return
-        named = {"org_name": state.heard["org_name"]} if "org_name" in state.heard else {}
-        heard: dict[str, Any] = dict(named)  # a person the tagger took replaces no body
+        # seeded with the body named before: a person the tagger took replaces no body
+        heard: dict[str, Any] = {k: v for k, v in state.heard.items() if k == "org_name"}
         self._prefill(result, text, heard)  # what it refuses is said when the form asks
         state.heard = updated(state.heard, heard)
 
@@ -862,13 +862,10 @@ class BookingFlow(BookingParts):
     def _origin_again(self, value: str, slots: dict[str, Any]) -> bool:
         """ "Papua" where the contact's name is asked, the origin "Kabupaten Jayapura, Papua"
         kept: the region told late, no name (a person may be named "Bima" elsewhere)."""
-        told = " ".join(re.findall(r"\w+", value.lower()))
-        kept = " ".join(re.findall(r"\w+", str(slots.get("origin", "")).lower()))
         return (
-            bool(told)
-            and f" {told} " in f" {kept} "
+            has_words(str(slots.get("origin", "")), value)
             and self._places is not None
-            and (self._places.is_region(value))
+            and self._places.is_region(value)
         )
 
     async def _fill_contact_phone(

@@ -27,13 +27,13 @@ from nlu.dates import find_dates
 from nlu.numbers import words_to_int
 
 CANCEL, RESCHEDULE = "cancel", "reschedule"
+MOVE_ASKED = "move_asked"  # a move asked about as a question, waiting for yes or no
 # What happens to a request once sent, asked before any was: "berapa lama dikonfirmasi?"
 _HOW_LONG = re.compile(
     r"\b(?:berapa\s+lama|kapan|lama)\b.{0,30}\b(?:dikonfirmasi|konfirmasi|disetujui|diproses"
     r"|dibalas|balasan|acc)\b",
     re.IGNORECASE,
 )
-MOVE_ASKED = "move_asked"  # a move asked about as a question, waiting for yes or no
 
 # "seminggu setelahnya", "mundur 2 minggu", "dimajukan sehari": a move by so much from the
 # booked date, later (+1) or earlier (-1).
@@ -90,8 +90,9 @@ class BookingChanges(BookingParts):
         if state.flow == CANCEL:
             return await self.cancel_answer(event, result, text, state)
         if state.flow == RESCHEDULE:
-            said = self._yes_or_no(event, result, text, Space.MOVE_YES, Space.MOVE_NO)
-            if state.step == MOVE_ASKED and said:
+            if state.step == MOVE_ASKED and (
+                said := self._yes_or_no(event, result, text, Space.MOVE_YES, Space.MOVE_NO)
+            ):
                 return await self.move_answer(event, said == "yes", state)
             if event.kind is Kind.TEXT and not self._names_a_date(text):
                 state.flow = state.step = None  # "berapa biayanya?": answered as what it is,

@@ -311,8 +311,11 @@ class Bookings(Protocol):
         """A new group size, as `reschedule` (`DayFull` when a day cannot take it)."""
         ...
 
-    async def recontact(self, code: str, phone: str, actor: str, *, note: str) -> BookingView:
-        """A new contact number; status and days unchanged, `note` the history line."""
+    async def recontact(
+        self, code: str, phone: str, actor: str, *, note: str, name: str | None = None
+    ) -> BookingView:
+        """A new contact number, and a new contact person when `name` is given; status and
+        days unchanged, `note` the history line."""
         ...
 
     async def pending(self) -> list[BookingView]:

@@ -427,9 +427,11 @@ class BookingService:
             raise problem
         return await self._rebook(code, actor, note, notices, participants=participants)
 
-    async def recontact(self, code: str, phone: str, actor: str, *, note: str) -> BookingView:
-        """A new contact number for a booking; its status and its days stay, `note` is the
-        history line."""
+    async def recontact(
+        self, code: str, phone: str, actor: str, *, note: str, name: str | None = None
+    ) -> BookingView:
+        """A new contact number for a booking, and a new contact person when `name` is given;
+        its status and its days stay, `note` is the history line."""
         async with self._sessions() as session, session.begin():
             booking = await self._locked(session, code)
             if Status(booking.status) not in ACTIVE:
@@ -437,6 +439,8 @@ class BookingService:
                     "booking.wrong_status", code=booking.code, status=Status(booking.status)
                 )
             booking.contact_phone = phone
+            if name is not None:
+                booking.contact_name = name
             event = BookingEvent(
                 booking_id=booking.id, status=booking.status, actor=actor, reason=note
             )

@@ -389,6 +389,40 @@ async def test_a_new_contact_number_after_sending_is_confirmed_and_staff_told(
     )
 
 
+async def test_a_new_contact_person_after_sending_is_confirmed_and_staff_told(
+    world: World,
+) -> None:
+    """Found in the console (a Dinas from Aceh Besar): "PIC-nya diganti ya jadi Ibu Cut Nurul,
+    0813 7700 1122" after sending got "Ada lagi yang bisa saya bantu?", and nothing changed.
+    The person and the number are offered, then taken; a new person without a number keeps
+    the number and says so."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    old = f"{booking.contact_name} (+6281298765432)"
+    changed_to = "pak mohon maaf, PIC-nya diganti ya jadi Ibu Cut Nurul, 0813 7700 1122"
+    (offer,) = await world.say(changed_to)
+    assert offer.text == world.texts(
+        "amend.contact_name.confirm", code=booking.code, when="Senin, 14 Juni 2027", old=old,
+        new="Ibu Cut Nurul (+6281377001122)",
+    )  # fmt: skip
+    (kept,) = await world.press("zn")
+    assert kept.text == world.texts("amend.contact_name.kept", code=booking.code, old=old)
+    await world.say(changed_to)
+    (done,) = await world.press("zy")
+    new = "Ibu Cut Nurul (+6281377001122)"
+    assert done.text == world.texts("amend.contact_name.done", code=booking.code, new=new)
+    changed = await world.bookings.get(booking.code)
+    assert changed is not None
+    assert (changed.contact_name, changed.contact_phone) == ("Ibu Cut Nurul", "+6281377001122")
+    assert world.notifier.to(STAFF_GROUP)[-1].text == world.texts(
+        "staff.new_person", code=booking.code, old=old, new=new
+    )
+    await world.say("penanggung jawab rombongan sekarang Bapak Yusuf")
+    (done,) = await world.press("zy")
+    assert done.text.endswith(world.texts("amend.contact_name.same_phone", phone="+6281377001122"))
+    assert (await world.bookings.get(booking.code)).contact_name == "Bapak Yusuf"  # type: ignore[union-attr]
+
+
 async def test_the_new_date_step_and_the_cancel_question_trap_nobody(world: World) -> None:
     """Found reading the flows after the console's traps: at the new-date step every message
     got "tanggalnya belum saya pahami", and a question read as a faint yes ("kode tadi apa

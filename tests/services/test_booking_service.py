@@ -186,6 +186,10 @@ async def test_a_new_contact_number_keeps_the_status_and_writes_the_history(
     async with service._sessions() as session:  # noqa: SLF001
         events = list(await session.scalars(select(BookingEvent.status).order_by(BookingEvent.id)))
     assert events == ["pending", "approved", "approved"]
+    named = await service.recontact(
+        booking.code, "+6281377001122", "telegram:100", note="n", name="Ibu Cut Nurul"
+    )
+    assert (named.contact_name, named.contact_phone) == ("Ibu Cut Nurul", "+6281377001122")
     await service.cancel(booking.code, "telegram:100")
     with pytest.raises(BookingError):
         await service.recontact(booking.code, "+6281311112222", "telegram:100", note="n")

@@ -1,20 +1,30 @@
 """A sent request amended by its requester, in words: a new group size ("pak, maaf peserta kami
-bertambah jadi 35 orang") or a new contact number ("nomor baru 0813 1111 2222").
+bertambah jadi 35 orang"), a new contact number ("nomor baru 0813 1111 2222") or a new contact
+person ("PIC-nya diganti jadi Ibu Cut Nurul, 0813 7700 1122").
 
 Both are known by their words before any NLU reading, in a chat with one active booking (or
 naming its code), and asked to confirm with *Ya, ubah* / *Tidak*. A new size takes the days'
 capacity again and sends the booking back to staff for approval, as a reschedule does; a new
-number changes nothing staff decided and is only told to them.
+number or person changes nothing staff decided and is only told to them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 
-from bot.core.booking import ACTIVE, BookingError, BookingView, DayFull, normalise_phone
+from bot.core.booking import (
+    ACTIVE,
+    BookingError,
+    BookingView,
+    DayFull,
+    normalise_phone,
+    without_phone,
+)
 from bot.core.calendar_text import long_date
 from bot.core.flow import Handler
+from bot.core.flows.booking import honoured_name
 from bot.core.flows.booking_parts import BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
@@ -24,7 +34,8 @@ from bot.core.state import ConversationState
 from nlu.numbers import group_size
 
 AMEND = "amend"
-SIZE, PHONE = "participants", "contact_phone"  # the steps: what the amendment changes
+# The steps: what the amendment changes.
+SIZE, PHONE, PERSON = "participants", "contact_phone", "contact_name"
 
 # "peserta kami bertambah jadi 35 orang", "jumlah peserta berubah menjadi 28".
 _RESIZED = re.compile(
@@ -42,6 +53,29 @@ _RENUMBERED = re.compile(
     r"|menjadi)\b|\b(?:ganti|ubah)\s+(?:nomor|nomer|no|hp|wa)\b",
     re.IGNORECASE,
 )
+# "PIC-nya diganti ya jadi Ibu Cut Nurul", "penanggung jawab rombongan sekarang Bapak Yusuf".
+_NEW_PERSON = re.compile(
+    r"\b(?:pic|cp|contact\s+person|narahubung|penanggung\s*jawab|pj)(?:-?nya)?\b.{0,30}?"
+    r"\b(?:ganti|diganti|berganti|berubah|diubah|sekarang)\b",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b")  # "Rina Marlina"
+
+
+def new_person(text: str) -> str | None:
+    """The new contact person a message names after saying the contact changed: the first
+    honoured name after it ("jadi Ibu Cut Nurul, 0813…" Ibu Cut Nurul), else its first two
+    to four capitalised words ("diganti Rina Marlina"); None when it names nobody."""
+    told = _NEW_PERSON.search(text)
+    if told is None:
+        return None
+    rest = re.split(r"[,;\n]", without_phone(text[told.end() :]).strip(" ,:-"))[0]
+    words = rest.split()
+    for at in range(len(words) - 1):
+        if (name := honoured_name(" ".join(words[at:]))) is not None:
+            return name
+    run = _CAPITALISED.search(rest)
+    return run.group(0) if run is not None else None
 
 
 def new_size(text: str, old: int) -> int | None:
@@ -57,7 +91,7 @@ def new_size(text: str, old: int) -> int | None:
 
 
 class Amendments(BookingParts):
-    """A new group size or contact number for a sent request."""
+    """A new group size, contact number or contact person for a sent request."""
 
     names = frozenset({AMEND})
     spaces = frozenset({Space.AMEND_YES, Space.AMEND_NO})
@@ -72,15 +106,20 @@ class Amendments(BookingParts):
         contacts; console, a KSPPS from Bogor); None for any other message."""
         if state.flow is not None or event.kind is not Kind.TEXT:
             return None
-        phone = normalise_phone(text) if _RENUMBERED.search(text) else None
+        person = new_person(text)
+        phone = normalise_phone(text) if person or _RENUMBERED.search(text) else None
         sized = _RESIZED.search(text) is not None and group_size(text) is not None
-        if phone is None and not sized:
+        if phone is None and person is None and not sized:
             return None  # the bookings are looked up only for a message that tells one
         booking = await self._only_active(event, text)
         if booking is None:
             return None  # no booking, or which one is unclear: read as any message
+        if person is not None:
+            new_contact = contact(person, phone or booking.contact_phone)
+            slots = {"name": person, "phone": phone or "", "new": new_contact}
+            return self._offer(booking, PERSON, slots, _current(booking, PERSON), state)
         if phone is not None:
-            return self._offer(booking, PHONE, phone, booking.contact_phone, state)
+            return self._offer(booking, PHONE, {"new": phone}, booking.contact_phone, state)
         new = new_size(text, booking.participants)
         if new is None:
             return None
@@ -88,7 +127,7 @@ class Amendments(BookingParts):
             return [Reply(self._t("amend.participants.same", code=booking.code, new=new))]
         if (problem := self._rules.participants_problem(new)) is not None:
             return [Reply(render.refusal(self._t, problem))]
-        return self._offer(booking, SIZE, new, booking.participants, state)
+        return self._offer(booking, SIZE, {"new": new}, booking.participants, state)
 
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
@@ -107,12 +146,15 @@ class Amendments(BookingParts):
         booking = await self._bookings.get(str(slots.get("code", "")))
         if booking is None or not self._owns(event, booking):
             return [Reply(self._t("booking.not_found", code=slots.get("code", "")))]
-        old = booking.participants if step == SIZE else booking.contact_phone
         if said == "no":
+            old = _current(booking, step)
             return [Reply(self._t(f"amend.{step}.kept", code=booking.code, old=old))]
         if step == SIZE:
             return await self._resize(event, booking, int(slots["new"]))
-        return await self._renumber(event, booking, str(slots["new"]))
+        if step == PERSON:
+            phone = str(slots["phone"]) or booking.contact_phone
+            return await self._recontact(event, booking, phone, str(slots["name"]))
+        return await self._recontact(event, booking, str(slots["new"]), None)
 
     async def _only_active(self, event: Incoming, text: str) -> BookingView | None:
         """The chat's one active booking, or the active one the message names by code."""
@@ -128,15 +170,17 @@ class Amendments(BookingParts):
         self,
         booking: BookingView,
         step: str,
-        new: int | str,
+        slots: Mapping[str, int | str],
         old: int | str,
         state: ConversationState,
     ) -> list[Reply]:
-        """The amendment asked to confirm, kept in the state until answered."""
+        """The amendment asked to confirm, kept in the state until answered; `slots` has the
+        new value as it is shown ("new") and what else the step needs."""
         state.flow, state.step = AMEND, step
-        state.slots = {"code": booking.code, "new": new}
+        state.slots = {"code": booking.code, **slots}
+        when = render.when(booking)
         asked = self._t(
-            f"amend.{step}.confirm", code=booking.code, when=render.when(booking), old=old, new=new
+            f"amend.{step}.confirm", code=booking.code, when=when, old=old, new=slots["new"]
         )
         buttons = (
             Button(self._t("amend.yes"), encode(Space.AMEND_YES)),
@@ -164,13 +208,39 @@ class Amendments(BookingParts):
         await self._to_staff([Reply(told, self._staff_buttons(code))])
         return [Reply(self._t("amend.participants.done", code=code, new=new))]
 
-    async def _renumber(self, event: Incoming, booking: BookingView, new: str) -> list[Reply]:
-        """The new contact number taken, and staff told."""
-        code, old = booking.code, booking.contact_phone
-        note = self._t("amend.contact_phone.from", old=old)
+    async def _recontact(
+        self, event: Incoming, booking: BookingView, phone: str, name: str | None
+    ) -> list[Reply]:
+        """The new contact number, or the new contact person, taken, and staff told."""
+        code, step = booking.code, PHONE if name is None else PERSON
+        old = _current(booking, step)
+        new = phone if name is None else contact(name, phone)
+        note = self._t(f"amend.{step}.from", old=old)
         try:
-            await self._bookings.recontact(code, new, self._actor(event), note=note)
+            await self._bookings.recontact(code, phone, self._actor(event), note=note, name=name)
         except BookingError as error:
             return [Reply(render.refusal(self._t, error))]
-        await self._to_staff([Reply(self._t("staff.renumbered", code=code, old=old, new=new))])
-        return [Reply(self._t("amend.contact_phone.done", code=code, new=new))]
+        await self._to_staff([Reply(self._t(_STAFF_TOLD[step], code=code, old=old, new=new))])
+        done = self._t(f"amend.{step}.done", code=code, new=new)
+        if name is not None and phone == booking.contact_phone:  # the person, not the number
+            done += "\n" + self._t("amend.contact_name.same_phone", phone=phone)
+        return [Reply(done)]
+
+
+_STAFF_TOLD: Mapping[str, str] = MappingProxyType(
+    {PHONE: "staff.renumbered", PERSON: "staff.new_person"}
+)
+
+
+def contact(name: str, phone: str) -> str:
+    """A contact as the messages show one: "Ibu Cut Nurul (+6281377001122)"."""
+    return f"{name} ({phone})"
+
+
+def _current(booking: BookingView, step: str) -> int | str:
+    """What the booking has now for the step an amendment changes."""
+    if step == SIZE:
+        return booking.participants
+    if step == PERSON:
+        return contact(booking.contact_name, booking.contact_phone)
+    return booking.contact_phone

@@ -606,7 +606,7 @@ class BookingFlow(BookingParts):
         slots = state.slots
         if "contact_phone" not in slots and (phone := normalise_phone(text)) is not None:
             slots["contact_phone"] = phone
-            name = _honoured_name(without_phone(text)) if "contact_name" not in slots else None
+            name = honoured_name(without_phone(text)) if "contact_name" not in slots else None
             if name is None:
                 return Noted(self._t("booking.phone_noted", phone=phone))
             slots["contact_name"] = name  # "baik pak, kontak saya Bapak Hendra 0812…"
@@ -615,7 +615,7 @@ class BookingFlow(BookingParts):
         if "days" not in slots and days is not None and 1 <= days <= MAX_DAYS:
             slots["days"] = days  # "1 hari aja" where the date is asked
             return Noted(self._t("booking.days_noted", days=days))
-        if "contact_name" not in slots and (name := _honoured_name(text)) is not None:
+        if "contact_name" not in slots and (name := honoured_name(text)) is not None:
             slots["contact_name"] = name  # "Bapak Rudi Hartono, Kabid Kelembagaan"
             return Noted(self._t("booking.contact_noted", name=name))
         size = group_size(text) if state.step != Step.PARTICIPANTS else None
@@ -1390,7 +1390,7 @@ def contact_person(text: str, slots: dict[str, Any]) -> None:
     cue = _CONTACT_CUE.search(text)
     if cue is None:
         rest = without_phone(text)  # "Lalu Ahmad Fauzan, Kabid Kelembagaan, 0819…": alone
-        honoured = _honoured_name(rest) if phone and len(rest.split()) <= 6 else None
+        honoured = honoured_name(rest) if phone and len(rest.split()) <= 6 else None
         if honoured is not None:
             slots.setdefault("contact_name", honoured)
         return
@@ -1406,7 +1406,7 @@ def contact_person(text: str, slots: dict[str, Any]) -> None:
         slots.setdefault("contact_name", contact_name(" ".join(name)))
 
 
-def _honoured_name(text: str) -> str | None:
+def honoured_name(text: str) -> str | None:
     """ "Bapak Rudi Hartono, Kabid Kelembagaan", "saya sendiri bu, Ibu Nurlaela": a person
     named with an honorific and a capitalised name, written where another step is asked; None
     for anything else ("pak, mau tanya", "bu siti" in lower case)."""
@@ -1414,7 +1414,7 @@ def _honoured_name(text: str) -> str | None:
     words = text.split()
     if len(words) < 2 or words[0].lower() not in _HONORIFICS or not words[1][:1].isupper():
         last = text.rsplit(",", 1)  # "saya sendiri bu, Ibu Nurlaela"
-        return _honoured_name(last[1]) if len(last) == 2 and last[1].strip() else None
+        return honoured_name(last[1]) if len(last) == 2 and last[1].strip() else None
     if any(character.isdigit() for character in text) or len(text) > 80:
         return None
     return contact_name(text)

@@ -320,10 +320,10 @@ class Engine:
         ordered: list[Reply] = []
         readings = await self._readings(clauses)
         asked = _intents(readings.values(), SURE)
-        for intent in asked:
+        for intent, reading in asked.items():
             if intent == answered:
                 ordered += replies
-            elif intent in INFORMATIONAL and (answer := self._answers.for_intent(intent, text)):
+            elif answer := self._plain_answer(reading, text):
                 ordered.append(answer)
         ordered = ordered if answered in asked else replies + ordered
         plans = await self._plans(text, readings)
@@ -341,9 +341,7 @@ class Engine:
         readings = await self._readings(clauses)
         asked = _intents(readings.values(), LIKELY)
         answers = [
-            answer
-            for intent in asked
-            if intent in INFORMATIONAL and (answer := self._answers.for_intent(intent, text))
+            answer for reading in asked.values() if (answer := self._plain_answer(reading, text))
         ]
         if not answers:
             return []
@@ -562,14 +560,28 @@ class Engine:
     async def _programs(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
-        """One program when it is named (entity, else by name in the text); else the list."""
+        return [self._program_answer(result, text)]
+
+    def _program_answer(self, result: NluResult | None, text: str) -> Reply:
+        """One program when it is named (entity, else by name in `text`); else the list."""
         entity = result.entity("program") if result is not None else None
         program = self._answers.knowledge.program(str(entity.value)) if entity else None
         if program is None and text:
             program = self._answers.knowledge.find_program(text)
         if program is not None:
-            return [self._answers.program(program)]
-        return [self._answers.program_list()]
+            return self._answers.program(program)
+        return self._answers.program_list()
+
+    def _plain_answer(self, reading: NluResult, text: str) -> Reply | None:
+        """The answer to one question of a message that asks several: the informational
+        ones, and the programs ("… 30 orang. Sekalian mau tanya program unggulan BMI apa
+        saja?": console, a Dinas from Aceh Besar; the list, or the program the question
+        names); None for a question that is not plain information."""
+        if reading.intent == "ask_programs":
+            return self._program_answer(reading, "")
+        if reading.intent in INFORMATIONAL:
+            return self._answers.for_intent(reading.intent, text)
+        return None
 
 
 def describe(event: Incoming) -> str:
@@ -608,12 +620,13 @@ def _resizes(result: NluResult) -> bool:
     return result.entity("participants") is not None and result.entity("date") is None
 
 
-def _intents(readings: Iterable[NluResult], floor: float) -> list[str]:
-    """The intents the clauses read as (at least `floor` sure), each once, in order."""
-    asked: list[str] = []
+def _intents(readings: Iterable[NluResult], floor: float) -> dict[str, NluResult]:
+    """The intents the clauses read as (at least `floor` sure), each once, in order, with
+    the first clause's reading."""
+    asked: dict[str, NluResult] = {}
     for reading in readings:
-        if reading.confidence >= floor and reading.intent not in asked:
-            asked.append(reading.intent)
+        if reading.confidence >= floor:
+            asked.setdefault(reading.intent, reading)
     return asked
 
 

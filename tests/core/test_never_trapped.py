@@ -333,6 +333,26 @@ async def test_a_letter_announcing_a_visit_gets_its_questions_answered_first(
         assert started[-1].startswith(texts("booking.ask.participants")[:20])
 
 
+async def test_a_plan_with_a_question_about_the_programs_gets_the_programs_first(
+    world: World, answers: Answers, texts: Texts
+) -> None:
+    """Found in the console (a Dinas from Aceh Besar): "… rencana studi tiru … kira2 30 orang.
+    Sekalian mau tanya program unggulan BMI apa saja?" started the booking form and the
+    question about the programs was never answered. The programs are plain information
+    too: listed, then the booking offered with what the message said kept."""
+    plan = "kami rencana studi tiru ke BMI bulan Maret 2027, kira2 30 orang."
+    question = "Sekalian mau tanya program unggulan BMI apa saja?"
+    world.nlu.add(f"{plan} {question}", "book_visit", 0.71, participants=30)
+    world.nlu.add("kami rencana studi tiru ke BMI bulan Maret 2027", "book_visit", 0.9)
+    world.nlu.add(question.rstrip("?"), "ask_programs", 0.88)
+    world.nlu.add("iya", "affirm", 0.97)
+    replies = await world.say(f"{plan} {question}")
+    assert [r.text for r in replies] == [answers.program_list().text, texts("booking.offer")]
+    started = await texts_of(world, "iya")
+    assert started[0] == texts("booking.start")
+    assert all("jumlah peserta" not in reply.lower() for reply in started)
+
+
 async def test_the_date_step_takes_a_week_asked_and_a_day_of_it(
     world: World, texts: Texts
 ) -> None:

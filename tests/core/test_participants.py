@@ -156,6 +156,23 @@ async def test_join_by_deep_link_then_agenda_and_leave(world: World) -> None:
     assert (await world.send("agenda", "p1"))[0].text == world.texts("agenda.not_participant")
 
 
+async def test_a_participant_asking_a_time_gets_the_agenda(world: World) -> None:
+    """Found in the console: a participant's "berangkat dari hotel jam berapa?" got the
+    answer about lodging. A time asked by someone in a visit is the agenda's; the same
+    question from a chat with no visit, or about a shop's hours, is read as usual."""
+    booking = await approved_visit(world)
+    await world.send(f"gabung {booking.invite_code}", "p5")
+    await world.send("Yohana", "p5")
+    asked = await world.send("berangkat dari hotel jam berapa?", "p5")
+    assert asked[0].text.startswith("Agenda hari ke-1 (Selasa, 8 Desember 2026)")
+    second = await world.send("hari kedua kumpul jam brp ya?", "p5")
+    assert second[0].text.startswith("Agenda hari ke-2")
+    shop = await world.send("warung anggota buka jam berapa?", "p5")
+    assert not shop[0].text.startswith("Agenda")
+    stranger = await world.send("berangkat dari hotel jam berapa?", "p6")
+    assert not stranger[0].text.startswith("Agenda")
+
+
 async def test_join_by_text_code_on_a_visit_day_after_the_push_gets_today_at_once(
     world: World,
 ) -> None:

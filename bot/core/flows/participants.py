@@ -44,6 +44,12 @@ _ORDINALS = MappingProxyType({"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3
 _DAY_N = re.compile(
     r"hari\s*(?:ke)?[-\s]?(\d|pertama|kesatu|kedua|ketiga|terakhir)", re.IGNORECASE
 )
+# A participant asking a time of the visit ("berangkat dari hotel jam berapa?", "besok kumpul
+# jam brp?"): the day's agenda says it; not the opening hours of a shop or a hotel's check-in.
+_TIME_ASKED = re.compile(r"\b(?:jam|pukul|pkl)\s+(?:berapa|brp|brapa|berapakah)\b", re.I)
+_OTHER_HOURS = re.compile(
+    r"\b(?:buka|tutup|check[\s-]?in|check[\s-]?out|checkin|checkout)\b", re.I
+)
 
 
 class ParticipantFlow:
@@ -87,6 +93,11 @@ class ParticipantFlow:
             return await self.roster(event)
         if JOIN_WORD.match(text):
             return await self.join(event, None, text, state)
+        if state.flow is None and _TIME_ASKED.search(text) and not _OTHER_HOURS.search(text):
+            # "berangkat dari hotel jam berapa?" read as lodging (console): a participant's
+            # question about a time is the agenda's; anyone else's is read as usual
+            booking = await self._current_visit(event)
+            return [Reply(await self._agenda_of(booking, text))] if booking else None
         return None
 
     async def resume(
@@ -198,11 +209,14 @@ class ParticipantFlow:
         booking = await self._current_visit(event)
         if booking is None:
             return [Reply(self._t("agenda.not_participant"))]
-        today = self._today()
-        index = self._requested_day(booking, text, today)
+        return [Reply(await self._agenda_of(booking, text))]
+
+    async def _agenda_of(self, booking: BookingView, text: str) -> str:
+        """The agenda of the visit's day `text` asks for, or why there is no such day."""
+        index = self._requested_day(booking, text, self._today())
         if index is None:
-            return [Reply(self._t("agenda.no_such_day", days=booking.days))]
-        return [Reply(await self.agenda_text(booking, index))]
+            return self._t("agenda.no_such_day", days=booking.days)
+        return await self.agenda_text(booking, index)
 
     async def feedback(self, event: Incoming, text: str) -> list[Reply] | None:
         """A rating "1".."5" (with an optional comment) for a visit that ended lately; None

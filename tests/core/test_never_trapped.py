@@ -383,6 +383,42 @@ async def test_an_availability_question_without_a_date_never_traps(
     assert texts("availability.ask_date") not in replies and "program" in replies[0].lower()
 
 
+async def test_answers_sent_one_step_late_are_never_taken_for_the_step_asked(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a KSP from Sumbawa, one answer behind): the organisation sent
+    again at the topic step became the topic, and the topic sent at the name step became the
+    contact's name ("Penanggung jawab: tentang pengelolaan simpan pinjam …"). A kind alone
+    where the origin is asked ("koperasi") had replaced the organisation's name."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        await _one_step_late(world, texts)
+
+
+async def _one_step_late(world: World, texts: Texts) -> None:
+    for message in ("mau daftar kunjungan", "KSP Karya Mandiri"):
+        await world.say(message)
+    kind_only = await texts_of(world, "koperasi")  # no place, and no organisation either
+    assert kind_only == [texts("booking.invalid.origin_unknown"), texts("booking.ask.origin")]
+    for message in ("Sumbawa", "15", "20 Juli 2027"):
+        await world.say(message)
+    asked_topics = await texts_of(world, "2 hari")
+    assert asked_topics[-1] == texts("booking.ask.topics")
+    again = await texts_of(world, "KSP Karya Mandiri")
+    assert again == [
+        texts("booking.org_known", org_name="KSP Karya Mandiri"), texts("booking.ask.topics")
+    ]  # fmt: skip
+    assert (await texts_of(world, "pengelolaan koperasi"))[-1] == texts("booking.ask.contact_name")
+    late = "tentang pengelolaan simpan pinjam dan warung anggota"
+    assert await texts_of(world, late) == [
+        texts("booking.topics_noted", topics=late), texts("booking.ask.contact_name")
+    ]  # fmt: skip
+    await world.say("saya sendiri, Ibu Hj. Nurhayati 0853 3344 5566")
+    summary = (await texts_of(world, "tidak ada"))[-1]
+    assert f"Topik: {late}" in summary
+    assert "Penanggung jawab: Ibu Hj. Nurhayati, +6285333445566" in summary
+
+
 async def test_a_length_where_a_name_is_asked_is_kept_and_refusals_point_to_a_person(
     world: World, texts: Texts
 ) -> None:

@@ -149,6 +149,12 @@ _CONTACT_LEAD = re.compile(
 )
 # "bu, …": the person written to, addressed before a name.
 _ADDRESSED = re.compile(r"^(?:pak|bu|bapak|ibu|kak|mas|mbak|min)\s*,\s*", re.IGNORECASE)
+# "tentang pengelolaan simpan pinjam", "ingin belajar Jawara": what they want to learn, written
+# where another step is asked (the contact's name), never a name.
+_TOPIC_CUE = re.compile(
+    r"^\s*(?:tentang|mengenai|seputar|topik(?:nya)?|(?:(?:ingin|mau|pengen)\s+)?belajar)\b",
+    re.IGNORECASE,
+)
 # Honorifics, regional ones too: Makassar/Bugis "Daeng", Minang "Uda"/"Uni", Sundanese
 # "Kang"/"Teh", Balinese "Bli", Javanese "Pakde"/"Bude", NTT and Papua "Mama"/"Bapa"/"Kaka",
 # Malay "Encik"/"Tuan"/"Puan", "Bunda" (a kindergarten's teacher), Sasak "Lalu"/"Baiq".
@@ -802,9 +808,10 @@ class BookingFlow(BookingParts):
         if (ahead := self._for_another_step(value, state)) is not None:
             return ahead  # "jawara dan BMI goes to school": the topics, not a place
         places = self._places
-        if guess_kind(value) is not None and "," not in value:
+        if guess_kind(value) is not None and "," not in value and len(value.split()) > 1:
             # "Koperasi Produsen Nyiur Melambai" names the organisation (the one taken before
             # was a guess, or is corrected): the name, and the origin if it names a region.
+            # A kind alone ("koperasi", answering the kind not asked) names none.
             state.slots.pop("org_kind", None)
             self._take_organisation(value, state.slots)
             if "origin" not in state.slots:
@@ -853,6 +860,8 @@ class BookingFlow(BookingParts):
             or self._origin_again(value, state.slots)
         ):  # "kirim", "tidak ada": no name
             return self._t("booking.invalid.contact_name")
+        if _TOPIC_CUE.match(value):  # the topic answered late (console, a KSP from Sumbawa)
+            return Noted(self._t("booking.topics_noted", topics=self._take_topics(value, state)))
         name = contact_name(value)
         if not name:
             return self._t("booking.invalid.contact_self")  # "saya sendiri": whose name?
@@ -1011,14 +1020,24 @@ class BookingFlow(BookingParts):
             return None
         if self._says(value, "booking.send"):  # "ya", "oke": no topic
             return self._t("booking.invalid.topics")
-        # "digital marketing dan NIB": both programs; a longer text that names one says more
-        # than its name, and is kept as written.
+        org = str(slots.get("org_name", ""))
+        if has_words(value, org) and len(value.split()) <= len(org.split()) + 2:
+            return Noted(self._t("booking.org_known", org_name=org))  # told again
         programs = self._answers.knowledge.find_programs(value)
         if not programs and (ahead := self._for_another_step(value, state)) is not None:
             return ahead  # "Bapak Yuliandri", "0812…": the contact, written ahead
-        short = len(value) < 40 * len(programs)
-        slots["topics"] = [p.id for p in programs] if short else [value[:300]]
+        self._take_topics(value, state)
         return None
+
+    def _take_topics(self, value: str, state: ConversationState) -> str:
+        """Keep the topics `value` tells, as shown: "digital marketing dan NIB" both programs;
+        a longer text that names one says more than its name, and is kept as written."""
+        programs = self._answers.knowledge.find_programs(value)
+        if len(value) < 40 * len(programs):
+            state.slots["topics"] = [program.id for program in programs]
+            return ", ".join(program.name for program in programs)
+        state.slots["topics"] = [value[:300]]
+        return value[:300]
 
     async def _ask_next(self, state: ConversationState) -> list[Reply]:
         state.misses = 0  # a step answered: refusals are counted afresh

@@ -79,6 +79,13 @@ _CAN_WHEN = re.compile(
     r"|\b(?:bulan|tanggal|tgl|minggu|hari)\b[^.?!]{0,30}\b(?:bisa|bisakah|boleh|bolehkah)\b",
     re.IGNORECASE,
 )
+# "sy ketua koperasi karyawan …", "saya bendahara KSP …": the sender says who they are.
+_INTRODUCTION = re.compile(
+    r"\b(?:saya|sy|kami|aku|beta|kulo|abdi|ambo)\s+(?:\w+\s+){0,2}?(?:ketua|bendahara"
+    r"|sekretaris|pengurus|pengawas|manajer|manager|staf|staff|kepala|kabid|kasi|anggota"
+    r"|mahasiswa|mahasiswi|dosen|guru|pegawai|karyawan)\b",
+    re.IGNORECASE,
+)
 
 
 class Engine:
@@ -297,6 +304,14 @@ class Engine:
             # "pak, pesertanya nambah jadi 30 orang bisa?" after sending: no new date but a
             # new group size, which staff decide; the request goes to them, not "which date?"
             result = replace(result, intent="human_handoff")
+        if not asks and (unclear or result.intent == OFF_TOPIC):
+            if _INTRODUCTION.search(text) or result.entity("organization") is not None:
+                # "sy ketua koperasi karyawan PT Semen Tonasa, pangkep sulsel" (off-topic in
+                # the console): who they are, kept for a booking (overheard); what they need?
+                state.misses = 0
+                return [Reply(self._t("courtesy.introduced"), self._menu_buttons())]
+            if self._opening(text) is not None:  # "Assalamu alaikum. Maaf mengganggu waktunya"
+                return self._menu(state, greeting=text)
         if unclear:
             return self._fallback(result, text, state)
         state.misses = 0

@@ -149,3 +149,29 @@ async def test_laughter_gets_a_smile_not_out_of_scope(
 
 def test_laughter_inside_words_is_not_laughter() -> None:
     assert not laughs("hehe, berapa biayanya?") and not laughs("wkwk mau tanya")
+
+
+async def test_an_introduction_or_a_salam_with_an_apology_is_welcomed(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
+) -> None:
+    """Found in the console: "Assalamu alaikum. Maaf mengganggu waktunya" got "belum yakin
+    maksud Bapak/Ibu", "sy ketua koperasi karyawan PT Semen Tonasa, pangkep sulsel" got "di
+    luar layanan kami", and "saya bendahara KSP … mau tanya2 dulu ya pak" got "belum yakin".
+    Who someone is, or a greeting with courtesy, is welcomed and asked what they need; a
+    question the model cannot read still gets the clarifying answer."""
+    nlu = RecordedNlu()
+    nlu.add("Assalamu alaikum. Maaf mengganggu waktunya", "nlu_fallback", 0.2)
+    nlu.add("sy ketua koperasi karyawan PT Semen Tonasa, pangkep sulsel", "out_of_scope", 0.34)
+    told = "saya bendahara KSP Karya Mandiri dari Sumbawa NTB, mau tanya2 dulu ya pak"
+    nlu.add(told, "nlu_fallback", 0.2, organization="KSP Karya Mandiri")
+    nlu.add("saya dari tadi nunggu hujan reda", "out_of_scope", 0.9)
+    nlu.add("Assalamualaikum, kalau xyz gimana?", "nlu_fallback", 0.2)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    (salam,) = await say(engine, "Assalamu alaikum. Maaf mengganggu waktunya")
+    assert salam.startswith(SALAM_ANSWER) and "selamat datang" in salam
+    for introduction in ("sy ketua koperasi karyawan PT Semen Tonasa, pangkep sulsel", told):
+        assert await say(engine, introduction) == [texts("courtesy.introduced")]
+    (chatter,) = await say(engine, "saya dari tadi nunggu hujan reda")
+    assert chatter.startswith(texts("fallback.out_of_scope")[:20])
+    unclear = await say(engine, "Assalamualaikum, kalau xyz gimana?")
+    assert unclear[0].startswith(SALAM_ANSWER) and "selamat datang" not in unclear[0]

@@ -304,14 +304,9 @@ class Engine:
             # "pak, pesertanya nambah jadi 30 orang bisa?" after sending: no new date but a
             # new group size, which staff decide; the request goes to them, not "which date?"
             result = replace(result, intent="human_handoff")
-        if not asks and (unclear or result.intent == OFF_TOPIC):
-            if _INTRODUCTION.search(text) or result.entity("organization") is not None:
-                # "sy ketua koperasi karyawan PT Semen Tonasa, pangkep sulsel" (off-topic in
-                # the console): who they are, kept for a booking (overheard); what they need?
-                state.misses = 0
-                return [Reply(self._t("courtesy.introduced"), self._menu_buttons())]
-            if self._opening(text) is not None:  # "Assalamu alaikum. Maaf mengganggu waktunya"
-                return self._menu(state, greeting=text)
+        silent = not asks and (unclear or result.intent == OFF_TOPIC)
+        if silent and (welcome := self._welcome(result, text, state)) is not None:
+            return welcome
         if unclear:
             return self._fallback(result, text, state)
         state.misses = 0
@@ -517,6 +512,20 @@ class Engine:
         )
         text = self._t("fallback.clarify") if buttons else self._t("fallback.clarify_menu")
         return [Reply(text, (*buttons, Button(self._t("button.menu"), encode(Space.MENU))))]
+
+    def _welcome(
+        self, result: NluResult, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """A message that asks nothing the model can read, but says who the sender is ("sy
+        ketua koperasi karyawan PT Semen Tonasa, pangkep sulsel", off-topic in the console)
+        or greets ("Assalamu alaikum. Maaf mengganggu waktunya"): welcomed and asked what
+        they need (who they are is kept for a booking, overheard); None otherwise."""
+        if _INTRODUCTION.search(text) or result.entity("organization") is not None:
+            state.misses = 0
+            return [Reply(self._t("courtesy.introduced"), self._menu_buttons())]
+        if self._opening(text) is not None:
+            return self._menu(state, greeting=text)
+        return None
 
     def _menu(self, state: ConversationState, greeting: str | None = None) -> list[Reply]:
         """The main menu; with `greeting` (what the user wrote, "" for /start), a welcome

@@ -43,6 +43,16 @@ _SIZE_ASKED = re.compile(
     r"|\b(?:cuma|cuman|hanya)\s+\d+\s*(?:orang|org|peserta)\b",
     re.IGNORECASE,
 )
+# BMI asked to speak at the enquirer's own event: "bisa jadi narasumber di acara kami?",
+# "mengundang BMI sebagai pemateri".
+_SPEAKER = r"(?:narasumber|narsum|pemateri|pembicara)"
+_INVITED = re.compile(
+    rf"\b(?:jadi|menjadi|sebagai|undang|mengundang|diundang|minta|meminta|permohonan"
+    rf"|mendatangkan|menghadirkan)\b.{{0,30}}\b{_SPEAKER}\b"
+    rf"|\b{_SPEAKER}\b.{{0,40}}\b(?:di|ke)\s+(?:acara|kegiatan|daerah|kabupaten|kota|tempat)"
+    rf"\s+kami\b|\b(?:mengundang|undang)\s+(?:pihak\s+)?bmi\b",
+    re.IGNORECASE,
+)
 # Questions with a plain answer: a message asking several of them gets each answer.
 INFORMATIONAL = frozenset(VISIT_TOPICS) | {"ask_location", "ask_contact", "ask_about_bmi"}
 
@@ -73,6 +83,15 @@ class Answers:
             "human_handoff": lambda: Reply(self._t("handoff.contact", **self.main_contact())),
         }.get(intent)
         return build() if build else None
+
+    def speaker(self, text: str) -> Reply | None:
+        """The answer to BMI invited to speak elsewhere ("apakah BMI bisa jadi narasumber di
+        acara pelatihan koperasi di kabupaten kami?", unclear to the model in the console;
+        "biayanya untuk narasumber berapa?" read as the cost of a visit), when `text` asks
+        it; None otherwise."""
+        if not _INVITED.search(text):  # "siapa narasumbernya nanti?" asks about a visit
+            return None
+        return self._visit(self.knowledge.visit.speaker)
 
     def program(self, program: Program) -> Reply:
         """One program in full."""

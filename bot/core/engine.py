@@ -70,6 +70,7 @@ _CLAUSE_BREAK = re.compile(
     re.I,
 )
 BOOK = "book_visit"
+SPEAKER = "speaker"  # BMI invited to speak elsewhere: no intent of the model's, remembered
 OFFER_HANDOFF = "offer_handoff"
 # What "iya" accepts while an offer is open (the offer is `state.step` outside any flow).
 OFFERED = MappingProxyType({OFFER_HANDOFF: "human_handoff", OFFER_BOOKING: BOOK})
@@ -267,6 +268,8 @@ class Engine:
         unclear = result.unclear or (
             asks and result.intent in {"affirm", "deny"} and result.confidence < LIKELY
         )
+        if (invited := self._invited(text, state)) is not None:
+            return invited
         offered = OFFERED.get(state.step or "")
         if offered is None and self._t.says(text, "words.booking.can_we"):
             # A bare "bisa?" asks about what came before; the model reads it as an online
@@ -512,6 +515,17 @@ class Engine:
         )
         text = self._t("fallback.clarify") if buttons else self._t("fallback.clarify_menu")
         return [Reply(text, (*buttons, Button(self._t("button.menu"), encode(Space.MENU))))]
+
+    def _invited(self, text: str, state: ConversationState) -> list[Reply] | None:
+        """BMI asked to speak at the enquirer's event (console, a Dinas from Lebak: unclear to
+        the model), and what follows about it ("biayanya untuk narasumber berapa?", read as
+        the cost of a visit): left to staff; None for any other message."""
+        if (answer := self._answers.speaker(text)) is not None:
+            state.remember_intent(SPEAKER)
+            return [answer]
+        if state.last_intents[-1:] == [SPEAKER] and self._t.mentions(text, "words.speaker"):
+            return [Reply(self._t("speaker.again", **self._answers.main_contact()))]
+        return None
 
     def _welcome(
         self, result: NluResult, text: str, state: ConversationState

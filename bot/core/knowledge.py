@@ -106,6 +106,7 @@ class Visit(_Model):
     shopping: Answer
     own_bus: Answer
     research: Answer
+    speaker: Answer
 
 
 class Knowledge(_Model):

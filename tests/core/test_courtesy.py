@@ -175,3 +175,25 @@ async def test_an_introduction_or_a_salam_with_an_apology_is_welcomed(
     assert chatter.startswith(texts("fallback.out_of_scope")[:20])
     unclear = await say(engine, "Assalamualaikum, kalau xyz gimana?")
     assert unclear[0].startswith(SALAM_ANSWER) and "selamat datang" not in unclear[0]
+
+
+async def test_bmi_invited_to_speak_is_left_to_staff_and_so_is_what_follows(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
+) -> None:
+    """Found in the console (a Dinas from Lebak): "apakah BMI bisa jadi narasumber di acara
+    pelatihan koperasi di kabupaten kami?" got "belum yakin maksud", then "biayanya untuk
+    narasumber berapa ya pak?" the cost of a visit. The sources say nothing of it: staff's,
+    with the contact. Who presents during a visit is not an invitation."""
+    nlu = RecordedNlu()
+    invited = "apakah BMI bisa jadi narasumber di acara pelatihan koperasi di kabupaten kami?"
+    nlu.add(invited, "nlu_fallback", 0.2)
+    nlu.add("biayanya untuk narasumber berapa ya pak?", "ask_visit_cost", 0.9)
+    nlu.add("siapa narasumber saat kunjungan nanti?", "ask_visit_info", 0.7)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    (visit,) = await say(engine, "siapa narasumber saat kunjungan nanti?")
+    assert visit.startswith(answers.knowledge.visit.info.text.strip()[:40])
+    (answer,) = await say(engine, invited)
+    assert answer.startswith(answers.knowledge.visit.speaker.text.strip())
+    assert answers.main_contact()["phone"] in answer
+    (again,) = await say(engine, "biayanya untuk narasumber berapa ya pak?")
+    assert again == texts("speaker.again", **answers.main_contact())

@@ -25,7 +25,8 @@ _TIME_GREETING = re.compile(
     r"\b(?:selamat|slmt|met|sugeng|wilujeng)\s+"
     r"(?:pagi|siang|sore|petang|malam|enjang|enjing|sonten|dalu|wengi)\b"
     r"|^\W*(?:pagi+|siang+|sore+|malam+)"
-    r"(?:\s+(?:kak|kk|min|admin|bu|pak|bapak|ibu|mas|mbak|semua|bang))?[\W_]*$",
+    r"(?:\s+(?:kak|kk|min|admin|bu|pak|bapak|ibu|mas|mbak|semua|bang))?"
+    r"(?:[\W_]*$|\s*[,.!]|\s+(?:mau|izin|ijin|mohon|numpang|maaf|permisi)\b)",
     re.IGNORECASE,
 )
 _LAUGH = r"(?:w?k(?:wk)+w?|a?wok(?:wok)+|(?:ha){2,}|(?:he){2,}|(?:hi){2,}|xi(?:xi)+|[😂🤣😅😁😆]+)"
@@ -55,7 +56,8 @@ def greeting_in_kind(text: str) -> str | None:
 
 
 def greets_by_time(text: str) -> bool:
-    """Whether the message says "selamat pagi/siang/sore/malam"."""
+    """Whether the message says "selamat pagi/siang/sore/malam", or opens with the bare
+    word ("siang pak, izin bertanya", "PAGI PAK MAU TANYA"), not "pagi ini kami …"."""
     return _TIME_GREETING.search(text) is not None
 
 

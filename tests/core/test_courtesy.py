@@ -79,6 +79,9 @@ def test_a_part_of_the_day_inside_a_question_is_no_greeting() -> None:
     acaranya apa?" asks about this morning."""
     assert greets_by_time("pagi") and greets_by_time("siang bu!")
     assert not greets_by_time("pagi ini acaranya apa?")
+    # opening a message (console: "Halo" answered both, a Dinas from Lebak and a Gayo coop)
+    assert greets_by_time("siang pak, izin bertanya") and greets_by_time("PAGI PAK MAU TANYA")
+    assert not greets_by_time("malam minggu ada acara?")
 
 
 async def test_a_plain_hello_gets_a_plain_welcome(engine: Engine) -> None:

@@ -1465,7 +1465,8 @@ async def test_a_meal_question_mid_form_gets_the_answer_its_words_ask(
 
 
 @pytest.mark.parametrize(
-    "none", ["tidak ada catatan", "sonde ada catatan lain", "tidak ada kebutuhan khusus pak"]
+    "none",
+    ["tidak ada catatan", "sonde ada catatan lain", "tidak ada kebutuhan khusus pak", "TDK ADA"],
 )
 async def test_no_notes_said_with_what_was_asked_is_no_note(
     world: World, texts: Texts, none: str

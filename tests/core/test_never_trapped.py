@@ -419,6 +419,36 @@ async def _one_step_late(world: World, texts: Texts) -> None:
     assert "Penanggung jawab: Ibu Hj. Nurhayati, +6285333445566" in summary
 
 
+async def test_questions_about_sending_in_the_form_and_a_cancel_of_the_form(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a consumer cooperative from Bekasi whose date was a holiday):
+    in the form, "pak kira2 kapan ya dikonfirmasi?" and "kalau mau tambah 1 hari jadi 2 hari
+    bisa?" were told they could not be answered there, "kode booking kami tadi apa ya?" put
+    the form aside ("no booking yet, book now?"), and "kunjungan kami batalkan saja …" was
+    told there was no active booking while the form waited, and "ya" then resumed it."""
+    world.nlu.add("kode booking kami tadi apa ya?", "check_booking", 0.95)
+    world.nlu.add("pak kira2 kapan ya dikonfirmasi?", "check_booking", 0.6)
+    world.nlu.add("kalau mau tambah 1 hari jadi 2 hari bisa?", "ask_visit_info", 0.4)
+    cancel = "mohon maaf pak, kunjungan kami batalkan saja karena anggaran belum cair"
+    world.nlu.add(cancel, "cancel_booking", 0.93)
+    world.nlu.add("nanti dulu", "goodbye", 0.9)
+    world.nlu.add("ya", "affirm", 0.97)
+    for answer in ("mau daftar kunjungan", "Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027"):
+        await world.say(answer)
+    await world.say("1 hari")
+    topics = texts("booking.ask.topics")
+    sending = await texts_of(world, "pak kira2 kapan ya dikonfirmasi?")
+    assert sending == [texts("booking.after_send"), topics]
+    code = await texts_of(world, "kode booking kami tadi apa ya?")
+    assert code == [texts("booking.code_after_send"), topics]
+    longer = await texts_of(world, "kalau mau tambah 1 hari jadi 2 hari bisa?")
+    assert longer == [texts("booking.days_noted", days=2), topics]
+    await world.say("nanti dulu")
+    assert (await texts_of(world, cancel))[0] == texts("booking.left")
+    assert texts("booking.resumed") not in await texts_of(world, "ya")
+
+
 async def test_a_length_where_a_name_is_asked_is_kept_and_refusals_point_to_a_person(
     world: World, texts: Texts
 ) -> None:

@@ -33,7 +33,7 @@ from bot.core.booking import (
 from bot.core.calendar_text import MONTHS, date_span, long_date
 from bot.core.courtesy import laughs
 from bot.core.flow import Handler
-from bot.core.flows.booking_parts import DAYS_IN_TEXT, BookingParts
+from bot.core.flows.booking_parts import CHANGED_TO, DAYS_IN_TEXT, HOW_LONG, BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import FALLBACK, LIKELY, SURE, Entity, NluResult
 from bot.core.payloads import Space, encode, is_, value_of
@@ -149,6 +149,8 @@ _CONTACT_LEAD = re.compile(
 )
 # "bu, …": the person written to, addressed before a name.
 _ADDRESSED = re.compile(r"^(?:pak|bu|bapak|ibu|kak|mas|mbak|min)\s*,\s*", re.IGNORECASE)
+# "kode booking kami tadi apa ya?", "kode pendaftarannya berapa?": asked before it was sent.
+_CODE_ASKED = re.compile(r"\bkode\b.{0,30}\b(?:apa|berapa|brp|mana)\b", re.IGNORECASE)
 # "tentang pengelolaan simpan pinjam", "ingin belajar Jawara": what they want to learn, written
 # where another step is asked (the contact's name), never a name.
 _TOPIC_CUE = re.compile(
@@ -321,6 +323,8 @@ class BookingFlow(BookingParts):
             ]
         if state.step == CONFIRM:
             return await self._confirm(event, result, text, state)
+        if event.kind is Kind.TEXT and (sending := await self._about_sending(event, text)):
+            return [sending, *await self._question(state.step or "", state)]
         sure = result is not None and result.confidence >= SURE
         # "yang tgl 13 aja" at the date step, "tanggal 10 Februari" at another read as
         # availability questions: a date said, not asked about, is this form's own business.
@@ -412,12 +416,26 @@ class BookingFlow(BookingParts):
                 # date step, which offers that period's free days (or says why not).
                 notes = self._note_when(text, state.slots) or [self._when_noted(state.slots)]
                 return [*(Reply(note) for note in notes), *await self._question(slot, state)]
+            if said is None and CHANGED_TO.search(text):  # "tambah 1 hari jadi 2 hari bisa?"
+                changed = self._for_another_step(text, state)
+                said = Reply(changed.text) if changed is not None else None
             said = said or Reply(self._t("booking.question_later"))
             return [said, *await self._question(slot, state)]
         problem = await self._fill(slot, text, payload, state)
         if problem is None:
             return await self._ask_next(state)
         return await self._refused(problem, state)
+
+    async def _about_sending(self, event: Incoming, text: str) -> Reply | None:
+        """What happens once the request is sent, asked in the form ("pak kira2 kapan ya
+        dikonfirmasi?"; "kode booking kami tadi apa ya?" from a chat with no booking yet):
+        in the console, told it could not be answered there, or the form put aside for "no
+        booking yet"; None for other messages."""
+        if HOW_LONG.search(text):
+            return Reply(self._t("booking.after_send"))
+        if _CODE_ASKED.search(text) and not await self._own_bookings(event):
+            return Reply(self._t("booking.code_after_send"))
+        return None
 
     async def _refused(
         self, problem: str | Noted | Reply, state: ConversationState
@@ -618,8 +636,9 @@ class BookingFlow(BookingParts):
             slots["contact_name"] = name  # "baik pak, kontak saya Bapak Hendra 0812…"
             return Noted(self._t("booking.contact_phone_noted", name=name, phone=phone))
         days = self._days_in(text)
-        if "days" not in slots and days is not None and 1 <= days <= MAX_DAYS:
-            slots["days"] = days  # "1 hari aja" where the date is asked
+        fresh = "days" not in slots or (CHANGED_TO.search(text) and days != slots["days"])
+        if fresh and days is not None and 1 <= days <= MAX_DAYS:
+            slots["days"] = days  # "1 hari aja" where the date is asked; "… jadi 2 hari"
             return Noted(self._t("booking.days_noted", days=days))
         if "contact_name" not in slots and (name := honoured_name(text)) is not None:
             slots["contact_name"] = name  # "Bapak Rudi Hartono, Kabid Kelembagaan"

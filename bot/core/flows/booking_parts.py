@@ -35,6 +35,14 @@ from nlu.numbers import REGIONAL_NUMBERS, words_to_int
 log = logging.getLogger(__name__)
 
 DATE_CHOICES = 6
+# What happens to a request once sent, asked before any was: "berapa lama dikonfirmasi?",
+# "pak kira2 kapan ya dikonfirmasi?" (in the form or outside it).
+HOW_LONG = re.compile(
+    r"\b(?:berapa\s+lama|kapan|lama)\b.{0,30}\b(?:dikonfirmasi|konfirmasi|disetujui|diproses"
+    r"|dibalas|balasan|acc)\b",
+    re.IGNORECASE,
+)
+CHANGED_TO = re.compile(r"\b(?:jadi|menjadi)\b", re.IGNORECASE)  # "… jadi 2 hari"
 # "dinten" and "poe" are Javanese and Sundanese for "hari".
 # "2 hari", "tiga hari", "sehari saja" (Javanese "sedinten", Sundanese "sapoé"/"sadinten":
 # one day); not "sehari-hari" (daily).
@@ -130,9 +138,12 @@ class BookingParts:
 
     @staticmethod
     def _days_in(text: str) -> int | None:
-        match = DAYS_IN_TEXT.search(text)
-        if not match:
+        """The visit's length a message names; of a change ("tambah 1 hari jadi 2 hari"), the
+        length it comes to."""
+        found = list(DAYS_IN_TEXT.finditer(text))
+        if not found:
             return None
+        match = found[-1] if CHANGED_TO.search(text) else found[0]
         if match.group(2):
             return 1  # "sehari"
         return words_to_int(match.group(1).lower())

@@ -16,7 +16,7 @@ from bot.core.booking import (
 )
 from bot.core.calendar_text import date_span, long_date, short_date
 from bot.core.flow import Handler
-from bot.core.flows.booking_parts import BookingParts
+from bot.core.flows.booking_parts import HOW_LONG, BookingParts
 from bot.core.menus import main_menu
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
@@ -28,12 +28,6 @@ from nlu.numbers import words_to_int
 
 CANCEL, RESCHEDULE = "cancel", "reschedule"
 MOVE_ASKED = "move_asked"  # a move asked about as a question, waiting for yes or no
-# What happens to a request once sent, asked before any was: "berapa lama dikonfirmasi?"
-_HOW_LONG = re.compile(
-    r"\b(?:berapa\s+lama|kapan|lama)\b.{0,30}\b(?:dikonfirmasi|konfirmasi|disetujui|diproses"
-    r"|dibalas|balasan|acc)\b",
-    re.IGNORECASE,
-)
 
 # "seminggu setelahnya", "mundur 2 minggu", "dimajukan sehari": a move by so much from the
 # booked date, later (+1) or earlier (-1).
@@ -122,7 +116,7 @@ class BookingChanges(BookingParts):
         own = await self._own_bookings(event)
         if not own:
             none = Reply(self._t("booking.none_yet"), (self._book_button(),))
-            if _HOW_LONG.search(text):  # "berapa lama biasanya dikonfirmasi setelah daftar?"
+            if HOW_LONG.search(text):  # "berapa lama biasanya dikonfirmasi setelah daftar?"
                 return [Reply(self._t("booking.after_send")), none]
             return [none]
         listed = "\n\n".join(render.brief(self._t, booking) for booking in own)
@@ -133,6 +127,15 @@ class BookingChanges(BookingParts):
     ) -> list[Reply]:
         """Pick the booking to cancel, then ask to confirm."""
         booking, replies = await self._take(event, result, text, state, CANCEL)
+        if booking is None and state.paused and not await self._own_bookings(event):
+            # "kunjungan kami batalkan saja, anggaran belum cair" with only a form put aside
+            # (console): the form is dropped, not "no active booking" and the form kept
+            state.paused = {}
+            return [
+                Reply(
+                    self._t("booking.left"), (Button(self._t("button.menu"), encode(Space.MENU)),)
+                )
+            ]
         if booking is None:
             return replies
         return [

@@ -643,6 +643,8 @@ async def test_a_formal_letter_requesting_a_visit_fills_the_form(
         assert "Asal: Kabupaten Tanah Datar, Sumatera Barat\n" in summary
         assert "Rabu, 17 Februari 2027\n" in summary and "25 orang" in summary
         assert "Ibu Desi Ratnasari, +6281374125566" in summary
+        # what it hopes to learn, as written (console, a Dinas from Cirebon: asked again)
+        assert "Topik: pemberdayaan anggota dan Jawara\n" in summary
 
     async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
         # Found in the console (a Minang cooperative): a region tagged after the name's comma

@@ -149,6 +149,13 @@ _CONTACT_LEAD = re.compile(
 )
 # "bu, …": the person written to, addressed before a name.
 _ADDRESSED = re.compile(r"^(?:pak|bu|bapak|ibu|kak|mas|mbak|min)\s*,\s*", re.IGNORECASE)
+# What a letter says it wants to learn: "materi yang diharapkan adalah …", "topik: …".
+_WISHED = re.compile(
+    r"\b(?:materi|topik|tema)(?:nya)?\b(?:\s+yang\s+(?:diharapkan|ingin\s+(?:kami\s+)?"
+    r"(?:pelajari|dipelajari)|diinginkan|kami\s+harapkan))?\s*(?:adalah|yaitu|:|berupa"
+    r"|tentang|mengenai)\s+(?P<topics>[^.\n]{3,300})",
+    re.IGNORECASE,
+)
 # "kode booking kami tadi apa ya?", "kode pendaftarannya berapa?": asked before it was sent.
 _CODE_ASKED = re.compile(r"\bkode\b.{0,30}\b(?:apa|berapa|brp|mana)\b", re.IGNORECASE)
 # "tentang pengelolaan simpan pinjam", "ingin belajar Jawara": what they want to learn, written
@@ -565,6 +572,10 @@ class BookingFlow(BookingParts):
         known = [p for p in programs if self._answers.knowledge.program(p)]
         if known:
             slots["topics"] = list(dict.fromkeys(known))
+        if (wished := _WISHED.search(text)) is not None and len(known) < 2:
+            # a letter's "Adapun materi yang diharapkan adalah tata kelola koperasi dan
+            # pemberdayaan anggota." (console, a Dinas from Cirebon: the topic asked again)
+            slots["topics"] = [wished.group("topics").strip(" ,;:")[:300]]
         return notes
 
     def _note_when(self, text: str, slots: dict[str, Any]) -> list[str]:

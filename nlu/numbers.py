@@ -17,6 +17,16 @@ _UNITS = {
     "papat": 4, "hiji": 1, "tilu": 3, "opat": 4,
 }  # fmt: skip
 REGIONAL_NUMBERS = r"ciek|duo|tigo|ampek|limo|siji|loro|telu|papat|hiji|tilu|opat"
+# "dinten" and "poe" are Javanese and Sundanese for "hari".
+# "2 hari", "tiga hari", "sehari saja" (Javanese "sedinten", Sundanese "sapoé"/"sadinten":
+# one day); not "sehari-hari" (daily).
+DAYS_IN_TEXT = re.compile(
+    rf"(?<!\w)(?:(\d|satu|dua|tiga|{REGIONAL_NUMBERS})\s*(?:\([a-z ]{{1,20}}\)\s*)?"
+    r"(?:hari|hr|dinten|poe|poé)"  # a letter's "1 (satu) hari" too
+    r"|(sehari|seharian|sedinten|sadinten"
+    r"|sapoe|sapoé))(?![\w-])",
+    re.IGNORECASE,
+)
 _WORD = (
     r"(?:nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus"
     rf"|belas|puluh|puluah|ratus|ratuih|{REGIONAL_NUMBERS})"

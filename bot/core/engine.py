@@ -34,6 +34,7 @@ from bot.core.notify import StaffDesk
 from bot.core.payloads import Space, decode, encode
 from bot.core.state import ConversationState, StateStore
 from bot.core.texts import Texts
+from nlu.numbers import DAYS_IN_TEXT
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ _SENTENCE_END = re.compile(
 _CLAUSE_BREAK = re.compile(
     r"\?+|"
     + "".join(rf"(?<!\b{word})" for word in _ABBREVIATIONS)
-    + r"[.;,\n]+|\s+(?:dan|serta|sekalian|juga|terus|trus|trs|lalu|kemudian)\s+",
+    + r"[.;,\n]+|\s+(?:dan|serta|sekalian|juga|terus|trus|trs|lalu|kemudian)\s+"
+    + r"|(?:^|\s+|:\s*)\(?\d{1,2}[).]\s+",  # a numbered list: "1) biaya … 2) apakah …"
     re.I,
 )
 BOOK = "book_visit"
@@ -280,11 +282,7 @@ class Engine:
             if result.intent == "affirm":
                 return await self._answer(event, offered, result, text, state)
             return self._menu(state)
-        if (
-            offered == BOOK
-            and not asks
-            and ((result.intent == BOOK and not unclear) or normalise_phone(text) is not None)
-        ):  # "iyo pak, tolong didaftarkan", or the contact sent ("Lalu Ahmad, Kabid, 0819…")
+        if offered == BOOK and not asks and _takes_offer(result, text, unclear):
             state.step = None
             return await self._answer(event, BOOK, result, text, state)
         if asks and result.confidence < SURE and self._asks_when_to_come(result, text):
@@ -366,14 +364,15 @@ class Engine:
     async def _plans(self, text: str, known: Mapping[str, NluResult]) -> bool:
         """Whether a clause that asks nothing announces a visit ("Dengan hormat, kami …
         bermaksud melaksanakan studi banding ke Koperasi BMI Grup."): the booking is
-        offered after the answers. Clauses already read (`known`) are not asked again."""
+        offered after the answers. Clauses already read (`known`) are not asked again. A
+        wish makes a modest reading enough ("Kami mau studi banding soal warung desa", 0.54)."""
         statements = [clause for clause in question_clauses(text) if not self._t.asks(clause)]
         told = statements[:MAX_CLAUSES]
         readings = {**known, **await self._readings([c for c in told if c not in known])}
         return any(
             (reading := readings.get(clause)) is not None
             and reading.intent == BOOK
-            and reading.confidence >= LIKELY
+            and (reading.confidence >= LIKELY or self._wishes(_words(clause)))
             for clause in told
         )
 
@@ -651,6 +650,16 @@ def question_clauses(text: str, asks: Callable[[str], bool] | None = None) -> li
         for part in _CLAUSE_BREAK.split(sentence)
         if len((clause := part.strip(" ,")).split()) >= 2 or len(clause) >= 5
     ]
+
+
+def _takes_offer(result: NluResult, text: str, unclear: bool) -> bool:
+    """Whether a message that asks nothing takes the booking offered: "iyo pak, tolong
+    didaftarkan", the contact sent ("Lalu Ahmad, Kabid, 0819…"), or what the visit will be
+    ("1 hari" after "Ingin langsung mendaftar?": console, a BUMDes from Bandung)."""
+    if result.intent == BOOK and not unclear:
+        return True
+    told = result.entity("participants") or result.entity("date")
+    return told is not None or normalise_phone(text) is not None or bool(DAYS_IN_TEXT.search(text))
 
 
 def _resizes(result: NluResult) -> bool:

@@ -353,6 +353,28 @@ async def test_a_plan_with_a_question_about_the_programs_gets_the_programs_first
     assert all("jumlah peserta" not in reply.lower() for reply in started)
 
 
+async def test_a_plan_with_a_wish_and_questions_is_offered_the_booking(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a BUMDes from Bandung): "Kami mau studi banding soal warung
+    desa. Biayanya berapa per orang?" got the cost and no offer (the plan read 0.54), so
+    "iya boleh" then went nowhere; and "1 hari" answering the offer was "di luar layanan
+    kami". A length, a size or a date answering the offer takes it."""
+    plan = "Kami mau studi banding soal warung desa. Biayanya berapa per orang?"
+    world.nlu.add(plan, "ask_visit_cost", 0.9)
+    world.nlu.add("Kami mau studi banding soal warung desa", "book_visit", 0.54)
+    world.nlu.add("Biayanya berapa per orang", "ask_visit_cost", 1.0)
+    world.nlu.add("1 hari", "out_of_scope", 0.43)
+    assert (await texts_of(world, plan))[-1] == texts("booking.offer")
+    started = await texts_of(world, "1 hari")
+    assert started[:2] == [texts("booking.start"), texts("booking.ask.org_name")]
+    for answer in ("BUMDes Maju Jaya", "Bandung", "12", "29 Januari 2027", "jawara"):
+        await world.say(answer)
+    for answer in ("Pak Rudi", "082211009988"):
+        await world.say(answer)
+    assert "Tanggal: Jumat, 29 Januari 2027\n" in (await texts_of(world, "tidak ada"))[-1]
+
+
 async def test_the_date_step_takes_a_week_asked_and_a_day_of_it(
     world: World, texts: Texts
 ) -> None:

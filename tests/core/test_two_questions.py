@@ -94,3 +94,34 @@ async def test_a_plan_announced_beside_the_questions_gets_the_booking_offered(
     started = await engine.handle(Incoming("telegram", "u3", "u3", text="iya boleh pak"))
     assert "Ada lagi" not in started[0].text
     assert texts("booking.offer") not in [reply.text for reply in started]
+
+
+NUMBERED = (
+    "Assalamualaikum pak. Mohon info utk studi banding ke BMI: 1) biaya per orang berapa "
+    "2) apakah dapat sertifikat 3) ada penginapan dekat lokasi? 4) kalau dari bandara naik "
+    "apa? Terima kasih"
+)
+
+
+async def test_a_numbered_list_of_questions_gets_every_answer(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console: "1) biaya … 2) apakah dapat sertifikat 3) … 4) …" got only the
+    answer about getting there: the numbers did not part the questions."""
+    asked = {
+        "biaya per orang berapa": "ask_visit_cost",
+        "apakah dapat sertifikat": "ask_certificate",
+        "ada penginapan dekat lokasi": "ask_lodging",
+        "kalau dari bandara naik apa": "ask_transport",
+    }
+    assert [c for c in question_clauses(NUMBERED) if c in asked] == list(asked)
+    nlu = RecordedNlu()
+    nlu.add(NUMBERED, "ask_transport", 0.85)
+    for clause, intent in asked.items():
+        nlu.add(clause, intent, 0.95)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
+    replies = await engine.handle(Incoming("telegram", "u1", "u1", text=NUMBERED))
+    expected = [answers.for_intent(intent) for intent in asked.values()]
+    got = [reply.text for reply in replies]
+    for answer in expected:
+        assert answer is not None and any(text.endswith(answer.text) for text in got)

@@ -33,7 +33,7 @@ from bot.core.booking import (
 from bot.core.calendar_text import MONTHS, date_span, long_date
 from bot.core.courtesy import laughs
 from bot.core.flow import Handler
-from bot.core.flows.booking_parts import CHANGED_TO, DAYS_IN_TEXT, HOW_LONG, BookingParts
+from bot.core.flows.booking_parts import CHANGED_TO, HOW_LONG, BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import FALLBACK, LIKELY, SURE, Entity, NluResult
 from bot.core.payloads import Space, encode, is_, value_of
@@ -41,7 +41,7 @@ from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from bot.core.texts import COURTESY_TAIL, has_words
 from nlu.dates import find_dates
-from nlu.numbers import find_counts, group_size, words_to_int
+from nlu.numbers import DAYS_IN_TEXT, find_counts, group_size, words_to_int
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar
 from nlu.codes import find_codes
 from nlu.dates import find_dates
-from nlu.numbers import REGIONAL_NUMBERS, words_to_int
+from nlu.numbers import DAYS_IN_TEXT, words_to_int
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +43,6 @@ HOW_LONG = re.compile(
     re.IGNORECASE,
 )
 CHANGED_TO = re.compile(r"\b(?:jadi|menjadi)\b", re.IGNORECASE)  # "… jadi 2 hari"
-# "dinten" and "poe" are Javanese and Sundanese for "hari".
-# "2 hari", "tiga hari", "sehari saja" (Javanese "sedinten", Sundanese "sapoé"/"sadinten":
-# one day); not "sehari-hari" (daily).
-DAYS_IN_TEXT = re.compile(
-    rf"(?<!\w)(?:(\d|satu|dua|tiga|{REGIONAL_NUMBERS})\s*(?:\([a-z ]{{1,20}}\)\s*)?"
-    r"(?:hari|hr|dinten|poe|poé)"  # a letter's "1 (satu) hari" too
-    r"|(sehari|seharian|sedinten|sadinten"
-    r"|sapoe|sapoé))(?![\w-])",
-    re.IGNORECASE,
-)
-
 # "bisa hari sabtu?", "kalau hari minggu buka?": a day of the week in general, in a short
 # question ("minggu" alone is also "week": only after "hari").
 WEEKDAY_WORDS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")

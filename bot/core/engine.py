@@ -203,7 +203,7 @@ class Engine:
         text = " ".join(event.text.split())
         if not text:
             return [Reply(self._t("input.empty"), self._menu_buttons())]
-        return self._courteous(text, await self._text(event, text, state))
+        return self._courteous(text, self._staff_once(await self._text(event, text, state)))
 
     async def _text(self, event: Incoming, text: str, state: ConversationState) -> list[Reply]:
         """The answer to a written message (its greeting is answered by the caller)."""
@@ -558,6 +558,16 @@ class Engine:
         if greets_by_time(text) and self._now is not None:
             return self._t("courtesy.daypart", daypart=daypart(self._now()))
         return None
+
+    def _staff_once(self, replies: list[Reply]) -> list[Reply]:
+        """Several answers that each end with "Untuk rincian lebih lanjut, silakan hubungi
+        …" (a message asking four things, console) say it once, after the last of them."""
+        footer = "\n\n" + self._t("knowledge.ask_staff", **self._answers.main_contact())
+        ending = [n for n, reply in enumerate(replies) if reply.text.endswith(footer)]
+        return [
+            replace(reply, text=reply.text.removesuffix(footer)) if n in ending[:-1] else reply
+            for n, reply in enumerate(replies)
+        ]
 
     def _courteous(self, text: str, replies: list[Reply]) -> list[Reply]:
         """A salam is answered with salam whatever else was asked, before the answer."""

@@ -111,6 +111,12 @@ async def test_nanti_dulu_with_a_reason_after_it_pauses_the_form(
     assert paused == [texts("booking.paused")]
     assert (await texts_of(world, "lanjut daftar"))[-1] == texts("booking.ask.days")
 
+    # Found in the console (a KUD from Blitar): asked first, no comma, another step's word.
+    await world.say("2 hari")
+    checking = "sebentar ya kak saya tanya ketua dulu jumlah pesertanya"
+    assert await texts_of(world, checking) == [texts("booking.paused")]
+    assert (await texts_of(world, "lanjut daftar"))[-1] == texts("booking.ask.topics")
+
 
 @pytest.mark.parametrize("message", ["nanti dulu ya", "Nanti dulu ya Bu 🙏", "nanti saja deh"])
 async def test_nanti_dulu_with_courtesy_words_pauses_a_button_step(

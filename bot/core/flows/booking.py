@@ -156,6 +156,12 @@ _WISHED = re.compile(
     r"|tentang|mengenai)\s+(?P<topics>[^.\n]{3,300})",
     re.IGNORECASE,
 )
+# "saya tanya ketua dulu", "kami koordinasikan dulu dengan pengurus": an answer to be found.
+_ASKING_FIRST = re.compile(
+    r"\b(?:saya|sy|kami|aku)\s+(?:tanya|tanyakan|konfirmasi|konfirmasikan|koordinasi"
+    r"|koordinasikan|diskusikan|rapatkan|cek|bicarakan)\b.{0,40}?\bdulu\b",
+    re.IGNORECASE,
+)
 # "kode booking kami tadi apa ya?", "kode pendaftarannya berapa?": asked before it was sent.
 _CODE_ASKED = re.compile(r"\bkode\b.{0,30}\b(?:apa|berapa|brp|mana)\b", re.IGNORECASE)
 # "tentang pengelolaan simpan pinjam", "ingin belajar Jawara": what they want to learn, written
@@ -470,11 +476,16 @@ class BookingFlow(BookingParts):
 
     def _puts_aside(self, text: str) -> bool:
         """ "nanti dulu", or said first and the reason after ("nanti dulu ya, saya tanya
-        pimpinan"), in a message that asks nothing (`words.booking.pause`)."""
+        pimpinan"), in a message that asks nothing (`words.booking.pause`); or someone else
+        to ask first ("sebentar ya kak saya tanya ketua dulu jumlah pesertanya")."""
         if self._says(text, "booking.pause"):
             return True
+        if self._t.asks(text):
+            return False
         first = re.split(r"[,.;!\n]", text, maxsplit=1)[0]
-        return first != text and not self._t.asks(text) and self._says(first, "booking.pause")
+        return (first != text and self._says(first, "booking.pause")) or bool(
+            _ASKING_FIRST.search(text)
+        )
 
     def _pause(self, state: ConversationState, thanked: bool = False) -> list[Reply]:
         """Put the form aside, keeping what was filled; "lanjut daftar" (or the button)

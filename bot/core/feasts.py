@@ -1,4 +1,5 @@
-"""Periods people name after a religious feast: "setelah lebaran", "sebelum Idul Adha".
+"""Periods people name after a religious feast: "setelah lebaran", "sebelum Idul Adha", and
+the fasting month before Idul Fitri ("pas bulan puasa").
 
 The feast's real date comes from the holiday data (national holidays from `lokal-id` and the
 operator's file), never from a table here: Idul Fitri moves eleven days a year. The period is
@@ -18,6 +19,12 @@ _AROUND = re.compile(
     re.IGNORECASE,
 )
 SPAN = timedelta(days=30)
+# "pas bulan puasa", "saat Ramadan": the fasting month, the days before Idul Fitri.
+_FASTING = re.compile(
+    r"(?<!\w)(?:bulan\s+(?:puasa|ramadh?an)|ramadh?an|(?:pas|saat|waktu|selama)\s+puasa)(?!\w)",
+    re.IGNORECASE,
+)
+FASTING_DAYS = 29  # Ramadan has 29 or 30: its last 29 days are surely in it
 
 
 def feast_period(text: str, today: date, holidays: dict[date, str]) -> tuple[date, date] | None:
@@ -25,13 +32,11 @@ def feast_period(text: str, today: date, holidays: dict[date, str]) -> tuple[dat
     data knows its date."""
     match = _AROUND.search(text)
     if match is None:
-        return None
+        return _fasting(text, today, holidays)
     words = match["feast"].lower()
     name = "idul" + ("adha" if any(w in words for w in ("haji", "adha", "kurban", "qurban"))
                      else "fitri")  # fmt: skip
-    feast_days = sorted(
-        day for day, label in holidays.items() if _plain(label).startswith(name) and day >= today
-    )
+    feast_days = _next(name, today, holidays)
     if not feast_days:
         return None
     first = last = feast_days[0]
@@ -44,6 +49,22 @@ def feast_period(text: str, today: date, holidays: dict[date, str]) -> tuple[dat
     else:
         start, end = last + timedelta(days=1), last + SPAN
     return (start, end) if start <= end else None
+
+
+def _fasting(text: str, today: date, holidays: dict[date, str]) -> tuple[date, date] | None:
+    """The fasting month `text` names ("bisa kunjungan pas bulan puasa?"): the days before
+    the next Idul Fitri; None when it names none or the data has no Idul Fitri ahead."""
+    if _FASTING.search(text) is None or not (feast_days := _next("idulfitri", today, holidays)):
+        return None
+    start, end = feast_days[0] - timedelta(days=FASTING_DAYS), feast_days[0] - timedelta(days=1)
+    return (max(start, today), end) if max(start, today) <= end else None
+
+
+def _next(name: str, today: date, holidays: dict[date, str]) -> list[date]:
+    """The days of the feast `name` ("idulfitri", "iduladha") from today on, in order."""
+    return sorted(
+        day for day, label in holidays.items() if _plain(label).startswith(name) and day >= today
+    )
 
 
 def _plain(label: str) -> str:

@@ -135,6 +135,10 @@ async def test_a_full_period_offers_the_nearest_days_after_it(sqlite_url: str) -
         ("sesudah lebaran haji", (date(2027, 5, 18), date(2027, 6, 16))),
         ("menjelang idul adha", (date(2027, 4, 17), date(2027, 5, 16))),
         ("lebaran kami libur", None),
+        # the fasting month: the 29 days before Idul Fitri (console, a KSPPS from Lampung)
+        ("apakah bisa kunjungan pas bulan puasa?", (date(2027, 2, 9), date(2027, 3, 9))),
+        ("kalau saat Ramadhan?", (date(2027, 2, 9), date(2027, 3, 9))),
+        ("kami puasa senin kamis", None),
     ],
 )
 def test_a_period_named_after_a_feast_takes_its_real_date(
@@ -155,6 +159,18 @@ async def test_setelah_lebaran_at_the_date_step_offers_days_after_the_feast(
     (choice,) = await world.say("setelah lebaran saja")
     days = chosen_days([b.payload for b in choice.buttons])
     assert days and all(date(2027, 3, 12) <= day <= date(2027, 4, 10) for day in days)
+
+
+async def test_the_fasting_month_next_year_is_its_days_not_the_whole_year(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: "pas bulan puasa tahun depan" offered the free days of all of
+    2027."""
+    await at_the_date_step(world)
+    (choice,) = await world.say("pas bulan puasa tahun depan")
+    assert choice.text.startswith("Untuk 9 Februari – 9 Maret 2027")
+    days = chosen_days([b.payload for b in choice.buttons])
+    assert days and all(date(2027, 2, 9) <= day <= date(2027, 3, 9) for day in days)
 
 
 async def test_a_question_while_choosing_in_a_period_offers_its_days_again(

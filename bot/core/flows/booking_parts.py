@@ -98,11 +98,12 @@ class BookingParts:
         """A period to choose a day in ("Maret", "awal Juli", "minggu depan", "setelah
         lebaran"), when the message names one rather than a day."""
         mentions = find_dates(text, self._today())
+        feast = feast_period(text, self._today(), self._rules.holidays)
         if not mentions:
-            return feast_period(text, self._today(), self._rules.holidays)
+            return feast
         if not mentions[0].vague:
             return None
-        return mentions[0].start, mentions[0].end
+        return feast or (mentions[0].start, mentions[0].end)  # "bulan puasa tahun depan"
 
     async def _choose_in(self, first: date, last: date, days: int, people: int) -> Reply:
         """The free start dates of a period as buttons (never its first day taken for the

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -103,6 +103,26 @@ async def test_before_or_after_a_day_of_the_month_offered_narrows_it(
 async def test_availability_for_a_month(world: World, texts: Texts) -> None:
     (choice,) = await world.say("bulan maret masih ada slot?")
     assert choice.text == texts("booking.choose_in", period="Maret 2027")
+
+
+async def test_availability_asked_by_a_feast_or_for_the_nearest_day(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a KSPPS from Lampung): "apakah bisa kunjungan pas bulan puasa
+    tahun depan?" was given all of 2027, "kalau setelah lebaran bisa?" and "jadwal kosong
+    terdekat kapan ya?" were asked which date to check."""
+    for asked in ("apakah bisa kunjungan pas bulan puasa tahun depan?",
+                  "kalau setelah lebaran bisa?", "jadwal kosong terdekat kapan ya?"):  # fmt: skip
+        world.nlu.add(asked, "ask_availability", 0.9)
+    (fasting,) = await world.say("apakah bisa kunjungan pas bulan puasa tahun depan?")
+    assert fasting.text.startswith("Untuk 9 Februari – 9 Maret 2027")
+    (after,) = await world.say("kalau setelah lebaran bisa?")
+    days = chosen_days([b.payload for b in after.buttons])
+    assert days and all(date(2027, 3, 12) <= day <= date(2027, 4, 10) for day in days)
+    (nearest,) = await world.say("jadwal kosong terdekat kapan ya?")
+    assert nearest.text == texts("availability.nearest")
+    earliest = TODAY + timedelta(days=7)  # the lead time
+    assert chosen_days([b.payload for b in nearest.buttons])[0] >= earliest
 
 
 async def test_a_full_period_offers_the_nearest_days_after_it(sqlite_url: str) -> None:

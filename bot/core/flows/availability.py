@@ -13,7 +13,7 @@ from bot.core.booking import (
 from bot.core.calendar_text import date_span
 from bot.core.flow import OFFER_BOOKING, Handler
 from bot.core.flows.booking import PERIOD, day_in, updated
-from bot.core.flows.booking_parts import BookingParts
+from bot.core.flows.booking_parts import EARLIEST, BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
 from bot.core.payloads import Space, encode
@@ -90,19 +90,24 @@ class Availability(BookingParts):
         if (weekday := self._weekday_answer(text)) is not None:
             return [weekday]
         mentions = find_dates(text, self._today())
-        day = None if mentions else self._day_of_heard_period(text, state)
-        if not mentions and day is None:
+        window = self._period_in(text)  # "Maret", "setelah lebaran", "pas bulan puasa"
+        day = None if mentions or window else self._day_of_heard_period(text, state)
+        people = group_size(text) or int(state.heard.get("participants") or 1)
+        days = self._days_in(text) or int(state.heard.get("days") or 1)
+        if not mentions and day is None and window is None:
+            if EARLIEST.search(text):  # "jadwal kosong terdekat kapan ya?" (console)
+                state.step = None
+                nearest = await self._bookings.alternatives(self._today(), days, people)
+                return [Reply(self._t("availability.nearest"), self._date_buttons(nearest))]
             state.step = AVAILABILITY_DATE
             return [Reply(self._t("availability.ask_date"))]
         state.step = None
-        people = group_size(text) or int(state.heard.get("participants") or 1)
         if day is not None:  # "tanggal 14" after September's free days: 14 September
-            start, days = day, int(state.heard.get("days") or 1)
-        elif mentions[0].vague:  # kept, so "tanggal 14" is read within it
-            period = [mentions[0].start.isoformat(), mentions[0].end.isoformat()]
+            start = day
+        elif window is not None:  # kept, so "tanggal 14" is read within it
+            period = [window[0].isoformat(), window[1].isoformat()]
             state.heard = updated(state.heard, {PERIOD: period})
-            days = self._days_in(text) or 1
-            return [await self._choose_in(mentions[0].start, mentions[0].end, days, people)]
+            return [await self._choose_in(*window, days, people)]
         else:
             start = mentions[0].start
             days = min((mentions[0].end - start).days + 1, MAX_DAYS)

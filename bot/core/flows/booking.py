@@ -33,7 +33,7 @@ from bot.core.booking import (
 from bot.core.calendar_text import MONTHS, date_span, long_date
 from bot.core.courtesy import laughs
 from bot.core.flow import Handler
-from bot.core.flows.booking_parts import CHANGED_TO, HOW_LONG, BookingParts
+from bot.core.flows.booking_parts import CHANGED_TO, EARLIEST, HOW_LONG, BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import FALLBACK, LIKELY, SURE, Entity, NluResult
 from bot.core.payloads import Space, encode, is_, value_of
@@ -190,12 +190,6 @@ _TOPICS_TOLD = re.compile(r"\s*(?:topik|tema|materi)(?:nya)?\b", re.IGNORECASE)
 _NOTES_NAMED = re.compile(
     r"\s+(?:catatan|kebutuhan(?:\s+khusus)?|permintaan)(?:\s+(?:lain|lainnya|tambahan|khusus))?"
     rf"(?=(?:\s+(?:{'|'.join(COURTESY_TAIL)}))*[\s.,!🙏]*$)",  # "… catatan lain pak"
-    re.IGNORECASE,
-)
-# "yang paling awal saja", "secepatnya": the first free day of the period offered.
-_EARLIEST = re.compile(
-    r"\b(?:paling\s+(?:awal|cepat|dekat|duluan)|secepatnya|tercepat|terdekat|yang\s+pertama"
-    r"|yg\s+pertama)\b",
     re.IGNORECASE,
 )
 # "nanti kami datang jam 8 pagi", "rombongan tiba sekitar pukul 09.00": the arrival time the
@@ -969,7 +963,7 @@ class BookingFlow(BookingParts):
         if start is None and window is None and not payload and PERIOD in slots:
             start = day_in(value, slots[PERIOD])  # "yang tgl 13 aja" of the week offered
             days = self._days_in(value)  # "oke 18 aja, 2 hari"
-            if start is None and _EARLIEST.search(value):  # "yang paling awal saja"
+            if start is None and EARLIEST.search(value):  # "yang paling awal saja"
                 start = await self._earliest_of(slots)
         if start is not None and not payload:
             window = _bounded_by(value, start, slots.get(PERIOD)) or window

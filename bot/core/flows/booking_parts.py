@@ -42,6 +42,12 @@ HOW_LONG = re.compile(
     r"|dibalas|balasan|acc)\b",
     re.IGNORECASE,
 )
+# "yang paling awal saja", "jadwal kosong terdekat kapan?": the first free date.
+EARLIEST = re.compile(
+    r"\b(?:paling\s+(?:awal|cepat|dekat|duluan)|secepatnya|tercepat|terdekat|yang\s+pertama"
+    r"|yg\s+pertama)\b",
+    re.IGNORECASE,
+)
 CHANGED_TO = re.compile(r"\b(?:jadi|menjadi)\b", re.IGNORECASE)  # "… jadi 2 hari"
 # "bisa hari sabtu?", "kalau hari minggu buka?": a day of the week in general, in a short
 # question ("minggu" alone is also "week": only after "hari").

@@ -75,7 +75,7 @@ class Answers:
             return self._visit(getattr(self.knowledge.visit, VISIT_TOPICS[intent]))
         build = {
             "goodbye": lambda: Reply(self._t("smalltalk.goodbye")),
-            "thank": lambda: Reply(self._t("smalltalk.thank")),
+            "thank": lambda: Reply(self._t(self._thanks(text))),
             "bot_challenge": lambda: Reply(self._t("smalltalk.bot_challenge"), self._topics()),
             "ask_location": self._location,
             "ask_contact": lambda: self._contact(text),
@@ -83,6 +83,12 @@ class Answers:
             "human_handoff": lambda: Reply(self._t("handoff.contact", **self.main_contact())),
         }.get(intent)
         return build() if build else None
+
+    def _thanks(self, text: str) -> str:
+        """The answer to thanks: "jazakallah khairan" is answered in kind (console, a KSPPS
+        from Lampung: "Sama-sama")."""
+        in_kind = self._t.mentions(text, "words.jazakallah")
+        return "smalltalk.thank_in_kind" if in_kind else "smalltalk.thank"
 
     def speaker(self, text: str) -> Reply | None:
         """The answer to BMI invited to speak elsewhere ("apakah BMI bisa jadi narasumber di

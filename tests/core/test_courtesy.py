@@ -200,3 +200,15 @@ async def test_bmi_invited_to_speak_is_left_to_staff_and_so_is_what_follows(
     assert answers.main_contact()["phone"] in answer
     (again,) = await say(engine, "biayanya untuk narasumber berapa ya pak?")
     assert again == texts("speaker.again", **answers.main_contact())
+
+
+async def test_jazakallah_is_answered_in_kind(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
+) -> None:
+    """Found in the console (a KSPPS from Lampung): "jazakallah khairan" got "Sama-sama"."""
+    nlu = RecordedNlu()
+    nlu.add("jazakallah khairan", "thank", 0.97)
+    nlu.add("makasih pak", "thank", 0.97)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    assert await say(engine, "jazakallah khairan") == [texts("smalltalk.thank_in_kind")]
+    assert await say(engine, "makasih pak") == [texts("smalltalk.thank")]

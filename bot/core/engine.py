@@ -532,10 +532,15 @@ class Engine:
         """A message that asks nothing the model can read, but says who the sender is ("sy
         ketua koperasi karyawan PT Semen Tonasa, pangkep sulsel", off-topic in the console)
         or greets ("Assalamu alaikum. Maaf mengganggu waktunya"): welcomed and asked what
-        they need (who they are is kept for a booking, overheard); None otherwise."""
+        they need (who they are is kept for a booking, overheard); a contact number sent
+        alone is kept and the booking offered; None otherwise."""
         if _INTRODUCTION.search(text) or result.entity("organization") is not None:
             state.misses = 0
             return [Reply(self._t("courtesy.introduced"), self._menu_buttons())]
+        if (phone := normalise_phone(text)) is not None:  # "Rudi, 0822 1100 9988" (console)
+            state.misses = 0  # the contact, sent a turn after the offer: kept (overheard)
+            noted = Reply(self._t("booking.phone_noted", phone=phone))
+            return [noted, self._offer_booking(state)]
         if self._opening(text) is not None:
             return self._menu(state, greeting=text)
         return None

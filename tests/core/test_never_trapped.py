@@ -383,6 +383,24 @@ async def test_a_plan_with_a_wish_and_questions_is_offered_the_booking(
     assert "Tanggal: Jumat, 29 Januari 2027\n" in (await texts_of(world, "tidak ada"))[-1]
 
 
+async def test_a_contact_number_sent_outside_the_form_is_kept_and_the_booking_offered(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a BUMDes from Bandung): "Rudi, 0822 1100 9988", sent a turn
+    after the offer to book had passed, got "belum yakin maksud" and the number was lost."""
+    world.nlu.add("Rudi, 0822 1100 9988", "nlu_fallback", 0.2)
+    world.nlu.add("iya", "affirm", 0.97)
+    assert await texts_of(world, "Rudi, 0822 1100 9988") == [
+        texts("booking.phone_noted", phone="+6282211009988"), texts("booking.offer")
+    ]  # fmt: skip
+    await world.say("iya")
+    for answer in ("BUMDes Maju Jaya", "Bandung", "12", "29 Januari 2027", "1 hari"):
+        await world.say(answer)
+    asked = await texts_of(world, "jawara")
+    assert asked[-1] == texts("booking.ask.contact_name")
+    assert (await texts_of(world, "Pak Rudi"))[-1] == texts("booking.ask.notes")  # number kept
+
+
 async def test_the_date_step_takes_a_week_asked_and_a_day_of_it(
     world: World, texts: Texts
 ) -> None:

@@ -266,13 +266,14 @@ class BookingFlow(BookingParts):
     def _overhear(self, result: NluResult, text: str, state: ConversationState) -> None:
         """Keep what an enquiry says of the visit ("sy dari dinkop kab solok", "rencana
         studi tiru bulan Maret, biayanya berapa?") for the form, should the user book; only
-        from messages about their own visit or naming the organisation or the group, so
-        "lokasinya di Tangerang?" is no origin."""
+        from messages about their own visit, naming the organisation or the group, or sending
+        a number (the contact's), so "lokasinya di Tangerang?" is no origin."""
         read = result.intent
         if read == FALLBACK and len(result.ranking) > 1:
             read = result.ranking[1][0]  # a long letter the model is unsure of: its best guess
         told = result.entity("organization") or result.entity("participants")
-        if read not in VISIT_TALK and told is None:  # "siswanya 52 orang + 4 guru" tells
+        sent = not self._t.asks(text) and normalise_phone(text) is not None  # "Rudi, 0822…"
+        if read not in VISIT_TALK and told is None and not sent:  # "siswanya 52 orang" tells
             return
         # seeded with the body named before: a person the tagger took replaces no body
         heard: dict[str, Any] = {k: v for k, v in state.heard.items() if k == "org_name"}

@@ -312,7 +312,8 @@ class Engine:
             return self._fallback(result, text, state)
         state.misses = 0
         if result.intent == BOOK and event.kind is Kind.TEXT and self._tells_only(text):
-            return [self._offer_booking(state)]  # its facts are kept for the form (overheard)
+            # its facts are kept for the form (overheard); the plan welcomed, not "sekalian"
+            return [self._offer_booking(state, "booking.offer_plan")]
         replies = await self._answer(event, result.intent, result, text, state)
         if result.intent in INFORMATIONAL:
             return await self._every_question(text, result.intent, replies, state)
@@ -422,12 +423,13 @@ class Engine:
         """Whether the words ask to book or wish to come (`words.booking.wish`)."""
         return bool(self._t.words("words.booking.wish").intersection(words))
 
-    def _offer_booking(self, state: ConversationState) -> Reply:
-        """ "Mau sekalian kami bantu daftarkan?": asking about a visit is not booking one."""
+    def _offer_booking(self, state: ConversationState, key: str = "booking.offer") -> Reply:
+        """ "Mau sekalian kami bantu daftarkan?": asking about a visit is not booking one;
+        `key`, the words of the offer."""
         state.step = OFFER_BOOKING
         book = Button(self._t("button.book"), encode(Space.INTENT, BOOK))
         menu = Button(self._t("button.menu"), encode(Space.MENU))
-        return Reply(self._t("booking.offer"), (book, menu))
+        return Reply(self._t(key), (book, menu))
 
     async def _readings(self, clauses: list[str]) -> dict[str, NluResult]:
         """How each clause reads, in order (none for those neither the model nor a keyword

@@ -401,6 +401,18 @@ async def test_a_contact_number_sent_outside_the_form_is_kept_and_the_booking_of
     assert (await texts_of(world, "Pak Rudi"))[-1] == texts("booking.ask.notes")  # number kept
 
 
+async def test_a_malay_wish_to_book_starts_the_form(world: World, texts: Texts) -> None:
+    """Found in the console (a cooperative from Kelantan): "Baik, kami mahu tempah" (we want
+    to book) was offered the booking again instead of starting it; a plan told alone is
+    welcomed, not offered "sekalian"."""
+    plan = "Kami dari Koperasi Guru Kelantan, seramai 25 orang."
+    world.nlu.add(plan, "book_visit", 0.9, participants=25)
+    world.nlu.add("Baik, kami mahu tempah", "book_visit", 0.9)
+    assert await texts_of(world, plan) == [texts("booking.offer_plan")]
+    started = await texts_of(world, "Baik, kami mahu tempah")
+    assert started[0] == texts("booking.start")
+
+
 async def test_the_date_step_takes_a_week_asked_and_a_day_of_it(
     world: World, texts: Texts
 ) -> None:
@@ -1057,7 +1069,7 @@ async def test_telling_of_the_group_offers_the_form_rather_than_starting_it(
     told = "kami rombongan 35 orang pengurus dan pengawas"
     world.nlu.add(told, "book_visit", 0.9)
     offered = await world.say(told)
-    assert [r.text for r in offered] == [texts("booking.offer")]
+    assert [r.text for r in offered] == [texts("booking.offer_plan")]
     assert [b.payload for b in offered[0].buttons][0] == "i:book_visit"
     world.nlu.add("iya boleh", "affirm", 0.95)
     started = await texts_of(world, "iya boleh")
@@ -1074,7 +1086,7 @@ async def test_the_group_told_that_the_model_reads_as_a_question_is_offered_the_
     requirements question, 0.23, with the group size) got the requirements."""
     told = "baik bu, kalau begitu kami bawa 55 orang saja"
     world.nlu.add(told, "ask_visit_requirements", 0.23, participants=55)
-    assert [r.text for r in await world.say(told)] == [texts("booking.offer")]
+    assert [r.text for r in await world.say(told)] == [texts("booking.offer_plan")]
     world.nlu.add("iya", "affirm", 0.95)
     await world.say("iya")
     for answer in ("Koperasi Sekar Melati", "Solok"):
@@ -1098,7 +1110,7 @@ async def test_the_offer_taken_in_words_starts_the_form(world: World, texts: Tex
         ("u1", "iyo pak, tolong didaftarkan"),
         ("u2", "iyo pak, langsung saja ya"),
     ):
-        assert [r.text for r in await world.say(told, chat)] == [texts("booking.offer")]
+        assert [r.text for r in await world.say(told, chat)] == [texts("booking.offer_plan")]
         world.nlu.add(taken, "book_visit", 0.39)
         started = [r.text for r in await world.say(taken, chat)]
         assert started == [texts("booking.start"), texts("booking.ask.org_name")]
@@ -1594,7 +1606,7 @@ async def test_a_kindergartens_enquiry_keeps_its_children_its_friday_and_its_kin
         world.nlu.add("kalau hari jumat bisa?", "ask_halal_prayer", 0.66)
         world.nlu.add("oke bun, daftar aja", "book_visit", 0.9)
         await world.say(opening)
-        assert await texts_of(world, told) == [texts("booking.offer")]
+        assert await texts_of(world, told) == [texts("booking.offer_plan")]
         friday = await texts_of(world, "kalau hari jumat bisa?")
         assert friday == [texts("availability.weekday_open", day="Jumat")]
         started = await texts_of(world, "oke bun, daftar aja")

@@ -131,7 +131,7 @@ async def test_a_plan_beside_two_questions_and_a_statement_of_the_group(
     assert started[-1] == texts("booking.ask.participants", limit=60)  # name, origin kept
 
     told = await say("baik bu, kalau begitu kami bawa 55 orang saja", OFFICIAL + 13)
-    assert told == [texts("booking.offer")]
+    assert told == [texts("booking.offer_plan")]  # a plan told alone: welcomed, offered
 
 
 async def test_a_letter_requesting_a_visit_fills_the_form(bot: RunningBot, texts: Texts) -> None:

@@ -435,10 +435,10 @@ class BookingFlow(BookingParts):
         return await self._refused(problem, state)
 
     async def _about_sending(self, event: Incoming, text: str) -> Reply | None:
-        """What happens once the request is sent, asked in the form ("pak kira2 kapan ya
-        dikonfirmasi?"; "kode booking kami tadi apa ya?" from a chat with no booking yet):
-        in the console, told it could not be answered there, or the form put aside for "no
-        booking yet"; None for other messages."""
+        """The answer to what happens once the request is sent, asked in the form ("pak
+        kira2 kapan ya dikonfirmasi?"; "kode booking kami tadi apa ya?" from a chat with no
+        booking yet; in the console the first was told it could not be answered there, the
+        second put the form aside); None for other messages."""
         if HOW_LONG.search(text):
             return Reply(self._t("booking.after_send"))
         if _CODE_ASKED.search(text) and not await self._own_bookings(event):

@@ -125,6 +125,23 @@ async def test_availability_asked_by_a_feast_or_for_the_nearest_day(
     assert chosen_days([b.payload for b in nearest.buttons])[0] >= earliest
 
 
+async def test_a_day_of_the_week_while_a_month_is_offered_is_that_day_of_it(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a KSU from Garut): "yang hari kamis" while January's free days
+    were offered was read as this week's Thursday, which was too soon."""
+    await at_the_date_step(world)
+    await world.say("bulan April 2027")
+    (thursdays,) = await world.say("yang hari kamis")
+    assert thursdays.text == texts("booking.weekdays_in", day="Kamis", period="April 2027")
+    days = chosen_days([b.payload for b in thursdays.buttons])
+    assert days == [date(2027, 4, 1), date(2027, 4, 8), date(2027, 4, 15), date(2027, 4, 22),
+                    date(2027, 4, 29)]  # fmt: skip
+    (sundays,) = await world.say("hari minggu")  # no visits on Sundays
+    assert sundays.text == texts("booking.weekday_none", day="Minggu", period="April 2027")
+    assert (await world.say("tgl 8"))[-1].text.startswith(texts("booking.ask.days")[:20])
+
+
 async def test_a_full_period_offers_the_nearest_days_after_it(sqlite_url: str) -> None:
     await upgrade(sqlite_url)
     database = create_engine(sqlite_url)

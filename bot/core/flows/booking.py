@@ -30,10 +30,17 @@ from bot.core.booking import (
     normalise_phone,
     without_phone,
 )
-from bot.core.calendar_text import MONTHS, date_span, long_date
+from bot.core.calendar_text import DAYS, MONTHS, date_span, long_date, period
 from bot.core.courtesy import laughs
 from bot.core.flow import Handler
-from bot.core.flows.booking_parts import CHANGED_TO, EARLIEST, HOW_LONG, BookingParts
+from bot.core.flows.booking_parts import (
+    CHANGED_TO,
+    DATE_CHOICES,
+    EARLIEST,
+    HOW_LONG,
+    WEEKDAY_WORDS,
+    BookingParts,
+)
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import FALLBACK, LIKELY, SURE, Entity, NluResult
 from bot.core.payloads import Space, encode, is_, value_of
@@ -161,6 +168,9 @@ _ASKING_FIRST = re.compile(
     r"\b(?:saya|sy|kami|aku)\s+(?:tanya|tanyakan|konfirmasi|konfirmasikan|koordinasi"
     r"|koordinasikan|diskusikan|rapatkan|cek|bicarakan)\b.{0,40}?\bdulu\b",
     re.IGNORECASE,
+)
+_WEEKDAY = re.compile(
+    r"\b(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|hari\s+minggu|ahad)\b", re.IGNORECASE
 )
 # "kode booking kami tadi apa ya?", "kode pendaftarannya berapa?": asked before it was sent.
 _CODE_ASKED = re.compile(r"\bkode\b.{0,30}\b(?:apa|berapa|brp|mana)\b", re.IGNORECASE)
@@ -959,6 +969,9 @@ class BookingFlow(BookingParts):
         self, payload: str, value: str, state: ConversationState
     ) -> str | Noted | Reply | None:
         slots = state.slots
+        weekday = _weekday_named(value) if PERIOD in slots and not payload else None
+        if weekday is not None:  # "yang hari kamis" of January offered, not this Thursday
+            return await self._weekdays_of_period(weekday, slots)
         start, days = self._date_from_payload(payload) if payload else self._date_from(None, value)
         window = None if payload else self._period_in(value)
         if start is None and window is None and not payload and PERIOD in slots:
@@ -1001,6 +1014,22 @@ class BookingFlow(BookingParts):
         if days > 1 or "days" in slots:
             slots["days"] = days
         return None
+
+    async def _weekdays_of_period(self, weekday: int, slots: dict[str, Any]) -> Reply:
+        """The free days of the period offered that fall on `weekday` (console, a KSU from
+        Garut: "yang hari kamis" of January was read as this week's Thursday, too soon), or
+        the period's other free days when none does."""
+        first, last = (date.fromisoformat(day) for day in slots[PERIOD])
+        people, days = int(slots.get("participants") or 1), int(slots.get("days") or 1)
+        free = await self._bookings.free_between(
+            first, last, days, people, (last - first).days + 1
+        )
+        named = DAYS[weekday]
+        if chosen := [day for day in free if day.weekday() == weekday][:DATE_CHOICES]:
+            text = self._t("booking.weekdays_in", day=named, period=period(first, last))
+            return Reply(text, self._date_buttons(chosen))
+        text = self._t("booking.weekday_none", day=named, period=period(first, last))
+        return Reply(text, self._date_buttons(free[:DATE_CHOICES]))
 
     async def _earliest_of(self, slots: dict[str, Any]) -> date | None:
         """The first free start date of the period offered, for the group's size and days."""
@@ -1339,6 +1368,18 @@ def _bounded_by(text: str, day: date, period: list[str] | None) -> tuple[date, d
     else:
         first = day + timedelta(days=1)
     return (first, last) if first <= last else None
+
+
+def _weekday_named(text: str) -> int | None:
+    """The day of the week a message names alone, without a day of the month ("yang hari
+    kamis", "jumat aja"): 0 for Monday; "minggu" only as "hari minggu" (else a week)."""
+    if _DAY_OF_MONTH.search(DAYS_IN_TEXT.sub(" ", text)):
+        return None
+    match = _WEEKDAY.search(text)
+    if match is None:
+        return None
+    word = match.group(1).lower().replace("'", "")
+    return WEEKDAY_WORDS.index("minggu" if word in {"hari minggu", "ahad"} else word)
 
 
 def day_in(text: str, period: list[str]) -> date | None:

@@ -84,9 +84,11 @@ def _part(m: re.Match[str]) -> str:
     return "akhir" if part == "akhia" else part
 
 
+# "minggu kedua", "minggu ke-3" (of a month)
+_WEEK_OF = r"minggu\s+(?:ke-?\s*)?(?P<week>1|2|3|4|pertama|kedua|ketiga|keempat|terakhir)"
 # "bulan depan", "awal minggu depan"; in English too, as WhatsApp mixes it ("next month").
 _PERIOD = re.compile(
-    rf"(?<!\w)(?:(?:{_PART}\s+)?"
+    rf"(?<!\w)(?:(?:{_PART}\s+)?(?:{_WEEK_OF}\s+)?"  # "minggu ketiga bulan depan"
     r"(?P<unit>minggu|pekan|bulan|bln)\s+(?P<rel>depan|ini|berikutnya|besok)"
     r"|(?P<rel_en>next|this)\s+(?P<unit_en>week|month))(?!\w)",
     re.IGNORECASE,
@@ -275,6 +277,14 @@ def _part_of_month(first: date, last: date, part: str) -> tuple[date, date]:
     }.get(part, (first, last))
 
 
+def _week_of_month(first: date, last: date, week: str) -> tuple[date, date]:
+    """ "minggu kedua" of a month: its days 8–14; "minggu terakhir" its last seven."""
+    if week == "terakhir":
+        return last - timedelta(days=6), last
+    start = first + timedelta(days=7 * (_WEEK_NUMBERS[week] - 1))
+    return start, min(start + timedelta(days=6), last)
+
+
 def _period(text: str, today: date) -> list[DateMention]:
     found = []
     for m in _PERIOD.finditer(text):
@@ -292,7 +302,9 @@ def _period(text: str, today: date) -> list[DateMention]:
         else:
             first = today.replace(day=1) if rel == "ini" else _add_months(today.replace(day=1), 1)
             last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-            start, end = _part_of_month(first, last, part)
+            week = (m["week"] or "").lower()
+            start, end = _week_of_month(first, last, week) if week else (first, last)
+            start, end = _part_of_month(start, end, part) if part else (start, end)
             start = max(start, today)
         if start <= end:
             found.append(_mention(m, start, end, vague=True))
@@ -302,8 +314,8 @@ def _period(text: str, today: date) -> list[DateMention]:
 # "(bulan) Maret (2027)", "awal Juli", "pertengahan Agustus", "minggu kedua September"
 _MONTH_PERIOD = re.compile(
     rf"(?<!\w)(?:{_PART}\s+(?:bulan\s+)?"
-    rf"|minggu\s+(?:ke-?\s*)?(?P<week>1|2|3|4|pertama|kedua|ketiga|keempat|terakhir)\s+"
-    rf"(?:bulan\s+)?|(?:bulan|bln|wulan|sasih)\s+)?"  # "wulan", "sasih": Javanese, Sundanese
+    # "wulan", "sasih": Javanese, Sundanese
+    rf"|{_WEEK_OF}\s+(?:bulan\s+)?|(?:bulan|bln|wulan|sasih)\s+)?"
     rf"(?P<month>{_MONTH})(?:\s+(?P<year>\d{{4}}))?(?![\w])",
     re.IGNORECASE,
 )
@@ -334,11 +346,8 @@ def _month(text: str, today: date) -> list[DateMention]:
         part, week = _part(m), (m["week"] or "").lower()
         if part:
             start, end = _part_of_month(first, last, part)
-        elif week == "terakhir":
-            start = last - timedelta(days=6)
         elif week:
-            start = first + timedelta(days=7 * (_WEEK_NUMBERS[week] - 1))
-            end = min(start + timedelta(days=6), last)
+            start, end = _week_of_month(first, last, week)
         start = max(start, today)
         if start <= end:
             found.append(_mention(m, start, end, vague=True))

@@ -36,6 +36,8 @@ TODAY = date(2026, 11, 23)  # a Monday
         ("tgl 5 s.d 7 des", "2026-12-05/2026-12-07"),
         ("28 Februari - 2 Maret 2027", "2027-02-28/2027-03-02"),
         ("awal bulan depan", "2026-12-01/2026-12-10"),
+        ("minggu ketiga bulan depan", "2026-12-15/2026-12-21"),  # console, a KSU from Garut
+        ("minggu kedua Agustus", "2027-08-08/2027-08-14"),
         ("next month", "2026-12-01/2026-12-31"),  # mixed English, as WhatsApp does
         ("2027-01-05", "2027-01-05"),
         ("pertengahan tahun depan", "2027-06-01/2027-07-31"),

@@ -7,9 +7,10 @@ that petugas will provide it; it never guesses.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from types import MappingProxyType
 
-from bot.core.knowledge import Answer, Knowledge, Program
+from bot.core.knowledge import Answer, Knowledge, Leader, Program
 from bot.core.messages import Button, Reply
 from bot.core.payloads import Space, encode
 from bot.core.texts import Texts
@@ -79,7 +80,7 @@ class Answers:
             "bot_challenge": lambda: Reply(self._t("smalltalk.bot_challenge"), self._topics()),
             "ask_location": self._location,
             "ask_contact": lambda: self._contact(text),
-            "ask_about_bmi": self._profile,
+            "ask_about_bmi": lambda: self._profile(text),
             "human_handoff": lambda: Reply(self._t("handoff.contact", **self.main_contact())),
         }.get(intent)
         return build() if build else None
@@ -163,8 +164,14 @@ class Answers:
             text = self._t("contact.hours_unset") + "\n" + text
         return Reply(text)
 
-    def _profile(self) -> Reply:
+    def _profile(self, asked: str = "") -> Reply:
+        """BMI's profile; "siapa ketua pengawas syariah BMI?" is told that leader alone (it
+        got the whole profile, console)."""
         profile = self.knowledge.profile
+        programs = (Button(self._t("button.programs"), encode(Space.INTENT, "ask_programs")),)
+        if (leader := _leader_asked(asked, profile.leaders)) is not None:
+            role = leader.role.replace(", ", " ")
+            return Reply(self._t("profile.leader", role=role, name=leader.name), programs)
         units = "\n".join(
             f"• {unit.name}" + (f": {unit.description}" if unit.description else "")
             for unit in profile.units
@@ -179,9 +186,7 @@ class Answers:
         )
         if profile.placeholder:
             text += "\n\n" + self._t("knowledge.ask_staff", **self.main_contact())
-        return Reply(
-            text, (Button(self._t("button.programs"), encode(Space.INTENT, "ask_programs")),)
-        )
+        return Reply(text, programs)
 
     def _topics(self) -> tuple[Button, ...]:
         return (
@@ -193,3 +198,19 @@ class Answers:
         """The first contact's fields, for templates."""
         contact = self.knowledge.contacts[0]
         return {"contact_name": contact.name, "contact_role": contact.role, "phone": contact.phone}
+
+
+def _leader_asked(text: str, leaders: Sequence[Leader]) -> Leader | None:
+    """The one leader whose role a "siapa …" question names by at least two of its words
+    ("siapa ketua pengawas syariah?", "siapa manajer diklat?"); None when it names none or
+    several alike ("siapa direktur BMI?")."""
+    words = set(re.findall(r"\w+", text.lower()))
+    if "siapa" not in words:
+        return None
+    scores = [
+        (len(words & {w for w in re.findall(r"\w+", leader.role.lower()) if len(w) > 3}), leader)
+        for leader in leaders
+    ]
+    best = max((score for score, _ in scores), default=0)
+    named = [leader for score, leader in scores if score == best]
+    return named[0] if best >= 2 and len(named) == 1 else None

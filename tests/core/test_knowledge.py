@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ROOT
+from bot.core.answers import Answers
 from bot.core.knowledge import Knowledge, KnowledgeError, load_knowledge
 
 
@@ -76,3 +77,24 @@ def test_visit_answers_say_the_rules_the_form_enforces() -> None:
     knowledge = load_knowledge(ROOT / "data" / "knowledge", rules={"lead_days": 10})
     assert "paling lambat 10 hari" in knowledge.visit.requirements.text
     assert "{lead_days}" not in knowledge.visit.requirements.text
+
+
+@pytest.mark.parametrize(
+    ("asked", "name"),
+    [
+        ("siapa ketua pengawas syariah BMI?", "H. Hendri Tanjung"),
+        ("pak, siapa manajer diklat di bmi?", "Sehnuri"),
+        ("siapa direktur BMI?", None),  # two directors: the whole profile, both named
+        ("ketua pengawas syariah BMI itu bagaimana?", None),  # not asked who
+    ],
+)
+def test_a_leader_asked_by_role_is_named_alone(
+    answers: Answers, asked: str, name: str | None
+) -> None:
+    """Found in the console: "siapa ketua pengawas syariah BMI?" got the whole profile."""
+    reply = answers.for_intent("ask_about_bmi", asked)
+    assert reply is not None
+    if name is None:
+        assert "Pimpinan:" in reply.text
+    else:
+        assert reply.text.endswith(f"adalah {name} 🙏") and "Pimpinan:" not in reply.text

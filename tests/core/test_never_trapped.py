@@ -807,6 +807,13 @@ async def test_typing_the_edit_button_edits(world: World, texts: Texts) -> None:
     assert "Jumlah peserta: 20 orang" in (await texts_of(world, "20"))[-1]
     await world.say("ubah data")
     assert await texts_of(world, "nomor hp nya") == [texts("booking.ask.contact_phone")]
+    # Found in the console (a Kuningan cooperative): a new date asked the length again,
+    # and "kirim" there was refused as a length.
+    await world.say("081234567890")
+    await world.say("ubah data")
+    assert await texts_of(world, "tanggal") == [texts("booking.ask.start_date", lead_days=7)]
+    summary = (await texts_of(world, "15 Juni 2027"))[-1]
+    assert summary.startswith("Mohon periksa kembali") and "Selasa, 15 Juni 2027\n" in summary
 
 
 async def test_at_the_summary_a_typed_message_is_answered_briefly(

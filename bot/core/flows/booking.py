@@ -1229,10 +1229,8 @@ class BookingFlow(BookingParts):
         slot = value_of(payload, Space.EDIT)
         if slot is None and typed and choice is None:
             slot = self._typed_field(text)  # "jumlah peserta", typed after "Ubah data"
-        if slot in SLOTS:
+        if slot in SLOTS:  # the length stays with a new date (console: asked again)
             state.slots.pop(slot, None)
-            if slot == "start_date":
-                state.slots.pop("days", None)
             return await self._ask_next(state)
         if choice == "cancel":
             state.flow = state.step = None

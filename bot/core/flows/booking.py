@@ -1101,8 +1101,9 @@ class BookingFlow(BookingParts):
         if len(value) < 40 * len(programs):
             state.slots["topics"] = [program.id for program in programs]
             return ", ".join(program.name for program in programs)
-        state.slots["topics"] = [value[:300]]
-        return value[:300]
+        topic = _TOPIC_CUE.sub("", value, count=1).strip(" ,:") or value  # "tentang …"
+        state.slots["topics"] = [topic[:300]]
+        return topic[:300]
 
     async def _ask_next(self, state: ConversationState) -> list[Reply]:
         state.misses = 0  # a step answered: refusals are counted afresh

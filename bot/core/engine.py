@@ -609,6 +609,12 @@ class Engine:
     async def _out_of_scope(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
+        """Not a question this chat answers; one about BMI's other business ("cara jadi
+        anggota koperasi BMI gimana?", "bisa pinjam modal usaha di BMI?": console, a dead
+        end) is given a person to ask."""
+        if self._t.mentions(text, "words.bmi"):
+            elsewhere = self._t("fallback.out_of_scope_bmi", **self._answers.main_contact())
+            return [Reply(elsewhere, self._menu_buttons())]
         return [Reply(self._t("fallback.out_of_scope"), self._menu_buttons())]
 
     async def _programs(

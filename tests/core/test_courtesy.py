@@ -212,3 +212,17 @@ async def test_jazakallah_is_answered_in_kind(
     engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
     assert await say(engine, "jazakallah khairan") == [texts("smalltalk.thank_in_kind")]
     assert await say(engine, "makasih pak") == [texts("smalltalk.thank")]
+
+
+async def test_a_question_about_bmis_other_business_gets_a_person_to_ask(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
+) -> None:
+    """Found in the console: "cara jadi anggota koperasi BMI gimana?" got "di luar layanan
+    kami" and nobody to ask; chatter that does not name BMI stays as it was."""
+    nlu = RecordedNlu()
+    nlu.add("cara jadi anggota koperasi BMI gimana?", "out_of_scope", 0.94)
+    nlu.add("cara bikin rendang gimana?", "out_of_scope", 0.94)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    (member,) = await say(engine, "cara jadi anggota koperasi BMI gimana?")
+    assert member == texts("fallback.out_of_scope_bmi", **answers.main_contact())
+    assert await say(engine, "cara bikin rendang gimana?") == [texts("fallback.out_of_scope")]

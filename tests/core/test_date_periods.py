@@ -142,6 +142,13 @@ async def test_a_day_of_the_week_while_a_month_is_offered_is_that_day_of_it(
     assert (await world.say("tgl 8"))[-1].text.startswith(texts("booking.ask.days")[:20])
 
 
+async def test_which_days_of_the_week_visits_are_received(world: World, texts: Texts) -> None:
+    """Found in the console: "kantor BMI buka hari apa saja?" got "belum yakin maksud"."""
+    world.nlu.add("kantor BMI buka hari apa saja?", "nlu_fallback", 0.2)
+    (days,) = await world.say("kantor BMI buka hari apa saja?")
+    assert days.text == texts("availability.open_days", days="Senin sampai Sabtu")
+
+
 async def test_a_full_period_offers_the_nearest_days_after_it(sqlite_url: str) -> None:
     await upgrade(sqlite_url)
     database = create_engine(sqlite_url)

@@ -10,7 +10,7 @@ from datetime import date
 from bot.core.booking import (
     MAX_DAYS,
 )
-from bot.core.calendar_text import date_span
+from bot.core.calendar_text import DAYS, date_span
 from bot.core.flow import OFFER_BOOKING, Handler
 from bot.core.flows.booking import PERIOD, day_in, updated
 from bot.core.flows.booking_parts import EARLIEST, BookingParts
@@ -27,6 +27,8 @@ _DAY_TOLD = re.compile(r"\b(?:tanggal|tgl|tangal)\s*\d", re.IGNORECASE)  # a day
 # "kalau hari jumat bisa?": whether a day of the week is open, asked in words the model may
 # read otherwise (Friday: a prayer question, 0.66); "sholat jumat di mana?" is that question.
 _OPEN_ASKED = re.compile(r"\b(?:bisa|boleh|buka|libur|menerima|terima)\b", re.IGNORECASE)
+# "buka hari apa saja?", "kunjungan bisa hari apa aja?": which days of the week.
+_WHICH_DAYS = re.compile(r"\bhari\s+apa\s*(?:saja|aja|sj|aj)?\b", re.IGNORECASE)
 _PRAYER = re.compile(r"\b(?:s[h]?[ao]lat|jumatan|masjid|mush?[ao]l+a|ibadah)\b", re.IGNORECASE)
 
 
@@ -46,8 +48,19 @@ class Availability(BookingParts):
         the week (it got the halal and prayer answer; console, a kindergarten)."""
         if state.flow is not None or not _OPEN_ASKED.search(text) or _PRAYER.search(text):
             return None
+        if _WHICH_DAYS.search(text):  # "kantor BMI buka hari apa saja?" (console: unclear)
+            return [Reply(self._t("availability.open_days", days=self._open_days()))]
         weekday = self._weekday_answer(text)
         return [weekday] if weekday is not None else None
+
+    def _open_days(self) -> str:
+        """The days of the week visits are received: "Senin sampai Sabtu", or listed."""
+        open_days = [n for n in range(7) if n not in self._rules.closed_weekdays]
+        if len(open_days) > 2 and open_days == list(range(open_days[0], open_days[-1] + 1)):
+            return self._t(
+                "availability.day_range", first=DAYS[open_days[0]], last=DAYS[open_days[-1]]
+            )
+        return ", ".join(DAYS[n] for n in open_days)
 
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState

@@ -101,8 +101,12 @@ class Answers:
         return self._visit(self.knowledge.visit.speaker)
 
     def program(self, program: Program) -> Reply:
-        """One program in full."""
+        """One program in full; what the sources do not say of it (who may join, when) is
+        staff's, with the contact ("apakah sekolah kami bisa ikut BMI goes to school?" got
+        the description alone, console)."""
         text = self._t("programs.detail", name=program.name, description=program.long)
+        if program.placeholder:
+            text += "\n\n" + self._t("knowledge.ask_staff", **self.main_contact())
         return Reply(
             text,
             (

@@ -98,3 +98,13 @@ def test_a_leader_asked_by_role_is_named_alone(
         assert "Pimpinan:" in reply.text
     else:
         assert reply.text.endswith(f"adalah {name} 🙏") and "Pimpinan:" not in reply.text
+
+
+def test_a_program_with_facts_to_fill_in_gives_the_contact(
+    answers: Answers, knowledge: Knowledge
+) -> None:
+    """Found in the console: "apakah sekolah kami bisa ikut program BMI goes to school?" got
+    the program's description and nobody to ask who may join."""
+    for program in knowledge.programs:
+        told = answers.program(program).text
+        assert (knowledge.contacts[0].phone in told) == bool(program.placeholder), program.id

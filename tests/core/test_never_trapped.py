@@ -672,6 +672,37 @@ def tagged_at(text: str, name: str) -> Entity:
     return Entity("organization", name, name, start, start + len(name))
 
 
+ADDRESSED = (
+    "Assalamualaikum Wr. Wb. Yth. Bapak Sehnuri, Manajer Diklat Kopjas BMI. Bersama ini kami "
+    "dari Koperasi Karyawan RSUD Dr. Soekardjo Kota Tasikmalaya bermaksud melaksanakan studi "
+    "banding dengan rincian: Hari/Tanggal: Selasa, 9 Februari 2027. Jumlah peserta: 40 orang."
+)
+
+
+async def test_a_letter_to_a_person_at_bmi_names_the_senders_not_the_addressee(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a hospital staff cooperative from Tasikmalaya): a letter to
+    "Yth. Bapak Sehnuri, Manajer Diklat Kopjas BMI" booked as "Lembaga: Bapak Sehnuri,
+    Manajer Diklat Kopjas BMI"; and "RSUD Dr. Soekardjo" was cut at "Dr"."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    names = ("Assalamualaikum Wr", "Wb", "Yth", "Bapak Sehnuri", "Manajer Diklat Kopjas",
+             "Koperasi Karyawan RSUD Dr", "Soekardjo Kota Tasikmalaya")  # fmt: skip
+    entities = [tagged_at(ADDRESSED, name) for name in names]
+    entities += [
+        Entity("date", "2027-02-09", "Selasa, 9 Februari 2027", 0, 0),
+        Entity("participants", 40, "40 orang", 0, 0),
+    ]
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.table[ADDRESSED] = NluResult("book_visit", 0.55, tuple(entities))
+        await world.say(ADDRESSED)
+        for answer in ("1 hari", "jawara", "Ibu Ani Suryani", "081233445566"):
+            await world.say(answer)
+        summary = (await world.say("tidak ada"))[-1].text
+        assert "Lembaga: Koperasi Karyawan RSUD Dr. Soekardjo Kota Tasikmalaya (Kop" in summary
+        assert "Asal: Kota Tasikmalaya, Jawa Barat\n" in summary
+
+
 async def test_a_formal_letter_requesting_a_visit_fills_the_form(
     sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> None:

@@ -188,7 +188,8 @@ _HONORIFICS = frozenset(
      "uni", "kang", "teh", "bli", "pakde", "bude", "ustadz", "ustadzah", "mama", "bapa",
      "kaka", "tanta", "om", "encik", "cik", "tuan", "puan", "bunda", "lalu", "baiq"}
 )  # fmt: skip
-_REGION_SHORT = frozenset({"kab", "kec", "kel", "prov"})  # "Kab." goes on with the name
+# "Kab." and "Dr." go on with the name ("Koperasi Karyawan RSUD Dr. Soekardjo …").
+_ABBREVIATED = frozenset({"kab", "kec", "kel", "prov", "dr", "drs", "ir", "prof", "hj", "h"})
 # A day that bounds the visit's period rather than naming its day: "sebelum tanggal 20".
 _BOUND = re.compile(r"\b(sebelum|setelah|sesudah|lewat)\s+(?:tanggal|tgl)\b", re.IGNORECASE)
 # "tanggalnya ganti 21 januari" at the summary: a new day for the visit.
@@ -528,7 +529,13 @@ class BookingFlow(BookingParts):
             and self._visitors(str(e.value))  # "…, Agam": a region, not the name's second part
             and not any(str(e.value).lower() in named for named in programs)  # "Goes to"
         ]
-        named = joined_names(tagged, text)
+        # joined again: "Bapak Sehnuri, Manajer Diklat Kopjas" + "BMI", the letter's
+        # addressee (console, a hospital staff cooperative from Tasikmalaya), is nobody's
+        named = [
+            e
+            for e in joined_names(tagged, text)
+            if self._visitors(str(e.value)) and not _is_person(str(e.value))
+        ]
         several = [e for e in named if len(str(e.value).split()) > 1]
         return (
             next((e for e in several if guess_kind(str(e.value))), None)
@@ -1444,7 +1451,7 @@ def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
     if before and _KIND_WORD.fullmatch(before[-1]) and text[at - 1].isspace():
         kind = before[-1]  # "KUD" of "KUD Sido Makmur", which the tagger left out
         found, at = f"{kind} {found}", at - len(kind) - 1
-    if found.split()[-1].lower() in _REGION_SHORT and text[at + len(found) :].startswith("."):
+    if found.split()[-1].lower() in _ABBREVIATED and text[at + len(found) :].startswith("."):
         found += "."  # "Dinas Koperasi Kab. Pesisir Selatan": the tagger stopped at the dot
     tail = [word.rstrip(",.;:!?") for word in text[at + len(found) :].split()]
     while tail and not any(letter.isalpha() for letter in tail[-1]):
@@ -1499,6 +1506,12 @@ def contact_person(text: str, slots: dict[str, Any]) -> None:
             break
     if name:
         slots.setdefault("contact_name", contact_name(" ".join(name)))
+
+
+def _is_person(name: str) -> bool:
+    """Whether a tagged name is a person's: it opens with an honorific ("Bapak Sehnuri")."""
+    first = name.split(maxsplit=1)[0].rstrip(".,").lower() if name.split() else ""
+    return first in _HONORIFICS
 
 
 def honoured_name(text: str) -> str | None:

@@ -273,9 +273,12 @@ class Engine:
         if (invited := self._invited(text, state)) is not None:
             return invited
         offered = OFFERED.get(state.step or "")
-        if offered is None and self._t.says(text, "words.booking.can_we"):
+        if offered is None and (
+            self._t.says(text, "words.booking.can_we") or self._t.says(text, "words.bare_question")
+        ):
             # A bare "bisa?" asks about what came before; the model reads it as an online
-            # visit (0.71: "bisa" is frequent there). Asked what is meant, not answered wrong.
+            # visit (0.71: "bisa" is frequent there). Asked what is meant, not answered wrong;
+            # so is a bare "brp" (off-topic in the console: a dead end).
             return self._fallback(result, text, state)
         if offered is not None and result.intent in {"affirm", "deny"} and not unclear:
             state.step = None
@@ -590,6 +593,10 @@ class Engine:
     async def _greet(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
+        """The welcome; a second hello right after it ("p", then "min") is answered short,
+        not with the whole welcome again (console)."""
+        if state.last_intents[-2:] == ["greet", "greet"] and self._opening(text) is None:
+            return [Reply(self._t("menu.again"), self._menu_buttons())]
         return self._menu(state, greeting=text)
 
     async def _affirm(

@@ -226,3 +226,21 @@ async def test_a_question_about_bmis_other_business_gets_a_person_to_ask(
     (member,) = await say(engine, "cara jadi anggota koperasi BMI gimana?")
     assert member == texts("fallback.out_of_scope_bmi", **answers.main_contact())
     assert await say(engine, "cara bikin rendang gimana?") == [texts("fallback.out_of_scope")]
+
+
+async def test_a_second_hello_is_short_and_a_bare_question_word_is_asked_about(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
+) -> None:
+    """Found in the console: "p" then "min" got the whole welcome twice, and "brp" alone
+    (after the answer about visits) was "di luar layanan kami"."""
+    nlu = RecordedNlu()
+    nlu.add("min", "greet", 0.9)
+    nlu.add("brp", "out_of_scope", 0.6)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    (welcome,) = await say(engine, "p")
+    assert "selamat datang" in welcome
+    assert await say(engine, "min") == [texts("menu.again")]
+    (unclear,) = await say(engine, "brp")
+    assert unclear.startswith(texts("fallback.clarify")[:25]) or unclear.startswith(
+        texts("fallback.clarify_menu")[:25]
+    )

@@ -73,6 +73,7 @@ _CLAUSE_BREAK = re.compile(
 )
 BOOK = "book_visit"
 SPEAKER = "speaker"  # BMI invited to speak elsewhere: no intent of the model's, remembered
+INTRODUCED = "introduced"  # who the sender is, told and welcomed: remembered as well
 OFFER_HANDOFF = "offer_handoff"
 # What "iya" accepts while an offer is open (the offer is `state.step` outside any flow).
 OFFERED = MappingProxyType({OFFER_HANDOFF: "human_handoff", OFFER_BOOKING: BOOK})
@@ -541,7 +542,10 @@ class Engine:
         alone is kept and the booking offered; None otherwise."""
         if _INTRODUCTION.search(text) or result.entity("organization") is not None:
             state.misses = 0
-            return [Reply(self._t("courtesy.introduced"), self._menu_buttons())]
+            again = state.last_intents[-1:] == [INTRODUCED]  # "Kami dapat nomor ini dari …"
+            state.remember_intent(INTRODUCED)
+            key = "menu.again" if again else "courtesy.introduced"
+            return [Reply(self._t(key), self._menu_buttons())]
         if (phone := normalise_phone(text)) is not None:  # "Rudi, 0822 1100 9988" (console)
             state.misses = 0  # the contact, sent a turn after the offer: kept (overheard)
             noted = Reply(self._t("booking.phone_noted", phone=phone))

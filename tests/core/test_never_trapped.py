@@ -703,6 +703,31 @@ async def test_a_letter_to_a_person_at_bmi_names_the_senders_not_the_addressee(
         assert "Asal: Kota Tasikmalaya, Jawa Barat\n" in summary
 
 
+async def test_whoever_gave_them_the_number_is_not_the_visitors(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a women's cooperative from Banyuwangi): "Kami dapat nomor ini
+    dari Dinas Koperasi Provinsi Jawa Timur", after the sender had introduced herself,
+    booked the visit for the Dinas; it was also welcomed with "Salam kenal" twice."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    intro = "Perkenalkan saya Siti Aminah, sekretaris Koperasi Wanita Melati Kab. Banyuwangi"
+    referred = "Kami dapat nomor ini dari Dinas Koperasi Provinsi Jawa Timur"
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        org = tagged_at(intro, "Koperasi Wanita Melati Kab. Banyuwangi")
+        world.nlu.table[intro] = NluResult("out_of_scope", 0.4, (org,))
+        referrer = tagged_at(referred, "Dinas Koperasi Provinsi Jawa Timur")
+        world.nlu.table[referred] = NluResult("out_of_scope", 0.5, (referrer,))
+        assert await texts_of(world, intro) == [texts("courtesy.introduced")]
+        assert await texts_of(world, referred) == [texts("menu.again")]
+        started = await texts_of(world, "mau daftar kunjungan")
+        assert started[-1] == texts("booking.ask.participants", limit=100)
+        for answer in ("30", "10 Juni 2027", "1 hari", "jawara", "Ibu Siti", "081234567890"):
+            await world.say(answer)
+        summary = (await texts_of(world, "tidak ada"))[-1]
+        assert "Lembaga: Koperasi Wanita Melati Kabupaten Banyuwangi (Koperasi)" in summary
+        assert "Asal: Kabupaten Banyuwangi, Jawa Timur\n" in summary
+
+
 async def test_a_formal_letter_requesting_a_visit_fills_the_form(
     sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> None:

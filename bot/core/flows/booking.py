@@ -172,6 +172,14 @@ _ASKING_FIRST = re.compile(
 _WEEKDAY = re.compile(
     r"\b(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|hari\s+minggu|ahad)\b", re.IGNORECASE
 )
+# Where they heard of BMI: "kami dapat nomor ini dari Dinas …", "atas saran Dekopinwil …".
+_REFERRED = re.compile(
+    r"\b(?:dapat|dapet|dpt|mendapat|mendapatkan|memperoleh|diberi|dikasih)\b.{0,25}?"
+    r"\b(?:nomor|nomer|no|kontak|info|informasi)\b.{0,25}?\bdari\b"
+    r"|\b(?:atas\s+)?(?:saran|rekomendasi|arahan)\s+(?:dari\s+)?"
+    r"|\bdirekomendasikan\s+oleh\b",
+    re.IGNORECASE,
+)
 # "kode booking kami tadi apa ya?", "kode pendaftarannya berapa?": asked before it was sent.
 _CODE_ASKED = re.compile(r"\bkode\b.{0,30}\b(?:apa|berapa|brp|mana)\b", re.IGNORECASE)
 # "tentang pengelolaan simpan pinjam", "ingin belajar Jawara": what they want to learn, written
@@ -573,21 +581,7 @@ class BookingFlow(BookingParts):
         """Fill slots from the opening message; returns notes on values that were refused."""
         notes: list[str] = []
         entities = result.entities if result else ()
-        organisation = self._organisation_in(entities, text)
-        stops = self._words("booking.name_stops")
-        if organisation is not None:
-            tagged = whole_name(text, str(organisation.value).strip(), stops)
-            if "org_name" not in slots or guess_kind(tagged):
-                # a tagged name that says no kind ("Lalu Ahmad Fauzan", a person) never
-                # replaces the body already named ("Dinas Koperasi dan UKM Kota Mataram")
-                self._name_organisation(tagged, slots)
-        elif (named := introduced(text, stops)) is not None and self._visitors(named):
-            self._name_organisation(named, slots)  # "kami dari ksp maju bersama mau …"
-        origin = self._places.origin(text) if self._places is not None else None
-        if origin is None and "org_name" in slots:  # "KSPPS Rinjani … Lombok Timur"
-            origin = self._origin_of_name(slots["org_name"])
-        if origin is not None:  # "dinkop kab solok": from Sumatera Barat, never asked again
-            slots.setdefault("origin", origin)
+        self._prefill_who(entities, text, slots)
         contact_person(text, slots)
         notes += self._note_count(text, slots)
         notes += self._note_when(text, slots)
@@ -600,6 +594,29 @@ class BookingFlow(BookingParts):
             # pemberdayaan anggota." (console, a Dinas from Cirebon: the topic asked again)
             slots["topics"] = [wished.group("topics").strip(" ,;:")[:300]]
         return notes
+
+    def _prefill_who(self, entities: Sequence[Entity], text: str, slots: dict[str, Any]) -> None:
+        """The organisation and the origin a message names, from what it says before any
+        referrer ("… Koperasi Wanita Melati. Kami dapat nomor ini dari Dinas Koperasi Provinsi
+        Jawa Timur": the Dinas became the visitors, console)."""
+        if (referred := _REFERRED.search(text)) is not None:
+            text = text[: referred.start()]
+            entities = [e for e in entities if e.end <= referred.start()]
+        organisation = self._organisation_in(entities, text)
+        stops = self._words("booking.name_stops")
+        if organisation is not None:
+            tagged = whole_name(text, str(organisation.value).strip(), stops)
+            if "org_name" not in slots or guess_kind(tagged):
+                # a tagged name that says no kind ("Lalu Ahmad Fauzan", a person) never
+                # replaces the body already named ("Dinas Koperasi dan UKM Kota Mataram")
+                self._name_organisation(tagged, slots)
+        elif (named := introduced(text, stops)) is not None and self._visitors(named):
+            self._name_organisation(named, slots)  # "kami dari ksp maju bersama mau …"
+        origin = self._places.origin(text) if self._places is not None and text else None
+        if origin is None and "org_name" in slots:  # "KSPPS Rinjani … Lombok Timur"
+            origin = self._origin_of_name(slots["org_name"])
+        if origin is not None:  # "dinkop kab solok": from Sumatera Barat, never asked again
+            slots.setdefault("origin", origin)
 
     def _note_when(self, text: str, slots: dict[str, Any]) -> list[str]:
         """Keep the visit's date, or the period to choose one in, that `text` names (it

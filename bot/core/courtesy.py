@@ -111,3 +111,19 @@ def writes_english(text: str) -> bool:
     words = re.findall(r"[a-z']+", text.lower())
     english = [word for word in words if word in _ENGLISH]
     return len(english) >= 3 and 2 * len(english) >= len(words)
+
+
+# "kami siapkan dulu suratnya", "saya tanya ketua dulu", "nanti kami kabari": the sender has
+# something to do first; said, not asked.
+_DEFERS = re.compile(
+    r"\b(?:saya|sy|kami|aku)\s+(?:tanya|tanyakan|konfirmasi|konfirmasikan|koordinasi"
+    r"|koordinasikan|diskusikan|rapatkan|cek|bicarakan|siapkan|persiapkan|urus|lengkapi)\b"
+    r".{0,40}?\bdulu\b|\bnanti\s+(?:kami|saya|sy)\s+(?:kabari|kabarkan|hubungi)\b",
+    re.IGNORECASE,
+)
+
+
+def defers(text: str) -> bool:
+    """Whether the message says the sender has something to do first ("Baik pak, kami
+    siapkan dulu suratnya", "sebentar ya kak saya tanya ketua dulu")."""
+    return _DEFERS.search(text) is not None

@@ -17,6 +17,7 @@ from bot.core.answers import INFORMATIONAL, Answers
 from bot.core.booking import normalise_phone
 from bot.core.courtesy import (
     daypart,
+    defers,
     greeting_in_kind,
     greets_by_time,
     laughs,
@@ -271,8 +272,8 @@ class Engine:
         unclear = result.unclear or (
             asks and result.intent in {"affirm", "deny"} and result.confidence < LIKELY
         )
-        if (invited := self._invited(text, state)) is not None:
-            return invited
+        if (aside := self._said_aside(text, asks, state)) is not None:
+            return aside
         offered = OFFERED.get(state.step or "")
         if offered is None and (
             self._t.says(text, "words.booking.can_we") or self._t.says(text, "words.bare_question")
@@ -520,6 +521,17 @@ class Engine:
         )
         text = self._t("fallback.clarify") if buttons else self._t("fallback.clarify_menu")
         return [Reply(text, (*buttons, Button(self._t("button.menu"), encode(Space.MENU))))]
+
+    def _said_aside(self, text: str, asks: bool, state: ConversationState) -> list[Reply] | None:
+        """What is answered by its words whatever the reading: BMI invited to speak, and
+        something to do first ("Baik pak, kami siapkan dulu suratnya", read as a question
+        about letters in the console: told to come back when ready)."""
+        if (invited := self._invited(text, state)) is not None:
+            return invited
+        if not asks and defers(text):
+            state.step = None
+            return [Reply(self._t("smalltalk.later"), self._menu_buttons())]
+        return None
 
     def _invited(self, text: str, state: ConversationState) -> list[Reply] | None:
         """BMI asked to speak at the enquirer's event (console, a Dinas from Lebak: unclear to

@@ -245,3 +245,18 @@ async def test_a_second_hello_is_short_and_a_bare_question_word_is_asked_about(
     assert unclear.startswith(texts("fallback.clarify")[:25]) or unclear.startswith(
         texts("fallback.clarify_menu")[:25]
     )
+
+
+async def test_something_to_do_first_is_told_to_come_back_when_ready(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
+) -> None:
+    """Found in the console (a women's cooperative from Banyuwangi): "Baik pak, kami siapkan
+    dulu suratnya" got the answer about letters again; "nanti kami kabari" likewise."""
+    nlu = RecordedNlu()
+    nlu.add("Baik pak, kami siapkan dulu suratnya", "ask_letters", 0.9)
+    nlu.add("oke nanti kami kabari lagi ya", "goodbye", 0.7)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    assert await say(engine, "Baik pak, kami siapkan dulu suratnya") == [
+        texts("smalltalk.later")
+    ]  # fmt: skip
+    assert await say(engine, "oke nanti kami kabari lagi ya") == [texts("smalltalk.later")]

@@ -31,7 +31,7 @@ from bot.core.booking import (
     without_phone,
 )
 from bot.core.calendar_text import DAYS, MONTHS, date_span, long_date, period
-from bot.core.courtesy import laughs
+from bot.core.courtesy import defers, laughs
 from bot.core.flow import Handler
 from bot.core.flows.booking_parts import (
     CHANGED_TO,
@@ -161,12 +161,6 @@ _WISHED = re.compile(
     r"\b(?:materi|topik|tema)(?:nya)?\b(?:\s+yang\s+(?:diharapkan|ingin\s+(?:kami\s+)?"
     r"(?:pelajari|dipelajari)|diinginkan|kami\s+harapkan))?\s*(?:adalah|yaitu|:|berupa"
     r"|tentang|mengenai)\s+(?P<topics>[^.\n]{3,300})",
-    re.IGNORECASE,
-)
-# "saya tanya ketua dulu", "kami koordinasikan dulu dengan pengurus": an answer to be found.
-_ASKING_FIRST = re.compile(
-    r"\b(?:saya|sy|kami|aku)\s+(?:tanya|tanyakan|konfirmasi|konfirmasikan|koordinasi"
-    r"|koordinasikan|diskusikan|rapatkan|cek|bicarakan)\b.{0,40}?\bdulu\b",
     re.IGNORECASE,
 )
 _WEEKDAY = re.compile(
@@ -497,9 +491,7 @@ class BookingFlow(BookingParts):
         if self._t.asks(text):
             return False
         first = re.split(r"[,.;!\n]", text, maxsplit=1)[0]
-        return (first != text and self._says(first, "booking.pause")) or bool(
-            _ASKING_FIRST.search(text)
-        )
+        return (first != text and self._says(first, "booking.pause")) or defers(text)
 
     def _pause(self, state: ConversationState, thanked: bool = False) -> list[Reply]:
         """Put the form aside, keeping what was filled; "lanjut daftar" (or the button)

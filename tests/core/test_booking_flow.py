@@ -286,6 +286,8 @@ async def test_reschedule_by_so_much_from_the_booked_date(world: World) -> None:
     for text, moved_to in (
         ("mau ganti tanggal jadi seminggu setelahnya", date(2027, 6, 21)),
         ("bisa dimajukan 2 hari?", date(2027, 6, 19)),  # asked: confirmed first
+        # console (a fishers' cooperative): asked for a date again
+        ("kalau diundur ke minggu depannya bisa?", date(2027, 6, 26)),
     ):
         world.nlu.add(text, "reschedule_booking")
         replies = await world.say(text)

@@ -43,12 +43,24 @@ _SHIFTS = tuple(
 )
 
 
+# "diundur ke minggu depannya", "pekan berikutnya", "besoknya": the next one after the
+# booked date (console, a fishers' cooperative: asked for a date again).
+_NEXT = re.compile(
+    r"\b(?P<unit>minggu|pekan|hari)\s+(?:depannya|berikutnya|selanjutnya)\b|\bbesoknya\b",
+    re.IGNORECASE,
+)
+
+
 def shift_in(text: str) -> timedelta | None:
-    """How far the message moves the visit: "seminggu setelahnya" +7 days, "maju 2 hari" -2."""
+    """How far the message moves the visit: "seminggu setelahnya" +7 days, "maju 2 hari" -2,
+    "minggu depannya" +7."""
     for pattern, sign in _SHIFTS:
         if (match := pattern.search(text)) is not None:
             days = 1 if match["unit"].lower() in {"hari", "hr"} else 7
             return timedelta(days=sign * (words_to_int(match["count"].lower()) or 1) * days)
+    if (following := _NEXT.search(text)) is not None:
+        unit = (following["unit"] or "hari").lower()
+        return timedelta(days=1 if unit == "hari" else 7)
     return None
 
 

@@ -297,6 +297,19 @@ async def test_reschedule_by_so_much_from_the_booked_date(world: World) -> None:
         assert (await world.bookings.get(booking.code)).start_date == moved_to  # type: ignore[union-attr]
 
 
+async def test_a_yes_where_the_new_date_is_asked_asks_for_it_again(world: World) -> None:
+    """Found in the console (a fishers' cooperative): "iya" where the new date was asked
+    ended the change ("Ada lagi yang bisa saya bantu?"), as if it had been made."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    world.nlu.add("mau ganti tanggal", "reschedule_booking")
+    world.nlu.add("iya", "affirm", 0.97)
+    await world.say("mau ganti tanggal")
+    (again,) = await world.say("iya")
+    assert again.text == world.texts("reschedule.which_date")
+    (moved,) = await world.say("21 Juni 2027")
+    assert moved.text.startswith("Jadwal pendaftaran")
+
+
 async def test_a_move_asked_about_is_confirmed_before_it_is_made(world: World) -> None:
     """Found in the console (a Makassar women's cooperative): "kak kalau mau ganti tanggalnya
     jadi 22 april bisa?" moved the visit at once, and a move sends an approved visit back to

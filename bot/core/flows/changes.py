@@ -100,6 +100,9 @@ class BookingChanges(BookingParts):
                 said := self._yes_or_no(event, result, text, Space.MOVE_YES, Space.MOVE_NO)
             ):
                 return await self.move_answer(event, said == "yes", state)
+            if event.kind is Kind.TEXT and self._sure_reply(result, text) == "yes":
+                # "iya" where the new date is asked (console: it left the change unmade)
+                return [Reply(self._t("reschedule.which_date"))]
             if event.kind is Kind.TEXT and not self._names_a_date(text):
                 state.flow = state.step = None  # "berapa biayanya?": answered as what it is,
                 state.slots = {}  # not "tanggalnya belum saya pahami" for ever

@@ -523,14 +523,17 @@ class Engine:
         return [Reply(text, (*buttons, Button(self._t("button.menu"), encode(Space.MENU))))]
 
     def _said_aside(self, text: str, asks: bool, state: ConversationState) -> list[Reply] | None:
-        """What is answered by its words whatever the reading: BMI invited to speak, and
+        """What is answered by its words whatever the reading: BMI invited to speak,
         something to do first ("Baik pak, kami siapkan dulu suratnya", read as a question
-        about letters in the console: told to come back when ready)."""
+        about letters in the console: told to come back when ready), a call not answered
+        ("maaf pak td sy tlp tp g diangkat": off-topic in the console)."""
         if (invited := self._invited(text, state)) is not None:
             return invited
         if not asks and defers(text):
             state.step = None
             return [Reply(self._t("smalltalk.later"), self._menu_buttons())]
+        if self._t.mentions(text, "words.missed_call"):  # "td sy tlp tp g diangkat"
+            return [Reply(self._t("fallback.missed_call", **self._answers.main_contact()))]
         return None
 
     def _invited(self, text: str, state: ConversationState) -> list[Reply] | None:

@@ -260,3 +260,19 @@ async def test_something_to_do_first_is_told_to_come_back_when_ready(
         texts("smalltalk.later")
     ]  # fmt: skip
     assert await say(engine, "oke nanti kami kabari lagi ya") == [texts("smalltalk.later")]
+
+
+async def test_shorthand_salam_and_a_missed_call(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
+) -> None:
+    """Found in the console: "asslm pak" was answered "Halo", and "maaf pak td sy tlp tp g
+    diangkat" (a call nobody took) "di luar layanan kami"."""
+    nlu = RecordedNlu()
+    nlu.add("asslm pak", "greet", 0.9)
+    nlu.add("maaf pak td sy tlp tp g diangkat", "out_of_scope", 0.8)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    (salam,) = await say(engine, "asslm pak")
+    assert salam.startswith(SALAM_ANSWER)
+    assert await say(engine, "maaf pak td sy tlp tp g diangkat") == [
+        texts("fallback.missed_call", **answers.main_contact())
+    ]  # fmt: skip

@@ -147,6 +147,11 @@ async def test_which_days_of_the_week_visits_are_received(world: World, texts: T
     world.nlu.add("kantor BMI buka hari apa saja?", "nlu_fallback", 0.2)
     (days,) = await world.say("kantor BMI buka hari apa saja?")
     assert days.text == texts("availability.open_days", days="Senin sampai Sabtu")
+    # written short and long (console: the answer about visits)
+    asked = "sy mau tny soal kunjungan ke bmi bs hr sabtu ga?"
+    world.nlu.add(asked, "ask_visit_info", 0.5)
+    (saturday,) = await world.say(asked)
+    assert saturday.text == texts("availability.weekday_open", day="Sabtu")
 
 
 async def test_a_full_period_offers_the_nearest_days_after_it(sqlite_url: str) -> None:

@@ -26,7 +26,7 @@ AVAILABILITY_DATE = "availability_date"
 _DAY_TOLD = re.compile(r"\b(?:tanggal|tgl|tangal)\s*\d", re.IGNORECASE)  # a day, no month
 # "kalau hari jumat bisa?": whether a day of the week is open, asked in words the model may
 # read otherwise (Friday: a prayer question, 0.66); "sholat jumat di mana?" is that question.
-_OPEN_ASKED = re.compile(r"\b(?:bisa|boleh|buka|libur|menerima|terima)\b", re.IGNORECASE)
+_OPEN_ASKED = re.compile(r"\b(?:bisa|bs|boleh|buka|libur|menerima|terima)\b", re.IGNORECASE)
 # "buka hari apa saja?", "kunjungan bisa hari apa aja?": which days of the week.
 _WHICH_DAYS = re.compile(r"\bhari\s+apa\s*(?:saja|aja|sj|aj)?\b", re.IGNORECASE)
 _PRAYER = re.compile(r"\b(?:s[h]?[ao]lat|jumatan|masjid|mush?[ao]l+a|ibadah)\b", re.IGNORECASE)

@@ -52,7 +52,7 @@ CHANGED_TO = re.compile(r"\b(?:jadi|menjadi)\b", re.IGNORECASE)  # "… jadi 2 h
 # "bisa hari sabtu?", "kalau hari minggu buka?": a day of the week in general, in a short
 # question ("minggu" alone is also "week": only after "hari").
 WEEKDAY_WORDS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
-WEEKDAY_QUESTION_WORDS = 9
+WEEKDAY_QUESTION_WORDS = 12  # "sy mau tny soal kunjungan ke bmi bs hr sabtu ga?" is 11
 
 
 class BookingParts:

@@ -84,6 +84,14 @@ _CAN_WHEN = re.compile(
     r"|\b(?:bulan|tanggal|tgl|minggu|hari)\b[^.?!]{0,30}\b(?:bisa|bisakah|boleh|bolehkah)\b",
     re.IGNORECASE,
 )
+# "kl mau daftar gmn caranya?", "cara daftarnya bagaimana?": how to book, not a booking yet.
+_HOW_TO_BOOK = re.compile(
+    r"\b(?:daftar|mendaftar|booking)(?:nya)?\b.{0,25}\b(?:caranya|gimana|gmn|gmana|bagaimana)\b"
+    r"|\bcara(?:nya)?\s+(?:daftar|mendaftar|booking)(?:nya)?\b",
+    re.IGNORECASE,
+)
+# "How to book" read as any of these is still that: not as off-topic ("cara daftar cpns").
+_ABOUT_VISITS = frozenset({"ask_visit_info", "ask_visit_requirements"})
 # "sy ketua koperasi karyawan …", "saya bendahara KSP …": the sender says who they are.
 _INTRODUCTION = re.compile(
     r"\b(?:saya|sy|kami|aku|beta|kulo|abdi|ambo)\s+(?:\w+\s+){0,2}?(?:ketua|bendahara"
@@ -272,7 +280,7 @@ class Engine:
         unclear = result.unclear or (
             asks and result.intent in {"affirm", "deny"} and result.confidence < LIKELY
         )
-        if (aside := self._said_aside(text, asks, state)) is not None:
+        if (aside := self._said_aside(result, text, asks, state)) is not None:
             return aside
         offered = OFFERED.get(state.step or "")
         if offered is None and (
@@ -522,13 +530,22 @@ class Engine:
         text = self._t("fallback.clarify") if buttons else self._t("fallback.clarify_menu")
         return [Reply(text, (*buttons, Button(self._t("button.menu"), encode(Space.MENU))))]
 
-    def _said_aside(self, text: str, asks: bool, state: ConversationState) -> list[Reply] | None:
+    def _said_aside(
+        self, result: NluResult, text: str, asks: bool, state: ConversationState
+    ) -> list[Reply] | None:
         """What is answered by its words whatever the reading: BMI invited to speak,
         something to do first ("Baik pak, kami siapkan dulu suratnya", read as a question
         about letters in the console: told to come back when ready), a call not answered
-        ("maaf pak td sy tlp tp g diangkat": off-topic in the console)."""
+        ("maaf pak td sy tlp tp g diangkat": off-topic in the console), how to book ("kl
+        mau daftar gmn caranya?", read as how visits go: told it is done here, offered)."""
         if (invited := self._invited(text, state)) is not None:
             return invited
+        if (
+            asks
+            and _HOW_TO_BOOK.search(text)
+            and result.intent in {BOOK, FALLBACK, *_ABOUT_VISITS}
+        ):
+            return [Reply(self._t("booking.how_to")), self._offer_booking(state)]
         if not asks and defers(text):
             state.step = None
             return [Reply(self._t("smalltalk.later"), self._menu_buttons())]

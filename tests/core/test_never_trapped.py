@@ -401,6 +401,20 @@ async def test_a_contact_number_sent_outside_the_form_is_kept_and_the_booking_of
     assert (await texts_of(world, "Pak Rudi"))[-1] == texts("booking.ask.notes")  # number kept
 
 
+async def test_how_to_book_is_told_and_offered(world: World, texts: Texts) -> None:
+    """Found in the console: "oh bs ya, kl mau daftar gmn caranya?" got the answer about how
+    visits go; "cara daftarnya gimana?" started the form though it only asked how. Told it is
+    done here and offered; "cara daftar cpns" (off-topic) is not."""
+    world.nlu.add("oh bs ya, kl mau daftar gmn caranya?", "ask_visit_info", 0.32)
+    world.nlu.add("cara daftar cpns gimana?", "out_of_scope", 0.8)
+    world.nlu.add("iya", "affirm", 0.97)
+    assert await texts_of(world, "oh bs ya, kl mau daftar gmn caranya?") == [
+        texts("booking.how_to"), texts("booking.offer")
+    ]  # fmt: skip
+    assert (await texts_of(world, "iya"))[0] == texts("booking.start")
+    assert texts("booking.how_to") not in await texts_of(world, "cara daftar cpns gimana?", "u2")
+
+
 async def test_a_malay_wish_to_book_starts_the_form(world: World, texts: Texts) -> None:
     """Found in the console (a cooperative from Kelantan): "Baik, kami mahu tempah" (we want
     to book) was offered the booking again instead of starting it; a plan told alone is

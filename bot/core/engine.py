@@ -572,16 +572,16 @@ class Engine:
         or greets ("Assalamu alaikum. Maaf mengganggu waktunya"): welcomed and asked what
         they need (who they are is kept for a booking, overheard); a contact number sent
         alone is kept and the booking offered; None otherwise."""
+        if (phone := normalise_phone(text)) is not None:  # "Rudi, 0822 1100 9988" (console)
+            state.misses = 0  # the contact, sent a turn after the offer: kept (overheard)
+            noted = Reply(self._t("booking.phone_noted", phone=phone))
+            return [noted, self._offer_booking(state)]
         if _INTRODUCTION.search(text) or result.entity("organization") is not None:
             state.misses = 0
             again = state.last_intents[-1:] == [INTRODUCED]  # "Kami dapat nomor ini dari …"
             state.remember_intent(INTRODUCED)
             key = "menu.again" if again else "courtesy.introduced"
             return [Reply(self._t(key), self._menu_buttons())]
-        if (phone := normalise_phone(text)) is not None:  # "Rudi, 0822 1100 9988" (console)
-            state.misses = 0  # the contact, sent a turn after the offer: kept (overheard)
-            noted = Reply(self._t("booking.phone_noted", phone=phone))
-            return [noted, self._offer_booking(state)]
         if self._opening(text) is not None:
             return self._menu(state, greeting=text)
         return None
@@ -721,10 +721,11 @@ def question_clauses(text: str, asks: Callable[[str], bool] | None = None) -> li
 def _takes_offer(result: NluResult, text: str, unclear: bool) -> bool:
     """Whether a message that asks nothing takes the booking offered: "iyo pak, tolong
     didaftarkan", the contact sent ("Lalu Ahmad, Kabid, 0819…"), or what the visit will be
-    ("1 hari" after "Ingin langsung mendaftar?": console, a BUMDes from Bandung)."""
+    or who comes ("1 hari", "Dinas Koperasi UKM Kab. Aceh Besar" after "Ingin langsung
+    mendaftar?": console, a BUMDes from Bandung, a Dinas from Aceh Besar)."""
     if result.intent == BOOK and not unclear:
         return True
-    told = result.entity("participants") or result.entity("date")
+    told = result.entity("participants") or result.entity("date") or result.entity("organization")
     return told is not None or normalise_phone(text) is not None or bool(DAYS_IN_TEXT.search(text))
 
 

@@ -415,6 +415,24 @@ async def test_how_to_book_is_told_and_offered(world: World, texts: Texts) -> No
     assert texts("booking.how_to") not in await texts_of(world, "cara daftar cpns gimana?", "u2")
 
 
+async def test_who_comes_answering_the_offer_takes_it(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a Dinas from Aceh Besar): "Dinas Koperasi UKM Kab. Aceh Besar"
+    after "Tanggal … masih tersedia, ingin langsung mendaftar?" got the welcome, and the
+    contact with a number then "Salam kenal"."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.add("tgl 16 februari 2027 bisa pak?", "ask_availability", 0.9)
+        org = "Dinas Koperasi UKM Kab. Aceh Besar"
+        world.nlu.table[org] = NluResult("greet", 0.5, (tagged_at(org, org),))
+        offered = await texts_of(world, "tgl 16 februari 2027 bisa pak?")
+        assert offered[0].startswith("Tanggal Selasa, 16 Februari 2027 masih tersedia")
+        started = await texts_of(world, org)
+        assert started[0] == texts("booking.start")
+        assert started[-1] == texts("booking.ask.participants", limit=100)  # org, origin kept
+
+
 async def test_a_malay_wish_to_book_starts_the_form(world: World, texts: Texts) -> None:
     """Found in the console (a cooperative from Kelantan): "Baik, kami mahu tempah" (we want
     to book) was offered the booking again instead of starting it; a plan told alone is

@@ -163,6 +163,7 @@ _WISHED = re.compile(
     r"|tentang|mengenai)\s+(?P<topics>[^.\n]{3,300})",
     re.IGNORECASE,
 )
+# A day of the week named alone ("yang hari kamis"); "minggu" only as "hari minggu" (a week).
 _WEEKDAY = re.compile(
     r"\b(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|hari\s+minggu|ahad)\b", re.IGNORECASE
 )

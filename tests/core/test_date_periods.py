@@ -137,6 +137,10 @@ async def test_a_day_of_the_week_while_a_month_is_offered_is_that_day_of_it(
     days = chosen_days([b.payload for b in thursdays.buttons])
     assert days == [date(2027, 4, 1), date(2027, 4, 8), date(2027, 4, 15), date(2027, 4, 22),
                     date(2027, 4, 29)]  # fmt: skip
+    # Found in the console (a women's cooperative from Sumba): a group's need while the
+    # days were offered was taken for the 2nd of the month.
+    need = "katong ada 2 orang yang pakai kursi roda"
+    assert (await world.say(need))[0].text == texts("booking.notes_noted", notes=need)
     (sundays,) = await world.say("hari minggu")  # no visits on Sundays
     assert sundays.text == texts("booking.weekday_none", day="Minggu", period="April 2027")
     assert (await world.say("tgl 8"))[-1].text.startswith(texts("booking.ask.days")[:20])

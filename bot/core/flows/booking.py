@@ -687,7 +687,7 @@ class BookingFlow(BookingParts):
         if "contact_name" not in slots and (name := honoured_name(text)) is not None:
             slots["contact_name"] = name  # "Bapak Rudi Hartono, Kabid Kelembagaan"
             return Noted(self._t("booking.contact_noted", name=name))
-        size = group_size(text) if state.step != Step.PARTICIPANTS else None
+        size = None if state.step == Step.PARTICIPANTS or _some_of(text) else group_size(text)
         if size is not None and size != slots.get("participants"):
             # "katong 27 orang mama-mama"; "eh ralat, jadi 40 orang ya" once 35 was taken
             refused = self._note_count(text, slots)
@@ -728,14 +728,15 @@ class BookingFlow(BookingParts):
     def _note_ahead(
         self, result: NluResult | None, text: str, state: ConversationState
     ) -> Noted | None:
-        """ "nanti kami bawa bus sendiri", "mohon disiapkan makan siang halal" or "kami datang
-        jam 8 pagi" where the date is asked: a request or the arrival time, not a question,
-        kept as the notes (added to any already kept); the step is asked again."""
+        """ "nanti kami bawa bus sendiri", "mohon disiapkan makan siang halal", "kami datang
+        jam 8 pagi" or "ada 2 orang yang pakai kursi roda" where the date is asked: a request,
+        the arrival time or a need, not a question, kept as the notes (added to any already
+        kept); the step is asked again."""
         if self._t.asks(text):
             return None
         told = result is not None and result.intent in NOTE_INTENTS and result.confidence >= LIKELY
-        if not told and not _ARRIVAL.search(text):
-            return None
+        if not (told or _ARRIVAL.search(text) or _some_of(text)):  # "… 2 orang yang pakai
+            return None  # kursi roda": a need of some of the group (console, from Sumba)
         kept = state.slots.get("notes")
         state.slots["notes"] = f"{kept}; {text}"[:1000] if kept else text[:1000]
         return Noted(self._t("booking.notes_noted", notes=text))
@@ -1389,7 +1390,7 @@ def _bounded_by(text: str, day: date, period: list[str] | None) -> tuple[date, d
 def _weekday_named(text: str) -> int | None:
     """The day of the week a message names alone, without a day of the month ("yang hari
     kamis", "jumat aja"): 0 for Monday; "minggu" only as "hari minggu" (else a week)."""
-    if _DAY_OF_MONTH.search(DAYS_IN_TEXT.sub(" ", text)):
+    if _DAY_OF_MONTH.search(_without_counts(text)):
         return None
     match = _WEEKDAY.search(text)
     if match is None:
@@ -1398,10 +1399,24 @@ def _weekday_named(text: str) -> int | None:
     return WEEKDAY_WORDS.index("minggu" if word in {"hari minggu", "ahad"} else word)
 
 
+def _some_of(text: str) -> bool:
+    """Whether the people a message counts are some of the group, described ("katong ada 2
+    orang yang pakai kursi roda": console, taken as a group of 2), not its size."""
+    return any(re.match(r"\s+yang\b", text[c.end_char :]) for c in find_counts(text))
+
+
+def _without_counts(text: str) -> str:
+    """The message without its lengths and group sizes: the 2 of "2 hari" or of "katong ada
+    2 orang yang pakai kursi roda" (console, taken for 2 March) is no day of the month."""
+    for count in reversed(find_counts(text)):
+        text = text[: count.start_char] + " " + text[count.end_char :]
+    return DAYS_IN_TEXT.sub(" ", text)
+
+
 def day_in(text: str, period: list[str]) -> date | None:
     """The day of the period offered that a bare day of the month names ("tgl 13", "13 aja"
     while 8–14 April is on offer: 13 April)."""
-    match = _DAY_OF_MONTH.search(DAYS_IN_TEXT.sub(" ", text))  # not the 2 of "2 hari"
+    match = _DAY_OF_MONTH.search(_without_counts(text))  # not the 2 of "2 hari"
     if match is None:
         return None
     first, last = (date.fromisoformat(day) for day in period)

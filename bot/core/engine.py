@@ -725,8 +725,17 @@ def _takes_offer(result: NluResult, text: str, unclear: bool) -> bool:
     mendaftar?": console, a BUMDes from Bandung, a Dinas from Aceh Besar)."""
     if result.intent == BOOK and not unclear:
         return True
-    told = result.entity("participants") or result.entity("date") or result.entity("organization")
-    return told is not None or normalise_phone(text) is not None or bool(DAYS_IN_TEXT.search(text))
+    if result.intent in INFORMATIONAL and result.confidence >= SURE:
+        return False  # "oh jadi Koperasi BMI Grup itu di Tangerang ya": a question after all
+    who = result.entity("organization")
+    told = result.entity("participants") or result.entity("date")
+    visitors = who is not None and "bmi" not in str(who.value).lower()  # not BMI itself
+    return (
+        told is not None
+        or visitors
+        or normalise_phone(text) is not None
+        or bool(DAYS_IN_TEXT.search(text))
+    )
 
 
 def _resizes(result: NluResult) -> bool:

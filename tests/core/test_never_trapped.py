@@ -428,6 +428,13 @@ async def test_who_comes_answering_the_offer_takes_it(
         world.nlu.table[org] = NluResult("greet", 0.5, (tagged_at(org, org),))
         offered = await texts_of(world, "tgl 16 februari 2027 bisa pak?")
         assert offered[0].startswith("Tanggal Selasa, 16 Februari 2027 masih tersedia")
+        # BMI named in a remark read surely as a question does not take the offer
+        remark = "oh jadi Koperasi BMI Grup itu di Tangerang ya"
+        bmi = tagged_at(remark, "Koperasi BMI Grup")
+        world.nlu.table[remark] = NluResult("ask_location", 0.9, (bmi,))
+        await texts_of(world, "tgl 16 februari 2027 bisa pak?")
+        assert texts("booking.start") not in await texts_of(world, remark)
+        await texts_of(world, "tgl 16 februari 2027 bisa pak?")
         started = await texts_of(world, org)
         assert started[0] == texts("booking.start")
         assert started[-1] == texts("booking.ask.participants", limit=100)  # org, origin kept

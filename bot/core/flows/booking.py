@@ -333,11 +333,7 @@ class BookingFlow(BookingParts):
         if event.kind is Kind.TEXT and self._says(text, "booking.leave"):
             state.flow = state.step = None
             state.slots = {}
-            return [
-                Reply(
-                    self._t("booking.left"), (Button(self._t("button.menu"), encode(Space.MENU)),)
-                )
-            ]
+            return [self._left()]
         if event.kind is Kind.TEXT and laughs(text):  # "wkwk" is nobody's name: smile, ask again
             return [
                 Reply(self._t("smalltalk.smile")),
@@ -1254,11 +1250,7 @@ class BookingFlow(BookingParts):
         if choice == "cancel":
             state.flow = state.step = None
             state.slots = {}
-            return [
-                Reply(
-                    self._t("booking.left"), (Button(self._t("button.menu"), encode(Space.MENU)),)
-                )
-            ]
+            return [self._left()]
         if choice != "send":
             if not typed:
                 return [self._summary(state.slots)]

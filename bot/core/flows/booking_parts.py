@@ -195,6 +195,12 @@ class BookingParts:
     def _book_button(self) -> Button:
         return Button(self._t("button.book"), encode(Space.INTENT, "book_visit"))
 
+    def _left(self) -> Reply:
+        """The form given up ("batal", or a cancel with only a form put aside): nothing kept."""
+        return Reply(
+            self._t("booking.left"), (Button(self._t("button.menu"), encode(Space.MENU)),)
+        )
+
     def _staff_buttons(self, code: str) -> tuple[Button, ...]:
         return (
             Button(self._t("staff.approve"), encode(Space.APPROVE, code)),

@@ -146,11 +146,7 @@ class BookingChanges(BookingParts):
             # "kunjungan kami batalkan saja, anggaran belum cair" with only a form put aside
             # (console): the form is dropped, not "no active booking" and the form kept
             state.paused = {}
-            return [
-                Reply(
-                    self._t("booking.left"), (Button(self._t("button.menu"), encode(Space.MENU)),)
-                )
-            ]
+            return [self._left()]
         if booking is None:
             return replies
         return [

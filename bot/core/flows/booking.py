@@ -38,8 +38,8 @@ from bot.core.flows.booking_parts import (
     DATE_CHOICES,
     EARLIEST,
     HOW_LONG,
-    WEEKDAY_WORDS,
     BookingParts,
+    weekdays_named,
 )
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import FALLBACK, LIKELY, SURE, Entity, NluResult
@@ -162,10 +162,6 @@ _WISHED = re.compile(
     r"(?:pelajari|dipelajari)|diinginkan|kami\s+harapkan))?\s*(?:adalah|yaitu|:|berupa"
     r"|tentang|mengenai)\s+(?P<topics>[^.\n]{3,300})",
     re.IGNORECASE,
-)
-# A day of the week named alone ("yang hari kamis"); "minggu" only as "hari minggu" (a week).
-_WEEKDAY = re.compile(
-    r"\b(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|hari\s+minggu|ahad)\b", re.IGNORECASE
 )
 # Where they heard of BMI: "kami dapat nomor ini dari Dinas …", "atas saran Dekopinwil …".
 _REFERRED = re.compile(
@@ -1384,11 +1380,7 @@ def _weekday_named(text: str) -> int | None:
     kamis", "jumat aja"): 0 for Monday; "minggu" only as "hari minggu" (else a week)."""
     if _DAY_OF_MONTH.search(_without_counts(text)):
         return None
-    match = _WEEKDAY.search(text)
-    if match is None:
-        return None
-    word = match.group(1).lower().replace("'", "")
-    return WEEKDAY_WORDS.index("minggu" if word in {"hari minggu", "ahad"} else word)
+    return next(iter(weekdays_named(text)), None)
 
 
 def _some_of(text: str) -> bool:

@@ -151,13 +151,7 @@ class BookingParts:
         words = re.findall(r"\w+", text.lower().replace("'", ""))
         if len(words) > WEEKDAY_QUESTION_WORDS or not self._t.asks(text):
             return None
-        days = [
-            WEEKDAY_WORDS.index(word.replace("ahad", "minggu"))
-            for at, word in enumerate(words)
-            if word in WEEKDAY_WORDS[:6]
-            or word == "ahad"
-            or (word, words[at - 1 : at]) == ("minggu", ["hari"])
-        ]
+        days = weekdays_named(text)
         if len(days) != 1:
             return None
         mentions = find_dates(text, self._today())
@@ -286,3 +280,16 @@ class BookingParts:
             log.warning("STAFF_CHAT_ID is not set: staff were not told about a booking change")
             return
         await self._notifier.send(self._staff.channel, self._staff.chat_id, replies)
+
+
+def weekdays_named(text: str) -> list[int]:
+    """The days of the week a message names, in order (0 for Monday): "jum'at" too, "ahad"
+    for Sunday, and "minggu" only as "hari minggu" (alone it is also "week")."""
+    words = re.findall(r"\w+", text.lower().replace("'", ""))
+    return [
+        WEEKDAY_WORDS.index(word.replace("ahad", "minggu"))
+        for at, word in enumerate(words)
+        if word in WEEKDAY_WORDS[:6]
+        or word == "ahad"
+        or (word, words[at - 1 : at]) == ("minggu", ["hari"])
+    ]

@@ -1519,8 +1519,8 @@ def contact_person(text: str, slots: dict[str, Any]) -> None:
 
 def _is_person(name: str) -> bool:
     """Whether a tagged name is a person's: it opens with an honorific ("Bapak Sehnuri")."""
-    first = name.split(maxsplit=1)[0].rstrip(".,").lower() if name.split() else ""
-    return first in _HONORIFICS
+    words = name.split(maxsplit=1)
+    return bool(words) and words[0].rstrip(".,").lower() in _HONORIFICS
 
 
 def honoured_name(text: str) -> str | None:

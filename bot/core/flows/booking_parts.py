@@ -104,12 +104,12 @@ class BookingParts:
         """A period to choose a day in ("Maret", "awal Juli", "minggu depan", "setelah
         lebaran"), when the message names one rather than a day."""
         mentions = find_dates(text, self._today())
+        if mentions and not mentions[0].vague:
+            return None  # a day, not a period
         feast = feast_period(text, self._today(), self._rules.holidays)
-        if not mentions:
-            return feast
-        if not mentions[0].vague:
-            return None
-        return feast or (mentions[0].start, mentions[0].end)  # "bulan puasa tahun depan"
+        if feast is not None or not mentions:
+            return feast  # a feast beside a vague time wins: "bulan puasa tahun depan"
+        return mentions[0].start, mentions[0].end
 
     async def _choose_in(self, first: date, last: date, days: int, people: int) -> Reply:
         """The free start dates of a period as buttons (never its first day taken for the

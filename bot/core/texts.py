@@ -62,7 +62,8 @@ class Texts:
     def mentions(self, text: str, key: str) -> bool:
         """Whether any of the list's phrases is in the message as whole words: "ada peserta
         kami yang non-muslim" mentions "non muslim"."""
-        return any(has_words(text, phrase) for phrase in self._lists[key])
+        spaced = _spaced(text)  # once, not once a phrase: on every message's path
+        return any(_spaced(phrase) in spaced for phrase in self._lists[key])
 
     def asks(self, text: str) -> bool:
         """Whether the message asks something: "dari bandara naik apa ya", "berapa biayanya?"

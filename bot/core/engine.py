@@ -92,11 +92,11 @@ _HOW_TO_BOOK = re.compile(
 )
 # "How to book" read as any of these is still that: not as off-topic ("cara daftar cpns").
 _ABOUT_VISITS = frozenset({"ask_visit_info", "ask_visit_requirements"})
-# "sy ketua koperasi karyawan …", "saya bendahara KSP …": the sender says who they are.
+# "sy ketua koperasi karyawan …", "saya bendahara KSP …", "nama saya Yuliana": who they are.
 _INTRODUCTION = re.compile(
     r"\b(?:saya|sy|kami|aku|beta|kulo|abdi|ambo)\s+(?:\w+\s+){0,2}?(?:ketua|bendahara"
     r"|sekretaris|pengurus|pengawas|manajer|manager|staf|staff|kepala|kabid|kasi|anggota"
-    r"|mahasiswa|mahasiswi|dosen|guru|pegawai|karyawan)\b",
+    r"|mahasiswa|mahasiswi|dosen|guru|pegawai|karyawan)\b|\bnama\s*(?:saya|sy|ku)\b",
     re.IGNORECASE,
 )
 

@@ -526,6 +526,11 @@ async def test_staff_commands(world: World) -> None:
         # The tagger stopped at the dot of "Kab." (found in the console).
         ("kami dari Dinas Koperasi Kab. Pesisir Selatan berencana studi tiru",
          "Dinas Koperasi Kab", "Dinas Koperasi Kab. Pesisir Selatan"),
+        # The tagger's span ran on into the plan (found in the console).
+        ("kami dari dinas koperasi ukm kab pesisir selatan rencana mau kunjungan",
+         "dinas koperasi ukm kab pesisir selatan rencana",
+         "dinas koperasi ukm kab pesisir selatan"),
+        ("kami dari KSP Maju rencananya mau studi banding", "KSP Maju rencananya", "KSP Maju"),
     ],
 )  # fmt: skip
 def test_whole_name_carries_on_over_capitalised_words(

@@ -181,6 +181,18 @@ async def test_an_introduction_or_a_salam_with_an_apology_is_welcomed(
     assert unclear[0].startswith(SALAM_ANSWER) and "selamat datang" not in unclear[0]
 
 
+@pytest.mark.parametrize("name", ["nama saya Yuliana", "namaku Benediktus dari Flores"])
+async def test_a_name_told_alone_is_welcomed(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime], name: str
+) -> None:
+    """Found in the console (a participant without a code): "nama saya Yuliana" got "that
+    question is outside our service"."""
+    nlu = RecordedNlu()
+    nlu.add(name, "out_of_scope", 0.46)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    assert await say(engine, name) == [texts("courtesy.introduced")]
+
+
 async def test_bmi_invited_to_speak_is_left_to_staff_and_so_is_what_follows(
     answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
 ) -> None:

@@ -192,6 +192,12 @@ _ABBREVIATED = frozenset({"kab", "kec", "kel", "prov", "dr", "drs", "ir", "prof"
 # A day that bounds the visit's period rather than naming its day: "sebelum tanggal 20".
 _BOUND = re.compile(r"\b(sebelum|setelah|sesudah|lewat)\s+(?:tanggal|tgl)\b", re.IGNORECASE)
 # "tanggalnya ganti 21 januari" at the summary: a new day for the visit.
+# "tanggalnya diganti …", "ralat, jadi …", "diundur ke …": a date said again, to change it.
+_RETOLD = re.compile(
+    r"\b(?:(?:di)?(?:ganti|ubah|pindah|geser|undur|majukan)|ralat|koreksi|salah|jadi|menjadi"
+    r"|mundur|maju|bukan|tanggal(?:nya)?|tgl(?:nya)?)\b",
+    re.IGNORECASE,
+)
 _DATE_TOLD = re.compile(r"\b(?:tanggal|tgl|jadwal)(?:nya)?\b", re.IGNORECASE)
 # "topiknya …", "materinya …": the topics told again where the notes are asked.
 _TOPICS_TOLD = re.compile(r"\s*(?:topik|tema|materi)(?:nya)?\b", re.IGNORECASE)
@@ -617,7 +623,7 @@ class BookingFlow(BookingParts):
             slots[PERIOD] = [day.isoformat() for day in window]
         if start is None:
             return []
-        problem = self._rules.date_problem(start, days or 1, self._today())
+        problem = self._rules.date_problem(start, int(slots.get("days") or 1), self._today())
         if problem is not None:
             return [self._t(problem.key, **render.fields(self._t, problem.fields))]
         slots.pop(PERIOD, None)
@@ -671,6 +677,8 @@ class BookingFlow(BookingParts):
                 return Noted(self._t("booking.phone_noted", phone=phone))
             slots["contact_name"] = name  # "baik pak, kontak saya Bapak Hendra 0812…"
             return Noted(self._t("booking.contact_phone_noted", name=name, phone=phone))
+        if (retold := self._date_retold(text, state)) is not None:
+            return retold
         days = self._days_in(text)
         fresh = "days" not in slots or (CHANGED_TO.search(text) and days != slots["days"])
         if fresh and days is not None and 1 <= days <= MAX_DAYS:
@@ -700,6 +708,23 @@ class BookingFlow(BookingParts):
             names = ", ".join(program.name for program in programs)
             return Noted(self._t("booking.topics_noted", topics=names))
         return None
+
+    def _date_retold(self, text: str, state: ConversationState) -> Noted | None:
+        """ "eh tanggalnya diganti 28 januari aja kak" where the topic or the contact is asked,
+        once 21 January was taken (console, a women's cooperative from Sidoarjo: it became the
+        topic): the visit's new date or period, its length kept; None when the message
+        changes no date."""
+        slots = state.slots
+        if state.step == Step.START_DATE or "start_date" not in slots:
+            return None
+        if not _RETOLD.search(text) or not find_dates(text, self._today()):
+            return None
+        if notes := self._note_when(text, slots):
+            return Noted("\n".join(notes))  # the new date refused: the old one stays
+        if "start_date" not in slots:  # "diganti bulan Februari": a day chosen at its step
+            return Noted(self._t("booking.time_noted"))
+        when = long_date(date.fromisoformat(slots["start_date"]))
+        return Noted(self._t("booking.date_changed", when=when))
 
     def _day_of_period(self, text: str, state: ConversationState) -> Noted | None:
         """ "yang tanggal 3" where another step is asked, once "minggu pertama Februari" was
@@ -738,6 +763,8 @@ class BookingFlow(BookingParts):
         the date or the group size, not the name: kept for those steps; the acknowledgement
         (or why the value cannot be) to say before the name is asked again. None when the
         answer is more than a time and a group size."""
+        if (retold := self._date_retold(value, state)) is not None:
+            return retold
         counts = find_counts(value)
         spans = [(m.start_char, m.end_char) for m in find_dates(value, self._today())]
         spans += [(m.start_char, m.end_char) for m in counts]
@@ -1453,6 +1480,10 @@ def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
     the last word or two of a message written in lower case ("… dari diskop kab pasaman
     barat", where the tagger has seen too few names end a message)."""
     found = _PLACE_AFTER_NAME.split(found, maxsplit=1)[0]  # "Kopwan Flobamora di Kupang"
+    words = found.split()
+    while len(words) > 1 and words[-1].lower() in stops:  # "… Pesisir Selatan rencana" (tagged)
+        words.pop()
+    found = " ".join(words)
     at = text.find(found)
     if at < 0:
         return found
@@ -1543,5 +1574,7 @@ def contact_name(text: str) -> str:
     Hendra"; "" when it names nobody ("saya sendiri", "baik pak")."""
     name = _SELF.sub("", _CONTACT_LEAD.sub("", text)).strip(" ,.:;-")
     name = _ADDRESSED.sub("", name)  # "saya sendiri bu, Ibu Nurlaela": "bu," is to us
+    if name.islower():  # "cp ibu rina": written as a letter would, "Ibu Rina"
+        name = " ".join(word.capitalize() for word in name.split())
     first, _, rest = name.partition(" ")
     return f"{first.capitalize()} {rest}" if first.lower() in _HONORIFICS and rest else name

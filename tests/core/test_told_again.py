@@ -1,0 +1,83 @@
+"""What a user tells again in the middle of the form: a new date where the topic or the
+contact is asked changes the visit's date (it is no topic, no name), and what an opening
+message names is kept as a letter would write it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.config import ROOT
+from bot.core.answers import Answers
+from bot.core.keywords import KeywordMatcher
+from bot.core.texts import Texts
+from bot.services.places import IndonesianPlaces
+from tests.core.test_booking_flow import World, make_world
+
+
+@pytest.fixture
+async def world(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> AsyncIterator[World]:
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as built:
+        yield built
+
+
+async def texts_of(world: World, message: str) -> list[str]:
+    return [reply.text for reply in await world.say(message)]
+
+
+async def test_a_new_date_told_where_the_topic_or_the_contact_is_asked(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a women's cooperative from Sidoarjo): "eh tanggalnya diganti 28
+    januari aja kak" where the topic was asked became the topic."""
+    for answer in ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "25", "10 februari 2027"):
+        await world.say(answer)
+    assert (await texts_of(world, "2 hari"))[-1] == texts("booking.ask.topics")
+    changed = await texts_of(world, "eh tanggalnya diganti 17 februari aja")
+    assert changed == [
+        texts("booking.date_changed", when="Rabu, 17 Februari 2027"),
+        texts("booking.ask.topics"),
+    ]
+    assert (await texts_of(world, "digital marketing"))[-1] == texts("booking.ask.contact_name")
+    again = await texts_of(world, "tgl nya diundur 24 februari ya")
+    assert again == [
+        texts("booking.date_changed", when="Rabu, 24 Februari 2027"),
+        texts("booking.ask.contact_name"),
+    ]
+    refused = await texts_of(world, "tanggalnya jadi 14 februari saja")  # a Sunday
+    assert refused == [
+        texts("booking.date_closed", day="Minggu, 14 Februari 2027"),
+        texts("booking.ask.contact_name"),
+    ]
+    for answer in ("Bu Ani", "081234567890"):
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Tanggal: 24–25 Februari 2027 (2 hari)\n" in summary  # the length kept
+    assert "Topik: Pelatihan Digital Marketing\n" in summary
+    assert "Penanggung jawab: Bu Ani," in summary
+
+
+async def test_an_opening_message_with_everything_in_lower_case(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Dinas from Pesisir Selatan): the tagger ran the name on into
+    "rencana" ("Dinas Koperasi UKM Kabupaten Pesisir Selatan Rencana"), and the contact was
+    kept as "Ibu rina"."""
+    message = (
+        "assalamualaikum pak kami dari dinas koperasi ukm kab pesisir selatan rencana mau "
+        "kunjungan tgl 14 januari 2027 jumlah 30 orang materi jawara dan digital marketing "
+        "cp ibu rina 081234567890"
+    )
+    tagged = "dinas koperasi ukm kab pesisir selatan rencana"
+    world.nlu.add(message, "book_visit", 0.9, organization=tagged)
+    assert (await texts_of(world, message))[-1] == texts("booking.ask.days")
+    for answer in ("1 hari", "jawara"):  # the programs: tagged by the model, not here
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Lembaga: Dinas Koperasi UKM Kabupaten Pesisir Selatan (" in summary
+    assert "Asal: Kabupaten Pesisir Selatan, Sumatera Barat\n" in summary
+    assert "Penanggung jawab: Ibu Rina, +6281234567890\n" in summary

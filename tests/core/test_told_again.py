@@ -81,3 +81,23 @@ async def test_an_opening_message_with_everything_in_lower_case(
     assert "Lembaga: Dinas Koperasi UKM Kabupaten Pesisir Selatan (" in summary
     assert "Asal: Kabupaten Pesisir Selatan, Sumatera Barat\n" in summary
     assert "Penanggung jawab: Ibu Rina, +6281234567890\n" in summary
+
+
+async def test_a_second_group_in_the_opening_message_goes_to_the_notes(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Dinas from Jambi): the second of two groups ("gelombang 2
+    tanggal 23 maret 2027 35 orang") was silently dropped."""
+    message = (
+        "assalamualaikum, kami dari Dinas Koperasi UKM Provinsi Jambi mau studi banding, kami "
+        "ada 2 gelombang, gelombang 1 tanggal 16 maret 2027 40 orang, gelombang 2 tanggal 23 "
+        "maret 2027 35 orang"
+    )
+    world.nlu.add(message, "book_visit", 0.9, organization="Dinas Koperasi UKM Provinsi Jambi")
+    replies = await texts_of(world, message)
+    assert replies[1:] == [texts("booking.waves"), texts("booking.ask.days")]
+    for answer in ("1 hari", "jawara"):
+        await world.say(answer)
+    summary = (await world.say("Bu Ratna 081299887766"))[-1].text  # the notes are kept
+    assert "Jumlah peserta: 40 orang\nTanggal: Selasa, 16 Maret 2027\n" in summary
+    assert "Catatan: gelombang 2 tanggal 23 maret 2027 35 orang\n" in summary

@@ -192,6 +192,12 @@ _ABBREVIATED = frozenset({"kab", "kec", "kel", "prov", "dr", "drs", "ir", "prof"
 # A day that bounds the visit's period rather than naming its day: "sebelum tanggal 20".
 _BOUND = re.compile(r"\b(sebelum|setelah|sesudah|lewat)\s+(?:tanggal|tgl)\b", re.IGNORECASE)
 # "tanggalnya ganti 21 januari" at the summary: a new day for the visit.
+# "gelombang 2 …", "kloter kedua …": a second group of the same request, after the first.
+_NEXT_WAVE = re.compile(
+    r"\b(?:gelombang|gel\.?|kloter|batch|tahap)\s*(?:ke-?\s*)?(?:2|ii|dua|kedua)\b"
+    r"(?!\s*(?:orang|org|peserta|hari|bus|mobil))",
+    re.IGNORECASE,
+)
 # "tanggalnya diganti …", "ralat, jadi …", "diundur ke …": a date said again, to change it.
 _RETOLD = re.compile(
     r"\b(?:(?:di)?(?:ganti|ubah|pindah|geser|undur|majukan)|ralat|koreksi|salah|jadi|menjadi"
@@ -574,8 +580,16 @@ class BookingFlow(BookingParts):
         entities = result.entities if result else ()
         self._prefill_who(entities, text, slots)
         contact_person(text, slots)
-        notes += self._note_count(text, slots)
-        notes += self._note_when(text, slots)
+        first = text
+        if (wave := _NEXT_WAVE.search(text)) is not None:
+            # "… gelombang 1 tanggal 16 maret 40 orang, gelombang 2 tanggal 23 maret 35
+            # orang" (console, a Dinas from Jambi: the second was lost): the form books the
+            # first, the rest is the request's notes, for staff
+            first = text[: wave.start()]
+            slots["notes"] = text[wave.start() :].strip(" ,.;")[:1000]
+            notes.append(self._t("booking.waves"))
+        notes += self._note_count(first, slots)
+        notes += self._note_when(first, slots)
         programs = [str(e.value) for e in entities if e.name == "program"]
         known = [p for p in programs if self._answers.knowledge.program(p)]
         if known:

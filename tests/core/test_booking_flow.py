@@ -218,6 +218,9 @@ async def test_full_day_offers_alternatives_as_buttons(world: World) -> None:
     picked = await world.press("bd:2027-06-15", chat="c")
     assert picked[-1].text == world.texts("booking.ask.topics")
     assert replies
+    world.nlu.add("tanggal 14 juni kosong?", "ask_availability")
+    (asked,) = await world.say("tanggal 14 juni kosong?", chat="d")
+    assert asked.text == world.texts("booking.day_full", day="Senin, 14 Juni 2027")
 
 
 async def finish_one_message_booking_on(world: World, chat: str, day: str) -> None:
@@ -477,7 +480,8 @@ async def test_availability_question(world: World) -> None:
     assert free[0].text.startswith("Tanggal Selasa, 15 Juni 2027 masih tersedia")
     assert free[0].buttons[0].payload == "bd:2027-06-15"
     closed = await world.say("tanggal 13 juni kosong?")
-    assert "tidak tersedia" in closed[0].text
+    sunday = world.texts("booking.date_closed", day="Minggu, 13 Juni 2027")
+    assert closed[0].text == f"{sunday}\n{world.texts('availability.alternatives')}"  # once
     assert closed[0].buttons[0].payload.startswith("bd:2027-06-1")
     start = await world.press("bd:2027-06-15")
     assert start[-1].text == world.texts("booking.ask.org_name")

@@ -140,7 +140,15 @@ class Availability(BookingParts):
                     ),
                 )
             ]
-        reason = self._t(problem.key, **render.fields(self._t, problem.fields)) if problem else ""
         alternatives = await self._bookings.alternatives(start, days, people)
-        text_out = self._t("availability.taken", when=date_span(start, days), reason=reason)
-        return [Reply(text_out.strip(), self._date_buttons(alternatives))]
+        if problem is None:  # no room
+            return [
+                Reply(
+                    self._t("booking.day_full", day=date_span(start, days)),
+                    self._date_buttons(alternatives),
+                )
+            ]
+        # a closed day or a holiday says why itself ("Mohon maaf, … adalah hari libur"), once
+        reason = self._t(problem.key, **render.fields(self._t, problem.fields))
+        text_out = f"{reason}\n{self._t('availability.alternatives')}"
+        return [Reply(text_out, self._date_buttons(alternatives))]

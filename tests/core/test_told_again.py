@@ -101,3 +101,16 @@ async def test_a_second_group_in_the_opening_message_goes_to_the_notes(
     summary = (await world.say("Bu Ratna 081299887766"))[-1].text  # the notes are kept
     assert "Jumlah peserta: 40 orang\nTanggal: Selasa, 16 Maret 2027\n" in summary
     assert "Catatan: gelombang 2 tanggal 23 maret 2027 35 orang\n" in summary
+
+
+@pytest.mark.parametrize("heard", ["👍", "ok pak", "siap", "iya kak 🙏"])
+async def test_a_yes_where_a_step_is_asked_asks_it_again(
+    world: World, texts: Texts, heard: str
+) -> None:
+    """Found in the console: "👍" where the organisation was asked got "Mohon tuliskan nama
+    lembaga dengan lengkap (3 sampai 160 huruf)"; a yes is no mistake."""
+    assert (await texts_of(world, "mau daftar kunjungan"))[-1] == texts("booking.ask.org_name")
+    assert await texts_of(world, heard) == [texts("booking.ask.org_name")]
+    await world.say("KSP Sinar Harapan Bogor")
+    assert await texts_of(world, heard) == [texts("booking.ask.participants", limit=100)]
+    assert (await texts_of(world, "25"))[-1] == texts("booking.ask.start_date", lead_days=7)

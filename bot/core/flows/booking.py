@@ -31,7 +31,7 @@ from bot.core.booking import (
     without_phone,
 )
 from bot.core.calendar_text import DAYS, MONTHS, date_span, long_date, period
-from bot.core.courtesy import defers, laughs
+from bot.core.courtesy import defers, laughs, sign_intent
 from bot.core.flow import Handler
 from bot.core.flows.booking_parts import (
     CHANGED_TO,
@@ -349,6 +349,8 @@ class BookingFlow(BookingParts):
             ]
         if state.step == CONFIRM:
             return await self._confirm(event, result, text, state)
+        if event.kind is Kind.TEXT and state.step != "notes" and self._acknowledges(text):
+            return await self._question(state.step or "", state)  # "ok", "👍": asked again
         if event.kind is Kind.TEXT and (sending := await self._about_sending(event, text)):
             return [sending, *await self._question(state.step or "", state)]
         sure = result is not None and result.confidence >= SURE
@@ -486,6 +488,11 @@ class BookingFlow(BookingParts):
         if sure == "thank":
             return "thank"
         return "pause" if sure in PAUSE_INTENTS or self._puts_aside(text) else None
+
+    def _acknowledges(self, text: str) -> bool:
+        """ "ok", "siap pak", "👍" where a step is asked (console: "👍" at the organisation's
+        step was told to write 3 to 160 letters): heard, no answer and no mistake."""
+        return self._says(text, "booking.acks") or sign_intent(text) == "affirm"
 
     def _puts_aside(self, text: str) -> bool:
         """ "nanti dulu", or said first and the reason after ("nanti dulu ya, saya tanya

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -456,6 +457,7 @@ class Engine:
     async def _answer(
         self, event: Incoming, intent: str, result: NluResult, text: str, state: ConversationState
     ) -> list[Reply]:
+        again = state.last_intents[-1:] == [intent]
         state.remember_intent(intent)
         state.step = None
         handler = self._handlers.get(intent)
@@ -465,6 +467,11 @@ class Engine:
         if answer is None:
             log.error("no answer for intent %r", intent)
             return [Reply(self._t("fallback.unknown"), self._menu_buttons())]
+        said = zlib.crc32(answer.text.encode())
+        if again and event.kind is Kind.TEXT and state.answered == said:
+            # asked again in other words: what the answer does not say is staff's to tell
+            return [Reply(self._t("knowledge.same_answer", **self._answers.main_contact()))]
+        state.answered = said
         return [answer]
 
     async def _button(self, event: Incoming, state: ConversationState) -> list[Reply]:

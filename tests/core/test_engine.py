@@ -9,6 +9,7 @@ from bot.core.engine import Engine
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming, Kind, Reply
 from bot.core.nlu import SURE_OFF_TOPIC, NluResult
+from bot.core.payloads import Space, encode
 from bot.core.texts import Texts
 from tests.fakes.nlu import RecordedNlu
 from tests.fakes.store import JsonMemoryStore
@@ -289,3 +290,23 @@ async def test_a_message_in_english_is_told_the_chat_is_in_indonesian_with_a_per
     nlu.add("mau tanya kak, bisa ga ya", "nlu_fallback", 0.2)  # Indonesian: asked again
     replies = await engine.handle(text("mau tanya kak, bisa ga ya"))
     assert replies[0].text != texts("fallback.english", **answers.main_contact())
+
+
+async def test_the_same_answer_asked_for_again_at_once_is_not_pasted_twice(
+    engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
+) -> None:
+    """Found in the console: "apa saja yang akan kami pelajari di sana?" and then "kunjungan
+    ke warung anggota berapa lama?", which the sources cannot answer, both got the visit's
+    whole description."""
+    nlu.add("apa saja yang akan kami pelajari di sana?", "ask_visit_info")
+    nlu.add("kunjungan ke warung anggota berapa lama?", "ask_visit_info")
+    (first,) = await engine.handle(text("apa saja yang akan kami pelajari di sana?"))
+    assert first.text.startswith(answers.knowledge.visit.info.text.strip()[:40])
+    (again,) = await engine.handle(text("kunjungan ke warung anggota berapa lama?"))
+    assert again.text == texts("knowledge.same_answer", **answers.main_contact())
+    (cost,) = await engine.handle(text("berapa biayanya?"))
+    assert cost.text != again.text
+    (later,) = await engine.handle(text("apa saja yang akan kami pelajari di sana?"))
+    assert later.text == first.text  # asked again after another answer: given whole
+    (pressed,) = await engine.handle(button(encode(Space.INTENT, "ask_visit_info")))
+    assert pressed.text == first.text  # a button asks for it: given whole

@@ -114,3 +114,16 @@ async def test_a_yes_where_a_step_is_asked_asks_it_again(
     await world.say("KSP Sinar Harapan Bogor")
     assert await texts_of(world, heard) == [texts("booking.ask.participants", limit=100)]
     assert (await texts_of(world, "25"))[-1] == texts("booking.ask.start_date", lead_days=7)
+
+
+async def test_a_contact_written_in_capitals_is_kept_as_a_letter_writes_it(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a consumer cooperative from Bekasi, writing in capitals): the
+    contact was kept as "Bapak HERMAN"."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("KSP Sinar Harapan Bogor", "25", "10 februari 2027", "1 hari", "jawara"):
+        await world.say(answer)
+    await world.say("BAPAK HERMAN S.PD 081377665544")
+    summary = (await world.say("TIDAK ADA"))[-1].text
+    assert "Penanggung jawab: Bapak Herman S.PD, +6281377665544\n" in summary

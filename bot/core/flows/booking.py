@@ -1595,7 +1595,11 @@ def contact_name(text: str) -> str:
     Hendra"; "" when it names nobody ("saya sendiri", "baik pak")."""
     name = _SELF.sub("", _CONTACT_LEAD.sub("", text)).strip(" ,.:;-")
     name = _ADDRESSED.sub("", name)  # "saya sendiri bu, Ibu Nurlaela": "bu," is to us
-    if name.islower():  # "cp ibu rina": written as a letter would, "Ibu Rina"
-        name = " ".join(word.capitalize() for word in name.split())
+    if name.islower() or name.isupper():  # "cp ibu rina", "BAPAK HERMAN": "Ibu Rina", "Bapak
+        # Herman", as a letter writes them ("S.PD", a degree, as written)
+        name = " ".join(
+            word.capitalize() if name.islower() or word.isalpha() else word
+            for word in name.split()
+        )
     first, _, rest = name.partition(" ")
     return f"{first.capitalize()} {rest}" if first.lower() in _HONORIFICS and rest else name

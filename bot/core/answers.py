@@ -100,6 +100,14 @@ class Answers:
             return None
         return self._visit(self.knowledge.visit.speaker)
 
+    def cafe(self, text: str) -> Reply | None:
+        """The answer to a question about Cafe Kopi Rindoe Benteng, which no intent is about
+        ("cafe kopi rindoe benteng buka jam berapa?" got the agenda in the console), when
+        `text` names it; None otherwise."""
+        if not self._t.mentions(text, "words.cafe"):
+            return None
+        return self._visit(self.knowledge.visit.cafe)
+
     def program(self, program: Program) -> Reply:
         """One program in full; what the sources do not say of it (who may join, when) is
         staff's, with the contact ("apakah sekolah kami bisa ikut BMI goes to school?" got

@@ -547,6 +547,8 @@ class Engine:
         mau daftar gmn caranya?", read as how visits go: told it is done here, offered)."""
         if (invited := self._invited(text, state)) is not None:
             return invited
+        if asks and result.confidence < SURE and (cafe := self._answers.cafe(text)) is not None:
+            return [cafe]  # "cafe kopi rindoe benteng buka jam berapa?" (the agenda, 0.39)
         if (
             asks
             and _HOW_TO_BOOK.search(text)

@@ -107,6 +107,7 @@ class Visit(_Model):
     own_bus: Answer
     research: Answer
     speaker: Answer
+    cafe: Answer
 
 
 class Knowledge(_Model):

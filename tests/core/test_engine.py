@@ -310,3 +310,19 @@ async def test_the_same_answer_asked_for_again_at_once_is_not_pasted_twice(
     assert later.text == first.text  # asked again after another answer: given whole
     (pressed,) = await engine.handle(button(encode(Space.INTENT, "ask_visit_info")))
     assert pressed.text == first.text  # a button asks for it: given whole
+
+
+async def test_the_cafe_asked_about_gets_what_the_sources_say_and_the_contact(
+    engine: Engine, nlu: RecordedNlu, answers: Answers
+) -> None:
+    """Found in the console: "cafe kopi rindoe benteng buka jam berapa?" (the agenda, 0.39)
+    got "the full agenda is sent once the visit is approved"."""
+    cafe = answers.knowledge.visit.cafe
+    assert "Kopmen BMI" in cafe.text and cafe.placeholder  # the sources; the hours are staff's
+    nlu.add("cafe kopi rindoe benteng buka jam berapa?", "ask_agenda", 0.39)
+    (reply,) = await engine.handle(text("cafe kopi rindoe benteng buka jam berapa?"))
+    assert reply.text.startswith(cafe.text.strip())
+    assert answers.main_contact()["phone"] in reply.text
+    nlu.add("berapa biayanya, sudah termasuk ngopi di cafe?", "ask_visit_cost", 0.92)
+    (cost,) = await engine.handle(text("berapa biayanya, sudah termasuk ngopi di cafe?"))
+    assert cost.text.startswith(answers.knowledge.visit.cost.text.strip()[:40])  # read surely

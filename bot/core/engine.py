@@ -540,15 +540,25 @@ class Engine:
     def _said_aside(
         self, result: NluResult, text: str, asks: bool, state: ConversationState
     ) -> list[Reply] | None:
-        """What is answered by its words whatever the reading: BMI invited to speak,
-        something to do first ("Baik pak, kami siapkan dulu suratnya", read as a question
-        about letters in the console: told to come back when ready), a call not answered
+        """What is answered by its words whatever the reading: BMI invited to speak, the cafe,
+        what only staff can send or allow (a brochure, photos, bringing small children, a
+        partnership) where the model is unsure, something to do first ("Baik pak, kami
+        siapkan dulu suratnya", read as a question about letters in the console: told to
+        come back when ready), a call not answered
         ("maaf pak td sy tlp tp g diangkat": off-topic in the console), how to book ("kl
         mau daftar gmn caranya?", read as how visits go: told it is done here, offered)."""
         if (invited := self._invited(text, state)) is not None:
             return invited
         if asks and result.confidence < SURE and (cafe := self._answers.cafe(text)) is not None:
             return [cafe]  # "cafe kopi rindoe benteng buka jam berapa?" (the agenda, 0.39)
+        if (
+            asks
+            and result.confidence < SURE
+            and self._t.mentions(text, "words.staff_matter")
+            and len(question_clauses(text)) < 2
+        ):  # "kak bisa kirim proposal atau brosur kunjungan?" (the requirements, 0.47)
+            contact = self._answers.main_contact()
+            return [Reply(self._t("fallback.staff_matter", **contact), self._menu_buttons())]
         if (
             asks
             and _HOW_TO_BOOK.search(text)

@@ -326,3 +326,32 @@ async def test_the_cafe_asked_about_gets_what_the_sources_say_and_the_contact(
     nlu.add("berapa biayanya, sudah termasuk ngopi di cafe?", "ask_visit_cost", 0.92)
     (cost,) = await engine.handle(text("berapa biayanya, sudah termasuk ngopi di cafe?"))
     assert cost.text.startswith(answers.knowledge.visit.cost.text.strip()[:40])  # read surely
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [("kak bisa kirim proposal atau brosur kunjungan?", "ask_visit_requirements", 0.47),
+     ("ada foto2 kegiatan kunjungan sebelumnya?", "ask_visit_info", 0.4),
+     ("kalau peserta kami ada yang membawa anak kecil boleh?", "ask_visit_requirements", 0.75)],
+)  # fmt: skip
+async def test_what_only_staff_can_send_or_allow_is_left_to_staff(
+    engine: Engine,
+    nlu: RecordedNlu,
+    answers: Answers,
+    texts: Texts,
+    reading: tuple[str, str, float],
+) -> None:
+    """Found in the console: a brochure asked for got the requirements, photos of earlier
+    visits the visit's description, bringing small children the requirements."""
+    asked, read_as, confidence = reading
+    nlu.add(asked, read_as, confidence)
+    (reply,) = await engine.handle(text(asked))
+    assert reply.text == texts("fallback.staff_matter", **answers.main_contact())
+
+
+async def test_a_staff_matter_beside_a_sure_reading_is_answered_as_read(
+    engine: Engine, nlu: RecordedNlu, answers: Answers
+) -> None:
+    nlu.add("berapa biaya foto copy materi?", "ask_visit_cost", 0.9)
+    (reply,) = await engine.handle(text("berapa biaya foto copy materi?"))
+    assert reply.text.startswith(answers.knowledge.visit.cost.text.strip()[:40])

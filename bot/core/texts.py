@@ -21,6 +21,8 @@ COURTESY_TAIL = frozenset(
     {"ya", "yah", "yaa", "deh", "dong", "sih", "aja", "saja", "kak", "pak", "bu", "min", "mas",
      "mbak", "bang", "kang", "teh", "uda", "uni", "bapak", "ibu", "ji", "mi", "ki", "jo", "toh"}
 )  # fmt: skip
+# Interjections that open a short reply without changing it: "eh ga jadi deh pak".
+INTERJECTIONS = frozenset({"eh", "ehh", "oh", "wah", "waduh", "aduh", "hmm", "hm", "emm"})
 
 
 class Texts:
@@ -50,13 +52,16 @@ class Texts:
 
     def says(self, text: str, key: str) -> bool:
         """Whether the whole message is one of the list's phrases, whatever its case, closing
-        punctuation or courtesy words at the end: "Nanti dulu ya 🙏" says "nanti dulu"."""
+        punctuation, courtesy words at the end or an interjection before: "Nanti dulu ya 🙏"
+        says "nanti dulu", "eh ga jadi deh pak" says "ga jadi"."""
         said = text.lower().strip(" .!?🙏")
         if said in self._lists[key]:
             return True
         words = said.split()
         while len(words) > 1 and words[-1].strip(" ,.!?") in COURTESY_TAIL:
             words.pop()
+        while len(words) > 1 and words[0].strip(" ,.!?") in INTERJECTIONS:
+            words.pop(0)
         return " ".join(words).strip(" ,.!?") in self._lists[key]
 
     def mentions(self, text: str, key: str) -> bool:

@@ -71,12 +71,13 @@ async def test_awal_juli_at_the_date_step_offers_days_1_to_10(world: World, text
 async def test_a_bad_date_while_days_are_offered_points_at_them(
     world: World, texts: Texts
 ) -> None:
-    """Typed where the offered days wait ("hmm sebentar", no date): the refusal is followed by
-    the same days again, not by the examples of a date to type. An answer for another step
+    """Typed where the offered days wait ("hmm bingung juga", no date; "hmm sebentar" puts
+    the form aside): the refusal is followed by the same days again, not by the examples of a
+    date to type. An answer for another step
     ("1 hari saja", found in the console: a school from Serang) is kept for it."""
     await at_the_date_step(world)
     (choice,) = await world.say("awal Juli")
-    refusal, offer = await world.say("hmm sebentar")
+    refusal, offer = await world.say("hmm bingung juga")
     assert refusal.text == texts("booking.date_unclear_choose")
     assert offer.text == choice.text
     assert [b.payload for b in offer.buttons] == [b.payload for b in choice.buttons]

@@ -55,6 +55,8 @@ def test_core_imports_no_channel_or_database_library() -> None:
         ("nanti dulu", "words.booking.pause", True),
         ("Nanti dulu ya Bu 🙏", "words.booking.pause", True),
         ("batal deh.", "words.booking.leave", True),
+        ("eh ga jadi deh pak", "words.booking.leave", True),  # console: "tanggalnya belum …"
+        ("eh", "words.booking.leave", False),
         ("tidak ada, kak", "words.booking.no_notes", True),
         ("-", "words.booking.no_notes", True),
         ("ya", "words.booking.send", True),

@@ -127,3 +127,13 @@ async def test_a_contact_written_in_capitals_is_kept_as_a_letter_writes_it(
     await world.say("BAPAK HERMAN S.PD 081377665544")
     summary = (await world.say("TIDAK ADA"))[-1].text
     assert "Penanggung jawab: Bapak Herman S.PD, +6281377665544\n" in summary
+
+
+async def test_never_mind_after_an_interjection_leaves_the_form(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: "eh ga jadi deh pak" where the date was asked got "the date is
+    not understood"."""
+    for answer in ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "20"):
+        await world.say(answer)
+    assert await texts_of(world, "eh ga jadi deh pak") == [texts("booking.left")]

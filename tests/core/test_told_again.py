@@ -137,3 +137,18 @@ async def test_never_mind_after_an_interjection_leaves_the_form(
     for answer in ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "20"):
         await world.say(answer)
     assert await texts_of(world, "eh ga jadi deh pak") == [texts("booking.left")]
+
+
+async def test_a_bare_number_where_the_origin_is_asked_is_the_group_size(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: "50" where the origin was asked got "the region is not known"."""
+    for answer in ("mau daftar kunjungan", "Koperasi Serba Usaha Tunas Harapan"):
+        await world.say(answer)
+    refused = await texts_of(world, "500")
+    assert refused[0] == texts("booking.participants_over", limit=100)
+    assert await texts_of(world, "50") == [
+        texts("booking.count_noted", participants=50),
+        texts("booking.ask.origin"),
+    ]
+    assert (await texts_of(world, "Garut"))[-1] == texts("booking.ask.start_date", lead_days=7)

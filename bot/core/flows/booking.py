@@ -717,6 +717,11 @@ class BookingFlow(BookingParts):
         bare = _BARE_NUMBER.match(text)
         if bare and int(bare.group(1)) == slots.get("participants"):  # "45" again, not a day
             return Noted(self._t("booking.count_noted", participants=slots["participants"]))
+        if text.strip().isdecimal() and state.step == Step.ORIGIN and "participants" not in slots:
+            # "50" where the origin is asked (console): no place, the group size
+            if refused := self._note_count(f"{text.strip()} orang", slots):
+                return Noted("\n".join(refused))
+            return Noted(self._t("booking.count_noted", participants=slots["participants"]))
         if (noted := self._day_of_period(text, state)) is not None:
             return noted
         dated = state.step != Step.START_DATE and find_dates(text, self._today())

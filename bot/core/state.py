@@ -23,10 +23,12 @@ class ConversationState:
     # What the user said of their visit before asking to book ("sy dari dinkop kab solok",
     # "rencana bulan Maret"): the booking form starts from it instead of asking again.
     heard: dict[str, Any] = field(default_factory=dict)
-    # The last answer from the knowledge (a CRC of its text): the same answer asked for again
-    # at once is not pasted a second time (console: a question the sources cannot answer,
-    # "kunjungan ke warung anggota berapa lama?", got the visit's whole description twice).
-    answered: int = 0
+    # The last question answered from the knowledge and its answer (CRCs of their texts): the
+    # same answer asked for again at once in other words is not pasted a second time
+    # (console: "kunjungan ke warung anggota berapa lama?", which the sources cannot answer,
+    # got the visit's whole description twice); the same words again (or the same update
+    # handled again after a process died) get it whole.
+    answered: list[int] = field(default_factory=list)
     # Not stored: whether staff may have the chat (a handoff open), as the store found it
     # when it read the state; False only when it knows there is none, so that the handoff is
     # not looked up on every message (a third of a message's CPU).

@@ -308,6 +308,8 @@ async def test_the_same_answer_asked_for_again_at_once_is_not_pasted_twice(
     assert cost.text != again.text
     (later,) = await engine.handle(text("apa saja yang akan kami pelajari di sana?"))
     assert later.text == first.text  # asked again after another answer: given whole
+    (same,) = await engine.handle(text("apa saja yang akan kami pelajari di sana?"))
+    assert same.text == first.text  # the same words (or the update handled again): whole
     (pressed,) = await engine.handle(button(encode(Space.INTENT, "ask_visit_info")))
     assert pressed.text == first.text  # a button asks for it: given whole
 

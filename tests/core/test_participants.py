@@ -173,6 +173,23 @@ async def test_a_participant_asking_a_time_gets_the_agenda(world: World) -> None
     assert not stranger[0].text.startswith("Agenda")
 
 
+async def test_a_participant_late_or_away_is_asked_to_tell_the_coordinator(
+    world: World,
+) -> None:
+    """Found in the console: a participant's "saya mungkin telat 30 menit, boleh?" got "that
+    question is outside our service", "saya izin tidak ikut sesi siang" the agenda."""
+    booking = await approved_visit(world)
+    await world.send(f"gabung {booking.invite_code}", "p7")
+    await world.send("Yohana", "p7")
+    told = world.texts("join.tell_coordinator", contact="Mama Yuli", phone="+6281300000000")
+    for message in ("saya mungkin telat 30 menit, boleh?", "saya izin tidak ikut sesi siang"):
+        assert [r.text for r in await world.send(message, "p7")] == [told]
+    both = await world.send("saya telat, kumpul jam berapa?", "p7")
+    assert both[0].text.startswith("Agenda hari ke-1") and both[1].text == told
+    stranger = await world.send("saya mungkin telat 30 menit, boleh?", "p8")
+    assert told not in [r.text for r in stranger]  # no visit joined: read as usual
+
+
 async def test_join_by_text_code_on_a_visit_day_after_the_push_gets_today_at_once(
     world: World,
 ) -> None:

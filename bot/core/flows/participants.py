@@ -93,12 +93,22 @@ class ParticipantFlow:
             return await self.roster(event)
         if JOIN_WORD.match(text):
             return await self.join(event, None, text, state)
-        if state.flow is None and _TIME_ASKED.search(text) and not _OTHER_HOURS.search(text):
-            # "berangkat dari hotel jam berapa?" read as lodging (console): a participant's
-            # question about a time is the agenda's; anyone else's is read as usual
-            booking = await self._current_visit(event)
-            return [Reply(await self._agenda_of(booking, text))] if booking else None
-        return None
+        if state.flow is not None:
+            return None
+        replies = []
+        # "berangkat dari hotel jam berapa?" read as lodging (console): a participant's
+        # question about a time is the agenda's; anyone else's is read as usual
+        if (
+            _TIME_ASKED.search(text)
+            and not _OTHER_HOURS.search(text)
+            and (booking := await self._current_visit(event)) is not None
+        ):
+            replies.append(Reply(await self._agenda_of(booking, text)))
+        if self._t.mentions(text, "words.participants.absent"):
+            # "saya mungkin telat 30 menit, boleh?" (console: "outside our service"): told
+            # to the coordinator, who speaks for the group; anyone else's is read as usual
+            replies += await self._to_coordinator(event)
+        return replies or None
 
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
@@ -271,6 +281,21 @@ class ParticipantFlow:
         """One day's agenda, ready to send."""
         items = await self._visits.agenda(booking.code, index)
         return agenda.day(self._t, booking, index, items)
+
+    async def _to_coordinator(self, event: Incoming) -> list[Reply]:
+        """A participant late or away is asked to tell the group's contact person (named
+        with the number); nothing for a chat that joined no visit to come."""
+        codes = await self._visits.memberships(event.channel, event.chat_id)
+        joined = [b for b in [await self._bookings.get(code) for code in codes] if b]
+        today = self._today()
+        live = [b for b in joined if b.status is Status.APPROVED and b.end_date >= today]
+        if not live:
+            return []
+        booking = min(live, key=lambda b: b.start_date)
+        told = self._t(
+            "join.tell_coordinator", contact=booking.contact_name, phone=booking.contact_phone
+        )
+        return [Reply(told)]
 
     async def _current_visit(self, event: Incoming) -> BookingView | None:
         """The participant's (or coordinator's) approved visit that has not ended, earliest."""

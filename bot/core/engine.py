@@ -410,8 +410,10 @@ class Engine:
     def _asks_when_to_come(self, result: NluResult, text: str) -> bool:
         """A message that wishes to come and asks whether it can be at a time it names ("…
         bisa di bulan September 2027?", "tanggal 14 bisa?"), whatever else it mentions."""
+        moves = result.intent == "reschedule_booking" and result.confidence >= LIKELY
         return (
-            result.entity("date") is not None
+            not moves  # "kalau mau ganti tanggal ke 27 januari bisa?" moves a booking (0.79)
+            and result.entity("date") is not None
             and _CAN_WHEN.search(text) is not None
             and self._wishes(_words(text))
         )

@@ -615,3 +615,19 @@ async def test_a_students_group_books_as_it_writes(world: World) -> None:
         await world.say(answer)
     summary = (await world.say("tidak ada"))[-1].text
     assert "(Lembaga lain)" in summary and "42 orang" in summary
+
+
+async def test_a_new_date_asked_for_a_booking_moves_it(world: World) -> None:
+    """Found in the console: a coordinator's "kalau mau ganti tanggal ke 27 januari bisa?"
+    (reschedule 0.79) got "27 January is free, book it?", a second booking."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    asked = "kalau mau ganti tanggal ke 21 juni bisa?"
+    world.nlu.add(asked, "reschedule_booking", 0.79, date="2027-06-21")
+    (reply,) = await world.say(asked)
+    assert reply.text == world.texts(
+        "reschedule.confirm", code=booking.code, when="Senin, 14 Juni 2027",
+        new="Senin, 21 Juni 2027",
+    )  # fmt: skip
+    (none,) = await world.say(asked, chat="u2")  # no booking to move
+    assert none.text == world.texts("booking.none_active")

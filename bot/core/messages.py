@@ -54,6 +54,8 @@ class Incoming:
     media_id: str | None = None
     # Written in a group chat: the conversation (a booking form, say) is the writer's own.
     group: bool = False
+    # The sender's own number, where the channel shows it (WhatsApp): "nomor ini" is it.
+    sender_phone: str | None = None
 
     @property
     def conversation(self) -> str:

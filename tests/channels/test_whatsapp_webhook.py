@@ -28,6 +28,7 @@ def test_text_with_the_profile_name() -> None:
     event = message.event
     assert (event.channel, event.chat_id, event.user_id) == ("whatsapp", WA, WA)
     assert (event.kind, event.text, event.user_name) == (Kind.TEXT, "halo kak", "Ibu Rina")
+    assert event.sender_phone == f"+{WA}"  # "nomor ini" in the booking form is this one
     assert message.message_id.startswith("wamid.")
 
 

@@ -11,6 +11,7 @@ import pytest
 from bot.config import ROOT
 from bot.core.answers import Answers
 from bot.core.keywords import KeywordMatcher
+from bot.core.messages import Incoming, Kind
 from bot.core.texts import Texts
 from bot.services.places import IndonesianPlaces
 from tests.core.test_booking_flow import World, make_world
@@ -152,3 +153,41 @@ async def test_a_bare_number_where_the_origin_is_asked_is_the_group_size(
         texts("booking.ask.origin"),
     ]
     assert (await texts_of(world, "Garut"))[-1] == texts("booking.ask.start_date", lead_days=7)
+
+
+async def test_this_number_is_the_senders_own_where_the_channel_shows_it(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: "nomor ini pak" where the contact's number was asked got "that
+    number is not right". On WhatsApp the sender's number is known; on Telegram it is not."""
+
+    async def whatsapp(message: str) -> list[str]:
+        event = Incoming(
+            "whatsapp", "6281288889999", "6281288889999", Kind.TEXT, text=message,
+            sender_phone="+6281288889999",
+        )  # fmt: skip
+        return [reply.text for reply in await world.engine.handle(event)]
+
+    for answer in ("mau daftar kunjungan", "KSPPS Berkah Madani Depok", "35", "2 februari 2027"):
+        await whatsapp(answer)
+    for answer in (
+        "1 hari",
+        "yang berkaitan dengan simpan pinjam syariah",
+        "saya sendiri, Pak Dedi",
+    ):
+        await whatsapp(answer)
+    assert (await whatsapp("nomor ini pak"))[-1] == texts("booking.ask.notes")
+    summary = (await whatsapp("tidak ada"))[-1]
+    assert "Penanggung jawab: Pak Dedi, +6281288889999\n" in summary
+    assert "Topik: simpan pinjam syariah\n" in summary  # "yang berkaitan dengan" is no topic
+    added = await whatsapp("tolong tambahkan catatan: butuh proyektor")
+    assert added[0] == texts("booking.notes_noted", notes="butuh proyektor")
+    assert "Catatan: butuh proyektor\n" in added[1]
+
+    for answer in ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "25", "10 februari 2027"):
+        await world.say(answer)
+    for answer in ("1 hari", "jawara", "Bu Ani"):
+        await world.say(answer)
+    assert await texts_of(world, "nomor ini") == [
+        texts("booking.number_unseen"), texts("booking.ask.contact_phone")
+    ]  # fmt: skip

@@ -115,8 +115,9 @@ def _message(message: dict[str, Any], names: dict[str, str]) -> Inbound | None:
     if not sender.isdigit():
         raise ValueError("sender is not a phone number")
     base = Incoming(
-        channel=CHANNEL, chat_id=sender, user_id=sender, user_name=names.get(sender) or None
-    )
+        channel=CHANNEL, chat_id=sender, user_id=sender, user_name=names.get(sender) or None,
+        sender_phone=f"+{sender}",
+    )  # fmt: skip
     event = _event(base, kind, message)
     return Inbound(str(message["id"]), _time(message["timestamp"]), event)
 

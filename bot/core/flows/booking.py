@@ -176,8 +176,13 @@ _CODE_ASKED = re.compile(r"\bkode\b.{0,30}\b(?:apa|berapa|brp|mana)\b", re.IGNOR
 # "tentang pengelolaan simpan pinjam", "ingin belajar Jawara": what they want to learn, written
 # where another step is asked (the contact's name), never a name.
 _TOPIC_CUE = re.compile(
-    r"^\s*(?:tentang|mengenai|seputar|topik(?:nya)?|(?:(?:ingin|mau|pengen)\s+)?belajar)\b",
+    r"^\s*(?:tentang|mengenai|seputar|terkait|(?:yang\s+)?berkaitan\s+dengan|topik(?:nya)?"
+    r"|(?:(?:ingin|mau|pengen)\s+)?belajar)\b",
     re.IGNORECASE,
+)
+# "tambahkan catatan: butuh proyektor" at the summary: a note added, the summary shown again.
+_NOTE_ADDED = re.compile(
+    r"\bcatatan(?:nya)?\b\s*(?:[:,-]\s*|\s+(?:bahwa\s+)?)(?P<note>\S.{2,})$", re.IGNORECASE
 )
 # Honorifics, regional ones too: Makassar/Bugis "Daeng", Minang "Uda"/"Uni", Sundanese
 # "Kang"/"Teh", Balinese "Bli", Javanese "Pakde"/"Bude", NTT and Papua "Mama"/"Bapa"/"Kaka",
@@ -349,6 +354,13 @@ class BookingFlow(BookingParts):
             ]
         if state.step == CONFIRM:
             return await self._confirm(event, result, text, state)
+        if state.step == Step.CONTACT_PHONE and self._says(text, "booking.this_number"):
+            if event.sender_phone is None:  # Telegram does not show it (console, "nomor ini")
+                return [
+                    Reply(self._t("booking.number_unseen")),
+                    *await self._question(state.step, state),
+                ]
+            text = event.sender_phone  # "nomor ini pak", on WhatsApp: the sender's own
         if event.kind is Kind.TEXT and state.step != "notes" and self._acknowledges(text):
             return await self._question(state.step or "", state)  # "ok", "👍": asked again
         if event.kind is Kind.TEXT and (sending := await self._about_sending(event, text)):
@@ -1275,6 +1287,11 @@ class BookingFlow(BookingParts):
         typed = event.kind is Kind.TEXT
         if choice is None and typed:
             choice = self._typed_choice(result, text)
+        if choice is None and typed and (added := _NOTE_ADDED.search(text)) is not None:
+            # "tolong tambahkan catatan: butuh proyektor" (console: the notes asked again)
+            kept, note = state.slots.get("notes"), added["note"].strip()
+            state.slots["notes"] = (f"{kept}; {note}" if kept else note)[:1000]
+            return [Reply(self._t("booking.notes_noted", notes=note)), self._summary(state.slots)]
         # "mau bicara dengan petugas": that request, the form kept; "kapan dikonfirmasi?" is
         # about this request, answered here.
         sure = result.intent if result is not None and result.confidence >= SURE else None

@@ -93,6 +93,8 @@ _HOW_TO_BOOK = re.compile(
 )
 # "How to book" read as any of these is still that: not as off-topic ("cara daftar cpns").
 _ABOUT_VISITS = frozenset({"ask_visit_info", "ask_visit_requirements"})
+RESEARCH = "ask_research"
+MIN_GROUP = 5  # students this many or more come as a group: a visit, not research
 # "sy ketua koperasi karyawan …", "saya bendahara KSP …", "nama saya Yuliana": who they are.
 _INTRODUCTION = re.compile(
     r"\b(?:saya|sy|kami|aku|beta|kulo|abdi|ambo)\s+(?:\w+\s+){0,2}?(?:ketua|bendahara"
@@ -267,7 +269,7 @@ class Engine:
         if said is not None:
             return NluResult(intent=said, confidence=1.0)
         try:
-            return await self._nlu.parse(text[:MAX_NLU_CHARS])
+            return _a_group_visits(await self._nlu.parse(text[:MAX_NLU_CHARS]))
         except NluUnavailable as error:  # /healthz and the start-up watch report the outage
             log.info("NLU unavailable, using keywords: %s", error)
         intent = self._keywords.match(text)
@@ -738,6 +740,16 @@ def question_clauses(text: str, asks: Callable[[str], bool] | None = None) -> li
         for part in _CLAUSE_BREAK.split(sentence)
         if len((clause := part.strip(" ,")).split()) >= 2 or len(clause) >= 5
     ]
+
+
+def _a_group_visits(result: NluResult) -> NluResult:
+    """ "saya dosen …, ingin membawa mahasiswa 45 orang untuk kuliah lapangan ke BMI"
+    (research 0.55, console: told research is staff's): research, an interview or an
+    internship is a student's alone; a group of students comes for a visit."""
+    size = result.entity("participants")
+    if result.intent == RESEARCH and size is not None and int(size.value) >= MIN_GROUP:
+        return replace(result, intent="ask_visit_info")
+    return result
 
 
 def _takes_offer(result: NluResult, text: str, unclear: bool) -> bool:

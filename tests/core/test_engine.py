@@ -357,3 +357,18 @@ async def test_a_staff_matter_beside_a_sure_reading_is_answered_as_read(
     nlu.add("berapa biaya foto copy materi?", "ask_visit_cost", 0.9)
     (reply,) = await engine.handle(text("berapa biaya foto copy materi?"))
     assert reply.text.startswith(answers.knowledge.visit.cost.text.strip()[:40])
+
+
+async def test_a_group_of_students_comes_for_a_visit_not_research(
+    engine: Engine, nlu: RecordedNlu, answers: Answers
+) -> None:
+    """Found in the console: a lecturer's "ingin membawa mahasiswa 45 orang untuk kuliah
+    lapangan ke BMI" (research 0.55) was told research is handled by staff."""
+    group = "saya dosen, ingin membawa mahasiswa 45 orang untuk kuliah lapangan ke BMI, caranya?"
+    nlu.add(group, "ask_research", 0.85, participants=45)
+    (visit,) = await engine.handle(text(group))
+    assert visit.text.startswith(answers.knowledge.visit.info.text.strip()[:40])
+    alone = "saya mahasiswa mau wawancara untuk skripsi"
+    nlu.add(alone, "ask_research", 0.85)
+    (research,) = await engine.handle(text(alone))
+    assert research.text.startswith(answers.knowledge.visit.research.text.strip()[:40])

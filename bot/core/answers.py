@@ -176,6 +176,19 @@ class Answers:
             text = self._t("contact.hours_unset") + "\n" + text
         return Reply(text)
 
+    def asks_figures(self, text: str) -> bool:
+        """Whether `text` asks BMI's figures: its founding year, members, branches, assets
+        (`words.profile_figures`), which the sources do not give."""
+        return self._t.mentions(text, "words.profile_figures")
+
+    def figures(self) -> Reply:
+        """BMI's figures asked for: the profile, or staff's while the sources' gaps are not
+        filled in (`profile.yml › placeholder`)."""
+        if not self.knowledge.profile.placeholder:
+            return self._profile()
+        programs = (Button(self._t("button.programs"), encode(Space.INTENT, "ask_programs")),)
+        return Reply(self._t("profile.figures_unset", **self.main_contact()), programs)
+
     def _profile(self, asked: str = "") -> Reply:
         """BMI's profile; "siapa ketua pengawas syariah BMI?" is told that leader alone (it
         got the whole profile, console)."""
@@ -184,6 +197,8 @@ class Answers:
         if (leader := _leader_asked(asked, profile.leaders)) is not None:
             role = leader.role.replace(", ", " ")
             return Reply(self._t("profile.leader", role=role, name=leader.name), programs)
+        if profile.placeholder and self.asks_figures(asked):  # "berdiri tahun berapa?"
+            return self.figures()
         units = "\n".join(
             f"• {unit.name}" + (f": {unit.description}" if unit.description else "")
             for unit in profile.units

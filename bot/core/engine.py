@@ -556,6 +556,9 @@ class Engine:
             return invited
         if asks and result.confidence < SURE and (cafe := self._answers.cafe(text)) is not None:
             return [cafe]  # "cafe kopi rindoe benteng buka jam berapa?" (the agenda, 0.39)
+        if asks and result.confidence < SURE and self._answers.asks_figures(text):
+            # "anggotanya berapa?" (shopping at Warung Anggota, 0.39): BMI's profile
+            return [self._answers.figures()]
         if (
             asks
             and result.confidence < SURE

@@ -372,3 +372,13 @@ async def test_a_group_of_students_comes_for_a_visit_not_research(
     nlu.add(alone, "ask_research", 0.85)
     (research,) = await engine.handle(text(alone))
     assert research.text.startswith(answers.knowledge.visit.research.text.strip()[:40])
+
+
+async def test_bmis_members_asked_are_no_shopping_question(
+    engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
+) -> None:
+    """Found in the console: "anggotanya berapa?" (shopping at Warung Anggota, 0.39) got
+    "Bisa. Di Warung Anggota, produk-produk UMKM anggota … dijual"."""
+    nlu.add("anggotanya berapa?", "ask_shopping", 0.39)
+    (reply,) = await engine.handle(text("anggotanya berapa?"))
+    assert reply.text == texts("profile.figures_unset", **answers.main_contact())

@@ -105,3 +105,21 @@ def test_the_group_size_asked_gets_the_forms_limit_and_the_least_left_to_staff(
     assert knowledge.contacts[0].phone in reply.text  # the least is staff's to say
     lead = answers.for_intent("ask_visit_requirements", "minimal berapa hari sebelumnya?")
     assert lead is not None and lead.text.startswith(knowledge.visit.requirements.text[:20])
+
+
+def test_bmis_figures_asked_while_unset_are_left_to_staff(
+    answers: Answers, knowledge: Knowledge, texts: Texts
+) -> None:
+    """Found in the console: "berdiri tahun berapa?" got the whole profile, which does not
+    say it (the sources give no founding year, members, branches or assets)."""
+    assert knowledge.profile.placeholder
+    unset = texts("profile.figures_unset", **answers.main_contact())
+    for asked in (
+        "berdiri tahun berapa?",
+        "jumlah anggota bmi berapa?",
+        "bmi punya berapa cabang?",
+    ):
+        reply = answers.for_intent("ask_about_bmi", asked)
+        assert reply is not None and reply.text == unset
+    profile = answers.for_intent("ask_about_bmi", "bmi itu koperasi apa sih?")
+    assert profile is not None and profile.text.startswith(knowledge.profile.summary.strip()[:40])

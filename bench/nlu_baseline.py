@@ -18,6 +18,7 @@ import random
 import re
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -69,6 +70,19 @@ def with_typos(texts: list[str], seed: int = 1, share: float = 0.25) -> list[str
     return [" ".join(slip(word) for word in text.split()) for text in texts]
 
 
+def with_abbreviations(texts: list[str], seed: int = 2, share: float = 0.25) -> list[str]:
+    """The texts as chat shortens them: one in four words of five letters or more loses its
+    vowels, all but a first letter ("daftar" -> "dftr", "sekitar" -> "sktr"), seeded."""
+    rng = random.Random(seed)
+
+    def shorten(word: str) -> str:
+        if len(word) < 5 or not word.isalpha() or rng.random() >= share:
+            return word
+        return word[0] + "".join(letter for letter in word[1:] if letter.lower() not in "aeiou")
+
+    return [" ".join(shorten(word) for word in text.split()) for text in texts]
+
+
 def rasa_parse(url: str, token: str, text: str) -> dict:
     """One /model/parse call."""
     request = urllib.request.Request(
@@ -110,13 +124,13 @@ def baseline_predictions(
     return list(baseline.predict(test_texts))
 
 
-def baseline_accuracy(typos: bool = False) -> float:
-    """The baseline's accuracy on the held-out file, as written or `with_typos` (tests/nlu
-    compares the model with it)."""
+def baseline_accuracy(changed: Callable[[list[str]], list[str]] | None = None) -> float:
+    """The baseline's accuracy on the held-out file, as written or `changed` (`with_typos`,
+    `with_abbreviations`; tests/nlu compares the model with it)."""
     train_texts, train_intents = load_examples(sorted((ROOT / "data" / "nlu").glob("*.yml")))
     test_texts, test_intents = load_examples([ROOT / "data" / "test" / "nlu_test.yml"])
-    if typos:
-        test_texts = with_typos(test_texts)
+    if changed is not None:
+        test_texts = changed(test_texts)
     predictions = baseline_predictions(train_texts, train_intents, test_texts)
     return float(accuracy_score(test_intents, predictions))
 
@@ -166,6 +180,15 @@ def main() -> None:
     print(
         f"with typos: Rasa {accuracy_score(test_intents, typed):.3f}, "
         f"baseline {accuracy_score(test_intents, typed_baseline):.3f}"
+    )
+    short = with_abbreviations(test_texts)
+    shortened = [
+        rasa_parse(arguments.rasa_url, arguments.token, text)["intent"]["name"] for text in short
+    ]
+    short_baseline = baseline_predictions(train_texts, train_intents, short)
+    print(
+        f"with vowels dropped: Rasa {accuracy_score(test_intents, shortened):.3f}, "
+        f"baseline {accuracy_score(test_intents, short_baseline):.3f}"
     )
     wrong = [
         (text, truth, got)

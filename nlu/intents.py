@@ -81,6 +81,8 @@ class Speller:
     or its stem, and when it is a real Indonesian word (Sastrawi's dictionary of 29,000 root
     words, affixes taken off): "pimpinan" is not a typo of "simpanan", nor "kapal" of "kapan".
     One edit away for words under eight letters, two from eight; the commoner word wins a tie.
+    A word written without its vowels, as chat writes ("dftr", "kunjngn", "sktr"), is the
+    commonest known word it abbreviates (below).
     """
 
     MENDED = 20_000
@@ -101,16 +103,48 @@ class Speller:
         limit = 1 if len(word) < 8 else 2
         found = fuzzy.extract(word, self._choices, scorer=OSA.distance, score_cutoff=limit)
         if not found:
-            return word
+            return self._unabbreviated(word) or word
         nearest = min(distance for _, distance, _ in found)
         return min(
             (choice for choice, distance, _ in found if distance == nearest),
             key=lambda choice: self._known[choice],
         )
 
+    def _unabbreviated(self, word: str) -> str | None:
+        """The known word `word` writes without its vowels: "dftr" -> "daftar", "kunjngn" ->
+        "kunjungan", "sktr" -> "sekitar" (chat's way of typing fast; the lexicon holds the
+        commonest, "brp", "tgl", "dgn"). A word with one vowel at most, whose letters are the
+        known word's in order, from its first letter to its last (or the vowel after it),
+        leaving out one consonant at most; the commonest such word, or None."""
+        if sum(letter in _VOWELS for letter in word) > 1:
+            return None
+        consonants = len(_consonants(word))
+        found = [
+            known
+            for known in self._choices
+            if known[0] == word[0]
+            and (known[-1] == word[-1] or (known[-1] in _VOWELS and known[-2] == word[-1]))
+            and len(_consonants(known)) - consonants <= 1
+            and _in_order(word, known)
+        ]
+        return min(found, key=lambda known: self._known[known]) if found else None
+
     def _is_indonesian(self, word: str) -> bool:
         words = self._dictionary.get_dictionary()
         return words.contains(word) or self._dictionary.stem_word(word) != word
+
+
+_VOWELS = frozenset("aeiou")
+
+
+def _consonants(word: str) -> str:
+    return "".join(letter for letter in word if letter not in _VOWELS)
+
+
+def _in_order(short: str, word: str) -> bool:
+    """Whether the letters of `short` appear in `word` in the same order."""
+    letters = iter(word)
+    return all(letter in letters for letter in short)
 
 
 def classifier_text(

@@ -38,7 +38,8 @@ _PEOPLE = (
     r"|mahasiswa|mahasiswi|mhs|siswa|siswi|pelajar|santri|murid|anak-anak|anak|guru|dosen"
     r"|pengurus|karyawan"
     r"|pegawai|staf|staff|petani|nelayan|kader|pendamping"
-    r"|urang|jalma|wong|uwong|tiyang)"  # Sundanese, Minang, Javanese
+    r"|urang|jalma|wong|uwong|tiyang"  # Sundanese, Minang, Javanese
+    r"|krama)"  # Balinese: the members of a desa adat ("kurang lebih 25 krama", console)
 )
 # Between two counts of one group: "40 mahasiswa + 2 dosen", "30 ibu-ibu dan 5 pengurus",
 # and a few words of the first before the join ("60 siswa kelas XI … dan 4 guru pendamping").

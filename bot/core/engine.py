@@ -94,6 +94,7 @@ _HOW_TO_BOOK = re.compile(
 # "How to book" read as any of these is still that: not as off-topic ("cara daftar cpns").
 _ABOUT_VISITS = frozenset({"ask_visit_info", "ask_visit_requirements"})
 RESEARCH = "ask_research"
+PAID = "paid"  # a payment told, remembered: "buktinya kirim ke mana?" is its proof
 MIN_GROUP = 5  # students this many or more come as a group: a visit, not research
 # "sy ketua koperasi karyawan …", "saya bendahara KSP …", "nama saya Yuliana": who they are.
 _INTRODUCTION = re.compile(
@@ -393,6 +394,13 @@ class Engine:
             for clause in told
         )
 
+    def _plans_unsurely(self, result: NluResult, text: str) -> bool:
+        """ "Om Swastiastu, kami dari LPD Desa Adat Ubud ingin studi banding tentang …"
+        (book_visit 0.32 beside visit info 0.31: the fallback; console, welcomed as an
+        introduction alone): booking among the first two readings, and a wish to come."""
+        first_two = [intent for intent, _ in result.ranking if intent != FALLBACK][:2]
+        return BOOK in first_two and self._wishes(_words(text))
+
     def _requests_visit(self, result: NluResult, text: str, asks: bool) -> bool:
         """A formal letter requesting a visit ("Dinas … bermaksud melaksanakan kunjungan studi
         tiru … tanggal 17 Februari 2027 … peserta 25 orang"), read by the model as a question
@@ -554,6 +562,12 @@ class Engine:
         mau daftar gmn caranya?", read as how visits go: told it is done here, offered)."""
         if (invited := self._invited(text, state)) is not None:
             return invited
+        if result.confidence < SURE and (
+            self._t.mentions(text, "words.paid")
+            or (state.last_intents[-1:] == [PAID] and self._t.mentions(text, "words.proof"))
+        ):  # "kami sudah transfer DP pak, mohon dicek" (a booking check, 0.66); "buktinya …?"
+            state.remember_intent(PAID)
+            return [Reply(self._t("fallback.paid", **self._answers.main_contact()))]
         if asks and result.confidence < SURE and (cafe := self._answers.cafe(text)) is not None:
             return [cafe]  # "cafe kopi rindoe benteng buka jam berapa?" (the agenda, 0.39)
         if asks and result.confidence < SURE and self._answers.asks_figures(text):
@@ -605,6 +619,8 @@ class Engine:
             return [noted, self._offer_booking(state)]
         if _INTRODUCTION.search(text) or result.entity("organization") is not None:
             state.misses = 0
+            if self._plans_unsurely(result, text):  # "kami dari LPD … ingin studi banding …"
+                return [self._offer_booking(state, "booking.offer_plan")]
             again = state.last_intents[-1:] == [INTRODUCED]  # "Kami dapat nomor ini dari …"
             state.remember_intent(INTRODUCED)
             key = "menu.again" if again else "courtesy.introduced"

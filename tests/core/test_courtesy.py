@@ -15,6 +15,7 @@ from bot.core.courtesy import daypart, greeting_in_kind, greets_by_time, laughs
 from bot.core.engine import Engine
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming
+from bot.core.nlu import Entity, NluResult
 from bot.core.texts import Texts
 from tests.fakes.nlu import RecordedNlu
 from tests.fakes.store import JsonMemoryStore
@@ -191,6 +192,25 @@ async def test_a_name_told_alone_is_welcomed(
     nlu.add(name, "out_of_scope", 0.46)
     engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
     assert await say(engine, name) == [texts("courtesy.introduced")]
+
+
+async def test_an_introduction_with_a_plan_the_model_is_unsure_of_is_offered_the_booking(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
+) -> None:
+    """Found in the console (an LPD from Bali): "Om Swastiastu, kami dari LPD Desa Adat Ubud
+    ingin studi banding tentang …" (booking 0.32 beside visit info 0.31: the fallback) was
+    welcomed as an introduction alone."""
+    told = "Om Swastiastu, kami dari LPD Desa Adat Ubud ingin studi banding tentang keuangan"
+    lpd = Entity("organization", "LPD Desa Adat Ubud", "LPD Desa Adat Ubud", 0, 0)
+    ranking = (("nlu_fallback", 0.2), ("book_visit", 0.32), ("ask_visit_info", 0.31))
+    nlu = RecordedNlu({told: NluResult("nlu_fallback", 0.2, (lpd,), ranking)})
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    (reply,) = await say(engine, told)
+    assert reply == f"{texts('courtesy.swastiastu')}\n{texts('booking.offer_plan')}"
+    alone = "kami dari LPD Desa Adat Ubud, mau tanya"  # no visit among the readings
+    nlu.table[alone] = NluResult("nlu_fallback", 0.2, (lpd,), (("nlu_fallback", 0.2),))
+    asked = await engine.handle(Incoming("telegram", "u2", "u2", text=alone))
+    assert [r.text for r in asked] == [texts("courtesy.introduced")]
 
 
 async def test_bmi_invited_to_speak_is_left_to_staff_and_so_is_what_follows(

@@ -382,3 +382,21 @@ async def test_bmis_members_asked_are_no_shopping_question(
     nlu.add("anggotanya berapa?", "ask_shopping", 0.39)
     (reply,) = await engine.handle(text("anggotanya berapa?"))
     assert reply.text == texts("profile.figures_unset", **answers.main_contact())
+
+
+async def test_a_payment_told_is_left_to_staff_with_where_to_send_the_proof(
+    engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
+) -> None:
+    """Found in the console: "kami sudah transfer DP pak, mohon dicek" (a booking check,
+    0.66) got "no booking from this chat", and "buktinya mau saya kirim kemana?" the answer
+    about receipts for the SPJ."""
+    paid = texts("fallback.paid", **answers.main_contact())
+    nlu.add("kami sudah transfer DP pak, mohon dicek", "check_booking", 0.66)
+    nlu.add("buktinya mau saya kirim kemana?", "ask_receipts", 0.38)
+    assert [
+        r.text for r in await engine.handle(text("kami sudah transfer DP pak, mohon dicek"))
+    ] == [paid]
+    (proof,) = await engine.handle(text("buktinya mau saya kirim kemana?"))
+    assert proof.text == paid
+    (receipt,) = await engine.handle(text("buktinya mau saya kirim kemana?", chat="c2"))
+    assert receipt.text != paid  # no payment told first: read as it stands

@@ -89,6 +89,7 @@ def test_year_is_not_taken_from_a_following_count() -> None:
         ("kira-kira 25 wong", 25),
         ("tigo puluah limo urang", 35),  # Minang numbers
         ("telu puluh tiyang", 30),  # Javanese
+        ("kurang lebih 25 krama", 25),  # Balinese: a desa adat's members (console, an LPD)
         ("pesertanya jadi 28 ya", 28),  # a new size, at the summary
         ("peserta nambah jadi 30", 30),
     ],

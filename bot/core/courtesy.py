@@ -36,8 +36,9 @@ _MODIFIERS = {chr(code) for code in range(0x1F3FB, 0x1F400)} | {"\ufe0f"}
 _MEANINGS = MappingProxyType({"thank": frozenset({"🙏"}), "affirm": frozenset({"👍", "👌"})})
 
 
-# The greetings of Indonesia's other faiths, answered in kind as well (the key of the answer
-# in data/messages, `courtesy.<key>`): a Balinese cooperative opens with "Om Swastiastu".
+# The greetings of Indonesia's other faiths (and the Batak "Horas"), answered in kind as well
+# (the key of the answer in data/messages, `courtesy.<key>`): a Balinese cooperative opens
+# with "Om Swastiastu".
 _IN_KIND = (
     (_SALAM, "salam"),
     (re.compile(r"\bom\s+swastyastu|\bom\s+swastiastu", re.IGNORECASE), "swastiastu"),
@@ -46,6 +47,7 @@ _IN_KIND = (
     (re.compile(r"\bnamo\s+buddhaya\b", re.IGNORECASE), "buddhaya"),
     (re.compile(r"\bsalam\s+kebajikan\b", re.IGNORECASE), "kebajikan"),
     (re.compile(r"\b(?:shalom|syalom)\b", re.IGNORECASE), "shalom"),
+    (re.compile(r"^\W*horas\b", re.IGNORECASE), "horas"),  # Batak, said by all its faiths
 )
 
 

@@ -127,6 +127,7 @@ def test_salam_kenal_is_not_a_salam() -> None:
         ("Salam sejahtera bagi kita semua", "Salam sejahtera, Bapak/Ibu"),
         ("Namo Buddhaya, mau tanya", "Namo Buddhaya, Bapak/Ibu"),
         ("syalom bu", "Shalom, Bapak/Ibu"),
+        ("Horas! Kami dari CU Sauma Toba, Samosir", "Horas, Bapak/Ibu"),  # Batak, console
     ],
 )
 async def test_other_faiths_greetings_are_answered_in_kind(

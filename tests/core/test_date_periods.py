@@ -157,6 +157,14 @@ async def test_which_days_of_the_week_visits_are_received(world: World, texts: T
     world.nlu.add(asked, "ask_visit_info", 0.5)
     (saturday,) = await world.say(asked)
     assert saturday.text == texts("availability.weekday_open", day="Sabtu")
+    # after an introduction (console, a farmers' cooperative from Bone: the facilities)
+    long = (
+        "Tabe' puang, kami dari Koperasi Tani Sipakatau Bone mau tanya, bisa ki kunjungan hari "
+        "minggu?"
+    )
+    world.nlu.add(long, "ask_facilities", 0.41)
+    (sunday,) = await world.say(long)
+    assert sunday.text == texts("availability.weekday_closed", day="Minggu")
 
 
 async def test_a_full_period_offers_the_nearest_days_after_it(sqlite_url: str) -> None:
@@ -258,3 +266,18 @@ async def test_a_length_that_runs_into_a_holiday_offers_days_that_fit(
     )
     replies = await world.press(f"bd:{days[0].isoformat()}")
     assert replies[-1].text.startswith(texts("booking.ask.topics")[:20])  # 2 days kept
+
+
+async def test_a_week_named_alone_is_that_week_of_the_month_offered(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a credit union from Samosir): "minggu ketiga" where January's
+    days were offered got "the date is not understood"."""
+    await at_the_date_step(world)
+    (month,) = await world.say("bulan januari")
+    assert month.text.startswith("Untuk Januari 2027")
+    (week,) = await world.say("minggu ketiga")
+    assert week.text.startswith("Untuk 15–21 Januari 2027")
+    assert set(chosen_days([b.payload for b in week.buttons])) <= {
+        date(2027, 1, day) for day in range(15, 22)
+    }

@@ -180,6 +180,12 @@ _TOPIC_CUE = re.compile(
     r"|(?:(?:ingin|mau|pengen)\s+)?belajar)\b",
     re.IGNORECASE,
 )
+# "minggu ketiga" alone: a week of the month whose days are offered.
+_WEEK_ALONE = re.compile(
+    r"^\W*(?:yang\s+)?minggu\s+(?:ke-?\s*)?(?:1|2|3|4|pertama|kedua|ketiga|keempat|terakhir)"
+    r"(?:\s+(?:saja|aja|ya|pak|bu|kak))*\W*$",
+    re.IGNORECASE,
+)
 # "tambahkan catatan: butuh proyektor" at the summary: a note added, the summary shown again.
 _NOTE_ADDED = re.compile(
     r"\bcatatan(?:nya)?\b\s*(?:[:,-]\s*|\s+(?:bahwa\s+)?)(?P<note>\S.{2,})$", re.IGNORECASE
@@ -1049,6 +1055,11 @@ class BookingFlow(BookingParts):
             return await self._weekdays_of_period(weekday, slots)
         start, days = self._date_from_payload(payload) if payload else self._date_from(None, value)
         window = None if payload else self._period_in(value)
+        if window is None and PERIOD in slots and _WEEK_ALONE.match(value):
+            # "minggu ketiga" where January's days are offered (console, a credit union from
+            # Samosir: "not understood"): that week of the month offered
+            first = date.fromisoformat(slots[PERIOD][0])
+            window = self._period_in(f"{value} {MONTHS[first.month - 1]} {first.year}")
         if start is None and window is None and not payload and PERIOD in slots:
             start = day_in(value, slots[PERIOD])  # "yang tgl 13 aja" of the week offered
             days = self._days_in(value)  # "oke 18 aja, 2 hari"

@@ -147,8 +147,11 @@ class BookingParts:
     def _weekday_answer(self, text: str) -> Reply | None:
         """ "apakah bisa hari sabtu?": whether visits are received on that day of the week
         (`CLOSED_WEEKDAYS`), not the availability of the coming Saturday; None unless a short
-        question names a day of the week and no date or other time."""
-        words = re.findall(r"\w+", text.lower().replace("'", ""))
+        question names a day of the week and no date or other time. Short: the part of the
+        message that names the day, after an introduction ("Tabe' puang, kami dari Koperasi
+        Tani … Bone mau tanya, bisa ki kunjungan hari sabtu?", console)."""
+        named = [part for part in re.split(r"[,.;!\n]", text) if weekdays_named(part)]
+        words = re.findall(r"\w+", (named[-1] if named else text).lower().replace("'", ""))
         if len(words) > WEEKDAY_QUESTION_WORDS or not self._t.asks(text):
             return None
         days = weekdays_named(text)

@@ -191,3 +191,20 @@ async def test_this_number_is_the_senders_own_where_the_channel_shows_it(
     assert await texts_of(world, "nomor ini") == [
         texts("booking.number_unseen"), texts("booking.ask.contact_phone")
     ]  # fmt: skip
+
+
+async def test_a_need_asked_where_the_notes_are_is_answered_and_kept(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a Dinas from Pekanbaru): "rombongan datang naik pesawat, mohon
+    info hotel terdekat" where the notes were asked got the lodging answer, then the notes
+    asked again, and the note was lost."""
+    for answer in ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "25", "10 februari 2027"):
+        await world.say(answer)
+    for answer in ("1 hari", "jawara", "Bu Ani", "081234567890"):
+        await world.say(answer)
+    need = "rombongan datang naik pesawat, mohon info hotel terdekat"
+    world.nlu.add(need, "ask_lodging", 0.9)
+    lodging, summary = await texts_of(world, need)
+    assert lodging.startswith(answers.knowledge.visit.lodging.text.strip()[:40])
+    assert f"Catatan: {need}\n" in summary

@@ -100,6 +100,8 @@ KINDS = ("koperasi", "dinas", "lainnya")
 PAUSE_INTENTS = frozenset({"thank", "goodbye"})
 # Statements said ahead that are the visit's notes ("kami bawa bus sendiri").
 NOTE_INTENTS = frozenset({"ask_own_bus", "ask_halal_prayer"})
+# Asked where the notes are, a question about the group's needs is a note as well.
+NEEDS = NOTE_INTENTS | {"ask_lodging", "ask_transport", "ask_facilities", "ask_dress_code"}
 SWITCH_INTENTS = frozenset(
     {"check_booking", "cancel_booking", "reschedule_booking", "human_handoff", "join_visit",
      "ask_agenda", "ask_availability"}
@@ -438,6 +440,11 @@ class BookingFlow(BookingParts):
         if question is not None and (slot not in FREE_TEXT or asks):
             # A question asked mid-way ("berapa biayanya?") is answered, then the step repeated;
             # in free-text steps only when it is plainly a question, so names are never eaten.
+            if slot == Step.NOTES and result is not None and result.intent in NEEDS:
+                # "rombongan datang naik pesawat, mohon info hotel terdekat" (console): the
+                # answer, and the message kept as the note for staff
+                await self._fill(slot, text, payload, state)
+                return [question, *await self._ask_next(state)]
             if slot in FREE_TEXT or await self._fill(slot, text, payload, state) is not None:
                 return [question, *await self._question(slot, state)]
             return await self._ask_next(state)

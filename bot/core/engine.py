@@ -562,6 +562,11 @@ class Engine:
         mau daftar gmn caranya?", read as how visits go: told it is done here, offered)."""
         if (invited := self._invited(text, state)) is not None:
             return invited
+        if self._t.says(text, "words.wants_to_ask"):  # "mau tanya" (visit info, 0.64)
+            return [Reply(self._t("menu.ask_away"), self._menu_buttons())]
+        if asks and result.confidence < SURE and self._t.mentions(text, "words.split_group"):
+            # "berarti dibagi 2 rombongan?" after the group limit (joining a visit, 0.3)
+            return [Reply(self._t("fallback.split", **self._answers.main_contact()))]
         if result.confidence < SURE and (
             self._t.mentions(text, "words.paid")
             or (state.last_intents[-1:] == [PAID] and self._t.mentions(text, "words.proof"))

@@ -400,3 +400,23 @@ async def test_a_payment_told_is_left_to_staff_with_where_to_send_the_proof(
     assert proof.text == paid
     (receipt,) = await engine.handle(text("buktinya mau saya kirim kemana?", chat="c2"))
     assert receipt.text != paid  # no payment told first: read as it stands
+
+
+@pytest.mark.parametrize("knock", ["mau tanya", "izin bertanya pak", "boleh tanya?"])
+async def test_a_question_announced_is_asked_for(
+    engine: Engine, nlu: RecordedNlu, texts: Texts, knock: str
+) -> None:
+    """Found in the console: "mau tanya" got the description of visits (0.64)."""
+    nlu.add(knock, "ask_visit_info", 0.64)
+    (reply,) = await engine.handle(text(knock))
+    assert reply.text == texts("menu.ask_away")
+
+
+async def test_a_big_group_split_in_two_is_left_to_staff(
+    engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
+) -> None:
+    """Found in the console (a school from Serang, 64 people): "berarti dibagi 2 rombongan?"
+    (joining a visit, 0.3) was asked for an invite code."""
+    nlu.add("berarti dibagi 2 rombongan?", "join_visit", 0.3, participants=2)
+    (reply,) = await engine.handle(text("berarti dibagi 2 rombongan?"))
+    assert reply.text == texts("fallback.split", **answers.main_contact())

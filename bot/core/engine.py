@@ -284,7 +284,7 @@ class Engine:
         unclear = result.unclear or (
             asks and result.intent in {"affirm", "deny"} and result.confidence < LIKELY
         )
-        if (aside := self._said_aside(result, text, asks, state)) is not None:
+        if (aside := await self._said_aside(event, result, text, asks, state)) is not None:
             return aside
         offered = OFFERED.get(state.step or "")
         if offered is None and (
@@ -550,42 +550,23 @@ class Engine:
         text = self._t("fallback.clarify") if buttons else self._t("fallback.clarify_menu")
         return [Reply(text, (*buttons, Button(self._t("button.menu"), encode(Space.MENU))))]
 
-    def _said_aside(
-        self, result: NluResult, text: str, asks: bool, state: ConversationState
+    async def _said_aside(
+        self, event: Incoming, result: NluResult, text: str, asks: bool, state: ConversationState
     ) -> list[Reply] | None:
-        """What is answered by its words whatever the reading: BMI invited to speak, the cafe,
-        what only staff can send or allow (a brochure, photos, bringing small children, a
-        partnership) where the model is unsure, something to do first ("Baik pak, kami
-        siapkan dulu suratnya", read as a question about letters in the console: told to
-        come back when ready), a call not answered
-        ("maaf pak td sy tlp tp g diangkat": off-topic in the console), how to book ("kl
-        mau daftar gmn caranya?", read as how visits go: told it is done here, offered)."""
+        """What is answered by its words whatever the reading: BMI invited to speak, what the
+        model is unsure of but its words tell (`_told_by_words`), a request waited for ("pak
+        kok lama sekali belum dikonfirmasi ya?": unclear in the console), something to do
+        first ("Baik pak, kami siapkan dulu suratnya", read as a question about letters in
+        the console: told to come back when ready), a call not answered ("maaf pak td sy tlp
+        tp g diangkat": off-topic in the console), how to book ("kl mau daftar gmn
+        caranya?", read as how visits go: told it is done here, offered)."""
         if (invited := self._invited(text, state)) is not None:
             return invited
-        if self._t.says(text, "words.wants_to_ask"):  # "mau tanya" (visit info, 0.64)
-            return [Reply(self._t("menu.ask_away"), self._menu_buttons())]
-        if asks and result.confidence < SURE and self._t.mentions(text, "words.split_group"):
-            # "berarti dibagi 2 rombongan?" after the group limit (joining a visit, 0.3)
-            return [Reply(self._t("fallback.split", **self._answers.main_contact()))]
-        if result.confidence < SURE and (
-            self._t.mentions(text, "words.paid")
-            or (state.last_intents[-1:] == [PAID] and self._t.mentions(text, "words.proof"))
-        ):  # "kami sudah transfer DP pak, mohon dicek" (a booking check, 0.66); "buktinya …?"
-            state.remember_intent(PAID)
-            return [Reply(self._t("fallback.paid", **self._answers.main_contact()))]
-        if asks and result.confidence < SURE and (cafe := self._answers.cafe(text)) is not None:
-            return [cafe]  # "cafe kopi rindoe benteng buka jam berapa?" (the agenda, 0.39)
-        if asks and result.confidence < SURE and self._answers.asks_figures(text):
-            # "anggotanya berapa?" (shopping at Warung Anggota, 0.39): BMI's profile
-            return [self._answers.figures()]
-        if (
-            asks
-            and result.confidence < SURE
-            and self._t.mentions(text, "words.staff_matter")
-            and len(question_clauses(text)) < 2
-        ):  # "kak bisa kirim proposal atau brosur kunjungan?" (the requirements, 0.47)
-            contact = self._answers.main_contact()
-            return [Reply(self._t("fallback.staff_matter", **contact), self._menu_buttons())]
+        if (told := self._told_by_words(result, text, asks, state)) is not None:
+            return told
+        if result.confidence < SURE and self._t.mentions(text, "words.waiting"):
+            sorry = Reply(self._t("booking.waiting", **self._answers.main_contact()))
+            return [sorry, *await self._answer(event, "check_booking", result, text, state)]
         if (
             asks
             and _HOW_TO_BOOK.search(text)
@@ -597,6 +578,39 @@ class Engine:
             return [Reply(self._t("smalltalk.later"), self._menu_buttons())]
         if self._t.mentions(text, "words.missed_call"):  # "td sy tlp tp g diangkat"
             return [Reply(self._t("fallback.missed_call", **self._answers.main_contact()))]
+        return None
+
+    def _told_by_words(
+        self, result: NluResult, text: str, asks: bool, state: ConversationState
+    ) -> list[Reply] | None:
+        """What the model reads unsurely as the nearest topic but its words tell: a question
+        announced ("mau tanya"), a big group split in two, a payment made, the cafe, BMI's
+        figures, what only staff can send or allow (a brochure, photos, bringing small
+        children, a partnership); None for anything else."""
+        contact = self._answers.main_contact()
+        if self._t.says(text, "words.wants_to_ask"):  # "mau tanya" (visit info, 0.64)
+            return [Reply(self._t("menu.ask_away"), self._menu_buttons())]
+        if result.confidence >= SURE:
+            return None
+        if asks and self._t.mentions(text, "words.split_group"):
+            # "berarti dibagi 2 rombongan?" after the group limit (joining a visit, 0.3)
+            return [Reply(self._t("fallback.split", **contact))]
+        if self._t.mentions(text, "words.paid") or (
+            state.last_intents[-1:] == [PAID] and self._t.mentions(text, "words.proof")
+        ):  # "kami sudah transfer DP pak, mohon dicek" (a booking check, 0.66); "buktinya …?"
+            state.remember_intent(PAID)
+            return [Reply(self._t("fallback.paid", **contact))]
+        if asks and (cafe := self._answers.cafe(text)) is not None:
+            return [cafe]  # "cafe kopi rindoe benteng buka jam berapa?" (the agenda, 0.39)
+        if asks and self._answers.asks_figures(text):
+            # "anggotanya berapa?" (shopping at Warung Anggota, 0.39): BMI's profile
+            return [self._answers.figures()]
+        if (
+            asks
+            and self._t.mentions(text, "words.staff_matter")
+            and len(question_clauses(text)) < 2
+        ):  # "kak bisa kirim proposal atau brosur kunjungan?" (the requirements, 0.47)
+            return [Reply(self._t("fallback.staff_matter", **contact), self._menu_buttons())]
         return None
 
     def _invited(self, text: str, state: ConversationState) -> list[Reply] | None:

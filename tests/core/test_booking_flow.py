@@ -631,3 +631,16 @@ async def test_a_new_date_asked_for_a_booking_moves_it(world: World) -> None:
     )  # fmt: skip
     (none,) = await world.say(asked, chat="u2")  # no booking to move
     assert none.text == world.texts("booking.none_active")
+
+
+async def test_a_request_waited_for_gets_an_apology_and_where_it_stands(
+    world: World, answers: Answers
+) -> None:
+    """Found in the console: "pak kok lama sekali belum dikonfirmasi ya?" got "not sure what
+    is meant"."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    world.nlu.add("pak kok lama sekali belum dikonfirmasi ya?", "nlu_fallback", 0.2)
+    sorry, status = await world.say("pak kok lama sekali belum dikonfirmasi ya?")
+    assert sorry.text == world.texts("booking.waiting", **answers.main_contact())
+    assert booking.code in status.text

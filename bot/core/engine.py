@@ -93,6 +93,9 @@ _HOW_TO_BOOK = re.compile(
 )
 # "How to book" read as any of these is still that: not as off-topic ("cara daftar cpns").
 _ABOUT_VISITS = frozenset({"ask_visit_info", "ask_visit_requirements"})
+# A letter's opening sent on its own line ("Dengan hormat,", "Yth. Bapak Pimpinan Koperasi
+# BMI"): what it asks comes next.
+_LETTER_OPENING = re.compile(r"^\W*(?:dengan\s+hormat|(?:kepada\s+)?yth)\b[^?\n]{0,50}$", re.I)
 RESEARCH = "ask_research"
 PAID = "paid"  # a payment told, remembered: "buktinya kirim ke mana?" is its proof
 MIN_GROUP = 5  # students this many or more come as a group: a visit, not research
@@ -584,11 +587,13 @@ class Engine:
         self, result: NluResult, text: str, asks: bool, state: ConversationState
     ) -> list[Reply] | None:
         """What the model reads unsurely as the nearest topic but its words tell: a question
-        announced ("mau tanya"), a big group split in two, a payment made, the cafe, BMI's
-        figures, what only staff can send or allow (a brochure, photos, bringing small
-        children, a partnership); None for anything else."""
+        announced ("mau tanya", a letter's opening alone), a big group split in two, a
+        payment made, the cafe, BMI's figures, what only staff can send or allow (a
+        brochure, photos, bringing small children, a partnership); None for anything else."""
         contact = self._answers.main_contact()
-        if self._t.says(text, "words.wants_to_ask"):  # "mau tanya" (visit info, 0.64)
+        if self._t.says(text, "words.wants_to_ask") or _LETTER_OPENING.match(text):
+            # "mau tanya" (visit info, 0.64); "Dengan hormat," sent alone, the letter to follow
+            # (console: staff's contact, 0.24)
             return [Reply(self._t("menu.ask_away"), self._menu_buttons())]
         if result.confidence >= SURE:
             return None

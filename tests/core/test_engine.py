@@ -420,3 +420,18 @@ async def test_a_big_group_split_in_two_is_left_to_staff(
     nlu.add("berarti dibagi 2 rombongan?", "join_visit", 0.3, participants=2)
     (reply,) = await engine.handle(text("berarti dibagi 2 rombongan?"))
     assert reply.text == texts("fallback.split", **answers.main_contact())
+
+
+@pytest.mark.parametrize("opening", ["Dengan hormat,", "Yth. Bapak Pimpinan Koperasi BMI"])
+async def test_a_letters_opening_sent_alone_is_asked_to_go_on(
+    engine: Engine, nlu: RecordedNlu, texts: Texts, opening: str
+) -> None:
+    """Found in the console: "Dengan hormat," sent on its own line (as a letter is typed on
+    WhatsApp) got staff's contact (human_handoff 0.24)."""
+    nlu.add(opening, "human_handoff", 0.24)
+    (reply,) = await engine.handle(text(opening))
+    assert reply.text == texts("menu.ask_away")
+    letter = "Yth. Bapak Pimpinan, dengan hormat kami mohon informasi biaya kunjungan?"
+    nlu.add(letter, "ask_visit_cost", 0.9)
+    (cost,) = await engine.handle(text(letter))
+    assert cost.text != texts("menu.ask_away")

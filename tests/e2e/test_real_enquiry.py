@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.config import Settings
-from bot.core.calendar_text import MONTHS
+from bot.core.calendar_text import MONTHS, date_span
 from bot.core.texts import Texts
 from tests.e2e.conftest import RunningBot, running_bot
 from tests.e2e.test_booking import reply_to, visit_day
@@ -267,3 +267,35 @@ async def test_a_teacher_books_with_oke_after_a_free_day(bot: RunningBot, texts:
     summary = (await say("tidak ada"))[-1]
     assert "SMKN 2 Kota Serang (" in summary and "Kota Serang, Banten" in summary
     assert "56 orang" in summary and "Penanggung jawab: Ibu Nurlaela" in summary
+
+
+async def test_a_fast_writer_who_changes_the_date_and_adds_a_need(
+    bot: RunningBot, texts: Texts
+) -> None:
+    """Found in the console on 2026-12-07: "min mw dftr kunjngn" (vowels dropped) read as a
+    greeting, "Dengan hormat," alone got staff's contact, "👍" at a step a complaint, a new
+    date where the topic was asked became the topic, and a need asked where the notes were
+    was lost."""
+    chat = OFFICIAL + 20
+
+    async def say(text: str) -> list[str]:
+        return await reply_to(bot.server, chat, text)
+
+    assert await say("Dengan hormat,") == [texts("menu.ask_away")]
+    started = await say("min mw dftr kunjngn")
+    assert texts("booking.ask.org_name") in started or texts("booking.offer_plan") in started
+    if texts("booking.ask.org_name") not in started:  # offered: the name takes the offer
+        assert texts("booking.ask.org_name") in await say("iya")
+    assert await say("👍") == [texts("booking.ask.org_name")]
+    await say("Kopwan Mawar Sari Sleman")
+    first, later = visit_day(60, 2), visit_day(67, 2)
+    for answer in ("30", f"{first.day} {MONTHS[first.month - 1]} {first.year}", "2 hari"):
+        await say(answer)
+    moved = await say(f"eh tanggalnya diganti {later.day} {MONTHS[later.month - 1]} aja")
+    assert moved[-1] == texts("booking.ask.topics") and len(moved) == 2
+    for answer in ("jawara", "Bu Endang 0813 2222 3333"):
+        await say(answer)
+    need = "rombongan datang naik pesawat, mohon info hotel terdekat"
+    summary = (await say(need))[-1]
+    assert f"Catatan: {need}" in summary and "(2 hari)" in summary
+    assert f"Tanggal: {date_span(later, 2)}\n" in summary and "Topik: Jawara" in summary

@@ -208,3 +208,18 @@ async def test_a_need_asked_where_the_notes_are_is_answered_and_kept(
     lodging, summary = await texts_of(world, need)
     assert lodging.startswith(answers.knowledge.visit.lodging.text.strip()[:40])
     assert f"Catatan: {need}\n" in summary
+
+
+async def test_a_topic_told_where_the_date_is_asked_is_kept(world: World, texts: Texts) -> None:
+    """Noted in the console earlier: "materinya tentang pengelolaan warung dan keuangan"
+    where the date was asked got "the date is not understood" (only programs were kept)."""
+    for answer in ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "25"):
+        await world.say(answer)
+    told = await texts_of(world, "materinya tentang pengelolaan warung dan keuangan")
+    assert told == [
+        texts("booking.topics_noted", topics="pengelolaan warung dan keuangan"),
+        texts("booking.ask.start_date", lead_days=7),
+    ]
+    for answer in ("10 februari 2027", "1 hari"):
+        await world.say(answer)
+    assert (await texts_of(world, "Bu Ani"))[-1] == texts("booking.ask.contact_phone")

@@ -758,6 +758,10 @@ class BookingFlow(BookingParts):
             slots["topics"] = [program.id for program in programs]
             names = ", ".join(program.name for program in programs)
             return Noted(self._t("booking.topics_noted", topics=names))
+        told = _TOPICS_TOLD.match(text)
+        topic = text[told.end() :].strip(" ,:") if told else ""
+        if "topics" not in slots and topic:  # "materinya tentang pengelolaan warung …"
+            return Noted(self._t("booking.topics_noted", topics=self._take_topics(topic, state)))
         return None
 
     def _date_retold(self, text: str, state: ConversationState) -> Noted | None:

@@ -172,24 +172,17 @@ def main() -> None:
         off_topic = off_topic_recall(test_intents, predictions)
         print(f"{name:<34}{accuracy:>10.3f}{macro:>10.3f}{off_topic:>11.3f}")
     print(f"Rasa over the baseline: {100 * (accuracies[0] - accuracies[1]):+.1f} points")
-    slipped = with_typos(test_texts)
-    typed = [
-        rasa_parse(arguments.rasa_url, arguments.token, text)["intent"]["name"] for text in slipped
-    ]
-    typed_baseline = baseline_predictions(train_texts, train_intents, slipped)
-    print(
-        f"with typos: Rasa {accuracy_score(test_intents, typed):.3f}, "
-        f"baseline {accuracy_score(test_intents, typed_baseline):.3f}"
-    )
-    short = with_abbreviations(test_texts)
-    shortened = [
-        rasa_parse(arguments.rasa_url, arguments.token, text)["intent"]["name"] for text in short
-    ]
-    short_baseline = baseline_predictions(train_texts, train_intents, short)
-    print(
-        f"with vowels dropped: Rasa {accuracy_score(test_intents, shortened):.3f}, "
-        f"baseline {accuracy_score(test_intents, short_baseline):.3f}"
-    )
+    for label, change in (("with typos", with_typos), ("with vowels dropped", with_abbreviations)):
+        changed = change(test_texts)
+        read = [
+            rasa_parse(arguments.rasa_url, arguments.token, text)["intent"]["name"]
+            for text in changed
+        ]
+        guessed = baseline_predictions(train_texts, train_intents, changed)
+        print(
+            f"{label}: Rasa {accuracy_score(test_intents, read):.3f}, "
+            f"baseline {accuracy_score(test_intents, guessed):.3f}"
+        )
     wrong = [
         (text, truth, got)
         for text, truth, got in zip(test_texts, test_intents, rasa_predictions, strict=True)

@@ -85,10 +85,11 @@ def _part(m: re.Match[str]) -> str:
 
 
 # "minggu kedua", "minggu ke-3" (of a month)
-_WEEK_OF = r"minggu\s+(?:ke-?\s*)?(?P<week>1|2|3|4|pertama|kedua|ketiga|keempat|terakhir)"
+# A week of a month: "minggu ketiga", "minggu ke-2" (the bot reads it alone in a month offered).
+WEEK_OF = r"minggu\s+(?:ke-?\s*)?(?P<week>1|2|3|4|pertama|kedua|ketiga|keempat|terakhir)"
 # "bulan depan", "awal minggu depan"; in English too, as WhatsApp mixes it ("next month").
 _PERIOD = re.compile(
-    rf"(?<!\w)(?:(?:{_PART}\s+)?(?:{_WEEK_OF}\s+)?"  # "minggu ketiga bulan depan"
+    rf"(?<!\w)(?:(?:{_PART}\s+)?(?:{WEEK_OF}\s+)?"  # "minggu ketiga bulan depan"
     r"(?P<unit>minggu|pekan|bulan|bln)\s+(?P<rel>depan|ini|berikutnya|besok)"
     r"|(?P<rel_en>next|this)\s+(?P<unit_en>week|month))(?!\w)",
     re.IGNORECASE,
@@ -315,7 +316,7 @@ def _period(text: str, today: date) -> list[DateMention]:
 _MONTH_PERIOD = re.compile(
     rf"(?<!\w)(?:{_PART}\s+(?:bulan\s+)?"
     # "wulan", "sasih": Javanese, Sundanese
-    rf"|{_WEEK_OF}\s+(?:bulan\s+)?|(?:bulan|bln|wulan|sasih)\s+)?"
+    rf"|{WEEK_OF}\s+(?:bulan\s+)?|(?:bulan|bln|wulan|sasih)\s+)?"
     rf"(?P<month>{_MONTH})(?:\s+(?P<year>\d{{4}}))?(?![\w])",
     re.IGNORECASE,
 )

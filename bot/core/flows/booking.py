@@ -47,7 +47,7 @@ from bot.core.payloads import Space, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from bot.core.texts import COURTESY_TAIL, has_words
-from nlu.dates import find_dates
+from nlu.dates import WEEK_OF, find_dates
 from nlu.numbers import DAYS_IN_TEXT, find_counts, group_size, words_to_int
 
 log = logging.getLogger(__name__)
@@ -184,9 +184,7 @@ _TOPIC_CUE = re.compile(
 )
 # "minggu ketiga" alone: a week of the month whose days are offered.
 _WEEK_ALONE = re.compile(
-    r"^\W*(?:yang\s+)?minggu\s+(?:ke-?\s*)?(?:1|2|3|4|pertama|kedua|ketiga|keempat|terakhir)"
-    r"(?:\s+(?:saja|aja|ya|pak|bu|kak))*\W*$",
-    re.IGNORECASE,
+    rf"^\W*(?:yang\s+)?{WEEK_OF}(?:\s+(?:saja|aja|ya|pak|bu|kak))*\W*$", re.IGNORECASE
 )
 # "tambahkan catatan: butuh proyektor" at the summary: a note added, the summary shown again.
 _NOTE_ADDED = re.compile(

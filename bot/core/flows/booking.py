@@ -202,7 +202,6 @@ _HONORIFICS = frozenset(
 _ABBREVIATED = frozenset({"kab", "kec", "kel", "prov", "dr", "drs", "ir", "prof", "hj", "h"})
 # A day that bounds the visit's period rather than naming its day: "sebelum tanggal 20".
 _BOUND = re.compile(r"\b(sebelum|setelah|sesudah|lewat)\s+(?:tanggal|tgl)\b", re.IGNORECASE)
-# "tanggalnya ganti 21 januari" at the summary: a new day for the visit.
 # "gelombang 2 …", "kloter kedua …": a second group of the same request, after the first.
 _NEXT_WAVE = re.compile(
     r"\b(?:gelombang|gel\.?|kloter|batch|tahap)\s*(?:ke-?\s*)?(?:2|ii|dua|kedua)\b"
@@ -215,6 +214,7 @@ _RETOLD = re.compile(
     r"|mundur|maju|bukan|tanggal(?:nya)?|tgl(?:nya)?)\b",
     re.IGNORECASE,
 )
+# "tanggalnya ganti 21 januari" at the summary: a new day for the visit.
 _DATE_TOLD = re.compile(r"\b(?:tanggal|tgl|jadwal)(?:nya)?\b", re.IGNORECASE)
 # "topiknya …", "materinya …": the topics told again where the notes are asked.
 _TOPICS_TOLD = re.compile(r"\s*(?:topik|tema|materi)(?:nya)?\b", re.IGNORECASE)

@@ -285,13 +285,9 @@ class ParticipantFlow:
     async def _to_coordinator(self, event: Incoming) -> list[Reply]:
         """A participant late or away is asked to tell the group's contact person (named
         with the number); nothing for a chat that joined no visit to come."""
-        codes = await self._visits.memberships(event.channel, event.chat_id)
-        joined = [b for b in [await self._bookings.get(code) for code in codes] if b]
-        today = self._today()
-        live = [b for b in joined if b.status is Status.APPROVED and b.end_date >= today]
-        if not live:
+        booking = self._soonest(await self._joined(event))
+        if booking is None:
             return []
-        booking = min(live, key=lambda b: b.start_date)
         told = self._t(
             "join.tell_coordinator", contact=booking.contact_name, phone=booking.contact_phone
         )
@@ -299,11 +295,18 @@ class ParticipantFlow:
 
     async def _current_visit(self, event: Incoming) -> BookingView | None:
         """The participant's (or coordinator's) approved visit that has not ended, earliest."""
-        codes = await self._visits.memberships(event.channel, event.chat_id)
         own = await self._bookings.for_chat(event.channel, event.chat_id)
-        candidates = [b for b in [await self._bookings.get(code) for code in codes] if b] + own
+        return self._soonest([*await self._joined(event), *own])
+
+    async def _joined(self, event: Incoming) -> list[BookingView]:
+        """The visits this chat joined as a participant."""
+        codes = await self._visits.memberships(event.channel, event.chat_id)
+        return [b for b in [await self._bookings.get(code) for code in codes] if b]
+
+    def _soonest(self, bookings: list[BookingView]) -> BookingView | None:
+        """The earliest of `bookings` that is approved and has not ended."""
         today = self._today()
-        live = [b for b in candidates if b.status is Status.APPROVED and b.end_date >= today]
+        live = [b for b in bookings if b.status is Status.APPROVED and b.end_date >= today]
         return min(live, key=lambda b: b.start_date) if live else None
 
     def _requested_day(self, booking: BookingView, text: str, today: date) -> int | None:

@@ -82,7 +82,8 @@ OFFERED = MappingProxyType({OFFER_HANDOFF: "human_handoff", OFFER_BOOKING: BOOK}
 # "bisa di bulan September?", "tanggal 14 bisa?": whether a time can be, the time beside it.
 _CAN_WHEN = re.compile(
     r"\b(?:bisa|bisakah|boleh|bolehkah)\b[^.?!]{0,30}\b(?:bulan|tanggal|tgl|minggu|hari)\b"
-    r"|\b(?:bulan|tanggal|tgl|minggu|hari)\b[^.?!]{0,30}\b(?:bisa|bisakah|boleh|bolehkah)\b",
+    r"|\b(?:bulan|tanggal|tgl|minggu|hari)\b[^.?!]{0,30}"
+    r"\b(?:bisa|bisakah|boleh|bolehkah|kosong|tersedia)\b",  # "… bulan Mei, ada jadwal kosong?"
     re.IGNORECASE,
 )
 # "kl mau daftar gmn caranya?", "cara daftarnya bagaimana?": how to book, not a booking yet.

@@ -12,6 +12,7 @@ from bot.config import ROOT
 from bot.core.answers import Answers
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming, Kind
+from bot.core.nlu import Entity, NluResult
 from bot.core.texts import Texts
 from bot.services.places import IndonesianPlaces
 from tests.core.test_booking_flow import World, make_world
@@ -223,3 +224,24 @@ async def test_a_topic_told_where_the_date_is_asked_is_kept(world: World, texts:
     for answer in ("10 februari 2027", "1 hari"):
         await world.say(answer)
     assert (await texts_of(world, "Bu Ani"))[-1] == texts("booking.ask.contact_phone")
+
+
+async def test_a_greeting_letter_asking_for_a_free_month_gets_its_free_days(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a women's cooperative from Cianjur): a salam, an introduction, a
+    wish to come and "Kira-kira bulan Mei 2027 apakah ada jadwal kosong?" (greet 0.24) got
+    the welcome menu alone."""
+    letter = (
+        "Assalamu'alaikum warahmatullahi wabarakatuh. Perkenalkan saya Hj. Nurhayati, Ketua "
+        "Koperasi Wanita Al-Hidayah Cianjur. Kami ingin sekali belajar langsung ke BMI. "
+        "Kira-kira bulan Mei 2027 apakah ada jadwal kosong?"
+    )
+    world.nlu.table[letter] = NluResult(
+        "greet", 0.24, (Entity("date", "2027-05-01/2027-05-31", "bulan Mei 2027", 0, 0),),
+        (("greet", 0.24), ("ask_visit_info", 0.17), ("book_visit", 0.1)),
+    )  # fmt: skip
+    (reply,) = await texts_of(world, letter)
+    salam, free_days = reply.split("\n", 1)
+    assert salam.startswith("Wa'alaikumsalam warahmatullahi wabarakatuh")
+    assert free_days == texts("booking.choose_in", period="Mei 2027")

@@ -160,8 +160,9 @@ class Answers:
         )
 
     def _contact(self, asked: str = "") -> Reply:
-        """The contacts; "jam operasionalnya sampai jam berapa?" while the operator has not
-        set the office hours is told staff will confirm them, not given a contact alone."""
+        """The contacts; "jam operasionalnya sampai jam berapa?" or "email resmi BMI apa?"
+        while the operator has not set them is told staff will confirm them, not given a
+        contact alone."""
         lines = [
             self._t("contact.person", name=c.name, role=c.role, phone=c.phone)
             + (f"\n{self._t('contact.whatsapp', number=c.whatsapp)}" if c.whatsapp else "")
@@ -170,6 +171,8 @@ class Answers:
         text = self._t("contact.intro") + "\n\n" + "\n\n".join(lines)
         if self.knowledge.email:
             text += "\n\n" + self._t("contact.email", email=self.knowledge.email)
+        elif self._t.mentions(asked, "words.email"):  # "email resmi BMI apa?" (console)
+            text = self._t("contact.email_unset") + "\n" + text
         if self.knowledge.office_hours:
             text += "\n\n" + self._t("contact.hours", hours=self.knowledge.office_hours)
         elif self._t.mentions(asked, "words.hours"):

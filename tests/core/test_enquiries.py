@@ -59,7 +59,7 @@ def test_shopping_states_only_what_the_sources_say(knowledge: Knowledge) -> None
     assert knowledge.visit.shopping.placeholder and "QRIS" in knowledge.visit.shopping.placeholder
 
 
-def test_office_hours_asked_while_unset_are_left_to_staff(
+def test_office_hours_or_email_asked_while_unset_are_left_to_staff(
     answers: Answers, knowledge: Knowledge, texts: Texts
 ) -> None:
     """Found in the console: "jam operasionalnya sampai jam berapa?" (read as ask_contact) got
@@ -70,6 +70,10 @@ def test_office_hours_asked_while_unset_are_left_to_staff(
     assert knowledge.contacts[0].phone in asked.text
     plain = answers.for_intent("ask_contact", "minta nomor wa petugasnya")
     assert plain is not None and texts("contact.hours_unset") not in plain.text
+    assert knowledge.email is None  # console: "kalau email resmi BMI apa?" got contacts alone
+    email = answers.for_intent("ask_contact", "kalau email resmi BMI apa?")
+    assert email is not None and email.text.startswith(texts("contact.email_unset"))
+    assert texts("contact.email_unset") not in plain.text
 
 
 @pytest.mark.parametrize(

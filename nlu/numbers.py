@@ -67,6 +67,20 @@ _AFTER = re.compile(
 )
 
 
+def _a_year(text: str, at: int, value: int) -> bool:
+    """Whether the number at `at` is a year: four digits after a month or "tahun"."""
+    return value >= 1000 and _YEAR_BEFORE.search(text, 0, at) is not None
+
+
+# The month or the word "tahun" just before a number: the number is a year.
+_YEAR_BEFORE = re.compile(
+    r"\b(?:januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober"
+    r"|november|desember|jan|feb|mar|apr|jun|jul|agu|agt|ags|sep|sept|okt|nov|des|tahun|thn)"
+    r"\.?\s*$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class CountMention:
     """A number of people found in a text."""
@@ -108,12 +122,13 @@ def words_to_int(text: str) -> int | None:
 
 
 def find_counts(text: str) -> list[CountMention]:
-    """Return the group sizes mentioned in ``text``, left to right, without overlaps."""
+    """Return the group sizes mentioned in ``text``, left to right, without overlaps; a year
+    is none ("tgl 8-9 april 2027 peserta 33 orang" is 33, not 2,027)."""
     found: list[CountMention] = []
     for pattern in (_BEFORE, _AFTER):
         for match in pattern.finditer(text):
             value = words_to_int(match["num"])
-            if value is None or value == 0:
+            if value is None or value == 0 or _a_year(text, match.start("num"), value):
                 continue
             mention = CountMention(match.start(), match.end(), match.group(0), value)
             if not any(

@@ -90,6 +90,8 @@ def test_year_is_not_taken_from_a_following_count() -> None:
         ("tigo puluah limo urang", 35),  # Minang numbers
         ("telu puluh tiyang", 30),  # Javanese
         ("kurang lebih 25 krama", 25),  # Balinese: a desa adat's members (console, an LPD)
+        ("tgl 8-9 april 2027 peserta 33 orang", 33),  # the year is no count (console, Jombang)
+        ("bulan mei 30 orang", 30),
         ("pesertanya jadi 28 ya", 28),  # a new size, at the summary
         ("peserta nambah jadi 30", 30),
     ],

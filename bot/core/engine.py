@@ -387,16 +387,25 @@ class Engine:
         """Whether a clause that asks nothing announces a visit ("Dengan hormat, kami …
         bermaksud melaksanakan studi banding ke Koperasi BMI Grup."): the booking is
         offered after the answers. Clauses already read (`known`) are not asked again. A
-        wish makes a modest reading enough ("Kami mau studi banding soal warung desa", 0.54)."""
+        wish makes a modest reading enough ("Kami mau studi banding soal warung desa", 0.54),
+        or any reading when the clause names the date and the group ("… rencana studi banding
+        ke BMI 2 hari tgl 8-9 april 2027 peserta 33 orang.", visit info 0.37, console)."""
         statements = [clause for clause in question_clauses(text) if not self._t.asks(clause)]
         told = statements[:MAX_CLAUSES]
         readings = {**known, **await self._readings([c for c in told if c not in known])}
         return any(
-            (reading := readings.get(clause)) is not None
-            and reading.intent == BOOK
-            and (reading.confidence >= LIKELY or self._wishes(_words(clause)))
+            (reading := readings.get(clause)) is not None and self._announces(reading, clause)
             for clause in told
         )
+
+    def _announces(self, reading: NluResult, clause: str) -> bool:
+        """Whether a clause that asks nothing announces a visit: booking read surely, or
+        modestly beside a wish; or any reading that names the date and the group beside one."""
+        wish = self._wishes(_words(clause))
+        if reading.intent == BOOK:
+            return reading.confidence >= LIKELY or wish
+        named = reading.entity("date") is not None and reading.entity("participants") is not None
+        return wish and named
 
     def _plans_unsurely(self, result: NluResult, text: str) -> bool:
         """ "Om Swastiastu, kami dari LPD Desa Adat Ubud ingin studi banding tentang …"

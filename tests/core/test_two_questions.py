@@ -6,6 +6,7 @@ from bot.core.answers import Answers
 from bot.core.engine import Engine, question_clauses
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming
+from bot.core.nlu import Entity, NluResult
 from bot.core.texts import Texts
 from tests.fakes.nlu import RecordedNlu
 from tests.fakes.store import JsonMemoryStore
@@ -128,3 +129,25 @@ async def test_a_numbered_list_of_questions_gets_every_answer(
     # the contact said once, after the last answer, not after each of the four
     footer = texts("knowledge.ask_staff", **answers.main_contact())
     assert got.count(footer) == 1 and replies[-1].text.endswith(footer)
+
+
+async def test_a_plan_naming_its_date_and_group_beside_a_question_gets_the_offer(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a KSPPS from Jombang): "… rencana studi banding ke BMI 2 hari tgl
+    8-9 april 2027 peserta 33 orang. untuk pemateri nanti siapa saja ya pak?" was answered
+    without the offer: the plan's own reading was visit info (0.37), not booking."""
+    plan = "rencana studi banding 2 hari tgl 8-9 april 2027 peserta 33 orang"
+    asked = "untuk pemateri nanti siapa saja ya pak"
+    whole = f"kami dari KSPPS Nurul Ummah, {plan}. {asked}?"
+    nlu = RecordedNlu()
+    nlu.add(whole, "ask_visit_info", 0.63, participants=33)
+    nlu.table[plan] = NluResult(
+        "ask_visit_info", 0.37,
+        (Entity("date", "2027-04-08/2027-04-09", "tgl 8-9 april 2027", 0, 0),
+         Entity("participants", 33, "33 orang", 0, 0)),
+    )  # fmt: skip
+    nlu.add(asked, "ask_materials", 0.21)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
+    replies = await engine.handle(Incoming("telegram", "u4", "u4", text=whole))
+    assert replies[-1].text == texts("booking.offer")

@@ -334,7 +334,9 @@ async def test_the_cafe_asked_about_gets_what_the_sources_say_and_the_contact(
     "reading",
     [("kak bisa kirim proposal atau brosur kunjungan?", "ask_visit_requirements", 0.47),
      ("ada foto2 kegiatan kunjungan sebelumnya?", "ask_visit_info", 0.4),
-     ("kalau peserta kami ada yang membawa anak kecil boleh?", "ask_visit_requirements", 0.75)],
+     ("kalau peserta kami ada yang membawa anak kecil boleh?", "ask_visit_requirements", 0.75),
+     ("apakah BMI bisa bantu pemasaran produk kopi kami?", "ask_visit_info", 0.55),
+     ("kalau mau jadi mitra jawara gimana?", "nlu_fallback", 0.2)],
 )  # fmt: skip
 async def test_what_only_staff_can_send_or_allow_is_left_to_staff(
     engine: Engine,

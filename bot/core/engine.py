@@ -607,6 +607,8 @@ class Engine:
             return [Reply(self._t("menu.ask_away"), self._menu_buttons())]
         if result.confidence >= SURE:
             return None
+        if asks and writes_english(text):  # "Good morning, … Can we visit BMI in March?"
+            return [Reply(self._t("fallback.english", **contact))]  # (greet 0.25, console)
         if asks and self._t.mentions(text, "words.split_group"):
             # "berarti dibagi 2 rombongan?" after the group limit (joining a visit, 0.3)
             return [Reply(self._t("fallback.split", **contact))]

@@ -287,6 +287,11 @@ async def test_a_message_in_english_is_told_the_chat_is_in_indonesian_with_a_per
     nlu.add(asked, "nlu_fallback", 0.2)
     replies = await engine.handle(text(asked))
     assert [r.text for r in replies] == [texts("fallback.english", **answers.main_contact())]
+    # read as a greeting (0.25) for its "Good morning" (console, a cooperative from Sabah)
+    greeted = "Good morning, I am from a cooperative in Sabah, Malaysia. Can we visit BMI?"
+    nlu.add(greeted, "greet", 0.25)
+    replies = await engine.handle(text(greeted))
+    assert [r.text for r in replies] == [texts("fallback.english", **answers.main_contact())]
     nlu.add("mau tanya kak, bisa ga ya", "nlu_fallback", 0.2)  # Indonesian: asked again
     replies = await engine.handle(text("mau tanya kak, bisa ga ya"))
     assert replies[0].text != texts("fallback.english", **answers.main_contact())

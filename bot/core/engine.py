@@ -600,13 +600,13 @@ class Engine:
         announced ("mau tanya", a letter's opening alone), a big group split in two, a
         payment made, the cafe, BMI's figures, what only staff can send or allow (a
         brochure, photos, bringing small children, a partnership); None for anything else."""
-        contact = self._answers.main_contact()
         if self._t.says(text, "words.wants_to_ask") or _LETTER_OPENING.match(text):
             # "mau tanya" (visit info, 0.64); "Dengan hormat," sent alone, the letter to follow
             # (console: staff's contact, 0.24)
             return [Reply(self._t("menu.ask_away"), self._menu_buttons())]
         if result.confidence >= SURE:
             return None
+        contact = self._answers.main_contact()
         if asks and writes_english(text):  # "Good morning, … Can we visit BMI in March?"
             return [Reply(self._t("fallback.english", **contact))]  # (greet 0.25, console)
         if asks and self._t.mentions(text, "words.split_group"):

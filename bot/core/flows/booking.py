@@ -807,8 +807,7 @@ class BookingFlow(BookingParts):
         told = result is not None and result.intent in NOTE_INTENTS and result.confidence >= LIKELY
         if not (told or _ARRIVAL.search(text) or _some_of(text)):  # "… 2 orang yang pakai
             return None  # kursi roda": a need of some of the group (console, from Sumba)
-        kept = state.slots.get("notes")
-        state.slots["notes"] = f"{kept}; {text}"[:1000] if kept else text[:1000]
+        _add_note(state.slots, text)
         return Noted(self._t("booking.notes_noted", notes=text))
 
     def _visit_for_name(self, value: str, state: ConversationState) -> Noted | None:
@@ -1309,8 +1308,8 @@ class BookingFlow(BookingParts):
             choice = self._typed_choice(result, text)
         if choice is None and typed and (added := _NOTE_ADDED.search(text)) is not None:
             # "tolong tambahkan catatan: butuh proyektor" (console: the notes asked again)
-            kept, note = state.slots.get("notes"), added["note"].strip()
-            state.slots["notes"] = (f"{kept}; {note}" if kept else note)[:1000]
+            note = added["note"].strip()
+            _add_note(state.slots, note)
             return [Reply(self._t("booking.notes_noted", notes=note)), self._summary(state.slots)]
         # "mau bicara dengan petugas": that request, the form kept; "kapan dikonfirmasi?" is
         # about this request, answered here.
@@ -1444,6 +1443,12 @@ class BookingFlow(BookingParts):
             ]
         )
         return [Reply(self._t("booking.submitted", code=booking.code, when=render.when(booking)))]
+
+
+def _add_note(slots: dict[str, Any], note: str) -> None:
+    """Add `note` to the notes already kept: one text for staff, 1,000 characters at most."""
+    kept = slots.get("notes")
+    slots["notes"] = f"{kept}; {note}"[:1000] if kept else note[:1000]
 
 
 def _bounded_by(text: str, day: date, period: list[str] | None) -> tuple[date, date] | None:

@@ -235,7 +235,7 @@ class Engine:
             recognised = await flow.recognise(event, text, state)
             if recognised is not None:
                 return recognised
-        result = await self._understand(text)
+        result = await self._understand(text, opens=not state.last_intents and not state.flow)
         in_form = state.flow is not None
         flow_replies = await self._in_flow(event, result, text, state)
         if flow_replies is not None:
@@ -267,12 +267,13 @@ class Engine:
                 return replies
         return None
 
-    async def _understand(self, text: str) -> NluResult | None:
+    async def _understand(self, text: str, *, opens: bool = False) -> NluResult | None:
         """Ask the NLU server; while it is down, fall back to keywords (None: no idea). An
-        emoji that says something on its own (🙏, 👍) or a knock ("P") needs no model."""
+        emoji that says something on its own (🙏, 👍) or a knock ("P") needs no model; a 🙏
+        that `opens` the chat greets, as it does on WhatsApp ("Sama-sama" answered nothing)."""
         said = sign_intent(text)
         if said is not None:
-            return NluResult(intent=said, confidence=1.0)
+            return NluResult(intent="greet" if opens and said == "thank" else said, confidence=1.0)
         try:
             return _a_group_visits(await self._nlu.parse(text[:MAX_NLU_CHARS]))
         except NluUnavailable as error:  # /healthz and the start-up watch report the outage

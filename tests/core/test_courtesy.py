@@ -96,8 +96,16 @@ async def test_a_plain_hello_gets_a_plain_welcome(engine: Engine) -> None:
 async def test_an_emoji_alone_says_thanks_or_yes(
     engine: Engine, texts: Texts, emoji: str, meaning: str
 ) -> None:
+    await say(engine, "halo")
     (reply,) = await say(engine, emoji)
     assert reply == texts(f"smalltalk.{meaning}")
+
+
+@pytest.mark.parametrize("emoji", ["🙏", "🙏🙏"])
+async def test_a_chat_opened_with_folded_hands_is_greeted(engine: Engine, emoji: str) -> None:
+    """Found in the console: "🙏🙏" as a first message got "Sama-sama" for thanks nobody gave."""
+    (reply,) = await say(engine, emoji)
+    assert reply.startswith("Halo, Bapak/Ibu") and "selamat datang" in reply
 
 
 @pytest.mark.parametrize("knock", ["P", "p", "pp", "P?", "ping", "tes"])

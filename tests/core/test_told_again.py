@@ -245,3 +245,33 @@ async def test_a_greeting_letter_asking_for_a_free_month_gets_its_free_days(
     salam, free_days = reply.split("\n", 1)
     assert salam.startswith("Wa'alaikumsalam warahmatullahi wabarakatuh")
     assert free_days == texts("booking.choose_in", period="Mei 2027")
+
+
+async def test_a_date_refused_in_an_enquiry_is_said_when_the_form_starts(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Dinas from Kalimantan Timur): a letter asking the requirements
+    of a visit on 10-11 Maret 2027, Idulfitri, got the booking offered, and "ya" started the
+    form asking the date as if none had been told, the holiday unsaid."""
+    letter = (
+        "Dengan hormat, kami dari KSP Sinar Harapan Bogor bermaksud studi banding pada tanggal "
+        "14 Februari 2027 dengan peserta 30 orang. Mohon informasi persyaratannya."
+    )
+    world.nlu.add(letter, "ask_visit_requirements", 0.9, participants=30)
+    await world.say(letter)
+    started = await texts_of(world, "mau daftar kunjungan")
+    assert started[:2] == [
+        texts("booking.start"),
+        texts("booking.date_closed", day="Minggu, 14 Februari 2027"),  # a Sunday
+    ]
+    assert "Tanggal berapa" in started[-1]
+    assert (await texts_of(world, "16 Februari 2027"))[-1] == texts("booking.ask.days")
+
+
+async def test_a_date_refused_then_one_taken_is_not_said(world: World, texts: Texts) -> None:
+    """The refusal belongs to the date told last: a day the form can take replaces it."""
+    for told in ("rencana studi banding tanggal 14 Februari 2027", "eh maaf, 16 Februari 2027"):
+        world.nlu.add(told, "ask_visit_info", 0.9)
+        await world.say(told)
+    started = await texts_of(world, "mau daftar kunjungan")
+    assert texts("booking.date_closed", day="Minggu, 14 Februari 2027") not in started

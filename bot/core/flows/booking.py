@@ -94,6 +94,9 @@ VISIT_SHAPE = frozenset({"participants", "start_date", "days"})  # answers that 
 CONFIRM = Step.CONFIRM
 REQUEST_KEY = "request_key"
 PERIOD = "period"  # a period named before the date was asked ("bulan Maret"): offered then
+# What an enquiry told that the form could not take (a date on Idulfitri, too many people):
+# said when the form starts, not dropped unsaid (console: a Dinas letter for 10-11 Maret 2027).
+REFUSED = "refused"
 DOUBTED = "origin_doubted"  # an origin naming no known region, taken if sent again as it was
 KINDS = ("koperasi", "dinas", "lainnya")
 # Small talk that puts the form aside; requests the engine answers instead, form kept.
@@ -310,7 +313,9 @@ class BookingFlow(BookingParts):
             return
         # seeded with the body named before: a person the tagger took replaces no body
         heard: dict[str, Any] = {k: v for k, v in state.heard.items() if k == "org_name"}
-        self._prefill(result, text, heard)  # what it refuses is said when the form asks
+        refused = self._prefill(result, text, heard)
+        if refused or {"start_date", PERIOD} & heard.keys():
+            heard[REFUSED] = refused  # a date told later, one the form can take, clears it
         state.heard = updated(state.heard, heard)
 
     def _recalled(self, state: ConversationState) -> dict[str, Any]:
@@ -337,8 +342,12 @@ class BookingFlow(BookingParts):
         heard = self._recalled(state)
         if heard.get("org_name", paused.get("org_name")) != paused.get("org_name"):
             paused = {}  # the form put aside was another organisation's: start afresh
+        refused = heard.pop(REFUSED, [])
         state.flow, state.step, state.slots = FLOW, None, updated(paused, heard)
+        told = dict(state.slots)
         notes = self._prefill(result, text, state.slots)
+        if not notes and state.slots == told:  # "ya" to the offer: what was refused before
+            notes = refused
         opening = "booking.resumed" if paused else "booking.start"
         replies = [Reply(self._t(opening))]
         replies += [Reply(note) for note in notes]

@@ -167,6 +167,21 @@ async def test_which_days_of_the_week_visits_are_received(world: World, texts: T
     assert sunday.text == texts("availability.weekday_closed", day="Minggu")
 
 
+async def test_the_next_day_of_the_week_asked_short(world: World, texts: Texts) -> None:
+    """Found in the console: "kalau minggu?" right after Saturday's answer (the model: an
+    availability question, 0.59) asked for a date to check; "minggu depan" stays a week."""
+    world.nlu.add("kunjungan hari sabtu bisa?", "ask_availability", 0.9)
+    world.nlu.add("kalau minggu?", "ask_availability", 0.59)
+    await world.say("kunjungan hari sabtu bisa?")
+    (sunday,) = await world.say("kalau minggu?")
+    assert sunday.text == texts("availability.weekday_closed", day="Minggu")
+    (again,) = await world.say("kalau minggu?")  # still days of the week
+    assert again.text == sunday.text
+    world.nlu.add("kalau minggu depan?", "ask_availability", 0.8)
+    (week,) = await world.say("kalau minggu depan?")
+    assert week.text != sunday.text
+
+
 async def test_a_full_period_offers_the_nearest_days_after_it(sqlite_url: str) -> None:
     await upgrade(sqlite_url)
     database = create_engine(sqlite_url)

@@ -23,6 +23,7 @@ from nlu.dates import find_dates
 from nlu.numbers import group_size
 
 AVAILABILITY_DATE = "availability_date"
+WEEKDAY_ASKED = "weekday_asked"  # remembered: "kalau minggu?" next asks about Sunday
 _DAY_TOLD = re.compile(r"\b(?:tanggal|tgl|tangal)\s*\d", re.IGNORECASE)  # a day, no month
 # "kalau hari jumat bisa?": whether a day of the week is open, asked in words the model may
 # read otherwise (Friday: a prayer question, 0.66); "sholat jumat di mana?" is that question.
@@ -45,13 +46,20 @@ class Availability(BookingParts):
         self, event: Incoming, text: str, state: ConversationState
     ) -> list[Reply] | None:
         """ "kalau hari jumat bisa?" outside a form: whether visits are received that day of
-        the week (it got the halal and prayer answer; console, a kindergarten)."""
-        if state.flow is not None or not _OPEN_ASKED.search(text) or _PRAYER.search(text):
+        the week (it got the halal and prayer answer; console, a kindergarten); "kalau
+        minggu?" right after such an answer asks the same of Sunday (it asked for a date)."""
+        follows = state.last_intents[-1:] == [WEEKDAY_ASKED]
+        if state.flow is not None or _PRAYER.search(text):
+            return None
+        if not (follows or _OPEN_ASKED.search(text)):
             return None
         if _WHICH_DAYS.search(text):  # "kantor BMI buka hari apa saja?" (console: unclear)
             return [Reply(self._t("availability.open_days", days=self._open_days()))]
-        weekday = self._weekday_answer(text)
-        return [weekday] if weekday is not None else None
+        weekday = self._weekday_answer(text, follows=follows)
+        if weekday is None:
+            return None
+        state.remember_intent(WEEKDAY_ASKED)
+        return [weekday]
 
     def _open_days(self) -> str:
         """The days of the week visits are received: "Senin sampai Sabtu", or listed."""
@@ -101,6 +109,7 @@ class Availability(BookingParts):
         """ "tanggal 13 Juni kosong?": yes/no, with the nearest free dates as buttons; "Maret
         masih ada slot?": the free dates of March."""
         if (weekday := self._weekday_answer(text)) is not None:
+            state.remember_intent(WEEKDAY_ASKED)
             return [weekday]
         mentions = find_dates(text, self._today())
         window = self._period_in(text)  # "Maret", "setelah lebaran", "pas bulan puasa"

@@ -144,17 +144,18 @@ class BookingParts:
             return 1  # "sehari"
         return words_to_int(match.group(1).lower())
 
-    def _weekday_answer(self, text: str) -> Reply | None:
+    def _weekday_answer(self, text: str, *, follows: bool = False) -> Reply | None:
         """ "apakah bisa hari sabtu?": whether visits are received on that day of the week
         (`CLOSED_WEEKDAYS`), not the availability of the coming Saturday; None unless a short
         question names a day of the week and no date or other time. Short: the part of the
         message that names the day, after an introduction ("Tabe' puang, kami dari Koperasi
-        Tani … Bone mau tanya, bisa ki kunjungan hari sabtu?", console)."""
-        named = [part for part in re.split(r"[,.;!\n]", text) if weekdays_named(part)]
+        Tani … Bone mau tanya, bisa ki kunjungan hari sabtu?", console). When it `follows`
+        such an answer, "kalau minggu?" is Sunday, not a week."""
+        named = [part for part in re.split(r"[,.;!\n]", text) if weekdays_named(part, follows)]
         words = re.findall(r"\w+", (named[-1] if named else text).lower().replace("'", ""))
         if len(words) > WEEKDAY_QUESTION_WORDS or not self._t.asks(text):
             return None
-        days = weekdays_named(text)
+        days = weekdays_named(text, follows)
         if len(days) != 1:
             return None
         mentions = find_dates(text, self._today())
@@ -285,14 +286,15 @@ class BookingParts:
         await self._notifier.send(self._staff.channel, self._staff.chat_id, replies)
 
 
-def weekdays_named(text: str) -> list[int]:
+def weekdays_named(text: str, sunday_alone: bool = False) -> list[int]:
     """The days of the week a message names, in order (0 for Monday): "jum'at" too, "ahad"
-    for Sunday, and "minggu" only as "hari minggu" (alone it is also "week")."""
+    for Sunday, and "minggu" only as "hari minggu" (alone it is also "week"), unless the talk
+    is of days of the week (`sunday_alone`)."""
     words = re.findall(r"\w+", text.lower().replace("'", ""))
     return [
         WEEKDAY_WORDS.index(word.replace("ahad", "minggu"))
         for at, word in enumerate(words)
         if word in WEEKDAY_WORDS[:6]
         or word == "ahad"
-        or (word, words[at - 1 : at]) == ("minggu", ["hari"])
+        or (word == "minggu" and (sunday_alone or words[at - 1 : at] == ["hari"]))
     ]

@@ -89,7 +89,7 @@ class App:
         scheduler.jobs.bookings = bookings
         visiting = wiring.visiting(settings, sessions, scheduler, staff, said)
         participants = wiring.participant_flow(
-            settings, bookings, visiting.visits, texts=said.texts, clock=clock, guard=staff.guard
+            settings, bookings, visiting.visits, language=said, clock=clock, guard=staff.guard
         )
         documents = wiring.paperwork(
             settings, sessions, bookings, visits=visiting.visits, language=said, clock=clock

@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.core.visits import load_agenda_template, usual_hours
+
 ROOT = Path(__file__).resolve().parent.parent
 WEEKDAY_NAMES = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 
@@ -196,10 +198,12 @@ class Settings(BaseSettings):
 
     def answer_rules(self) -> dict[str, object]:
         """The booking rules the visit answers in data/knowledge may name ("paling lambat
-        {lead_days} hari"), so an answer and the form never disagree."""
+        {lead_days} hari"), so an answer and the form never disagree; and the hours of a
+        visit's days in the default agenda ("mulai pukul {day_starts}"), for the same reason."""
         return {
             "lead_days": self.booking_lead_days,
             "max_participants": self.group_limit,
+            **usual_hours(load_agenda_template(self.agenda_file)),
         }
 
     def secret_values(self) -> list[str]:

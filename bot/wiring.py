@@ -192,13 +192,13 @@ def outbox(
 
 
 def participant_flow(
-    settings: Settings, bookings: BookingService, visits: VisitService, *, texts: Texts,
+    settings: Settings, bookings: BookingService, visits: VisitService, *, language: Language,
     clock: Clock, guard: Guard,
 ) -> ParticipantFlow:  # fmt: skip
     """Joining a visit, its agenda, feedback."""
     return ParticipantFlow(
-        bookings, visits, texts=texts, now=clock.now, push_time=settings.agenda_push_time,
-        guard=guard,
+        bookings, visits, texts=language.texts, now=clock.now,
+        push_time=settings.agenda_push_time, guard=guard, hours=language.answers.hours(),
     )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from bot.core.answers import Answers
 from bot.core.keywords import KeywordMatcher
 from bot.core.knowledge import Knowledge, load_knowledge
 from bot.core.texts import Texts
+from bot.core.visits import load_agenda_template, usual_hours
 from tests.databases import connect_admin, new_database
 from tests.fakes import network_guard
 
@@ -29,7 +30,8 @@ RASA_TOKEN = "test-token"
 
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
-    return load_knowledge(ROOT / "data" / "knowledge", rules={"lead_days": 7})
+    hours = usual_hours(load_agenda_template(ROOT / "data" / "agenda.yml"))
+    return load_knowledge(ROOT / "data" / "knowledge", rules={"lead_days": 7, **hours})
 
 
 @pytest.fixture(scope="session")

@@ -54,6 +54,19 @@ _INVITED = re.compile(
     rf"\s+kami\b|\b(?:mengundang|undang)\s+(?:pihak\s+)?bmi\b",
     re.IGNORECASE,
 )
+# A time of the visit asked ("berangkat dari hotel jam berapa?", "mulai jam brp?"); not the
+# opening hours of a shop or an office, nor a hotel's check-in.
+_TIME_ASKED = re.compile(r"\b(?:jam|pukul|pkl)\s+(?:berapa|brp|brapa|berapakah)\b", re.I)
+_OTHER_HOURS = re.compile(
+    r"\b(?:buka|tutup|check[\s-]?in|check[\s-]?out|checkin|checkout)\b", re.I
+)
+
+
+def times_asked(text: str) -> bool:
+    """Whether `text` asks at what time something of the visit happens."""
+    return bool(_TIME_ASKED.search(text)) and not _OTHER_HOURS.search(text)
+
+
 # Questions with a plain answer: a message asking several of them gets each answer.
 INFORMATIONAL = frozenset(VISIT_TOPICS) | {"ask_location", "ask_contact", "ask_about_bmi"}
 
@@ -72,6 +85,8 @@ class Answers:
             return self._visit(self.knowledge.visit.diet)  # a syariah host asked for other meals
         if intent in {"ask_visit_info", "ask_visit_requirements"} and _SIZE_ASKED.search(text):
             return self._visit(self.knowledge.visit.group_size)  # "minimal berapa orang?"
+        if intent == "ask_visit_info" and times_asked(text):
+            return self.hours()  # "jam berapa biasanya mulai sampai selesai?"
         if intent in VISIT_TOPICS:
             return self._visit(getattr(self.knowledge.visit, VISIT_TOPICS[intent]))
         build = {
@@ -99,6 +114,10 @@ class Answers:
         if not _INVITED.search(text):  # "siapa narasumbernya nanti?" asks about a visit
             return None
         return self._visit(self.knowledge.visit.speaker)
+
+    def hours(self) -> Reply:
+        """When a visit's days usually begin and end (the default agenda's hours)."""
+        return self._visit(self.knowledge.visit.hours)
 
     def cafe(self, text: str) -> Reply | None:
         """The answer to a question about Cafe Kopi Rindoe Benteng, which no intent is about

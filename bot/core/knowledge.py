@@ -108,6 +108,7 @@ class Visit(_Model):
     research: Answer
     speaker: Answer
     cafe: Answer
+    hours: Answer
 
 
 class Knowledge(_Model):

@@ -53,6 +53,22 @@ def load_agenda_template(path: Path) -> AgendaTemplate:
     return template
 
 
+def usual_hours(template: AgendaTemplate) -> dict[str, str]:
+    """When a visit's days usually begin and end, from the default agenda, for the answer to
+    "jam berapa mulai sampai selesai?" before a visit is booked: {"day_starts": "08.30",
+    "day_ends": "14.30–16.00"}."""
+    starts = min(item.starts for items in template.values() for item in items)
+    ends = sorted(
+        {
+            max(item.ends for item in items if item.day == day)
+            for items in template.values()
+            for day in {item.day for item in items}
+        }
+    )
+    span = [f"{moment:%H.%M}" for moment in dict.fromkeys((ends[0], ends[-1]))]
+    return {"day_starts": f"{starts:%H.%M}", "day_ends": "–".join(span)}
+
+
 def visit_day_index(booking: BookingView, day: date) -> int | None:
     """1, 2 or 3 when `day` is a day of the visit, else None."""
     index = (day - booking.start_date).days + 1

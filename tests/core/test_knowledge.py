@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bot.config import ROOT
 from bot.core.answers import Answers
 from bot.core.knowledge import Knowledge, KnowledgeError, load_knowledge
+from bot.core.visits import AgendaItem, usual_hours
 
 
 @pytest.fixture
@@ -77,6 +79,21 @@ def test_visit_answers_say_the_rules_the_form_enforces() -> None:
     knowledge = load_knowledge(ROOT / "data" / "knowledge", rules={"lead_days": 10})
     assert "paling lambat 10 hari" in knowledge.visit.requirements.text
     assert "{lead_days}" not in knowledge.visit.requirements.text
+
+
+def test_the_usual_hours_of_a_visit_come_from_the_default_agenda(answers: Answers) -> None:
+    """Found in the console: "jam berapa biasanya mulai sampai selesai?" got the visit's whole
+    description, which names no time; the default agenda (data/agenda.yml) has them."""
+    reply = answers.for_intent("ask_visit_info", "jam berapa biasanya mulai sampai selesai?")
+    assert reply is not None
+    assert "pukul 08.30 WIB dan selesai sekitar pukul 14.30–16.00 WIB" in reply.text
+    about = answers.for_intent("ask_visit_info", "kunjungannya seperti apa?")
+    assert about is not None and "08.30" not in about.text
+
+
+def test_the_usual_hours_follow_the_agenda_file() -> None:
+    template = {length: [AgendaItem(1, time(9), time(15, 30), "Profil")] for length in range(1, 4)}
+    assert usual_hours(template) == {"day_starts": "09.00", "day_ends": "15.30"}
 
 
 @pytest.mark.parametrize(

@@ -85,8 +85,9 @@ async def world(
         today=today, calendar=calendar,
     )  # fmt: skip
     participants = ParticipantFlow(
-        bookings, visits, texts=texts, now=lambda: clock[0], push_time=time(6, 0)
-    )
+        bookings, visits, texts=texts, now=lambda: clock[0], push_time=time(6, 0),
+        hours=answers.hours(),
+    )  # fmt: skip
     staff = StaffFlow(
         bookings, knowledge=answers.knowledge, texts=texts, notifier=notifier, desk=desk,
         links=InviteLinks(),
@@ -100,6 +101,7 @@ async def world(
     nlu.add("agenda hari kedua", "ask_agenda")
     nlu.add("saya peserta dari rombongan dinas koperasi sumbar", "join_visit")
     nlu.add("jadwal acara besok apa ya?", "ask_agenda")
+    nlu.add("acaranya dari jam berapa sampai jam berapa?", "ask_agenda", 0.69)
     nlu.add("kodenya saya tidak tahu, dari ketua rombongan belum dikasih", "join_visit", 0.6)
     nlu.add("kodenya saya tidak tahu, ketua rombongan yang pegang", "join_visit", 0.98)
     engine = Engine(
@@ -301,6 +303,8 @@ async def test_a_participant_without_a_code_is_not_asked_for_it_forever(world: W
     assert [r.text for r in asked] == [texts("join.ask_code")]
     agenda = await world.send("jadwal acara besok apa ya?", "p9")
     assert [r.text for r in agenda] == [texts("agenda.not_participant")]
+    hours = await world.send("acaranya dari jam berapa sampai jam berapa?", "p9")
+    assert "pukul 08.30 WIB" in hours[0].text  # the usual hours; the agenda once joined
     # Found in the console: said right after that (read as join_visit, 0.98), the code was
     # asked for again.
     told = await world.send("kodenya saya tidak tahu, ketua rombongan yang pegang", "p9")

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
+from bot.core.answers import times_asked
 from bot.core.booking import Bookings, BookingView, Status
 from bot.core.calendar_text import date_span
 from bot.core.flow import Handler
@@ -44,12 +45,6 @@ _ORDINALS = MappingProxyType({"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3
 _DAY_N = re.compile(
     r"hari\s*(?:ke)?[-\s]?(\d|pertama|kesatu|kedua|ketiga|terakhir)", re.IGNORECASE
 )
-# A participant asking a time of the visit ("berangkat dari hotel jam berapa?", "besok kumpul
-# jam brp?"): the day's agenda says it; not the opening hours of a shop or a hotel's check-in.
-_TIME_ASKED = re.compile(r"\b(?:jam|pukul|pkl)\s+(?:berapa|brp|brapa|berapakah)\b", re.I)
-_OTHER_HOURS = re.compile(
-    r"\b(?:buka|tutup|check[\s-]?in|check[\s-]?out|checkin|checkout)\b", re.I
-)
 
 
 class ParticipantFlow:
@@ -67,7 +62,9 @@ class ParticipantFlow:
         now: Callable[[], datetime],
         push_time: time,
         guard: Guard | None = None,
+        hours: Reply | None = None,
     ) -> None:
+        self._hours = hours  # when visits usually begin and end, for those in none yet
         self._guard = guard
         self._bookings = bookings
         self._visits = visits
@@ -98,11 +95,7 @@ class ParticipantFlow:
         replies = []
         # "berangkat dari hotel jam berapa?" read as lodging (console): a participant's
         # question about a time is the agenda's; anyone else's is read as usual
-        if (
-            _TIME_ASKED.search(text)
-            and not _OTHER_HOURS.search(text)
-            and (booking := await self._current_visit(event)) is not None
-        ):
+        if times_asked(text) and (booking := await self._current_visit(event)) is not None:
             replies.append(Reply(await self._agenda_of(booking, text)))
         if self._t.mentions(text, "words.participants.absent"):
             # "saya mungkin telat 30 menit, boleh?" (console: "outside our service"): told
@@ -217,6 +210,8 @@ class ParticipantFlow:
     ) -> list[Reply]:
         """The agenda of the day asked for ("besok", "hari kedua"), else today or day 1."""
         booking = await self._current_visit(event)
+        if booking is None and self._hours is not None and times_asked(text):
+            return [self._hours]  # "acaranya dari jam berapa sampai jam berapa?", not booked
         if booking is None:
             return [Reply(self._t("agenda.not_participant"))]
         return [Reply(await self._agenda_of(booking, text))]

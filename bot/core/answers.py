@@ -36,12 +36,13 @@ VISIT_TOPICS = MappingProxyType(
         "ask_research": "research",
     }
 )
-# "minimal berapa orang?", "maksimal peserta berapa?", "kalau cuma 5 orang bisa?" (not
-# "minimal berapa hari sebelumnya?").
+# "minimal berapa orang?", "maksimal peserta berapa?", "kalau cuma 5 orang bisa?", "kalau 8
+# orang saja bisa?" (not "minimal berapa hari sebelumnya?").
 _SIZE_ASKED = re.compile(
     r"\b(?:min(?:imal|imum)?|maks(?:imal|imum)?|max|paling\s+(?:sedikit|banyak)|batas(?:an)?)\b"
     r".{0,20}?\b(?:orang|org|peserta|rombongan)\b|\bberapa\s+(?:orang|org|peserta)\b"
-    r"|\b(?:cuma|cuman|hanya)\s+\d+\s*(?:orang|org|peserta)\b",
+    r"|\b(?:cuma|cuman|hanya)\s+\d+\s*(?:orang|org|peserta)\b"
+    r"|\b\d+\s*(?:orang|org|peserta)\s+(?:saja|aja|doang|sj)\b",
     re.IGNORECASE,
 )
 # BMI asked to speak at the enquirer's own event: "bisa jadi narasumber di acara kami?",

@@ -910,6 +910,32 @@ async def test_typing_the_edit_button_edits(world: World, texts: Texts) -> None:
     assert await texts_of(world, "tanggal") == [texts("booking.ask.start_date", lead_days=7)]
     summary = (await texts_of(world, "15 Juni 2027"))[-1]
     assert summary.startswith("Mohon periksa kembali") and "Selasa, 15 Juni 2027\n" in summary
+    # Found in the console (a dairy cooperative from Lembang): "ubah tanggal" without "ubah
+    # data" first read as moving a booking (0.9): the form put aside, "no booking of yours".
+    world.nlu.add("ubah tanggal", "reschedule_booking", 0.9)
+    assert await texts_of(world, "ubah tanggal") == [texts("booking.ask.start_date", lead_days=7)]
+    summary = (await texts_of(world, "16 Juni 2027"))[-1]
+    assert summary.startswith("Mohon periksa kembali") and "Rabu, 16 Juni 2027\n" in summary
+
+
+async def test_a_question_naming_a_program_at_the_topic_step(world: World, texts: Texts) -> None:
+    """Found in the console (a dairy cooperative from Lembang): "pak, sebentar, kalau hari
+    kedua bisa ke peternakan?" where the topic was asked became the topic, and the next answer
+    ("advokasi peternakan") the contact's name."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Susu Lembang", "Bandung Barat", "35", "3 Februari 2027", "2 hari"):
+        await world.say(answer)
+    asked = "pak, sebentar, kalau hari kedua bisa ke peternakan?"
+    world.nlu.add(asked, "ask_visit_info", 0.26)
+    assert await texts_of(world, asked) == [
+        texts("booking.topic_asked", topics="Advokasi Pertanian & Peternakan"),
+        texts("booking.ask.contact_name"),
+    ]
+    await world.say("Pak Dadang Suhendar")
+    summary = (await world.say("082115553344"))[-1].text  # the question is the note
+    assert "Topik: Advokasi Pertanian & Peternakan\n" in summary
+    assert "Penanggung jawab: Pak Dadang Suhendar" in summary
+    assert asked in summary  # the question, for staff
 
 
 async def test_at_the_summary_a_typed_message_is_answered_briefly(

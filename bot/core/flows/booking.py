@@ -41,6 +41,7 @@ from bot.core.flows.booking_parts import (
     BookingParts,
     weekdays_named,
 )
+from bot.core.knowledge import Program
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import FALLBACK, LIKELY, SURE, Entity, NluResult
 from bot.core.payloads import Space, encode, is_, value_of
@@ -458,11 +459,12 @@ class BookingFlow(BookingParts):
         if asks:
             if self._says(text, "booking.can_we"):  # "apakah bisa pak?" of the visit asked for
                 return [Reply(self._t("booking.can_we")), *await self._question(slot, state)]
+            programs = self._answers.knowledge.find_programs(text)
+            if slot == Step.TOPICS and programs and len(text) >= 40 * len(programs):
+                return await self._topic_asked(text, programs, state)
             # A question is no name, nor a topic unless it names a program ("semua bisa?" does).
             no_answer = slot in NAMES or (
-                slot == "topics"
-                and not self._answers.knowledge.find_programs(text)
-                and not self._says(text, "booking.all_topics")
+                slot == "topics" and not programs and not self._says(text, "booking.all_topics")
             )
             taken = None if no_answer else await self._fill(slot, text, payload, state)
             if not no_answer and taken is None:
@@ -485,6 +487,17 @@ class BookingFlow(BookingParts):
         if problem is None:
             return await self._ask_next(state)
         return await self._refused(problem, state)
+
+    async def _topic_asked(
+        self, text: str, programs: Sequence[Program], state: ConversationState
+    ) -> list[Reply]:
+        """A question naming programs where the topic is asked ("pak, sebentar, kalau hari
+        kedua bisa ke peternakan?", console: the question became the topic, the next answer
+        the contact): the programs are the topic, the question goes to staff as a note."""
+        state.slots["topics"] = [program.id for program in programs]
+        _add_note(state.slots, text)
+        named = ", ".join(program.name for program in programs)
+        return [Reply(self._t("booking.topic_asked", topics=named)), *await self._ask_next(state)]
 
     async def _about_sending(self, event: Incoming, text: str) -> Reply | None:
         """The answer to what happens once the request is sent, asked in the form ("pak
@@ -1320,10 +1333,20 @@ class BookingFlow(BookingParts):
             note = added["note"].strip()
             _add_note(state.slots, note)
             return [Reply(self._t("booking.notes_noted", notes=note)), self._summary(state.slots)]
+        slot = value_of(payload, Space.EDIT)
+        if slot is None and typed and choice is None:
+            # "jumlah peserta" after "Ubah data"; "ubah tanggal" straight away (console: read
+            # as moving a booking, the form put aside for "no booking of yours")
+            slot = self._typed_field(text)
         # "mau bicara dengan petugas": that request, the form kept; "kapan dikonfirmasi?" is
         # about this request, answered here.
         sure = result.intent if result is not None and result.confidence >= SURE else None
-        if choice is None and typed and sure in SWITCH_INTENTS - {"check_booking"}:
+        if (
+            choice is None
+            and slot is None
+            and typed
+            and sure in SWITCH_INTENTS - {"check_booking"}
+        ):
             self._pause(state)
             return None
         if choice == "edit":
@@ -1335,9 +1358,6 @@ class BookingFlow(BookingParts):
                     ),
                 )
             ]
-        slot = value_of(payload, Space.EDIT)
-        if slot is None and typed and choice is None:
-            slot = self._typed_field(text)  # "jumlah peserta", typed after "Ubah data"
         if slot in SLOTS:  # the length stays with a new date (console: asked again)
             state.slots.pop(slot, None)
             return await self._ask_next(state)

@@ -549,6 +549,20 @@ async def test_questions_about_sending_in_the_form_and_a_cancel_of_the_form(
     assert texts("booking.resumed") not in await texts_of(world, "ya")
 
 
+async def test_when_the_answer_comes_asked_after_sending(world: World, texts: Texts) -> None:
+    """Found in the console (a farmers' group from Ngawi): "kapan dikabari bu?" right after
+    sending (off-topic, 0.43) got "di luar layanan kami"."""
+    world.nlu.add("kapan dikabari bu?", "out_of_scope", 0.43)
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari", "jawara",
+                   "Ibu Rina", "081234567890", "tidak ada"):  # fmt: skip
+        await world.say(answer)
+    await world.say("kirim")
+    told = await texts_of(world, "kapan dikabari bu?")
+    assert told[0] == texts("booking.under_review")
+    assert told[1].startswith(texts("booking.your_list")) and "Koperasi Mekar Sari" in told[1]
+
+
 async def test_a_length_where_a_name_is_asked_is_kept_and_refusals_point_to_a_person(
     world: World, texts: Texts
 ) -> None:

@@ -39,7 +39,7 @@ DATE_CHOICES = 6
 # "pak kira2 kapan ya dikonfirmasi?" (in the form or outside it).
 HOW_LONG = re.compile(
     r"\b(?:berapa\s+lama|kapan|lama)\b.{0,30}\b(?:dikonfirmasi|konfirmasi|disetujui|diproses"
-    r"|dibalas|balasan|acc)\b",
+    r"|dibalas|balasan|acc|dikabari|dikabarin|kabarnya|diinfokan|diinformasikan)\b",
     re.IGNORECASE,
 )
 # "yang paling awal saja", "jadwal kosong terdekat kapan?": the first free date.

@@ -79,6 +79,24 @@ class BookingChanges(BookingParts):
         }
     )
 
+    async def recognise(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """ "kapan dikabari bu?" after sending a request (console: off-topic, "di luar layanan
+        kami"): when the answer comes, and where the chat's requests stand; None without a
+        request waiting (the model reads it), or for a complaint ("kok lama belum
+        dikonfirmasi?"), which the engine answers with an apology first."""
+        if state.flow is not None or not self._asks_when(text):
+            return None
+        own = await self._own_bookings(event)
+        if any(booking.status is Status.PENDING for booking in own):
+            return await self.check(event, None, text, state)
+        return None
+
+    def _asks_when(self, text: str) -> bool:
+        """ "kapan dikabari?": when a request is answered, asked, not complained of."""
+        return bool(HOW_LONG.search(text)) and not self._t.mentions(text, "words.waiting")
+
     def intents(self) -> Mapping[str, Handler]:
         return {
             "check_booking": self.check,
@@ -135,7 +153,10 @@ class BookingChanges(BookingParts):
                 return [Reply(self._t("booking.after_send")), none]
             return [none]
         listed = "\n\n".join(render.brief(self._t, booking) for booking in own)
-        return [Reply(self._t("booking.your_list") + "\n\n" + listed)]
+        replies = [Reply(self._t("booking.your_list") + "\n\n" + listed)]
+        if self._asks_when(text) and any(b.status is Status.PENDING for b in own):
+            return [Reply(self._t("booking.under_review")), *replies]
+        return replies
 
     async def cancel(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState

@@ -239,7 +239,7 @@ class Engine:
         in_form = state.flow is not None
         flow_replies = await self._in_flow(event, result, text, state)
         if flow_replies is not None:
-            return flow_replies
+            return await self._answered_too(text, flow_replies) if in_form else flow_replies
         if result is None:
             return [Reply(self._t("nlu.unavailable"), self._menu_buttons())]
         replies = await self._route(event, result, text, state)
@@ -362,6 +362,27 @@ class Engine:
         ordered = ordered if answered in asked else replies + ordered
         plans = await self._plans(text, readings)
         return [*ordered, self._offer_booking(state)] if plans else ordered
+
+    async def _answered_too(self, text: str, replies: list[Reply]) -> list[Reply]:
+        """ "kira-kira biayanya berapa ya bu, dan apakah bisa dapat sertifikat?" where a
+        form asks the group size (console: only the certificate answered): the form answers
+        one question and asks its step again; every question's answer goes before that
+        step, in the order asked. Only when the form answered one of them (it took no answer
+        from the message)."""
+        clauses = question_clauses(text, self._t.asks)[:MAX_CLAUSES]
+        if len(clauses) < 2 or len(replies) < 2:
+            return replies
+        readings = await self._readings(clauses)
+        answers = [
+            answer
+            for reading in _intents(readings.values(), SURE).values()
+            if (answer := self._plain_answer(reading, text)) is not None
+        ]
+        said = {answer.text for answer in answers}
+        if said.isdisjoint(reply.text for reply in replies):
+            return replies
+        others = [reply for reply in replies[:-1] if reply.text not in said]
+        return [*others, *(Reply(answer.text) for answer in answers), replies[-1]]
 
     async def _by_clause(
         self, text: str, result: NluResult, state: ConversationState

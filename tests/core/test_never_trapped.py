@@ -549,6 +549,28 @@ async def test_questions_about_sending_in_the_form_and_a_cancel_of_the_form(
     assert texts("booking.resumed") not in await texts_of(world, "ya")
 
 
+async def test_two_questions_in_the_form_get_both_answers(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a farmers' group from Ngawi): "kira-kira biayanya berapa ya bu,
+    dan apakah bisa dapat sertifikat?" where the group size was asked got the certificate's
+    answer alone."""
+    asked = "kira-kira biayanya berapa ya bu, dan apakah bisa dapat sertifikat?"
+    world.nlu.add(asked, "ask_certificate", 0.7)
+    world.nlu.add("kira-kira biayanya berapa ya bu", "ask_visit_cost", 0.85)
+    world.nlu.add("apakah bisa dapat sertifikat", "ask_certificate", 0.99)
+    for answer in ("mau daftar kunjungan", "Koperasi Mekar Sari", "Garut"):
+        await world.say(answer)
+    cost = answers.for_intent("ask_visit_cost", asked)
+    certificate = answers.for_intent("ask_certificate", asked)
+    assert cost is not None and certificate is not None
+    footer = "\n\n" + texts("knowledge.ask_staff", **answers.main_contact())  # said once
+    assert await texts_of(world, asked) == [
+        cost.text.removesuffix(footer), certificate.text,
+        texts("booking.ask.participants", limit=100),
+    ]  # fmt: skip
+
+
 async def test_when_the_answer_comes_asked_after_sending(world: World, texts: Texts) -> None:
     """Found in the console (a farmers' group from Ngawi): "kapan dikabari bu?" right after
     sending (off-topic, 0.43) got "di luar layanan kami"."""

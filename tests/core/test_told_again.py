@@ -105,12 +105,13 @@ async def test_a_second_group_in_the_opening_message_goes_to_the_notes(
     assert "Catatan: gelombang 2 tanggal 23 maret 2027 35 orang\n" in summary
 
 
-@pytest.mark.parametrize("heard", ["👍", "ok pak", "siap", "iya kak 🙏"])
+@pytest.mark.parametrize("heard", ["👍", "ok pak", "siap", "iya kak 🙏", "boleh bu"])
 async def test_a_yes_where_a_step_is_asked_asks_it_again(
     world: World, texts: Texts, heard: str
 ) -> None:
     """Found in the console: "👍" where the organisation was asked got "Mohon tuliskan nama
-    lembaga dengan lengkap (3 sampai 160 huruf)"; a yes is no mistake."""
+    lembaga dengan lengkap (3 sampai 160 huruf)"; a yes is no mistake ("boleh bu" where the
+    date was asked: "tanggalnya belum saya pahami", a farmers' group from Ngawi)."""
     assert (await texts_of(world, "mau daftar kunjungan"))[-1] == texts("booking.ask.org_name")
     assert await texts_of(world, heard) == [texts("booking.ask.org_name")]
     await world.say("KSP Sinar Harapan Bogor")

@@ -99,6 +99,9 @@ _ABOUT_VISITS = frozenset({"ask_visit_info", "ask_visit_requirements"})
 _LETTER_OPENING = re.compile(r"^\W*(?:dengan\s+hormat|(?:kepada\s+)?yth)\b[^?\n]{0,50}$", re.I)
 RESEARCH = "ask_research"
 PAID = "paid"  # a payment told, remembered: "buktinya kirim ke mana?" is its proof
+# A clause's reading under the floor is still taken when it is this sure and this many times
+# surer than the next reading: a short question the model has one plain reading of.
+CLEAR, CLEAR_LEAD = 0.4, 4
 MIN_GROUP = 5  # students this many or more come as a group: a visit, not research
 # "sy ketua koperasi karyawan …", "saya bendahara KSP …", "nama saya Yuliana": who they are.
 _INTRODUCTION = re.compile(
@@ -855,11 +858,14 @@ def _resizes(result: NluResult) -> bool:
 
 
 def _intents(readings: Iterable[NluResult], floor: float) -> dict[str, NluResult]:
-    """The intents the clauses read as (at least `floor` sure), each once, in order, with
-    the first clause's reading."""
+    """The intents the clauses read as (at least `floor` sure, or plainly ahead of any
+    other: "dan bagaimana prosedurnya" in a letter is visit info 0.49, the next 0.08), each
+    once, in order, with the first clause's reading."""
     asked: dict[str, NluResult] = {}
     for reading in readings:
-        if reading.confidence >= floor:
+        runner_up = max((c for i, c in reading.ranking if i != reading.intent), default=0.0)
+        ahead = reading.confidence >= CLEAR and reading.confidence >= CLEAR_LEAD * runner_up
+        if reading.confidence >= floor or (ahead and not reading.unclear):
             asked.setdefault(reading.intent, reading)
     return asked
 

@@ -571,6 +571,32 @@ async def test_two_questions_in_the_form_get_both_answers(
     ]  # fmt: skip
 
 
+async def test_a_letters_question_the_model_reads_plainly_but_modestly_is_answered(
+    world: World, answers: Answers
+) -> None:
+    """Found in the console (a women's cooperative from Padang): "Mohon informasi apakah ada
+    biaya kontribusi, dan bagaimana prosedurnya." got the cost alone: the second clause read
+    as how visits go at 0.49 (the next reading 0.08), under the floor for a clause."""
+    letter = (
+        "Perkenalkan saya Ketua Koperasi Wanita Annisa Kota Padang. Mohon informasi apakah ada "
+        "biaya kontribusi, dan bagaimana prosedurnya. Terima kasih."
+    )
+    world.nlu.add(letter, "ask_visit_info", 0.46)
+    world.nlu.add("Mohon informasi apakah ada biaya kontribusi", "ask_visit_cost", 0.99)
+    plain = (("ask_visit_info", 0.49), ("out_of_scope", 0.08))
+    world.nlu.table["bagaimana prosedurnya"] = NluResult("ask_visit_info", 0.49, (), plain)
+    vague = (("ask_visit_info", 0.45), ("ask_visit_requirements", 0.3))
+    world.nlu.table["bagaimana baiknya"] = NluResult("ask_visit_info", 0.45, (), vague)
+    cost = answers.for_intent("ask_visit_cost", letter)
+    info = answers.for_intent("ask_visit_info", letter)
+    assert cost is not None and info is not None
+    said = await texts_of(world, letter)
+    assert cost.text.split("\n")[0] in said[0] and info.text.split("\n")[0] in said[1]
+    unsure = letter.replace("prosedurnya", "baiknya")  # no plain reading: not answered
+    world.nlu.add(unsure, "ask_visit_info", 0.46)
+    assert not any(info.text.split("\n")[0] in reply for reply in await texts_of(world, unsure))
+
+
 async def test_when_the_answer_comes_asked_after_sending(world: World, texts: Texts) -> None:
     """Found in the console (a farmers' group from Ngawi): "kapan dikabari bu?" right after
     sending (off-topic, 0.43) got "di luar layanan kami"."""

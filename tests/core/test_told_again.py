@@ -276,3 +276,25 @@ async def test_a_date_refused_then_one_taken_is_not_said(world: World, texts: Te
         await world.say(told)
     started = await texts_of(world, "mau daftar kunjungan")
     assert texts("booking.date_closed", day="Minggu, 14 Februari 2027") not in started
+
+
+async def test_the_writer_and_their_office_are_no_part_of_the_name(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a women's cooperative from Padang): the tagger joined "Nurhayati,
+    Ketua Koperasi Wanita Annisa Kota Padang" into the organisation's name."""
+    letter = (
+        "Perkenalkan saya Hj. Nurhayati, Ketua Koperasi Wanita Annisa Kota Padang. Kami "
+        "berencana studi banding dengan peserta 25 orang."
+    )
+    tagged = tuple(
+        Entity("organization", name, name, letter.index(name), letter.index(name) + len(name))
+        for name in ("Nurhayati", "Ketua Koperasi Wanita Annisa Kota Padang")
+    )
+    world.nlu.table[letter] = NluResult("book_visit", 0.9, tagged, (("book_visit", 0.9),))
+    await world.say(letter)
+    for answer in ("16 Februari 2027", "1 hari", "jawara", "Hj. Nurhayati", "081266778899"):
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Lembaga: Koperasi Wanita Annisa Kota Padang (Koperasi)\n" in summary
+    assert "Asal: Kota Padang, Sumatera Barat\n" in summary

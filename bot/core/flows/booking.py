@@ -131,6 +131,13 @@ _INTRODUCED = re.compile(
     rf"(?P<kind>{_KIND_WORD.pattern})(?!\w)",
     re.IGNORECASE,
 )
+# The writer and their office before the organisation's name, which the tagger joins to it:
+# "Nurhayati, Ketua Koperasi Wanita Annisa Kota Padang", "Kepala Dinas Koperasi …".
+_ROLE_FIRST = re.compile(
+    r"^(?:[^,]{1,40},\s*)?(?:wakil\s+)?(?:ketua|sekretaris|bendahara|pengurus|pengawas|manajer"
+    r"|manager|kepala|direktur|pimpinan)\s+(?:dari\s+)?",
+    re.IGNORECASE,
+)
 _NUMBERED = frozenset({"negeri", "n", "smkn", "sman", "smpn"})  # "SMAN 3 Padang": a number
 _VENUE = re.compile(r"\bbmi\b", re.IGNORECASE)  # the host, never the visitors
 # How a contact introduces the name ("saya sendiri, Pak Rahmat", "atas nama Bu Sari", Kupang
@@ -566,6 +573,8 @@ class BookingFlow(BookingParts):
     def _name_organisation(self, name: str, slots: dict[str, Any]) -> None:
         """The organisation's name written out ("dinkop" -> "Dinas Koperasi"), and its kind
         when the name tells it."""
+        if (role := _ROLE_FIRST.match(name)) is not None and guess_kind(name[role.end() :]):
+            name = name[role.end() :]  # "Nurhayati, Ketua Koperasi Wanita Annisa …" (console)
         slots["org_name"] = self._places.organisation(name) if self._places else name
         kind = guess_kind(slots["org_name"])
         if kind and "org_kind" not in slots:

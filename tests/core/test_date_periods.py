@@ -293,6 +293,8 @@ async def test_a_week_named_alone_is_that_week_of_the_month_offered(
     assert month.text.startswith("Untuk Januari 2027")
     (week,) = await world.say("minggu ketiga")
     assert week.text.startswith("Untuk 15–21 Januari 2027")
+    (second,) = await world.say("minggu kedua saja")  # console, Padang: the whole month
+    assert second.text.startswith("Untuk 8–14 Januari 2027")
     assert set(chosen_days([b.payload for b in week.buttons])) <= {
         date(2027, 1, day) for day in range(15, 22)
     }

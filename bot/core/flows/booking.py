@@ -1094,11 +1094,13 @@ class BookingFlow(BookingParts):
             return await self._weekdays_of_period(weekday, slots)
         start, days = self._date_from_payload(payload) if payload else self._date_from(None, value)
         window = None if payload else self._period_in(value)
-        if window is None and PERIOD in slots and _WEEK_ALONE.match(value):
+        if window is None and PERIOD in slots and (week := _WEEK_ALONE.match(value)):
             # "minggu ketiga" where January's days are offered (console, a credit union from
-            # Samosir: "not understood"): that week of the month offered
+            # Samosir: "not understood"): that week of the month offered; "minggu kedua
+            # saja" too (console, Padang: the whole month again)
             first = date.fromisoformat(slots[PERIOD][0])
-            window = self._period_in(f"{value} {MONTHS[first.month - 1]} {first.year}")
+            named = f"minggu {week['week']} {MONTHS[first.month - 1]} {first.year}"
+            window = self._period_in(named)
         if start is None and window is None and not payload and PERIOD in slots:
             start = day_in(value, slots[PERIOD])  # "yang tgl 13 aja" of the week offered
             days = self._days_in(value)  # "oke 18 aja, 2 hari"

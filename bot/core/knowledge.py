@@ -132,6 +132,14 @@ class Knowledge(_Model):
         ids = dict.fromkeys(str(mention.value) for mention in matcher.find(text))
         return [program for id_ in ids if (program := self.program(id_)) is not None]
 
+    def without_programs(self, text: str) -> str:
+        """`text` with the programs it names taken out: what else it says ("pengelolaan
+        koperasi wanita dan " of "pengelolaan koperasi wanita dan Jawara")."""
+        matcher = ProgramMatcher.from_programs(p.model_dump() for p in self.programs)
+        for mention in reversed(matcher.find(text)):
+            text = f"{text[: mention.start_char]} {text[mention.end_char :]}"
+        return text
+
     def find_program(self, text: str) -> Program | None:
         """The first program named in `text`, if any."""
         return next(iter(self.find_programs(text)), None)

@@ -298,3 +298,24 @@ async def test_the_writer_and_their_office_are_no_part_of_the_name(
     summary = (await world.say("tidak ada"))[-1].text
     assert "Lembaga: Koperasi Wanita Annisa Kota Padang (Koperasi)\n" in summary
     assert "Asal: Kota Padang, Sumatera Barat\n" in summary
+
+
+@pytest.mark.parametrize(
+    ("told", "kept"),
+    [
+        ("pengelolaan koperasi wanita dan Jawara",
+         "pengelolaan koperasi wanita, Jawara (Jaringan Warung Anggota)"),
+        ("Jawara saja pak", "Jawara (Jaringan Warung Anggota)"),
+        ("mau belajar digital marketing dan NIB", "Pelatihan Digital Marketing, Pendampingan NIB"),
+    ],
+)  # fmt: skip
+async def test_a_topic_told_beside_a_program_is_kept_with_it(
+    world: World, told: str, kept: str
+) -> None:
+    """Found in the console (a women's cooperative from Padang): "pengelolaan koperasi wanita
+    dan Jawara" kept Jawara alone."""
+    for answer in ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "25", "16 Februari 2027",
+                   "1 hari", told, "Bu Ani", "081234567890"):  # fmt: skip
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert f"Topik: {kept}\n" in summary

@@ -1224,10 +1224,17 @@ class BookingFlow(BookingParts):
     def _take_topics(self, value: str, state: ConversationState) -> str:
         """Keep the topics `value` tells, as shown: "digital marketing dan NIB" both programs;
         a longer text that names one says more than its name, and is kept as written."""
-        programs = self._answers.knowledge.find_programs(value)
+        knowledge = self._answers.knowledge
+        programs = knowledge.find_programs(value)
         if len(value) < 40 * len(programs):
-            state.slots["topics"] = [program.id for program in programs]
-            return ", ".join(program.name for program in programs)
+            # "pengelolaan koperasi wanita dan Jawara" (console, Padang: only Jawara kept):
+            # what else it names is a topic too
+            fillers = self._words("booking.topic_fillers")
+            rest = re.findall(r"[\w'-]+", knowledge.without_programs(value))
+            kept = [word for word in rest if word.lower() not in fillers]
+            told = [" ".join(kept)] if len(kept) >= 2 else []
+            state.slots["topics"] = [*told, *(program.id for program in programs)]
+            return ", ".join([*told, *(program.name for program in programs)])
         topic = _TOPIC_CUE.sub("", value, count=1).strip(" ,:") or value  # "tentang …"
         state.slots["topics"] = [topic[:300]]
         return topic[:300]

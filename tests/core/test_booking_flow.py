@@ -300,6 +300,27 @@ async def test_reschedule_by_so_much_from_the_booked_date(world: World) -> None:
         assert (await world.bookings.get(booking.code)).start_date == moved_to  # type: ignore[union-attr]
 
 
+async def test_a_move_undone_by_a_bare_day_and_a_group_size_at_the_date_step(
+    world: World,
+) -> None:
+    """Found in the console (a women's cooperative from Padang): after a move, "eh maaf pak,
+    tidak jadi mundur, tetap tanggal 14 saja" asked for the new date again, and "pesertanya
+    bertambah jadi 30 orang pak" there was "tanggalnya belum saya pahami"."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    for text in ("mundur seminggu ya pak", "eh maaf pak, tidak jadi mundur, tetap tanggal 14 saja"):
+        world.nlu.add(text, "reschedule_booking")
+        (moved, *_) = await world.say(text)
+        assert moved.text.startswith(f"Jadwal pendaftaran {booking.code} sudah kami ubah")
+    assert (await world.bookings.get(booking.code)).start_date == date(2027, 6, 14)  # type: ignore[union-attr]
+    world.nlu.add("mau ganti tanggal", "reschedule_booking")
+    grown = "pesertanya bertambah jadi 30 orang pak"
+    world.nlu.add(grown, "reschedule_booking", 0.9, participants=30)
+    await world.say("mau ganti tanggal")
+    (told, *_) = await world.say(grown)
+    assert told.text != world.texts("booking.date_unclear")
+
+
 async def test_a_yes_where_the_new_date_is_asked_asks_for_it_again(world: World) -> None:
     """Found in the console (a fishers' cooperative): "iya" where the new date was asked
     ended the change ("Ada lagi yang bisa saya bantu?"), as if it had been made."""

@@ -13,7 +13,7 @@ from bot.core.booking import (
 from bot.core.calendar_text import DAYS, date_span
 from bot.core.flow import OFFER_BOOKING, Handler
 from bot.core.flows.booking import PERIOD, day_in, updated
-from bot.core.flows.booking_parts import EARLIEST, BookingParts
+from bot.core.flows.booking_parts import DAY_TOLD, EARLIEST, BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
 from bot.core.payloads import Space, encode
@@ -24,7 +24,6 @@ from nlu.numbers import group_size
 
 AVAILABILITY_DATE = "availability_date"
 WEEKDAY_ASKED = "weekday_asked"  # remembered: "kalau minggu?" next asks about Sunday
-_DAY_TOLD = re.compile(r"\b(?:tanggal|tgl|tangal)\s*\d", re.IGNORECASE)  # a day, no month
 # "kalau hari jumat bisa?": whether a day of the week is open, asked in words the model may
 # read otherwise (Friday: a prayer question, 0.66); "sholat jumat di mana?" is that question.
 _OPEN_ASKED = re.compile(r"\b(?:bisa|bs|boleh|buka|libur|menerima|terima)\b", re.IGNORECASE)
@@ -88,7 +87,7 @@ class Availability(BookingParts):
         """ "tanggal 14" once a period's free days were shown ("bisa di bulan September?"):
         that day of the period, kept for the form; None without one, or naming no day."""
         period = state.heard.get(PERIOD)
-        return day_in(text, period) if period and _DAY_TOLD.search(text) else None
+        return day_in(text, period) if period and DAY_TOLD.search(text) else None
 
     def _too_many(self, text: str) -> list[Reply] | None:
         """ "kalau rombongan kami 120 orang bisa?", whatever else it reads as (requirements,

@@ -42,6 +42,7 @@ HOW_LONG = re.compile(
     r"|dibalas|balasan|acc|dikabari|dikabarin|kabarnya|diinfokan|diinformasikan)\b",
     re.IGNORECASE,
 )
+DAY_TOLD = re.compile(r"\b(?:tanggal|tgl|tangal)\s*\d", re.IGNORECASE)  # a day, no month
 # "yang paling awal saja", "jadwal kosong terdekat kapan?": the first free date.
 EARLIEST = re.compile(
     r"\b(?:paling\s+(?:awal|cepat|dekat|duluan)|secepatnya|tercepat|terdekat|yang\s+pertama"

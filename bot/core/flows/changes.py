@@ -4,6 +4,7 @@ A new group size or contact number is `amendments`."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -16,7 +17,8 @@ from bot.core.booking import (
 )
 from bot.core.calendar_text import date_span, long_date, short_date
 from bot.core.flow import Handler
-from bot.core.flows.booking_parts import HOW_LONG, BookingParts
+from bot.core.flows.booking import day_in
+from bot.core.flows.booking_parts import DAY_TOLD, HOW_LONG, BookingParts
 from bot.core.menus import main_menu
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
@@ -24,7 +26,7 @@ from bot.core.payloads import Space, decode, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from nlu.dates import find_dates
-from nlu.numbers import words_to_int
+from nlu.numbers import group_size, words_to_int
 
 CANCEL, RESCHEDULE = "cancel", "reschedule"
 MOVE_ASKED = "move_asked"  # a move asked about as a question, waiting for yes or no
@@ -62,6 +64,16 @@ def shift_in(text: str) -> timedelta | None:
         unit = (following["unit"] or "hari").lower()
         return timedelta(days=1 if unit == "hari" else 7)
     return None
+
+
+def _bare_day(text: str, booking: BookingView) -> date | None:
+    """ "tanggal 10" alone, of the booking's month: "tidak jadi mundur, tetap tanggal 10 saja"
+    after a move (console: the date asked for again)."""
+    if not DAY_TOLD.search(text):
+        return None
+    first = booking.start_date.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return day_in(text, [first.isoformat(), last.isoformat()])
 
 
 class BookingChanges(BookingParts):
@@ -212,7 +224,8 @@ class BookingChanges(BookingParts):
         booking, replies = await self._take(event, result, text, state, RESCHEDULE)
         if booking is None:
             return replies
-        if (find_dates(text, self._today()) or shift_in(text)) and not event.payload:
+        told = find_dates(text, self._today()) or shift_in(text) or _bare_day(text, booking)
+        if told and not event.payload:
             return await self.reschedule_date(event, result, text, state)
         return [
             Reply(self._t("reschedule.ask_date", code=booking.code, when=render.when(booking)))
@@ -230,6 +243,8 @@ class BookingChanges(BookingParts):
         start, days = self._date_from(event, text)
         if start is None and (shift := shift_in(text)) is not None:
             start = booking.start_date + shift  # "seminggu setelahnya": from the booked date
+        if start is None and not event.payload:
+            start = _bare_day(text, booking)  # "tidak jadi mundur, tetap tanggal 10 saja"
         window = self._period_in(text) if start is None and not event.payload else None
         if window is not None:
             return [await self._choose_in(*window, booking.days, booking.participants)]
@@ -312,9 +327,12 @@ class BookingChanges(BookingParts):
 
     def _names_a_date(self, text: str) -> bool:
         """Whether a message at the new-date step tries to give one: a date, a period, a move
-        ("seminggu setelahnya") or any number ("tgl 31/2", which is then said to be unclear)."""
+        ("seminggu setelahnya") or any number ("tgl 31/2", which is then said to be unclear)
+        but a group's size ("pesertanya bertambah jadi 30 orang": console, it was "tanggalnya
+        belum saya pahami" until the user gave up)."""
+        numbered = any(ch.isdigit() for ch in text) and group_size(text) is None
         return bool(
-            any(ch.isdigit() for ch in text)
+            numbered
             or find_dates(text, self._today())
             or shift_in(text)
             or self._period_in(text)

@@ -308,7 +308,8 @@ async def test_a_move_undone_by_a_bare_day_and_a_group_size_at_the_date_step(
     bertambah jadi 30 orang pak" there was "tanggalnya belum saya pahami"."""
     await finish_one_message_booking_on(world, "u1", "14 Juni")
     (booking,) = await world.bookings.for_chat("telegram", "u1")
-    for text in ("mundur seminggu ya pak", "eh maaf pak, tidak jadi mundur, tetap tanggal 14 saja"):
+    undone = "eh maaf pak, tidak jadi mundur, tetap tanggal 14 saja"
+    for text in ("mundur seminggu ya pak", undone):
         world.nlu.add(text, "reschedule_booking")
         (moved, *_) = await world.say(text)
         assert moved.text.startswith(f"Jadwal pendaftaran {booking.code} sudah kami ubah")

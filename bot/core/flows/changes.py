@@ -332,10 +332,7 @@ class BookingChanges(BookingParts):
         belum saya pahami" until the user gave up)."""
         numbered = any(ch.isdigit() for ch in text) and group_size(text) is None
         return bool(
-            numbered
-            or find_dates(text, self._today())
-            or shift_in(text)
-            or self._period_in(text)
+            numbered or find_dates(text, self._today()) or shift_in(text) or self._period_in(text)
         )
 
     def _moved_from(self, old: BookingView) -> str:

@@ -325,11 +325,15 @@ async def test_a_participant_without_a_code_is_not_asked_for_it_forever(world: W
 
 async def test_a_booking_code_where_the_invite_code_is_asked_is_told_apart(world: World) -> None:
     """Found in the console: the coordinator's booking code (5 letters and digits), sent where
-    the invite code was asked, was "not found"; it is told apart by its length alone (no
-    lookup: nobody learns which booking codes exist), and no wrong guess is counted."""
+    the invite code was asked, was "not found"; it is told apart by its length, the same
+    words whether or not it exists (nobody learns which booking codes do), and no wrong guess
+    is counted. From the chat that made the booking, the booking itself (console: "kodenya
+    9R7KZ" after "mau konfirmasi kunjungan kami" was told what each code is for)."""
     booking = await approved_visit(world)
     await world.send("saya peserta dari rombongan dinas koperasi sumbar", "p7")
     told = await world.send(booking.code, "p7")
     assert [r.text for r in told] == [world.texts("join.booking_code", code=booking.code)]
     unknown = await world.send("gabung 7K3M9PQR", "p7")
     assert [r.text for r in unknown] == [world.texts("join.unknown", code="7K3M9PQR")]
+    (own,) = await world.send(f"gabung {booking.code}", "coordinator")
+    assert own.text.startswith(world.texts("booking.your_list")) and "Coop TLM" in own.text

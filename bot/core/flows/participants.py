@@ -22,6 +22,7 @@ from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import SURE, NluResult
 from bot.core.payloads import Space, encode
 from bot.core.render import agenda
+from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from bot.core.texts import Texts
 from bot.core.visits import Visits, visit_day_index
@@ -145,6 +146,18 @@ class ParticipantFlow:
         person = Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))
         return [Reply(self._t("join.no_code"), (person,))]
 
+    async def _booking_code(self, event: Incoming, code: str) -> list[Reply]:
+        """A booking code where a participant's invite code would be: the booking itself to
+        the chat that made it ("kodenya 9R7KZ" after "mau konfirmasi kunjungan kami",
+        console: told what each code is for), what each code is for to anyone else."""
+        booking = await self._bookings.get(code)
+        own = booking is not None and (event.channel, event.chat_id, event.user_id) == (
+            booking.channel, booking.chat_id, booking.user_id,
+        )  # fmt: skip
+        if booking is None or not own:
+            return [Reply(self._t("join.booking_code", code=code))]
+        return [Reply(f"{self._t('booking.your_list')}\n\n{render.brief(self._t, booking)}")]
+
     async def join(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
@@ -158,7 +171,7 @@ class ParticipantFlow:
             return [Reply(self._t("join.ask_code"))]
         state.step = None
         if len(code) == CODE_LENGTH:  # the coordinator's booking code, by its length alone
-            return [Reply(self._t("join.booking_code", code=code.upper()))]
+            return await self._booking_code(event, code.upper())
         user = (event.channel, event.user_id)
         if self._guard is not None and self._guard.codes_blocked(user):
             return [Reply(self._t("limit.codes"))]

@@ -118,11 +118,13 @@ def writes_english(text: str) -> bool:
 # "kami siapkan dulu suratnya", "saya tanya ketua dulu", "nanti kami kabari": the sender has
 # something to do first; said, not asked.
 _DEFERS = re.compile(
-    r"\b(?:saya|sy|kami|aku)\s+(?:tanya|tanyakan|konfirmasi|konfirmasikan|koordinasi"
-    r"|koordinasikan|diskusikan|rapatkan|cek|bicarakan|siapkan|persiapkan|urus|lengkapi)\b"
-    r".{0,40}?\bdulu\b|\bnanti\s+(?:kami|saya|sy)\s+(?:kabari|kabarkan|hubungi)\b",
+    r"\b(?:saya|sy|kami|aku|kulo|kula|abdi|ambo|ulun)\s+(?:tanya|tanyakan|konfirmasi"
+    r"|konfirmasikan|koordinasi|koordinasikan|diskusikan|diskusi|rapatkan|rapat|cek|bicarakan"
+    r"|siapkan|persiapkan|urus|lengkapi|musyawarahkan|rembugan|rembag|rembug|rundingkan)\b"
+    r".{0,40}?\b(?:dulu|dl|dlu|rumiyin|riyin|heula|dahulu)\b"
+    r"|\bnanti\s+(?:kami|saya|sy)\s+(?:kabari|kabarkan|hubungi)\b",
     re.IGNORECASE,
-)
+)  # Javanese ("kulo rembugan rumiyin kaliyan pengurus"), Sundanese ("heula") too
 
 
 def defers(text: str) -> bool:

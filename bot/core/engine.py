@@ -302,14 +302,8 @@ class Engine:
             # visit (0.71: "bisa" is frequent there). Asked what is meant, not answered wrong;
             # so is a bare "brp" (off-topic in the console: a dead end).
             return self._fallback(result, text, state)
-        if offered is not None and result.intent in {"affirm", "deny"} and not unclear:
-            state.step = None
-            if result.intent == "affirm":
-                return await self._answer(event, offered, result, text, state)
-            return self._menu(state)
-        if offered == BOOK and not asks and _takes_offer(result, text, unclear):
-            state.step = None
-            return await self._answer(event, BOOK, result, text, state)
+        if taken := await self._offer_answered(event, result, text, state, unclear=unclear):
+            return taken
         if asks and result.confidence < SURE and self._asks_when_to_come(result, text):
             # "kami mau studi tiru tentang Jawara …, kira-kira bisa di bulan September?"
             # (ask_programs 0.43): whether they can come then, the free days of that time
@@ -421,6 +415,43 @@ class Engine:
         return any(
             (reading := readings.get(clause)) is not None and self._announces(reading, clause)
             for clause in told
+        )
+
+    async def _offer_answered(
+        self,
+        event: Incoming,
+        result: NluResult,
+        text: str,
+        state: ConversationState,
+        *,
+        unclear: bool,
+    ) -> list[Reply] | None:
+        """The answer to the offer just made (the booking, a person): yes, no, or what takes
+        it ("1 hari", the contact); None without an offer or when this is no answer to it."""
+        offered = OFFERED.get(state.step or "")
+        if offered is None:
+            return None
+        asks = self._t.asks(text)
+        if not asks and self._yes_first(text):  # "iya mohon dibantu" (the fallback)
+            result, unclear = replace(result, intent="affirm", confidence=1.0), False
+        if result.intent in {"affirm", "deny"} and not unclear:
+            state.step = None
+            if result.intent == "affirm":
+                return await self._answer(event, offered, result, text, state)
+            return self._menu(state)
+        if offered == BOOK and not asks and _takes_offer(result, text, unclear):
+            state.step = None
+            return await self._answer(event, BOOK, result, text, state)
+        return None
+
+    def _yes_first(self, text: str) -> bool:
+        """ "iya mohon dibantu", "boleh pak, silakan didaftarkan": a yes said first, and
+        nothing that takes it back ("iya tapi nanti dulu")."""
+        words = _words(text)
+        return (
+            bool(words)
+            and words[0] in self._t.words("words.booking.acks")
+            and not set(words) & self._t.words("words.not_yes")
         )
 
     def _announces(self, reading: NluResult, clause: str) -> bool:

@@ -117,6 +117,12 @@ async def test_nanti_dulu_with_a_reason_after_it_pauses_the_form(
     assert await texts_of(world, checking) == [texts("booking.paused")]
     assert (await texts_of(world, "lanjut daftar"))[-1] == texts("booking.ask.topics")
 
+    # Found in the console (a KUD from Boyolali, in Javanese): "nggih matur nuwun, kulo
+    # rembugan rumiyin kaliyan pengurus" at the date step was "tanggalnya belum saya pahami".
+    javanese = "nggih matur nuwun, kulo rembugan rumiyin kaliyan pengurus"
+    world.nlu.add(javanese, "thank", 0.598)
+    assert await texts_of(world, javanese) == [texts("booking.paused")]
+
 
 @pytest.mark.parametrize("message", ["nanti dulu ya", "Nanti dulu ya Bu 🙏", "nanti saja deh"])
 async def test_nanti_dulu_with_courtesy_words_pauses_a_button_step(
@@ -381,6 +387,26 @@ async def test_a_plan_with_a_wish_and_questions_is_offered_the_booking(
     for answer in ("Pak Rudi", "082211009988"):
         await world.say(answer)
     assert "Tanggal: Jumat, 29 Januari 2027\n" in (await texts_of(world, "tidak ada"))[-1]
+
+
+@pytest.mark.parametrize(
+    ("answer", "takes"),
+    [("iya mohon dibantu", True), ("boleh pak, silakan didaftarkan", True),
+     ("iya tapi nanti saja", False), ("ya belum dulu", False)],
+)  # fmt: skip
+async def test_a_yes_said_first_takes_the_offer(
+    world: World, texts: Texts, answer: str, takes: bool
+) -> None:
+    """Found in the console (a Dinas from Bima): "iya mohon dibantu" after the booking was
+    offered was not understood (the fallback: programs 0.29, yes 0.25)."""
+    plan = "Kami mau studi banding soal warung desa. Biayanya berapa per orang?"
+    world.nlu.add(plan, "ask_visit_cost", 0.9)
+    world.nlu.add("Kami mau studi banding soal warung desa", "book_visit", 0.54)
+    world.nlu.add("Biayanya berapa per orang", "ask_visit_cost", 1.0)
+    world.nlu.table[answer] = NluResult("nlu_fallback", 0.2, (), (("ask_programs", 0.29),))
+    assert (await texts_of(world, plan))[-1] == texts("booking.offer")
+    started = await texts_of(world, answer)
+    assert (started[0] == texts("booking.start")) is takes
 
 
 async def test_a_contact_number_sent_outside_the_form_is_kept_and_the_booking_offered(

@@ -334,7 +334,7 @@ class Engine:
             # its facts are kept for the form (overheard); the plan welcomed, not "sekalian"
             return [self._offer_booking(state, "booking.offer_plan")]
         replies = await self._answer(event, result.intent, result, text, state)
-        if result.intent in INFORMATIONAL:
+        if result.intent in INFORMATIONAL or (asks and result.intent == "ask_availability"):
             return await self._every_question(text, result.intent, replies, state)
         return replies
 
@@ -357,7 +357,8 @@ class Engine:
             elif answer := self._plain_answer(reading, text):
                 ordered.append(answer)
         ordered = ordered if answered in asked else replies + ordered
-        plans = await self._plans(text, readings)
+        # free days answered offer themselves ("Ingin langsung mendaftar?")
+        plans = answered != "ask_availability" and await self._plans(text, readings)
         return [*ordered, self._offer_booking(state)] if plans else ordered
 
     async def _answered_too(self, text: str, replies: list[Reply]) -> list[Reply]:
@@ -490,10 +491,16 @@ class Engine:
         """A message that wishes to come and asks whether it can be at a time it names ("…
         bisa di bulan September 2027?", "tanggal 14 bisa?"), whatever else it mentions."""
         moves = result.intent == "reschedule_booking" and result.confidence >= LIKELY
+        # "… rombongan 12 orang pada tanggal 19 Januari 2027. Apakah bisa diterima?" (console,
+        # a Dinas from Bima: the letters question alone answered)
+        sentences = _SENTENCE_END.split(text)
+        can = _CAN_WHEN.search(text) is not None or any(
+            self._t.says(sentence, "words.booking.can_we") for sentence in sentences
+        )
         return (
             not moves  # "kalau mau ganti tanggal ke 27 januari bisa?" moves a booking (0.79)
             and result.entity("date") is not None
-            and _CAN_WHEN.search(text) is not None
+            and can
             and self._wishes(_words(text))
         )
 

@@ -623,6 +623,29 @@ async def test_a_letters_question_the_model_reads_plainly_but_modestly_is_answer
     assert not any(info.text.split("\n")[0] in reply for reply in await texts_of(world, unsure))
 
 
+async def test_a_letter_asking_whether_its_day_can_be_and_for_a_letter_gets_both(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a Dinas from Bima): "… rombongan 12 orang pada tanggal 19
+    Januari 2027. Apakah bisa diterima? Kami perlu surat balasan untuk SPPD." got the
+    letters' answer and the offer, not whether the day was free."""
+    letter = (
+        "Kami dari Dinas Koperasi UKM Kota Bima. Kami ada rencana kunjungan kerja rombongan 12 "
+        "orang pada tanggal 19 Januari 2027. Apakah bisa diterima? Kami perlu surat balasan "
+        "untuk SPPD."
+    )
+    world.nlu.add(letter, "ask_letters", 0.41, date="2027-01-19", participants=12)
+    world.nlu.add("Kami perlu surat balasan untuk SPPD", "ask_letters", 0.95)
+    letters = answers.for_intent("ask_letters", letter)
+    assert letters is not None
+    said = await texts_of(world, letter)
+    assert said[0] == texts("availability.free", when="Selasa, 19 Januari 2027")
+    assert said[1:] == [letters.text]
+    started = await texts_of(world, "iya mohon dibantu")  # the day kept for the form
+    assert started[0] == texts("booking.start")
+    assert all("Tanggal berapa" not in reply for reply in started)
+
+
 async def test_when_the_answer_comes_asked_after_sending(world: World, texts: Texts) -> None:
     """Found in the console (a farmers' group from Ngawi): "kapan dikabari bu?" right after
     sending (off-topic, 0.43) got "di luar layanan kami"."""

@@ -105,13 +105,16 @@ async def test_a_second_group_in_the_opening_message_goes_to_the_notes(
     assert "Catatan: gelombang 2 tanggal 23 maret 2027 35 orang\n" in summary
 
 
-@pytest.mark.parametrize("heard", ["👍", "ok pak", "siap", "iya kak 🙏", "boleh bu"])
+@pytest.mark.parametrize(
+    "heard", ["👍", "ok pak", "siap", "iya kak 🙏", "boleh bu", "ok, tolong didaftarkan"]
+)
 async def test_a_yes_where_a_step_is_asked_asks_it_again(
     world: World, texts: Texts, heard: str
 ) -> None:
     """Found in the console: "👍" where the organisation was asked got "Mohon tuliskan nama
     lembaga dengan lengkap (3 sampai 160 huruf)"; a yes is no mistake ("boleh bu" where the
-    date was asked: "tanggalnya belum saya pahami", a farmers' group from Ngawi)."""
+    date was asked: "tanggalnya belum saya pahami", a farmers' group from Ngawi; "ok, tolong
+    didaftarkan" where the contact was asked became the contact, Cilegon)."""
     assert (await texts_of(world, "mau daftar kunjungan"))[-1] == texts("booking.ask.org_name")
     assert await texts_of(world, heard) == [texts("booking.ask.org_name")]
     await world.say("KSP Sinar Harapan Bogor")
@@ -319,3 +322,19 @@ async def test_a_topic_told_beside_a_program_is_kept_with_it(
         await world.say(answer)
     summary = (await world.say("tidak ada"))[-1].text
     assert f"Topik: {kept}\n" in summary
+
+
+async def test_a_question_where_the_topic_is_asked_is_no_topic(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a company cooperative from Cilegon): "Apa bisa dibantu carikan
+    hotel dekat lokasi?" (lodging, 0.77) where the topic was asked became the topic, its
+    answer unsaid."""
+    for answer in ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "25", "16 Februari 2027"):
+        await world.say(answer)
+    assert (await texts_of(world, "1 hari"))[-1] == texts("booking.ask.topics")
+    asked = "Apa bisa dibantu carikan hotel dekat lokasi?"
+    world.nlu.add(asked, "ask_lodging", 0.77)
+    lodging = answers.for_intent("ask_lodging", asked)
+    assert lodging is not None
+    assert await texts_of(world, asked) == [lodging.text, texts("booking.ask.topics")]

@@ -460,7 +460,11 @@ class BookingFlow(BookingParts):
                 # answer, and the message kept as the note for staff
                 await self._fill(slot, text, payload, state)
                 return [question, *await self._ask_next(state)]
-            if slot in FREE_TEXT or await self._fill(slot, text, payload, state) is not None:
+            # A question may answer a step that checks its answer ("30 orang?"); a topic is
+            # taken from one only when it names a program ("Apa bisa dibantu carikan hotel
+            # dekat lokasi?" became the topic, its answer unsaid: console, Cilegon).
+            free = slot in FREE_TEXT or (slot == Step.TOPICS and not self._names_topics(text))
+            if free or await self._fill(slot, text, payload, state) is not None:
                 return [question, *await self._question(slot, state)]
             return await self._ask_next(state)
         if asks:
@@ -470,9 +474,7 @@ class BookingFlow(BookingParts):
             if slot == Step.TOPICS and programs and len(text) >= 40 * len(programs):
                 return await self._topic_asked(text, programs, state)
             # A question is no name, nor a topic unless it names a program ("semua bisa?" does).
-            no_answer = slot in NAMES or (
-                slot == "topics" and not programs and not self._says(text, "booking.all_topics")
-            )
+            no_answer = slot in NAMES or (slot == Step.TOPICS and not self._names_topics(text))
             taken = None if no_answer else await self._fill(slot, text, payload, state)
             if not no_answer and taken is None:
                 return await self._ask_next(state)  # it was an answer after all ("30 orang?")
@@ -494,6 +496,13 @@ class BookingFlow(BookingParts):
         if problem is None:
             return await self._ask_next(state)
         return await self._refused(problem, state)
+
+    def _names_topics(self, text: str) -> bool:
+        """Whether a question can tell the topic: it names a program, or all of them
+        ("semua bisa?")."""
+        return bool(self._answers.knowledge.find_programs(text)) or self._says(
+            text, "booking.all_topics"
+        )
 
     async def _topic_asked(
         self, text: str, programs: Sequence[Program], state: ConversationState
@@ -543,8 +552,13 @@ class BookingFlow(BookingParts):
 
     def _acknowledges(self, text: str) -> bool:
         """ "ok", "siap pak", "👍" where a step is asked (console: "👍" at the organisation's
-        step was told to write 3 to 160 letters): heard, no answer and no mistake."""
-        return self._says(text, "booking.acks") or sign_intent(text) == "affirm"
+        step was told to write 3 to 160 letters): heard, no answer and no mistake; "ok,
+        tolong didaftarkan" too (console, Cilegon: it became the contact's name)."""
+        if self._says(text, "booking.acks") or sign_intent(text) == "affirm":
+            return True
+        words = re.findall(r"[\w']+", text.lower())
+        acks, go_on = self._words("booking.acks"), self._words("booking.go_on")
+        return len(words) > 1 and words[0] in acks and set(words[1:]) <= acks | go_on
 
     def _puts_aside(self, text: str) -> bool:
         """ "nanti dulu", or said first and the reason after ("nanti dulu ya, saya tanya

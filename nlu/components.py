@@ -7,6 +7,7 @@ training runs from the project root (the extractor reads `data/knowledge/program
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,13 @@ class IndonesianEntityExtractor(GraphComponent, EntityExtractorMixin):
         with model_storage.read_from(resource) as directory:
             aliases = json.loads((directory / cls.ALIASES_FILE).read_text(encoding="utf-8"))
         return cls({**cls.get_default_config(), **config}, model_storage, resource, aliases)
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The programs file's content: a synonym added there retrains this component instead
+        of Rasa's cache restoring it with the old names."""
+        path = Path({**cls.get_default_config(), **config}["programs_file"])
+        return hashlib.sha256(path.read_bytes()).hexdigest()
 
     def __init__(
         self,

@@ -13,6 +13,7 @@ comparison that chose it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -211,6 +212,13 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         self._pipeline = pipeline
         self._lexicon = load_lexicon()
         self._speller = None if pipeline is None else Speller(known_words(pipeline))
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The lexicon's content, which the features are built through: Rasa's training cache
+        keys on the config and the data alone, and restored the classifier trained with the
+        old lexicon after a word was added (docs/nlu.md, "A cooperative's financing")."""
+        return hashlib.sha256(LEXICON_PATH.read_bytes()).hexdigest()
 
     @classmethod
     def create(

@@ -667,6 +667,13 @@ class Engine:
             # "mau tanya" (visit info, 0.64); "Dengan hormat," sent alone, the letter to follow
             # (console: staff's contact, 0.24)
             return [Reply(self._t("menu.ask_away"), self._menu_buttons())]
+        if (
+            (result.entity("program") is not None or self._answers.knowledge.find_program(text))
+            and self._t.mentions(text, "words.join_program")
+            and not self._t.mentions(text, "words.visit_words")
+        ):  # "kalau aku mau daftar beasiswa itu bisa?" (a booking, 0.29, console)
+            joining = self._t("programs.join", **self._answers.main_contact())
+            return [Reply(joining, self._menu_buttons())]
         if result.confidence >= SURE:
             return None
         contact = self._answers.main_contact()

@@ -317,3 +317,25 @@ async def test_shorthand_salam_and_a_missed_call(
     assert await say(engine, "maaf pak td sy tlp tp g diangkat") == [
         texts("fallback.missed_call", **answers.main_contact())
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [("kalau aku mau daftar beasiswa itu bisa?", "book_visit", 0.29),
+     ("kalau mau ikut pelatihan digital marketing bisa? sy bukan anggota", "ask_programs", 0.83)],
+)  # fmt: skip
+async def test_taking_part_in_a_member_program_is_told_who_it_is_for(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime],
+    reading: tuple[str, str, float],
+) -> None:  # fmt: skip
+    """Found in the console (a student): "kalau aku mau daftar beasiswa itu bisa?" started the
+    booking form; "… ikut pelatihan digital marketing bisa? sy bukan anggota" got the
+    program's description. Studying a program on a visit is still a visit."""
+    asked, intent, confidence = reading
+    nlu = RecordedNlu()
+    nlu.add(asked, intent, confidence)
+    visit = "kami mau studi banding tentang beasiswa paket c"
+    nlu.add(visit, "ask_programs", 0.55)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    assert await say(engine, asked) == [texts("programs.join", **answers.main_contact())]
+    assert await say(engine, visit) != [texts("programs.join", **answers.main_contact())]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -218,3 +219,16 @@ def test_a_cooperatives_financing_is_no_visit_cost(rasa_url: str, text: str) -> 
     """Found in the console: the stemmer made "pembiayaan" (a member's financing) "biaya", and
     "ada pembiayaan murabahah?" got what a visit costs (0.67); the lexicon reads it as a loan."""
     assert parse(rasa_url, text)["intent"]["name"] == "out_of_scope"
+
+
+def test_a_changed_lexicon_or_program_list_retrains_its_component() -> None:
+    """Rasa's training cache keys a component on its config and data alone: after a word was
+    added to the lexicon, `make model` restored the classifier trained without it. Each
+    component's key now carries the file it reads."""
+    keys = in_nlu_venv(
+        "from nlu.intents import TfidfIntentClassifier as C; "
+        "from nlu.components import IndonesianEntityExtractor as E; "
+        "print(json.dumps([C.fingerprint_addon({}), E.fingerprint_addon({})]))"
+    )
+    files = (ROOT / "nlu" / "lexicon.yml", ROOT / "data" / "knowledge" / "programs.yml")
+    assert keys == [hashlib.sha256(path.read_bytes()).hexdigest() for path in files]

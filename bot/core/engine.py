@@ -25,6 +25,7 @@ from bot.core.courtesy import (
     sign_intent,
     writes_english,
 )
+from bot.core.feasts import names_feast
 from bot.core.flow import OFFER_BOOKING, Flow, Handler, Relay, StaffRoom
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
@@ -86,6 +87,9 @@ _CAN_WHEN = re.compile(
     r"\b(?:bisa|bisakah|boleh|bolehkah|kosong|tersedia)\b",  # "… bulan Mei, ada jadwal kosong?"
     re.IGNORECASE,
 )
+# "kalau setelah lebaran?", "klo tgl 20?": the question before, asked again of another time.
+_FOLLOW_UP = re.compile(r"^\W*(?:kalau|kalo|klo|kl|gimana\s+kalau|bagaimana\s+kalau)\b", re.I)
+FOLLOW_UP_WORDS = 6
 # "kl mau daftar gmn caranya?", "cara daftarnya bagaimana?": how to book, not a booking yet.
 _HOW_TO_BOOK = re.compile(
     r"\b(?:daftar|mendaftar|booking)(?:nya)?\b.{0,25}\b(?:caranya|gimana|gmn|gmana|bagaimana)\b"
@@ -457,12 +461,15 @@ class Engine:
 
     def _announces(self, reading: NluResult, clause: str) -> bool:
         """Whether a clause that asks nothing announces a visit: booking read surely, or
-        modestly beside a wish; or any reading that names the date and the group beside one."""
+        modestly beside a wish; or any reading that names the date and the group beside one,
+        or either beside a visit ("Kami rencana kunjungan ke BMI tgl 9 Maret 2027", the group
+        after a comma: availability 0.35, console, Sidoarjo)."""
         wish = self._wishes(_words(clause))
         if reading.intent == BOOK:
             return reading.confidence >= LIKELY or wish
-        named = reading.entity("date") is not None and reading.entity("participants") is not None
-        return wish and named
+        named = [reading.entity(name) is not None for name in ("date", "participants")]
+        visit = self._t.mentions(clause, "words.visit_words")
+        return wish and (all(named) or (visit and any(named)))
 
     def _plans_unsurely(self, result: NluResult, text: str) -> bool:
         """ "Om Swastiastu, kami dari LPD Desa Adat Ubud ingin studi banding tentang …"
@@ -497,11 +504,13 @@ class Engine:
         can = _CAN_WHEN.search(text) is not None or any(
             self._t.says(sentence, "words.booking.can_we") for sentence in sentences
         )
+        when = result.entity("date") is not None or names_feast(text)  # "bulan Ramadhan"
+        # "kalau setelah lebaran?" right after (console, a pesantren: not understood)
+        follow_up = _FOLLOW_UP.match(text) is not None and len(_words(text)) <= FOLLOW_UP_WORDS
         return (
             not moves  # "kalau mau ganti tanggal ke 27 januari bisa?" moves a booking (0.79)
-            and result.entity("date") is not None
-            and can
-            and self._wishes(_words(text))
+            and when
+            and ((can and self._wishes(_words(text))) or follow_up)
         )
 
     def _tells_group(self, result: NluResult) -> bool:

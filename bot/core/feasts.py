@@ -27,6 +27,11 @@ _FASTING = re.compile(
 FASTING_DAYS = 29  # Ramadan has 29 or 30: its last 29 days are surely in it
 
 
+def names_feast(text: str) -> bool:
+    """Whether `text` names a time by a feast ("setelah lebaran", "bulan Ramadhan")."""
+    return _AROUND.search(text) is not None or _FASTING.search(text) is not None
+
+
 def feast_period(text: str, today: date, holidays: dict[date, str]) -> tuple[date, date] | None:
     """The days before or after the next feast `text` names, if it names one and the holiday
     data knows its date."""

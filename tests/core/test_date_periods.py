@@ -126,6 +126,22 @@ async def test_availability_asked_by_a_feast_or_for_the_nearest_day(
     assert chosen_days([b.payload for b in nearest.buttons])[0] >= earliest
 
 
+async def test_a_feast_asked_about_in_a_plan_and_again_short(world: World, texts: Texts) -> None:
+    """Found in the console (a pesantren's cooperative from Jombang): "Rencana santri dan
+    ustadz mau studi banding ke BMI, 45 orang. Bulan Ramadhan apakah bisa?" got the visit's
+    description, and "kalau setelah lebaran?" next was not understood."""
+    plan = (
+        "Rencana santri dan ustadz mau studi banding ke BMI, 45 orang. Bulan Ramadhan apakah bisa?"
+    )
+    world.nlu.add(plan, "ask_visit_info", 0.39, participants=45)
+    world.nlu.add("kalau setelah lebaran?", "nlu_fallback", 0.2)
+    (fasting, *_) = await world.say(plan)
+    assert fasting.text.startswith("Untuk 9 Februari – 9 Maret 2027")
+    (after, *_) = await world.say("kalau setelah lebaran?")
+    days = chosen_days([b.payload for b in after.buttons])
+    assert days and all(date(2027, 3, 12) <= day <= date(2027, 4, 10) for day in days)
+
+
 async def test_a_day_of_the_week_while_a_month_is_offered_is_that_day_of_it(
     world: World, texts: Texts
 ) -> None:

@@ -597,6 +597,28 @@ async def test_two_questions_in_the_form_get_both_answers(
     ]  # fmt: skip
 
 
+async def test_a_plan_naming_its_day_beside_questions_is_offered_the_booking(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a women's cooperative from Sidoarjo): "Kami rencana kunjungan ke
+    BMI tgl 9 Maret 2027, peserta 30 org. Mohon info apa sj yg perlu disiapkan?" got the
+    answer and no offer: the clause naming the day read as availability (0.35), the group
+    after a comma."""
+    letter = (
+        "Kami rencana kunjungan ke BMI tgl 9 Maret 2027, peserta 30 org. Mohon info apa sj yg "
+        "perlu disiapkan?"
+    )
+    world.nlu.add(letter, "ask_visit_requirements", 0.7, date="2027-03-09", participants=30)
+    world.nlu.add("Mohon info apa sj yg perlu disiapkan", "ask_visit_requirements", 0.95)
+    world.nlu.add("Kami rencana kunjungan ke BMI tgl 9 Maret 2027", "ask_availability", 0.35,
+                  date="2027-03-09")  # fmt: skip
+    assert (await texts_of(world, letter))[-1] == texts("booking.offer")
+    asked = "kami mau tanya tgl 9 Maret 2027. Mohon info apa sj yg perlu disiapkan?"
+    world.nlu.add(asked, "ask_visit_requirements", 0.7, date="2027-03-09")
+    world.nlu.add("kami mau tanya tgl 9 Maret 2027", "ask_availability", 0.35, date="2027-03-09")
+    assert (await texts_of(world, asked))[-1] != texts("booking.offer")  # no visit named
+
+
 async def test_a_letters_question_the_model_reads_plainly_but_modestly_is_answered(
     world: World, answers: Answers
 ) -> None:

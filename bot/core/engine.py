@@ -328,7 +328,9 @@ class Engine:
             # "pak, pesertanya nambah jadi 30 orang bisa?" after sending: no new date but a
             # new group size, which staff decide; the request goes to them, not "which date?"
             result = replace(result, intent="human_handoff")
-        silent = not asks and (unclear or result.intent == OFF_TOPIC)
+        silent = not asks and (
+            unclear or result.intent == OFF_TOPIC or self._only_who(result, text)
+        )
         if silent and (welcome := self._welcome(result, text, state)) is not None:
             return welcome
         if unclear:
@@ -522,6 +524,16 @@ class Engine:
             and result.confidence < LIKELY
             and result.entity("participants") is not None
         )
+
+    def _only_who(self, result: NluResult, text: str) -> bool:
+        """A booking read unsurely from a message that says nothing of a visit (no wish, no
+        visit named, no date or group): "kami dari koperasi karyawan RSUD dr Soetomo
+        surabaya" (0.24, console: its "plan" was welcomed) says who they are."""
+        if result.intent != BOOK or result.confidence >= LIKELY:
+            return False
+        named = result.entity("date") or result.entity("participants")
+        visit = self._wishes(_words(text)) or self._t.mentions(text, "words.visit_words")
+        return named is None and not visit
 
     def _tells_only(self, text: str) -> bool:
         """ "kami rombongan 35 orang pengurus dan pengawas": a message about the visit that

@@ -339,3 +339,19 @@ async def test_taking_part_in_a_member_program_is_told_who_it_is_for(
     engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
     assert await say(engine, asked) == [texts("programs.join", **answers.main_contact())]
     assert await say(engine, visit) != [texts("programs.join", **answers.main_contact())]
+
+
+async def test_an_introduction_alone_is_welcomed_not_its_plan(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
+) -> None:
+    """Found in the console: "kami dari koperasi karyawan RSUD dr Soetomo surabaya" (a booking,
+    0.24) was answered "Dengan senang hati kami sambut rencana kunjungan" before any plan."""
+    nlu = RecordedNlu()
+    who = "kami dari koperasi karyawan RSUD dr Soetomo surabaya"
+    nlu.add(who, "book_visit", 0.24, organization="koperasi karyawan RSUD dr Soetomo")
+    plan = "kami dari koperasi karyawan RSUD dr Soetomo, rencana studi banding"
+    nlu.add(plan, "book_visit", 0.5, organization="koperasi karyawan RSUD dr Soetomo")
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    (welcome,) = await say(engine, who)
+    assert welcome == texts("courtesy.introduced")
+    assert await say(engine, plan) != [texts("courtesy.introduced")]

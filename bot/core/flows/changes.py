@@ -374,7 +374,9 @@ class BookingChanges(BookingParts):
             if b.status in {Status.PENDING, Status.APPROVED}
         ]
         if not active:
-            return None, [Reply(self._t("booking.none_active"), (self._book_button(),))]
+            # "mau batalkan kunjungan yang kemarin didaftarkan" from another phone (console)
+            none = self._t("booking.none_active", **self._answers.main_contact())
+            return None, [Reply(none, (self._book_button(),))]
         if len(active) == 1:
             return active[0], []
         buttons = tuple(

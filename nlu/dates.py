@@ -74,6 +74,10 @@ _WEEKDAY_REL = re.compile(
     rf"|(?<!\w)hari\s+(?P<wd2>{_WEEKDAY})(?!\w)",
     re.IGNORECASE,
 )
+# "hari Rabu" alone, and what joins it to the date it is the weekday of ("Rabu-Kamis", "Rabu
+# s.d. Kamis", "Rabu, tanggal …").
+_BARE_WEEKDAY = re.compile(rf"(?:hari\s+)?(?:{_WEEKDAY})", re.IGNORECASE)
+_WEEKDAY_JOIN = re.compile(r"\s*(?:-|–|s\.?\s?d\.?|sampai|hingga|dan|/|,)?\s*", re.IGNORECASE)
 # The part of a period: "awal", "akhir" (Minang "akhia"), "pertengahan", "tengah".
 _PART = r"(?P<part>awal|akhir|akhia|pertengahan|tengah)"
 
@@ -139,7 +143,21 @@ def find_dates(text: str, today: date | None = None) -> list[DateMention]:
         for mention in finder(text, today):
             if not any(_overlaps(mention, other) for other in found):
                 found.append(mention)
-    return sorted(found, key=lambda m: m.start_char)
+    found.sort(key=lambda m: m.start_char)
+    following: list[DateMention | None] = [*found[1:], None]
+    return [m for m, after in zip(found, following, strict=False) if not _names(m, after, text)]
+
+
+def _names(weekday: DateMention, after: DateMention | None, text: str) -> bool:
+    """Whether `weekday` is only the weekday of the date right after it: "hari Rabu-Kamis
+    tanggal 17-18 Februari 2027" (a letter, console: it was this Wednesday, too soon)."""
+    return (
+        after is not None
+        and not after.vague
+        and any(character.isdigit() for character in after.text)  # "… dan kamis depan": two
+        and _BARE_WEEKDAY.fullmatch(weekday.text) is not None
+        and _WEEKDAY_JOIN.fullmatch(text[weekday.end_char : after.start_char]) is not None
+    )
 
 
 def _overlaps(a: DateMention, b: DateMention) -> bool:

@@ -166,7 +166,9 @@ class IndonesianPlaces:
     def _expanded(self, words: list[str]) -> list[str]:
         """The words with abbreviations written out, word by word ("lotim" is three)."""
         expanded: list[str] = []
-        for word in words:
+        for written in words:
+            # "… Kabupaten Lombok Tengah." ends a sentence; "kab." is a word of its own
+            word = written if written.lower() in self._words else written.rstrip(".")
             known = self._words.get(word.lower(), word).split()
             if expanded and len(known) > 1 and known[0] == expanded[-1]:
                 expanded.pop()  # "kab lotim": one "Kabupaten", not two

@@ -338,3 +338,41 @@ async def test_a_question_where_the_topic_is_asked_is_no_topic(
     lodging = answers.for_intent("ask_lodging", asked)
     assert lodging is not None
     assert await texts_of(world, asked) == [lodging.text, texts("booking.ask.topics")]
+
+
+async def test_a_formal_letter_with_its_weekdays_brackets_and_lodging(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a civil servants' cooperative from Lombok Tengah): the letter's
+    "hari Rabu-Kamis tanggal 17-18 Februari 2027" was refused as too soon, its name lost
+    "(KPN) Setda Kabupaten Lombok Tengah" and its origin with it (the full stop after
+    "Tengah"), and "rombongan akan menginap di Jakarta" where the origin was asked became
+    the origin."""
+    letter = (
+        "Perkenalkan kami dari Koperasi Konsumen Pegawai Negeri (KPN) Setda Kabupaten Lombok "
+        "Tengah. Kami bermaksud melaksanakan studi tiru ke Koperasi BMI Grup pada hari "
+        "Rabu-Kamis tanggal 17-18 Februari 2027 dengan jumlah peserta 22 orang."
+    )
+    names = ("Koperasi Konsumen Pegawai Negeri", "KPN", "Setda Kabupaten Lombok Tengah")
+    tagged = tuple(
+        Entity("organization", name, name, letter.index(name), letter.index(name) + len(name))
+        for name in names
+    )
+    world.nlu.table[letter] = NluResult("book_visit", 0.9, tagged, (("book_visit", 0.9),))
+    started = await texts_of(world, letter)
+    assert started[-1] == texts("booking.ask.topics")  # the date, the group, the origin kept
+    await world.say("tata kelola koperasi")
+    lodging = "rombongan akan menginap di Jakarta"
+    world.nlu.add(lodging, "ask_lodging", 0.97)
+    assert await texts_of(world, lodging) == [
+        texts("booking.notes_noted", notes=lodging), texts("booking.ask.contact_name")
+    ]  # fmt: skip
+    await world.say("Bapak Lalu Muhammad Zaini")
+    summary = (await world.say("087765432100"))[-1].text
+    assert (
+        "Lembaga: Koperasi Konsumen Pegawai Negeri (KPN) Setda Kabupaten Lombok Tengah "
+        "(Koperasi)\n" in summary
+    )
+    assert "Asal: Kabupaten Lombok Tengah, Nusa Tenggara Barat\n" in summary
+    assert "Tanggal: 17–18 Februari 2027 (2 hari)\n" in summary
+    assert f"Catatan: {lodging}\n" in summary

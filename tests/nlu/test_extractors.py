@@ -158,3 +158,18 @@ def test_every_generated_code_is_found_in_a_message() -> None:
             code = new_code(length)
             assert [m.value for m in find_codes(f"gabung {code.lower()}")] == [code]
             assert not set(code) & set("01OI")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pada hari Rabu-Kamis tanggal 17-18 Februari 2027",
+        "hari Rabu s.d. Kamis, 17-18 Februari 2027",
+    ],
+)
+def test_a_weekday_before_the_date_it_names_is_no_date_of_its_own(text: str) -> None:
+    """Found in the console (a letter from Lombok Tengah): "hari Rabu" of "hari Rabu-Kamis
+    tanggal 17-18 Februari 2027" was this Wednesday, too soon, and the visit was refused."""
+    (mention,) = find_dates(text, TODAY)
+    assert (mention.start, mention.end) == (date(2027, 2, 17), date(2027, 2, 18))
+    assert len(find_dates("hari rabu dan kamis depan", TODAY)) == 2  # two days, no date named

@@ -158,7 +158,7 @@ _CONTACT_CUE = re.compile(
     r"\b(?:contact\s+person|cp|narahubung|pic|penanggung\s+jawab(?:nya)?)\s*[:.-]?\s+",
     re.IGNORECASE,
 )
-_JOIN = re.compile(r"\s*(?:,|dan|&)\s*", re.IGNORECASE)  # between two parts of one name
+_JOIN = re.compile(r"\s*(?:,|dan|&|\(|\))\s*", re.IGNORECASE)  # parts of one name: "(KPN)" too
 # What comes before a contact's name in an answer: "baik pak, kontak saya Bapak Hendra",
 # "iya bu, narahubungnya Ibu Sri" (a courtesy, then a cue), kept out of the name.
 _CONTACT_LEAD = re.compile(
@@ -467,6 +467,8 @@ class BookingFlow(BookingParts):
             if free or await self._fill(slot, text, payload, state) is not None:
                 return [question, *await self._question(slot, state)]
             return await self._ask_next(state)
+        if slot in NAMES and not asks and (need := self._need_told(result, text, state)):
+            return [need, *await self._question(slot, state)]
         if asks:
             if self._says(text, "booking.can_we"):  # "apakah bisa pak?" of the visit asked for
                 return [Reply(self._t("booking.can_we")), *await self._question(slot, state)]
@@ -496,6 +498,17 @@ class BookingFlow(BookingParts):
         if problem is None:
             return await self._ask_next(state)
         return await self._refused(problem, state)
+
+    def _need_told(
+        self, result: NluResult | None, text: str, state: ConversationState
+    ) -> Reply | None:
+        """ "rombongan akan menginap di Jakarta" where a name or the origin is asked (lodging,
+        0.97; console, a cooperative from Lombok Tengah: it became the origin): a need told,
+        kept as a note for staff; None for anything else."""
+        if result is None or result.intent not in NEEDS or result.confidence < SURE:
+            return None
+        _add_note(state.slots, text)
+        return Reply(self._t("booking.notes_noted", notes=text))
 
     def _names_topics(self, text: str) -> bool:
         """Whether a question can tell the topic: it names a program, or all of them

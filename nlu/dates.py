@@ -25,7 +25,7 @@ MONTHS: dict[str, str] = {
     "januari": "januari", "jan": "januari", "january": "januari",
     "februari": "februari", "pebruari": "februari", "feb": "februari", "peb": "februari",
     "february": "februari",
-    "maret": "maret", "mar": "maret", "march": "maret",
+    "maret": "maret", "mar": "maret", "march": "maret", "mac": "maret",  # Malay "Mac"
     "april": "april", "apr": "april",
     "mei": "mei", "may": "mei",
     "juni": "juni", "jun": "juni", "june": "juni",

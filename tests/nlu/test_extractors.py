@@ -68,6 +68,13 @@ def test_a_short_month_name_is_a_month_only_when_nothing_else_is_said() -> None:
     assert find_dates("kak mei, sudah sampai?", TODAY) == []
 
 
+def test_malay_march_is_march() -> None:
+    """Found in the console (a cooperative from Selangor): "bulan Mac 2027" was no date."""
+    assert [m.value for m in find_dates("lawatan 20 orang, bulan Mac 2027", TODAY)] == [
+        "2027-03-01/2027-03-31"
+    ]
+
+
 def test_year_is_not_taken_from_a_following_count() -> None:
     found = find_dates("kami 27 orang tanggal 13 juni 27 orang", TODAY)
     assert [(m.text, m.value) for m in found] == [("tanggal 13 juni", "2027-06-13")]

@@ -376,3 +376,18 @@ async def test_a_formal_letter_with_its_weekdays_brackets_and_lodging(
     assert "Asal: Kabupaten Lombok Tengah, Nusa Tenggara Barat\n" in summary
     assert "Tanggal: 17–18 Februari 2027 (2 hari)\n" in summary
     assert f"Catatan: {lodging}\n" in summary
+
+
+async def test_the_kind_told_before_a_tagged_name_is_put_back(world: World, texts: Texts) -> None:
+    """Found in the console (a credit cooperative from Karawang): the tagger took "Sejahtera
+    Bersama Karawang" of "… bendahara koperasi simpan pinjam Sejahtera Bersama Karawang", and
+    the form asked what kind of body it was."""
+    said = "sy Bu Endang bendahara koperasi simpan pinjam Sejahtera Bersama Karawang, mau daftar"
+    name = "Sejahtera Bersama Karawang"
+    tagged = (Entity("organization", name, name, said.index(name), said.index(name) + len(name)),)
+    world.nlu.table[said] = NluResult("book_visit", 0.9, tagged, (("book_visit", 0.9),))
+    assert (await texts_of(world, said))[-1] == texts("booking.ask.participants", limit=100)
+    for answer in ("25", "16 Februari 2027", "1 hari", "jawara", "Bu Endang", "081234567890"):
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Lembaga: Koperasi Simpan Pinjam Sejahtera Bersama Karawang (Koperasi)\n" in summary

@@ -1616,6 +1616,23 @@ def joined_names(names: Sequence[Entity], text: str) -> list[Entity]:
     return joined
 
 
+def _kind_put_back(text: str, found: str, at: int, stops: frozenset[str]) -> tuple[str, int]:
+    """The kind the tagger left out before a name, with what it says of the kind: "KUD" of
+    "KUD Sido Makmur", "koperasi simpan pinjam" of "… koperasi simpan pinjam Sejahtera Bersama
+    Karawang" (console: "Sejahtera Bersama Karawang", then asked what kind it was). The name
+    `found` at `at`, and where it now starts."""
+    before = text[:at].split()
+    if not text[at - 1 : at].isspace():
+        return found, at
+    for back in range(1, min(3, len(before)) + 1):
+        if not all(w.isalpha() and w.lower() not in stops for w in before[len(before) - back :]):
+            break
+        if _KIND_WORD.fullmatch(before[-back]):
+            start = text.rfind(before[-back], 0, at)
+            return text[start : at + len(found)], start
+    return found, at
+
+
 def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
     """The tagger sometimes stops inside a proper name ("Kopwan" of "Kopwan Sekar Melati mau
     berkunjung"): carry on over the capitalised words that follow it in the message, or over
@@ -1629,10 +1646,7 @@ def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
     at = text.find(found)
     if at < 0:
         return found
-    before = text[:at].split()
-    if before and _KIND_WORD.fullmatch(before[-1]) and text[at - 1].isspace():
-        kind = before[-1]  # "KUD" of "KUD Sido Makmur", which the tagger left out
-        found, at = f"{kind} {found}", at - len(kind) - 1
+    found, at = _kind_put_back(text, found, at, stops)
     if found.split()[-1].lower() in _ABBREVIATED and text[at + len(found) :].startswith("."):
         found += "."  # "Dinas Koperasi Kab. Pesisir Selatan": the tagger stopped at the dot
     tail = [word.rstrip(",.;:!?") for word in text[at + len(found) :].split()]

@@ -55,6 +55,12 @@ _INVITED = re.compile(
     rf"\s+kami\b|\b(?:mengundang|undang)\s+(?:pihak\s+)?bmi\b",
     re.IGNORECASE,
 )
+# How long before the visit to book: "minimal berapa hari sebelumnya daftar?" (read as how
+# visits go, console), "paling lambat kapan daftarnya?": the requirements answer says it.
+_LEAD_ASKED = re.compile(
+    r"\b(?:berapa\s+(?:hari|minggu|lama)\s+sebelum\w*|paling\s+lambat|jauh[\s-]+hari)\b",
+    re.IGNORECASE,
+)
 # A time of the visit asked ("berangkat dari hotel jam berapa?", "mulai jam brp?"); not the
 # opening hours of a shop or an office, nor a hotel's check-in.
 _TIME_ASKED = re.compile(r"\b(?:jam|pukul|pkl)\s+(?:berapa|brp|brapa|berapakah)\b", re.I)
@@ -86,6 +92,8 @@ class Answers:
             return self._visit(self.knowledge.visit.diet)  # a syariah host asked for other meals
         if intent in {"ask_visit_info", "ask_visit_requirements"} and _SIZE_ASKED.search(text):
             return self._visit(self.knowledge.visit.group_size)  # "minimal berapa orang?"
+        if intent == "ask_visit_info" and _LEAD_ASKED.search(text):
+            return self._visit(self.knowledge.visit.requirements)  # "… paling lambat 7 hari"
         if intent == "ask_visit_info" and times_asked(text):
             return self.hours()  # "jam berapa biasanya mulai sampai selesai?"
         if intent in VISIT_TOPICS:

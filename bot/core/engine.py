@@ -308,7 +308,7 @@ class Engine:
             return self._fallback(result, text, state)
         if taken := await self._offer_answered(event, result, text, state, unclear=unclear):
             return taken
-        if asks and result.confidence < SURE and self._asks_when_to_come(result, text):
+        if result.confidence < SURE and self._asks_when_to_come(result, text, asks):
             # "kami mau studi tiru tentang Jawara …, kira-kira bisa di bulan September?"
             # (ask_programs 0.43): whether they can come then, the free days of that time
             result, unclear = replace(result, intent="ask_availability"), False
@@ -496,9 +496,14 @@ class Engine:
             return False
         return self._wishes(_words(text))
 
-    def _asks_when_to_come(self, result: NluResult, text: str) -> bool:
+    def _asks_when_to_come(self, result: NluResult, text: str, asks: bool) -> bool:
         """A message that wishes to come and asks whether it can be at a time it names ("…
-        bisa di bulan September 2027?", "tanggal 14 bisa?"), whatever else it mentions."""
+        bisa di bulan September 2027?", "tanggal 14 bisa?"), whatever else it mentions; or
+        that the model cannot read, takes a time and asks nothing ("yaudah deh kami ambil
+        bulan depan aja", console, Karawang: not understood)."""
+        if not asks:
+            told = result.entity("date") is not None and self._wishes(_words(text))
+            return result.unclear and told
         moves = result.intent == "reschedule_booking" and result.confidence >= LIKELY
         # "… rombongan 12 orang pada tanggal 19 Januari 2027. Apakah bisa diterima?" (console,
         # a Dinas from Bima: the letters question alone answered)

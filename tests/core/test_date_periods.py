@@ -314,3 +314,14 @@ async def test_a_week_named_alone_is_that_week_of_the_month_offered(
     assert set(chosen_days([b.payload for b in week.buttons])) <= {
         date(2027, 1, day) for day in range(15, 22)
     }
+
+
+async def test_a_time_taken_that_the_model_cannot_read_gets_its_free_days(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a credit cooperative from Karawang): "yaudah deh kami ambil bulan
+    depan aja" after next week's free days was not understood (the fallback)."""
+    taken = "yaudah deh kami ambil bulan depan aja"
+    world.nlu.add(taken, "nlu_fallback", 0.2, date="2026-12-01/2026-12-31")
+    (month,) = await world.say(taken)
+    assert month.text.startswith("Untuk Desember 2026")  # next month, in this world

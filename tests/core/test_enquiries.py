@@ -128,3 +128,18 @@ def test_bmis_figures_asked_while_unset_are_left_to_staff(
         assert reply is not None and reply.text == unset
     profile = answers.for_intent("ask_about_bmi", "bmi itu koperasi apa sih?")
     assert profile is not None and profile.text.startswith(knowledge.profile.summary.strip()[:40])
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["mau nanya, kalo studi banding ke bmi minimal berapa hari sebelumnya daftar?",
+     "paling lambat kapan daftarnya kak?"],
+)  # fmt: skip
+def test_how_long_before_to_book_gets_the_lead_time(
+    answers: Answers, knowledge: Knowledge, asked: str
+) -> None:
+    """Found in the console (a credit cooperative from Karawang): "minimal berapa hari
+    sebelumnya daftar?" (read as how visits go) got the visit's description, which does not
+    say it; the requirements answer does ("paling lambat 7 hari")."""
+    reply = answers.for_intent("ask_visit_info", asked)
+    assert reply is not None and reply.text.startswith(knowledge.visit.requirements.text[:20])

@@ -813,10 +813,13 @@ class Engine:
     async def _affirm(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
-        """ "lanjut", "iya": resumes a booking put aside, else asks what else is needed."""
+        """ "lanjut", "iya": resumes a booking put aside, else asks what else is needed; "oke
+        boleh didaftarkan" asks to book (console: "Ada lagi yang bisa saya bantu?")."""
         resume = self._handlers.get(BOOK)
         if state.paused and resume is not None:  # the booking form put aside
             return await resume(event, None, "", state)
+        if resume is not None and self._t.mentions(text, "words.register"):
+            return await resume(event, result, text, state)
         return [Reply(self._t("smalltalk.affirm"), self._menu_buttons())]
 
     async def _deny(

@@ -607,6 +607,7 @@ async def test_a_lower_case_organisation_the_tagger_missed_is_not_asked(world: W
         ("Gapoktan Subur Makmur", "lainnya"),
         ("CU Mandiri Sejahtera Medan", "koperasi"),  # a credit union
         ("Sasangga Banua", None),
+        ("Komunitas UMKM Binaan Dinas Koperasi Depok", "lainnya"),  # console: a Dinas
     ],
 )
 def test_the_kind_of_an_organisation_is_read_from_its_name(name: str, kind: str | None) -> None:

@@ -409,6 +409,17 @@ async def test_a_yes_said_first_takes_the_offer(
     assert (started[0] == texts("booking.start")) is takes
 
 
+async def test_a_yes_that_asks_to_be_booked_starts_the_booking(world: World, texts: Texts) -> None:
+    """Found in the console (a Depok community): "oke boleh didaftarkan" with no offer
+    pending (read as a plain yes) got "Ada lagi yang bisa saya bantu?"; a plain "oke" still
+    does."""
+    world.nlu.add("oke boleh didaftarkan", "affirm", 0.9)
+    world.nlu.add("oke", "affirm", 0.95)
+    assert await texts_of(world, "oke") == [texts("smalltalk.affirm")]
+    started = await texts_of(world, "oke boleh didaftarkan")
+    assert started[:2] == [texts("booking.start"), texts("booking.ask.org_name")]
+
+
 async def test_a_contact_number_sent_outside_the_form_is_kept_and_the_booking_offered(
     world: World, texts: Texts
 ) -> None:

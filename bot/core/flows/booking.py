@@ -263,7 +263,8 @@ _OTHER_BODY = re.compile(
 def guess_kind(name: str) -> str | None:
     """ "Dinas Koperasi Sumbar" -> dinas, "KSP Mitra Usaha" -> koperasi, "HMJ Ekonomi
     Syariah UIN Jakarta" -> lainnya (a cooperative of students is still a cooperative)."""
-    lowered = name.lower()
+    # "Komunitas UMKM Binaan Dinas Koperasi Depok" is the community, not the Dinas
+    lowered = re.split(r"\b(?:binaan|dibina|dampingan)\b", name.lower(), maxsplit=1)[0]
     if re.search(r"\bdinas\b|\bdiskop", lowered):
         return "dinas"
     if re.search(r"\b(koperasi|kop\w*|ksp\w*|ksu|kud|bmt|kjks|coop|cu|credit union)\b", lowered):

@@ -805,7 +805,10 @@ class Engine:
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
         """The welcome; a second hello right after it ("p", then "min") is answered short,
-        not with the whole welcome again (console)."""
+        not with the whole welcome again (console), unless it says who they are ("sy Riko
+        dari BUMDes Sejahtera …" after a salam: "Ada yang bisa kami bantu?", console)."""
+        if result is not None and (_INTRODUCTION.search(text) or result.entity("organization")):
+            return self._welcome(result, text, state) or self._menu(state, greeting=text)
         if state.last_intents[-2:] == ["greet", "greet"] and self._opening(text) is None:
             return [Reply(self._t("menu.again"), self._menu_buttons())]
         return self._menu(state, greeting=text)

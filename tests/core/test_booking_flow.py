@@ -363,6 +363,24 @@ async def test_a_move_asked_about_is_confirmed_before_it_is_made(world: World) -
     assert (await world.bookings.get(booking.code)).start_date == date(2027, 6, 21)  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("told", ["jadi 30 orang", "30"])
+async def test_a_new_group_size_asked_without_its_number_asks_for_it(
+    world: World, told: str
+) -> None:
+    """Found in the console: "sy mau ubah jumlah peserta" (read as moving the booking) was
+    asked for a new date, and the number told next was "tanggalnya belum saya pahami"."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    world.nlu.add("sy mau ubah jumlah peserta", "reschedule_booking", 0.9)
+    (asked,) = await world.say("sy mau ubah jumlah peserta")
+    assert asked.text == world.texts("amend.participants.ask", code=booking.code, old=27)
+    (offer,) = await world.say(told)
+    assert offer.text == world.texts(
+        "amend.participants.confirm", code=booking.code, when="Senin, 14 Juni 2027", old=27,
+        new=30,
+    )  # fmt: skip
+
+
 async def test_a_new_group_size_after_sending_is_confirmed_then_sent_to_staff(
     world: World,
 ) -> None:

@@ -355,3 +355,18 @@ async def test_an_introduction_alone_is_welcomed_not_its_plan(
     (welcome,) = await say(engine, who)
     assert welcome == texts("courtesy.introduced")
     assert await say(engine, plan) != [texts("courtesy.introduced")]
+
+
+async def test_a_greeting_that_says_who_they_are_is_welcomed_as_an_introduction(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
+) -> None:
+    """Found in the console (a BUMDes from Bogor): after a salam, "sy Riko dari BUMDes
+    Sejahtera Desa Cibodas Kab Bogor" (a greeting, 0.9) got the short second hello, "Ada
+    yang bisa kami bantu?"."""
+    nlu = RecordedNlu()
+    nlu.add("assalamualaikum", "greet")
+    who = "sy Riko dari BUMDes Sejahtera Desa Cibodas Kab Bogor"
+    nlu.add(who, "greet", 0.9, organization="BUMDes Sejahtera Desa Cibodas")
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    await say(engine, "assalamualaikum")
+    assert await say(engine, who) == [texts("courtesy.introduced")]

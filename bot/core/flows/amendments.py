@@ -36,6 +36,13 @@ from nlu.numbers import group_size
 AMEND = "amend"
 # The steps: what the amendment changes.
 SIZE, PHONE, PERSON = "participants", "contact_phone", "contact_name"
+SIZE_ASKED = "participants_asked"  # the change asked for, the new number not yet told
+# "sy mau ubah jumlah peserta", "mau ganti jumlah rombongan": a new size, its number to come.
+_RESIZE_ASKED = re.compile(
+    r"\b(?:ubah|ganti|mengubah|merubah|mengganti|tambah|menambah|kurangi|mengurangi|revisi)\s+"
+    r"(?:jumlah\s+)?(?:peserta|rombongan)\b",
+    re.IGNORECASE,
+)
 
 # "peserta kami bertambah jadi 35 orang", "jumlah peserta berubah menjadi 28".
 _RESIZED = re.compile(
@@ -106,6 +113,8 @@ class Amendments(BookingParts):
         contacts; console, a KSPPS from Bogor); None for any other message."""
         if state.flow is not None or event.kind is not Kind.TEXT:
             return None
+        if (asked := await self._size_asked(event, text, state)) is not None:
+            return asked
         person = new_person(text)
         phone = normalise_phone(text) if person or _RENUMBERED.search(text) else None
         sized = _RESIZED.search(text) is not None and group_size(text) is not None
@@ -120,7 +129,16 @@ class Amendments(BookingParts):
             return self._offer(booking, PERSON, slots, _current(booking, PERSON), state)
         if phone is not None:
             return self._offer(booking, PHONE, {"new": phone}, booking.contact_phone, state)
+        return self._size_offered(booking, text, state)
+
+    def _size_offered(
+        self, booking: BookingView, text: str, state: ConversationState, *, asked: bool = False
+    ) -> list[Reply] | None:
+        """The new group size `text` tells, asked to confirm (or why it cannot be); None when
+        it tells none. Where it was `asked` for, the number alone will do ("30")."""
         new = new_size(text, booking.participants)
+        if asked and new is None:
+            new = group_size(text) or (int(text.strip()) if text.strip().isdigit() else None)
         if new is None:
             return None
         if new == booking.participants:
@@ -128,6 +146,21 @@ class Amendments(BookingParts):
         if (problem := self._rules.participants_problem(new)) is not None:
             return [Reply(render.refusal(self._t, problem))]
         return self._offer(booking, SIZE, {"new": new}, booking.participants, state)
+
+    async def _size_asked(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """ "sy mau ubah jumlah peserta", no number yet (console: read as moving the date,
+        "Tanggal berapa jadwal barunya?"): the new number asked for, in a chat with one
+        active booking; None otherwise."""
+        if not _RESIZE_ASKED.search(text) or group_size(text) is not None:
+            return None
+        booking = await self._only_active(event, text)
+        if booking is None:
+            return None
+        state.flow, state.step, state.slots = AMEND, SIZE_ASKED, {"code": booking.code}
+        asked = self._t("amend.participants.ask", code=booking.code, old=booking.participants)
+        return [Reply(asked)]
 
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
@@ -141,6 +174,11 @@ class Amendments(BookingParts):
         step, slots = state.step or "", state.slots
         state.flow = state.step = None
         state.slots = {}
+        if step == SIZE_ASKED:  # the new number, or another message answered as it is
+            booking = await self._bookings.get(str(slots.get("code", "")))
+            if booking is None or not self._owns(event, booking):
+                return None
+            return self._size_offered(booking, text, state, asked=True)
         if said is None:
             return None
         booking = await self._bookings.get(str(slots.get("code", "")))

@@ -18,6 +18,7 @@ from bot.core.nlu import Entity, NluResult
 from bot.core.texts import Texts
 from bot.services.places import IndonesianPlaces
 from tests.core.test_booking_flow import World, make_world
+from tests.fakes.nlu import tagged_at
 
 
 @pytest.fixture
@@ -849,12 +850,6 @@ LETTER = (
 )
 
 
-def tagged_at(text: str, name: str) -> Entity:
-    """An organisation where the tagger found it in `text`, with offsets, as Rasa gives it."""
-    start = text.index(name)
-    return Entity("organization", name, name, start, start + len(name))
-
-
 ADDRESSED = (
     "Assalamualaikum Wr. Wb. Yth. Bapak Sehnuri, Manajer Diklat Kopjas BMI. Bersama ini kami "
     "dari Koperasi Karyawan RSUD Dr. Soekardjo Kota Tasikmalaya bermaksud melaksanakan studi "
@@ -1618,10 +1613,7 @@ async def test_a_credit_union_named_beside_a_plan(
         "Horas bapak/ibu. Kami pengurus CU Sinar Harapan Medan, rencana mau bawa rombongan "
         "studi banding 3 hari. Apa saja kegiatannya selama 3 hari itu?"
     )
-    tagged = tuple(
-        Entity("organization", name, name, opening.index(name), opening.index(name) + len(name))
-        for name in ("Sinar Harapan Medan", "rencana")
-    )
+    tagged = tuple(tagged_at(opening, name) for name in ("Sinar Harapan Medan", "rencana"))
     places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
     async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
         world.nlu.table[opening] = NluResult(

@@ -16,6 +16,7 @@ from bot.core.nlu import Entity, NluResult
 from bot.core.texts import Texts
 from bot.services.places import IndonesianPlaces
 from tests.core.test_booking_flow import World, make_world
+from tests.fakes.nlu import tagged_at
 
 
 @pytest.fixture
@@ -291,7 +292,7 @@ async def test_the_writer_and_their_office_are_no_part_of_the_name(
         "berencana studi banding dengan peserta 25 orang."
     )
     tagged = tuple(
-        Entity("organization", name, name, letter.index(name), letter.index(name) + len(name))
+        tagged_at(letter, name)
         for name in ("Nurhayati", "Ketua Koperasi Wanita Annisa Kota Padang")
     )
     world.nlu.table[letter] = NluResult("book_visit", 0.9, tagged, (("book_visit", 0.9),))
@@ -354,10 +355,7 @@ async def test_a_formal_letter_with_its_weekdays_brackets_and_lodging(
         "Rabu-Kamis tanggal 17-18 Februari 2027 dengan jumlah peserta 22 orang."
     )
     names = ("Koperasi Konsumen Pegawai Negeri", "KPN", "Setda Kabupaten Lombok Tengah")
-    tagged = tuple(
-        Entity("organization", name, name, letter.index(name), letter.index(name) + len(name))
-        for name in names
-    )
+    tagged = tuple(tagged_at(letter, name) for name in names)
     world.nlu.table[letter] = NluResult("book_visit", 0.9, tagged, (("book_visit", 0.9),))
     started = await texts_of(world, letter)
     assert started[-1] == texts("booking.ask.topics")  # the date, the group, the origin kept
@@ -384,7 +382,7 @@ async def test_the_kind_told_before_a_tagged_name_is_put_back(world: World, text
     the form asked what kind of body it was."""
     said = "sy Bu Endang bendahara koperasi simpan pinjam Sejahtera Bersama Karawang, mau daftar"
     name = "Sejahtera Bersama Karawang"
-    tagged = (Entity("organization", name, name, said.index(name), said.index(name) + len(name)),)
+    tagged = (tagged_at(said, name),)
     world.nlu.table[said] = NluResult("book_visit", 0.9, tagged, (("book_visit", 0.9),))
     assert (await texts_of(world, said))[-1] == texts("booking.ask.participants", limit=100)
     for answer in ("25", "16 Februari 2027", "1 hari", "jawara", "Bu Endang", "081234567890"):

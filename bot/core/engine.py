@@ -694,9 +694,9 @@ class Engine:
             # (console: staff's contact, 0.24)
             return [Reply(self._t("menu.ask_away"), self._menu_buttons())]
         if (
-            (result.entity("program") is not None or self._answers.knowledge.find_program(text))
-            and self._t.mentions(text, "words.join_program")
+            self._t.mentions(text, "words.join_program")
             and not self._t.mentions(text, "words.visit_words")
+            and (result.entity("program") or self._answers.knowledge.find_program(text))
         ):  # "kalau aku mau daftar beasiswa itu bisa?" (a booking, 0.29, console)
             joining = self._t("programs.join", **self._answers.main_contact())
             return [Reply(joining, self._menu_buttons())]

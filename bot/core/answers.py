@@ -201,6 +201,8 @@ class Answers:
             text += "\n\n" + self._t("contact.email", email=self.knowledge.email)
         elif self._t.mentions(asked, "words.email"):  # "email resmi BMI apa?" (console)
             text = self._t("contact.email_unset") + "\n" + text
+        if self._t.mentions(asked, "words.online"):  # "website bmi apa ya?" (console)
+            text = self._t("contact.online_unset") + "\n" + text
         if self.knowledge.office_hours:
             text += "\n\n" + self._t("contact.hours", hours=self.knowledge.office_hours)
         elif self._t.mentions(asked, "words.hours"):

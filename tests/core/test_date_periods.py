@@ -183,6 +183,18 @@ async def test_which_days_of_the_week_visits_are_received(world: World, texts: T
     assert sunday.text == texts("availability.weekday_closed", day="Minggu")
 
 
+async def test_a_weekday_asked_with_a_time_gets_the_usual_hours(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a KSPPS from Cirebon): "kalau kami datang hari senin jam 7 pagi
+    bisa?" got Monday's answer, the hour unanswered."""
+    asked = "kalau kami datang hari senin jam 7 pagi bisa?"
+    world.nlu.add(asked, "ask_availability", 0.8)
+    (monday,) = await world.say(asked)
+    assert monday.text.startswith(texts("availability.weekday_open", day="Senin"))
+    assert "pukul 08.30 WIB" in monday.text
+
+
 async def test_the_next_day_of_the_week_asked_short(world: World, texts: Texts) -> None:
     """Found in the console: "kalau minggu?" right after Saturday's answer (the model: an
     availability question, 0.59) asked for a date to check; "minggu depan" stays a week."""

@@ -74,6 +74,9 @@ def test_office_hours_or_email_asked_while_unset_are_left_to_staff(
     email = answers.for_intent("ask_contact", "kalau email resmi BMI apa?")
     assert email is not None and email.text.startswith(texts("contact.email_unset"))
     assert texts("contact.email_unset") not in plain.text
+    site = answers.for_intent("ask_contact", "website bmi apa ya?")  # console: contacts alone
+    assert site is not None and site.text.startswith(texts("contact.online_unset"))
+    assert texts("contact.online_unset") not in plain.text
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,7 @@ HOW_LONG = re.compile(
     r"|dibalas|balasan|acc|dikabari|dikabarin|kabarnya|diinfokan|diinformasikan)\b",
     re.IGNORECASE,
 )
+_AT_HOUR = re.compile(r"\b(?:jam|pukul|pkl)\.?\s*\d", re.IGNORECASE)  # a time of day told
 DAY_TOLD = re.compile(r"\b(?:tanggal|tgl|tangal)\s*\d", re.IGNORECASE)  # a day, no month
 # "yang paling awal saja", "jadwal kosong terdekat kapan?": the first free date.
 EARLIEST = re.compile(
@@ -165,7 +166,10 @@ class BookingParts:
             return None  # "sabtu tanggal 16 Januari", "sabtu depan": a date after all
         closed = days[0] in self._rules.closed_weekdays
         key = "availability.weekday_closed" if closed else "availability.weekday_open"
-        return Reply(self._t(key, day=DAYS[days[0]]))
+        answer = self._t(key, day=DAYS[days[0]])
+        if not closed and _AT_HOUR.search(text):  # "… hari senin jam 7 pagi bisa?" (console)
+            answer += "\n" + self._answers.hours().text
+        return Reply(answer)
 
     def _yes_or_no(
         self, event: Incoming, result: NluResult | None, text: str, yes: Space, no: Space

@@ -107,7 +107,16 @@ async def test_a_second_group_in_the_opening_message_goes_to_the_notes(
 
 
 @pytest.mark.parametrize(
-    "heard", ["👍", "ok pak", "siap", "iya kak 🙏", "boleh bu", "ok, tolong didaftarkan"]
+    "heard",
+    [
+        "👍",
+        "ok pak",
+        "siap",
+        "iya kak 🙏",
+        "boleh bu",
+        "ok, tolong didaftarkan",
+        "oke, daftar saja",
+    ],
 )
 async def test_a_yes_where_a_step_is_asked_asks_it_again(
     world: World, texts: Texts, heard: str

@@ -7,6 +7,7 @@ line and the field at fault: a half-loaded knowledge base would answer wrongly i
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -126,17 +127,21 @@ class Knowledge(_Model):
         """The program with that id, if any."""
         return next((p for p in self.programs if p.id == program_id), None)
 
+    @cached_property
+    def _matcher(self) -> ProgramMatcher:
+        """The programs' names and synonyms, compiled once: the booking form and the engine
+        look for programs in many messages."""
+        return ProgramMatcher.from_programs(p.model_dump() for p in self.programs)
+
     def find_programs(self, text: str) -> list[Program]:
         """The programs named in `text` (by name or synonym), in order, each once."""
-        matcher = ProgramMatcher.from_programs(p.model_dump() for p in self.programs)
-        ids = dict.fromkeys(str(mention.value) for mention in matcher.find(text))
+        ids = dict.fromkeys(str(mention.value) for mention in self._matcher.find(text))
         return [program for id_ in ids if (program := self.program(id_)) is not None]
 
     def without_programs(self, text: str) -> str:
         """`text` with the programs it names taken out: what else it says ("pengelolaan
         koperasi wanita dan " of "pengelolaan koperasi wanita dan Jawara")."""
-        matcher = ProgramMatcher.from_programs(p.model_dump() for p in self.programs)
-        for mention in reversed(matcher.find(text)):
+        for mention in reversed(self._matcher.find(text)):
             text = f"{text[: mention.start_char]} {text[mention.end_char :]}"
         return text
 

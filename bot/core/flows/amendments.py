@@ -25,7 +25,7 @@ from bot.core.booking import (
 from bot.core.calendar_text import long_date
 from bot.core.flow import Handler
 from bot.core.flows.booking import honoured_name
-from bot.core.flows.booking_parts import BookingParts
+from bot.core.flows.booking_parts import BookingParts, requested_by
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
 from bot.core.payloads import Space, encode, is_
@@ -176,13 +176,13 @@ class Amendments(BookingParts):
         state.slots = {}
         if step == SIZE_ASKED:  # the new number, or another message answered as it is
             booking = await self._bookings.get(str(slots.get("code", "")))
-            if booking is None or not self._owns(event, booking):
+            if booking is None or not requested_by(event, booking):
                 return None
             return self._size_offered(booking, text, state, asked=True)
         if said is None:
             return None
         booking = await self._bookings.get(str(slots.get("code", "")))
-        if booking is None or not self._owns(event, booking):
+        if booking is None or not requested_by(event, booking):
             return [Reply(self._t("booking.not_found", code=slots.get("code", "")))]
         if said == "no":
             old = _current(booking, step)

@@ -218,18 +218,9 @@ class BookingParts:
         codes = find_codes(text)
         return codes[0].value if codes else None
 
-    def _owns(self, event: Incoming, booking: BookingView) -> bool:
-        """A booking is its requester's: the chat it was made in and, in a group, the member
-        who made it."""
-        return (event.channel, event.chat_id, event.user_id) == (
-            booking.channel,
-            booking.chat_id,
-            booking.user_id,
-        )
-
     async def _own_bookings(self, event: Incoming) -> list[BookingView]:
         chat = await self._bookings.for_chat(event.channel, event.chat_id)
-        return [booking for booking in chat if self._owns(event, booking)]
+        return [booking for booking in chat if requested_by(event, booking)]
 
     async def _own_booking(
         self, event: Incoming, code: str
@@ -241,7 +232,7 @@ class BookingParts:
         if self._guard is not None and self._guard.codes_blocked(user):
             return None, [Reply(self._t("limit.codes"))]
         booking = await self._bookings.get(code)
-        if booking is None or not self._owns(event, booking):
+        if booking is None or not requested_by(event, booking):
             if self._guard is not None:
                 self._guard.wrong_code(user)
             return None, [Reply(self._t("booking.not_found", code=code.upper()))]
@@ -289,6 +280,16 @@ class BookingParts:
             log.warning("STAFF_CHAT_ID is not set: staff were not told about a booking change")
             return
         await self._notifier.send(self._staff.channel, self._staff.chat_id, replies)
+
+
+def requested_by(event: Incoming, booking: BookingView) -> bool:
+    """A booking is its requester's: the chat it was made in and, in a group, the member who
+    made it."""
+    return (event.channel, event.chat_id, event.user_id) == (
+        booking.channel,
+        booking.chat_id,
+        booking.user_id,
+    )
 
 
 def weekdays_named(text: str, sunday_alone: bool = False) -> list[int]:

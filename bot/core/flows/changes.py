@@ -18,7 +18,7 @@ from bot.core.booking import (
 from bot.core.calendar_text import date_span, long_date, short_date
 from bot.core.flow import Handler
 from bot.core.flows.booking import day_in
-from bot.core.flows.booking_parts import DAY_TOLD, HOW_LONG, BookingParts
+from bot.core.flows.booking_parts import DAY_TOLD, HOW_LONG, BookingParts, requested_by
 from bot.core.menus import main_menu
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
@@ -164,8 +164,7 @@ class BookingChanges(BookingParts):
             if HOW_LONG.search(text):  # "berapa lama biasanya dikonfirmasi setelah daftar?"
                 return [Reply(self._t("booking.after_send")), none]
             return [none]
-        listed = "\n\n".join(render.brief(self._t, booking) for booking in own)
-        replies = [Reply(self._t("booking.your_list") + "\n\n" + listed)]
+        replies = [Reply(render.listed(self._t, own))]
         if self._asks_when(text) and any(b.status is Status.PENDING for b in own):
             return [Reply(self._t("booking.under_review")), *replies]
         return replies
@@ -204,7 +203,7 @@ class BookingChanges(BookingParts):
         if not yes:
             return [Reply(self._t("cancel.kept", code=code))]
         booking = await self._bookings.get(code)
-        if booking is None or not self._owns(event, booking):
+        if booking is None or not requested_by(event, booking):
             return [Reply(self._t("booking.not_found", code=code))]
         try:
             cancelled = await self._bookings.cancel(code, self._actor(event))
@@ -237,7 +236,7 @@ class BookingChanges(BookingParts):
         """Validate the new date, move the booking, send it back to staff for approval."""
         code = str(state.slots.get("code", ""))
         booking = await self._bookings.get(code)
-        if booking is None or not self._owns(event, booking):
+        if booking is None or not requested_by(event, booking):
             state.flow = state.step = None
             return [Reply(self._t("booking.not_found", code=code))]
         start, days = self._date_from(event, text)
@@ -278,7 +277,7 @@ class BookingChanges(BookingParts):
         """The move asked about, made on yes; the booking kept as it is on no."""
         code = str(state.slots.get("code", ""))
         booking = await self._bookings.get(code)
-        if booking is None or not self._owns(event, booking):
+        if booking is None or not requested_by(event, booking):
             state.flow = state.step = None
             state.slots = {}
             return [Reply(self._t("booking.not_found", code=code))]

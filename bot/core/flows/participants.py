@@ -17,6 +17,7 @@ from bot.core.answers import times_asked
 from bot.core.booking import Bookings, BookingView, Status
 from bot.core.calendar_text import date_span
 from bot.core.flow import Handler
+from bot.core.flows.booking_parts import requested_by
 from bot.core.guard import Guard
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import SURE, NluResult
@@ -151,12 +152,9 @@ class ParticipantFlow:
         the chat that made it ("kodenya 9R7KZ" after "mau konfirmasi kunjungan kami",
         console: told what each code is for), what each code is for to anyone else."""
         booking = await self._bookings.get(code)
-        own = booking is not None and (event.channel, event.chat_id, event.user_id) == (
-            booking.channel, booking.chat_id, booking.user_id,
-        )  # fmt: skip
-        if booking is None or not own:
+        if booking is None or not requested_by(event, booking):
             return [Reply(self._t("join.booking_code", code=code))]
-        return [Reply(f"{self._t('booking.your_list')}\n\n{render.brief(self._t, booking)}")]
+        return [Reply(render.listed(self._t, [booking]))]
 
     async def join(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState

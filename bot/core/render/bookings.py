@@ -27,6 +27,11 @@ def brief(texts: Texts, booking: BookingView) -> str:
     )
 
 
+def listed(texts: Texts, bookings: list[BookingView]) -> str:
+    """The chat's bookings under a heading, one short paragraph each."""
+    return "\n\n".join([texts("booking.your_list"), *(brief(texts, b) for b in bookings)])
+
+
 def topic_names(knowledge: Knowledge, topics: list[str] | tuple[str, ...]) -> list[str]:
     """Program ids as their names ("-" alone when there are none)."""
     return [(p.name if (p := knowledge.program(t)) else t) for t in topics] or ["-"]

@@ -27,6 +27,13 @@ DAYS_IN_TEXT = re.compile(
     r"|sapoe|sapoé))(?![\w-])",
     re.IGNORECASE,
 )
+# Numbers of things, not people nor days: "2 bus", "3 kamar", "2 hari 1 malam", "2 jam" are
+# no day of the month either (console: "kami bawa 2 bus, parkirnya cukup?" became the 2nd).
+THINGS_IN_TEXT = re.compile(
+    r"(?<!\w)\d{1,3}\s*(?:bus|bis|mobil|minibus|elf|hiace|kendaraan|armada|unit|kamar|malam"
+    r"|jam|menit|kali|km|kilo|porsi|kotak|box|lembar|buah|sesi|materi|topik)(?!\w)",
+    re.IGNORECASE,
+)
 _WORD = (
     r"(?:nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus"
     rf"|belas|puluh|puluah|ratus|ratuih|{REGIONAL_NUMBERS})"

@@ -158,6 +158,13 @@ async def test_a_day_of_the_week_while_a_month_is_offered_is_that_day_of_it(
     # days were offered was taken for the 2nd of the month.
     need = "katong ada 2 orang yang pakai kursi roda"
     assert (await world.say(need))[0].text == texts("booking.notes_noted", notes=need)
+    # Found in the console (a Dinas from Kutai Kartanegara): the group's buses asked about
+    # while February's days were offered were taken for the 2nd.
+    bus = "kami bawa 2 bus, parkirnya cukup ga ya bu?"
+    world.nlu.add(bus, "ask_own_bus", 0.99)
+    answered, again = await world.say(bus)
+    assert "bus" in answered.text.lower()
+    assert chosen_days([b.payload for b in again.buttons])  # the days offered again
     (sundays,) = await world.say("hari minggu")  # no visits on Sundays
     assert sundays.text == texts("booking.weekday_none", day="Minggu", period="April 2027")
     assert (await world.say("tgl 8"))[-1].text.startswith(texts("booking.ask.days")[:20])

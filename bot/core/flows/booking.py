@@ -49,7 +49,7 @@ from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from bot.core.texts import COURTESY_TAIL, has_words
 from nlu.dates import WEEK_OF, find_dates
-from nlu.numbers import DAYS_IN_TEXT, find_counts, group_size, words_to_int
+from nlu.numbers import DAYS_IN_TEXT, THINGS_IN_TEXT, find_counts, group_size, words_to_int
 
 log = logging.getLogger(__name__)
 
@@ -1560,11 +1560,12 @@ def _some_of(text: str) -> bool:
 
 
 def _without_counts(text: str) -> str:
-    """The message without its lengths and group sizes: the 2 of "2 hari" or of "katong ada
-    2 orang yang pakai kursi roda" (console, taken for 2 March) is no day of the month."""
+    """The message without its lengths, group sizes and counted things: the 2 of "2 hari",
+    of "katong ada 2 orang yang pakai kursi roda" (console, taken for 2 March) or of "2 bus"
+    is no day of the month."""
     for count in reversed(find_counts(text)):
         text = text[: count.start_char] + " " + text[count.end_char :]
-    return DAYS_IN_TEXT.sub(" ", text)
+    return THINGS_IN_TEXT.sub(" ", DAYS_IN_TEXT.sub(" ", text))
 
 
 def day_in(text: str, period: list[str]) -> date | None:

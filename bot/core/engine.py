@@ -77,6 +77,7 @@ _CLAUSE_BREAK = re.compile(
 BOOK = "book_visit"
 SPEAKER = "speaker"  # BMI invited to speak elsewhere: no intent of the model's, remembered
 INTRODUCED = "introduced"  # who the sender is, told and welcomed: remembered as well
+ENGLISH = "english"  # told the chat is in Indonesian: remembered, said once a chat
 OFFER_HANDOFF = "offer_handoff"
 # What "iya" accepts while an offer is open (the offer is `state.step` outside any flow).
 OFFERED = MappingProxyType({OFFER_HANDOFF: "human_handoff", OFFER_BOOKING: BOOK})
@@ -108,6 +109,7 @@ PAID = "paid"  # a payment told, remembered: "buktinya kirim ke mana?" is its pr
 CLEAR, CLEAR_LEAD = 0.4, 4
 MIN_GROUP = 5  # students this many or more come as a group: a visit, not research
 # "sy ketua koperasi karyawan …", "saya bendahara KSP …", "nama saya Yuliana": who they are.
+_APOLOGY = frozenset({"maaf", "ampun"})  # "mohon maaf", "minta maaf": no wish to come
 _INTRODUCTION = re.compile(
     r"\b(?:saya|sy|kami|aku|beta|kulo|abdi|ambo)\s+(?:\w+\s+){0,2}?(?:ketua|bendahara"
     r"|sekretaris|pengurus|pengawas|manajer|manager|staf|staff|kepala|kabid|kasi|anggota"
@@ -336,6 +338,9 @@ class Engine:
         if unclear:
             return self._fallback(result, text, state)
         state.misses = 0
+        if not asks and result.confidence < LIKELY and self._t.mentions(text, "words.interest"):
+            # "kami tertarik dengan model spin off …" (BMI's profile, 0.39): kept as the topic
+            return [self._offer_booking(state, "booking.offer_interest")]
         if result.intent == BOOK and event.kind is Kind.TEXT and self._tells_only(text):
             # its facts are kept for the form (overheard); the plan welcomed, not "sekalian"
             return [self._offer_booking(state, "booking.offer_plan")]
@@ -548,8 +553,13 @@ class Engine:
         return len(words) > 3 and not self._wishes(words)
 
     def _wishes(self, words: list[str]) -> bool:
-        """Whether the words ask to book or wish to come (`words.booking.wish`)."""
-        return bool(self._t.words("words.booking.wish").intersection(words))
+        """Whether the words ask to book or wish to come (`words.booking.wish`); the "mohon"
+        of "mohon maaf mengganggu" apologises (console: an introduction's "plan" welcomed)."""
+        wished = self._t.words("words.booking.wish")
+        return any(
+            word in wished and following not in _APOLOGY
+            for word, following in zip(words, [*words[1:], ""], strict=True)
+        )
 
     def _offer_booking(self, state: ConversationState, key: str = "booking.offer") -> Reply:
         """ "Mau sekalian kami bantu daftarkan?": asking about a visit is not booking one;
@@ -627,15 +637,7 @@ class Engine:
         if state.misses >= MISSES_BEFORE_HANDOFF:
             state.misses = 0
             state.step = OFFER_HANDOFF
-            return [
-                Reply(
-                    self._t("fallback.offer_handoff"),
-                    (
-                        Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff")),
-                        Button(self._t("button.menu"), encode(Space.MENU)),
-                    ),
-                )
-            ]
+            return [Reply(self._t("fallback.offer_handoff"), self._handoff_buttons())]
         ranked = [
             intent
             for intent, confidence in result.ranking
@@ -680,6 +682,10 @@ class Engine:
             return [Reply(self._t("smalltalk.later"), self._menu_buttons())]
         if self._t.mentions(text, "words.missed_call"):  # "td sy tlp tp g diangkat"
             return [Reply(self._t("fallback.missed_call", **self._answers.main_contact()))]
+        if self._t.mentions(text, "words.unanswered"):  # "kok ga dibales" (a "no", 0.48)
+            state.step = OFFER_HANDOFF
+            unanswered = self._t("fallback.unanswered", **self._answers.main_contact())
+            return [Reply(unanswered, self._handoff_buttons())]
         return None
 
     def _told_by_words(
@@ -700,11 +706,15 @@ class Engine:
         ):  # "kalau aku mau daftar beasiswa itu bisa?" (a booking, 0.29, console)
             joining = self._t("programs.join", **self._answers.main_contact())
             return [Reply(joining, self._menu_buttons())]
+        contact = self._answers.main_contact()
+        if writes_english(text) and (
+            ENGLISH not in state.last_intents or (asks and result.confidence < SURE)
+        ):  # "Good morning, … Can we visit BMI in March?" (greet 0.25, console); the first
+            # one whatever its reading (a booking, 0.81: offered in Indonesian, console)
+            state.remember_intent(ENGLISH)
+            return [Reply(self._t("fallback.english", **contact))]
         if result.confidence >= SURE:
             return None
-        contact = self._answers.main_contact()
-        if asks and writes_english(text):  # "Good morning, … Can we visit BMI in March?"
-            return [Reply(self._t("fallback.english", **contact))]  # (greet 0.25, console)
         if asks and self._t.mentions(text, "words.split_group"):
             # "berarti dibagi 2 rombongan?" after the group limit (joining a visit, 0.3)
             return [Reply(self._t("fallback.split", **contact))]
@@ -800,6 +810,11 @@ class Engine:
 
     def _menu_buttons(self) -> tuple[Button, ...]:
         return main_menu(self._t)
+
+    def _handoff_buttons(self) -> tuple[Button, ...]:
+        """A person offered (the offer's step is set by the caller), or the menu."""
+        handoff = Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))
+        return (handoff, Button(self._t("button.menu"), encode(Space.MENU)))
 
     async def _greet(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState

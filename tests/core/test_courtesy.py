@@ -320,6 +320,22 @@ async def test_shorthand_salam_and_a_missed_call(
 
 
 @pytest.mark.parametrize(
+    "said", ["kok ga dibales", "min kok gak dijawab pertanyaan saya", "halo?? kok diam aja"]
+)
+async def test_an_answer_missed_is_apologised_for_and_a_person_offered(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime], said: str
+) -> None:
+    """Found in the console (a student after the research answer): "kok ga dibales" (no
+    reply felt, a "no" at 0.48) got "Baik, tidak apa-apa"."""
+    nlu = RecordedNlu()
+    nlu.add(said, "deny", 0.48)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    (sorry,) = await engine.handle(Incoming("telegram", "u1", "u1", text=said))
+    assert sorry.text == texts("fallback.unanswered", **answers.main_contact())
+    assert [b.payload for b in sorry.buttons][0] == "i:human_handoff"
+
+
+@pytest.mark.parametrize(
     "reading",
     [("kalau aku mau daftar beasiswa itu bisa?", "book_visit", 0.29),
      ("kalau mau ikut pelatihan digital marketing bisa? sy bukan anggota", "ask_programs", 0.83)],
@@ -351,10 +367,16 @@ async def test_an_introduction_alone_is_welcomed_not_its_plan(
     nlu.add(who, "book_visit", 0.24, organization="koperasi karyawan RSUD dr Soetomo")
     plan = "kami dari koperasi karyawan RSUD dr Soetomo, rencana studi banding"
     nlu.add(plan, "book_visit", 0.5, organization="koperasi karyawan RSUD dr Soetomo")
+    # and after an apology (console, a Dinas from Kutai Kartanegara: "mohon" read as a wish)
+    sorry = "Mohon maaf mengganggu waktunya bu, sy Hendra dr Dinas Koperasi UKM Kab Kukar"
+    organisation = Entity("organization", "Dinas Koperasi UKM Kab Kukar", "", 0, 0)
+    ranking = (("nlu_fallback", 0.2), ("book_visit", 0.22), ("greet", 0.22))
+    nlu.table[sorry] = NluResult("nlu_fallback", 0.2, (organisation,), ranking)
     engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
     (welcome,) = await say(engine, who)
     assert welcome == texts("courtesy.introduced")
     assert await say(engine, plan) != [texts("courtesy.introduced")]
+    assert await say(engine, sorry) == [texts("courtesy.introduced")]
 
 
 async def test_a_greeting_that_says_who_they_are_is_welcomed_as_an_introduction(

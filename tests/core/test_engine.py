@@ -295,6 +295,15 @@ async def test_a_message_in_english_is_told_the_chat_is_in_indonesian_with_a_per
     nlu.add("mau tanya kak, bisa ga ya", "nlu_fallback", 0.2)  # Indonesian: asked again
     replies = await engine.handle(text("mau tanya kak, bisa ga ya"))
     assert replies[0].text != texts("fallback.english", **answers.main_contact())
+    # read surely (console, a cooperative from Malaysia: the booking offered in Indonesian,
+    # the note only at its fourth message); told once, a sure reading is answered after it
+    plan = "we would like to visit BMI for a study visit, about 20 persons in March 2027"
+    nlu.add(plan, "book_visit", 0.81)
+    replies = await engine.handle(text(plan, chat="c2"))
+    assert [r.text for r in replies] == [texts("fallback.english", **answers.main_contact())]
+    nlu.add("is there any cost for the visit?", "ask_visit_cost", 0.9)
+    replies = await engine.handle(text("is there any cost for the visit?", chat="c2"))
+    assert replies[0].text != texts("fallback.english", **answers.main_contact())
 
 
 async def test_the_same_answer_asked_for_again_at_once_is_not_pasted_twice(

@@ -1949,3 +1949,23 @@ async def test_the_earliest_of_the_days_offered_is_taken(world: World, texts: Te
     summary = (await texts_of(world, "tidak ada"))[-1]
     day = date.fromisoformat(first.split(":", 1)[1])
     assert f"Tanggal: {long_date(day)}\n" in summary
+
+
+async def test_an_interest_told_is_offered_a_visit_and_kept_as_its_topic(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a KSPPS from Cirebon): "kami tertarik dengan model spin off dan
+    pengelolaan unit usaha BMI" (BMI's profile, 0.39) got the whole profile, and the form
+    later asked for the topic it had named."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    told = "kami dari KSPPS Al Falah Cirebon, kami tertarik dengan model spin off dan unit usaha"
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        org = tagged_at(told, "KSPPS Al Falah Cirebon")
+        world.nlu.table[told] = NluResult("ask_about_bmi", 0.39, (org,))
+        world.nlu.add("oke daftarkan bu", "affirm", 0.9)
+        assert await texts_of(world, told) == [texts("booking.offer_interest")]
+        await world.say("oke daftarkan bu")
+        for answer in ("20 orang", "20 Januari 2027", "1 hari", "Ustadz Mahmud", "0812345678"):
+            await world.say(answer)
+        summary = (await world.say("tidak ada"))[-1].text
+        assert "Topik: model spin off dan unit usaha\n" in summary

@@ -176,6 +176,12 @@ _WISHED = re.compile(
     r"|tentang|mengenai)\s+(?P<topics>[^.\n]{3,300})",
     re.IGNORECASE,
 )
+# An interest told before booking: "kami tertarik dengan model spin off dan unit usaha".
+_INTEREST = re.compile(
+    r"\b(?:tertarik|berminat)\s+(?:dengan|pada|akan|untuk)?\s*(?:belajar|mempelajari)?\s*"
+    r"(?:tentang|soal|mengenai)?\s*(?P<topics>[^.\n?!]{3,300})",
+    re.IGNORECASE,
+)
 # Where they heard of BMI: "kami dapat nomor ini dari Dinas …", "atas saran Dekopinwil …".
 _REFERRED = re.compile(
     r"\b(?:dapat|dapet|dpt|mendapat|mendapatkan|memperoleh|diberi|dikasih)\b.{0,25}?"
@@ -683,9 +689,11 @@ class BookingFlow(BookingParts):
         known = [p for p in programs if self._answers.knowledge.program(p)]
         if known:
             slots["topics"] = list(dict.fromkeys(known))
-        if (wished := _WISHED.search(text)) is not None and len(known) < 2:
+        wished = _WISHED.search(text) or (None if known else _INTEREST.search(text))
+        if wished is not None and len(known) < 2:
             # a letter's "Adapun materi yang diharapkan adalah tata kelola koperasi dan
-            # pemberdayaan anggota." (console, a Dinas from Cirebon: the topic asked again)
+            # pemberdayaan anggota." (console, a Dinas from Cirebon: the topic asked again);
+            # an interest ("kami tertarik dengan model spin off", console, Cirebon)
             slots["topics"] = [wished.group("topics").strip(" ,;:")[:300]]
         return notes
 

@@ -319,17 +319,7 @@ class Engine:
             if answered:
                 state.misses = 0
                 return answered
-        if (not asks or unclear) and self._requests_visit(result, text, asks):
-            # A letter: "bermaksud … tanggal …, 25 orang"; asking whether it can be ("… 60
-            # siswa … minggu ketiga Januari. Apakah bisa?"): the free days of that time.
-            result = replace(result, intent="ask_availability" if asks else BOOK)
-            unclear = False
-        elif not asks and self._tells_group(result):
-            result, unclear = replace(result, intent=BOOK), False
-        if result.intent == "reschedule_booking" and _resizes(result):
-            # "pak, pesertanya nambah jadi 30 orang bisa?" after sending: no new date but a
-            # new group size, which staff decide; the request goes to them, not "which date?"
-            result = replace(result, intent="human_handoff")
+        result, unclear = self._reread(result, text, asks, unclear)
         silent = not asks and (
             unclear or result.intent == OFF_TOPIC or self._only_who(result, text)
         )
@@ -348,6 +338,28 @@ class Engine:
         if result.intent in INFORMATIONAL or (asks and result.intent == "ask_availability"):
             return await self._every_question(text, result.intent, replies, state)
         return replies
+
+    def _reread(
+        self, result: NluResult, text: str, asks: bool, unclear: bool
+    ) -> tuple[NluResult, bool]:
+        """The reading corrected by what the message plainly says, and whether it is still
+        unclear."""
+        if (not asks or unclear) and self._requests_visit(result, text, asks):
+            # A letter: "bermaksud … tanggal …, 25 orang"; asking whether it can be ("… 60
+            # siswa … minggu ketiga Januari. Apakah bisa?"): the free days of that time.
+            result = replace(result, intent="ask_availability" if asks else BOOK)
+            unclear = False
+        elif not asks and self._tells_group(result):
+            result, unclear = replace(result, intent=BOOK), False
+        if result.intent == BOOK and self._t.mentions(text, "words.registered"):
+            # "saya koordinator rombongan … yg sudah daftar kunjungan" (a booking, 0.73,
+            # console: a new form began): their booking shown, or where to find it
+            result = replace(result, intent="check_booking")
+        if result.intent == "reschedule_booking" and _resizes(result):
+            # "pak, pesertanya nambah jadi 30 orang bisa?" after sending: no new date but a
+            # new group size, which staff decide; the request goes to them, not "which date?"
+            result = replace(result, intent="human_handoff")
+        return result, unclear
 
     async def _every_question(
         self, text: str, answered: str, replies: list[Reply], state: ConversationState
@@ -851,7 +863,7 @@ class Engine:
         """Not a question this chat answers; one about BMI's other business ("cara jadi
         anggota koperasi BMI gimana?", "bisa pinjam modal usaha di BMI?": console, a dead
         end) is given a person to ask."""
-        if self._t.mentions(text, "words.bmi"):
+        if self._t.mentions(text, "words.bmi") or self._t.mentions(text, "words.bmi_business"):
             elsewhere = self._t("fallback.out_of_scope_bmi", **self._answers.main_contact())
             return [Reply(elsewhere, self._menu_buttons())]
         return [Reply(self._t("fallback.out_of_scope"), self._menu_buttons())]

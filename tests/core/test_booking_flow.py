@@ -685,3 +685,29 @@ async def test_a_request_waited_for_gets_an_apology_and_where_it_stands(
     sorry, status = await world.say("pak kok lama sekali belum dikonfirmasi ya?")
     assert sorry.text == world.texts("booking.waiting", **answers.main_contact())
     assert booking.code in status.text
+
+
+async def test_a_coordinator_already_registered_is_shown_the_booking_not_a_new_form(
+    world: World, answers: Answers
+) -> None:
+    """Found in the console (a women's cooperative from Malang): "saya koordinator rombongan
+    … yg sudah daftar kunjungan" (a booking, 0.73) began a new form, whose group-size step
+    then took "kode pendaftarannya KJ7ABC" for 7 people."""
+    told = "saya koordinator rombongan dari Kopwan Setia Budi yg sudah daftar kunjungan"
+    world.nlu.add(told, "book_visit", 0.73, organization="Kopwan Setia Budi")
+    (none,) = await world.say(told, chat="u2")  # registered from another phone
+    assert none.text == world.texts("booking.none_active", **answers.main_contact())
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    (listed,) = await world.say(told)
+    assert booking.code in listed.text
+    # a booking code is no group size
+    world.nlu.add("mau daftar kunjungan", "book_visit")
+    await world.say("mau daftar kunjungan", chat="u3")
+    await world.say("KSP Maju Jaya", chat="u3")
+    asked = (await world.say("Solok", chat="u3"))[-1].text
+    assert asked.startswith("Berapa perkiraan jumlah peserta")
+    coded = "kode pendaftarannya KJ7ABC"
+    world.nlu.add(coded, "check_booking", 0.84, code="KJ7ABC")
+    replies = await world.say(coded, chat="u3")
+    assert not any(r.text.startswith("Tanggal berapa") for r in replies)

@@ -317,6 +317,11 @@ async def test_shorthand_salam_and_a_missed_call(
     assert await say(engine, "maaf pak td sy tlp tp g diangkat") == [
         texts("fallback.missed_call", **answers.main_contact())
     ]  # fmt: skip
+    # BMI's other business, in BMI's own chat (console: "di luar layanan kami", a dead end)
+    nlu.add("kalau mau jadi anggota gimana?", "out_of_scope", 0.39)
+    assert await say(engine, "kalau mau jadi anggota gimana?") == [
+        texts("fallback.out_of_scope_bmi", **answers.main_contact())
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -750,6 +750,11 @@ async def test_a_makassar_enquirer_is_understood_at_the_date_step(
     assert (await texts_of(world, "Daeng Rahman"))[0] == texts(
         "booking.contact_noted", name="Daeng Rahman"
     )
+    # a need asked for, not a question (console, a BUMDes from Ciamis: refused as a date)
+    need = "penginapan mohon dibantu carikan yang dekat"
+    world.nlu.add(need, "ask_lodging", 0.88)
+    noted = await texts_of(world, need)
+    assert noted[0] == texts("booking.notes_noted", notes=need)
     paused = await texts_of(world, "makasih banyak pak, salam dari Maros")
     assert paused[0].startswith(texts("smalltalk.welcome"))
     assert texts("booking.stuck") not in "\n".join(paused)

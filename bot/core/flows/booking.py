@@ -116,7 +116,8 @@ VISIT_TALK = frozenset(
      "ask_availability", "ask_letters", "ask_receipts", "ask_lodging", "ask_facilities",
      "ask_halal_prayer", "ask_own_bus", "ask_materials", "ask_certificate"}
 )  # fmt: skip
-_BARE_NUMBER = re.compile(r"^\D*?(\d{1,4})\D*$")
+# "30", "kira2 30an": a number alone, not one inside a code ("KJ7ABC" is no group of 7)
+_BARE_NUMBER = re.compile(r"^\D*?(?<![A-Za-z])(\d{1,4})(?:an)?(?![A-Za-z])\D*$")
 _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
 # A word that says what kind of organisation the name that follows is.
 _KIND_WORD = re.compile(
@@ -871,7 +872,8 @@ class BookingFlow(BookingParts):
         kept); the step is asked again."""
         if self._t.asks(text):
             return None
-        told = result is not None and result.intent in NOTE_INTENTS and result.confidence >= LIKELY
+        # a need asked for ("penginapan mohon dibantu carikan", console, Ciamis) as well
+        told = result is not None and result.intent in NEEDS and result.confidence >= LIKELY
         if not (told or _ARRIVAL.search(text) or _some_of(text)):  # "… 2 orang yang pakai
             return None  # kursi roda": a need of some of the group (console, from Sumba)
         _add_note(state.slots, text)

@@ -163,6 +163,9 @@ class BookingChanges(BookingParts):
             none = Reply(self._t("booking.none_yet"), (self._book_button(),))
             if HOW_LONG.search(text):  # "berapa lama biasanya dikonfirmasi setelah daftar?"
                 return [Reply(self._t("booking.after_send")), none]
+            if self._t.mentions(text, "words.registered"):  # registered from another phone?
+                elsewhere = self._t("booking.none_active", **self._answers.main_contact())
+                return [Reply(elsewhere, (self._book_button(),))]
             return [none]
         replies = [Reply(render.listed(self._t, own))]
         if self._asks_when(text) and any(b.status is Status.PENDING for b in own):

@@ -398,6 +398,10 @@ async def test_bmis_members_asked_are_no_shopping_question(
     nlu.add("anggotanya berapa?", "ask_shopping", 0.39)
     (reply,) = await engine.handle(text("anggotanya berapa?"))
     assert reply.text == texts("profile.figures_unset", **answers.main_contact())
+    # said longer (console: off-topic, 0.26, "saya belum yakin maksud")
+    nlu.add("anggotanya sudah berapa banyak?", "out_of_scope", 0.26)
+    (reply,) = await engine.handle(text("anggotanya sudah berapa banyak?"))
+    assert reply.text == texts("profile.figures_unset", **answers.main_contact())
 
 
 async def test_a_payment_told_is_left_to_staff_with_where_to_send_the_proof(

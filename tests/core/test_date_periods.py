@@ -106,6 +106,26 @@ async def test_availability_for_a_month(world: World, texts: Texts) -> None:
     assert choice.text == texts("booking.choose_in", period="Maret 2027")
 
 
+async def test_what_follows_a_months_free_days_is_read_in_that_month(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a dairy cooperative from Boyolali): after April's free days,
+    "yg paling awal bu" got the requirements (0.29) and "2 hari" "di luar layanan kami"."""
+    world.nlu.add("yg paling awal bu", "ask_visit_requirements", 0.29)
+    world.nlu.add("2 hari", "out_of_scope", 0.51)
+    world.nlu.add("yang tgl 3 aja", "ask_visit_requirements", 0.3)
+    await world.say("bulan maret masih ada slot?")
+    (longer,) = await world.say("2 hari")
+    assert longer.text == texts("booking.choose_in", period="Maret 2027")
+    # 1 March (a Monday) is free for two days
+    (earliest,) = await world.say("yg paling awal bu")
+    assert earliest.text == texts("availability.free", when="1–2 Maret 2027 (2 hari)")
+    await world.say("bulan maret masih ada slot?")
+    (third,) = await world.say("yang tgl 3 aja")  # the length told is kept
+    assert third.text == texts("availability.free", when="3–4 Maret 2027 (2 hari)")
+    assert [b.payload for b in third.buttons] == ["bd:2027-03-03"]
+
+
 async def test_availability_asked_by_a_feast_or_for_the_nearest_day(
     world: World, texts: Texts
 ) -> None:

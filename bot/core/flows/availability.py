@@ -23,6 +23,7 @@ from nlu.dates import find_dates
 from nlu.numbers import group_size
 
 AVAILABILITY_DATE = "availability_date"
+PERIOD_SHOWN = "period_shown"  # a period's free days just shown: a day or a length follows
 WEEKDAY_ASKED = "weekday_asked"  # remembered: "kalau minggu?" next asks about Sunday
 # "kalau hari jumat bisa?": whether a day of the week is open, asked in words the model may
 # read otherwise (Friday: a prayer question, 0.66); "sholat jumat di mana?" is that question.
@@ -79,8 +80,40 @@ class Availability(BookingParts):
             state.step = None
             if find_dates(text, self._today()) or self._day_of_heard_period(text, state):
                 return await self.availability(event, result, text, state)
+        if state.step == PERIOD_SHOWN and event.kind is Kind.TEXT:
+            state.step = None
+            if (chosen := await self._chosen_in_period(text, state)) is not None:
+                return chosen
         if event.kind is Kind.TEXT and self._t.asks(text):
             return self._too_many(text)
+        return None
+
+    async def _chosen_in_period(self, text: str, state: ConversationState) -> list[Reply] | None:
+        """What follows a period's free days, typed instead of pressed (console, a dairy
+        cooperative from Boyolali: "yg paling awal bu" got the requirements, "2 hari" "di
+        luar layanan kami"): the earliest day, a day of the period ("yang tgl 3 aja"), or the
+        visit's length, the days offered again for it; None for anything else, questions
+        included ("jadwal kosong terdekat kapan?" asks from today)."""
+        period = state.heard.get(PERIOD)
+        told = find_dates(text, self._today()) or self._period_in(text) is not None
+        if not period or self._t.asks(text) or told:
+            return None  # a question ("terdekat kapan?"), a new date: answered as such
+        length = self._days_in(text)
+        if length is not None:
+            state.heard = updated(state.heard, {"days": length})
+        days = length or int(state.heard.get("days") or 1)
+        people = int(state.heard.get("participants") or 1)
+        first, last = (date.fromisoformat(day) for day in period)
+        if EARLIEST.search(text):
+            free = await self._bookings.free_between(first, last, days, people, 1)
+            start = free[0] if free else None
+        else:
+            start = day_in(text, period)
+        if start is not None:
+            return await self._day_answer(start, days, people, state)
+        if length is not None:
+            state.step = PERIOD_SHOWN
+            return [await self._choose_in(first, last, days, people)]
         return None
 
     def _day_of_heard_period(self, text: str, state: ConversationState) -> date | None:
@@ -128,10 +161,18 @@ class Availability(BookingParts):
         elif window is not None:  # kept, so "tanggal 14" is read within it
             period = [window[0].isoformat(), window[1].isoformat()]
             state.heard = updated(state.heard, {PERIOD: period})
+            state.step = PERIOD_SHOWN
             return [await self._choose_in(*window, days, people)]
         else:
             start = mentions[0].start
             days = min((mentions[0].end - start).days + 1, MAX_DAYS)
+        return await self._day_answer(start, days, people, state)
+
+    async def _day_answer(
+        self, start: date, days: int, people: int, state: ConversationState
+    ) -> list[Reply]:
+        """Whether the visit can begin on `start`: yes, with the booking offered, or why not
+        with the nearest free dates."""
         problem = self._rules.date_problem(start, days, self._today())
         if problem is None and await self._bookings.free_days(start, days, people):
             if state.flow is None:  # "oke" takes it, as the button does, with that day

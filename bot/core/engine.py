@@ -740,13 +740,19 @@ class Engine:
         if asks and self._answers.asks_figures(text):
             # "anggotanya berapa?" (shopping at Warung Anggota, 0.39): BMI's profile
             return [self._answers.figures()]
-        if (
-            asks
-            and self._t.mentions(text, "words.staff_matter")
-            and len(question_clauses(text)) < 2
-        ):  # "kak bisa kirim proposal atau brosur kunjungan?" (the requirements, 0.47)
+        if asks and self._t.mentions(text, "words.staff_matter") and not self._asks_more(text):
+            # "kak bisa kirim proposal atau brosur kunjungan?" (the requirements, 0.47)
             return [Reply(self._t("fallback.staff_matter", **contact), self._menu_buttons())]
         return None
+
+    def _asks_more(self, text: str) -> bool:
+        """Whether a message naming a staff matter asks something else too ("… brosur? berapa
+        biayanya?"): a clause that asks and names none; "peserta kebanyakan ibu2, ada yg
+        bawa balita boleh?" only tells before its question."""
+        return any(
+            self._t.asks(clause) and not self._t.mentions(clause, "words.staff_matter")
+            for clause in question_clauses(text)
+        )
 
     def _invited(self, text: str, state: ConversationState) -> list[Reply] | None:
         """BMI asked to speak at the enquirer's event (console, a Dinas from Lebak: unclear to

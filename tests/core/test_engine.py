@@ -350,7 +350,9 @@ async def test_the_cafe_asked_about_gets_what_the_sources_say_and_the_contact(
      ("ada foto2 kegiatan kunjungan sebelumnya?", "ask_visit_info", 0.4),
      ("kalau peserta kami ada yang membawa anak kecil boleh?", "ask_visit_requirements", 0.75),
      ("apakah BMI bisa bantu pemasaran produk kopi kami?", "ask_visit_info", 0.55),
-     ("kalau mau jadi mitra jawara gimana?", "nlu_fallback", 0.2)],
+     ("kalau mau jadi mitra jawara gimana?", "nlu_fallback", 0.2),
+     # a clause that tells, before the question (console, Boyolali: the materials, 0.23)
+     ("peserta kebanyakan ibu2, ada yg bawa balita boleh?", "ask_materials", 0.23)],
 )  # fmt: skip
 async def test_what_only_staff_can_send_or_allow_is_left_to_staff(
     engine: Engine,
@@ -373,6 +375,12 @@ async def test_a_staff_matter_beside_a_sure_reading_is_answered_as_read(
     nlu.add("berapa biaya foto copy materi?", "ask_visit_cost", 0.9)
     (reply,) = await engine.handle(text("berapa biaya foto copy materi?"))
     assert reply.text.startswith(answers.knowledge.visit.cost.text.strip()[:40])
+    # beside another question, each is answered
+    both = "kak bisa kirim brosur kunjungan? berapa biayanya?"
+    nlu.add(both, "ask_visit_requirements", 0.47)
+    nlu.add("berapa biayanya", "ask_visit_cost", 0.97)
+    replies = await engine.handle(text(both))
+    assert any(r.text.startswith(answers.knowledge.visit.cost.text.strip()[:40]) for r in replies)
 
 
 async def test_a_group_of_students_comes_for_a_visit_not_research(

@@ -109,6 +109,14 @@ PAID = "paid"  # a payment told, remembered: "buktinya kirim ke mana?" is its pr
 CLEAR, CLEAR_LEAD = 0.4, 4
 MIN_GROUP = 5  # students this many or more come as a group: a visit, not research
 # "sy ketua koperasi karyawan …", "saya bendahara KSP …", "nama saya Yuliana": who they are.
+# A wish to come said as such, the visit right after the wish ("kami mau studi banding ke
+# BMI", "bermaksud melaksanakan kunjungan"); "mau tanya tentang studi banding" asks.
+_WISH_TO_COME = re.compile(
+    r"\b(?:mau|ingin|hendak|akan|berencana|rencana|rencananya|bermaksud|pengen|pingin)\s+"
+    r"(?:(?:melakukan|mengadakan|melaksanakan)\s+)?(?:studi\s+(?:banding|tiru)|kunjungan"
+    r"|berkunjung|datang|belajar\s+ke)\b",
+    re.IGNORECASE,
+)
 _APOLOGY = frozenset({"maaf", "ampun"})  # "mohon maaf", "minta maaf": no wish to come
 _INTRODUCTION = re.compile(
     r"\b(?:saya|sy|kami|aku|beta|kulo|abdi|ambo)\s+(?:\w+\s+){0,2}?(?:ketua|bendahara"
@@ -370,7 +378,8 @@ class Engine:
         …?") gets the booking offered after the answers, so that "iya boleh" starts it."""
         clauses = question_clauses(text)[:MAX_CLAUSES]
         if len(clauses) < 2:
-            return replies
+            comes = not self._t.asks(text) and _WISH_TO_COME.search(text) is not None
+            return [*replies, self._offer_booking(state)] if comes else replies
         ordered: list[Reply] = []
         readings = await self._readings(clauses)
         asked = _intents(readings.values(), SURE)
@@ -488,7 +497,8 @@ class Engine:
             return reading.confidence >= LIKELY or wish
         named = [reading.entity(name) is not None for name in ("date", "participants")]
         visit = self._t.mentions(clause, "words.visit_words")
-        return wish and (all(named) or (visit and any(named)))
+        comes = _WISH_TO_COME.search(clause) is not None  # "kami mau studi banding ke BMI"
+        return comes or (wish and (all(named) or (visit and any(named))))
 
     def _plans_unsurely(self, result: NluResult, text: str) -> bool:
         """ "Om Swastiastu, kami dari LPD Desa Adat Ubud ingin studi banding tentang …"

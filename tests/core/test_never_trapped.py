@@ -390,6 +390,25 @@ async def test_a_plan_with_a_wish_and_questions_is_offered_the_booking(
     assert "Tanggal: Jumat, 29 Januari 2027\n" in (await texts_of(world, "tidak ada"))[-1]
 
 
+async def test_a_wish_to_come_read_as_how_visits_go_gets_the_answer_and_the_offer(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a dairy cooperative from Boyolali): "sy dari Koperasi …, kami
+    pengurus & anggota mau studi banding ke BMI utk belajar pemberdayaan anggota peternak"
+    (how visits go, 0.58) and "kami mau studi banding ke BMI untuk belajar pemberdayaan
+    anggota" (0.83) got how visits go, no offer; "mau tanya tentang studi banding" asks."""
+    one = "kami mau studi banding ke BMI untuk belajar pemberdayaan anggota"
+    two = "sy dari Koperasi Susu Boyolali, kami mau studi banding ke BMI utk belajar"
+    world.nlu.add(one, "ask_visit_info", 0.83)
+    world.nlu.add(two, "ask_visit_info", 0.58)
+    world.nlu.add("mau tanya tentang studi banding", "ask_visit_info", 0.98)
+    for told in (one, two):
+        replies = await texts_of(world, told, chat=told[:8])
+        assert replies[-1] == texts("booking.offer")
+        assert replies[0].startswith("Koperasi BMI Grup menerima kunjungan belajar")
+    assert (await texts_of(world, "mau tanya tentang studi banding"))[-1] != texts("booking.offer")
+
+
 @pytest.mark.parametrize(
     ("answer", "takes"),
     [("iya mohon dibantu", True), ("boleh pak, silakan didaftarkan", True),

@@ -85,7 +85,10 @@ OFFERED = MappingProxyType({OFFER_HANDOFF: "human_handoff", OFFER_BOOKING: BOOK}
 _CAN_WHEN = re.compile(
     r"\b(?:bisa|bisakah|boleh|bolehkah)\b[^.?!]{0,30}\b(?:bulan|tanggal|tgl|minggu|hari)\b"
     r"|\b(?:bulan|tanggal|tgl|minggu|hari)\b[^.?!]{0,30}"
-    r"\b(?:bisa|bisakah|boleh|bolehkah|kosong|tersedia)\b",  # "… bulan Mei, ada jadwal kosong?"
+    r"\b(?:bisa|bisakah|boleh|bolehkah|kosong|tersedia)\b"  # "… bulan Mei, ada jadwal kosong?"
+    # "… tanggal 20-21 April 2027. Apakah tersedia?" (console, an LPD from Kuta: the cost alone)
+    r"|\b(?:bulan|tanggal|tgl)\b[^?!]{0,40}\.\s*(?:apakah|apa)\s+(?:masih\s+)?(?:tersedia"
+    r"|kosong|bisa)\b",
     re.IGNORECASE,
 )
 # "kalau setelah lebaran?", "klo tgl 20?": the question before, asked again of another time.
@@ -318,11 +321,13 @@ class Engine:
             return self._fallback(result, text, state)
         if taken := await self._offer_answered(event, result, text, state, unclear=unclear):
             return taken
-        if result.confidence < SURE and self._asks_when_to_come(result, text, asks):
+        when = result.confidence < SURE and self._asks_when_to_come(result, text, asks)
+        if when:
             # "kami mau studi tiru tentang Jawara …, kira-kira bisa di bulan September?"
-            # (ask_programs 0.43): whether they can come then, the free days of that time
+            # (ask_programs 0.43): whether they can come then, the free days of that time,
+            # before the message's other questions (`_every_question`)
             result, unclear = replace(result, intent="ask_availability"), False
-        if (unclear or result.intent == BOOK or result.confidence < LIKELY) and asks:
+        if not when and (unclear or result.intent == BOOK or result.confidence < LIKELY) and asks:
             answered = await self._by_clause(text, result, state)
             if answered:
                 state.misses = 0

@@ -699,6 +699,31 @@ async def test_a_letter_asking_whether_its_day_can_be_and_for_a_letter_gets_both
     assert all("Tanggal berapa" not in reply for reply in started)
 
 
+async def test_whether_the_days_are_free_asked_in_a_sentence_of_its_own_is_answered(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (an LPD from Kuta): "Mohon info untuk kunjungan 25 orang tanggal
+    20-21 April 2027. Apakah tersedia? Berapa biayanya?" got the cost, not the days."""
+    asked = (
+        "Mohon info untuk kunjungan 25 orang tanggal 20-21 April 2027. Apakah tersedia? "
+        "Berapa biayanya?"
+    )
+    world.nlu.table[asked] = NluResult(
+        "nlu_fallback",
+        0.2,
+        (
+            Entity("date", "2027-04-20/2027-04-21", "20-21 April 2027", 0, 0),
+            Entity("participants", 25, "25 orang", 0, 0),
+        ),
+        (("nlu_fallback", 0.2), ("ask_availability", 0.26), ("ask_visit_info", 0.25)),
+    )
+    world.nlu.add("Apakah tersedia", "ask_availability", 0.38)
+    world.nlu.add("Berapa biayanya", "ask_visit_cost", 0.97)
+    said = await texts_of(world, asked)
+    assert said[0] == texts("availability.free", when="20–21 April 2027 (2 hari)")
+    assert any(reply.startswith(answers.knowledge.visit.cost.text.strip()[:40]) for reply in said)
+
+
 async def test_when_the_answer_comes_asked_after_sending(world: World, texts: Texts) -> None:
     """Found in the console (a farmers' group from Ngawi): "kapan dikabari bu?" right after
     sending (off-topic, 0.43) got "di luar layanan kami"."""

@@ -106,6 +106,22 @@ async def test_availability_for_a_month(world: World, texts: Texts) -> None:
     assert choice.text == texts("booking.choose_in", period="Maret 2027")
 
 
+async def test_a_bare_day_after_a_days_answer_is_of_that_month(world: World, texts: Texts) -> None:
+    """Found in the console (a Dekopinda from Bandung): after "tgl 12 januari bisa bu?" was
+    answered, "kalau tgl 14?" was asked which date to check, and the booking kept the 12th."""
+    world.nlu.add("tgl 12 januari bisa bu?", "ask_availability", 0.89, date="2027-01-12")
+    world.nlu.add("kalau tgl 14?", "ask_availability", 0.76)
+    await world.say("tgl 12 januari bisa bu?")
+    (fourteenth,) = await world.say("kalau tgl 14?")
+    assert fourteenth.text == texts("availability.free", when="Kamis, 14 Januari 2027")
+    started = await world.say("iya")
+    assert not any(reply.text.startswith("Tanggal berapa") for reply in started)
+    for answer in ("Kopwan Melati", "Solok", "20", "1 hari", "jawara", "Bu Ani 081234567890"):
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Tanggal: Kamis, 14 Januari 2027\n" in summary
+
+
 async def test_what_follows_a_months_free_days_is_read_in_that_month(
     world: World, texts: Texts
 ) -> None:

@@ -3,6 +3,7 @@ free days, and the day asked for when the question named none."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -117,9 +118,15 @@ class Availability(BookingParts):
         return None
 
     def _day_of_heard_period(self, text: str, state: ConversationState) -> date | None:
-        """ "tanggal 14" once a period's free days were shown ("bisa di bulan September?"):
-        that day of the period, kept for the form; None without one, or naming no day."""
+        """ "tanggal 14" once a period's free days were shown ("bisa di bulan September?"),
+        or a day asked about ("kalau tgl 14?" after "tgl 12 januari bisa?", console, a
+        Dekopinda from Bandung: which date?): that day of the period, or of the day's month,
+        kept for the form; None without either, or naming no day."""
         period = state.heard.get(PERIOD)
+        if period is None and (day := state.heard.get("start_date")) is not None:
+            first = date.fromisoformat(day).replace(day=1)
+            last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+            period = [first.isoformat(), last.isoformat()]
         return day_in(text, period) if period and DAY_TOLD.search(text) else None
 
     def _too_many(self, text: str) -> list[Reply] | None:

@@ -756,11 +756,14 @@ async def test_a_length_where_a_name_is_asked_is_kept_and_refusals_point_to_a_pe
     assert named == [
         texts("booking.contact_noted", name="Ibu Euis"), texts("booking.ask.org_kind")
     ]  # fmt: skip
-    for answer in ("koperasi", "Garut", "40", "20 Juli 2027"):
+    # topics written ahead are no kind (console, a Dekopinda from Bandung: "koperasi")
+    topics = await texts_of(world, "tata kelola koperasi dan Jawara")
+    told = "tata kelola koperasi, Jawara (Jaringan Warung Anggota)"
+    assert topics == [texts("booking.topics_noted", topics=told), texts("booking.ask.org_kind")]
+    for answer in ("koperasi", "Garut", "40"):
         await world.say(answer)
-    assert (await texts_of(world, "jawara"))[-1] == texts(
-        "booking.ask.contact_phone"
-    )  # 2 days and the contact kept
+    # 2 days, the contact and the topics kept
+    assert (await texts_of(world, "20 Juli 2027"))[-1] == texts("booking.ask.contact_phone")
 
 
 async def test_the_contact_written_where_the_topics_or_the_name_are_asked_is_kept(

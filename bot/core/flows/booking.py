@@ -819,11 +819,8 @@ class BookingFlow(BookingParts):
         if "start_date" not in slots and dated:
             notes = self._note_when(text, slots)  # "17 maret 2027" where the kind is asked
             return Noted("\n".join(notes) or self._when_noted(slots))
-        programs = self._answers.knowledge.find_programs(text)
-        if "topics" not in slots and programs:
-            slots["topics"] = [program.id for program in programs]
-            names = ", ".join(program.name for program in programs)
-            return Noted(self._t("booking.topics_noted", topics=names))
+        if "topics" not in slots and self._answers.knowledge.find_programs(text):
+            return Noted(self._t("booking.topics_noted", topics=self._take_topics(text, state)))
         told = _TOPICS_TOLD.match(text)
         topic = text[told.end() :].strip(" ,:") if told else ""
         if "topics" not in slots and topic:  # "materinya tentang pengelolaan warung …"
@@ -996,6 +993,9 @@ class BookingFlow(BookingParts):
         self, payload: str, value: str, state: ConversationState
     ) -> str | None:
         kind = value_of(payload, Space.KIND)
+        if kind is None and self._answers.knowledge.find_programs(value):
+            return self._t("booking.invalid.org_kind")  # "tata kelola koperasi dan Jawara":
+            # the topics, written ahead (console, Bandung: taken for a cooperative)
         kind = kind or guess_kind(value) or ("lainnya" if "lain" in value.lower() else None)
         if kind not in KINDS:
             return self._t("booking.invalid.org_kind")

@@ -757,8 +757,8 @@ async def test_a_length_where_a_name_is_asked_is_kept_and_refusals_point_to_a_pe
         texts("booking.contact_noted", name="Ibu Euis"), texts("booking.ask.org_kind")
     ]  # fmt: skip
     # topics written ahead are no kind (console, a Dekopinda from Bandung: "koperasi")
-    topics = await texts_of(world, "tata kelola koperasi dan Jawara")
-    told = "tata kelola koperasi, Jawara (Jaringan Warung Anggota)"
+    told = "tata kelola koperasi dan pemberdayaan anggota"
+    topics = await texts_of(world, told)
     assert topics == [texts("booking.topics_noted", topics=told), texts("booking.ask.org_kind")]
     for answer in ("koperasi", "Garut", "40"):
         await world.say(answer)

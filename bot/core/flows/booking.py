@@ -518,6 +518,13 @@ class BookingFlow(BookingParts):
         _add_note(state.slots, text)
         return Reply(self._t("booking.notes_noted", notes=text))
 
+    def _tells_topics(self, text: str) -> bool:
+        """Whether an answer is about what to learn: it names a program, or words no other
+        answer has ("tata kelola", "pemberdayaan": `words.booking.topic_words`)."""
+        return bool(self._answers.knowledge.find_programs(text)) or self._t.mentions(
+            text, "words.booking.topic_words"
+        )
+
     def _names_topics(self, text: str) -> bool:
         """Whether a question can tell the topic: it names a program, or all of them
         ("semua bisa?")."""
@@ -819,12 +826,12 @@ class BookingFlow(BookingParts):
         if "start_date" not in slots and dated:
             notes = self._note_when(text, slots)  # "17 maret 2027" where the kind is asked
             return Noted("\n".join(notes) or self._when_noted(slots))
-        if "topics" not in slots and self._answers.knowledge.find_programs(text):
-            return Noted(self._t("booking.topics_noted", topics=self._take_topics(text, state)))
         told = _TOPICS_TOLD.match(text)
         topic = text[told.end() :].strip(" ,:") if told else ""
         if "topics" not in slots and topic:  # "materinya tentang pengelolaan warung …"
             return Noted(self._t("booking.topics_noted", topics=self._take_topics(topic, state)))
+        if "topics" not in slots and state.step != Step.TOPICS and self._tells_topics(text):
+            return Noted(self._t("booking.topics_noted", topics=self._take_topics(text, state)))
         return None
 
     def _date_retold(self, text: str, state: ConversationState) -> Noted | None:
@@ -993,9 +1000,9 @@ class BookingFlow(BookingParts):
         self, payload: str, value: str, state: ConversationState
     ) -> str | None:
         kind = value_of(payload, Space.KIND)
-        if kind is None and self._answers.knowledge.find_programs(value):
-            return self._t("booking.invalid.org_kind")  # "tata kelola koperasi dan Jawara":
-            # the topics, written ahead (console, Bandung: taken for a cooperative)
+        if kind is None and self._tells_topics(value):
+            return self._t("booking.invalid.org_kind")  # "tata kelola koperasi dan
+            # pemberdayaan anggota": the topics, written ahead (console, Bandung: a cooperative)
         kind = kind or guess_kind(value) or ("lainnya" if "lain" in value.lower() else None)
         if kind not in KINDS:
             return self._t("booking.invalid.org_kind")

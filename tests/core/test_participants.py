@@ -104,6 +104,8 @@ async def world(
     nlu.add("acaranya dari jam berapa sampai jam berapa?", "ask_agenda", 0.69)
     nlu.add("kodenya saya tidak tahu, dari ketua rombongan belum dikasih", "join_visit", 0.6)
     nlu.add("kodenya saya tidak tahu, ketua rombongan yang pegang", "join_visit", 0.98)
+    nlu.add("kode undangannya apa bu?", "join_visit", 0.7)
+    nlu.add("untuk peserta bagaimana cara dapat agendanya?", "join_visit", 0.7)
     engine = Engine(
         nlu, JsonMemoryStore(), answers, texts, keywords,
         flows=(participants, *flows), staff=staff, desk=desk,
@@ -292,6 +294,20 @@ async def test_the_coordinator_sees_who_joined(world: World) -> None:
     assert booking.invite_code in roster[0].text
     refused = await world.send("daftar peserta", "p5")  # a participant is not the coordinator
     assert refused[0].text == world.texts("join.no_roster")
+
+
+async def test_the_coordinator_asking_for_the_invite_code_is_given_it(world: World) -> None:
+    """Found in the console (a women's cooperative from Sidoarjo, approved): "kode
+    undangannya apa bu?" from the chat that booked was told to ask the coordinator, and
+    "untuk peserta bagaimana cara dapat agendanya?" was asked for the code."""
+    booking = await approved_visit(world)
+    for asked in ("kode undangannya apa bu?", "untuk peserta bagaimana cara dapat agendanya?"):
+        (given,) = await world.send(asked, "coordinator")
+        assert given.text == world.texts(
+            "join.share_code", org_name="Coop TLM", invite=booking.invite_code
+        )
+    (other,) = await world.send("kode undangannya apa bu?", "p8")  # a participant
+    assert other.text == world.texts("join.no_code")
 
 
 async def test_a_participant_without_a_code_is_not_asked_for_it_forever(world: World) -> None:

@@ -161,6 +161,11 @@ class ParticipantFlow:
     ) -> list[Reply]:
         """Look up the invite code; ask the participant's name."""
         code = event.payload if event.kind is Kind.START else _code_in(result, text)
+        if not code and (own := await self._coordinated(event)) is not None:
+            # "kode undangannya apa bu?" from the chat that booked (console: told to ask
+            # the coordinator): the code to share
+            invite = own.invite_code or "-"
+            return [Reply(self._t("join.share_code", org_name=own.org_name, invite=invite))]
         if not code and "kode" in text.lower():
             state.step = None  # "kodenya saya tidak tahu, ketua rombongan yang pegang"
             return self._no_code()
@@ -256,14 +261,9 @@ class ParticipantFlow:
 
     async def roster(self, event: Incoming) -> list[Reply]:
         """The coordinator (the chat that booked) sees who joined their approved visit."""
-        own = [
-            b
-            for b in await self._bookings.for_chat(event.channel, event.chat_id)
-            if b.status is Status.APPROVED and b.end_date >= self._today()
-        ]
-        if not own:
+        booking = await self._coordinated(event)
+        if booking is None:
             return [Reply(self._t("join.no_roster"))]
-        booking = min(own, key=lambda b: b.start_date)
         people = await self._visits.participants(booking.code)
         names = "\n".join(f"{n}. {name}" for n, (name, _, _) in enumerate(people, 1)) or "-"
         return [
@@ -277,6 +277,17 @@ class ParticipantFlow:
                 )
             )
         ]
+
+    async def _coordinated(self, event: Incoming) -> BookingView | None:
+        """The approved visit, not yet ended, that this chat booked (the earliest)."""
+        own = [
+            b
+            for b in await self._bookings.for_chat(event.channel, event.chat_id)
+            if b.status is Status.APPROVED
+            and b.end_date >= self._today()
+            and requested_by(event, b)
+        ]
+        return min(own, key=lambda b: b.start_date) if own else None
 
     async def leave(self, event: Incoming) -> list[Reply]:
         """Stop the agenda messages to this chat."""

@@ -408,6 +408,13 @@ async def test_a_new_group_size_after_sending_is_confirmed_then_sent_to_staff(
     assert f"sa:{booking.code}" in [b.payload for b in told.buttons]
     (same,) = await world.say("jumlah peserta jadi 35 orang ya")
     assert same.text == world.texts("amend.participants.same", code=booking.code, new=35)
+    # by so many and to so many (console, Sidoarjo: "ubah menjadi 5 orang?")
+    (grown,) = await world.say("bu, peserta kami bertambah 5 orang jadi 40, bisa?")
+    assert grown.text == world.texts(
+        "amend.participants.confirm", code=booking.code, when="Senin, 14 Juni 2027", old=35,
+        new=40,
+    )  # fmt: skip
+    await world.press("zn")
     world.nlu.add("jumlah peserta berubah menjadi 500", "book_visit", 0.5)
     over = await world.say("jumlah peserta berubah menjadi 500")
     assert over[0].text == world.texts("booking.participants_over", limit=100)

@@ -91,8 +91,13 @@ def new_size(text: str, old: int) -> int | None:
     new size."""
     if not _RESIZED.search(text) or (size := group_size(text)) is None:
         return None
+    to = list(_TO.finditer(text))
+    if to:  # "bertambah 5 orang jadi 40": the number after "jadi"
+        after = text[to[-1].end() :]
+        bare = re.match(r"\s*(?:sekitar\s+)?(\d{1,4})\b", after)
+        return group_size(after) or (int(bare.group(1)) if bare else size)
     by = _BY.search(text)
-    if by is None or _TO.search(text):
+    if by is None:
         return size
     return old + size if by.group(1).lower() in {"bertambah", "nambah", "tambah"} else old - size
 

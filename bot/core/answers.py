@@ -42,7 +42,8 @@ _SIZE_ASKED = re.compile(
     r"\b(?:min(?:imal|imum)?|maks(?:imal|imum)?|max|paling\s+(?:sedikit|banyak)|batas(?:an)?)\b"
     r".{0,20}?\b(?:orang|org|peserta|rombongan)\b|\bberapa\s+(?:orang|org|peserta)\b"
     r"|\b(?:cuma|cuman|hanya)\s+\d+\s*(?:orang|org|peserta)\b"
-    r"|\b\d+\s*(?:orang|org|peserta)\s+(?:saja|aja|doang|sj)\b",
+    r"|\b\d+\s*(?:orang|org|peserta)\s+(?:saja|aja|doang|sj)\b"
+    r"|\b(?:lebih\s+dari|melebihi|di\s*atas)\s+\d+\s*(?:orang|org|peserta)\b",
     re.IGNORECASE,
 )
 # BMI asked to speak at the enquirer's own event: "bisa jadi narasumber di acara kami?",
@@ -91,7 +92,7 @@ class Answers:
         if intent == "ask_halal_prayer" and self._t.mentions(text, "words.diet"):
             return self._visit(self.knowledge.visit.diet)  # a syariah host asked for other meals
         if intent in {"ask_visit_info", "ask_visit_requirements"} and _SIZE_ASKED.search(text):
-            return self._visit(self.knowledge.visit.group_size)  # "minimal berapa orang?"
+            return self.group_size()  # "minimal berapa orang?"
         if intent == "ask_visit_info" and _LEAD_ASKED.search(text):
             return self._visit(self.knowledge.visit.requirements)  # "… paling lambat 7 hari"
         if intent == "ask_visit_info" and times_asked(text):
@@ -158,6 +159,10 @@ class Answers:
             Button(p.name, encode(Space.PROGRAM, p.id)) for p in self.knowledge.programs
         )
         return Reply(self._t("programs.list", programs=lines), buttons)
+
+    def group_size(self) -> Reply:
+        """How big a group may be: the form's limit; the least is BMI's to say."""
+        return self._visit(self.knowledge.visit.group_size)
 
     def _visit(self, answer: Answer) -> Reply:
         text = answer.text.strip()

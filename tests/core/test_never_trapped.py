@@ -138,11 +138,21 @@ async def test_nanti_dulu_with_courtesy_words_pauses_a_button_step(
     assert paused == texts("booking.paused")
 
 
-async def test_a_question_with_a_number_is_still_an_answer(world: World, texts: Texts) -> None:
+async def test_a_question_with_a_number_is_still_an_answer(
+    world: World, texts: Texts, answers: Answers
+) -> None:
     for message in ("mau daftar kunjungan", "Kopwan Sekar Melati", "Solok"):
         await world.say(message)
+    # unless it asks beyond the number (console, a pesantren from Jombang: taken for 60)
+    beyond = await texts_of(world, "apakah bisa lebih dari 60 orang?")
+    assert beyond[0] == answers.group_size().text
+    assert beyond[1].startswith(texts("booking.ask.participants")[:20])
     replies = await texts_of(world, "30 orang, bisa?")
     assert replies[-1].startswith(texts("booking.ask.start_date")[:20])
+    # a big group split in two, asked where the date is (console, Jombang: "answered later")
+    split = await texts_of(world, "kalau dibagi 2 gelombang bagaimana?")
+    assert split[0] == texts("fallback.split", **answers.main_contact())
+    assert split[1].startswith(texts("booking.ask.start_date")[:20])
 
 
 async def test_what_was_said_is_never_asked_again(

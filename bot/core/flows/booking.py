@@ -117,6 +117,7 @@ VISIT_TALK = frozenset(
      "ask_halal_prayer", "ask_own_bus", "ask_materials", "ask_certificate"}
 )  # fmt: skip
 # "30", "kira2 30an": a number alone, not one inside a code ("KJ7ABC" is no group of 7)
+_BEYOND = re.compile(r"\b(?:lebih\s+dari|melebihi|di\s*atas)\s+\d", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^\D*?(?<![A-Za-z])(\d{1,4})(?:an)?(?![A-Za-z])\D*$")
 _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
 # A word that says what kind of organisation the name that follows is.
@@ -490,8 +491,10 @@ class BookingFlow(BookingParts):
                 return await self._ask_next(state)  # it was an answer after all ("30 orang?")
             if isinstance(taken, Reply):  # "bisa minggu kedua April?": that week's free days
                 return [taken]
+            if isinstance(taken, Noted):  # "apakah bisa lebih dari 60 orang?": the limit
+                return [Reply(taken.text), *await self._question(slot, state)]
             # A question this step cannot take as its answer, and no answer for it at hand.
-            said = self._weekday_answer(text)
+            said = self._weekday_answer(text) or self._split_asked(text)
             if said is None and slot != Step.START_DATE and find_dates(text, self._today()):
                 # "rencana akhir Maret 2027, bisa?" where another step is asked: kept for the
                 # date step, which offers that period's free days (or says why not).
@@ -506,6 +509,13 @@ class BookingFlow(BookingParts):
         if problem is None:
             return await self._ask_next(state)
         return await self._refused(problem, state)
+
+    def _split_asked(self, text: str) -> Reply | None:
+        """ "kalau dibagi 2 gelombang bagaimana?" mid-form (console, a pesantren of 80: "answered
+        after the form"): staff arrange a group split in two."""
+        if not self._t.mentions(text, "words.split_group"):
+            return None
+        return Reply(self._t("fallback.split", **self._answers.main_contact()))
 
     def _need_told(
         self, result: NluResult | None, text: str, state: ConversationState
@@ -1117,7 +1127,10 @@ class BookingFlow(BookingParts):
 
     async def _fill_participants(
         self, payload: str, value: str, state: ConversationState
-    ) -> str | None:
+    ) -> str | Noted | None:
+        if _BEYOND.search(value) and self._t.asks(value):
+            # "apakah bisa lebih dari 60 orang?" (console, a pesantren: taken for 60)
+            return Noted(self._answers.group_size().text)
         number = group_size(value)
         if number is None and not DAYS_IN_TEXT.search(value):  # "1 hari saja": how long
             bare = _BARE_NUMBER.match(value)

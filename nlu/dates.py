@@ -62,7 +62,8 @@ _NUMERIC = re.compile(
 )
 _ISO = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 _RELATIVE_DAY = re.compile(
-    r"(?<!\w)(?P<word>hari\s+ini|hr\s+ini|besok\s+lusa|besok|besuk|bsk|lusa)(?!\w)", re.IGNORECASE
+    r"(?<!\w)(?P<word>hari\s+ini|hr\s+ini|besok\s+lusa|besok|besuk|bsok|bsk|lusa)(?!\w)",
+    re.IGNORECASE,
 )
 _IN_N = re.compile(
     r"(?<!\w)(?P<n>\d{1,2}|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s+"
@@ -239,7 +240,7 @@ def _iso(text: str, today: date) -> list[DateMention]:
 
 
 def _relative_day(text: str, today: date) -> list[DateMention]:
-    offsets = {"hari ini": 0, "hr ini": 0, "besok": 1, "besuk": 1, "bsk": 1, "lusa": 2}
+    offsets = {"hari ini": 0, "hr ini": 0, "besok": 1, "besuk": 1, "bsok": 1, "bsk": 1, "lusa": 2}
     found = []
     for m in _RELATIVE_DAY.finditer(text):
         word = " ".join(m["word"].lower().split())

@@ -448,6 +448,10 @@ async def test_a_yes_that_asks_to_be_booked_starts_the_booking(world: World, tex
     assert await texts_of(world, "oke") == [texts("smalltalk.affirm")]
     started = await texts_of(world, "oke boleh didaftarkan")
     assert started[:2] == [texts("booking.start"), texts("booking.ask.org_name")]
+    # written short (console: "yaudh sy dftr aja", a booking at 0.32, was only offered)
+    world.nlu.add("yaudh sy dftr aja", "book_visit", 0.32)
+    started = await texts_of(world, "yaudh sy dftr aja", chat="u2")
+    assert started[:2] == [texts("booking.start"), texts("booking.ask.org_name")]
 
 
 async def test_a_contact_number_sent_outside_the_form_is_kept_and_the_booking_offered(

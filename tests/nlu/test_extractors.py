@@ -17,6 +17,7 @@ TODAY = date(2026, 11, 23)  # a Monday
     ("text", "value"),
     [
         ("besok", "2026-11-24"),
+        ("bsok", "2026-11-24"),  # "klo bsok bs gk?" (console: "which date?")
         ("lusa", "2026-11-25"),
         ("hari ini", "2026-11-23"),
         ("3 hari lagi", "2026-11-26"),

@@ -380,3 +380,17 @@ async def test_a_time_taken_that_the_model_cannot_read_gets_its_free_days(
     world.nlu.add(taken, "nlu_fallback", 0.2, date="2026-12-01/2026-12-31")
     (month,) = await world.say(taken)
     assert month.text.startswith("Untuk Desember 2026")  # next month, in this world
+
+
+async def test_a_date_not_known_yet_keeps_the_form_until_it_is(world: World, texts: Texts) -> None:
+    """Found in the console (a Kopdit from Maumere): "sonde tau tanggal pasti, tergantung
+    tiket pesawat" where the date was asked got "tanggalnya belum saya pahami"."""
+    await at_the_date_step(world)
+    (kept,) = await world.say("sonde tau tanggal pasti, tergantung tiket pesawat")
+    assert kept.text == texts("booking.date_later") + " " + texts("booking.paused")
+    world.nlu.add("lanjut daftar", "book_visit", 0.9)
+    resumed = await world.say("lanjut daftar")
+    assert resumed[-1].text.startswith(texts("booking.ask.start_date", lead_days=7)[:20])
+    # a date said beside it is the date
+    (taken,) = (await world.say("belum pasti sih, mungkin 20 Mei 2027"))[-1:]
+    assert taken.text == texts("booking.ask.days")

@@ -420,7 +420,7 @@ class BookingFlow(BookingParts):
             if checked is not None:
                 return checked
         if event.kind is Kind.TEXT and (closing := self._closing(result, text)) is not None:
-            return self._pause(state, thanked=closing == "thank")
+            return self._pause(state, "smalltalk.welcome" if closing == "thank" else None)
         if event.kind is Kind.TEXT and sure and result.intent in switches:  # type: ignore[union-attr]
             self._pause(state)
             if result is not None:  # "tgl 23 Januari bisa?": the date, kept for the form
@@ -435,6 +435,10 @@ class BookingFlow(BookingParts):
         any reading of it; what it refuses is another request only if it says so (None: for
         the caller), else thanks, an answer to another step, or refused."""
         step = state.step or ""
+        if step == Step.START_DATE and self._date_unknown(text):
+            # "sonde tau tanggal pasti, tergantung tiket pesawat" (console, a Kopdit from
+            # Maumere: "tanggalnya belum saya pahami"): kept until the date is known
+            return self._pause(state, "booking.date_later")
         problem = await self._fill(step, text, "", state)
         if problem is None:
             notes = self._also_said(step, text, state.slots)
@@ -442,7 +446,8 @@ class BookingFlow(BookingParts):
         if elsewhere:
             return None
         if (closing := self._closing(result, text, LIKELY)) is not None:
-            return self._pause(state, thanked=closing == "thank")  # "makasih banyak pak, …"
+            # "makasih banyak pak, …"
+            return self._pause(state, "smalltalk.welcome" if closing == "thank" else None)
         ahead = (
             self._for_another_step(text, state) or self._note_ahead(result, text, state)
             if isinstance(problem, str)
@@ -509,6 +514,11 @@ class BookingFlow(BookingParts):
         if problem is None:
             return await self._ask_next(state)
         return await self._refused(problem, state)
+
+    def _date_unknown(self, text: str) -> bool:
+        """Whether the message says the date is not known yet, and names none."""
+        unknown = self._t.mentions(text, "words.booking.date_unknown")
+        return unknown and not find_dates(text, self._today())
 
     def _split_asked(self, text: str) -> Reply | None:
         """ "kalau dibagi 2 gelombang bagaimana?" mid-form (console, a pesantren of 80: "answered
@@ -609,15 +619,16 @@ class BookingFlow(BookingParts):
         first = re.split(r"[,.;!\n]", text, maxsplit=1)[0]
         return (first != text and self._says(first, "booking.pause")) or defers(text)
 
-    def _pause(self, state: ConversationState, thanked: bool = False) -> list[Reply]:
+    def _pause(self, state: ConversationState, opening: str | None = None) -> list[Reply]:
         """Put the form aside, keeping what was filled; "lanjut daftar" (or the button)
-        resumes it where it stopped."""
+        resumes it where it stopped. `opening`, the key of what is said first (thanks
+        answered)."""
         state.paused = dict(state.slots)
         state.flow = state.step = None
         state.slots = {}
         text = self._t("booking.paused")
-        if thanked:
-            text = self._t("smalltalk.welcome") + " " + text
+        if opening is not None:
+            text = self._t(opening) + " " + text
         return [
             Reply(text, (Button(self._t("booking.resume"), encode(Space.INTENT, "book_visit")),))
         ]

@@ -88,7 +88,10 @@ _CAN_WHEN = re.compile(
     r"\b(?:bisa|bisakah|boleh|bolehkah|kosong|tersedia)\b"  # "… bulan Mei, ada jadwal kosong?"
     # "… tanggal 20-21 April 2027. Apakah tersedia?" (console, an LPD from Kuta: the cost alone)
     r"|\b(?:bulan|tanggal|tgl)\b[^?!]{0,40}\.\s*(?:apakah|apa)\s+(?:masih\s+)?(?:tersedia"
-    r"|kosong|bisa)\b",
+    r"|kosong|bisa)\b"
+    # "… minggu ketiga Februari 2027 … apakah jadwal tersebut memungkinkan" (console, Jambi)
+    r"|\bjadwal\s+(?:tersebut|itu|tsb|ini)\s+(?:masih\s+)?(?:memungkinkan|bisa|tersedia"
+    r"|kosong)\b",
     re.IGNORECASE,
 )
 # "kalau setelah lebaran?", "klo tgl 20?": the question before, asked again of another time.

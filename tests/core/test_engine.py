@@ -430,7 +430,9 @@ async def test_a_payment_told_is_left_to_staff_with_where_to_send_the_proof(
     assert receipt.text != paid  # no payment told first: read as it stands
 
 
-@pytest.mark.parametrize("knock", ["mau tanya", "izin bertanya pak", "boleh tanya?"])
+@pytest.mark.parametrize(
+    "knock", ["mau tanya", "izin bertanya pak", "boleh tanya?", "saya ingin bertanya"]
+)
 async def test_a_question_announced_is_asked_for(
     engine: Engine, nlu: RecordedNlu, texts: Texts, knock: str
 ) -> None:

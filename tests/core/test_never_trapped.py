@@ -738,6 +738,28 @@ async def test_whether_the_days_are_free_asked_in_a_sentence_of_its_own_is_answe
     assert any(reply.startswith(answers.knowledge.visit.cost.text.strip()[:40]) for reply in said)
 
 
+async def test_whether_a_period_named_in_a_letter_is_possible_is_answered(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a Dinas from Jambi): "… pada minggu ketiga Februari 2027,
+    selama 2 hari. Mohon informasi apakah jadwal tersebut memungkinkan, berapa biaya per
+    peserta …" got the cost and the offer, not that week's free days."""
+    asked = (
+        "Kami berencana mengirim 40 pengurus koperasi untuk studi tiru ke BMI pada minggu "
+        "ketiga Februari 2027, selama 2 hari. Mohon informasi apakah jadwal tersebut "
+        "memungkinkan, berapa biaya per peserta."
+    )
+    dates = Entity("date", "2027-02-15/2027-02-21", "minggu ketiga Februari 2027", 0, 0)
+    size = Entity("participants", 40, "40 pengurus", 0, 0)
+    world.nlu.table[asked] = NluResult(
+        "ask_visit_cost", 0.45, (dates, size), (("ask_visit_cost", 0.45), ("book_visit", 0.3))
+    )
+    world.nlu.add("berapa biaya per peserta", "ask_visit_cost", 0.97)
+    said = await texts_of(world, asked)
+    assert said[0].startswith("Untuk 15–21 Februari 2027")
+    assert any(reply.startswith(answers.knowledge.visit.cost.text.strip()[:40]) for reply in said)
+
+
 async def test_when_the_answer_comes_asked_after_sending(world: World, texts: Texts) -> None:
     """Found in the console (a farmers' group from Ngawi): "kapan dikabari bu?" right after
     sending (off-topic, 0.43) got "di luar layanan kami"."""

@@ -363,6 +363,34 @@ async def test_a_move_asked_about_is_confirmed_before_it_is_made(world: World) -
     assert (await world.bookings.get(booking.code)).start_date == date(2027, 6, 21)  # type: ignore[union-attr]
 
 
+async def test_an_approved_visit_postponed_from_its_own_date_is_asked_where_to(
+    world: World,
+) -> None:
+    """Found in the console (a women's cooperative from Sidoarjo, approved): "kunjungan kami
+    tanggal 14 Januari sepertinya harus diundur" was "moved" to its own date at once and
+    sent back to staff. The booked date is where it moves from; an approved visit is only
+    moved once confirmed."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    await world.press(f"sa:{booking.code}", chat=STAFF_GROUP, user=STAFF)
+    told = "Bu, kunjungan kami tanggal 14 Juni sepertinya harus diundur karena ada acara bupati"
+    world.nlu.add(told, "reschedule_booking", 0.9, date="2027-06-14")
+    (asked,) = await world.say(told)
+    assert asked.text == world.texts(
+        "reschedule.ask_date", code=booking.code, when="Senin, 14 Juni 2027"
+    )
+    (offer,) = await world.say("ke tanggal 21 juni")
+    assert offer.text == world.texts(
+        "reschedule.confirm", code=booking.code, when="Senin, 14 Juni 2027",
+        new="Senin, 21 Juni 2027",
+    )  # fmt: skip
+    unmoved = await world.bookings.get(booking.code)
+    assert unmoved is not None and unmoved.status == "approved"
+    await world.press("my")
+    moved = await world.bookings.get(booking.code)
+    assert moved is not None and (moved.start_date, moved.status) == (date(2027, 6, 21), "pending")
+
+
 @pytest.mark.parametrize("told", ["jadi 30 orang", "30"])
 async def test_a_new_group_size_asked_without_its_number_asks_for_it(
     world: World, told: str

@@ -226,7 +226,7 @@ class BookingChanges(BookingParts):
         booking, replies = await self._take(event, result, text, state, RESCHEDULE)
         if booking is None:
             return replies
-        told = find_dates(text, self._today()) or shift_in(text) or _bare_day(text, booking)
+        told = self._new_date(text, booking) is not None or shift_in(text) is not None
         if told and not event.payload:
             return await self.reschedule_date(event, result, text, state)
         return [
@@ -243,6 +243,13 @@ class BookingChanges(BookingParts):
             state.flow = state.step = None
             return [Reply(self._t("booking.not_found", code=code))]
         start, days = self._date_from(event, text)
+        if start == booking.start_date and not event.payload:
+            # "kunjungan kami tanggal 14 Januari harus diundur" (console, Sidoarjo: "moved" to
+            # its own date): the booked date is where it moves from; another date is the new
+            start, days = self._new_date(text, booking), None
+            if start is None:
+                asked = self._t("reschedule.ask_date", code=code, when=render.when(booking))
+                return [Reply(asked)]
         if start is None and (shift := shift_in(text)) is not None:
             start = booking.start_date + shift  # "seminggu setelahnya": from the booked date
         if start is None and not event.payload:
@@ -253,9 +260,11 @@ class BookingChanges(BookingParts):
         if start is None:
             return [Reply(self._t("booking.date_unclear"))]
         days = days or booking.days
-        if event.kind is Kind.TEXT and self._t.asks(text):
+        approved = booking.status is Status.APPROVED
+        if event.kind is Kind.TEXT and (self._t.asks(text) or approved):
             # "kalau ganti jadi 22 april bisa?" asks, and a move sends an approved visit back
-            # to staff: what the rules refuse is said now, the rest is confirmed first.
+            # to staff: what the rules refuse is said now, the rest is confirmed first (an
+            # approved visit's move always is: console, Sidoarjo).
             problem = self._rules.date_problem(start, days, self._today())
             if problem is not None:
                 return [Reply(render.refusal(self._t, problem))]
@@ -326,6 +335,12 @@ class BookingChanges(BookingParts):
             ]
         )
         return [Reply(self._t("reschedule.done", code=code, when=render.when(moved)))]
+
+    def _new_date(self, text: str, booking: BookingView) -> date | None:
+        """The date a message names that is not the booking's own ("dari tanggal 14 ke 21
+        Januari": the 21st), or a bare day of its month ("tetap tanggal 10 saja")."""
+        told = [*(m.start for m in find_dates(text, self._today())), _bare_day(text, booking)]
+        return next((day for day in told if day is not None and day != booking.start_date), None)
 
     def _names_a_date(self, text: str) -> bool:
         """Whether a message at the new-date step tries to give one: a date, a period, a move

@@ -324,7 +324,11 @@ class Engine:
             return self._fallback(result, text, state)
         if taken := await self._offer_answered(event, result, text, state, unclear=unclear):
             return taken
-        when = result.confidence < SURE and self._asks_when_to_come(result, text, asks)
+        when = (
+            result.confidence < SURE
+            and not self._t.mentions(text, "words.registered")  # "kami jadi berangkat besok"
+            and self._asks_when_to_come(result, text, asks)
+        )
         if when:
             # "kami mau studi tiru tentang Jawara …, kira-kira bisa di bulan September?"
             # (ask_programs 0.43): whether they can come then, the free days of that time,
@@ -367,10 +371,11 @@ class Engine:
             unclear = False
         elif not asks and self._tells_group(result):
             result, unclear = replace(result, intent=BOOK), False
-        if result.intent == BOOK and self._t.mentions(text, "words.registered"):
+        if (result.intent == BOOK or unclear) and self._t.mentions(text, "words.registered"):
             # "saya koordinator rombongan … yg sudah daftar kunjungan" (a booking, 0.73,
-            # console: a new form began): their booking shown, or where to find it
-            result = replace(result, intent="check_booking")
+            # console: a new form began), "mau konfirmasi, kami jadi berangkat besok" (not
+            # understood: tomorrow's availability): their booking shown, or where to find it
+            result, unclear = replace(result, intent="check_booking"), False
         if result.intent == "reschedule_booking" and _resizes(result):
             # "pak, pesertanya nambah jadi 30 orang bisa?" after sending: no new date but a
             # new group size, which staff decide; the request goes to them, not "which date?"

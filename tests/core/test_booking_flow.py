@@ -18,6 +18,7 @@ from bot.core.flows.staff import StaffFlow
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
 from bot.core.messages import Incoming, Kind, Reply
+from bot.core.nlu import Entity, NluResult
 from bot.core.notify import InviteLinks, StaffDesk
 from bot.core.payloads import Space, encode
 from bot.core.texts import Texts
@@ -732,6 +733,16 @@ async def test_a_coordinator_already_registered_is_shown_the_booking_not_a_new_f
     world.nlu.add(told, "book_visit", 0.73, organization="Kopwan Setia Budi")
     (none,) = await world.say(told, chat="u2")  # registered from another phone
     assert none.text == world.texts("booking.none_active", **answers.main_contact())
+    # coming tomorrow, or the code forgotten (console: tomorrow's availability, "no booking")
+    going = "mau konfirmasi, kami jadi berangkat besok ya pak, rombongan dari kopwan melati"
+    world.nlu.table[going] = NluResult(
+        "nlu_fallback", 0.2, (Entity("date", "2026-11-24", "besok", 0, 0),),
+        (("nlu_fallback", 0.2), ("book_visit", 0.19), ("cancel_booking", 0.13)),
+    )  # fmt: skip
+    world.nlu.add("kode booking nya lupa", "check_booking", 0.96)
+    for said in (going, "kode booking nya lupa"):
+        (none,) = await world.say(said, chat="u2")
+        assert none.text == world.texts("booking.none_active", **answers.main_contact())
     await finish_one_message_booking_on(world, "u1", "14 Juni")
     (booking,) = await world.bookings.for_chat("telegram", "u1")
     (listed,) = await world.say(told)

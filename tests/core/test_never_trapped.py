@@ -1029,6 +1029,18 @@ async def test_a_formal_letter_requesting_a_visit_fills_the_form(
         # what it hopes to learn, as written (console, a Dinas from Cirebon: asked again)
         assert "Topik: pemberdayaan anggota dan Jawara\n" in summary
 
+    numbered = f"Nomor: 500/214/Diskopukm/I/2027 Lampiran: - Perihal: Permohonan. {LETTER}"
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        # Found in the console (a Dinas from Lombok Timur): the letter's number, which says
+        # "Diskopukm", became the organisation.
+        header = [tagged_at(numbered, "500/214/Diskopukm/I/2027 Lampiran")]
+        shifted = [tagged_at(numbered, str(e.value)) for e in entities[:7]]
+        world.nlu.table[numbered] = replace(reading, entities=(*header, *shifted, *entities[7:]))
+        await world.say(numbered)
+        summary = (await world.say("ya, tolong diproses"))[-1].text  # no note: go on
+        assert "Lembaga: Dinas Koperasi, UKM dan Perdagangan Kabupaten Tanah Datar" in summary
+        assert "Catatan: -\n" in summary
+
     async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
         # Found in the console (a Minang cooperative): a region tagged after the name's comma
         # is the origin, not the name's second part.

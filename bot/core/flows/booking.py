@@ -141,6 +141,7 @@ _ROLE_FIRST = re.compile(
     re.IGNORECASE,
 )
 _NUMBERED = frozenset({"negeri", "n", "smkn", "sman", "smpn"})  # "SMAN 3 Padang": a number
+_LETTER_NUMBER = re.compile(r"\d\s*/\s*\w")  # "500/214/Diskopukm/I/2027": a reference
 _VENUE = re.compile(r"\bbmi\b", re.IGNORECASE)  # the host, never the visitors
 # How a contact introduces the name ("saya sendiri, Pak Rahmat", "atas nama Bu Sari", Kupang
 # "beta pung nama Ibu Maria").
@@ -674,8 +675,9 @@ class BookingFlow(BookingParts):
 
     def _visitors(self, name: str) -> bool:
         """Whether a tagged organisation can be the visitors': not BMI itself ("studi
-        banding ke Koperasi BMI Grup"), not a place ("ke BMI di Kota Tangerang")."""
-        if len(name) < 3 or _VENUE.search(name):
+        banding ke Koperasi BMI Grup"), not a place ("ke BMI di Kota Tangerang"), not a
+        letter's number ("500/214/Diskopukm/I/2027": console, a Dinas from Lombok Timur)."""
+        if len(name) < 3 or _VENUE.search(name) or _LETTER_NUMBER.search(name):
             return False
         return self._places is None or not self._places.is_region(name)
 
@@ -1133,6 +1135,8 @@ class BookingFlow(BookingParts):
         sending = value.lower().strip(" .!") == "kirim"
         none = value_of(payload, Space.NOTES) == "-" or sending
         none = none or self._says(_NOTES_NAMED.sub("", value), "booking.no_notes")
+        # "ya, tolong diproses" (console, a Dinas from Lombok Timur: kept as the note)
+        none = none or (len(value.split()) > 1 and self._acknowledges(value))
         state.slots["notes"] = "" if none else value[:1000]
         return None
 

@@ -120,7 +120,7 @@ MIN_GROUP = 5  # students this many or more come as a group: a visit, not resear
 _WISH_TO_COME = re.compile(
     r"\b(?:mau|ingin|hendak|akan|berencana|rencana|rencananya|bermaksud|pengen|pingin)\s+"
     r"(?:(?:melakukan|mengadakan|melaksanakan)\s+)?(?:studi\s+(?:banding|tiru)|kunjungan"
-    r"|berkunjung|datang|belajar\s+ke)\b",
+    r"|berkunjung|datang|belajar\s+ke|(?:ber)?silaturah(?:mi|im))\b",  # "silaturahmi sekaligus …"
     re.IGNORECASE,
 )
 _APOLOGY = frozenset({"maaf", "ampun"})  # "mohon maaf", "minta maaf": no wish to come

@@ -412,7 +412,9 @@ async def test_a_wish_to_come_read_as_how_visits_go_gets_the_answer_and_the_offe
     world.nlu.add(one, "ask_visit_info", 0.83)
     world.nlu.add(two, "ask_visit_info", 0.58)
     world.nlu.add("mau tanya tentang studi banding", "ask_visit_info", 0.98)
-    for told in (one, two):
+    three = "kami dari BMT Al Ikhlas berencana silaturahmi sekaligus studi banding ke Kopsyah BMI"
+    world.nlu.add(three, "ask_visit_info", 0.7)  # console, a BMT from Yogyakarta
+    for told in (one, two, three):
         replies = await texts_of(world, told, chat=told[:8])
         assert replies[-1] == texts("booking.offer")
         assert replies[0].startswith("Koperasi BMI Grup menerima kunjungan belajar")

@@ -50,9 +50,9 @@ _SIZE_ASKED = re.compile(
 # "mengundang BMI sebagai pemateri".
 _SPEAKER = r"(?:narasumber|narsum|pemateri|pembicara)"
 _INVITED = re.compile(
-    rf"\b(?:jadi|menjadi|sebagai|undang|mengundang|diundang|minta|meminta|permohonan"
+    rf"\b(?:jadi|menjadi|sebagai|undang|mengundang|diundang|permohonan"
     rf"|mendatangkan|menghadirkan)\b.{{0,30}}\b{_SPEAKER}\b"
-    rf"|\b{_SPEAKER}\b.{{0,40}}\b(?:di|ke)\s+(?:acara|kegiatan|daerah|kabupaten|kota|tempat)"
+    rf"|\b{_SPEAKER}\b.{{0,40}}\b(?:di|ke|untuk)\s+(?:acara|kegiatan|daerah|kabupaten|kota|tempat)"
     rf"\s+kami\b|\b(?:mengundang|undang)\s+(?:pihak\s+)?bmi\b",
     re.IGNORECASE,
 )

@@ -237,6 +237,11 @@ async def test_bmi_invited_to_speak_is_left_to_staff_and_so_is_what_follows(
     engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
     (visit,) = await say(engine, "siapa narasumber saat kunjungan nanti?")
     assert visit.startswith(answers.knowledge.visit.info.text.strip()[:40])
+    # a speaker asked for their own visit (console: told how BMI speaks at their event)
+    nlu.add("bisa minta narasumber pak kamaruddin langsung?", "ask_visit_info", 0.32)
+    assert await say(engine, "bisa minta narasumber pak kamaruddin langsung?") == [
+        texts("fallback.staff_matter", **answers.main_contact())
+    ]  # fmt: skip
     (answer,) = await say(engine, invited)
     assert answer.startswith(answers.knowledge.visit.speaker.text.strip())
     assert answers.main_contact()["phone"] in answer

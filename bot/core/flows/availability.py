@@ -3,7 +3,6 @@ free days, and the day asked for when the question named none."""
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -13,7 +12,7 @@ from bot.core.booking import (
 )
 from bot.core.calendar_text import DAYS, date_span
 from bot.core.flow import OFFER_BOOKING, Handler
-from bot.core.flows.booking import PERIOD, day_in, updated
+from bot.core.flows.booking import PERIOD, day_in, month_of, updated
 from bot.core.flows.booking_parts import DAY_TOLD, EARLIEST, BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
@@ -124,9 +123,7 @@ class Availability(BookingParts):
         kept for the form; None without either, or naming no day."""
         period = state.heard.get(PERIOD)
         if period is None and (day := state.heard.get("start_date")) is not None:
-            first = date.fromisoformat(day).replace(day=1)
-            last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-            period = [first.isoformat(), last.isoformat()]
+            period = month_of(date.fromisoformat(day))
         return day_in(text, period) if period and DAY_TOLD.search(text) else None
 
     def _too_many(self, text: str) -> list[Reply] | None:

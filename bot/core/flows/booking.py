@@ -767,6 +767,8 @@ class BookingFlow(BookingParts):
             return []
         problem = self._rules.date_problem(start, int(slots.get("days") or 1), self._today())
         if problem is not None:
+            if start >= self._today():  # its month offered at the date step, as the form does
+                slots[PERIOD] = month_of(start)
             return [self._t(problem.key, **render.fields(self._t, problem.fields))]
         slots.pop(PERIOD, None)
         slots["start_date"] = start.isoformat()
@@ -1199,11 +1201,7 @@ class BookingFlow(BookingParts):
             # "tgl 17 agustus bisa?" (a holiday): why not, the nearest free days as buttons,
             # and a bare day next ("kalo tgl 18?") read in that month.
             if start >= self._today():
-                last = calendar.monthrange(start.year, start.month)[1]
-                slots[PERIOD] = [
-                    start.replace(day=1).isoformat(),
-                    start.replace(day=last).isoformat(),
-                ]
+                slots[PERIOD] = month_of(start)
             alternatives = await self._bookings.alternatives(start, days, people)
             return Reply(render.refusal(self._t, problem), self._date_buttons(alternatives))
         if not await self._bookings.free_days(start, days, people):
@@ -1578,11 +1576,7 @@ def _bounded_by(text: str, day: date, period: list[str] | None) -> tuple[date, d
     bound = _BOUND.search(text)
     if bound is None:
         return None
-    if period is not None:
-        first, last = (date.fromisoformat(each) for each in period)
-    else:
-        end = calendar.monthrange(day.year, day.month)[1]
-        first, last = day.replace(day=1), day.replace(day=end)
+    first, last = (date.fromisoformat(each) for each in period or month_of(day))
     if bound.group(1).lower() == "sebelum":
         last = day - timedelta(days=1)
     else:
@@ -1611,6 +1605,12 @@ def _without_counts(text: str) -> str:
     for count in reversed(find_counts(text)):
         text = text[: count.start_char] + " " + text[count.end_char :]
     return THINGS_IN_TEXT.sub(" ", DAYS_IN_TEXT.sub(" ", text))
+
+
+def month_of(day: date) -> list[str]:
+    """The month `day` is in, as a period offered (its first and last days, ISO)."""
+    last = calendar.monthrange(day.year, day.month)[1]
+    return [day.replace(day=1).isoformat(), day.replace(day=last).isoformat()]
 
 
 def day_in(text: str, period: list[str]) -> date | None:

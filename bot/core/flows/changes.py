@@ -4,7 +4,6 @@ A new group size or contact number is `amendments`."""
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -17,7 +16,7 @@ from bot.core.booking import (
 )
 from bot.core.calendar_text import date_span, long_date, short_date
 from bot.core.flow import Handler
-from bot.core.flows.booking import day_in
+from bot.core.flows.booking import day_in, month_of
 from bot.core.flows.booking_parts import DAY_TOLD, HOW_LONG, BookingParts, requested_by
 from bot.core.menus import main_menu
 from bot.core.messages import Button, Incoming, Kind, Reply
@@ -71,9 +70,7 @@ def _bare_day(text: str, booking: BookingView) -> date | None:
     after a move (console: the date asked for again)."""
     if not DAY_TOLD.search(text):
         return None
-    first = booking.start_date.replace(day=1)
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    return day_in(text, [first.isoformat(), last.isoformat()])
+    return day_in(text, month_of(booking.start_date))
 
 
 class BookingChanges(BookingParts):

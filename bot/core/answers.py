@@ -160,6 +160,10 @@ class Answers:
         )
         return Reply(self._t("programs.list", programs=lines), buttons)
 
+    def cost(self) -> Reply:
+        """What a visit costs and how to pay (`visit.yml › cost`)."""
+        return self._visit(self.knowledge.visit.cost)
+
     def group_size(self) -> Reply:
         """How big a group may be: the form's limit; the least is BMI's to say."""
         return self._visit(self.knowledge.visit.group_size)

@@ -753,6 +753,10 @@ class Engine:
         if asks and self._t.mentions(text, "words.split_group"):
             # "berarti dibagi 2 rombongan?" after the group limit (joining a visit, 0.3)
             return [Reply(self._t("fallback.split", **contact))]
+        if asks and self._t.mentions(text, "words.account"):
+            # "nomor rekening untuk transfer DP apa?" (off-topic, 0.54; it was thanked for a
+            # payment, console): how to pay is the cost's answer, staff's until it is filled
+            return [self._answers.cost()]
         if self._t.mentions(text, "words.paid") or (
             state.last_intents[-1:] == [PAID] and self._t.mentions(text, "words.proof")
         ):  # "kami sudah transfer DP pak, mohon dicek" (a booking check, 0.66); "buktinya …?"

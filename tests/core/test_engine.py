@@ -352,7 +352,8 @@ async def test_the_cafe_asked_about_gets_what_the_sources_say_and_the_contact(
      ("apakah BMI bisa bantu pemasaran produk kopi kami?", "ask_visit_info", 0.55),
      ("kalau mau jadi mitra jawara gimana?", "nlu_fallback", 0.2),
      # a clause that tells, before the question (console, Boyolali: the materials, 0.23)
-     ("peserta kebanyakan ibu2, ada yg bawa balita boleh?", "ask_materials", 0.23)],
+     ("peserta kebanyakan ibu2, ada yg bawa balita boleh?", "ask_materials", 0.23),
+     ("ada gereja dekat lokasi?", "ask_location", 0.51)],  # console: where BMI is
 )  # fmt: skip
 async def test_what_only_staff_can_send_or_allow_is_left_to_staff(
     engine: Engine,
@@ -428,6 +429,11 @@ async def test_a_payment_told_is_left_to_staff_with_where_to_send_the_proof(
     assert proof.text == paid
     (receipt,) = await engine.handle(text("buktinya mau saya kirim kemana?", chat="c2"))
     assert receipt.text != paid  # no payment told first: read as it stands
+    # the account asked for, to pay (console: thanked for a payment; off-topic, 0.54)
+    account = "min, nomor rekening untuk transfer DP apa?"
+    nlu.add(account, "out_of_scope", 0.54)
+    (how,) = await engine.handle(text(account, chat="c3"))
+    assert how.text.startswith(answers.knowledge.visit.cost.text.strip()[:40])
 
 
 @pytest.mark.parametrize(

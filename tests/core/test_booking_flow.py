@@ -387,7 +387,8 @@ async def test_an_approved_visit_postponed_from_its_own_date_is_asked_where_to(
     )  # fmt: skip
     unmoved = await world.bookings.get(booking.code)
     assert unmoved is not None and unmoved.status == "approved"
-    await world.press("my")
+    world.nlu.add("iya tolong dipindah", "reschedule_booking", 0.9)  # the move asked again
+    await world.say("iya tolong dipindah")
     moved = await world.bookings.get(booking.code)
     assert moved is not None and (moved.start_date, moved.status) == (date(2027, 6, 21), "pending")
 
@@ -535,6 +536,16 @@ async def test_the_new_date_step_and_the_cancel_question_trap_nobody(world: Worl
     kept = await world.say("kode tadi apa ya?")
     assert kept[0].text == world.texts("cancel.kept", code=booking.code)
     assert (await world.bookings.get(booking.code)).status == "pending"  # type: ignore[union-attr]
+    # the cancel asked for again where it is confirmed is a yes (console: "iya batalkan",
+    # read as cancelling at 1.0, kept the visit); "jangan dibatalkan" is not
+    world.nlu.add("jangan dibatalkan", "cancel_booking", 0.9)
+    await world.say(f"batalkan {booking.code}")
+    kept = await world.say("jangan dibatalkan")
+    assert kept[0].text == world.texts("cancel.kept", code=booking.code)
+    world.nlu.add("iya batalkan", "cancel_booking", 1.0)
+    await world.say(f"batalkan {booking.code}")
+    (done,) = await world.say("iya batalkan")
+    assert done.text == world.texts("cancel.done", code=booking.code)
 
 
 async def test_a_group_over_the_limit_asking_is_told_so(world: World) -> None:

@@ -175,7 +175,7 @@ class Amendments(BookingParts):
         if state.flow != AMEND:  # its buttons, pressed again later
             ours = is_(event.payload, Space.AMEND_YES) or is_(event.payload, Space.AMEND_NO)
             return [Reply(self._t("input.stale_button"))] if ours else None
-        said = self._yes_or_no(event, result, text, Space.AMEND_YES, Space.AMEND_NO)
+        said = self._yes_or_no(event, result, text, (Space.AMEND_YES, Space.AMEND_NO))
         step, slots = state.step or "", state.slots
         state.flow = state.step = None
         state.slots = {}

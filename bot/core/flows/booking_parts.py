@@ -172,18 +172,27 @@ class BookingParts:
         return Reply(answer)
 
     def _yes_or_no(
-        self, event: Incoming, result: NluResult | None, text: str, yes: Space, no: Space
-    ) -> str | None:
-        """ "yes" or "no" for the change asked about: its buttons, or a sure yes or no typed."""
+        self, event: Incoming, result: NluResult | None, text: str, spaces: tuple[Space, Space],
+        confirms: str | None = None,
+    ) -> str | None:  # fmt: skip
+        """ "yes" or "no" for the change asked about: its buttons (`spaces`, yes then no), or a
+        sure yes or no typed (`_sure_reply`)."""
+        yes, no = spaces
         if is_(event.payload, yes) or is_(event.payload, no):
             return "yes" if is_(event.payload, yes) else "no"
-        return self._sure_reply(result, text)
+        return self._sure_reply(result, text, confirms)
 
-    def _sure_reply(self, result: NluResult | None, text: str) -> str | None:
+    def _sure_reply(
+        self, result: NluResult | None, text: str, confirms: str | None = None
+    ) -> str | None:
         """ "yes" or "no" typed, read surely and asking nothing: a question read as a faint
-        yes or no decides nothing."""
+        yes or no decides nothing. The change asked about, asked for again ("iya batalkan"
+        where a cancel is confirmed: `confirms`, read surely, no "jangan") is a yes too
+        (console: the visit was kept)."""
         if result is None or result.confidence < LIKELY or self._t.asks(text):
             return None
+        if result.intent == confirms and not self._t.mentions(text, "words.not_yes"):
+            return "yes"
         return {"affirm": "yes", "deny": "no"}.get(result.intent)
 
     def _day_full(self, when: str, alternatives: list[date]) -> Reply:

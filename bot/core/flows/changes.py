@@ -124,7 +124,9 @@ class BookingChanges(BookingParts):
             return await self.cancel_answer(event, result, text, state)
         if state.flow == RESCHEDULE:
             if state.step == MOVE_ASKED and (
-                said := self._yes_or_no(event, result, text, Space.MOVE_YES, Space.MOVE_NO)
+                said := self._yes_or_no(
+                    event, result, text, (Space.MOVE_YES, Space.MOVE_NO), "reschedule_booking"
+                )
             ):
                 return await self.move_answer(event, said == "yes", state)
             if event.kind is Kind.TEXT and self._sure_reply(result, text) == "yes":
@@ -197,7 +199,8 @@ class BookingChanges(BookingParts):
         """Yes cancels (staff are told), anything else keeps the booking."""
         code = str(state.slots.get("code", ""))
         # A sure yes only: "kode tadi apa ya?" read as a faint yes must not cancel a visit.
-        yes = is_(event.payload, Space.CANCEL_YES) or self._sure_reply(result, text) == "yes"
+        said = self._sure_reply(result, text, confirms="cancel_booking")
+        yes = is_(event.payload, Space.CANCEL_YES) or said == "yes"
         state.flow = state.step = None
         state.slots = {}
         if not yes:

@@ -254,15 +254,16 @@ class Engine:
             )
         if state.flow is None and laughs(text):
             return [Reply(self._t("smalltalk.laugh"), self._menu_buttons())]
-        for flow in self._flows:
-            recognised = await flow.recognise(event, text, state)
-            if recognised is not None:
-                return recognised
+        if (recognised := await self._recognised(event, text, state)) is not None:
+            return recognised
         result = await self._understand(text, opens=not state.last_intents and not state.flow)
         in_form = state.flow is not None
         flow_replies = await self._in_flow(event, result, text, state)
         if flow_replies is not None:
             return await self._answered_too(text, flow_replies) if in_form else flow_replies
+        let_go = in_form and state.flow is None  # "nomor pj ganti jadi 0813…" at the new date
+        if let_go and (again := await self._recognised(event, text, state)) is not None:
+            return again
         if result is None:
             return [Reply(self._t("nlu.unavailable"), self._menu_buttons())]
         replies = await self._route(event, result, text, state)
@@ -271,6 +272,15 @@ class Engine:
             resume = Button(self._t("booking.resume"), encode(Space.INTENT, BOOK))
             replies = [*replies, Reply(self._t("booking.paused"), (resume,))]
         return replies
+
+    async def _recognised(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """What a flow knows by its words alone ("gabung KODE", "nomor baru 0813…")."""
+        for flow in self._flows:
+            if (recognised := await flow.recognise(event, text, state)) is not None:
+                return recognised
+        return None
 
     async def _in_flow(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
@@ -478,7 +488,7 @@ class Engine:
         if offered is None:
             return None
         asks = self._t.asks(text)
-        if not asks and self._yes_first(text):  # "iya mohon dibantu" (the fallback)
+        if not asks and self._t.yes_first(text):  # "iya mohon dibantu" (the fallback)
             result, unclear = replace(result, intent="affirm", confidence=1.0), False
         if result.intent in {"affirm", "deny"} and not unclear:
             state.step = None
@@ -489,16 +499,6 @@ class Engine:
             state.step = None
             return await self._answer(event, BOOK, result, text, state)
         return None
-
-    def _yes_first(self, text: str) -> bool:
-        """ "iya mohon dibantu", "boleh pak, silakan didaftarkan": a yes said first, and
-        nothing that takes it back ("iya tapi nanti dulu")."""
-        words = _words(text)
-        return (
-            bool(words)
-            and words[0] in self._t.words("words.booking.acks")
-            and not set(words) & self._t.words("words.not_yes")
-        )
 
     def _announces(self, reading: NluResult, clause: str) -> bool:
         """Whether a clause that asks nothing announces a visit: booking read surely, or

@@ -77,6 +77,17 @@ class Texts:
         words = re.findall(r"[a-z]+", text.lower())
         return text.rstrip().endswith("?") or any(word in question_words for word in words)
 
+    def yes_first(self, text: str) -> bool:
+        """Whether the message says yes first ("iya mohon dibantu", "iya betul, ubah jadi
+        35", `words.booking.acks`) and nothing that takes it back ("iya tapi nanti dulu",
+        `words.not_yes`)."""
+        words = re.findall(r"[\w']+", text.lower())
+        return (
+            bool(words)
+            and words[0] in self._lists["words.booking.acks"]
+            and not set(words) & self._lists["words.not_yes"]
+        )
+
     def keys(self) -> set[str]:
         """Every key defined, for the consistency test."""
         return set(self._entries)

@@ -429,7 +429,9 @@ async def test_a_new_group_size_after_sending_is_confirmed_then_sent_to_staff(
     (kept,) = await world.press("zn")
     assert kept.text == world.texts("amend.participants.kept", code=booking.code, old=27)
     await world.say("peserta kami bertambah 8 orang")  # by so many: 35 again
-    (done,) = await world.press("zy")
+    # a yes said first (console: "iya betul, ubah jadi 35", read as moving the visit)
+    world.nlu.add("iya betul, ubah jadi 35", "reschedule_booking", 0.9)
+    (done,) = await world.say("iya betul, ubah jadi 35")
     assert done.text == world.texts("amend.participants.done", code=booking.code, new=35)
     resized = await world.bookings.get(booking.code)
     assert resized is not None and (resized.participants, resized.status) == (35, "pending")
@@ -450,6 +452,20 @@ async def test_a_new_group_size_after_sending_is_confirmed_then_sent_to_staff(
     assert over[0].text == world.texts("booking.participants_over", limit=100)
     (stale,) = await world.press("zy")  # pressed again later: nothing is changed twice
     assert stale.text == world.texts("input.stale_button")
+
+
+async def test_a_new_contact_number_where_a_new_date_is_asked_is_the_number(
+    world: World,
+) -> None:
+    """Found in the console: "nomor pj ganti jadi 0813 5566 7788" where a new date was asked
+    got "tanggalnya belum saya pahami"."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    world.nlu.add("mau ganti tanggal", "reschedule_booking")
+    await world.say("mau ganti tanggal")
+    (offer,) = await world.say("nomor pj ganti jadi 0813 5566 7788")
+    assert offer.text.startswith(f"Nomor penanggung jawab pendaftaran {booking.code}")
+    assert "+6281355667788" in offer.text
 
 
 async def test_a_new_contact_number_after_sending_is_confirmed_and_staff_told(

@@ -180,6 +180,14 @@ class BookingParts:
         yes, no = spaces
         if is_(event.payload, yes) or is_(event.payload, no):
             return "yes" if is_(event.payload, yes) else "no"
+        return self._confirmed(result, text, confirms)
+
+    def _confirmed(self, result: NluResult | None, text: str, confirms: str | None) -> str | None:
+        """The answer to a change asked about: a sure yes or no (`_sure_reply`), or a yes said
+        first ("iya betul, ubah jadi 35" where a new group size was asked: read as moving
+        the visit, console)."""
+        if not self._t.asks(text) and self._t.yes_first(text):
+            return "yes"
         return self._sure_reply(result, text, confirms)
 
     def _sure_reply(

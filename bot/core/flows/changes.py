@@ -13,6 +13,7 @@ from bot.core.booking import (
     BookingView,
     DayFull,
     Status,
+    without_phone,
 )
 from bot.core.calendar_text import date_span, long_date, short_date
 from bot.core.flow import Handler
@@ -199,7 +200,7 @@ class BookingChanges(BookingParts):
         """Yes cancels (staff are told), anything else keeps the booking."""
         code = str(state.slots.get("code", ""))
         # A sure yes only: "kode tadi apa ya?" read as a faint yes must not cancel a visit.
-        said = self._sure_reply(result, text, confirms="cancel_booking")
+        said = self._confirmed(result, text, confirms="cancel_booking")
         yes = is_(event.payload, Space.CANCEL_YES) or said == "yes"
         state.flow = state.step = None
         state.slots = {}
@@ -347,7 +348,8 @@ class BookingChanges(BookingParts):
         ("seminggu setelahnya") or any number ("tgl 31/2", which is then said to be unclear)
         but a group's size ("pesertanya bertambah jadi 30 orang": console, it was "tanggalnya
         belum saya pahami" until the user gave up)."""
-        numbered = any(ch.isdigit() for ch in text) and group_size(text) is None
+        # nor a new contact number ("nomor pj ganti jadi 0813…": console, "not understood")
+        numbered = any(ch.isdigit() for ch in without_phone(text)) and group_size(text) is None
         return bool(
             numbered or find_dates(text, self._today()) or shift_in(text) or self._period_in(text)
         )

@@ -845,6 +845,27 @@ async def test_a_makassar_enquirer_is_understood_at_the_date_step(
     assert texts("booking.stuck") not in "\n".join(paused)
 
 
+async def test_the_organisations_full_name_where_the_contact_is_asked_names_it(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a women's cooperative from Kupang): the form began with
+    "koperasi perempuan" and "Koperasi Perempuan Sehati Kupang", sent where the contact was
+    asked, became the contact person."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("koperasi perempuan", "Kupang", "20", "8 Juni 2027", "1 hari", "jawara"):
+        await world.say(answer)
+    named = await texts_of(world, "Koperasi Perempuan Sehati Kupang")
+    assert named == [
+        texts("booking.org_noted", org_name="Koperasi Perempuan Sehati Kupang"),
+        texts("booking.ask.contact_name"),
+    ]
+    for answer in ("mama Yuli Bria", "081333445566"):
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Lembaga: Koperasi Perempuan Sehati Kupang (Koperasi)" in summary
+    assert "Penanggung jawab: Mama Yuli Bria" in summary
+
+
 async def test_a_phone_where_the_name_is_asked_is_the_phone(world: World, texts: Texts) -> None:
     await world.say("mau daftar kunjungan")
     for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari", "jawara"):

@@ -117,6 +117,7 @@ async def test_a_second_group_in_the_opening_message_goes_to_the_notes(
         "ok, tolong didaftarkan",
         "oke, daftar saja",
         "oke bu, kalau gitu sy daftar sekalian",  # console, a Dinas from Kutai Kartanegara
+        "oke, daftar sa",  # Kupang (console)
     ],
 )
 async def test_a_yes_where_a_step_is_asked_asks_it_again(

@@ -1098,11 +1098,28 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.contact_name")
         if _TOPIC_CUE.match(value):  # the topic answered late (console, a KSP from Sumbawa)
             return Noted(self._t("booking.topics_noted", topics=self._take_topics(value, state)))
+        if (renamed := self._renamed(value, state.slots)) is not None:
+            return renamed
         name = contact_name(value)
         if not name:
             return self._t("booking.invalid.contact_self")  # "saya sendiri": whose name?
         state.slots["contact_name"] = name
         return None
+
+    def _renamed(self, value: str, slots: dict[str, Any]) -> Noted | None:
+        """The organisation's name where the contact is asked: no person (no honorific) and
+        a name that says its kind. The name already taken, said in full ("Koperasi Perempuan
+        Sehati Kupang" after "koperasi perempuan": console, Kupang), replaces it; said again,
+        it is known. None for a person's name."""
+        if _is_person(value) or guess_kind(value) is None:
+            return None
+        org = str(slots.get("org_name", ""))
+        if not has_words(value, org):
+            return None
+        if len(value.split()) > len(org.split()):
+            self._name_organisation(value, slots)
+            return Noted(self._t("booking.org_noted", org_name=slots["org_name"]))
+        return Noted(self._t("booking.org_known", org_name=org))
 
     def _origin_again(self, value: str, slots: dict[str, Any]) -> bool:
         """ "Papua" where the contact's name is asked, the origin "Kabupaten Jayapura, Papua"

@@ -454,6 +454,23 @@ async def test_a_new_group_size_after_sending_is_confirmed_then_sent_to_staff(
     assert stale.text == world.texts("input.stale_button")
 
 
+async def test_a_new_length_after_sending_is_offered_as_a_move(world: World) -> None:
+    """Found in the console (Sidoarjo): "terus kalau hari kedua kami tidak ikut, jadi 1 hari
+    saja bisa?" after sending got how visits go."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    asked = "kalau ditambah, jadi 2 hari saja bisa?"
+    world.nlu.add(asked, "ask_visit_info", 0.6)
+    (offer,) = await world.say(asked)
+    assert offer.text == world.texts(
+        "reschedule.confirm", code=booking.code, when="Senin, 14 Juni 2027",
+        new="14–15 Juni 2027 (2 hari)",
+    )  # fmt: skip
+    await world.press("my")
+    moved = await world.bookings.get(booking.code)
+    assert moved is not None and (moved.start_date, moved.days) == (date(2027, 6, 14), 2)
+
+
 async def test_a_new_contact_number_where_a_new_date_is_asked_is_the_number(
     world: World,
 ) -> None:

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from bot.core.booking import (
-    ACTIVE,
     BookingError,
     BookingView,
     DayFull,
@@ -198,16 +197,6 @@ class Amendments(BookingParts):
             phone = str(slots["phone"]) or booking.contact_phone
             return await self._recontact(event, booking, phone, str(slots["name"]))
         return await self._recontact(event, booking, str(slots["new"]), None)
-
-    async def _only_active(self, event: Incoming, text: str) -> BookingView | None:
-        """The chat's one active booking, or the active one the message names by code."""
-        code = self._code(None, text)
-        active = [
-            booking
-            for booking in await self._own_bookings(event)
-            if booking.status in ACTIVE and code in (None, booking.code)
-        ]
-        return active[0] if len(active) == 1 else None
 
     def _offer(
         self,

@@ -11,6 +11,7 @@ from datetime import date
 
 from bot.core.answers import Answers
 from bot.core.booking import (
+    ACTIVE,
     BookingRules,
     Bookings,
     BookingView,
@@ -238,6 +239,16 @@ class BookingParts:
     async def _own_bookings(self, event: Incoming) -> list[BookingView]:
         chat = await self._bookings.for_chat(event.channel, event.chat_id)
         return [booking for booking in chat if requested_by(event, booking)]
+
+    async def _only_active(self, event: Incoming, text: str) -> BookingView | None:
+        """The chat's one active booking, or the active one the message names by code."""
+        code = self._code(None, text)
+        active = [
+            booking
+            for booking in await self._own_bookings(event)
+            if booking.status in ACTIVE and code in (None, booking.code)
+        ]
+        return active[0] if len(active) == 1 else None
 
     async def _own_booking(
         self, event: Incoming, code: str

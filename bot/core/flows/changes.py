@@ -18,7 +18,13 @@ from bot.core.booking import (
 from bot.core.calendar_text import date_span, long_date, short_date
 from bot.core.flow import Handler
 from bot.core.flows.booking import day_in, month_of
-from bot.core.flows.booking_parts import DAY_TOLD, HOW_LONG, BookingParts, requested_by
+from bot.core.flows.booking_parts import (
+    CHANGED_TO,
+    DAY_TOLD,
+    HOW_LONG,
+    BookingParts,
+    requested_by,
+)
 from bot.core.menus import main_menu
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
@@ -95,13 +101,31 @@ class BookingChanges(BookingParts):
         """ "kapan dikabari bu?" after sending a request (console: off-topic, "di luar layanan
         kami"): when the answer comes, and where the chat's requests stand; None without a
         request waiting (the model reads it), or for a complaint ("kok lama belum
-        dikonfirmasi?"), which the engine answers with an apology first."""
+        dikonfirmasi?"), which the engine answers with an apology first. A new length for
+        the visit ("jadi 1 hari saja") is offered as a move."""
+        if state.flow is None and (relength := await self._length_changed(event, text, state)):
+            return relength
         if state.flow is not None or not self._asks_when(text):
             return None
         own = await self._own_bookings(event)
         if any(booking.status is Status.PENDING for booking in own):
             return await self.check(event, None, text, state)
         return None
+
+    async def _length_changed(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """A new length for the chat's one active visit, naming no date ("jadi 1 hari saja
+        bisa?" after sending got how visits go, console): the move to it offered; None for
+        any other message."""
+        if not CHANGED_TO.search(text) or find_dates(text, self._today()):
+            return None
+        days = self._days_in(text)
+        booking = await self._only_active(event, text) if days is not None else None
+        if booking is None or days is None or days == booking.days:
+            return None
+        state.flow, state.slots = RESCHEDULE, {"code": booking.code}
+        return self._move_offered(booking, booking.start_date, days, state)
 
     def _asks_when(self, text: str) -> bool:
         """ "kapan dikabari?": when a request is answered, asked, not complained of."""
@@ -264,25 +288,32 @@ class BookingChanges(BookingParts):
         approved = booking.status is Status.APPROVED
         if event.kind is Kind.TEXT and (self._t.asks(text) or approved):
             # "kalau ganti jadi 22 april bisa?" asks, and a move sends an approved visit back
-            # to staff: what the rules refuse is said now, the rest is confirmed first (an
-            # approved visit's move always is: console, Sidoarjo).
-            problem = self._rules.date_problem(start, days, self._today())
-            if problem is not None:
-                return [Reply(render.refusal(self._t, problem))]
-            state.step = MOVE_ASKED
-            state.slots = {"code": code, "start": start.isoformat(), "days": days}
-            asked = self._t(
-                "reschedule.confirm",
-                code=code,
-                when=render.when(booking),
-                new=date_span(start, days),
-            )
-            buttons = (
-                Button(self._t("reschedule.yes"), encode(Space.MOVE_YES)),
-                Button(self._t("reschedule.no"), encode(Space.MOVE_NO)),
-            )
-            return [Reply(asked, buttons)]
+            # to staff: confirmed first (an approved visit's move always is: console, Sidoarjo)
+            return self._move_offered(booking, start, days, state)
         return await self._move(event, booking, start, days, state)
+
+    def _move_offered(
+        self, booking: BookingView, start: date, days: int, state: ConversationState
+    ) -> list[Reply]:
+        """The move asked to confirm, or what the rules refuse of it said now."""
+        problem = self._rules.date_problem(start, days, self._today())
+        if problem is not None:
+            state.flow = state.step = None
+            state.slots = {}
+            return [Reply(render.refusal(self._t, problem))]
+        state.step = MOVE_ASKED
+        state.slots = {"code": booking.code, "start": start.isoformat(), "days": days}
+        asked = self._t(
+            "reschedule.confirm",
+            code=booking.code,
+            when=render.when(booking),
+            new=date_span(start, days),
+        )
+        buttons = (
+            Button(self._t("reschedule.yes"), encode(Space.MOVE_YES)),
+            Button(self._t("reschedule.no"), encode(Space.MOVE_NO)),
+        )
+        return [Reply(asked, buttons)]
 
     async def move_answer(
         self, event: Incoming, yes: bool, state: ConversationState

@@ -41,7 +41,7 @@ _WORD = (
 _NUMBER = rf"(?:\d{{1,4}}(?:an)?|{_WORD}(?:\s+{_WORD})*(?:an)?)"
 _PEOPLE = (
     r"(?:orang|org|orng|peserta|pst|pax|personil|personel|person|people|pers|jiwa|anggota"
-    r"|delegasi|rombongan|ibu-ibu|bapak-bapak"
+    r"|delegasi|rombongan|ibu-ibu|bapak-bapak|ibu2|bapak2|mama-mama|mama2|emak-emak|emak2"
     r"|mahasiswa|mahasiswi|mhs|siswa|siswi|pelajar|santri|murid|anak-anak|anak|guru|dosen"
     r"|pengurus|karyawan"
     r"|pegawai|staf|staff|petani|nelayan|kader|pendamping"

@@ -381,6 +381,9 @@ class Engine:
             unclear = False
         elif not asks and self._tells_group(result):
             result, unclear = replace(result, intent=BOOK), False
+        elif not asks and (unclear or result.confidence < LIKELY) and self._registers(text):
+            # "alhamdulillah. kalau begitu saya daftarkan ya pak" (not understood, console)
+            result, unclear = replace(result, intent=BOOK), False
         if (result.intent == BOOK or unclear) and self._t.mentions(text, "words.registered"):
             # "saya koordinator rombongan … yg sudah daftar kunjungan" (a booking, 0.73,
             # console: a new form began), "mau konfirmasi, kami jadi berangkat besok" (not
@@ -558,6 +561,13 @@ class Engine:
             not moves  # "kalau mau ganti tanggal ke 27 januari bisa?" moves a booking (0.79)
             and when
             and ((can and self._wishes(_words(text))) or follow_up)
+        )
+
+    def _registers(self, text: str) -> bool:
+        """Whether a message asks to be registered ("saya daftarkan", `words.register`) and
+        takes nothing back ("tidak jadi didaftarkan", `words.not_yes`)."""
+        return self._t.mentions(text, "words.register") and not self._t.mentions(
+            text, "words.not_yes"
         )
 
     def _tells_group(self, result: NluResult) -> bool:

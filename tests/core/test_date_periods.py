@@ -14,6 +14,7 @@ from bot.core.answers import Answers
 from bot.core.booking import BookingRules
 from bot.core.feasts import feast_period
 from bot.core.keywords import KeywordMatcher
+from bot.core.nlu import Entity, NluResult
 from bot.core.texts import Texts
 from bot.db.migrate import upgrade
 from bot.db.session import create_engine, session_factory
@@ -394,3 +395,28 @@ async def test_a_date_not_known_yet_keeps_the_form_until_it_is(world: World, tex
     # a date said beside it is the date
     (taken,) = (await world.say("belum pasti sih, mungkin 20 Mei 2027"))[-1:]
     assert taken.text == texts("booking.ask.days")
+
+
+async def test_a_day_of_a_period_asked_then_registered_is_booked(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a women's cooperative from Serang): "… 30 ibu2 anggota ke BMI
+    bulan depan, kira2 bisa tanggal 15?" got the whole month, and "alhamdulillah. kalau
+    begitu saya daftarkan ya pak" was not understood, and everything after it."""
+    asked = "pak, kami rencana mau bawa 30 ibu2 anggota ke BMI bulan depan, kira2 bisa tanggal 15?"
+    december = Entity("date", "2026-12-01/2026-12-31", "bulan depan", 0, 0)
+    ranking = (("nlu_fallback", 0.2), ("book_visit", 0.33), ("ask_availability", 0.32))
+    world.nlu.table[asked] = NluResult("nlu_fallback", 0.2, (december,), ranking)
+    registers = "alhamdulillah. kalau begitu saya daftarkan ya pak"
+    world.nlu.table[registers] = NluResult(
+        "nlu_fallback", 0.2, (), (("nlu_fallback", 0.2), ("book_visit", 0.16))
+    )
+    (free,) = await world.say(asked)
+    assert free.text == texts("availability.free", when="Selasa, 15 Desember 2026")
+    started = await world.say(registers)
+    assert started[0].text == texts("booking.start")
+    for answer in ("Kopwan Al Hidayah", "Serang, Banten", "1 hari", "jawara", "Bu Aminah",
+                   "087899001122"):  # fmt: skip
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Jumlah peserta: 30 orang\nTanggal: Selasa, 15 Desember 2026\n" in summary

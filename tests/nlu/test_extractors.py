@@ -122,6 +122,7 @@ def test_numbers_that_are_not_group_sizes(text: str) -> None:
         ("kami dari HMJ mau kunjungan, sekitar 40 mahasiswa + 2 dosen", 42),
         ("35 siswa dan 3 guru pendamping", 38),
         ("30 ibu-ibu plus 5 pengurus", 35),
+        ("bawa 30 ibu2 anggota", 30),  # console, Serang
         # Found in the console (a kindergarten): children, "sama" and the teachers' count after.
         ("anaknya sekitar 60 anak sama guru 8", 68),
         ("peserta 30, pendamping 2", 32),

@@ -150,6 +150,10 @@ class Availability(BookingParts):
         mentions = find_dates(text, self._today())
         window = self._period_in(text)  # "Maret", "setelah lebaran", "pas bulan puasa"
         day = None if mentions or window else self._day_of_heard_period(text, state)
+        if window is not None and DAY_TOLD.search(text):
+            # "bulan depan, kira2 bisa tanggal 15?" (console, Serang): that day of it
+            day = day_in(text, [window[0].isoformat(), window[1].isoformat()])
+            window = None if day is not None else window
         people = group_size(text) or int(state.heard.get("participants") or 1)
         days = self._days_in(text) or int(state.heard.get("days") or 1)
         if not mentions and day is None and window is None:

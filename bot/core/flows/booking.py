@@ -120,6 +120,7 @@ VISIT_TALK = frozenset(
 _BEYOND = re.compile(r"\b(?:lebih\s+dari|melebihi|di\s*atas)\s+\d", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^\D*?(?<![A-Za-z])(\d{1,4})(?:an)?(?![A-Za-z])\D*$")
 _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
+_DAY_NAMED = re.compile(r"\b(?:tanggal|tgl|tangal)\s*([12]?\d|3[01])\b", re.IGNORECASE)
 # A word that says what kind of organisation the name that follows is.
 _KIND_WORD = re.compile(
     r"(?:koperasi|kop(?!in?\b)\w+|ksp\w*|ksu|kud|bmt|coop|cu|dinas|diskop\w*|dinkop\w*|bumdes|gapoktan"
@@ -1632,8 +1633,9 @@ def month_of(day: date) -> list[str]:
 
 def day_in(text: str, period: list[str]) -> date | None:
     """The day of the period offered that a bare day of the month names ("tgl 13", "13 aja"
-    while 8–14 April is on offer: 13 April)."""
-    match = _DAY_OF_MONTH.search(_without_counts(text))  # not the 2 of "2 hari"
+    while 8–14 April is on offer: 13 April); the one after "tanggal" first ("30 orang …
+    bisa tanggal 15?")."""
+    match = _DAY_NAMED.search(text) or _DAY_OF_MONTH.search(_without_counts(text))
     if match is None:
         return None
     first, last = (date.fromisoformat(day) for day in period)

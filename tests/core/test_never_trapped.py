@@ -866,6 +866,36 @@ async def test_the_organisations_full_name_where_the_contact_is_asked_names_it(
     assert "Penanggung jawab: Mama Yuli Bria" in summary
 
 
+async def test_the_sender_named_first_is_the_contact_when_they_say_it_is_them(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a women's cooperative from Serang): "ini dengan Bu Hj. Aminah
+    dari Kopwan Al Hidayah Serang", then "saya sendiri" where the contact was asked, got
+    "Boleh kami tahu nama Bapak/Ibu?", and the note sent next became the contact's name."""
+    intro = "Assalamualaikum pak, ini dengan Bu Hj. Aminah dari Kopwan Al Hidayah Serang"
+    world.nlu.table[intro] = NluResult("greet", 0.9, (tagged_at(intro, "Kopwan Al Hidayah"),))
+    await world.say(intro)
+    await world.say("mau daftar kunjungan")
+    for answer in ("Serang", "30", "8 Juni 2027", "1 hari", "jawara"):
+        await world.say(answer)
+    assert (await texts_of(world, "saya sendiri"))[-1] == texts("booking.ask.contact_phone")
+    await world.say("087899001122")
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Penanggung jawab: Bu Hj. Aminah, +6287899001122" in summary
+
+
+async def test_a_request_where_the_contact_is_asked_is_a_note(world: World, texts: Texts) -> None:
+    """Found in the console (Serang): "ibu2 banyak yang sudah sepuh, mohon disediakan kursi
+    yang nyaman" where the contact's name was asked became the contact's name."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("Kopwan Melati", "Garut", "30", "8 Juni 2027", "1 hari", "jawara"):
+        await world.say(answer)
+    need = "ibu2 banyak yang sudah sepuh, mohon disediakan kursi yang nyaman"
+    assert await texts_of(world, need) == [
+        texts("booking.notes_noted", notes=need), texts("booking.ask.contact_name")
+    ]  # fmt: skip
+
+
 async def test_a_phone_where_the_name_is_asked_is_the_phone(world: World, texts: Texts) -> None:
     await world.say("mau daftar kunjungan")
     for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari", "jawara"):

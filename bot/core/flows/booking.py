@@ -98,6 +98,7 @@ PERIOD = "period"  # a period named before the date was asked ("bulan Maret"): o
 # What an enquiry told that the form could not take (a date on Idulfitri, too many people):
 # said when the form starts, not dropped unsaid (console: a Dinas letter for 10-11 Maret 2027).
 REFUSED = "refused"
+SENDER = "sender"  # the name the sender introduced themselves by, for "saya sendiri"
 DOUBTED = "origin_doubted"  # an origin naming no known region, taken if sent again as it was
 KINDS = ("koperasi", "dinas", "lainnya")
 # Small talk that puts the form aside; requests the engine answers instead, form kept.
@@ -158,6 +159,17 @@ _CORRECTED_DAY = re.compile(
     re.IGNORECASE,
 )
 # "Contact person Pak Dodi 0813…", "CP: Bu Rina", "narahubung Sdr. Andi".
+# "ini dengan Bu Hj. Aminah dari …", "saya Hendra dari …", "perkenalkan saya Rina, staf …":
+# the sender's own name, capitalised, after words that introduce it.
+_SENDER_NAMED = re.compile(
+    r"(?i:\b(?:ini\s+dengan|perkenalkan(?:\s+saya)?|nama\s+saya|saya|sy))\s+"
+    r"(?P<name>(?:(?i:bapak|bpk|pak|ibu|bu|hj|h|dr|ir|ustadz|ustadzah)\.?\s+)*"
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\b"
+)
+# A request, not a name, where the contact is asked ("… mohon disediakan kursi …").
+_NOTE_LIKE = re.compile(
+    r"\b(?:mohon|tolong|minta|disediakan|disiapkan|dibantu|butuh|perlu)\b", re.IGNORECASE
+)
 _CONTACT_CUE = re.compile(
     r"\b(?:contact\s+person|cp|narahubung|pic|penanggung\s+jawab(?:nya)?)\s*[:.-]?\s+",
     re.IGNORECASE,
@@ -1101,7 +1113,14 @@ class BookingFlow(BookingParts):
             return Noted(self._t("booking.topics_noted", topics=self._take_topics(value, state)))
         if (renamed := self._renamed(value, state.slots)) is not None:
             return renamed
-        name = contact_name(value)
+        if _NOTE_LIKE.search(value) and len(value.split()) > 4:
+            # "ibu2 banyak yang sudah sepuh, mohon disediakan kursi yang nyaman" (console,
+            # Serang: it became the contact's name): a request, kept as the notes
+            _add_note(state.slots, value)
+            return Noted(self._t("booking.notes_noted", notes=value))
+        name = contact_name(value) or (
+            str(state.slots.get(SENDER, "")) if _SELF.match(value) else ""
+        )  # "saya sendiri" from the sender who said their name ("ini dengan Bu Hj. Aminah")
         if not name:
             return self._t("booking.invalid.contact_self")  # "saya sendiri": whose name?
         state.slots["contact_name"] = name
@@ -1747,7 +1766,11 @@ def whole_name(text: str, found: str, stops: frozenset[str]) -> str:
 def contact_person(text: str, slots: dict[str, Any]) -> None:
     """The contact an opening message names ("Contact person Pak Dodi 0813-1111-2222"): the
     name after the cue, up to four words, or a short message's honoured name beside the
-    number; and a mobile number anywhere in it."""
+    number; and a mobile number anywhere in it. The sender's own name is kept apart, for
+    "saya sendiri" where the contact is asked."""
+    sender = _SENDER_NAMED.search(text)
+    if sender is not None and guess_kind(sender["name"]) is None:
+        slots.setdefault(SENDER, sender["name"])
     phone = normalise_phone(text)
     if phone is not None:
         slots.setdefault("contact_phone", phone)

@@ -198,6 +198,7 @@ class Engine:
                     event.channel, conversation, describe(event), handoffs_of=event.chat_id
                 )
                 replies = await self._dispatch(event, state)
+                state.answered = [_crc(describe(event)), *(_crc(reply.text) for reply in replies)]
                 await self._store.save(
                     event.channel, conversation, state, [r.text for r in replies]
                 )
@@ -626,7 +627,6 @@ class Engine:
     async def _answer(
         self, event: Incoming, intent: str, result: NluResult, text: str, state: ConversationState
     ) -> list[Reply]:
-        again = state.last_intents[-1:] == [intent]
         state.remember_intent(intent)
         state.step = None
         handler = self._handlers.get(intent)
@@ -636,9 +636,9 @@ class Engine:
         if answer is None:
             log.error("no answer for intent %r", intent)
             return [Reply(self._t("fallback.unknown"), self._menu_buttons())]
-        asked, said = zlib.crc32(text.encode()), zlib.crc32(answer.text.encode())
-        before, state.answered = state.answered, [asked, said]
-        if again and event.kind is Kind.TEXT and before[1:] == [said] and before[0] != asked:
+        before = state.answered  # the message before and the answers it got
+        asked = before[:1] == [_crc(describe(event))]
+        if event.kind is Kind.TEXT and _crc(answer.text) in before[1:] and not asked:
             # the same answer asked for in other words: what it lacks is staff's to tell (the
             # same words again, or an update handled again after a process died, get it whole)
             return [Reply(self._t("knowledge.same_answer", **self._answers.main_contact()))]
@@ -1015,6 +1015,11 @@ def _intents(readings: Iterable[NluResult], floor: float) -> dict[str, NluResult
         if reading.confidence >= floor or (ahead and not reading.unclear):
             asked.setdefault(reading.intent, reading)
     return asked
+
+
+def _crc(text: str) -> int:
+    """A short fingerprint of a text, kept in the state instead of the text."""
+    return zlib.crc32(text.encode())
 
 
 def _words(text: str) -> list[str]:

@@ -23,11 +23,12 @@ class ConversationState:
     # What the user said of their visit before asking to book ("sy dari dinkop kab solok",
     # "rencana bulan Maret"): the booking form starts from it instead of asking again.
     heard: dict[str, Any] = field(default_factory=dict)
-    # The last question answered from the knowledge and its answer (CRCs of their texts): the
-    # same answer asked for again at once in other words is not pasted a second time
-    # (console: "kunjungan ke warung anggota berapa lama?", which the sources cannot answer,
-    # got the visit's whole description twice); the same words again (or the same update
-    # handled again after a process died) get it whole.
+    # The last message and the replies it got (CRCs of their texts): the same answer asked
+    # for again at once in other words is not pasted a second time (console: "kunjungan ke
+    # warung anggota berapa lama?", which the sources cannot answer, got the visit's whole
+    # description twice; "kami koperasi kecil, boleh ga?" the requirements just given beside
+    # another answer); the same words again (or the same update handled again after a
+    # process died) get it whole.
     answered: list[int] = field(default_factory=list)
     # Not stored: whether staff may have the chat (a handoff open), as the store found it
     # when it read the state; False only when it knows there is none, so that the handoff is

@@ -326,6 +326,17 @@ async def test_the_same_answer_asked_for_again_at_once_is_not_pasted_twice(
     assert same.text == first.text  # the same words (or the update handled again): whole
     (pressed,) = await engine.handle(button(encode(Space.INTENT, "ask_visit_info")))
     assert pressed.text == first.text  # a button asks for it: given whole
+    # given beside another answer, then asked in other words under another reading
+    # (console: "kami koperasi kecil, boleh ga?" got the requirements just given)
+    two = "kalo studi banding itu bagaimana, harus bawa surat apa?"
+    nlu.add(two, "ask_visit_info", 0.9)
+    nlu.add("kalo studi banding itu bagaimana", "ask_visit_info", 0.9)
+    nlu.add("harus bawa surat apa", "ask_visit_requirements", 0.9)
+    nlu.add("kami koperasi kecil, boleh ga?", "ask_visit_requirements", 0.7)
+    both = await engine.handle(text(two, chat="c2"))
+    assert len(both) == 2
+    (small,) = await engine.handle(text("kami koperasi kecil, boleh ga?", chat="c2"))
+    assert small.text == texts("knowledge.same_answer", **answers.main_contact())
 
 
 async def test_the_cafe_asked_about_gets_what_the_sources_say_and_the_contact(

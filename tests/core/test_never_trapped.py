@@ -2122,3 +2122,56 @@ async def test_an_interest_told_is_offered_a_visit_and_kept_as_its_topic(
             await world.say(answer)
         summary = (await world.say("tidak ada"))[-1].text
         assert "Topik: model spin off dan unit usaha\n" in summary
+
+
+async def test_a_school_asking_first_then_planning_by_weekday_is_understood(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (an SMK from Pandeglang): the school named after a question ("…
+    kunjungan dari SMK? kami dari SMK Negeri 2 Pandeglang …") was asked for again; "kira-kira
+    bulan Februari, hari Kamis" was this Thursday, too soon; "yang tanggal 11 saja" became the
+    school's name; "siswa perlu pakai seragam sekolah?" the kind of organisation."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    asked = (
+        "Izin bertanya bapak/ibu, apakah BMI menerima kunjungan dari SMK? kami dari SMK Negeri "
+        "2 Pandeglang jurusan Akuntansi"
+    )
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.add(asked, "ask_visit_info", 0.72)
+        world.nlu.add("rencananya 50 siswa + 5 guru pendamping", "book_visit", 0.7)
+        world.nlu.add("siswa perlu pakai seragam sekolah?", "ask_dress_code", 0.9)
+        await world.say(asked)
+        started = await texts_of(world, "rencananya 50 siswa + 5 guru pendamping")
+        assert texts("booking.ask.org_name") not in started
+        when = await texts_of(world, "kira-kira bulan Februari, hari Kamis")
+        assert not any("paling lambat" in reply for reply in when)
+        uniform = await texts_of(world, "siswa perlu pakai seragam sekolah?")
+        assert uniform[-1] == when[-1]  # answered, the same step asked again
+        await world.say("yang tanggal 11 saja")
+        for answer in ("1 hari", "jawara", "Bu Ratna Sari 081311223344"):
+            await world.say(answer)
+        summary = (await world.say("tidak ada"))[-1].text
+        assert "Lembaga: SMK Negeri 2 Pandeglang" in summary
+        assert "Tanggal: Kamis, 11 Februari 2027\n" in summary
+
+
+async def test_a_time_and_a_day_where_the_name_is_asked_are_kept_for_the_date(
+    world: World, texts: Texts
+) -> None:
+    """The same school's answers one step early: "kira-kira bulan Februari, hari Kamis" where
+    the organisation was asked was this Thursday (too soon), "yang tanggal 11 saja" the
+    organisation's name, and a question where the kind is asked the kind."""
+    world.nlu.add("siswa perlu pakai seragam sekolah?", "ask_dress_code", 0.9)
+    await world.say("mau daftar kunjungan")
+    when = await texts_of(world, "kira-kira bulan Februari, hari Kamis")
+    assert not any("paling lambat" in reply for reply in when)
+    assert when[-1] == texts("booking.ask.org_name")
+    day = await texts_of(world, "yang tanggal 11 saja")
+    assert day[-1] == texts("booking.ask.org_name")
+    assert (await texts_of(world, "Melati Sejahtera"))[-1] == texts("booking.ask.org_kind")
+    uniform = await texts_of(world, "siswa perlu pakai seragam sekolah?")
+    assert uniform[-1] == texts("booking.ask.org_kind")
+    for answer in ("lainnya", "Pandeglang", "55", "1 hari", "jawara", "Bu Ratna 081311223344"):
+        await world.say(answer)
+    summary = (await world.say("tidak ada"))[-1].text
+    assert "Tanggal: Kamis, 11 Februari 2027\n" in summary

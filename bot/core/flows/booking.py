@@ -768,7 +768,10 @@ class BookingFlow(BookingParts):
         """Keep the visit's date, or the period to choose one in, that `text` names (it
         replaces one named before) and its length; notes on a date refused."""
         start, days = self._date_from(None, text)
-        window = self._period_in(text) if start is None else None
+        window = self._period_in(text)
+        if start is not None and window is not None and not window[0] <= start <= window[1]:
+            start = None  # "bulan Februari, hari Kamis": a Thursday of February, not this one
+        window = window if start is None else None
         if days is None:
             days = self._days_in(text)
         if days is not None:
@@ -928,6 +931,8 @@ class BookingFlow(BookingParts):
         answer is more than a time and a group size."""
         if (retold := self._date_retold(value, state)) is not None:
             return retold
+        if (day := self._day_of_period(value, state)) is not None:
+            return day  # "yang tanggal 11 saja" once February was kept (console, Pandeglang)
         counts = find_counts(value)
         spans = [(m.start_char, m.end_char) for m in find_dates(value, self._today())]
         spans += [(m.start_char, m.end_char) for m in counts]
@@ -1038,6 +1043,8 @@ class BookingFlow(BookingParts):
         self, payload: str, value: str, state: ConversationState
     ) -> str | None:
         kind = value_of(payload, Space.KIND)
+        if kind is None and self._t.asks(value):  # "siswa perlu pakai seragam sekolah?"
+            return self._t("booking.invalid.org_kind")  # (console: "sekolah", another body)
         if kind is None and self._tells_topics(value):
             return self._t("booking.invalid.org_kind")  # "tata kelola koperasi dan
             # pemberdayaan anggota": the topics, written ahead (console, Bandung: a cooperative)
@@ -1666,21 +1673,23 @@ def introduced(text: str, stops: frozenset[str]) -> str | None:
     """The organisation a sender introduces with its kind ("kami dari ksp maju bersama
     bandung mau studi banding" -> "ksp maju bersama bandung"), for when the tagger, which
     has seen few lower-case names, found none: the kind word and the words after it, up to
-    a word that ends names ("mau", "tanggal"), a number or a comma."""
-    match = _INTRODUCED.search(text)
-    if match is None:
-        return None
-    name = [match["kind"]]
-    for word in text[match.end() :].split():
-        bare = word.rstrip(",;:!?")
-        numbered = bare.isdecimal() and name[-1].lower() in _NUMBERED  # "SMK Negeri 1"
-        plain = bare.replace(".", "").replace("-", "").isalpha()
-        if not (plain or numbered) or bare.lower() in stops:
-            break
-        name.append(bare)
-        if bare != word or len(name) == 6:
-            break
-    return " ".join(name) if len(name) > 1 else None
+    a word that ends names ("mau", "tanggal"), a number or a comma. The first kind word that
+    begins a name: "… menerima kunjungan dari SMK? kami dari SMK Negeri 2 Pandeglang" is the
+    second (console)."""
+    for match in _INTRODUCED.finditer(text):
+        name = [match["kind"]]
+        for word in text[match.end() :].split():
+            bare = word.rstrip(",;:!?")
+            numbered = bare.isdecimal() and name[-1].lower() in _NUMBERED  # "SMK Negeri 1"
+            plain = bare.replace(".", "").replace("-", "").isalpha()
+            if not (plain or numbered) or bare.lower() in stops:
+                break
+            name.append(bare)
+            if bare != word or len(name) == 6:
+                break
+        if len(name) > 1:
+            return " ".join(name)
+    return None
 
 
 def joined_names(names: Sequence[Entity], text: str) -> list[Entity]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -56,6 +56,12 @@ class World:
                 "telegram", chat, user or chat, Kind.BUTTON, payload=payload, user_name="Sari"
             )
         )
+
+    async def summary_after(self, answers: Iterable[str]) -> str:
+        """The booking's summary once `answers` are said in turn and no notes are added."""
+        for answer in answers:
+            await self.say(answer)
+        return (await self.say("tidak ada"))[-1].text
 
 
 @contextlib.asynccontextmanager
@@ -732,9 +738,7 @@ async def test_a_students_group_books_as_it_writes(world: World) -> None:
     world.nlu.add(message, "book_visit", 0.95, organization="HMJ Ekonomi Syariah UIN Jakarta")
     assert (await world.say(message))[-1].text == world.texts("booking.ask.origin")
     await world.say("Jakarta Selatan")
-    for answer in ("1 hari", "profil", "Dr. Ahmad Fauzi", "085712349876"):
-        await world.say(answer)
-    summary = (await world.say("tidak ada"))[-1].text
+    summary = await world.summary_after(("1 hari", "profil", "Dr. Ahmad Fauzi", "085712349876"))
     assert "(Lembaga lain)" in summary and "42 orang" in summary
 
 

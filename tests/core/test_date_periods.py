@@ -117,9 +117,9 @@ async def test_a_bare_day_after_a_days_answer_is_of_that_month(world: World, tex
     assert fourteenth.text == texts("availability.free", when="Kamis, 14 Januari 2027")
     started = await world.say("iya")
     assert not any(reply.text.startswith("Tanggal berapa") for reply in started)
-    for answer in ("Kopwan Melati", "Solok", "20", "1 hari", "jawara", "Bu Ani 081234567890"):
-        await world.say(answer)
-    summary = (await world.say("tidak ada"))[-1].text
+    summary = await world.summary_after(
+        ("Kopwan Melati", "Solok", "20", "1 hari", "jawara", "Bu Ani 081234567890")
+    )
     assert "Tanggal: Kamis, 14 Januari 2027\n" in summary
 
 
@@ -415,8 +415,7 @@ async def test_a_day_of_a_period_asked_then_registered_is_booked(
     assert free.text == texts("availability.free", when="Selasa, 15 Desember 2026")
     started = await world.say(registers)
     assert started[0].text == texts("booking.start")
-    for answer in ("Kopwan Al Hidayah", "Serang, Banten", "1 hari", "jawara", "Bu Aminah",
-                   "087899001122"):  # fmt: skip
-        await world.say(answer)
-    summary = (await world.say("tidak ada"))[-1].text
+    summary = await world.summary_after(
+        ("Kopwan Al Hidayah", "Serang, Banten", "1 hari", "jawara", "Bu Aminah", "087899001122")
+    )
     assert "Jumlah peserta: 30 orang\nTanggal: Selasa, 15 Desember 2026\n" in summary

@@ -164,9 +164,9 @@ async def test_what_was_said_is_never_asked_again(
         world.nlu.add(message, "book_visit", organization="dinkop kab solok")
         replies = await world.say(message)
         assert replies[-1].text.startswith(texts("booking.ask.start_date")[:20])
-        for answer in ("14 Juni 2027", "1 hari", "jawara", "Ibu Rina", "081234567890"):
-            await world.say(answer)
-        summary = (await world.say("tidak ada"))[-1].text
+        summary = await world.summary_after(
+            ("14 Juni 2027", "1 hari", "jawara", "Ibu Rina", "081234567890")
+        )
         assert "Dinas Koperasi Kabupaten Solok" in summary
         assert "Kabupaten Solok, Sumatera Barat" in summary
         assert world.texts("booking.kind.dinas") in summary
@@ -208,9 +208,7 @@ async def test_what_an_enquiry_said_is_not_asked_again_when_booking(
         assert offered[-1].text.startswith("Untuk Maret 2027")  # the month's free days
         assert offered[-1].buttons[0].payload.startswith("bd:2027-03-")
         await world.press(offered[-1].buttons[0].payload)
-        for answer in ("1 hari", "jawara", "Ibu Rina", "081234567890"):
-            await world.say(answer)
-        summary = (await world.say("tidak ada"))[-1].text
+        summary = await world.summary_after(("1 hari", "jawara", "Ibu Rina", "081234567890"))
         assert "Dinas Koperasi Kabupaten Solok" in summary
         assert "Kabupaten Solok, Sumatera Barat" in summary
 
@@ -241,9 +239,7 @@ async def test_a_group_size_where_the_origin_is_asked_is_kept_for_its_step(
     offered = await world.say("Makassar, Sulawesi Selatan")  # not the group size again
     assert offered[-1].text.startswith("Untuk Maret 2027")
     await world.press(offered[-1].buttons[0].payload)
-    for answer in ("1 hari", "semua mi", "Ibu Andi", "081234567890"):
-        await world.say(answer)
-    summary = (await world.say("tidak ada"))[-1].text
+    summary = await world.summary_after(("1 hari", "semua mi", "Ibu Andi", "081234567890"))
     assert "Topik: Semua / belum tahu\n" in summary  # the button's answer, typed
     assert "Makassar, Sulawesi Selatan" in summary and "35 orang" in summary
 
@@ -859,9 +855,7 @@ async def test_the_organisations_full_name_where_the_contact_is_asked_names_it(
         texts("booking.org_noted", org_name="Koperasi Perempuan Sehati Kupang"),
         texts("booking.ask.contact_name"),
     ]
-    for answer in ("mama Yuli Bria", "081333445566"):
-        await world.say(answer)
-    summary = (await world.say("tidak ada"))[-1].text
+    summary = await world.summary_after(("mama Yuli Bria", "081333445566"))
     assert "Lembaga: Koperasi Perempuan Sehati Kupang (Koperasi)" in summary
     assert "Penanggung jawab: Mama Yuli Bria" in summary
 
@@ -974,9 +968,9 @@ async def test_a_letters_stray_words_are_not_its_organisation(
             tuple(Entity("organization", name, name, 0, 0) for name in tagged),
         )
         await world.say(letter)
-        for answer in ("30 orang", "14 Juni 2027", "1 hari", "jawara", "Ibu Rina", "0812345678"):
-            await world.say(answer)
-        summary = (await world.say("tidak ada"))[-1].text
+        summary = await world.summary_after(
+            ("30 orang", "14 Juni 2027", "1 hari", "jawara", "Ibu Rina", "0812345678")
+        )
         assert "Lembaga: Dinas Koperasi dan UKM Kabupaten Agam (Dinas / pemerintah)" in summary
 
 
@@ -1015,9 +1009,9 @@ async def test_a_letter_to_a_person_at_bmi_names_the_senders_not_the_addressee(
     async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
         world.nlu.table[ADDRESSED] = NluResult("book_visit", 0.55, tuple(entities))
         await world.say(ADDRESSED)
-        for answer in ("1 hari", "jawara", "Ibu Ani Suryani", "081233445566"):
-            await world.say(answer)
-        summary = (await world.say("tidak ada"))[-1].text
+        summary = await world.summary_after(
+            ("1 hari", "jawara", "Ibu Ani Suryani", "081233445566")
+        )
         assert "Lembaga: Koperasi Karyawan RSUD Dr. Soekardjo Kota Tasikmalaya (Kop" in summary
         assert "Asal: Kota Tasikmalaya, Jawa Barat\n" in summary
 
@@ -1104,9 +1098,9 @@ async def test_a_formal_letter_requesting_a_visit_fills_the_form(
         ]
         world.nlu.table[written] = NluResult("book_visit", 0.9, tuple(tagged))
         await world.say(written)
-        for answer in ("14 Juni 2027", "1 hari", "jawara", "Pak Syahrial", "081267891234"):
-            await world.say(answer)
-        summary = (await world.say("tidak ada"))[-1].text
+        summary = await world.summary_after(
+            ("14 Juni 2027", "1 hari", "jawara", "Pak Syahrial", "081267891234")
+        )
         assert "Lembaga: Koperasi Syariah Nagari Sungai Pua (Koperasi)" in summary
         assert "Asal: Kabupaten Agam, Sumatera Barat" in summary
 
@@ -1150,9 +1144,9 @@ async def test_a_teacher_asking_whether_a_school_visit_can_be(
         started = await texts_of(world, "baik bu, kami daftar")
         assert started[-1] == texts("booking.choose_in", period="15–21 Januari 2027")
         await world.press("bd:2027-01-18")
-        for answer in ("1 hari saja", "BMI goes to school", "Ibu Ratna Sari", "087812345678"):
-            await world.say(answer)
-        summary = (await world.say("tidak ada"))[-1].text
+        summary = await world.summary_after(
+            ("1 hari saja", "BMI goes to school", "Ibu Ratna Sari", "087812345678")
+        )
         assert "Lembaga: SMK Negeri 1 Serang (Lembaga lain)" in summary
         assert "Asal: Serang, Banten\n" in summary and "Jumlah peserta: 54 orang" in summary
         assert "Topik: BMI Goes to School" in summary
@@ -1298,9 +1292,7 @@ async def test_one_day_as_people_write_it(world: World, texts: Texts) -> None:
     asked = await texts_of(world, "14 Juni 2027")
     assert asked[-1] == texts("booking.ask.days")
     assert (await texts_of(world, "sehari saja"))[-1] == texts("booking.ask.topics")
-    for answer in ("jawara", "Pak Rahmat", "081237778899"):
-        await world.say(answer)
-    summary = (await world.say("tidak ada"))[-1].text
+    summary = await world.summary_after(("jawara", "Pak Rahmat", "081237778899"))
     assert "Jumlah peserta: 30 orang" in summary  # the top of the range, for the room
     assert "Tanggal: Senin, 14 Juni 2027\n" in summary  # one day
 
@@ -1355,9 +1347,7 @@ async def test_a_refused_date_asked_as_a_question_says_why_and_the_next_day_is_r
     assert refused[0].buttons[0].payload.startswith("bd:2027-03-")
     taken = await texts_of(world, "oke 12 aja, 2 hari")
     assert taken[-1] == texts("booking.ask.topics")
-    for answer in ("jawara", "bu Siti Aminah", "08571234567"):
-        await world.say(answer)
-    summary = (await world.say("tidak ada"))[-1].text
+    summary = await world.summary_after(("jawara", "bu Siti Aminah", "08571234567"))
     assert "12–13 Maret 2027 (2 hari)" in summary
     assert "Penanggung jawab: Bu Siti Aminah," in summary  # written as in a letter
 
@@ -1599,9 +1589,7 @@ async def test_an_origin_that_names_no_region_is_asked_again_once(
         refused = await texts_of(world, "kirim")  # typed ahead of the summary: no name
         assert refused[0] == texts("booking.invalid.contact_name")
         assert refused[-1] == texts("booking.ask.contact_name")
-        for answer in ("Pak Lalu Zaini", "081907654321"):
-            await world.say(answer)
-        summary = (await world.say("tidak ada"))[-1].text
+        summary = await world.summary_after(("Pak Lalu Zaini", "081907654321"))
         assert "Asal: Kabupaten Lombok Timur, Nusa Tenggara Barat\n" in summary
         assert "Penanggung jawab: Pak Lalu Zaini," in summary
 
@@ -2118,9 +2106,9 @@ async def test_an_interest_told_is_offered_a_visit_and_kept_as_its_topic(
         world.nlu.add("oke daftarkan bu", "affirm", 0.9)
         assert await texts_of(world, told) == [texts("booking.offer_interest")]
         await world.say("oke daftarkan bu")
-        for answer in ("20 orang", "20 Januari 2027", "1 hari", "Ustadz Mahmud", "0812345678"):
-            await world.say(answer)
-        summary = (await world.say("tidak ada"))[-1].text
+        summary = await world.summary_after(
+            ("20 orang", "20 Januari 2027", "1 hari", "Ustadz Mahmud", "0812345678")
+        )
         assert "Topik: model spin off dan unit usaha\n" in summary
 
 
@@ -2148,9 +2136,7 @@ async def test_a_school_asking_first_then_planning_by_weekday_is_understood(
         uniform = await texts_of(world, "siswa perlu pakai seragam sekolah?")
         assert uniform[-1] == when[-1]  # answered, the same step asked again
         await world.say("yang tanggal 11 saja")
-        for answer in ("1 hari", "jawara", "Bu Ratna Sari 081311223344"):
-            await world.say(answer)
-        summary = (await world.say("tidak ada"))[-1].text
+        summary = await world.summary_after(("1 hari", "jawara", "Bu Ratna Sari 081311223344"))
         assert "Lembaga: SMK Negeri 2 Pandeglang" in summary
         assert "Tanggal: Kamis, 11 Februari 2027\n" in summary
 
@@ -2171,7 +2157,7 @@ async def test_a_time_and_a_day_where_the_name_is_asked_are_kept_for_the_date(
     assert (await texts_of(world, "Melati Sejahtera"))[-1] == texts("booking.ask.org_kind")
     uniform = await texts_of(world, "siswa perlu pakai seragam sekolah?")
     assert uniform[-1] == texts("booking.ask.org_kind")
-    for answer in ("lainnya", "Pandeglang", "55", "1 hari", "jawara", "Bu Ratna 081311223344"):
-        await world.say(answer)
-    summary = (await world.say("tidak ada"))[-1].text
+    summary = await world.summary_after(
+        ("lainnya", "Pandeglang", "55", "1 hari", "jawara", "Bu Ratna 081311223344")
+    )
     assert "Tanggal: Kamis, 11 Februari 2027\n" in summary

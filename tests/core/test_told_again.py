@@ -56,9 +56,7 @@ async def test_a_new_date_told_where_the_topic_or_the_contact_is_asked(
         texts("booking.date_closed", day="Minggu, 14 Februari 2027"),
         texts("booking.ask.contact_name"),
     ]
-    for answer in ("Bu Ani", "081234567890"):
-        await world.say(answer)
-    summary = (await world.say("tidak ada"))[-1].text
+    summary = await world.summary_after(("Bu Ani", "081234567890"))
     assert "Tanggal: 24–25 Februari 2027 (2 hari)\n" in summary  # the length kept
     assert "Topik: Pelatihan Digital Marketing\n" in summary
     assert "Penanggung jawab: Bu Ani," in summary
@@ -310,9 +308,9 @@ async def test_the_writer_and_their_office_are_no_part_of_the_name(
     )
     world.nlu.table[letter] = NluResult("book_visit", 0.9, tagged, (("book_visit", 0.9),))
     await world.say(letter)
-    for answer in ("16 Februari 2027", "1 hari", "jawara", "Hj. Nurhayati", "081266778899"):
-        await world.say(answer)
-    summary = (await world.say("tidak ada"))[-1].text
+    summary = await world.summary_after(
+        ("16 Februari 2027", "1 hari", "jawara", "Hj. Nurhayati", "081266778899")
+    )
     assert "Lembaga: Koperasi Wanita Annisa Kota Padang (Koperasi)\n" in summary
     assert "Asal: Kota Padang, Sumatera Barat\n" in summary
 
@@ -331,10 +329,10 @@ async def test_a_topic_told_beside_a_program_is_kept_with_it(
 ) -> None:
     """Found in the console (a women's cooperative from Padang): "pengelolaan koperasi wanita
     dan Jawara" kept Jawara alone."""
-    for answer in ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "25", "16 Februari 2027",
-                   "1 hari", told, "Bu Ani", "081234567890"):  # fmt: skip
-        await world.say(answer)
-    summary = (await world.say("tidak ada"))[-1].text
+    summary = await world.summary_after(
+        ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "25", "16 Februari 2027",
+         "1 hari", told, "Bu Ani", "081234567890")
+    )  # fmt: skip
     assert f"Topik: {kept}\n" in summary
 
 
@@ -398,7 +396,7 @@ async def test_the_kind_told_before_a_tagged_name_is_put_back(world: World, text
     tagged = (tagged_at(said, name),)
     world.nlu.table[said] = NluResult("book_visit", 0.9, tagged, (("book_visit", 0.9),))
     assert (await texts_of(world, said))[-1] == texts("booking.ask.participants", limit=100)
-    for answer in ("25", "16 Februari 2027", "1 hari", "jawara", "Bu Endang", "081234567890"):
-        await world.say(answer)
-    summary = (await world.say("tidak ada"))[-1].text
+    summary = await world.summary_after(
+        ("25", "16 Februari 2027", "1 hari", "jawara", "Bu Endang", "081234567890")
+    )
     assert "Lembaga: Koperasi Simpan Pinjam Sejahtera Bersama Karawang (Koperasi)\n" in summary

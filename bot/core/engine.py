@@ -114,7 +114,6 @@ PAID = "paid"  # a payment told, remembered: "buktinya kirim ke mana?" is its pr
 # surer than the next reading: a short question the model has one plain reading of.
 CLEAR, CLEAR_LEAD = 0.4, 4
 MIN_GROUP = 5  # students this many or more come as a group: a visit, not research
-# "sy ketua koperasi karyawan …", "saya bendahara KSP …", "nama saya Yuliana": who they are.
 # A wish to come said as such, the visit right after the wish ("kami mau studi banding ke
 # BMI", "bermaksud melaksanakan kunjungan"); "mau tanya tentang studi banding" asks.
 _WISH_TO_COME = re.compile(
@@ -124,6 +123,7 @@ _WISH_TO_COME = re.compile(
     re.IGNORECASE,
 )
 _APOLOGY = frozenset({"maaf", "ampun"})  # "mohon maaf", "minta maaf": no wish to come
+# "sy ketua koperasi karyawan …", "saya bendahara KSP …", "nama saya Yuliana": who they are.
 _INTRODUCTION = re.compile(
     r"\b(?:saya|sy|kami|aku|beta|kulo|abdi|ambo)\s+(?:\w+\s+){0,2}?(?:ketua|bendahara"
     r"|sekretaris|pengurus|pengawas|manajer|manager|staf|staff|kepala|kabid|kasi|anggota"

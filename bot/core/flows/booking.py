@@ -117,8 +117,9 @@ VISIT_TALK = frozenset(
      "ask_availability", "ask_letters", "ask_receipts", "ask_lodging", "ask_facilities",
      "ask_halal_prayer", "ask_own_bus", "ask_materials", "ask_certificate"}
 )  # fmt: skip
-# "30", "kira2 30an": a number alone, not one inside a code ("KJ7ABC" is no group of 7)
+# "apakah bisa lebih dari 60 orang?": the limit asked about, no group size.
 _BEYOND = re.compile(r"\b(?:lebih\s+dari|melebihi|di\s*atas)\s+\d", re.IGNORECASE)
+# "30", "kira2 30an": a number alone, not one inside a code ("KJ7ABC" is no group of 7)
 _BARE_NUMBER = re.compile(r"^\D*?(?<![A-Za-z])(\d{1,4})(?:an)?(?![A-Za-z])\D*$")
 _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
 _DAY_NAMED = re.compile(r"\b(?:tanggal|tgl|tangal)\s*([12]?\d|3[01])\b", re.IGNORECASE)
@@ -166,6 +167,11 @@ _SENDER_NAMED = re.compile(
     r"(?P<name>(?:(?i:bapak|bpk|pak|ibu|bu|hj|h|dr|ir|ustadz|ustadzah)\.?\s+)*"
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\b"
 )
+# Capitalised words that are no name ("Saya Mau Bertanya", written in title case).
+_NOT_NAMES = frozenset(
+    {"mau", "ingin", "akan", "ada", "bisa", "dari", "tanya", "bertanya", "minta", "mohon",
+     "izin", "ijin", "sudah", "belum", "sedang", "juga"}
+)  # fmt: skip
 # A request, not a name, where the contact is asked ("… mohon disediakan kursi …").
 _NOTE_LIKE = re.compile(
     r"\b(?:mohon|tolong|minta|disediakan|disiapkan|dibantu|butuh|perlu)\b", re.IGNORECASE
@@ -1778,8 +1784,9 @@ def contact_person(text: str, slots: dict[str, Any]) -> None:
     number; and a mobile number anywhere in it. The sender's own name is kept apart, for
     "saya sendiri" where the contact is asked."""
     sender = _SENDER_NAMED.search(text)
-    if sender is not None and guess_kind(sender["name"]) is None:
-        slots.setdefault(SENDER, sender["name"])
+    said = sender["name"] if sender is not None else ""
+    if said and guess_kind(said) is None and not _NOT_NAMES & set(said.lower().split()):
+        slots.setdefault(SENDER, said)
     phone = normalise_phone(text)
     if phone is not None:
         slots.setdefault("contact_phone", phone)

@@ -297,9 +297,7 @@ class BookingChanges(BookingParts):
     ) -> list[Reply]:
         """The move asked to confirm, or what the rules refuse of it said now."""
         problem = self._rules.date_problem(start, days, self._today())
-        if problem is not None:
-            state.flow = state.step = None
-            state.slots = {}
+        if problem is not None:  # another date may follow
             return [Reply(render.refusal(self._t, problem))]
         state.step = MOVE_ASKED
         state.slots = {"code": booking.code, "start": start.isoformat(), "days": days}

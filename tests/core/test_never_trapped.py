@@ -2104,6 +2104,14 @@ async def test_an_interest_told_is_offered_a_visit_and_kept_as_its_topic(
         org = tagged_at(told, "KSPPS Al Falah Cirebon")
         world.nlu.table[told] = NluResult("ask_about_bmi", 0.39, (org,))
         world.nlu.add("oke daftarkan bu", "affirm", 0.9)
+        # what to learn, asked about (console, a Bappeda from Sleman: asked again later)
+        asked = "apakah bisa studi banding tentang pengembangan ekonomi desa melalui koperasi?"
+        world.nlu.add(asked, "ask_visit_info", 0.8)
+        await world.say(asked, "u2")
+        await world.say("mau daftar kunjungan", "u2")
+        for answer in ("Bappeda Sleman", "lainnya", "Sleman", "20", "2 Maret 2027", "1 hari"):
+            replies = await texts_of(world, answer, "u2")
+        assert replies[-1] == texts("booking.ask.contact_name")  # the topic not asked
         assert await texts_of(world, told) == [texts("booking.offer_interest")]
         await world.say("oke daftarkan bu")
         summary = await world.summary_after(

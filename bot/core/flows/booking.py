@@ -198,10 +198,12 @@ _WISHED = re.compile(
     r"|tentang|mengenai)\s+(?P<topics>[^.\n]{3,300})",
     re.IGNORECASE,
 )
-# An interest told before booking: "kami tertarik dengan model spin off dan unit usaha".
+# An interest told before booking: "kami tertarik dengan model spin off dan unit usaha", "…
+# bisa studi banding tentang pengembangan ekonomi desa melalui koperasi".
 _INTEREST = re.compile(
-    r"\b(?:tertarik|berminat)\s+(?:dengan|pada|akan|untuk)?\s*(?:belajar|mempelajari)?\s*"
-    r"(?:tentang|soal|mengenai)?\s*(?P<topics>[^.\n?!]{3,300})",
+    r"\b(?:(?:tertarik|berminat)\s+(?:dengan|pada|akan|untuk)?\s*(?:belajar|mempelajari)?\s*"
+    r"(?:tentang|soal|mengenai)?|(?:studi\s+(?:banding|tiru)|belajar|kunjungan(?:\s+belajar)?)"
+    r"\s+(?:tentang|mengenai|soal|terkait))\s*(?P<topics>[^.\n?!]{3,300})",
     re.IGNORECASE,
 )
 # Where they heard of BMI: "kami dapat nomor ini dari Dinas …", "atas saran Dekopinwil …".

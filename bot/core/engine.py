@@ -921,7 +921,8 @@ class Engine:
         entity = result.entity("program") if result is not None else None
         program = self._answers.knowledge.program(str(entity.value)) if entity else None
         if program is None and text:
-            program = self._answers.knowledge.find_program(text)
+            knowledge = self._answers.knowledge
+            program = knowledge.find_program(text) or knowledge.program_for(text)
         if program is not None:
             return self._answers.program(program)
         return self._answers.program_list()

@@ -6,6 +6,7 @@ line and the field at fault: a half-loaded knowledge base would answer wrongly i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +32,9 @@ class Program(_Model):
     id: str
     name: str
     synonyms: tuple[str, ...] = ()
+    # Whom it is for ("petani"): a question about programs naming them gets this one; never a
+    # topic ("20 orang petani" names no program).
+    audience: tuple[str, ...] = ()
     short: str
     long: str
     placeholder: str | None = None
@@ -148,6 +152,11 @@ class Knowledge(_Model):
     def find_program(self, text: str) -> Program | None:
         """The first program named in `text`, if any."""
         return next(iter(self.find_programs(text)), None)
+
+    def program_for(self, text: str) -> Program | None:
+        """The first program whose audience `text` names ("program buat petani ada?")."""
+        words = set(re.findall(r"\w+", text.lower()))
+        return next((p for p in self.programs if words & set(p.audience)), None)
 
     def placeholders(self) -> list[str]:
         """What staff still have to fill in, for the start-up log."""

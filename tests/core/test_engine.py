@@ -82,9 +82,13 @@ async def test_cost_question_gets_the_cost_answer(engine: Engine, knowledge) -> 
     assert "0856-9575-1994" in replies[0].text  # placeholder facts point to staff
 
 
-async def test_named_program_is_explained(engine: Engine) -> None:
+async def test_named_program_is_explained(engine: Engine, nlu: RecordedNlu) -> None:
     replies = await engine.handle(text("apa itu jawara?"))
     assert replies[0].text.startswith("Jawara (Jaringan Warung Anggota)")
+    # the program for whom it is for (console: "program buat petani ada?" got the list)
+    nlu.add("program buat petani ada?", "ask_programs", 0.9)
+    replies = await engine.handle(text("program buat petani ada?"))
+    assert replies[0].text.startswith("Advokasi Pertanian & Peternakan")
 
 
 async def test_programs_without_a_name_are_listed_as_buttons(engine: Engine, knowledge) -> None:  # noqa: ANN001

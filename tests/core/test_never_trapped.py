@@ -2160,12 +2160,19 @@ async def test_a_time_and_a_day_where_the_name_is_asked_are_kept_for_the_date(
     when = await texts_of(world, "kira-kira bulan Februari, hari Kamis")
     assert not any("paling lambat" in reply for reply in when)
     assert when[-1] == texts("booking.ask.org_name")
-    day = await texts_of(world, "yang tanggal 11 saja")
-    assert day[-1] == texts("booking.ask.org_name")
     assert (await texts_of(world, "Melati Sejahtera"))[-1] == texts("booking.ask.org_kind")
     uniform = await texts_of(world, "siswa perlu pakai seragam sekolah?")
     assert uniform[-1] == texts("booking.ask.org_kind")
+    await world.say("lainnya")
+    day = await texts_of(world, "yang tanggal 11 saja")
+    assert day[-1] == texts("booking.ask.origin")
     summary = await world.summary_after(
-        ("lainnya", "Pandeglang", "55", "1 hari", "jawara", "Bu Ratna 081311223344")
+        ("Pandeglang", "55", "1 hari", "jawara", "Bu Ratna 081311223344")
     )
     assert "Tanggal: Kamis, 11 Februari 2027\n" in summary
+    # where the group size is asked (console: taken for 11 people)
+    for said in ("mau daftar kunjungan", "Kopwan Melati", "Garut", "kira-kira bulan Februari"):
+        await world.say(said, "u2")
+    assert (await world.say("yang tanggal 11 saja", "u2"))[-1].text == texts(
+        "booking.ask.participants", limit=100
+    )

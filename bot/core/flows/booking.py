@@ -1201,7 +1201,8 @@ class BookingFlow(BookingParts):
             # "apakah bisa lebih dari 60 orang?" (console, a pesantren: taken for 60)
             return Noted(self._answers.group_size().text)
         number = group_size(value)
-        if number is None and not DAYS_IN_TEXT.search(value):  # "1 hari saja": how long
+        # "1 hari saja": how long; "yang tanggal 11 saja": a day (console, Pandeglang: 11 people)
+        if number is None and not DAYS_IN_TEXT.search(value) and not _DAY_NAMED.search(value):
             bare = _BARE_NUMBER.match(value)
             number = int(bare.group(1)) if bare else words_to_int(value)
         if number is None:

@@ -465,6 +465,12 @@ async def test_a_new_length_after_sending_is_offered_as_a_move(world: World) -> 
     saja bisa?" after sending got how visits go."""
     await finish_one_message_booking_on(world, "u1", "14 Juni")
     (booking,) = await world.bookings.for_chat("telegram", "u1")
+    cost = "kalau 2 hari jadi berapa biayanya?"  # the cost asked, no new length
+    world.nlu.add(cost, "ask_visit_cost", 0.9)
+    assert (await world.say(cost))[0].text != world.texts(
+        "reschedule.confirm", code=booking.code, when="Senin, 14 Juni 2027",
+        new="14–15 Juni 2027 (2 hari)",
+    )  # fmt: skip
     asked = "kalau ditambah, jadi 2 hari saja bisa?"
     world.nlu.add(asked, "ask_visit_info", 0.6)
     (offer,) = await world.say(asked)

@@ -118,9 +118,10 @@ class BookingChanges(BookingParts):
         """A new length for the chat's one active visit, naming no date ("jadi 1 hari saja
         bisa?" after sending got how visits go, console): the move to it offered; None for
         any other message."""
-        if not CHANGED_TO.search(text) or find_dates(text, self._today()):
+        to = CHANGED_TO.search(text)
+        if to is None or find_dates(text, self._today()):
             return None
-        days = self._days_in(text)
+        days = self._days_in(text[to.end() : to.end() + 16])  # not "2 hari jadi berapa?"
         booking = await self._only_active(event, text) if days is not None else None
         if booking is None or days is None or days == booking.days:
             return None

@@ -888,6 +888,15 @@ async def test_a_request_where_the_contact_is_asked_is_a_note(world: World, text
     assert await texts_of(world, need) == [
         texts("booking.notes_noted", notes=need), texts("booking.ask.contact_name")
     ]  # fmt: skip
+    # a name after the courtesy is the name; an office before it no organisation
+    for chat, named in (("u1", "tolong dicatat ya, Pak Budi Santoso"),
+                        ("u2", "Ketua Kopwan Melati, Bu Sri")):  # fmt: skip
+        if chat == "u2":
+            for answer in ("mau daftar kunjungan", "Kopwan Melati", "Garut", "30", "8 Juni 2027",
+                           "1 hari", "jawara"):  # fmt: skip
+                await world.say(answer, chat)
+        asked = await texts_of(world, named, chat)
+        assert asked[-1] == texts("booking.ask.contact_phone"), asked
 
 
 async def test_a_phone_where_the_name_is_asked_is_the_phone(world: World, texts: Texts) -> None:

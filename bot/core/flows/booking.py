@@ -1128,7 +1128,7 @@ class BookingFlow(BookingParts):
             return Noted(self._t("booking.topics_noted", topics=self._take_topics(value, state)))
         if (renamed := self._renamed(value, state.slots)) is not None:
             return renamed
-        if _NOTE_LIKE.search(value) and len(value.split()) > 4:
+        if _NOTE_LIKE.search(value) and len(value.split()) > 4 and not honoured_name(value):
             # "ibu2 banyak yang sudah sepuh, mohon disediakan kursi yang nyaman" (console,
             # Serang: it became the contact's name): a request, kept as the notes
             _add_note(state.slots, value)
@@ -1146,8 +1146,8 @@ class BookingFlow(BookingParts):
         a name that says its kind. The name already taken, said in full ("Koperasi Perempuan
         Sehati Kupang" after "koperasi perempuan": console, Kupang), replaces it; said again,
         it is known. None for a person's name."""
-        if _is_person(value) or guess_kind(value) is None:
-            return None
+        if _is_person(value) or guess_kind(value) is None or honoured_name(value):
+            return None  # "Ketua Koperasi Melati, Bu Sri" names a person
         org = str(slots.get("org_name", ""))
         if not has_words(value, org):
             return None

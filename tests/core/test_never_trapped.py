@@ -13,6 +13,7 @@ import pytest
 from bot.config import ROOT
 from bot.core.answers import Answers
 from bot.core.calendar_text import long_date
+from bot.core.flows.booking import SENDER, contact_person
 from bot.core.keywords import KeywordMatcher
 from bot.core.nlu import Entity, NluResult
 from bot.core.texts import Texts
@@ -876,6 +877,19 @@ async def test_the_sender_named_first_is_the_contact_when_they_say_it_is_them(
     await world.say("087899001122")
     summary = (await world.say("tidak ada"))[-1].text
     assert "Penanggung jawab: Bu Hj. Aminah, +6287899001122" in summary
+
+
+@pytest.mark.parametrize(
+    ("said", "sender"),
+    [("ini dengan Bu Hj. Aminah dari Kopwan Al Hidayah", "Bu Hj. Aminah"),
+     ("sy Hendra dr Dinas Koperasi UKM Kab Kutai Kartanegara", "Hendra"),
+     ("Saya Mau Bertanya", None),  # title case, no name
+     ("Saya Ketua Bidang Usaha KSP Maju", None)],  # an office, no name
+)  # fmt: skip
+def test_the_senders_own_name_is_told_apart(said: str, sender: str | None) -> None:
+    slots: dict[str, object] = {}
+    contact_person(said, slots)
+    assert slots.get(SENDER) == sender
 
 
 async def test_a_request_where_the_contact_is_asked_is_a_note(world: World, texts: Texts) -> None:

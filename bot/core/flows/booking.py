@@ -170,8 +170,9 @@ _SENDER_NAMED = re.compile(
 # Capitalised words that are no name ("Saya Mau Bertanya", written in title case).
 _NOT_NAMES = frozenset(
     {"mau", "ingin", "akan", "ada", "bisa", "dari", "tanya", "bertanya", "minta", "mohon",
-     "izin", "ijin", "sudah", "belum", "sedang", "juga"}
-)  # fmt: skip
+     "izin", "ijin", "sudah", "belum", "sedang", "juga",
+     "ketua", "kepala", "sekretaris", "bendahara", "pengurus", "staf", "anggota", "manajer"}
+)  # fmt: skip  # an office is no name either ("Saya Ketua Bidang Usaha")
 # A request, not a name, where the contact is asked ("… mohon disediakan kursi …").
 _NOTE_LIKE = re.compile(
     r"\b(?:mohon|tolong|minta|disediakan|disiapkan|dibantu|butuh|perlu)\b", re.IGNORECASE

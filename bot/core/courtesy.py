@@ -122,7 +122,7 @@ _DEFERS = re.compile(
     r"|konfirmasikan|koordinasi|koordinasikan|diskusikan|diskusi|rapatkan|rapat|cek|bicarakan"
     r"|siapkan|persiapkan|urus|lengkapi|musyawarahkan|rembugan|rembag|rembug|rundingkan)\b"
     r".{0,40}?\b(?:dulu|dl|dlu|rumiyin|riyin|heula|dahulu)\b"
-    r"|\bnanti\s+(?:kami|saya|sy)\s+(?:kabari|kabarkan|hubungi)\b",
+    r"|\bnanti\s+(?:kami|saya|sy)\s+(?:kabari|kabarkan|hubungi|tanya|tanyakan|konfirmasi)\b",
     re.IGNORECASE,
 )  # Javanese ("kulo rembugan rumiyin kaliyan pengurus"), Sundanese ("heula") too
 

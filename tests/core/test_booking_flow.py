@@ -444,6 +444,13 @@ async def test_a_new_group_size_after_sending_is_confirmed_then_sent_to_staff(
     told = world.notifier.to(STAFF_GROUP)[-1]
     assert told.text.startswith(world.texts("staff.resized", old=27, summary="")[:30])
     assert f"sa:{booking.code}" in [b.payload for b in told.buttons]
+    # without naming the group (console: "kalau nanti bertambah jadi 20 orang bisa?", staff's)
+    (grown,) = await world.say("kalau nanti bertambah jadi 40 orang bisa?")
+    assert grown.text == world.texts(
+        "amend.participants.confirm", code=booking.code, when="Senin, 14 Juni 2027", old=35,
+        new=40,
+    )  # fmt: skip
+    await world.press("zn")
     (same,) = await world.say("jumlah peserta jadi 35 orang ya")
     assert same.text == world.texts("amend.participants.same", code=booking.code, new=35)
     # by so many and to so many (console, Sidoarjo: "ubah menjadi 5 orang?")

@@ -306,6 +306,10 @@ async def test_something_to_do_first_is_told_to_come_back_when_ready(
         texts("smalltalk.later")
     ]  # fmt: skip
     assert await say(engine, "oke nanti kami kabari lagi ya") == [texts("smalltalk.later")]
+    # someone else to ask (console: "belum yakin maksud")
+    asked = "oh gitu, ya sudah nanti saya tanya pak sehnuri langsung"
+    nlu.add(asked, "nlu_fallback", 0.2)
+    assert await say(engine, asked) == [texts("smalltalk.later")]
 
 
 async def test_shorthand_salam_and_a_missed_call(

@@ -103,16 +103,15 @@ class Availability(BookingParts):
             state.heard = updated(state.heard, {"days": length})
         days = length or int(state.heard.get("days") or 1)
         people = int(state.heard.get("participants") or 1)
-        first, last = (date.fromisoformat(day) for day in period)
         if EARLIEST.search(text):
-            free = await self._bookings.free_between(first, last, days, people, 1)
-            start = free[0] if free else None
+            start = await self._earliest_of(period, days, people)
         else:
             start = day_in(text, period)
         if start is not None:
             return await self._day_answer(start, days, people, state)
         if length is not None:
             state.step = PERIOD_SHOWN
+            first, last = (date.fromisoformat(day) for day in period)
             return [await self._choose_in(first, last, days, people)]
         return None
 

@@ -1234,7 +1234,8 @@ class BookingFlow(BookingParts):
             start = day_in(value, slots[PERIOD])  # "yang tgl 13 aja" of the week offered
             days = self._days_in(value)  # "oke 18 aja, 2 hari"
             if start is None and EARLIEST.search(value):  # "yang paling awal saja"
-                start = await self._earliest_of(slots)
+                people = int(slots.get("participants") or 1)
+                start = await self._earliest_of(slots[PERIOD], int(slots.get("days") or 1), people)
         if start is not None and not payload:
             window = _bounded_by(value, start, slots.get(PERIOD)) or window
             start = None if window is not None else start
@@ -1282,13 +1283,6 @@ class BookingFlow(BookingParts):
             return Reply(text, self._date_buttons(chosen))
         text = self._t("booking.weekday_none", day=named, period=period(first, last))
         return Reply(text, self._date_buttons(free[:DATE_CHOICES]))
-
-    async def _earliest_of(self, slots: dict[str, Any]) -> date | None:
-        """The first free start date of the period offered, for the group's size and days."""
-        first, last = (date.fromisoformat(day) for day in slots[PERIOD])
-        people, days = int(slots.get("participants") or 1), int(slots.get("days") or 1)
-        free = await self._bookings.free_between(first, last, days, people, 1)
-        return free[0] if free else None
 
     async def _fill_days(
         self, payload: str, value: str, state: ConversationState

@@ -114,6 +114,13 @@ class BookingParts:
             return feast  # a feast beside a vague time wins: "bulan puasa tahun depan"
         return mentions[0].start, mentions[0].end
 
+    async def _earliest_of(self, period: list[str], days: int, people: int) -> date | None:
+        """The first free start date of a period offered (ISO first and last days), for the
+        group's size and days."""
+        first, last = (date.fromisoformat(day) for day in period)
+        free = await self._bookings.free_between(first, last, days, people, 1)
+        return free[0] if free else None
+
     async def _choose_in(self, first: date, last: date, days: int, people: int) -> Reply:
         """The free start dates of a period as buttons (never its first day taken for the
         answer); when it is full, the nearest free dates after it."""

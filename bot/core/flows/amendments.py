@@ -43,12 +43,13 @@ _RESIZE_ASKED = re.compile(
     re.IGNORECASE,
 )
 
-# "peserta kami bertambah jadi 35 orang", "jumlah peserta berubah menjadi 28".
+# "peserta kami bertambah jadi 35 orang", "jumlah peserta berubah menjadi 28"; the group
+# unnamed too, "kalau nanti bertambah jadi 20 orang bisa?" (console: staff's contact).
 _RESIZED = re.compile(
     r"\b(?:peserta|rombongan|jumlah)(?:nya)?\b.{0,25}?\b(?:jadi|menjadi|bertambah|nambah|tambah"
     r"|berkurang|kurang|berubah|diubah|ubah|ganti|diganti)\b"
-    r"|\b(?:bertambah|nambah|berkurang)\b.{0,15}?\b(?:jadi|menjadi)\b",  # "kalau nanti
-    re.IGNORECASE,  # bertambah jadi 20 orang bisa?" (console: staff's contact)
+    r"|\b(?:bertambah|nambah|berkurang)\b.{0,15}?\b(?:jadi|menjadi)\b",
+    re.IGNORECASE,
 )
 _BY = re.compile(
     r"\b(bertambah|nambah|tambah|berkurang|kurang)\s+(?:sekitar\s+)?\d", re.IGNORECASE

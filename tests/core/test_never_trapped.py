@@ -911,6 +911,15 @@ async def test_a_request_where_the_contact_is_asked_is_a_note(world: World, text
                 await world.say(answer, chat)
         asked = await texts_of(world, named, chat)
         assert asked[-1] == texts("booking.ask.contact_phone"), asked
+    # the topics told one step late (console, a Dinas from Sinjai: the contact's name)
+    for answer in ("mau daftar kunjungan", "Kopwan Mawar", "Garut", "30", "8 Juni 2027", "1 hari",
+                   "jawara"):  # fmt: skip
+        await world.say(answer, "u3")
+    late = "pemberdayaan anggota dan jawara"
+    kept = "pemberdayaan anggota, Jawara (Jaringan Warung Anggota)"
+    assert await texts_of(world, late, "u3") == [
+        texts("booking.topics_noted", topics=kept), texts("booking.ask.contact_name")
+    ]  # fmt: skip
 
 
 async def test_a_phone_where_the_name_is_asked_is_the_phone(world: World, texts: Texts) -> None:

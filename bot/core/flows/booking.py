@@ -1129,6 +1129,10 @@ class BookingFlow(BookingParts):
             return Noted(self._t("booking.topics_noted", topics=self._take_topics(value, state)))
         if (renamed := self._renamed(value, state.slots)) is not None:
             return renamed
+        if self._tells_topics(value) and not honoured_name(value):
+            # "pemberdayaan anggota dan jawara" (console, a Dinas from Sinjai, one step late:
+            # it became the contact's name): the topics, told again
+            return Noted(self._t("booking.topics_noted", topics=self._take_topics(value, state)))
         if _NOTE_LIKE.search(value) and len(value.split()) > 4 and not honoured_name(value):
             # "ibu2 banyak yang sudah sepuh, mohon disediakan kursi yang nyaman" (console,
             # Serang: it became the contact's name): a request, kept as the notes

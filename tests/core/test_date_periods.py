@@ -12,6 +12,7 @@ import pytest
 from bot.config import ROOT
 from bot.core.answers import Answers
 from bot.core.booking import BookingRules
+from bot.core.calendar_text import long_date
 from bot.core.feasts import feast_period
 from bot.core.keywords import KeywordMatcher
 from bot.core.nlu import Entity, NluResult
@@ -72,16 +73,22 @@ async def test_awal_juli_at_the_date_step_offers_days_1_to_10(world: World, text
 async def test_a_bad_date_while_days_are_offered_points_at_them(
     world: World, texts: Texts
 ) -> None:
-    """Typed where the offered days wait ("hmm bingung juga", no date; "hmm sebentar" puts
-    the form aside): the refusal is followed by the same days again, not by the examples of a
-    date to type. An answer for another step
-    ("1 hari saja", found in the console: a school from Serang) is kept for it."""
+    """Typed where the offered days wait ("yang tengah-tengah bulan", a date not read;
+    "hmm sebentar" puts the form aside): the refusal is followed by the same days again, not
+    by the examples of a date to type; a message that tries no date ("Banda Aceh", "kirim",
+    found in the console: a KSPPS from Aceh answering the steps after it) is told the date is
+    wanted first. An answer for another step ("1 hari saja", found in the console: a school
+    from Serang) is kept for it."""
     await at_the_date_step(world)
     (choice,) = await world.say("awal Juli")
-    refusal, offer = await world.say("hmm bingung juga")
+    refusal, offer = await world.say("yang tengah-tengah bulan")
     assert refusal.text == texts("booking.date_unclear_choose")
     assert offer.text == choice.text
     assert [b.payload for b in offer.buttons] == [b.payload for b in choice.buttons]
+    for elsewhere in ("Banda Aceh", "kirim"):
+        wanted, offer = await world.say(elsewhere)
+        assert wanted.text.startswith(texts("booking.date_wanted"))  # then how to get help
+        assert offer.text == choice.text
     noted, offer = await world.say("1 hari saja")
     assert noted.text == texts("booking.days_noted", days=1) and offer.text == choice.text
 
@@ -141,6 +148,23 @@ async def test_what_follows_a_months_free_days_is_read_in_that_month(
     (third,) = await world.say("yang tgl 3 aja")  # the length told is kept
     assert third.text == texts("availability.free", when="3–4 Maret 2027 (2 hari)")
     assert [b.payload for b in third.buttons] == ["bd:2027-03-03"]
+
+
+async def test_a_week_of_the_month_shown_is_offered_as_its_free_days(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a university from Banten): after April's free days, "minggu
+    kedua saja pak" was asked which date to check, and "yang paling awal" next got the
+    requirements."""
+    world.nlu.add("minggu kedua saja pak", "ask_availability", 0.6)
+    world.nlu.add("yang paling awal", "ask_visit_requirements", 0.3)
+    await world.say("bulan maret masih ada slot?")
+    (week,) = await world.say("minggu kedua saja pak")
+    assert week.text == texts("booking.choose_in", period="8–14 Maret 2027")
+    days = chosen_days([b.payload for b in week.buttons])
+    assert days and all(date(2027, 3, 8) <= day <= date(2027, 3, 14) for day in days)
+    (earliest,) = await world.say("yang paling awal")
+    assert earliest.text == texts("availability.free", when=long_date(days[0]))
 
 
 async def test_availability_asked_by_a_feast_or_for_the_nearest_day(
@@ -249,6 +273,9 @@ async def test_the_next_day_of_the_week_asked_short(world: World, texts: Texts) 
     assert sunday.text == texts("availability.weekday_closed", day="Minggu")
     (again,) = await world.say("kalau minggu?")  # still days of the week
     assert again.text == sunday.text
+    world.nlu.add("klo mnggu?", "ask_availability", 0.5)  # typed fast (console, Bekasi)
+    (typed,) = await world.say("klo mnggu?")
+    assert typed.text == sunday.text
     world.nlu.add("kalau minggu depan?", "ask_availability", 0.8)
     (week,) = await world.say("kalau minggu depan?")
     assert week.text != sunday.text

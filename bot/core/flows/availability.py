@@ -73,15 +73,15 @@ class Availability(BookingParts):
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:
-        """The date asked for after "masih kosong?" named none; a message that names no date
-        ("bicara dengan petugas") is another request, answered as such, never the same
-        question again."""
-        if state.step == AVAILABILITY_DATE and event.kind is Kind.TEXT:
-            state.step = None
-            if find_dates(text, self._today()) or self._day_of_heard_period(text, state):
+        """The date asked for after "masih kosong?" named none, or a choice in the period whose
+        days were shown; a message that names no date ("bicara dengan petugas") is another
+        request, answered as such, never the same question again."""
+        if state.step in (AVAILABILITY_DATE, PERIOD_SHOWN) and event.kind is Kind.TEXT:
+            asked, state.step = state.step == AVAILABILITY_DATE, None
+            told = find_dates(text, self._today()) or self._day_of_heard_period(text, state)
+            if asked and told:
                 return await self.availability(event, result, text, state)
-        if state.step == PERIOD_SHOWN and event.kind is Kind.TEXT:
-            state.step = None
+            # "yang paling awal" after a period's days, or after the day was asked for
             if (chosen := await self._chosen_in_period(text, state)) is not None:
                 return chosen
         if event.kind is Kind.TEXT and self._t.asks(text):
@@ -92,17 +92,24 @@ class Availability(BookingParts):
         """What follows a period's free days, typed instead of pressed (console, a dairy
         cooperative from Boyolali: "yg paling awal bu" got the requirements, "2 hari" "di
         luar layanan kami"): the earliest day, a day of the period ("yang tgl 3 aja"), or the
-        visit's length, the days offered again for it; None for anything else, questions
-        included ("jadwal kosong terdekat kapan?" asks from today)."""
+        visit's length, the days offered again for it, or a week of it ("minggu kedua saja
+        pak", console, a university from Banten: "Tanggal berapa yang ingin dicek?"), its
+        days offered; None for anything else, questions included ("jadwal kosong terdekat
+        kapan?" asks from today)."""
         period = state.heard.get(PERIOD)
-        told = find_dates(text, self._today()) or self._period_in(text) is not None
-        if not period or self._t.asks(text) or told:
-            return None  # a question ("terdekat kapan?"), a new date: answered as such
+        if not period or self._t.asks(text):
+            return None  # a question ("terdekat kapan?"): answered as such
+        people = int(state.heard.get("participants") or 1)
+        if (week := self._week_of(text, period)) is not None:
+            state.heard = updated(state.heard, {PERIOD: [day.isoformat() for day in week]})
+            state.step = PERIOD_SHOWN
+            return [await self._choose_in(*week, int(state.heard.get("days") or 1), people)]
+        if find_dates(text, self._today()) or self._period_in(text) is not None:
+            return None  # a new date or period: answered as such
         length = self._days_in(text)
         if length is not None:
             state.heard = updated(state.heard, {"days": length})
         days = length or int(state.heard.get("days") or 1)
-        people = int(state.heard.get("participants") or 1)
         if EARLIEST.search(text):
             start = await self._earliest_of(period, days, people)
         else:

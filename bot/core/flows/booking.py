@@ -48,7 +48,8 @@ from bot.core.payloads import Space, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from bot.core.texts import COURTESY_TAIL, has_words
-from nlu.dates import WEEK_OF, find_dates
+from nlu.dates import MONTHS as MONTHS_READ
+from nlu.dates import find_dates
 from nlu.numbers import DAYS_IN_TEXT, THINGS_IN_TEXT, find_counts, group_size, words_to_int
 
 log = logging.getLogger(__name__)
@@ -224,9 +225,13 @@ _TOPIC_CUE = re.compile(
     r"|(?:(?:ingin|mau|pengen)\s+)?belajar)\b",
     re.IGNORECASE,
 )
-# "minggu ketiga" alone: a week of the month whose days are offered.
-_WEEK_ALONE = re.compile(
-    rf"^\W*(?:yang\s+)?{WEEK_OF}(?:\s+(?:saja|aja|ya|pak|bu|kak))*\W*$", re.IGNORECASE
+# Any sign of a time in a message the date step could not read ("pertengahan", "tgl brp aja"):
+# a date tried, not understood; without one the message was about something else.
+_TIME_WORDS = re.compile(
+    rf"\d|\b(?:{'|'.join(MONTHS_READ)}|tanggal|tgl|tangal|hari|hr|minggu|mgg|pekan|bulan|bln"
+    r"|tahun|thn|awal|akhir|pertengahan|tengah|depan|besok|bsok|lusa|nanti|lebaran|puasa"
+    r"|ramadh?an|libur|kapan|kpn|pagi|siang|sore|malam|jam|kemarin|kmrn|sekarang)\b",
+    re.IGNORECASE,
 )
 # "tambahkan catatan: butuh proyektor" at the summary: a note added, the summary shown again.
 _NOTE_ADDED = re.compile(
@@ -234,11 +239,13 @@ _NOTE_ADDED = re.compile(
 )
 # Honorifics, regional ones too: Makassar/Bugis "Daeng", Minang "Uda"/"Uni", Sundanese
 # "Kang"/"Teh", Balinese "Bli", Javanese "Pakde"/"Bude", NTT and Papua "Mama"/"Bapa"/"Kaka",
-# Malay "Encik"/"Tuan"/"Puan", "Bunda" (a kindergarten's teacher), Sasak "Lalu"/"Baiq".
+# Malay "Encik"/"Tuan"/"Puan", "Bunda" (a kindergarten's teacher), Sasak "Lalu"/"Baiq", Aceh
+# "Teuku"/"Tgk.", a letter's "Bpk."/"Sdr." and titles ("Dr. Ahmad Fauzi", console).
 _HONORIFICS = frozenset(
     {"bu", "ibu", "pak", "bapak", "mas", "mbak", "kak", "bang", "hj", "h", "daeng", "uda",
      "uni", "kang", "teh", "bli", "pakde", "bude", "ustadz", "ustadzah", "mama", "bapa",
-     "kaka", "tanta", "om", "encik", "cik", "tuan", "puan", "bunda", "lalu", "baiq"}
+     "kaka", "tanta", "om", "encik", "cik", "tuan", "puan", "bunda", "lalu", "baiq", "bpk",
+     "sdr", "sdri", "saudara", "saudari", "teuku", "tgk", "dr", "drs", "prof", "ust"}
 )  # fmt: skip
 # "Kab." and "Dr." go on with the name ("Koperasi Karyawan RSUD Dr. Soekardjo …").
 _ABBREVIATED = frozenset({"kab", "kec", "kel", "prov", "dr", "drs", "ir", "prof", "hj", "h"})
@@ -1227,13 +1234,11 @@ class BookingFlow(BookingParts):
             return await self._weekdays_of_period(weekday, slots)
         start, days = self._date_from_payload(payload) if payload else self._date_from(None, value)
         window = None if payload else self._period_in(value)
-        if window is None and PERIOD in slots and (week := _WEEK_ALONE.match(value)):
+        if window is None and PERIOD in slots:
             # "minggu ketiga" where January's days are offered (console, a credit union from
-            # Samosir: "not understood"): that week of the month offered; "minggu kedua
-            # saja" too (console, Padang: the whole month again)
-            first = date.fromisoformat(slots[PERIOD][0])
-            named = f"minggu {week['week']} {MONTHS[first.month - 1]} {first.year}"
-            window = self._period_in(named)
+            # Samosir: "not understood"); "minggu kedua saja" (console, Padang: the whole
+            # month again)
+            window = self._week_of(value, slots[PERIOD])
         if start is None and window is None and not payload and PERIOD in slots:
             start = day_in(value, slots[PERIOD])  # "yang tgl 13 aja" of the week offered
             days = self._days_in(value)  # "oke 18 aja, 2 hari"
@@ -1247,6 +1252,10 @@ class BookingFlow(BookingParts):
             slots[PERIOD] = [day.isoformat() for day in window]
             people = int(slots.get("participants") or 1)
             return await self._choose_in(*window, int(slots.get("days") or 1), people)
+        if start is None and not _TIME_WORDS.search(value) and not weekdays_named(value, True):
+            # "Banda Aceh", "tidak ada", "kirim" (console, a KSPPS from Aceh answering the
+            # steps after it: "tanggalnya belum saya pahami" five times): no date tried
+            return self._t("booking.date_wanted")
         if start is None and PERIOD in slots:
             return self._t("booking.date_unclear_choose")  # the offered days follow again
         if start is None:
@@ -1823,7 +1832,7 @@ def honoured_name(text: str) -> str | None:
     for anything else ("pak, mau tanya", "bu siti" in lower case)."""
     text = _SELF.sub("", _CONTACT_LEAD.sub("", text))  # "nama saya Ibu Sari"
     words = text.split()
-    if len(words) < 2 or words[0].lower() not in _HONORIFICS or not words[1][:1].isupper():
+    if len(words) < 2 or not _is_person(text) or not words[1][:1].isupper():
         last = text.rsplit(",", 1)  # "saya sendiri bu, Ibu Nurlaela"
         return honoured_name(last[1]) if len(last) == 2 and last[1].strip() else None
     if any(character.isdigit() for character in text) or len(text) > 80:

@@ -8,6 +8,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import date
+from types import MappingProxyType
 
 from bot.core.answers import Answers
 from bot.core.booking import (
@@ -18,7 +19,7 @@ from bot.core.booking import (
     Places,
     TooMany,
 )
-from bot.core.calendar_text import DAYS, period, short_date
+from bot.core.calendar_text import DAYS, MONTHS, period, short_date
 from bot.core.feasts import feast_period
 from bot.core.guard import Guard
 from bot.core.messages import Button, Incoming, Kind, Reply
@@ -30,7 +31,7 @@ from bot.core.state import ConversationState
 from bot.core.texts import Texts
 from bot.core.visits import VisitCalendar
 from nlu.codes import find_codes
-from nlu.dates import find_dates
+from nlu.dates import WEEK_OF, find_dates
 from nlu.numbers import DAYS_IN_TEXT, words_to_int
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,22 @@ EARLIEST = re.compile(
     r"|yg\s+pertama)\b",
     re.IGNORECASE,
 )
+# "minggu ketiga" alone: a week of the month whose days are offered.
+_WEEK_ALONE = re.compile(
+    rf"^\W*(?:yang\s+|yg\s+)?{WEEK_OF}(?:\s+(?:saja|aja|sj|aj|ya|pak|bu|kak))*\W*$",
+    re.IGNORECASE,
+)
 CHANGED_TO = re.compile(r"\b(?:jadi|menjadi)\b", re.IGNORECASE)  # "… jadi 2 hari"
 # "bisa hari sabtu?", "kalau hari minggu buka?": a day of the week in general, in a short
 # question ("minggu" alone is also "week": only after "hari").
 WEEKDAY_WORDS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+# The days as typed fast ("klo mnggu?" after Saturday's answer, console: which date?), "ahad"
+# for Sunday, and "hr" for "hari".
+_WEEKDAY_SPELLINGS = MappingProxyType({
+    "ahad": "minggu", "mnggu": "minggu", "mingu": "minggu", "mgu": "minggu", "snin": "senin",
+    "slasa": "selasa", "rebo": "rabu", "kmis": "kamis", "jmat": "jumat", "jumaat": "jumat",
+    "sbtu": "sabtu", "hr": "hari",
+})  # fmt: skip
 WEEKDAY_QUESTION_WORDS = 12  # "sy mau tny soal kunjungan ke bmi bs hr sabtu ga?" is 11
 
 
@@ -113,6 +126,15 @@ class BookingParts:
         if feast is not None or not mentions:
             return feast  # a feast beside a vague time wins: "bulan puasa tahun depan"
         return mentions[0].start, mentions[0].end
+
+    def _week_of(self, text: str, period: list[str]) -> tuple[date, date] | None:
+        """ "minggu ketiga" alone, once a period's days were offered (ISO first and last
+        days): that week of the period's month; None for anything else."""
+        week = _WEEK_ALONE.match(text)
+        if week is None:
+            return None
+        first = date.fromisoformat(period[0])
+        return self._period_in(f"minggu {week['week']} {MONTHS[first.month - 1]} {first.year}")
 
     async def _earliest_of(self, period: list[str], days: int, people: int) -> date | None:
         """The first free start date of a period offered (ISO first and last days), for the
@@ -331,11 +353,13 @@ def weekdays_named(text: str, sunday_alone: bool = False) -> list[int]:
     """The days of the week a message names, in order (0 for Monday): "jum'at" too, "ahad"
     for Sunday, and "minggu" only as "hari minggu" (alone it is also "week"), unless the talk
     is of days of the week (`sunday_alone`)."""
-    words = re.findall(r"\w+", text.lower().replace("'", ""))
+    words = [
+        _WEEKDAY_SPELLINGS.get(word, word)
+        for word in re.findall(r"\w+", text.lower().replace("'", ""))
+    ]
     return [
-        WEEKDAY_WORDS.index(word.replace("ahad", "minggu"))
+        WEEKDAY_WORDS.index(word)
         for at, word in enumerate(words)
         if word in WEEKDAY_WORDS[:6]
-        or word == "ahad"
         or (word == "minggu" and (sunday_alone or words[at - 1 : at] == ["hari"]))
     ]

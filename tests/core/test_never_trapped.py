@@ -589,6 +589,30 @@ async def _one_step_late(world: World, texts: Texts) -> None:
     assert "Penanggung jawab: Ibu Hj. Nurhayati, +6285333445566" in summary
 
 
+async def test_the_topic_told_as_materials_and_thats_all_and_send(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a university from Banten): "materi tentang model bisnis …" where
+    the topic is asked got the materials answer and the topic again; "sudah itu saja" then
+    became the topic, and "ya kirim" where the notes are asked the note."""
+    told = "materi tentang model bisnis koperasi syariah dan pemberdayaan anggota"
+    world.nlu.add(told, "ask_materials", 0.93)
+    await world.say("mau daftar kunjungan")
+    for answer in ("UIN Sultan Maulana Hasanuddin Banten", "Serang, Banten", "40", "8 April 2027"):
+        await world.say(answer)
+    assert (await texts_of(world, "1 hari"))[-1] == texts("booking.ask.topics")
+    assert (await texts_of(world, told))[-1] == texts("booking.ask.contact_name")
+    await world.say("Dr. Ahmad Fauzi 0812 9988 7766")
+    summary = (await texts_of(world, "ya kirim"))[-1]
+    assert "Topik: model bisnis koperasi syariah dan pemberdayaan anggota\n" in summary
+    assert "Catatan: -" in summary
+    answers = ("mau daftar kunjungan", "Kopwan Melati", "Solok", "20", "9 April 2027", "1 hari")
+    for answer in (*answers, "sudah itu saja", "Bu Ani 081234567890"):  # another chat's form
+        await world.say(answer, chat="u2")
+    summary = (await world.say("itu aja dulu", chat="u2"))[-1].text
+    assert "Topik: Semua / belum tahu" in summary and "Catatan: -" in summary
+
+
 async def test_questions_about_sending_in_the_form_and_a_cancel_of_the_form(
     world: World, texts: Texts
 ) -> None:

@@ -495,22 +495,13 @@ class BookingFlow(BookingParts):
         if event.kind is Kind.CONTACT and slot == "contact_phone" and event.phone:
             text = event.phone
         asks = event.kind is Kind.TEXT and self._t.asks(text)  # so it answers no step
-        question = self._question_answer(result, text, likely=asks)
+        question = (
+            None
+            if self._topic_told(slot, text)
+            else self._question_answer(result, text, likely=asks)
+        )
         if question is not None and (slot not in FREE_TEXT or asks):
-            # A question asked mid-way ("berapa biayanya?") is answered, then the step repeated;
-            # in free-text steps only when it is plainly a question, so names are never eaten.
-            if slot == Step.NOTES and result is not None and result.intent in NEEDS:
-                # "rombongan datang naik pesawat, mohon info hotel terdekat" (console): the
-                # answer, and the message kept as the note for staff
-                await self._fill(slot, text, payload, state)
-                return [question, *await self._ask_next(state)]
-            # A question may answer a step that checks its answer ("30 orang?"); a topic is
-            # taken from one only when it names a program ("Apa bisa dibantu carikan hotel
-            # dekat lokasi?" became the topic, its answer unsaid: console, Cilegon).
-            free = slot in FREE_TEXT or (slot == Step.TOPICS and not self._names_topics(text))
-            if free or await self._fill(slot, text, payload, state) is not None:
-                return [question, *await self._question(slot, state)]
-            return await self._ask_next(state)
+            return await self._asked_mid_way(question, result, text, payload, state)
         if slot in NAMES and not asks and (need := self._need_told(result, text, state)):
             return [need, *await self._question(slot, state)]
         if asks:
@@ -544,6 +535,33 @@ class BookingFlow(BookingParts):
         if problem is None:
             return await self._ask_next(state)
         return await self._refused(problem, state)
+
+    async def _asked_mid_way(
+        self, question: Reply, result: NluResult | None, text: str, payload: str,
+        state: ConversationState,
+    ) -> list[Reply]:  # fmt: skip
+        """A question asked mid-way ("berapa biayanya?") answered, then the step repeated; in
+        free-text steps only when it is plainly a question, so names are never eaten."""
+        slot = state.step or ""
+        if slot == Step.NOTES and result is not None and result.intent in NEEDS:
+            # "rombongan datang naik pesawat, mohon info hotel terdekat" (console): the
+            # answer, and the message kept as the note for staff
+            await self._fill(slot, text, payload, state)
+            return [question, *await self._ask_next(state)]
+        # A question may answer a step that checks its answer ("30 orang?"); a topic is
+        # taken from one only when it names a program ("Apa bisa dibantu carikan hotel
+        # dekat lokasi?" became the topic, its answer unsaid: console, Cilegon).
+        free = slot in FREE_TEXT or (slot == Step.TOPICS and not self._names_topics(text))
+        if free or await self._fill(slot, text, payload, state) is not None:
+            return [question, *await self._question(slot, state)]
+        return await self._ask_next(state)
+
+    def _topic_told(self, slot: str, text: str) -> bool:
+        """ "materi tentang model bisnis …" where the topic is asked, no question (console, a
+        university from Banten: the materials answered, the topic asked again)."""
+        if slot != Step.TOPICS or self._t.asks(text):
+            return False
+        return bool(_TOPICS_TOLD.match(text) or _TOPIC_CUE.match(text))
 
     def _date_unknown(self, text: str) -> bool:
         """Whether the message says the date is not known yet, and names none."""
@@ -885,7 +903,8 @@ class BookingFlow(BookingParts):
             return Noted("\n".join(notes) or self._when_noted(slots))
         told = _TOPICS_TOLD.match(text)
         topic = text[told.end() :].strip(" ,:") if told else ""
-        if "topics" not in slots and topic:  # "materinya tentang pengelolaan warung …"
+        if "topics" not in slots and topic and state.step != Step.TOPICS:
+            # "materinya tentang pengelolaan warung …" (at the topic step: its answer)
             return Noted(self._t("booking.topics_noted", topics=self._take_topics(topic, state)))
         if "topics" not in slots and state.step != Step.TOPICS and self._tells_topics(text):
             return Noted(self._t("booking.topics_noted", topics=self._take_topics(text, state)))
@@ -1367,7 +1386,9 @@ class BookingFlow(BookingParts):
             told = [" ".join(kept)] if len(kept) >= 2 else []
             state.slots["topics"] = [*told, *(program.id for program in programs)]
             return ", ".join([*told, *(program.name for program in programs)])
-        topic = _TOPIC_CUE.sub("", value, count=1).strip(" ,:") or value  # "tentang …"
+        told = _TOPICS_TOLD.match(value)  # "materi tentang …", "tentang …"
+        topic = _TOPIC_CUE.sub("", value[told.end() :] if told else value, count=1)
+        topic = topic.strip(" ,:") or value
         state.slots["topics"] = [topic[:300]]
         return topic[:300]
 

@@ -1386,8 +1386,8 @@ class BookingFlow(BookingParts):
             told = [" ".join(kept)] if len(kept) >= 2 else []
             state.slots["topics"] = [*told, *(program.id for program in programs)]
             return ", ".join([*told, *(program.name for program in programs)])
-        told = _TOPICS_TOLD.match(value)  # "materi tentang …", "tentang …"
-        topic = _TOPIC_CUE.sub("", value[told.end() :] if told else value, count=1)
+        cue = _TOPICS_TOLD.match(value)  # "materi tentang …", "tentang …"
+        topic = _TOPIC_CUE.sub("", value[cue.end() :] if cue else value, count=1)
         topic = topic.strip(" ,:") or value
         state.slots["topics"] = [topic[:300]]
         return topic[:300]

@@ -19,10 +19,16 @@ import yaml
 # the regions ("tidak ada ji", "semua mi": Makassar and Bugis; "jo": Manado).
 COURTESY_TAIL = frozenset(
     {"ya", "yah", "yaa", "deh", "dong", "sih", "aja", "saja", "kak", "pak", "bu", "min", "mas",
-     "mbak", "bang", "kang", "teh", "uda", "uni", "bapak", "ibu", "ji", "mi", "ki", "jo", "toh"}
+     "mbak", "bang", "kang", "teh", "uda", "uni", "bapak", "ibu", "ji", "mi", "ki", "jo", "toh",
+     "nih"}
 )  # fmt: skip
-# Interjections that open a short reply without changing it: "eh ga jadi deh pak".
-INTERJECTIONS = frozenset({"eh", "ehh", "oh", "wah", "waduh", "aduh", "hmm", "hm", "emm"})
+# Interjections that open a short reply without changing it: "eh ga jadi deh pak"; the
+# person addressed first, or a "permisi" ("pak mau tanya", "min mau tanya nih", console: how
+# visits go, told in full).
+INTERJECTIONS = frozenset(
+    {"eh", "ehh", "oh", "wah", "waduh", "aduh", "hmm", "hm", "emm", "pak", "bu", "kak", "min",
+     "admin", "mas", "mbak", "bang", "bapak", "ibu", "permisi", "punten"}
+)  # fmt: skip
 
 
 class Texts:

@@ -452,12 +452,15 @@ async def test_a_payment_told_is_left_to_staff_with_where_to_send_the_proof(
 
 
 @pytest.mark.parametrize(
-    "knock", ["mau tanya", "izin bertanya pak", "boleh tanya?", "saya ingin bertanya"]
-)
+    "knock",
+    ["mau tanya", "izin bertanya pak", "boleh tanya?", "saya ingin bertanya", "pak mau tanya",
+     "min mau tanya nih", "permisi, mau tanya"],
+)  # fmt: skip
 async def test_a_question_announced_is_asked_for(
     engine: Engine, nlu: RecordedNlu, texts: Texts, knock: str
 ) -> None:
-    """Found in the console: "mau tanya" got the description of visits (0.64)."""
+    """Found in the console: "mau tanya" got the description of visits (0.64); "pak mau
+    tanya" (0.59) too."""
     nlu.add(knock, "ask_visit_info", 0.64)
     (reply,) = await engine.handle(text(knock))
     assert reply.text == texts("menu.ask_away")

@@ -866,18 +866,22 @@ async def test_a_makassar_enquirer_is_understood_at_the_date_step(
     assert texts("booking.stuck") not in "\n".join(paused)
 
 
-@pytest.mark.parametrize("written", ["Bpk Teuku Rizal", "Sdr. Andi Saputra", "Dr. Ahmad Fauzi"])
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [("Bpk Teuku Rizal", "Bpk Teuku Rizal"), ("Sdr. Andi Saputra", "Sdr. Andi Saputra"),
+     ("Dr. Ahmad Fauzi", "Dr. Ahmad Fauzi"), ("sy sendiri, Rudi", "Rudi")],
+)  # fmt: skip
 async def test_a_name_with_a_letters_title_is_the_contact(
-    world: World, texts: Texts, written: str
+    world: World, texts: Texts, written: str, name: str
 ) -> None:
-    """Found in the console (a KSPPS from Aceh, a lecturer from Banten): "Bpk Teuku Rizal"
-    where the date is asked was "tanggalnya belum saya pahami"; "Dr. Ahmad Fauzi" was read as
-    an organisation."""
+    """Found in the console (a KSPPS from Aceh, a lecturer from Banten, a cooperative from
+    Bekasi): "Bpk Teuku Rizal" where the date is asked was "tanggalnya belum saya pahami";
+    "Dr. Ahmad Fauzi" was read as an organisation; "sy sendiri, Rudi" as a visit's length."""
     await world.say("mau daftar kunjungan")
     for answer in ("KSPPS Baitul Maal Aceh Besar", "Banda Aceh", "30"):
         await world.say(answer)
     noted = await texts_of(world, written)
-    assert noted[0] == texts("booking.contact_noted", name=written)
+    assert noted[0] == texts("booking.contact_noted", name=name)
 
 
 async def test_the_organisations_full_name_where_the_contact_is_asked_names_it(

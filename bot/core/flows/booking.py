@@ -163,6 +163,11 @@ _CORRECTED_DAY = re.compile(
 # "Contact person Pak Dodi 0813…", "CP: Bu Rina", "narahubung Sdr. Andi".
 # "ini dengan Bu Hj. Aminah dari …", "saya Hendra dari …", "perkenalkan saya Rina, staf …":
 # the sender's own name, capitalised, after words that introduce it.
+# "sy sendiri, Rudi": the sender, named, is the contact.
+_SELF_NAMED = re.compile(
+    r"^\s*(?i:(?:saya|sy|aku|beta)\s+sendiri|nama\s+(?:saya|sy|aku))[\s,:.-]+"
+    r"(?P<name>[A-Z][a-z']+(?:\s+[A-Z][a-z']+){0,3})[\s.!]*$"
+)
 _SENDER_NAMED = re.compile(
     r"(?i:\b(?:ini\s+dengan|perkenalkan(?:\s+saya)?|nama\s+saya|saya|sy))\s+"
     r"(?P<name>(?:(?i:bapak|bpk|pak|ibu|bu|hj|h|dr|ir|ustadz|ustadzah)\.?\s+)*"
@@ -878,8 +883,10 @@ class BookingFlow(BookingParts):
         if fresh and days is not None and 1 <= days <= MAX_DAYS:
             slots["days"] = days  # "1 hari aja" where the date is asked; "… jadi 2 hari"
             return Noted(self._t("booking.days_noted", days=days))
-        if "contact_name" not in slots and (name := honoured_name(text)) is not None:
-            slots["contact_name"] = name  # "Bapak Rudi Hartono, Kabid Kelembagaan"
+        name = honoured_name(text) or _self_named(text)
+        if "contact_name" not in slots and name is not None:
+            # "Bapak Rudi Hartono, Kabid Kelembagaan"; "sy sendiri, Rudi" (console, Bekasi)
+            slots["contact_name"] = name
             return Noted(self._t("booking.contact_noted", name=name))
         size = None if state.step == Step.PARTICIPANTS or _some_of(text) else group_size(text)
         if size is not None and size != slots.get("participants"):
@@ -1859,6 +1866,15 @@ def honoured_name(text: str) -> str | None:
     if any(character.isdigit() for character in text) or len(text) > 80:
         return None
     return contact_name(text)
+
+
+def _self_named(text: str) -> str | None:
+    """ "sy sendiri, Rudi", "nama saya Rudi Hartono": the sender named as the contact, written
+    where another step is asked; None without a capitalised name after it."""
+    said = _SELF_NAMED.match(text)
+    if said is None or _HONORIFICS & set(said["name"].lower().split()):
+        return None  # "Saya sendiri, Pak": to us
+    return said["name"]
 
 
 def contact_name(text: str) -> str:

@@ -173,6 +173,29 @@ async def test_what_was_said_is_never_asked_again(
         assert world.texts("booking.kind.dinas") in summary
 
 
+async def test_a_town_of_the_province_taken_from_the_name_makes_the_origin_exact(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a university from Banten): the origin was taken from the name
+    ("Banten"), and "Serang" next, where the visit's length was asked, was refused as one;
+    a town of another province is no such answer."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.add("mau daftar kunjungan", "book_visit")
+        for answer in ("mau daftar kunjungan", "UIN Sultan Maulana Hasanuddin Banten", "40"):
+            await world.say(answer)
+        await world.say("8 April 2027")
+        assert (await texts_of(world, "Padang"))[0] != texts(
+            "booking.origin_noted", origin="Kota Padang, Sumatera Barat"
+        )
+        noted = await texts_of(world, "Serang")
+        assert noted == [
+            texts("booking.origin_noted", origin="Serang, Banten"), texts("booking.ask.days")
+        ]  # fmt: skip
+        summary = await world.summary_after(("1 hari", "jawara", "Dr. Ahmad Fauzi 0812 9988 7766"))
+        assert "Asal: Serang, Banten\n" in summary
+
+
 @pytest.mark.parametrize("tagged", ["Koperasi BMI Grup", "Kota Tangerang", "Tangerang"])
 async def test_where_they_go_is_neither_their_organisation_nor_their_origin(
     sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher, tagged: str

@@ -878,6 +878,9 @@ class BookingFlow(BookingParts):
             return Noted(self._t("booking.contact_phone_noted", name=name, phone=phone))
         if (retold := self._date_retold(text, state)) is not None:
             return retold
+        if (town := self._town_in_province(text, slots)) is not None:
+            slots["origin"] = town  # "Serang" once "Banten" was taken from the name
+            return Noted(self._t("booking.origin_noted", origin=town))
         days = self._days_in(text)
         fresh = "days" not in slots or (CHANGED_TO.search(text) and days != slots["days"])
         if fresh and days is not None and 1 <= days <= MAX_DAYS:
@@ -916,6 +919,15 @@ class BookingFlow(BookingParts):
         if "topics" not in slots and state.step != Step.TOPICS and self._tells_topics(text):
             return Noted(self._t("booking.topics_noted", topics=self._take_topics(text, state)))
         return None
+
+    def _town_in_province(self, text: str, slots: dict[str, Any]) -> str | None:
+        """ "Serang" alone where another step is asked, once only the province was known
+        ("UIN … Banten", console): the town in it, with its province; None otherwise."""
+        origin = str(slots.get("origin", ""))
+        if self._places is None or not origin or "," in origin or len(text.split()) > 3:
+            return None
+        town = self._places.town(text.strip(" .,!"))
+        return town if town is not None and town.endswith(f", {origin}") else None
 
     def _date_retold(self, text: str, state: ConversationState) -> Noted | None:
         """ "eh tanggalnya diganti 28 januari aja kak" where the topic or the contact is asked,

@@ -36,11 +36,13 @@ VISIT_TOPICS = MappingProxyType(
         "ask_research": "research",
     }
 )
-# "minimal berapa orang?", "maksimal peserta berapa?", "kalau cuma 5 orang bisa?", "kalau 8
-# orang saja bisa?" (not "minimal berapa hari sebelumnya?").
+# "minimal berapa orang?", "maksimal peserta berapa?", "brp org maksimal?", "kalau cuma 5 orang
+# bisa?", "kalau 8 orang saja bisa?" (not "minimal berapa hari sebelumnya?").
 _SIZE_ASKED = re.compile(
     r"\b(?:min(?:imal|imum)?|maks(?:imal|imum)?|max|paling\s+(?:sedikit|banyak)|batas(?:an)?)\b"
-    r".{0,20}?\b(?:orang|org|peserta|rombongan)\b|\bberapa\s+(?:orang|org|peserta)\b"
+    r".{0,20}?\b(?:orang|org|peserta|rombongan)\b"
+    r"|\b(?:berapa|brp|brapa)\s+(?:orang|org|peserta)\b"
+    r"|\b(?:orang|org|peserta)(?:nya)?\s+(?:maks(?:imal|imum)?|max|min(?:imal|imum)?)\b"
     r"|\b(?:cuma|cuman|hanya)\s+\d+\s*(?:orang|org|peserta)\b"
     r"|\b\d+\s*(?:orang|org|peserta)\s+(?:saja|aja|doang|sj)\b"
     r"|\b(?:lebih\s+dari|melebihi|di\s*atas)\s+\d+\s*(?:orang|org|peserta)\b",

@@ -170,6 +170,9 @@ async def test_step_by_step_with_every_validation(world: World) -> None:
     replies = await world.say("mau daftar kunjungan")
     assert replies[-1].text == texts("booking.ask.org_name")
     assert (await world.say("ab"))[0].text == texts("booking.invalid.org_name")
+    for unknown in ("ga tau", "belum tahu kak"):  # console, Depok: the organisation "Ga Tau"
+        refused = (await world.say(unknown))[0].text
+        assert refused.startswith(texts("booking.invalid.org_unknown"))
     await world.say("Koperasi Wanita Setia Budi")  # kind guessed from the name
     await world.say("Kupang, NTT")
     assert (await world.say("banyak sekali"))[0].text == texts("booking.invalid.participants")

@@ -101,7 +101,8 @@ def test_meals_other_than_halal_are_left_to_staff(
     [("ask_visit_info", "selamat siang, untuk studi banding ke bmi minimal berapa orang ya?"),
      ("ask_visit_requirements", "kalau cuma 5 orang bisa?"),
      ("ask_visit_info", "maksimal peserta berapa?"),
-     ("ask_visit_requirements", "kalau 8 orang saja bisa?")],
+     ("ask_visit_requirements", "kalau 8 orang saja bisa?"),
+     ("ask_visit_requirements", "brp org maksimal?")],  # a Gapoktan from Lampung Tengah
 )  # fmt: skip
 def test_the_group_size_asked_gets_the_forms_limit_and_the_least_left_to_staff(
     answers: Answers, knowledge: Knowledge, intent: str, asked: str

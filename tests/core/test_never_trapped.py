@@ -148,6 +148,10 @@ async def test_a_question_with_a_number_is_still_an_answer(
     beyond = await texts_of(world, "apakah bisa lebih dari 60 orang?")
     assert beyond[0] == answers.group_size().text
     assert beyond[1].startswith(texts("booking.ask.participants")[:20])
+    # the split told, not asked (console, a Gapoktan of 65: a group of 2)
+    told = await texts_of(world, "kl gt kami bagi 2 gelombang")
+    assert told[0] == texts("fallback.split", **answers.main_contact())
+    assert told[1].startswith(texts("booking.ask.participants")[:20])
     replies = await texts_of(world, "30 orang, bisa?")
     assert replies[-1].startswith(texts("booking.ask.start_date")[:20])
     # a big group split in two, asked where the date is (console, Jombang: "answered later")

@@ -322,6 +322,9 @@ async def test_the_writer_and_their_office_are_no_part_of_the_name(
          "pengelolaan koperasi wanita, Jawara (Jaringan Warung Anggota)"),
         ("Jawara saja pak", "Jawara (Jaringan Warung Anggota)"),
         ("mau belajar digital marketing dan NIB", "Pelatihan Digital Marketing, Pendampingan NIB"),
+        # console, a Gapoktan from Lampung Tengah: "melihat langsung skala mikro" kept too
+        ("ingin melihat langsung mesin beras skala mikro dan advokasi pertanian",
+         "Pelatihan Mesin Beras Skala Mikro, Advokasi Pertanian & Peternakan"),
     ],
 )  # fmt: skip
 async def test_a_topic_told_beside_a_program_is_kept_with_it(

@@ -1062,6 +1062,9 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.org_name")
         if (noted := self._visit_for_name(value, state)) is not None:
             return noted
+        if self._says(value, "booking.all_topics") or self._says(value, "booking.no_notes"):
+            # "ga tau" (console, a community from Depok: the organisation "Ga Tau")
+            return self._t("booking.invalid.org_unknown")
         programs = self._answers.knowledge.find_programs(value)
         if guess_kind(value) is None and (programs or _VENUE.search(value)):
             # "BMI goes to school", "jawara": what they want to learn, not who they are
@@ -1250,6 +1253,8 @@ class BookingFlow(BookingParts):
         if _BEYOND.search(value) and self._t.asks(value):
             # "apakah bisa lebih dari 60 orang?" (console, a pesantren: taken for 60)
             return Noted(self._answers.group_size().text)
+        if (split := self._split_asked(value)) is not None:
+            return Noted(split.text)  # "kl gt kami bagi 2 gelombang" (console: 2 people)
         number = group_size(value)
         # "1 hari saja": how long; "yang tanggal 11 saja": a day (console, Pandeglang: 11 people)
         if number is None and not DAYS_IN_TEXT.search(value) and not _DAY_NAMED.search(value):

@@ -48,6 +48,16 @@ _SIZE_ASKED = re.compile(
     r"|\b(?:lebih\s+dari|melebihi|di\s*atas)\s+\d+\s*(?:orang|org|peserta)\b",
     re.IGNORECASE,
 )
+# A letter already sent outside the chat: all four said ("surat … sudah kami kirim ke email").
+_LETTER_SENT = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"\b(?:surat|permohonan|proposal)\b",
+        r"\b(?:e-?mail|surel|pos|fax|faks)\b",
+        r"\b(?:kirim|dikirim|mengirim|dikirimkan|kirimkan|mengirimkan|diemail)\b",
+        r"\b(?:sudah|sdh|udah|telah|kemarin|kemaren|tadi|lalu)\b",
+    )
+)
 # BMI asked to speak at the enquirer's own event: "bisa jadi narasumber di acara kami?",
 # "mengundang BMI sebagai pemateri".
 _SPEAKER = r"(?:narasumber|narsum|pemateri|pembicara)"
@@ -219,6 +229,15 @@ class Answers:
         elif self._t.mentions(asked, "words.hours"):
             text = self._t("contact.hours_unset") + "\n" + text
         return Reply(text)
+
+    def letter_sent(self, text: str) -> Reply | None:
+        """ "sudah kirim surat resmi via email kemarin", "… apakah sudah diterima?" (console, a
+        Dinas from Bogor: it became the organisation's name; a women's cooperative from
+        Lombok Barat: told no booking was made here): a letter sent outside this chat, which
+        staff check; None for anything else ("emailnya kemana untuk kirim surat?")."""
+        if not all(pattern.search(text) for pattern in _LETTER_SENT):
+            return None
+        return Reply(self._t("fallback.letter_sent", **self.main_contact()))
 
     def asks_figures(self, text: str) -> bool:
         """Whether `text` asks BMI's figures: its founding year, members, branches, assets

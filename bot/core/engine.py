@@ -737,9 +737,10 @@ class Engine:
         self, result: NluResult, text: str, asks: bool, state: ConversationState
     ) -> list[Reply] | None:
         """What the model reads unsurely as the nearest topic but its words tell: a question
-        announced ("mau tanya", a letter's opening alone), a big group split in two, a
-        payment made, the cafe, BMI's figures, what only staff can send or allow (a
-        brochure, photos, bringing small children, a partnership); None for anything else."""
+        announced ("mau tanya", a letter's opening alone), a letter sent by email, a big
+        group split in two, a payment made, the cafe, BMI's figures, what only staff can send
+        or allow (a brochure, photos, bringing small children, a partnership); None for
+        anything else."""
         if self._t.says(text, "words.wants_to_ask") or _LETTER_OPENING.match(text):
             # "mau tanya" (visit info, 0.64); "Dengan hormat," sent alone, the letter to follow
             # (console: staff's contact, 0.24)
@@ -758,6 +759,8 @@ class Engine:
             # one whatever its reading (a booking, 0.81: offered in Indonesian, console)
             state.remember_intent(ENGLISH)
             return [Reply(self._t("fallback.english", **contact))]
+        if (sent := self._answers.letter_sent(text)) is not None:
+            return [sent]  # "… lewat email minggu lalu, apakah sudah diterima?" (0.83)
         if result.confidence >= SURE:
             return None
         if asks and self._t.mentions(text, "words.split_group"):

@@ -466,6 +466,25 @@ async def test_a_question_announced_is_asked_for(
     assert reply.text == texts("menu.ask_away")
 
 
+async def test_a_letter_sent_by_email_is_left_to_staff(
+    engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
+) -> None:
+    """Found in the console (a women's cooperative from Lombok Barat): "Kami sudah kirim surat
+    permohonan kunjungan lewat email minggu lalu, apakah sudah diterima?" (a booking check,
+    0.83) was told no booking was made in this chat."""
+    sent = (
+        "Kami sudah kirim surat permohonan kunjungan lewat email minggu lalu, apakah sudah"
+        " diterima?"
+    )
+    nlu.add(sent, "check_booking", 0.83)
+    (reply,) = await engine.handle(text(sent))
+    assert reply.text == texts("fallback.letter_sent", **answers.main_contact())
+    where = "emailnya kemana ya pak untuk kirim surat?"  # not sent yet: where to send it
+    nlu.add(where, "ask_contact", 0.61)
+    (contact,) = await engine.handle(text(where))
+    assert contact.text != reply.text
+
+
 async def test_a_big_group_split_in_two_is_left_to_staff(
     engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
 ) -> None:

@@ -177,6 +177,29 @@ async def test_what_was_said_is_never_asked_again(
         assert world.texts("booking.kind.dinas") in summary
 
 
+async def test_a_letter_sent_by_email_where_a_step_is_asked_is_no_answer(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a Dinas from Bogor): "saya mau konfirmasi jadwal kunjungan dinas
+    koperasi kabupaten bogor tanggal 15 januari" (a booking, 0.75, no name tagged) asked for
+    the organisation, and "sudah kirim surat resmi via email kemarin" became its name."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.add("mau daftar kunjungan", "book_visit")
+        await world.say("mau daftar kunjungan")
+        sent = "sudah kirim surat resmi via email kemarin"
+        letter = texts("fallback.letter_sent", **answers.main_contact())
+        assert await texts_of(world, sent) == [letter, texts("booking.ask.org_name")]
+        confirm = (
+            "saya mau konfirmasi jadwal kunjungan dinas koperasi kabupaten bogor"
+            " tanggal 15 januari"
+        )
+        world.nlu.add(confirm, "book_visit", 0.75)
+        asked = await texts_of(world, confirm, chat="u2")
+        assert asked[-1].startswith(texts("booking.ask.participants")[:20])
+        assert await texts_of(world, sent, chat="u2") == [letter, asked[-1]]
+
+
 async def test_a_town_of_the_province_taken_from_the_name_makes_the_origin_exact(
     sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> None:

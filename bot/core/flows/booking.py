@@ -132,7 +132,7 @@ _KIND_WORD = re.compile(
     re.IGNORECASE,
 )
 _INTRODUCED = re.compile(
-    rf"\b(?:dari|dr|kami|kmi|saya|sy|beta|ambo|abdi ti|kulo saking|saking)\s+"
+    rf"\b(?:dari|dr|kami|kmi|saya|sy|beta|ambo|abdi ti|kulo saking|saking|kunjungan|rombongan)\s+"
     r"(?:(?:guru|dosen|ketua|pengurus|staf|pembina|kepala\s+sekolah)\s+(?:di\s+|dari\s+)?)?"
     rf"(?P<kind>{_KIND_WORD.pattern})(?!\w)",
     re.IGNORECASE,
@@ -430,7 +430,7 @@ class BookingFlow(BookingParts):
             text = event.sender_phone  # "nomor ini pak", on WhatsApp: the sender's own
         if event.kind is Kind.TEXT and state.step != "notes" and self._acknowledges(text):
             return await self._question(state.step or "", state)  # "ok", "👍": asked again
-        if event.kind is Kind.TEXT and (sending := await self._about_sending(event, text)):
+        if event.kind is Kind.TEXT and (sending := await self._about_sending(event, text, state)):
             return [sending, *await self._question(state.step or "", state)]
         sure = result is not None and result.confidence >= SURE
         # "yang tgl 13 aja" at the date step, "tanggal 10 Februari" at another read as
@@ -616,11 +616,17 @@ class BookingFlow(BookingParts):
         named = ", ".join(program.name for program in programs)
         return [Reply(self._t("booking.topic_asked", topics=named)), *await self._ask_next(state)]
 
-    async def _about_sending(self, event: Incoming, text: str) -> Reply | None:
+    async def _about_sending(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> Reply | None:
         """The answer to what happens once the request is sent, asked in the form ("pak
         kira2 kapan ya dikonfirmasi?"; "kode booking kami tadi apa ya?" from a chat with no
         booking yet; in the console the first was told it could not be answered there, the
-        second put the form aside); None for other messages."""
+        second put the form aside), or a letter sent by email told (console, a Dinas from
+        Bogor: it became the organisation's name; kept where the notes are asked); None for
+        other messages."""
+        if state.step != Step.NOTES and (sent := self._answers.letter_sent(text)) is not None:
+            return sent
         if HOW_LONG.search(text):
             return Reply(self._t("booking.after_send"))
         if _CODE_ASKED.search(text) and not await self._own_bookings(event):

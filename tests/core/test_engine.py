@@ -454,7 +454,7 @@ async def test_a_payment_told_is_left_to_staff_with_where_to_send_the_proof(
 @pytest.mark.parametrize(
     "knock",
     ["mau tanya", "izin bertanya pak", "boleh tanya?", "saya ingin bertanya", "pak mau tanya",
-     "min mau tanya nih", "permisi, mau tanya"],
+     "min mau tanya nih", "permisi, mau tanya", "Punten, bade naros"],
 )  # fmt: skip
 async def test_a_question_announced_is_asked_for(
     engine: Engine, nlu: RecordedNlu, texts: Texts, knock: str

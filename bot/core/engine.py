@@ -385,10 +385,15 @@ class Engine:
         elif not asks and (unclear or result.confidence < LIKELY) and self._registers(text):
             # "alhamdulillah. kalau begitu saya daftarkan ya pak" (not understood, console)
             result, unclear = replace(result, intent=BOOK), False
-        if (result.intent == BOOK or unclear) and self._t.mentions(text, "words.registered"):
-            # "saya koordinator rombongan … yg sudah daftar kunjungan" (a booking, 0.73,
-            # console: a new form began), "mau konfirmasi, kami jadi berangkat besok" (not
-            # understood: tomorrow's availability): their booking shown, or where to find it
+        coordinates = result.intent == "join_visit" and self._t.mentions(text, "words.coordinator")
+        if (result.intent == BOOK or unclear or coordinates) and self._t.mentions(
+            text, "words.registered"
+        ):
+            # "saya koordinator rombongan … yg sudah daftar kunjungan" (a booking, 0.73, or
+            # joining a visit, 0.6, console: a new form began, an invite code was asked for),
+            # "mau konfirmasi, kami jadi berangkat besok" (not understood: tomorrow's
+            # availability), "kodenya belum saya simpan": their booking shown, or where to
+            # find it
             result, unclear = replace(result, intent="check_booking"), False
         if result.intent == "reschedule_booking" and _resizes(result):
             # "pak, pesertanya nambah jadi 30 orang bisa?" after sending: no new date but a

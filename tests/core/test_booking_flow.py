@@ -800,7 +800,11 @@ async def test_a_coordinator_already_registered_is_shown_the_booking_not_a_new_f
         (("nlu_fallback", 0.2), ("book_visit", 0.19), ("cancel_booking", 0.13)),
     )  # fmt: skip
     world.nlu.add("kode booking nya lupa", "check_booking", 0.96)
-    for said in (going, "kode booking nya lupa"):
+    # read as joining a visit (console, a KSP: asked for an invite code), a code not kept
+    joining = "Saya koordinator rombongan KSP Maju Bersama yang sudah daftar"
+    world.nlu.add(joining, "join_visit", 0.6, organization="Maju Bersama")
+    world.nlu.add("oh salah, kodenya belum saya simpan", "nlu_fallback", 0.2)
+    for said in (going, "kode booking nya lupa", joining, "oh salah, kodenya belum saya simpan"):
         (none,) = await world.say(said, chat="u2")
         assert none.text == world.texts("booking.none_active", **answers.main_contact())
     await finish_one_message_booking_on(world, "u1", "14 Juni")

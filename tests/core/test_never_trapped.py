@@ -627,6 +627,10 @@ async def _one_step_late(world: World, texts: Texts) -> None:
     assert again == [
         texts("booking.org_known", org_name="KSP Karya Mandiri"), texts("booking.ask.topics")
     ]  # fmt: skip
+    origin = "Kabupaten Sumbawa, Nusa Tenggara Barat"  # the origin too (a KUD from Klaten)
+    assert await texts_of(world, "Sumbawa") == [
+        texts("booking.origin_noted", origin=origin), texts("booking.ask.topics")
+    ]  # fmt: skip
     assert (await texts_of(world, "pengelolaan koperasi"))[-1] == texts("booking.ask.contact_name")
     topic = "pengelolaan simpan pinjam dan warung anggota"
     late = f"tentang {topic}"  # the topic is kept without its "tentang"

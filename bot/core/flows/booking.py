@@ -1396,6 +1396,8 @@ class BookingFlow(BookingParts):
         org = str(slots.get("org_name", ""))
         if has_words(value, org) and len(value.split()) <= len(org.split()) + 2:
             return Noted(self._t("booking.org_known", org_name=org))  # told again
+        if self._origin_again(value, slots):  # "Klaten" (console, a KUD from Klaten)
+            return Noted(self._t("booking.origin_noted", origin=slots["origin"]))
         programs = self._answers.knowledge.find_programs(value)
         if not programs and (ahead := self._for_another_step(value, state)) is not None:
             return ahead  # "Bapak Yuliandri", "0812…": the contact, written ahead

@@ -29,6 +29,7 @@ from bot.core.feasts import names_feast
 from bot.core.flow import OFFER_BOOKING, Flow, Handler, Relay, StaffRoom
 from bot.core.guard import Guard
 from bot.core.keywords import KeywordMatcher
+from bot.core.knowledge import Program
 from bot.core.locks import KeyedLocks
 from bot.core.menus import main_menu
 from bot.core.messages import Button, Incoming, Kind, Reply
@@ -109,6 +110,8 @@ _ABOUT_VISITS = frozenset({"ask_visit_info", "ask_visit_requirements"})
 # BMI"): what it asks comes next.
 _LETTER_OPENING = re.compile(r"^\W*(?:dengan\s+hormat|(?:kepada\s+)?yth)\b[^?\n]{0,50}$", re.I)
 RESEARCH = "ask_research"
+# A program just described, remembered with its id: "syaratnya apa?" next asks of it.
+PROGRAM_SHOWN = "program:"
 PAID = "paid"  # a payment told, remembered: "buktinya kirim ke mana?" is its proof
 # A clause's reading under the floor is still taken when it is this sure and this many times
 # surer than the next reading: a short question the model has one plain reading of.
@@ -665,6 +668,7 @@ class Engine:
         if pressed is not None and pressed.space is Space.PROGRAM:
             program = self._answers.knowledge.program(pressed.value)
             if program is not None:
+                state.remember_intent(PROGRAM_SHOWN + program.id)
                 return [self._answers.program(program)]
         log.info("unknown button payload %r", (event.payload or "")[:64])
         return [Reply(self._t("input.stale_button"), self._menu_buttons())]
@@ -716,6 +720,8 @@ class Engine:
         caranya?", read as how visits go: told it is done here, offered)."""
         if (invited := self._invited(text, state)) is not None:
             return invited
+        if asks and (followed := self._program_followed(text, state)) is not None:
+            return [followed]
         if (told := self._told_by_words(result, text, asks, state)) is not None:
             return told
         if result.confidence < SURE and self._t.mentions(text, "words.waiting"):
@@ -798,6 +804,28 @@ class Engine:
             self._t.asks(clause) and not self._t.mentions(clause, "words.staff_matter")
             for clause in question_clauses(text)
         )
+
+    def _program_followed(self, text: str, state: ConversationState) -> Reply | None:
+        """A short question of the program just described ("syaratnya apa?" after Beasiswa
+        Paket C: the visit's requirements; "lima pilarnya apa saja?" after TOT 5 Pilar: the
+        program list, console): its details, staff's while the sources do not give them;
+        None for anything else, another program or a visit named."""
+        shown = state.last_intents[-1] if state.last_intents else ""
+        program = self._answers.knowledge.program(shown.removeprefix(PROGRAM_SHOWN))
+        if not shown.startswith(PROGRAM_SHOWN) or program is None or len(text.split()) > 6:
+            return None
+        if not self._t.mentions(text, "words.program_details") or self._t.mentions(
+            text, "words.visit_words"
+        ):
+            return None
+        if self._answers.knowledge.find_program(text) is not None or not program.placeholder:
+            return None  # another program named, or its details filled in: answered as such
+        contact = self._answers.main_contact()
+        state.remember_intent(shown)
+        return Reply(
+            self._t("programs.follow_up", name=program.name, placeholder=program.placeholder,
+                    **contact)
+        )  # fmt: skip
 
     def _invited(self, text: str, state: ConversationState) -> list[Reply] | None:
         """BMI asked to speak at the enquirer's event (console, a Dinas from Lebak: unclear to
@@ -922,18 +950,25 @@ class Engine:
     async def _programs(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply]:
-        return [self._program_answer(result, text)]
+        program = self._program_named(result, text)
+        if program is None:
+            return [self._answers.program_list()]
+        state.remember_intent(PROGRAM_SHOWN + program.id)  # "syaratnya apa?" may follow
+        return [self._answers.program(program)]
 
     def _program_answer(self, result: NluResult | None, text: str) -> Reply:
-        """One program when it is named (entity, else by name in `text`); else the list."""
+        """One program when it is named; else the list."""
+        program = self._program_named(result, text)
+        return self._answers.program_list() if program is None else self._answers.program(program)
+
+    def _program_named(self, result: NluResult | None, text: str) -> Program | None:
+        """The program a message names (entity, else by name or audience in `text`)."""
         entity = result.entity("program") if result is not None else None
         program = self._answers.knowledge.program(str(entity.value)) if entity else None
         if program is None and text:
             knowledge = self._answers.knowledge
             program = knowledge.find_program(text) or knowledge.program_for(text)
-        if program is not None:
-            return self._answers.program(program)
-        return self._answers.program_list()
+        return program
 
     def _plain_answer(self, reading: NluResult, text: str) -> Reply | None:
         """The answer to one question of a message that asks several: the informational

@@ -466,6 +466,32 @@ async def test_a_question_announced_is_asked_for(
     assert reply.text == texts("menu.ask_away")
 
 
+async def test_a_short_question_after_a_program_asks_of_that_program(
+    engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
+) -> None:
+    """Found in the console: "syaratnya apa?" right after Beasiswa Paket C got a visit's
+    requirements, and "lima pilarnya apa saja?" after TOT 5 Pilar the list of programs."""
+    knowledge = answers.knowledge
+    contact = answers.main_contact()
+    nlu.add("beasiswa paket C itu untuk siapa?", "ask_programs", 0.9, program="beasiswa_paket_c")
+    nlu.add("syaratnya apa?", "ask_visit_requirements", 0.95)
+    nlu.add("kalau syarat kunjungan apa?", "ask_visit_requirements", 0.97)
+    nlu.add("oke, kalau TOT 5 pilar itu apa?", "ask_programs", 0.9, program="tot_5_pilar")
+    nlu.add("lima pilarnya apa saja?", "ask_programs", 0.6)
+    await engine.handle(text("beasiswa paket C itu untuk siapa?"))
+    (details,) = await engine.handle(text("syaratnya apa?"))
+    paket_c = knowledge.program("beasiswa_paket_c")
+    assert paket_c is not None and paket_c.placeholder
+    assert details.text == texts(
+        "programs.follow_up", name=paket_c.name, placeholder=paket_c.placeholder, **contact
+    )
+    (visit,) = await engine.handle(text("kalau syarat kunjungan apa?"))  # the visit's, named
+    assert visit.text.startswith(knowledge.visit.requirements.text.strip()[:30])
+    await engine.handle(text("oke, kalau TOT 5 pilar itu apa?"))
+    (pillars,) = await engine.handle(text("lima pilarnya apa saja?"))
+    assert pillars.text.startswith("Untuk TOT 5 Pilar Pemberdayaan, rinciannya")
+
+
 async def test_a_letter_sent_by_email_is_left_to_staff(
     engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
 ) -> None:

@@ -177,6 +177,22 @@ async def test_what_was_said_is_never_asked_again(
         assert world.texts("booking.kind.dinas") in summary
 
 
+async def test_what_was_filled_in_asked_back_mid_form_is_told(world: World, texts: Texts) -> None:
+    """Found in the console (a credit union from Ende): "tadi tanggal berapa yang saya pilih?"
+    where the topic was asked was "answered after the form"."""
+    for answer in ("mau daftar kunjungan", "Kopdit Sinar Kasih", "Ende", "25",
+                   "tanggal 3 Februari 2027", "2 hari"):  # fmt: skip
+        await world.say(answer)
+    asked = "tadi tanggal berapa yang saya pilih?"
+    world.nlu.add(asked, "ask_availability", 0.5)
+    told, again = await texts_of(world, asked)
+    assert (
+        told.startswith(texts("booking.so_far", lines="")) and "Jumlah peserta: 25 orang" in told
+    )
+    assert "Tanggal: 3–4 Februari 2027 (2 hari)" in told
+    assert again == texts("booking.ask.topics")
+
+
 async def test_a_letter_sent_by_email_where_a_step_is_asked_is_no_answer(
     sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from bot.core.booking import (
@@ -238,6 +239,9 @@ _TIME_WORDS = re.compile(
     r"|ramadh?an|libur|kapan|kpn|pagi|siang|sore|malam|jam|kemarin|kmrn|sekarang)\b",
     re.IGNORECASE,
 )
+# The slots the summary shows as they were written, and the field named for its "when".
+_SHOWN_AS_IS = ("org_name", "origin", "participants", "contact_name", "contact_phone")
+_FIELD_OF = MappingProxyType({"when": "start_date"})
 # "tambahkan catatan: butuh proyektor" at the summary: a note added, the summary shown again.
 _NOTE_ADDED = re.compile(
     r"\bcatatan(?:nya)?\b\s*(?:[:,-]\s*|\s+(?:bahwa\s+)?)(?P<note>\S.{2,})$", re.IGNORECASE
@@ -525,7 +529,9 @@ class BookingFlow(BookingParts):
             if isinstance(taken, Noted):  # "apakah bisa lebih dari 60 orang?": the limit
                 return [Reply(taken.text), *await self._question(slot, state)]
             # A question this step cannot take as its answer, and no answer for it at hand.
-            said = self._weekday_answer(text) or self._split_asked(text)
+            said = (
+                self._weekday_answer(text) or self._split_asked(text) or self._so_far(text, state)
+            )
             if said is None and slot != Step.START_DATE and find_dates(text, self._today()):
                 # "rencana akhir Maret 2027, bisa?" where another step is asked: kept for the
                 # date step, which offers that period's free days (or says why not).
@@ -1465,24 +1471,38 @@ class BookingFlow(BookingParts):
         fields = {"lead_days": self._rules.lead_days, "limit": self._rules.max_participants}
         return [Reply(self._t(f"booking.ask.{slot}", **fields), buttons)]
 
+    def _so_far(self, text: str, state: ConversationState) -> Reply | None:
+        """ "tadi tanggal berapa yang saya pilih?" mid-form (console, a credit union from Ende:
+        "answered after the form"): what was filled in so far, as the summary shows it; None
+        for any other question, or before anything was."""
+        if not self._t.mentions(text, "words.booking.asked_back"):
+            return None
+        shown = self._shown(state.slots)
+        if "participants" in shown:
+            shown["participants"] += " orang"
+        lines = [
+            f"{self._t(f'booking.field.{_FIELD_OF.get(key, key)}')}: {value}"
+            for key, value in shown.items()
+        ]
+        return Reply(self._t("booking.so_far", lines="\n".join(lines))) if lines else None
+
+    def _shown(self, slots: dict[str, Any]) -> dict[str, str]:
+        """Each slot filled in, as the summary shows it ("when" for the date and length)."""
+        shown = {slot: str(slots[slot]) for slot in _SHOWN_AS_IS if slot in slots}
+        if "org_kind" in slots:
+            shown["org_kind"] = self._t(f"booking.kind.{slots['org_kind']}")
+        if "start_date" in slots:
+            start = date.fromisoformat(slots["start_date"])
+            shown["when"] = date_span(start, int(slots.get("days") or 1))
+        if slots.get("topics"):
+            names = render.topic_names(self._answers.knowledge, slots["topics"])
+            shown["topics"] = ", ".join(names)
+        elif "topics" in slots:  # none chosen: "Semua / belum tahu", not "-"
+            shown["topics"] = self._t("booking.topics_skip")
+        return shown
+
     def _summary(self, slots: dict[str, Any]) -> Reply:
-        topics = (
-            ", ".join(render.topic_names(self._answers.knowledge, slots["topics"]))
-            if slots.get("topics")
-            else self._t("booking.topics_skip")  # "Semua / belum tahu", not "-"
-        )
-        text = self._t(
-            "booking.summary",
-            org_name=slots["org_name"],
-            org_kind=self._t(f"booking.kind.{slots['org_kind']}"),
-            origin=slots["origin"],
-            participants=slots["participants"],
-            when=date_span(date.fromisoformat(slots["start_date"]), int(slots["days"])),
-            topics=topics,
-            contact_name=slots["contact_name"],
-            contact_phone=slots["contact_phone"],
-            notes=slots.get("notes") or "-",
-        )
+        text = self._t("booking.summary", **self._shown(slots), notes=slots.get("notes") or "-")
         return Reply(text, self._summary_buttons())
 
     def _summary_buttons(self) -> tuple[Button, ...]:

@@ -150,7 +150,7 @@ async def test_what_follows_a_months_free_days_is_read_in_that_month(
     assert [b.payload for b in third.buttons] == ["bd:2027-03-03"]
 
 
-async def test_a_week_of_the_month_shown_is_offered_as_its_free_days(
+async def test_a_week_or_a_weekday_of_the_month_shown_is_offered_as_its_free_days(
     world: World, texts: Texts
 ) -> None:
     """Found in the console (a university from Banten): after April's free days, "minggu
@@ -165,6 +165,14 @@ async def test_a_week_of_the_month_shown_is_offered_as_its_free_days(
     assert days and all(date(2027, 3, 8) <= day <= date(2027, 3, 14) for day in days)
     (earliest,) = await world.say("yang paling awal")
     assert earliest.text == texts("availability.free", when=long_date(days[0]))
+    # a day of the week (console, Tangerang Selatan: "di luar layanan kami")
+    world.nlu.add("bulan april masih ada slot?", "ask_availability")
+    world.nlu.add("hari kamis", "out_of_scope", 0.4)
+    await world.say("bulan april masih ada slot?")
+    (thursdays,) = await world.say("hari kamis")
+    assert thursdays.text == texts("booking.weekdays_in", day="Kamis", period="April 2027")
+    days = chosen_days([b.payload for b in thursdays.buttons])
+    assert days and all(day.weekday() == 3 and day.month == 4 for day in days)
 
 
 async def test_availability_asked_by_a_feast_or_for_the_nearest_day(

@@ -12,7 +12,7 @@ from bot.core.booking import (
 )
 from bot.core.calendar_text import DAYS, date_span
 from bot.core.flow import OFFER_BOOKING, Handler
-from bot.core.flows.booking import PERIOD, day_in, month_of, updated
+from bot.core.flows.booking import PERIOD, day_in, month_of, updated, weekday_named
 from bot.core.flows.booking_parts import DAY_TOLD, EARLIEST, BookingParts
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import NluResult
@@ -93,9 +93,9 @@ class Availability(BookingParts):
         cooperative from Boyolali: "yg paling awal bu" got the requirements, "2 hari" "di
         luar layanan kami"): the earliest day, a day of the period ("yang tgl 3 aja"), or the
         visit's length, the days offered again for it, or a week of it ("minggu kedua saja
-        pak", console, a university from Banten: "Tanggal berapa yang ingin dicek?"), its
-        days offered; None for anything else, questions included ("jadwal kosong terdekat
-        kapan?" asks from today)."""
+        pak", console, a university from Banten: "Tanggal berapa yang ingin dicek?") or a day
+        of the week ("hari kamis"), its days offered; None for anything else, questions
+        included ("jadwal kosong terdekat kapan?" asks from today)."""
         period = state.heard.get(PERIOD)
         if not period or self._t.asks(text):
             return None  # a question ("terdekat kapan?"): answered as such
@@ -104,6 +104,11 @@ class Availability(BookingParts):
             state.heard = updated(state.heard, {PERIOD: [day.isoformat() for day in week]})
             state.step = PERIOD_SHOWN
             return [await self._choose_in(*week, int(state.heard.get("days") or 1), people)]
+        weekday = weekday_named(text)
+        if weekday is not None and not self._weekday_answer(text):  # "hari kamis" of the week
+            state.step = PERIOD_SHOWN  # shown (console, Tangerang Selatan: "di luar layanan")
+            days = int(state.heard.get("days") or 1)
+            return [await self._weekdays_of_period(weekday, period, days, people)]
         if find_dates(text, self._today()) or self._period_in(text) is not None:
             return None  # a new date or period: answered as such
         length = self._days_in(text)

@@ -31,12 +31,11 @@ from bot.core.booking import (
     normalise_phone,
     without_phone,
 )
-from bot.core.calendar_text import DAYS, MONTHS, date_span, long_date, period
+from bot.core.calendar_text import MONTHS, date_span, long_date
 from bot.core.courtesy import defers, laughs, sign_intent
 from bot.core.flow import Handler
 from bot.core.flows.booking_parts import (
     CHANGED_TO,
-    DATE_CHOICES,
     EARLIEST,
     HOW_LONG,
     BookingParts,
@@ -1284,9 +1283,10 @@ class BookingFlow(BookingParts):
         self, payload: str, value: str, state: ConversationState
     ) -> str | Noted | Reply | None:
         slots = state.slots
-        weekday = _weekday_named(value) if PERIOD in slots and not payload else None
+        weekday = weekday_named(value) if PERIOD in slots and not payload else None
         if weekday is not None:  # "yang hari kamis" of January offered, not this Thursday
-            return await self._weekdays_of_period(weekday, slots)
+            people, length = int(slots.get("participants") or 1), int(slots.get("days") or 1)
+            return await self._weekdays_of_period(weekday, slots[PERIOD], length, people)
         start, days = self._date_from_payload(payload) if payload else self._date_from(None, value)
         window = None if payload else self._period_in(value)
         if window is None and PERIOD in slots:
@@ -1335,22 +1335,6 @@ class BookingFlow(BookingParts):
         if days > 1 or "days" in slots:
             slots["days"] = days
         return None
-
-    async def _weekdays_of_period(self, weekday: int, slots: dict[str, Any]) -> Reply:
-        """The free days of the period offered that fall on `weekday` (console, a KSU from
-        Garut: "yang hari kamis" of January was read as this week's Thursday, too soon), or
-        the period's other free days when none does."""
-        first, last = (date.fromisoformat(day) for day in slots[PERIOD])
-        people, days = int(slots.get("participants") or 1), int(slots.get("days") or 1)
-        free = await self._bookings.free_between(
-            first, last, days, people, (last - first).days + 1
-        )
-        named = DAYS[weekday]
-        if chosen := [day for day in free if day.weekday() == weekday][:DATE_CHOICES]:
-            text = self._t("booking.weekdays_in", day=named, period=period(first, last))
-            return Reply(text, self._date_buttons(chosen))
-        text = self._t("booking.weekday_none", day=named, period=period(first, last))
-        return Reply(text, self._date_buttons(free[:DATE_CHOICES]))
 
     async def _fill_days(
         self, payload: str, value: str, state: ConversationState
@@ -1718,7 +1702,7 @@ def _bounded_by(text: str, day: date, period: list[str] | None) -> tuple[date, d
     return (first, last) if first <= last else None
 
 
-def _weekday_named(text: str) -> int | None:
+def weekday_named(text: str) -> int | None:
     """The day of the week a message names alone, without a day of the month ("yang hari
     kamis", "jumat aja"): 0 for Monday; "minggu" only as "hari minggu" (else a week)."""
     if _DAY_OF_MONTH.search(_without_counts(text)):

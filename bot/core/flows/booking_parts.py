@@ -143,6 +143,23 @@ class BookingParts:
         free = await self._bookings.free_between(first, last, days, people, 1)
         return free[0] if free else None
 
+    async def _weekdays_of_period(
+        self, weekday: int, offered: list[str], days: int, people: int
+    ) -> Reply:
+        """The free days of the period offered (ISO first and last days) that fall on
+        `weekday` (console, a KSU from Garut: "yang hari kamis" of January was read as this
+        week's Thursday, too soon), or the period's other free days when none does."""
+        first, last = (date.fromisoformat(day) for day in offered)
+        free = await self._bookings.free_between(
+            first, last, days, people, (last - first).days + 1
+        )
+        named = DAYS[weekday]
+        if chosen := [day for day in free if day.weekday() == weekday][:DATE_CHOICES]:
+            text = self._t("booking.weekdays_in", day=named, period=period(first, last))
+            return Reply(text, self._date_buttons(chosen))
+        text = self._t("booking.weekday_none", day=named, period=period(first, last))
+        return Reply(text, self._date_buttons(free[:DATE_CHOICES]))
+
     async def _choose_in(self, first: date, last: date, days: int, people: int) -> Reply:
         """The free start dates of a period as buttons (never its first day taken for the
         answer); when it is full, the nearest free dates after it."""

@@ -410,8 +410,12 @@ class Engine:
         """ "Berapa biayanya, dan suratnya ditujukan ke siapa?": every question of a message
         gets its answer, in the order asked, not only the one the whole message reads as;
         a plan announced beside them ("kami … berencana studi tiru ke BMI. Berapa biayanya
-        …?") gets the booking offered after the answers, so that "iya boleh" starts it."""
-        clauses = question_clauses(text)[:MAX_CLAUSES]
+        …?") gets the booking offered after the answers, so that "iya boleh" starts it. The
+        sentences that ask are read first: a letter's salam, introduction and plan came
+        before its three questions, which the first few clauses left out (console, a KSPPS
+        from Pekanbaru: only the free days answered)."""
+        asked_in = question_clauses(text, self._t.asks)  # a letter's questions come last
+        clauses = (asked_in if len(asked_in) >= 2 else question_clauses(text))[:MAX_CLAUSES]
         if len(clauses) < 2:
             comes = not self._t.asks(text) and _WISH_TO_COME.search(text) is not None
             return [*replies, self._offer_booking(state)] if comes else replies

@@ -151,3 +151,34 @@ async def test_a_plan_naming_its_date_and_group_beside_a_question_gets_the_offer
     engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
     replies = await engine.handle(Incoming("telegram", "u4", "u4", text=whole))
     assert replies[-1].text == texts("booking.offer")
+
+
+PEKANBARU = (
+    "Assalamualaikum wr wb. Perkenalkan saya Hj. Rosmawati, Ketua Koperasi Syariah Al-Ikhlas "
+    "Kota Pekanbaru. Kami berencana studi banding ke Koperasi BMI pada bulan Maret 2027 dengan "
+    "peserta 30 orang pengurus dan pengawas. Mohon informasi berapa biayanya, apakah ada "
+    "sertifikat, dan apakah ada penginapan di dekat lokasi? Terima kasih."
+)
+
+
+async def test_a_letters_questions_after_a_long_introduction_get_every_answer(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a KSPPS from Pekanbaru): the salam, the introduction and the plan
+    took the first clauses read, and of the letter's three questions only the one the whole
+    message read as was answered."""
+    asked = {
+        "Mohon informasi berapa biayanya": "ask_visit_cost",
+        "apakah ada sertifikat": "ask_certificate",
+        "apakah ada penginapan di dekat lokasi": "ask_lodging",
+    }
+    nlu = RecordedNlu()
+    nlu.add(PEKANBARU, "ask_visit_cost", 0.7)
+    for clause, intent in asked.items():
+        nlu.add(clause, intent, 0.95)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
+    replies = await engine.handle(Incoming("telegram", "u1", "u1", text=PEKANBARU))
+    got = "\n".join(reply.text for reply in replies)
+    for intent in asked.values():
+        answer = answers.for_intent(intent)
+        assert answer is not None and answer.text.split("\n\n")[0] in got

@@ -15,7 +15,8 @@ from types import MappingProxyType
 
 _SALAM = re.compile(
     r"(?<![a-z])(?:w?a?s+a?lam+u?\W*\s*a?l[ae]i?k(?:u|o)?m\w*|as+lm\w*|ass\.?\s*wr\.?\s*wb\.?"
-    r"|samlekom|salamualaikum|askum\b)",  # "asslm pak", "asalamualaikm" (console: "Halo")
+    r"|samlekom|salamualaikum|askum\b"
+    r"|^\s*ass\b)",  # "asslm pak", "asalamualaikm", "ass" first (console: "Halo")
     re.IGNORECASE,
 )
 # Javanese "sugeng enjang/sonten/dalu" and Sundanese "wilujeng enjing/wengi" as well; the

@@ -280,6 +280,25 @@ async def test_what_an_enquiry_said_is_not_asked_again_when_booking(
         assert "Kabupaten Solok, Sumatera Barat" in summary
 
 
+async def test_where_they_come_from_told_outside_the_form_is_not_asked_again(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a KSP from Banjarmasin): "kita dari kalsel, banjarmasin" (getting
+    there, 0.33) was not kept, and the form asked for the origin."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.add("kita dari kalsel, banjarmasin", "ask_transport", 0.33)
+        world.nlu.add("saya dari tadi nunggu balasan", "out_of_scope", 0.5)
+        world.nlu.add("mau daftar kunjungan", "book_visit")
+        await world.say("kita dari kalsel, banjarmasin")
+        await world.say("saya dari tadi nunggu balasan")  # no place: nothing kept
+        await world.say("mau daftar kunjungan")
+        summary = await world.summary_after(
+            ("KSP Intan Banua", "20", "14 Juni 2027", "1 hari", "jawara", "Ibu Rina 081234567890")
+        )
+        assert "Asal: Kota Banjarmasin, Kalimantan Selatan\n" in summary
+
+
 async def test_a_month_where_a_name_is_asked_is_kept_for_the_date(
     world: World, texts: Texts
 ) -> None:

@@ -32,7 +32,7 @@ from bot.core.booking import (
     without_phone,
 )
 from bot.core.calendar_text import MONTHS, date_span, long_date
-from bot.core.courtesy import defers, laughs, sign_intent
+from bot.core.courtesy import FROM_US, defers, laughs, sign_intent
 from bot.core.flow import Handler
 from bot.core.flows.booking_parts import (
     CHANGED_TO,
@@ -363,9 +363,12 @@ class BookingFlow(BookingParts):
         if read == FALLBACK and len(result.ranking) > 1:
             read = result.ranking[1][0]  # a long letter the model is unsure of: its best guess
         told = result.entity("organization") or result.entity("participants")
-        sent = not self._t.asks(text) and normalise_phone(text) is not None  # "Rudi, 0822…"
-        if read not in VISIT_TALK and told is None and not sent:  # "siswanya 52 orang" tells
-            return
+        asks = self._t.asks(text)
+        sent = not asks and normalise_phone(text) is not None  # "Rudi, 0822…"
+        # "kita dari kalsel, banjarmasin" (getting there, 0.33, console: asked again)
+        from_us = not asks and FROM_US.search(text) is not None
+        if read not in VISIT_TALK and told is None and not sent and not from_us:
+            return  # "siswanya 52 orang" tells
         # seeded with the body named before: a person the tagger took replaces no body
         heard: dict[str, Any] = {k: v for k, v in state.heard.items() if k == "org_name"}
         refused = self._prefill(result, text, heard)

@@ -792,6 +792,10 @@ class Engine:
             return [Reply(self._t("fallback.paid", **contact))]
         if asks and (cafe := self._answers.cafe(text)) is not None:
             return [cafe]  # "cafe kopi rindoe benteng buka jam berapa?" (the agenda, 0.39)
+        if asks and self._t.mentions(text, "words.bmi_business"):
+            # "bisa jadi anggota bmi dari luar jawa?" (getting there, 0.31, console)
+            elsewhere = self._t("fallback.out_of_scope_bmi", **contact)
+            return [Reply(elsewhere, self._menu_buttons())]
         if asks and self._answers.asks_figures(text):
             # "anggotanya berapa?" (shopping at Warung Anggota, 0.39): BMI's profile
             return [self._answers.figures()]

@@ -276,6 +276,14 @@ async def test_a_question_about_bmis_other_business_gets_a_person_to_ask(
     (member,) = await say(engine, "cara jadi anggota koperasi BMI gimana?")
     assert member == texts("fallback.out_of_scope_bmi", **answers.main_contact())
     assert await say(engine, "cara bikin rendang gimana?") == [texts("fallback.out_of_scope")]
+    # read unsurely as another topic (console, Banjarmasin: how to get there, 0.31)
+    nlu.add("bisa jadi anggota bmi dari luar jawa?", "ask_transport", 0.31)
+    (far,) = await say(engine, "bisa jadi anggota bmi dari luar jawa?")
+    assert far == texts("fallback.out_of_scope_bmi", **answers.main_contact())
+    # BMI's branches asked: its figures, staff's while the sources do not give them
+    nlu.add("pak bmi buka cabang di kalimantan gak?", "deny", 0.33)
+    (branches,) = await say(engine, "pak bmi buka cabang di kalimantan gak?")
+    assert branches == texts("profile.figures_unset", **answers.main_contact())
 
 
 async def test_a_second_hello_is_short_and_a_bare_question_word_is_asked_about(

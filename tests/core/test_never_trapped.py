@@ -293,6 +293,8 @@ async def test_where_they_come_from_told_outside_the_form_is_not_asked_again(
         await world.say("kita dari kalsel, banjarmasin")
         await world.say("saya dari tadi nunggu balasan")  # no place: nothing kept
         await world.say("mau daftar kunjungan")
+        later = await texts_of(world, "belum tau tanggalnya")  # not a name: the date later
+        assert later == [texts("booking.date_later_noted"), texts("booking.ask.org_name")]
         summary = await world.summary_after(
             ("KSP Intan Banua", "20", "14 Juni 2027", "1 hari", "jawara", "Ibu Rina 081234567890")
         )

@@ -593,7 +593,11 @@ class BookingFlow(BookingParts):
     ) -> Reply | None:
         """ "rombongan akan menginap di Jakarta" where a name or the origin is asked (lodging,
         0.97; console, a cooperative from Lombok Tengah: it became the origin): a need told,
-        kept as a note for staff; None for anything else."""
+        kept as a note for staff; "belum tau tanggalnya" there (console, Banjarmasin: an
+        unknown region), the date to come later; None for anything else."""
+        dated = PERIOD in state.slots or "start_date" in state.slots
+        if not dated and self._date_unknown(text):
+            return Reply(self._t("booking.date_later_noted"))
         if result is None or result.intent not in NEEDS or result.confidence < SURE:
             return None
         _add_note(state.slots, text)

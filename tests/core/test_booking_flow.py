@@ -192,7 +192,10 @@ async def test_step_by_step_with_every_validation(world: World) -> None:
     await world.say("8-10 Desember 2026")  # a range sets the days too
     await world.press("bt:-")
     await world.say("Mama Yuli")
-    assert (await world.say("12345"))[0].text == texts("booking.invalid.contact_phone")
+    # no number at all (console: "tidak ada" was told the number was not right)
+    needed = (await world.say("tidak ada"))[0].text
+    assert needed.startswith(texts("booking.invalid.contact_phone_needed"))
+    assert (await world.say("12345"))[0].text.startswith(texts("booking.invalid.contact_phone"))
     await world.say("+62 812 3456 7890")
     summary = await world.say("konsumsi halal")
     assert "8–10 Desember 2026 (3 hari)" in summary[-1].text

@@ -1240,6 +1240,9 @@ class BookingFlow(BookingParts):
         self, payload: str, value: str, state: ConversationState
     ) -> str | None:
         phone = normalise_phone(value)
+        if phone is None and not any(character.isdigit() for character in value):
+            # "tidak ada", "nanti saya kabari" (console: "Nomor tersebut belum sesuai")
+            return self._t("booking.invalid.contact_phone_needed")
         if phone is None:
             return self._t("booking.invalid.contact_phone")
         state.slots["contact_phone"] = phone

@@ -175,6 +175,21 @@ async def test_a_week_or_a_weekday_of_the_month_shown_is_offered_as_its_free_day
     assert days and all(day.weekday() == 3 and day.month == 4 for day in days)
 
 
+async def test_the_only_weekday_of_a_week_shown_is_offered_as_that_day(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a credit union from Maumere): "hari rabu" after next week's free
+    days showed the one Wednesday as a button, and "oke" then got "Ada lagi…?"."""
+    world.nlu.add("kami 3 orang pengurus mau datang minggu depan, boleh?", "ask_availability")
+    world.nlu.add("hari rabu", "out_of_scope", 0.4)
+    world.nlu.add("oke", "affirm", 0.95)
+    await world.say("kami 3 orang pengurus mau datang minggu depan, boleh?")
+    (wednesday,) = await world.say("hari rabu")
+    assert wednesday.text == texts("availability.free", when="Rabu, 2 Desember 2026")
+    started = await world.say("oke")
+    assert started[0].text == texts("booking.start")
+
+
 async def test_availability_asked_by_a_feast_or_for_the_nearest_day(
     world: World, texts: Texts
 ) -> None:

@@ -106,8 +106,13 @@ class Availability(BookingParts):
             return [await self._choose_in(*week, int(state.heard.get("days") or 1), people)]
         weekday = weekday_named(text)
         if weekday is not None and not self._weekday_answer(text):  # "hari kamis" of the week
-            state.step = PERIOD_SHOWN  # shown (console, Tangerang Selatan: "di luar layanan")
-            days = int(state.heard.get("days") or 1)
+            days = int(state.heard.get("days") or 1)  # shown (console, Tangerang Selatan: "di
+            # luar layanan kami"); the only one as a day, so that "oke" books it (console,
+            # Maumere: "Ada lagi?")
+            free = await self._free_in(period, days, people)
+            if len(only := [day for day in free if day.weekday() == weekday]) == 1:
+                return await self._day_answer(only[0], days, people, state)
+            state.step = PERIOD_SHOWN
             return [await self._weekdays_of_period(weekday, period, days, people)]
         if find_dates(text, self._today()) or self._period_in(text) is not None:
             return None  # a new date or period: answered as such

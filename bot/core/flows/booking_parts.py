@@ -143,6 +143,13 @@ class BookingParts:
         free = await self._bookings.free_between(first, last, days, people, 1)
         return free[0] if free else None
 
+    async def _free_in(self, offered: list[str], days: int, people: int) -> list[date]:
+        """Every free start date of the period offered (ISO first and last days)."""
+        first, last = (date.fromisoformat(day) for day in offered)
+        return await self._bookings.free_between(
+            first, last, days, people, (last - first).days + 1
+        )
+
     async def _weekdays_of_period(
         self, weekday: int, offered: list[str], days: int, people: int
     ) -> Reply:
@@ -150,9 +157,7 @@ class BookingParts:
         `weekday` (console, a KSU from Garut: "yang hari kamis" of January was read as this
         week's Thursday, too soon), or the period's other free days when none does."""
         first, last = (date.fromisoformat(day) for day in offered)
-        free = await self._bookings.free_between(
-            first, last, days, people, (last - first).days + 1
-        )
+        free = await self._free_in(offered, days, people)
         named = DAYS[weekday]
         if chosen := [day for day in free if day.weekday() == weekday][:DATE_CHOICES]:
             text = self._t("booking.weekdays_in", day=named, period=period(first, last))

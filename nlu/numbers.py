@@ -44,7 +44,8 @@ _PEOPLE = (
     r"|delegasi|rombongan|ibu-ibu|bapak-bapak|ibu2|bapak2|mama-mama|mama2|emak-emak|emak2"
     r"|mahasiswa|mahasiswi|mhs|siswa|siswi|pelajar|santri|murid|anak-anak|anak|guru|dosen"
     r"|pengurus|karyawan"
-    r"|pegawai|staf|staff|petani|nelayan|kader|pendamping"
+    r"|pegawai|staf|staff|petani|nelayan|kader|pendamping|ustadz|ustad|ustaz|ustadzah|ustazah"
+    r"|pembina|pengawas|perangkat|kepala|pejabat"  # "45 santri dan 5 ustadz" (console)
     r"|urang|jalma|wong|uwong|tiyang"  # Sundanese, Minang, Javanese
     r"|krama)"  # Balinese: the members of a desa adat ("kurang lebih 25 krama", console)
 )

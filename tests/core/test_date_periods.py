@@ -107,6 +107,9 @@ async def test_before_or_after_a_day_of_the_month_offered_narrows_it(
     assert after.text == texts("booking.choose_in", period="11–19 Maret 2027")
     days = chosen_days([b.payload for b in after.buttons])
     assert days and all(date(2027, 3, 11) <= day <= date(2027, 3, 19) for day in days)
+    # the month and its bound in one message (console, a pesantren: all of January offered)
+    (named,) = await world.say("Insya Allah pada bulan Januari setelah tanggal 20")
+    assert named.text == texts("booking.choose_in", period="21–31 Januari 2027")
 
 
 async def test_availability_for_a_month(world: World, texts: Texts) -> None:

@@ -130,6 +130,9 @@ def test_numbers_that_are_not_group_sizes(text: str) -> None:
         ("30 orang tgl 5 dan 10 orang tgl 6", 30),
         # A few words of the first count before the join (found in the console, a school).
         ("kami ingin membawa 60 siswa kelas XI jurusan akuntansi dan 4 guru pendamping", 64),
+        # Found in the console (a pesantren from Jombang): the ustadz were not counted.
+        ("berkunjung ke BMI bersama 45 santri dan 5 ustadz", 50),
+        ("30 pengurus dan 5 pengawas", 35),
         ("berapa biayanya?", None),
     ],
 )

@@ -1313,6 +1313,8 @@ class BookingFlow(BookingParts):
         if start is not None and not payload:
             window = _bounded_by(value, start, slots.get(PERIOD)) or window
             start = None if window is not None else start
+        elif window is not None and (bound := _bound_in(value, window)) is not None:
+            window = bound  # "bulan Januari setelah tanggal 20" (console, a pesantren)
         if start is None and window is not None:
             slots[PERIOD] = [day.isoformat() for day in window]
             people = int(slots.get("participants") or 1)
@@ -1695,6 +1697,14 @@ def _add_note(slots: dict[str, Any], note: str) -> None:
     """Add `note` to the notes already kept: one text for staff, 1,000 characters at most."""
     kept = slots.get("notes")
     slots["notes"] = f"{kept}; {note}"[:1000] if kept else note[:1000]
+
+
+def _bound_in(text: str, window: tuple[date, date]) -> tuple[date, date] | None:
+    """ "bulan Januari setelah tanggal 20": the part of the period named that the day named
+    bounds; None without such a day."""
+    offered = [day.isoformat() for day in window]
+    day = day_in(text, offered) if _BOUND.search(text) else None
+    return _bounded_by(text, day, offered) if day is not None else None
 
 
 def _bounded_by(text: str, day: date, period: list[str] | None) -> tuple[date, date] | None:

@@ -108,7 +108,11 @@ _HOW_TO_BOOK = re.compile(
 _ABOUT_VISITS = frozenset({"ask_visit_info", "ask_visit_requirements"})
 # A letter's opening sent on its own line ("Dengan hormat,", "Yth. Bapak Pimpinan Koperasi
 # BMI"): what it asks comes next.
-_LETTER_OPENING = re.compile(r"^\W*(?:dengan\s+hormat|(?:kepada\s+)?yth)\b[^?\n]{0,50}$", re.I)
+_LETTER_OPENING = re.compile(
+    r"^\W*(?:(?:dengan\s+hormat|(?:kepada\s+)?yth)\b[^?\n]{0,50}"
+    r"|[^?\n]{0,50}\byang\s+(?:kami\s+|saya\s+)?(?:hormati|terhormat)\W*)$",  # "Bapak Sehnuri
+    re.I,  # yang kami hormati" (console, a pesantren: staff's contact card)
+)
 RESEARCH = "ask_research"
 # A program just described, remembered with its id: "syaratnya apa?" next asks of it.
 PROGRAM_SHOWN = "program:"

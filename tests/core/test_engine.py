@@ -521,7 +521,10 @@ async def test_a_big_group_split_in_two_is_left_to_staff(
     assert reply.text == texts("fallback.split", **answers.main_contact())
 
 
-@pytest.mark.parametrize("opening", ["Dengan hormat,", "Yth. Bapak Pimpinan Koperasi BMI"])
+@pytest.mark.parametrize(
+    "opening",
+    ["Dengan hormat,", "Yth. Bapak Pimpinan Koperasi BMI", "Bapak Sehnuri yang kami hormati"],
+)
 async def test_a_letters_opening_sent_alone_is_asked_to_go_on(
     engine: Engine, nlu: RecordedNlu, texts: Texts, opening: str
 ) -> None:

@@ -107,11 +107,12 @@ _HOW_TO_BOOK = re.compile(
 # "How to book" read as any of these is still that: not as off-topic ("cara daftar cpns").
 _ABOUT_VISITS = frozenset({"ask_visit_info", "ask_visit_requirements"})
 # A letter's opening sent on its own line ("Dengan hormat,", "Yth. Bapak Pimpinan Koperasi
-# BMI"): what it asks comes next.
+# BMI", "Bapak Sehnuri yang kami hormati": a pesantren in the console got staff's contact
+# card): what it asks comes next.
 _LETTER_OPENING = re.compile(
     r"^\W*(?:(?:dengan\s+hormat|(?:kepada\s+)?yth)\b[^?\n]{0,50}"
-    r"|[^?\n]{0,50}\byang\s+(?:kami\s+|saya\s+)?(?:hormati|terhormat)\W*)$",  # "Bapak Sehnuri
-    re.I,  # yang kami hormati" (console, a pesantren: staff's contact card)
+    r"|[^?\n]{0,50}\byang\s+(?:kami\s+|saya\s+)?(?:hormati|terhormat)\W*)$",
+    re.I,
 )
 RESEARCH = "ask_research"
 # A program just described, remembered with its id: "syaratnya apa?" next asks of it.

@@ -42,7 +42,7 @@ async def test_the_requester_asks_for_the_letter_again(site: DeskSite) -> None:
     telegram = site.telegram
     code = await approved(site)
     first = (await telegram.wait_for(REQUESTER, 2, method="sendDocument"))[-1]
-    await telegram.send_text(REQUESTER, "minta surat konfirmasi lagi ya, untuk SPPD")
+    await telegram.send_text(REQUESTER, "surat konfirmasinya bisa dikirim lagi pak? untuk SPPD")
     again = (await telegram.wait_for(REQUESTER, 3, method="sendDocument"))[-1]
     assert again.params["document"]["filename"] == first.params["document"]["filename"]
     assert code in pdf_text(again.params["document"]["content"])

@@ -19,7 +19,11 @@ from bot.core.texts import Texts
 if TYPE_CHECKING:  # printing needs WeasyPrint and SQL, which the core does not import
     from bot.documents.paperwork import Paperwork
 
-ASKED = re.compile(r"\bsurat\s+konfirmasi\b", re.IGNORECASE)
+# "surat konfirmasinya bisa dikirim?", "surat undangan untuk SPPD" (console: how letters go)
+ASKED = re.compile(
+    r"\bsurat\s+(?:konfirmasi|undangan|balasan)(?:nya)?\b|\bsurat(?:nya)?\b.{0,30}\bsppd\b",
+    re.IGNORECASE,
+)
 
 
 class LetterRequests:

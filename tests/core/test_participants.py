@@ -308,6 +308,10 @@ async def test_the_coordinator_asking_for_the_invite_code_is_given_it(world: Wor
         )
     (other,) = await world.send("kode undangannya apa bu?", "p8")  # a participant
     assert other.text == world.texts("join.no_code")
+    # back under review (console, Meranti: its new group size; told to ask the coordinator)
+    await world.bookings.resize(booking.code, 15, "coordinator", note=lambda _: "")
+    (later,) = await world.send("kode undangannya apa bu?", "coordinator")
+    assert later.text == world.texts("join.code_after_approval", code=booking.code)
 
 
 async def test_a_participant_without_a_code_is_not_asked_for_it_forever(world: World) -> None:

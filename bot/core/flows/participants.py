@@ -14,7 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from bot.core.answers import times_asked
-from bot.core.booking import Bookings, BookingView, Status
+from bot.core.booking import ACTIVE, Bookings, BookingView, Status
 from bot.core.calendar_text import date_span
 from bot.core.flow import Handler
 from bot.core.flows.booking_parts import requested_by
@@ -161,9 +161,11 @@ class ParticipantFlow:
     ) -> list[Reply]:
         """Look up the invite code; ask the participant's name."""
         code = event.payload if event.kind is Kind.START else _code_in(result, text)
-        if not code and (own := await self._coordinated(event)) is not None:
+        if not code and (own := await self._coordinated(event, ACTIVE)) is not None:
             # "kode undangannya apa bu?" from the chat that booked (console: told to ask
-            # the coordinator): the code to share
+            # the coordinator): the code to share, or when it comes (a visit under review)
+            if own.status is not Status.APPROVED:
+                return [Reply(self._t("join.code_after_approval", code=own.code))]
             invite = own.invite_code or "-"
             return [Reply(self._t("join.share_code", org_name=own.org_name, invite=invite))]
         if not code and "kode" in text.lower():
@@ -278,16 +280,21 @@ class ParticipantFlow:
             )
         ]
 
-    async def _coordinated(self, event: Incoming) -> BookingView | None:
-        """The approved visit, not yet ended, that this chat booked (the earliest)."""
+    async def _coordinated(
+        self, event: Incoming, statuses: frozenset[Status] = frozenset({Status.APPROVED})
+    ) -> BookingView | None:
+        """The visit, not yet ended, that this chat booked (the earliest; approved unless
+        `statuses` says otherwise, approved ones first)."""
         own = [
             b
             for b in await self._bookings.for_chat(event.channel, event.chat_id)
-            if b.status is Status.APPROVED
-            and b.end_date >= self._today()
-            and requested_by(event, b)
+            if b.status in statuses and b.end_date >= self._today() and requested_by(event, b)
         ]
-        return min(own, key=lambda b: b.start_date) if own else None
+        return (
+            min(own, key=lambda b: (b.status is not Status.APPROVED, b.start_date))
+            if own
+            else None
+        )
 
     async def leave(self, event: Incoming) -> list[Reply]:
         """Stop the agenda messages to this chat."""

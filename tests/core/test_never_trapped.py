@@ -139,6 +139,25 @@ async def test_nanti_dulu_with_courtesy_words_pauses_a_button_step(
     assert paused == texts("booking.paused")
 
 
+async def test_a_question_beside_the_answer_gets_its_answer_too(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a teachers' cooperative from Malaysia): "berapa kos untuk 20
+    orang?" where the group size was asked took the 20 and left the cost unsaid."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("Kopwan Sekar Melati", "Solok"):
+        await world.say(answer)
+    asked = "biayanya berapa kalau 25 orang?"
+    world.nlu.add(asked, "ask_visit_cost", 0.95, participants=25)
+    cost, date_asked = await texts_of(world, asked)
+    assert cost == answers.cost().text
+    assert date_asked.startswith(texts("booking.ask.start_date")[:20])
+    # the answer asked about ("… bisa?"): taken, nothing more said
+    world.nlu.add("apakah tanggal 3 Februari 2027 bisa?", "ask_availability", 0.9)
+    (days_asked,) = await texts_of(world, "apakah tanggal 3 Februari 2027 bisa?")
+    assert days_asked == texts("booking.ask.days")
+
+
 async def test_a_question_with_a_number_is_still_an_answer(
     world: World, texts: Texts, answers: Answers
 ) -> None:

@@ -241,6 +241,11 @@ _TIME_WORDS = re.compile(
 # The slots the summary shows as they were written, and the field named for its "when".
 _SHOWN_AS_IS = ("org_name", "origin", "participants", "contact_name", "contact_phone")
 _FIELD_OF = MappingProxyType({"when": "start_date"})
+# A question of its own beside an answer ("biayanya berapa kalau 25 orang?"), not a yes or no
+# asked of the answer ("30 orang, bisa?", "apakah tanggal 3 bisa?").
+_ASKS_WHAT = re.compile(
+    r"\b(?:berapa|brp|brapa|kapan|kpn|dimana|bagaimana|gimana|gmn|siapa)\b", re.IGNORECASE
+)
 # "tambahkan catatan: butuh proyektor" at the summary: a note added, the summary shown again.
 _NOTE_ADDED = re.compile(
     r"\bcatatan(?:nya)?\b\s*(?:[:,-]\s*|\s+(?:bahwa\s+)?)(?P<note>\S.{2,})$", re.IGNORECASE
@@ -482,8 +487,8 @@ class BookingFlow(BookingParts):
             return self._pause(state, "booking.date_later")
         problem = await self._fill(step, text, "", state)
         if problem is None:
-            notes = self._also_said(step, text, state.slots)
-            return [*(Reply(note) for note in notes), *await self._ask_next(state)]
+            notes = [Reply(note) for note in self._also_said(step, text, state.slots)]
+            return [*notes, *self._answered_beside(result, text), *await self._ask_next(state)]
         if elsewhere:
             return None
         if (closing := self._closing(result, text, LIKELY)) is not None:
@@ -750,6 +755,15 @@ class BookingFlow(BookingParts):
         if len(name) < 3 or _VENUE.search(name) or _LETTER_NUMBER.search(name):
             return False
         return self._places is None or not self._places.is_region(name)
+
+    def _answered_beside(self, result: NluResult | None, text: str) -> list[Reply]:
+        """ "biayanya berapa kalau 25 orang?" where the group size is asked (console, a
+        teachers' cooperative from Malaysia: the size taken, the cost unsaid): the question's
+        answer beside the value taken; none for the value asked about ("30 orang, bisa?")."""
+        if not _ASKS_WHAT.search(text) or result is None or result.intent == "ask_availability":
+            return []
+        answer = self._question_answer(result, text, likely=True)
+        return [answer] if answer is not None else []
 
     def _question_answer(
         self, result: NluResult | None, text: str, likely: bool = False

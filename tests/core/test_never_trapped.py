@@ -158,6 +158,23 @@ async def test_a_question_beside_the_answer_gets_its_answer_too(
     assert days_asked == texts("booking.ask.days")
 
 
+async def test_a_group_too_big_then_made_smaller_is_not_refused_again(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a village head from Bandung Barat): "kami bawa 2 bus, sekitar 80
+    orang, bisa?" was told the limit, and "kalau begitu 55 orang saja" began the form with
+    the limit said again."""
+    plan = "Selamat siang pak, saya kepala desa Cibodas, mau bawa pengurus BUMDes studi banding"
+    big, smaller = "kami bawa 2 bus, sekitar 120 orang, bisa?", "kalau begitu 55 orang saja"
+    world.nlu.table[plan] = NluResult("greet", 0.37, (), (("greet", 0.37), ("book_visit", 0.28)))
+    world.nlu.add(big, "ask_own_bus", 0.78, participants=120)
+    world.nlu.add(smaller, "ask_visit_requirements", 0.31, participants=55)
+    await world.say(plan)
+    (limit,) = await texts_of(world, big)
+    started = await texts_of(world, smaller)
+    assert limit not in started and started[-1] == texts("booking.ask.org_name")
+
+
 async def test_a_question_with_a_number_is_still_an_answer(
     world: World, texts: Texts, answers: Answers
 ) -> None:

@@ -377,8 +377,10 @@ class BookingFlow(BookingParts):
         # seeded with the body named before: a person the tagger took replaces no body
         heard: dict[str, Any] = {k: v for k, v in state.heard.items() if k == "org_name"}
         refused = self._prefill(result, text, heard)
-        if refused or {"start_date", PERIOD} & heard.keys():
-            heard[REFUSED] = refused  # a date told later, one the form can take, clears it
+        if refused or {"start_date", PERIOD, "participants"} & heard.keys():
+            # a date or a group told later, one the form can take, clears it ("kalau begitu
+            # 55 orang saja" after 80, console: the limit said again when the form began)
+            heard[REFUSED] = refused
         state.heard = updated(state.heard, heard)
 
     def _recalled(self, state: ConversationState) -> dict[str, Any]:

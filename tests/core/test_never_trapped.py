@@ -740,6 +740,21 @@ async def test_the_topic_told_as_materials_and_thats_all_and_send(
     assert "Topik: Semua / belum tahu" in summary and "Catatan: -" in summary
 
 
+async def test_shorthand_answers_of_a_student_cooperative(world: World, texts: Texts) -> None:
+    """Found in the console (a student cooperative from Sumedang): "ttg kopma dan digital
+    marketing" kept its "ttg", "sy aja, Fikri" named the contact "aja, Fikri" and "ga" where
+    the notes are asked became the note."""
+    answers = ("mau daftar kunjungan", "Koperasi Mahasiswa Unpad", "Sumedang", "30",
+               "29 Januari 2027", "1 hari", "ttg kopma dan digital marketing", "sy aja, Fikri",
+               "085611112222")  # fmt: skip
+    for answer in answers:
+        await world.say(answer)
+    summary = (await world.say("ga"))[-1].text
+    assert "Topik: kopma, Pelatihan Digital Marketing\n" in summary
+    assert "Penanggung jawab: Fikri, +6285611112222\n" in summary
+    assert "Catatan: -" in summary
+
+
 async def test_questions_about_sending_in_the_form_and_a_cancel_of_the_form(
     world: World, texts: Texts
 ) -> None:

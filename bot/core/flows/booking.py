@@ -150,7 +150,8 @@ _VENUE = re.compile(r"\bbmi\b", re.IGNORECASE)  # the host, never the visitors
 # How a contact introduces the name ("saya sendiri, Pak Rahmat", "atas nama Bu Sari", Kupang
 # "beta pung nama Ibu Maria").
 _SELF = re.compile(
-    r"^(?:(?:saya|sy|aku|beta|kulo|abdi|ambo)\s+sendiri\b|nama\s+(?:saya|sy|aku|beta|ambo)\b"
+    r"^(?:(?:saya|sy|aku|beta|kulo|abdi|ambo)\s+(?:sendiri|saja|aja|sj)\b"
+    r"|nama\s+(?:saya|sy|aku|beta|ambo)\b"
     r"|(?:saya|sy|aku|beta|sa)\s+(?:pung|punya|pu)\s+nama\b|namanya\b|atas\s+nama\b"
     r"|a\.n\.?|a/n\b|saya\b|sy\b|dengan\b|dgn\b)[\s,:.-]*",
     re.IGNORECASE,
@@ -165,7 +166,7 @@ _CORRECTED_DAY = re.compile(
 # the sender's own name, capitalised, after words that introduce it.
 # "sy sendiri, Rudi": the sender, named, is the contact.
 _SELF_NAMED = re.compile(
-    r"^\s*(?i:(?:saya|sy|aku|beta)\s+sendiri|nama\s+(?:saya|sy|aku))[\s,:.-]+"
+    r"^\s*(?i:(?:saya|sy|aku|beta)\s+(?:sendiri|saja|aja|sj)|nama\s+(?:saya|sy|aku))[\s,:.-]+"
     r"(?P<name>[A-Z][a-z']+(?:\s+[A-Z][a-z']+){0,3})[\s.!]*$"
 )
 _SENDER_NAMED = re.compile(
@@ -226,7 +227,7 @@ _CODE_ASKED = re.compile(r"\bkode\b.{0,30}\b(?:apa|berapa|brp|mana)\b", re.IGNOR
 # "tentang pengelolaan simpan pinjam", "ingin belajar Jawara": what they want to learn, written
 # where another step is asked (the contact's name), never a name.
 _TOPIC_CUE = re.compile(
-    r"^\s*(?:tentang|mengenai|seputar|terkait|(?:yang\s+)?berkaitan\s+dengan|topik(?:nya)?"
+    r"^\s*(?:tentang|ttg|tntg|mengenai|seputar|terkait|(?:yang\s+)?berkaitan\s+dengan|topik(?:nya)?"
     r"|(?:(?:ingin|mau|pengen)\s+)?belajar)\b",
     re.IGNORECASE,
 )
@@ -1433,7 +1434,8 @@ class BookingFlow(BookingParts):
             fillers = self._words("booking.topic_fillers")
             rest = re.findall(r"[\w'-]+", knowledge.without_programs(value))
             kept = [word for word in rest if word.lower() not in fillers]
-            told = [" ".join(kept)] if len(kept) >= 2 else []
+            # "ttg kopma dan digital marketing": one word of its own is a topic too
+            told = [" ".join(kept)] if len(kept) >= 2 or (kept and len(kept[0]) >= 4) else []
             state.slots["topics"] = [*told, *(program.id for program in programs)]
             return ", ".join([*told, *(program.name for program in programs)])
         cue = _TOPICS_TOLD.match(value)  # "materi tentang …", "tentang …"

@@ -329,7 +329,7 @@ class Engine:
         asks = self._t.asks(text)
         # "kode tadi apa ya?" read as a faint "yes" (0.23): a question is no yes or no.
         unclear = result.unclear or (
-            asks and result.intent in {"affirm", "deny"} and result.confidence < LIKELY
+            asks and result.intent in {"affirm", "deny"} and result.confidence < SURE
         )
         if (aside := await self._said_aside(event, result, text, asks, state)) is not None:
             return aside

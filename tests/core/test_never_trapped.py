@@ -1540,12 +1540,16 @@ async def test_two_programs_named_at_the_topic_step_are_both_kept(world: World) 
     assert "Topik: Pelatihan Digital Marketing, Pendampingan NIB\n" in summary
 
 
-async def test_a_question_read_as_a_faint_yes_is_no_yes(world: World, texts: Texts) -> None:
+async def test_a_question_read_as_a_faint_yes_or_no_is_neither(world: World, texts: Texts) -> None:
     """Found in the console: "kode tadi apa ya?" read as affirm at 0.23 got "Baik. Ada lagi
     yang bisa saya bantu?"; after an offer to book it would have started the form."""
     world.nlu.add("kode tadi apa ya?", "affirm", 0.23)
     replies = await texts_of(world, "kode tadi apa ya?")
     assert replies[0] in (texts("fallback.clarify"), texts("fallback.clarify_menu"))
+    # a no read less than surely (console, a student cooperative: "Baik, tidak apa-apa")
+    world.nlu.add("oh gt, lama ga?", "deny", 0.61)
+    asked = await texts_of(world, "oh gt, lama ga?", chat="u2")
+    assert asked[0] in (texts("fallback.clarify"), texts("fallback.clarify_menu"))
 
 
 async def test_a_refused_date_asked_as_a_question_says_why_and_the_next_day_is_read_in_its_month(

@@ -697,6 +697,12 @@ def test_whole_name_carries_on_over_capitalised_words(
         # "a cooperative in Manado, we'd like a study visit": where they are, not a name
         ("torang dari koperasi di manado mo studi banding, berapa dang biayanya?", None),
         ("kami dari kud sido makmur mo berkunjung", "kud sido makmur"),
+        # what a question asks about is no one's name (console, an SMK from Rangkasbitung)
+        ("apakah BMI menerima kunjungan dari koperasi sekolah? kami dari kopsis SMKN 1 "
+         "Rangkasbitung, siswa sekitar 40 orang", "kopsis SMKN 1 Rangkasbitung"),
+        # the visit of a Dinas (console, Bogor: "mau konfirmasi jadwal kunjungan dinas …")
+        ("mau konfirmasi jadwal kunjungan dinas koperasi kabupaten bogor tanggal 15 januari",
+         "dinas koperasi kabupaten bogor"),
     ],
 )  # fmt: skip
 def test_an_organisation_introduced_with_its_kind(

@@ -168,6 +168,10 @@ async def test_a_week_or_a_weekday_of_the_month_shown_is_offered_as_its_free_day
     assert days and all(date(2027, 3, 8) <= day <= date(2027, 3, 14) for day in days)
     (earliest,) = await world.say("yang paling awal")
     assert earliest.text == texts("availability.free", when=long_date(days[0]))
+    world.nlu.add("minggu ke 3", "ask_availability", 0.41)  # console, Rangkasbitung: the 3rd
+    await world.say("bulan maret masih ada slot?")
+    (third,) = await world.say("minggu ke 3")
+    assert third.text == texts("booking.choose_in", period="15–21 Maret 2027")
     # a day of the week (console, Tangerang Selatan: "di luar layanan kami")
     world.nlu.add("bulan april masih ada slot?", "ask_availability")
     world.nlu.add("hari kamis", "out_of_scope", 0.4)

@@ -1787,9 +1787,10 @@ def introduced(text: str, stops: frozenset[str]) -> str | None:
     has seen few lower-case names, found none: the kind word and the words after it, up to
     a word that ends names ("mau", "tanggal"), a number or a comma. The first kind word that
     begins a name: "… menerima kunjungan dari SMK? kami dari SMK Negeri 2 Pandeglang" is the
-    second (console)."""
+    second (console), and so is "… dari koperasi sekolah? kami dari kopsis SMKN 1 …", what
+    a question asks about being no one's name (console, Rangkasbitung)."""
     for match in _INTRODUCED.finditer(text):
-        name = [match["kind"]]
+        name, asked = [match["kind"]], False
         for word in text[match.end() :].split():
             bare = word.rstrip(",;:!?")
             numbered = bare.isdecimal() and name[-1].lower() in _NUMBERED  # "SMK Negeri 1"
@@ -1797,9 +1798,10 @@ def introduced(text: str, stops: frozenset[str]) -> str | None:
             if not (plain or numbered) or bare.lower() in stops:
                 break
             name.append(bare)
+            asked = word.endswith("?")  # "… menerima kunjungan dari koperasi sekolah?"
             if bare != word or len(name) == 6:
                 break
-        if len(name) > 1:
+        if len(name) > 1 and not asked:
             return " ".join(name)
     return None
 

@@ -57,6 +57,7 @@ _WEEK_ALONE = re.compile(
     rf"^\W*(?:yang\s+|yg\s+)?{WEEK_OF}(?:\s+(?:saja|aja|sj|aj|ya|pak|bu|kak))*\W*$",
     re.IGNORECASE,
 )
+_ORDINALS = MappingProxyType({"1": "pertama", "2": "kedua", "3": "ketiga", "4": "keempat"})
 CHANGED_TO = re.compile(r"\b(?:jadi|menjadi)\b", re.IGNORECASE)  # "… jadi 2 hari"
 # "bisa hari sabtu?", "kalau hari minggu buka?": a day of the week in general, in a short
 # question ("minggu" alone is also "week": only after "hari").
@@ -134,7 +135,8 @@ class BookingParts:
         if week is None:
             return None
         first = date.fromisoformat(period[0])
-        return self._period_in(f"minggu {week['week']} {MONTHS[first.month - 1]} {first.year}")
+        nth = _ORDINALS.get(week["week"], week["week"])  # "minggu 3 Februari" is a day
+        return self._period_in(f"minggu {nth} {MONTHS[first.month - 1]} {first.year}")
 
     async def _earliest_of(self, period: list[str], days: int, people: int) -> date | None:
         """The first free start date of a period offered (ISO first and last days), for the

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.answers import Answers
 from bot.core.engine import Engine, question_clauses
 from bot.core.keywords import KeywordMatcher
-from bot.core.messages import Incoming
+from bot.core.messages import Incoming, Reply
 from bot.core.nlu import Entity, NluResult
 from bot.core.texts import Texts
 from tests.fakes.nlu import RecordedNlu
@@ -116,16 +116,10 @@ async def test_a_numbered_list_of_questions_gets_every_answer(
         "kalau dari bandara naik apa": "ask_transport",
     }
     assert [c for c in question_clauses(NUMBERED) if c in asked] == list(asked)
-    nlu = RecordedNlu()
-    nlu.add(NUMBERED, "ask_transport", 0.85)
-    for clause, intent in asked.items():
-        nlu.add(clause, intent, 0.95)
-    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
-    replies = await engine.handle(Incoming("telegram", "u1", "u1", text=NUMBERED))
+    replies = await every_answer(
+        NUMBERED, ("ask_transport", 0.85), asked, answers, texts, keywords
+    )
     got = "\n".join(reply.text for reply in replies)
-    for intent in asked.values():
-        answer = answers.for_intent(intent)
-        assert answer is not None and answer.text.split("\n\n")[0] in got
     # the contact said once, after the last answer, not after each of the four
     footer = texts("knowledge.ask_staff", **answers.main_contact())
     assert got.count(footer) == 1 and replies[-1].text.endswith(footer)
@@ -172,13 +166,25 @@ async def test_a_letters_questions_after_a_long_introduction_get_every_answer(
         "apakah ada sertifikat": "ask_certificate",
         "apakah ada penginapan di dekat lokasi": "ask_lodging",
     }
+    await every_answer(
+        PEKANBARU, ("ask_visit_cost", 0.7), asked, answers=answers, texts=texts, keywords=keywords
+    )
+
+
+async def every_answer(
+    message: str, read_as: tuple[str, float], asked: dict[str, str], *, answers: Answers,
+    texts: Texts, keywords: KeywordMatcher,
+) -> list[Reply]:  # fmt: skip
+    """The replies to `message`, read whole as `read_as` and its questions as `asked` (clause
+    to intent), once each question's answer is found among them."""
     nlu = RecordedNlu()
-    nlu.add(PEKANBARU, "ask_visit_cost", 0.7)
+    nlu.add(message, *read_as)
     for clause, intent in asked.items():
         nlu.add(clause, intent, 0.95)
     engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
-    replies = await engine.handle(Incoming("telegram", "u1", "u1", text=PEKANBARU))
+    replies = await engine.handle(Incoming("telegram", "u1", "u1", text=message))
     got = "\n".join(reply.text for reply in replies)
     for intent in asked.values():
         answer = answers.for_intent(intent)
         assert answer is not None and answer.text.split("\n\n")[0] in got
+    return replies

@@ -117,7 +117,7 @@ async def test_a_numbered_list_of_questions_gets_every_answer(
     }
     assert [c for c in question_clauses(NUMBERED) if c in asked] == list(asked)
     replies = await every_answer(
-        NUMBERED, ("ask_transport", 0.85), asked, answers, texts, keywords
+        NUMBERED, ("ask_transport", 0.85), asked, answers=answers, texts=texts, keywords=keywords
     )
     got = "\n".join(reply.text for reply in replies)
     # the contact said once, after the last answer, not after each of the four

@@ -1003,6 +1003,11 @@ async def test_a_makassar_enquirer_is_understood_at_the_date_step(
     world.nlu.add(need, "ask_lodging", 0.88)
     noted = await texts_of(world, need)
     assert noted[0] == texts("booking.notes_noted", notes=need)
+    # read unsurely, but asked for (console, a women's cooperative from Sleman)
+    mild = "konsumsinya mohon yang tidak pedas ya"
+    world.nlu.add(mild, "ask_halal_prayer", 0.47)
+    noted = await texts_of(world, mild)
+    assert noted[0] == texts("booking.notes_noted", notes=mild)
     paused = await texts_of(world, "makasih banyak pak, salam dari Maros")
     assert paused[0].startswith(texts("smalltalk.welcome"))
     assert texts("booking.stuck") not in "\n".join(paused)

@@ -247,6 +247,8 @@ _FIELD_OF = MappingProxyType({"when": "start_date"})
 _ASKS_WHAT = re.compile(
     r"\b(?:berapa|brp|brapa|kapan|kpn|dimana|bagaimana|gimana|gmn|siapa)\b", re.IGNORECASE
 )
+# Something asked for, not an apology ("mohon maaf"): "konsumsinya mohon yang tidak pedas".
+_ASKED_FOR = re.compile(r"\b(?:mohon|tolong|minta|harap)\b(?!\s+maaf)", re.IGNORECASE)
 # "tambahkan catatan: butuh proyektor" at the summary: a note added, the summary shown again.
 _NOTE_ADDED = re.compile(
     r"\bcatatan(?:nya)?\b\s*(?:[:,-]\s*|\s+(?:bahwa\s+)?)(?P<note>\S.{2,})$", re.IGNORECASE
@@ -1007,7 +1009,10 @@ class BookingFlow(BookingParts):
         if self._t.asks(text):
             return None
         # a need asked for ("penginapan mohon dibantu carikan", console, Ciamis) as well
-        told = result is not None and result.intent in NEEDS and result.confidence >= LIKELY
+        # ("konsumsinya mohon yang tidak pedas ya": a need, 0.47, asked for, console, Sleman)
+        need = result is not None and result.intent in NEEDS
+        sure = result is not None and result.confidence >= LIKELY
+        told = need and (sure or _ASKED_FOR.search(text) is not None)
         if not (told or _ARRIVAL.search(text) or _some_of(text)):  # "… 2 orang yang pakai
             return None  # kursi roda": a need of some of the group (console, from Sumba)
         _add_note(state.slots, text)

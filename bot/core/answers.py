@@ -294,7 +294,9 @@ def _leader_asked(text: str, leaders: Sequence[Leader]) -> Leader | None:
     """The one leader whose role a "siapa …" question names by at least two of its words
     ("siapa ketua pengawas syariah?", "siapa manajer diklat?"); None when it names none or
     several alike ("siapa direktur BMI?")."""
-    words = set(re.findall(r"\w+", text.lower()))
+    said = text.lower().replace("presdir", "presiden direktur")  # "presdirnya siapa?"
+    # "pengawas syariahnya siapa?" (console: the profile again, "already written above")
+    words = {word.removesuffix("nya") for word in re.findall(r"\w+", said)}
     if "siapa" not in words:
         return None
     scores = [

@@ -103,6 +103,9 @@ def test_the_usual_hours_follow_the_agenda_file() -> None:
         ("pak, siapa manajer diklat di bmi?", "Sehnuri"),
         ("siapa direktur BMI?", None),  # two directors: the whole profile, both named
         ("ketua pengawas syariah BMI itu bagaimana?", None),  # not asked who
+        # written short (console: the profile again, then "already written above")
+        ("pengawas syariahnya siapa?", "H. Hendri Tanjung"),
+        ("presdirnya siapa?", 'Kamaruddin Batubara ("Kambara")'),
     ],
 )
 def test_a_leader_asked_by_role_is_named_alone(

@@ -366,6 +366,10 @@ async def test_a_group_size_where_the_origin_is_asked_is_kept_for_its_step(
     summary = await world.summary_after(("1 hari", "semua mi", "Ibu Andi", "081234567890"))
     assert "Topik: Semua / belum tahu\n" in summary  # the button's answer, typed
     assert "Makassar, Sulawesi Selatan" in summary and "35 orang" in summary
+    # a bare number where the organisation is asked (console: "nama lembaga dengan lengkap")
+    await world.say("mau daftar kunjungan", chat="u2")
+    bare = await texts_of(world, "20", chat="u2")
+    assert bare == [texts("booking.count_noted", participants=20), texts("booking.ask.org_name")]
 
 
 async def test_a_date_where_the_origin_is_asked_stays_in_the_form(

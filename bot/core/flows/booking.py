@@ -937,8 +937,9 @@ class BookingFlow(BookingParts):
         bare = _BARE_NUMBER.match(text)
         if bare and int(bare.group(1)) == slots.get("participants"):  # "45" again, not a day
             return Noted(self._t("booking.count_noted", participants=slots["participants"]))
-        if text.strip().isdecimal() and state.step == Step.ORIGIN and "participants" not in slots:
-            # "50" where the origin is asked (console): no place, the group size
+        named = state.step in (Step.ORIGIN, Step.ORG_NAME)
+        if text.strip().isdecimal() and named and "participants" not in slots:
+            # "50" where the origin (or the organisation, console) is asked: the group size
             if refused := self._note_count(f"{text.strip()} orang", slots):
                 return Noted("\n".join(refused))
             return Noted(self._t("booking.count_noted", participants=slots["participants"]))
@@ -1098,6 +1099,8 @@ class BookingFlow(BookingParts):
     async def _fill_org_name(
         self, payload: str, value: str, state: ConversationState
     ) -> str | Noted | None:
+        if value.strip().isdecimal() and (ahead := self._for_another_step(value, state)):
+            return ahead  # "20" (console: "Mohon tuliskan nama lembaga dengan lengkap")
         if not 3 <= len(value) <= 160:
             return self._t("booking.invalid.org_name")
         if (noted := self._visit_for_name(value, state)) is not None:

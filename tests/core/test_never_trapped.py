@@ -126,7 +126,11 @@ async def test_nanti_dulu_with_a_reason_after_it_pauses_the_form(
     assert await texts_of(world, javanese) == [texts("booking.paused")]
 
 
-@pytest.mark.parametrize("message", ["nanti dulu ya", "Nanti dulu ya Bu 🙏", "nanti saja deh"])
+@pytest.mark.parametrize(
+    "message",
+    ["nanti dulu ya", "Nanti dulu ya Bu 🙏", "nanti saja deh",
+     "eh tunggu sebentar ya"],  # console, Ngawi: an unknown region where the origin is asked
+)  # fmt: skip
 async def test_nanti_dulu_with_courtesy_words_pauses_a_button_step(
     world: World, texts: Texts, message: str
 ) -> None:

@@ -21,7 +21,7 @@ import dateparser
 
 VENUE_TZ = ZoneInfo("Asia/Jakarta")
 
-MONTHS: dict[str, str] = {
+_WRITTEN: dict[str, str] = {
     "januari": "januari", "jan": "januari", "january": "januari",
     "februari": "februari", "pebruari": "februari", "feb": "februari", "peb": "februari",
     "february": "februari",
@@ -37,6 +37,22 @@ MONTHS: dict[str, str] = {
     "november": "november", "nov": "november", "nop": "november", "nopember": "november",
     "desember": "desember", "des": "desember", "dec": "desember", "december": "desember",
 }  # fmt: skip
+
+
+def _slips(name: str) -> set[str]:
+    """A long month name typed with one letter dropped or two swapped ("febuari", "janauri",
+    "agusuts", "septembe": console, unread), so a slip still names the month."""
+    dropped = {name[:at] + name[at + 1 :] for at in range(len(name))}
+    swapped = {name[:at] + name[at + 1] + name[at] + name[at + 2 :] for at in range(len(name) - 1)}
+    return (dropped | swapped) - {name}
+
+
+_LONG = ("januari", "februari", "agustus", "september", "oktober", "november", "desember")
+# The months as written, in the year's order, then the long ones' slips (a written form wins).
+MONTHS: dict[str, str] = {
+    **_WRITTEN,
+    **{slip: full for full in _LONG for slip in sorted(_slips(full)) if slip not in _WRITTEN},
+}
 
 WEEKDAYS: dict[str, int] = {
     "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "jumaat": 4,

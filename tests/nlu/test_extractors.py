@@ -48,6 +48,10 @@ TODAY = date(2026, 11, 23)  # a Monday
         ("wulan Mei", "2027-05-01/2027-05-31"),  # Javanese "bulan"
         ("akhia bulan juni", "2027-06-21/2027-06-30"),  # Minang "akhir"
         ("Mei 2027", "2027-05-01/2027-05-31"),
+        # a long month's slip (console, Ngawi: "15 janauri" not understood)
+        ("15 janauri", "2027-01-15"),
+        ("tgl 3 febuari", "2027-02-03"),
+        ("bulan agusuts", "2027-08-01/2027-08-31"),
     ],
 )
 def test_indonesian_dates(text: str, value: str) -> None:

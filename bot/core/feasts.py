@@ -18,6 +18,12 @@ _AROUND = re.compile(
     r"lebaran|idul\s*fitri|hari\s+raya)(?!\w)",
     re.IGNORECASE,
 )
+# "pas idul adha bisa kunjungan?": the feast's own day, not a period around it.
+_ON = re.compile(
+    r"(?<!\w)(?:pas|saat|waktu|pada|hari)\s+(?P<feast>lebaran\s+(?:haji|kurban|qurban)"
+    r"|idul\s*(?:adha|kurban|qurban)|lebaran|idul\s*fitri)(?!\w)",
+    re.IGNORECASE,
+)
 SPAN = timedelta(days=30)
 # "pas bulan puasa", "saat Ramadan": the fasting month, the days before Idul Fitri.
 _FASTING = re.compile(
@@ -38,10 +44,7 @@ def feast_period(text: str, today: date, holidays: dict[date, str]) -> tuple[dat
     match = _AROUND.search(text)
     if match is None:
         return _fasting(text, today, holidays)
-    words = match["feast"].lower()
-    name = "idul" + ("adha" if any(w in words for w in ("haji", "adha", "kurban", "qurban"))
-                     else "fitri")  # fmt: skip
-    feast_days = _next(name, today, holidays)
+    feast_days = _next(_feast_name(match["feast"]), today, holidays)
     if not feast_days:
         return None
     first = last = feast_days[0]
@@ -54,6 +57,21 @@ def feast_period(text: str, today: date, holidays: dict[date, str]) -> tuple[dat
     else:
         start, end = last + timedelta(days=1), last + SPAN
     return (start, end) if start <= end else None
+
+
+def feast_day(text: str, today: date, holidays: dict[date, str]) -> date | None:
+    """The next day of the feast `text` names as the time itself ("pas idul adha bisa
+    kunjungan?", console: asked which date to check), if the holiday data knows it."""
+    match = _ON.search(text)
+    days = _next(_feast_name(match["feast"]), today, holidays) if match else []
+    return days[0] if days else None
+
+
+def _feast_name(said: str) -> str:
+    """ "idulfitri" or "iduladha", as the holiday data names them, for what was written."""
+    words = said.lower()
+    return "idul" + ("adha" if any(w in words for w in ("haji", "adha", "kurban", "qurban"))
+                     else "fitri")  # fmt: skip
 
 
 def _fasting(text: str, today: date, holidays: dict[date, str]) -> tuple[date, date] | None:

@@ -197,6 +197,15 @@ async def test_the_only_weekday_of_a_week_shown_is_offered_as_that_day(
     assert started[0].text == texts("booking.start")
 
 
+async def test_a_feasts_own_day_asked_is_that_day(world: World, texts: Texts) -> None:
+    """Found in the console: "pas idul adha bisa kunjungan?" was asked which date to check;
+    the feast's day is a holiday here, so the nearest free days are offered."""
+    world.nlu.add("pas lebaran bisa kunjungan?", "ask_availability", 0.9)
+    (on,) = await world.say("pas lebaran bisa kunjungan?")
+    assert "10 Maret 2027" in on.text and "Idulfitri" in on.text
+    assert chosen_days([b.payload for b in on.buttons])  # the nearest free days
+
+
 async def test_availability_asked_by_a_feast_or_for_the_nearest_day(
     world: World, texts: Texts
 ) -> None:

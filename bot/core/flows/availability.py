@@ -11,6 +11,7 @@ from bot.core.booking import (
     MAX_DAYS,
 )
 from bot.core.calendar_text import DAYS, date_span
+from bot.core.feasts import feast_day
 from bot.core.flow import OFFER_BOOKING, Handler
 from bot.core.flows.booking import PERIOD, day_in, month_of, updated, weekday_named
 from bot.core.flows.booking_parts import DAY_TOLD, EARLIEST, BookingParts
@@ -166,6 +167,8 @@ class Availability(BookingParts):
         mentions = find_dates(text, self._today())
         window = self._period_in(text)  # "Maret", "setelah lebaran", "pas bulan puasa"
         day = None if mentions or window else self._day_of_heard_period(text, state)
+        if not mentions and window is None and day is None:  # "pas idul adha bisa?"
+            day = feast_day(text, self._today(), self._rules.holidays)
         if window is not None and DAY_TOLD.search(text):
             # "bulan depan, kira2 bisa tanggal 15?" (console, Serang): that day of it
             day = day_in(text, [window[0].isoformat(), window[1].isoformat()])

@@ -79,8 +79,10 @@ class Availability(BookingParts):
         request, answered as such, never the same question again."""
         if state.step in (AVAILABILITY_DATE, PERIOD_SHOWN) and event.kind is Kind.TEXT:
             asked, state.step = state.step == AVAILABILITY_DATE, None
-            told = find_dates(text, self._today()) or self._day_of_heard_period(text, state)
-            if asked and told:
+            day = asked and (
+                find_dates(text, self._today()) or self._day_of_heard_period(text, state)
+            )
+            if day:
                 return await self.availability(event, result, text, state)
             # "yang paling awal" after a period's days, or after the day was asked for
             if (chosen := await self._chosen_in_period(text, state)) is not None:

@@ -593,7 +593,8 @@ class BookingFlow(BookingParts):
 
     def _split_asked(self, text: str) -> Reply | None:
         """ "kalau dibagi 2 gelombang bagaimana?" mid-form (console, a pesantren of 80: "answered
-        after the form"): staff arrange a group split in two."""
+        after the form"), or told where the group size is asked ("kl gt kami bagi 2
+        gelombang"): staff arrange a group split in two; None for anything else."""
         if not self._t.mentions(text, "words.split_group"):
             return None
         return Reply(self._t("fallback.split", **self._answers.main_contact()))

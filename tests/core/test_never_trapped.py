@@ -1431,6 +1431,11 @@ async def test_typing_the_edit_button_edits(world: World, texts: Texts) -> None:
     assert await texts_of(world, "ubah tanggal") == [texts("booking.ask.start_date", lead_days=7)]
     summary = (await texts_of(world, "16 Juni 2027"))[-1]
     assert summary.startswith("Mohon periksa kembali") and "Rabu, 16 Juni 2027\n" in summary
+    # a need naming a field is no edit (console, a BMT from Cirebon: the group size asked)
+    world.nlu.add("ada peserta yang vegetarian", "ask_halal_prayer", 0.9)
+    noted, again = await texts_of(world, "ada peserta yang vegetarian")
+    assert noted == texts("booking.notes_noted", notes="ada peserta yang vegetarian")
+    assert again.startswith("Mohon periksa kembali") and "Catatan: ada peserta" in again
 
 
 async def test_a_question_naming_a_program_at_the_topic_step(world: World, texts: Texts) -> None:

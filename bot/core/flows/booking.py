@@ -1652,19 +1652,26 @@ class BookingFlow(BookingParts):
     def _typed_field(self, text: str) -> str | None:
         """The summary's field a short typed message names ("jumlah peserta", "ganti
         tanggalnya", "nomor hp"), as its button would: the longest phrase of
-        `words.booking.field.<slot>` found; None for a longer message, one with a number
-        ("peserta jadi 45 org" gives the new value itself), or none found."""
+        `words.booking.field.<slot>` found, alone or with a word of `words.booking.edit`; None
+        for a longer message, one with a number ("peserta jadi 45 org" gives the new value
+        itself), or none found."""
         words = re.findall(r"\w+", text.lower())
         if not 0 < len(words) <= 5 or any(character.isdigit() for character in text):
             return None
         padded = f" {' '.join(words)} "
         found = [
-            (len(phrase), slot)
+            (len(phrase.split()), len(phrase), slot)
             for slot in SLOTS
             for phrase in self._words(f"booking.field.{slot}")
             if f" {phrase} " in padded
         ]
-        return max(found)[1] if found else None
+        if not found:
+            return None
+        size, _, slot = max(found)
+        edits = {phrase for phrase in self._words("booking.edit") if " " not in phrase}
+        # the field alone, or asked to be changed: "ada peserta yang vegetarian" at the summary
+        # is a note (console, a BMT from Cirebon: the group size asked again)
+        return slot if len(words) <= size + 1 or edits & set(words) else None
 
     async def _submit(self, event: Incoming, state: ConversationState) -> list[Reply]:
         slots = state.slots

@@ -240,3 +240,14 @@ def test_a_receipt_asked_for_is_a_receipt(rasa_url: str, text: str) -> None:
     two lines of the first training data, written before receipts had an intent, still said
     so."""
     assert parse(rasa_url, text)["intent"]["name"] == "ask_receipts"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("harga hotelnya kisaran berapa?", "ask_lodging"),  # the visit's cost (0.61)
+     ("ok kami cari sendiri aja", "affirm"),  # the group's own bus (0.31)
+     ("kunjungannya lama ga?", "ask_visit_info")],  # a no (0.95): "ga" is the no's word
+)  # fmt: skip
+def test_what_the_fourth_session_found_is_read(rasa_url: str, text: str, intent: str) -> None:
+    """Found in the console (2026-12-07, night; none of these lines is in the training data)."""
+    assert parse(rasa_url, text)["intent"]["name"] == intent

@@ -230,6 +230,8 @@ async def test_what_was_filled_in_asked_back_mid_form_is_told(world: World, text
         told.startswith(texts("booking.so_far", lines="")) and "Jumlah peserta: 25 orang" in told
     )
     assert "Tanggal: 3–4 Februari 2027 (2 hari)" in told
+    fields = [line.split(":")[0] for line in told.splitlines()[1:]]  # in the summary's order
+    assert fields == ["Nama lembaga", "Jenis lembaga", "Asal daerah", "Jumlah peserta", "Tanggal"]
     assert again == texts("booking.ask.topics")
 
 

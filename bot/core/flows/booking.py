@@ -242,6 +242,8 @@ _TIME_WORDS = re.compile(
 # The slots the summary shows as they were written, and the field named for its "when".
 _SHOWN_AS_IS = ("org_name", "origin", "participants", "contact_name", "contact_phone")
 _FIELD_OF = MappingProxyType({"when": "start_date"})
+_SUMMARY_ORDER = ("org_name", "org_kind", "origin", "participants", "when", "topics",
+                  "contact_name", "contact_phone")  # fmt: skip
 # A question of its own beside an answer ("biayanya berapa kalau 25 orang?"), not a yes or no
 # asked of the answer ("30 orang, bisa?", "apakah tanggal 3 bisa?").
 _ASKS_WHAT = re.compile(
@@ -1504,8 +1506,9 @@ class BookingFlow(BookingParts):
         if "participants" in shown:
             shown["participants"] += " orang"
         lines = [
-            f"{self._t(f'booking.field.{_FIELD_OF.get(key, key)}')}: {value}"
-            for key, value in shown.items()
+            f"{self._t(f'booking.field.{_FIELD_OF.get(key, key)}')}: {shown[key]}"
+            for key in _SUMMARY_ORDER
+            if key in shown
         ]
         return Reply(self._t("booking.so_far", lines="\n".join(lines))) if lines else None
 

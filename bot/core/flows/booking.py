@@ -1321,9 +1321,9 @@ class BookingFlow(BookingParts):
         self, payload: str, value: str, state: ConversationState
     ) -> str | Noted | Reply | None:
         slots = state.slots
+        people, length = int(slots.get("participants") or 1), int(slots.get("days") or 1)
         weekday = weekday_named(value) if PERIOD in slots and not payload else None
         if weekday is not None:  # "yang hari kamis" of January offered, not this Thursday
-            people, length = int(slots.get("participants") or 1), int(slots.get("days") or 1)
             return await self._weekdays_of_period(weekday, slots[PERIOD], length, people)
         start, days = self._date_from_payload(payload) if payload else self._date_from(None, value)
         window = None if payload else self._period_in(value)
@@ -1336,8 +1336,7 @@ class BookingFlow(BookingParts):
             start = day_in(value, slots[PERIOD])  # "yang tgl 13 aja" of the week offered
             days = self._days_in(value)  # "oke 18 aja, 2 hari"
             if start is None and EARLIEST.search(value):  # "yang paling awal saja"
-                people = int(slots.get("participants") or 1)
-                start = await self._earliest_of(slots[PERIOD], int(slots.get("days") or 1), people)
+                start = await self._earliest_of(slots[PERIOD], length, people)
         if start is not None and not payload:
             window = _bounded_by(value, start, slots.get(PERIOD)) or window
             start = None if window is not None else start
@@ -1345,8 +1344,7 @@ class BookingFlow(BookingParts):
             window = bound  # "bulan Januari setelah tanggal 20" (console, a pesantren)
         if start is None and window is not None:
             slots[PERIOD] = [day.isoformat() for day in window]
-            people = int(slots.get("participants") or 1)
-            return await self._choose_in(*window, int(slots.get("days") or 1), people)
+            return await self._choose_in(*window, length, people)
         if start is None and not _TIME_WORDS.search(value) and not weekdays_named(value, True):
             # "Banda Aceh", "tidak ada", "kirim" (console, a KSPPS from Aceh answering the
             # steps after it: "tanggalnya belum saya pahami" five times): no date tried
@@ -1357,9 +1355,8 @@ class BookingFlow(BookingParts):
             return self._t("booking.date_unclear")
         if days is not None and days > MAX_DAYS:
             return self._t("booking.invalid.days")
-        days = days or int(slots.get("days") or 1)
+        days = days or length
         problem = self._rules.date_problem(start, days, self._today())
-        people = int(slots.get("participants") or 1)
         if problem is not None:
             # "tgl 17 agustus bisa?" (a holiday): why not, the nearest free days as buttons,
             # and a bare day next ("kalo tgl 18?") read in that month.

@@ -19,9 +19,6 @@ _SALAM = re.compile(
     r"|^\s*ass\b)",  # "asslm pak", "asalamualaikm", "ass" first (console: "Halo")
     re.IGNORECASE,
 )
-# "kita dari kalsel, banjarmasin" (getting there, 0.33, console): where they come from, told
-# (a place only if the region data knows one: "saya dari tadi nunggu" names none).
-FROM_US = re.compile(r"^\W*(?:kami|kita|kmi|saya|sy|aku|beta)\s+(?:dari|dr)\b", re.IGNORECASE)
 # Javanese "sugeng enjang/sonten/dalu" and Sundanese "wilujeng enjing/wengi" as well; the
 # part of the day alone as the whole message ("pagi", "pagii kak", "siang bu"), not "pagi ini
 # acaranya apa?".

@@ -32,7 +32,7 @@ from bot.core.booking import (
     without_phone,
 )
 from bot.core.calendar_text import MONTHS, date_span, long_date
-from bot.core.courtesy import FROM_US, defers, laughs, sign_intent
+from bot.core.courtesy import defers, laughs, sign_intent
 from bot.core.flow import Handler
 from bot.core.flows.booking_parts import (
     CHANGED_TO,
@@ -118,6 +118,9 @@ VISIT_TALK = frozenset(
      "ask_availability", "ask_letters", "ask_receipts", "ask_lodging", "ask_facilities",
      "ask_halal_prayer", "ask_own_bus", "ask_materials", "ask_certificate"}
 )  # fmt: skip
+# "kita dari kalsel, banjarmasin" (getting there, 0.33, console): where they come from, told
+# (a place only if the region data knows one: "saya dari tadi nunggu" names none).
+_FROM_US = re.compile(r"^\W*(?:kami|kita|kmi|saya|sy|aku|beta)\s+(?:dari|dr)\b", re.IGNORECASE)
 # "apakah bisa lebih dari 60 orang?": the limit asked about, no group size.
 _BEYOND = re.compile(r"\b(?:lebih\s+dari|melebihi|di\s*atas)\s+\d", re.IGNORECASE)
 # "30", "kira2 30an": a number alone, not one inside a code ("KJ7ABC" is no group of 7)
@@ -376,7 +379,7 @@ class BookingFlow(BookingParts):
         asks = self._t.asks(text)
         sent = not asks and normalise_phone(text) is not None  # "Rudi, 0822…"
         # "kita dari kalsel, banjarmasin" (getting there, 0.33, console: asked again)
-        from_us = not asks and FROM_US.search(text) is not None
+        from_us = not asks and _FROM_US.search(text) is not None
         if read not in VISIT_TALK and told is None and not sent and not from_us:
             return  # "siswanya 52 orang" tells
         # seeded with the body named before: a person the tagger took replaces no body

@@ -372,6 +372,19 @@ async def test_a_group_size_where_the_origin_is_asked_is_kept_for_its_step(
     summary = await world.summary_after(("1 hari", "semua mi", "Ibu Andi", "081234567890"))
     assert "Topik: Semua / belum tahu\n" in summary  # the button's answer, typed
     assert "Makassar, Sulawesi Selatan" in summary and "35 orang" in summary
+    # some of the group counted, once its size was taken, is no new size (console, a Dinas
+    # from Tanah Datar: "peserta ada yang vegetarian 2 orang" made the group 2)
+    world.nlu.add("peserta ada yang vegetarian 2 orang", "ask_halal_prayer", 0.6)
+    await world.say("mau daftar kunjungan", chat="u3")
+    for answer in ("Kopwan Melati", "Solok", "30"):
+        await world.say(answer, chat="u3")
+    assert texts("booking.count_noted", participants=2) not in await texts_of(
+        world, "peserta ada yang vegetarian 2 orang", chat="u3"
+    )
+    for answer in ("14 Juni 2027", "1 hari", "jawara", "Ibu Rina"):
+        await world.say(answer, chat="u3")
+    summary = (await texts_of(world, "081234567890", chat="u3"))[-1]  # the need is the note
+    assert "Jumlah peserta: 30 orang" in summary and "Catatan: peserta ada yang" in summary
     # a bare number where the organisation is asked (console: "nama lembaga dengan lengkap")
     await world.say("mau daftar kunjungan", chat="u2")
     bare = await texts_of(world, "20", chat="u2")

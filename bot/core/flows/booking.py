@@ -278,6 +278,12 @@ _NEXT_WAVE = re.compile(
     r"(?!\s*(?:orang|org|peserta|hari|bus|mobil))",
     re.IGNORECASE,
 )
+# "eh ralat, jadi 40 orang ya", "jumlahnya 30 bukan 35": a group size said again, to change it.
+_SIZE_RETOLD = re.compile(
+    r"\b(?:ralat|koreksi|salah|jadi|menjadi|bukan|(?:di)?ganti|(?:di)?ubah|berubah|bertambah"
+    r"|nambah|tambah|berkurang|kurang|maksudnya)\b",
+    re.IGNORECASE,
+)
 # "tanggalnya diganti …", "ralat, jadi …", "diundur ke …": a date said again, to change it.
 _RETOLD = re.compile(
     r"\b(?:(?:di)?(?:ganti|ubah|pindah|geser|undur|majukan)|ralat|koreksi|salah|jadi|menjadi"
@@ -934,12 +940,8 @@ class BookingFlow(BookingParts):
             # "Bapak Rudi Hartono, Kabid Kelembagaan"; "sy sendiri, Rudi" (console, Bekasi)
             slots["contact_name"] = name
             return Noted(self._t("booking.contact_noted", name=name))
-        size = None if state.step == Step.PARTICIPANTS or _some_of(text) else group_size(text)
-        if size is not None and size != slots.get("participants"):
-            # "katong 27 orang mama-mama"; "eh ralat, jadi 40 orang ya" once 35 was taken
-            refused = self._note_count(text, slots)
-            said = self._t("booking.count_noted", participants=size)
-            return Noted("\n".join(refused) if refused else said)
+        if (sized := self._size_told(text, state)) is not None:
+            return sized
         bare = _BARE_NUMBER.match(text)
         if bare and int(bare.group(1)) == slots.get("participants"):  # "45" again, not a day
             return Noted(self._t("booking.count_noted", participants=slots["participants"]))
@@ -963,6 +965,23 @@ class BookingFlow(BookingParts):
         if "topics" not in slots and state.step != Step.TOPICS and self._tells_topics(text):
             return Noted(self._t("booking.topics_noted", topics=self._take_topics(text, state)))
         return None
+
+    def _size_told(self, text: str, state: ConversationState) -> Noted | None:
+        """ "katong 27 orang mama-mama" where another step is asked: the group size, kept;
+        once one was taken, only a size said to change it ("eh ralat, jadi 40 orang ya"), not
+        "peserta ada yang vegetarian 2 orang" (console, a Dinas from Tanah Datar: the group
+        became 2). None when the message tells no new size."""
+        slots = state.slots
+        if state.step == Step.PARTICIPANTS or _some_of(text):
+            return None
+        if "participants" in slots and not _SIZE_RETOLD.search(text):
+            return None
+        size = group_size(text)
+        if size is None or size == slots.get("participants"):
+            return None
+        refused = self._note_count(text, slots)
+        said = self._t("booking.count_noted", participants=size)
+        return Noted("\n".join(refused) if refused else said)
 
     def _town_in_province(self, text: str, slots: dict[str, Any]) -> str | None:
         """ "Serang" alone where another step is asked, once only the province was known

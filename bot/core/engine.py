@@ -264,7 +264,7 @@ class Engine:
         if state.flow is None and laughs(text):
             return [Reply(self._t("smalltalk.laugh"), self._menu_buttons())]
         if (recognised := await self._recognised(event, text, state)) is not None:
-            return recognised
+            return await self._asked_beside(text, recognised) if state.flow is None else recognised
         result = await self._understand(text, opens=not state.last_intents and not state.flow)
         in_form = state.flow is not None
         flow_replies = await self._in_flow(event, result, text, state)
@@ -443,20 +443,36 @@ class Engine:
         one question and asks its step again; every question's answer goes before that
         step, in the order asked. Only when the form answered one of them (it took no answer
         from the message)."""
-        clauses = question_clauses(text, self._t.asks)[:MAX_CLAUSES]
-        if len(clauses) < 2 or len(replies) < 2:
+        if len(replies) < 2:
             return replies
-        readings = await self._readings(clauses)
-        answers = [
-            answer
-            for reading in _intents(readings.values(), SURE).values()
-            if (answer := self._plain_answer(reading, text)) is not None
-        ]
+        answers = await self._clause_answers(text)
         said = {answer.text for answer in answers}
         if said.isdisjoint(reply.text for reply in replies):
             return replies
         others = [reply for reply in replies[:-1] if reply.text not in said]
-        return [*others, *(Reply(answer.text) for answer in answers), replies[-1]]
+        return [*others, *answers, replies[-1]]
+
+    async def _asked_beside(self, text: str, replies: list[Reply]) -> list[Reply]:
+        """ "kalau kunjungan hari sabtu bisa? terus biayanya berapa? sama ada sertifikat?"
+        (console, a BUMDes: only Saturday answered): what a flow knew by its words answers
+        one question; the message's other questions get theirs after it, in the order
+        asked."""
+        said = {reply.text for reply in replies}
+        others = [answer for answer in await self._clause_answers(text) if answer.text not in said]
+        return [*replies, *others]
+
+    async def _clause_answers(self, text: str) -> list[Reply]:
+        """The plain answers of a message's questions read one by one, in the order asked;
+        none for a message that asks one thing."""
+        clauses = question_clauses(text, self._t.asks)[:MAX_CLAUSES]
+        if len(clauses) < 2:
+            return []
+        readings = await self._readings(clauses)
+        return [
+            Reply(answer.text)
+            for reading in _intents(readings.values(), SURE).values()
+            if (answer := self._plain_answer(reading, text)) is not None
+        ]
 
     async def _by_clause(
         self, text: str, result: NluResult, state: ConversationState

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from types import MappingProxyType
 
 _AROUND = re.compile(
-    r"(?<!\w)(?P<when>setelah|sesudah|habis|selepas|pasca|sebelum|menjelang)\s+"
+    r"(?<!\w)(?:(?P<count>\d{1,2}\s*|se|(?:satu|dua|tiga|empat)\s+)"
+    r"(?P<unit>minggu|pekan|hari|bulan)\s+)?"
+    r"(?P<when>setelah|sesudah|habis|selepas|pasca|sebelum|menjelang)\s+"
     r"(?P<feast>lebaran\s+(?:haji|kurban|qurban)|idul\s*(?:adha|kurban|qurban)|"
     r"lebaran|idul\s*fitri|hari\s+raya)(?!\w)",
     re.IGNORECASE,
@@ -25,6 +28,9 @@ _ON = re.compile(
     re.IGNORECASE,
 )
 SPAN = timedelta(days=30)
+# "seminggu sebelum idul adha", "2 minggu setelah lebaran": that far from the feast.
+_UNIT_DAYS = MappingProxyType({"hari": 1, "minggu": 7, "pekan": 7, "bulan": 30})
+_COUNTS = MappingProxyType({"se": 1, "satu": 1, "dua": 2, "tiga": 3, "empat": 4})
 # "pas bulan puasa", "saat Ramadan": the fasting month, the days before Idul Fitri.
 _FASTING = re.compile(
     r"(?<!\w)(?:bulan\s+(?:puasa|ramadh?an)|ramadh?an|(?:pas|saat|waktu|selama)\s+puasa)(?!\w)",
@@ -52,11 +58,24 @@ def feast_period(text: str, today: date, holidays: dict[date, str]) -> tuple[dat
         last += timedelta(days=1)
     while first - timedelta(days=1) in holidays:
         first -= timedelta(days=1)
+    near, far = _distance(match)
     if match["when"].lower() in {"sebelum", "menjelang"}:
-        start, end = max(today, first - SPAN), first - timedelta(days=1)
+        start, end = max(today, first - far), first - near
     else:
-        start, end = last + timedelta(days=1), last + SPAN
+        start, end = last + near, last + far
     return (start, end) if start <= end else None
+
+
+def _distance(match: re.Match[str]) -> tuple[timedelta, timedelta]:
+    """How far from the feast the period begins and ends: the month next to it, or the
+    span said ("seminggu sebelum idul adha": the week before it, not the month; console, a
+    KSP from Bogor; "2 minggu setelah lebaran": the second week after it)."""
+    if match["unit"] is None:
+        return timedelta(days=1), SPAN
+    said = match["count"].strip().lower()
+    count = int(said) if said.isdecimal() else _COUNTS[said]
+    unit = _UNIT_DAYS[match["unit"].lower()]
+    return timedelta(days=(count - 1) * unit + 1), timedelta(days=max(count * unit, 1))
 
 
 def feast_day(text: str, today: date, holidays: dict[date, str]) -> date | None:

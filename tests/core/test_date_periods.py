@@ -290,6 +290,24 @@ async def test_which_days_of_the_week_visits_are_received(world: World, texts: T
     assert sunday.text == texts("availability.weekday_closed", day="Minggu")
 
 
+async def test_a_weekday_asked_beside_other_questions_gets_them_answered_too(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a BUMDes): "kalau kunjungan hari sabtu bisa? terus biayanya
+    berapa? sama ada sertifikat?" got Saturday's answer alone."""
+    asked = (
+        "permisi pak, kalau kunjungan hari sabtu bisa? terus biayanya berapa? sama ada sertifikat?"
+    )
+    world.nlu.add(asked, "ask_availability", 0.5)
+    world.nlu.add("terus biayanya berapa", "ask_visit_cost", 0.98)
+    world.nlu.add("sama ada sertifikat", "ask_certificate", 0.99)
+    saturday, cost, certificate = await world.say(asked)
+    assert saturday.text == texts("availability.weekday_open", day="Sabtu")
+    for reply, intent in ((cost, "ask_visit_cost"), (certificate, "ask_certificate")):
+        answer = answers.for_intent(intent)
+        assert answer is not None and reply.text.startswith(answer.text.split("\n\n")[0])
+
+
 async def test_a_weekday_asked_with_a_time_gets_the_usual_hours(
     world: World, texts: Texts
 ) -> None:
@@ -350,6 +368,14 @@ async def test_a_full_period_offers_the_nearest_days_after_it(sqlite_url: str) -
         ("sesudah lebaran haji", (date(2027, 5, 18), date(2027, 6, 16))),
         ("menjelang idul adha", (date(2027, 4, 17), date(2027, 5, 16))),
         ("lebaran kami libur", None),
+        # a span said: that far from the feast (console, a KSP from Bogor: the whole month)
+        (
+            "kalau seminggu sebelum idul adha tahun depan bisa?",
+            (date(2027, 5, 10), date(2027, 5, 16)),
+        ),
+        ("2 minggu setelah lebaran", (date(2027, 3, 19), date(2027, 3, 25))),
+        ("sebulan sebelum lebaran", (date(2027, 2, 8), date(2027, 3, 9))),
+        ("3 hari setelah lebaran", (date(2027, 3, 14), date(2027, 3, 14))),
         # the fasting month: the 29 days before Idul Fitri (console, a KSPPS from Lampung)
         ("apakah bisa kunjungan pas bulan puasa?", (date(2027, 2, 9), date(2027, 3, 9))),
         ("kalau saat Ramadhan?", (date(2027, 2, 9), date(2027, 3, 9))),

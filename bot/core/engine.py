@@ -525,7 +525,10 @@ class Engine:
         if offered is None:
             return None
         asks = self._t.asks(text)
-        if not asks and self._t.yes_first(text):  # "iya mohon dibantu" (the fallback)
+        # "baik pak terima kasih infonya" (thanks, 0.98; console, a Sleman cooperative: the
+        # form began) closes the enquiry; "iya mohon dibantu" (the fallback) takes the offer
+        thanks = result.intent == "thank" and result.confidence >= SURE
+        if not asks and not thanks and self._t.yes_first(text):
             result, unclear = replace(result, intent="affirm", confidence=1.0), False
         if result.intent in {"affirm", "deny"} and not unclear:
             state.step = None

@@ -584,6 +584,18 @@ async def test_a_yes_said_first_takes_the_offer(
     assert (started[0] == texts("booking.start")) is takes
 
 
+async def test_thanks_after_the_offer_does_not_take_it(world: World, texts: Texts) -> None:
+    """Found in the console (a Sleman cooperative): "baik pak terima kasih infonya" after the
+    booking was offered began the form ("baik" said first)."""
+    plan = "kami rombongan koperasi dari Sleman mau studi banding ke BMI"
+    world.nlu.add(plan, "ask_visit_info", 0.83)
+    world.nlu.add("baik pak terima kasih infonya", "thank", 0.98)
+    assert (await texts_of(world, plan))[-1] == texts("booking.offer")
+    thanked = await texts_of(world, "baik pak terima kasih infonya")
+    assert texts("booking.start") not in thanked
+    assert thanked[0].startswith("Sama-sama")
+
+
 async def test_a_yes_that_asks_to_be_booked_starts_the_booking(world: World, texts: Texts) -> None:
     """Found in the console (a Depok community): "oke boleh didaftarkan" with no offer
     pending (read as a plain yes) got "Ada lagi yang bisa saya bantu?"; a plain "oke" still

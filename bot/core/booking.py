@@ -219,6 +219,11 @@ class Places(Protocol):
         """ "makassar" -> "Kota Makassar, Sulawesi Selatan": a kabupaten or kota named alone."""
         ...
 
+    def district(self, name: str) -> str | None:
+        """ "Rangkasbitung" -> "Rangkasbitung, Kabupaten Lebak, Banten": a kecamatan named
+        alone that no other region shares its name with."""
+        ...
+
 
 # The messages announcing a booking's change, built from the changed booking.
 Notices = Callable[[BookingView], list[Outgoing]]

@@ -9,7 +9,11 @@ writes it (Babel).
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 from babel import Locale
@@ -99,6 +103,8 @@ class IndonesianPlaces:
                     town = self.town(" ".join(words[start : start + length]))
                     if town is not None:
                         return town
+            if (district := self._district_named(words, at + 1)) is not None:
+                return district
         if (town := self._town_set_apart(text)) is not None:
             return town
         lowered = [word.lower() for word in words]
@@ -163,6 +169,26 @@ class IndonesianPlaces:
         written = found.pop().split(", ", 1)[0].split(" ", 1)[1]  # "Kota Bogor" -> "Bogor"
         return f"{written}, {provinces.pop()}"
 
+    def district(self, name: str) -> str | None:
+        """A kecamatan named alone, when no other region bears its name: "Rangkasbitung" is
+        "Rangkasbitung, Kabupaten Lebak, Banten" (console: a cooperative from there was asked
+        its origin again; the towns people name are often a kecamatan, their kabupaten's
+        seat)."""
+        return _districts().get(name.lower())
+
+    def _district_named(self, words: list[str], start: int) -> str | None:
+        """The kecamatan a message names after "dari", written as a name ("dari Rangkasbitung
+        mau studi banding"): capitalised, and not the start of a longer name ("dari Ibu Sari",
+        "dari Bina Usaha"): many kecamatan bear everyday words."""
+        for length in (2, 1):
+            named = words[start : start + length]
+            after = words[start + length : start + length + 1]
+            if len(named) < length or not all(word[:1].isupper() for word in named):
+                continue
+            if not (after and after[0][:1].isupper()):
+                return self.district(" ".join(named))
+        return None
+
     def _expanded(self, words: list[str]) -> list[str]:
         """The words with abbreviations written out, word by word ("lotim" is three)."""
         expanded: list[str] = []
@@ -201,18 +227,42 @@ def _regencies() -> dict[str, str]:
     """Every kabupaten and kota by its name in lower case: "Kota Solok, Sumatera Barat".
 
     A lookup, where a fuzzy search of the region data (2 ms) ran up to six times for one
-    message in the booking form. Read by code (province "13", its regencies "13.01" to
-    "13.99"): listing them would load the 84,000 villages too (20 MB)."""
-    found: dict[str, str] = {}
+    message in the booking form."""
+    return {name.lower(): region for _, name, region in _regency_codes()}
+
+
+@cache
+def _regency_codes() -> tuple[tuple[str, str, str], ...]:
+    """Every kabupaten and kota: its code, its name, and its name with its province ("13.74",
+    "Kota Solok", "Kota Solok, Sumatera Barat"). Read by code (province "13", its regencies
+    "13.01" to "13.99"): listing them would load the 84,000 villages too (20 MB)."""
+    found: list[tuple[str, str, str]] = []
     for province_code in range(11, 100):
         province = wilayah_name(f"{province_code}")
         if province is None:
             continue
         for regency_code in range(1, 100):
-            name = wilayah_name(f"{province_code}.{regency_code:02d}")
+            code = f"{province_code}.{regency_code:02d}"
+            if (name := wilayah_name(code)) is not None:
+                found.append((code, name, f"{name}, {province}"))
+    return tuple(found)
+
+
+@cache
+def _districts() -> Mapping[str, str]:
+    """Every kecamatan whose name is no other kecamatan's, kabupaten's or kota's, by its name
+    in lower case: "Rangkasbitung, Kabupaten Lebak, Banten" (console: a cooperative "dari
+    Rangkasbitung" was asked its origin again; the towns people name are often a kecamatan,
+    the seat of their kabupaten). Read by code, as the regencies are, once a process."""
+    found: dict[str, str] = {}
+    named: Counter[str] = Counter(name.lower().split(" ", 1)[1] for _, name, _ in _regency_codes())
+    for code, _, regency in _regency_codes():
+        for district_code in range(1, 100):
+            name = wilayah_name(f"{code}.{district_code:02d}")
             if name is not None:
-                found[name.lower()] = f"{name}, {province}"
-    return found
+                named[name.lower()] += 1
+                found[name.lower()] = f"{name}, {regency}"
+    return MappingProxyType({key: at for key, at in found.items() if named[key] == 1})
 
 
 def _province_names() -> dict[str, str]:

@@ -295,6 +295,24 @@ async def test_where_they_go_is_neither_their_organisation_nor_their_origin(
         assert (await texts_of(world, "KSP Maju Jaya"))[-1] == texts("booking.ask.origin")
 
 
+async def test_a_kecamatan_named_where_the_origin_is_asked_is_taken(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console: "Rangkasbitung" (a kecamatan, Lebak's seat) where the origin is
+    asked was asked again, the region data knowing only kabupaten and kota by name."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.add("mau daftar kunjungan", "book_visit", 0.95)
+        await world.say("mau daftar kunjungan")
+        assert (await texts_of(world, "KSP Maju Jaya"))[-1] == texts("booking.ask.origin")
+        taken = await texts_of(world, "Rangkasbitung")
+        assert taken[-1].startswith(texts("booking.ask.participants")[:20])
+        summary = await world.summary_after(
+            ("30", "15 januari 2027", "1 hari", "jawara", "Ibu Rina", "081234567890")
+        )
+        assert "Asal: Rangkasbitung, Kabupaten Lebak, Banten\n" in summary
+
+
 async def test_what_an_enquiry_said_is_not_asked_again_when_booking(
     sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> None:

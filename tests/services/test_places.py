@@ -70,6 +70,14 @@ def places() -> IndonesianPlaces:
         ("studi banding ke Bali", None),  # where they go
         ("gue dari Komunitas Koperasi Muda Jakarta", "Daerah Khusus Ibukota Jakarta"),
         ("Jakarta Selatan", "Kota Administrasi Jakarta Selatan, Daerah Khusus Ibukota Jakarta"),
+        # A kecamatan, written as a name after "dari" (found in the console: asked again)
+        (
+            "kami rombongan koperasi dari Rangkasbitung mau studi banding ke BMI",
+            "Rangkasbitung, Kabupaten Lebak, Banten",
+        ),
+        ("kami dari Ibu Sari mau tanya", None),  # Ibu is a kecamatan too: a name here
+        ("dari Bina Usaha Mandiri", None),
+        ("kami dari rangkasbitung", None),  # not written as a name: an everyday word may be
     ],
 )
 def test_origin_names_the_region_and_its_province(
@@ -150,3 +158,18 @@ def test_a_place_abroad_is_known_by_its_country(
     """Found in the console: a cooperative from Kelantan, Malaysia was told its region was
     unknown, and every answer after it was taken for the origin and refused."""
     assert places.origin(text) == origin
+
+
+@pytest.mark.parametrize(
+    ("name", "district"),
+    [
+        ("Rangkasbitung", "Rangkasbitung, Kabupaten Lebak, Banten"),
+        ("cibinong", "Cibinong, Kabupaten Bogor, Jawa Barat"),
+        ("Sukajadi", None),  # a kecamatan in more than one kabupaten
+        ("Sleman", None),  # a kabupaten's name: `town`
+    ],
+)
+def test_a_kecamatan_alone_is_known_when_no_other_region_has_its_name(
+    places: IndonesianPlaces, name: str, district: str | None
+) -> None:
+    assert places.district(name) == district

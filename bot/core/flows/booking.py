@@ -1204,7 +1204,8 @@ class BookingFlow(BookingParts):
         # "makassar, sulsel" -> "Makassar, Sulawesi Selatan"; "kab solok" -> "Kabupaten Solok,
         # Sumatera Barat"; a province found alone keeps the town written beside it.
         written = places.written_out(value)
-        known = places.origin(value) or places.town(value.strip(" .,"))  # "Makassar" alone
+        alone = value.strip(" .,")  # "Makassar", "Rangkasbitung" alone
+        known = places.origin(value) or places.town(alone) or places.district(alone)
         if known is not None and "," not in known:
             at = written.lower().find(known.lower())
             town = (written[:at] if at >= 0 else written).rstrip(" ,")

@@ -81,6 +81,7 @@ INTRODUCED = "introduced"  # who the sender is, told and welcomed: remembered as
 ENGLISH = "english"  # told the chat is in Indonesian: remembered, said once a chat
 OFFER_HANDOFF = "offer_handoff"
 # What "iya" accepts while an offer is open (the offer is `state.step` outside any flow).
+OFFER_INTEREST = "booking.offer_interest"  # an interest told: the topic kept, a visit offered
 OFFERED = MappingProxyType({OFFER_HANDOFF: "human_handoff", OFFER_BOOKING: BOOK})
 # "bisa di bulan September?", "tanggal 14 bisa?": whether a time can be, the time beside it.
 _CAN_WHEN = re.compile(
@@ -369,7 +370,7 @@ class Engine:
         state.misses = 0
         if not asks and result.confidence < LIKELY and self._t.mentions(text, "words.interest"):
             # "kami tertarik dengan model spin off …" (BMI's profile, 0.39): kept as the topic
-            return [self._offer_booking(state, "booking.offer_interest")]
+            return [self._offer_booking(state, OFFER_INTEREST)]
         if result.intent == BOOK and event.kind is Kind.TEXT and self._tells_only(text):
             # its facts are kept for the form (overheard); the plan welcomed, not "sekalian"
             return [self._offer_booking(state, "booking.offer_plan")]
@@ -986,6 +987,10 @@ class Engine:
         if program is None:
             return [self._answers.program_list()]
         state.remember_intent(PROGRAM_SHOWN + program.id)  # "syaratnya apa?" may follow
+        if self._t.mentions(text, "words.interest"):
+            # "sy tertarik program mesin beras skala mikro, bisa belajar itu di bmi?" (console,
+            # a Gapoktan from Ngawi: no visit offered, then "iya boleh daftar" got "Ada lagi?")
+            return [self._answers.program(program), self._offer_booking(state, OFFER_INTEREST)]
         return [self._answers.program(program)]
 
     def _program_answer(self, result: NluResult | None, text: str) -> Reply:

@@ -614,6 +614,37 @@ async def test_thanks_after_the_offer_does_not_take_it(world: World, texts: Text
     assert thanked[0].startswith("Sama-sama")
 
 
+async def test_an_interest_in_a_program_is_offered_a_visit_to_learn_it(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Gapoktan from Ngawi): "sy tertarik program mesin beras skala
+    mikro, bisa belajar itu di bmi?" got the program and no visit offered; "iya boleh daftar"
+    then got "Ada lagi yang bisa saya bantu?" and the group's name "Salam kenal"."""
+    asked = "sy tertarik program mesin beras skala mikro, bisa belajar itu di bmi?"
+    world.nlu.add(asked, "ask_programs", 0.86, program="mesin_beras_mikro")
+    world.nlu.add("iya boleh daftar", "affirm", 0.89)
+    program, offer = await texts_of(world, asked)
+    assert program.startswith("Pelatihan Mesin Beras Skala Mikro")
+    assert offer == texts("booking.offer_interest")
+    started = await texts_of(world, "iya boleh daftar")
+    assert started[:2] == [texts("booking.start"), texts("booking.ask.org_name")]
+    summary = await world.summary_after(
+        (
+            "Gapoktan Sri Rejeki",
+            "Ngawi",
+            "25",
+            "15 januari 2027",
+            "1 hari",
+            "Ibu Rina 081234567890",
+        )
+    )
+    assert "Topik: Pelatihan Mesin Beras Skala Mikro\n" in summary
+    # without an offer pending, a yes that asks to register starts it too
+    world.nlu.add("ok saya mau daftar", "affirm", 0.9)
+    started = await texts_of(world, "ok saya mau daftar", chat="u2")
+    assert started[:2] == [texts("booking.start"), texts("booking.ask.org_name")]
+
+
 async def test_a_yes_that_asks_to_be_booked_starts_the_booking(world: World, texts: Texts) -> None:
     """Found in the console (a Depok community): "oke boleh didaftarkan" with no offer
     pending (read as a plain yes) got "Ada lagi yang bisa saya bantu?"; a plain "oke" still

@@ -386,7 +386,9 @@ class BookingFlow(BookingParts):
         sent = not asks and normalise_phone(text) is not None  # "Rudi, 0822…"
         # "kita dari kalsel, banjarmasin" (getting there, 0.33, console: asked again)
         from_us = not asks and _FROM_US.search(text) is not None
-        if read not in VISIT_TALK and told is None and not sent and not from_us:
+        # "sy tertarik program mesin beras …, bisa belajar itu di bmi?": the program, a topic
+        learns = read == "ask_programs" and self._t.mentions(text, "words.interest")
+        if read not in VISIT_TALK and told is None and not (sent or from_us or learns):
             return  # "siswanya 52 orang" tells
         # seeded with the body named before: a person the tagger took replaces no body
         heard: dict[str, Any] = {k: v for k, v in state.heard.items() if k == "org_name"}

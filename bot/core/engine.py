@@ -602,10 +602,11 @@ class Engine:
         )
 
     def _registers(self, text: str) -> bool:
-        """Whether a message asks to be registered ("saya daftarkan", `words.register`) and
-        takes nothing back ("tidak jadi didaftarkan", `words.not_yes`)."""
-        return self._t.mentions(text, "words.register") and not self._t.mentions(
-            text, "words.not_yes"
+        """Whether a message asks to be registered ("saya daftarkan", `words.register`),
+        takes nothing back ("tidak jadi didaftarkan", `words.not_yes`) and says no
+        registration was made already ("iya sudah daftar kemarin", `words.registered`)."""
+        return self._t.mentions(text, "words.register") and not (
+            self._t.mentions(text, "words.not_yes") or self._t.mentions(text, "words.registered")
         )
 
     def _tells_group(self, result: NluResult) -> bool:
@@ -960,7 +961,7 @@ class Engine:
         resume = self._handlers.get(BOOK)
         if state.paused and resume is not None:  # the booking form put aside
             return await resume(event, None, "", state)
-        if resume is not None and self._t.mentions(text, "words.register"):
+        if resume is not None and self._registers(text):
             return await resume(event, result, text, state)
         return [Reply(self._t("smalltalk.affirm"), self._menu_buttons())]
 

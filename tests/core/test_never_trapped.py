@@ -643,6 +643,10 @@ async def test_an_interest_in_a_program_is_offered_a_visit_to_learn_it(
     world.nlu.add("ok saya mau daftar", "affirm", 0.9)
     started = await texts_of(world, "ok saya mau daftar", chat="u2")
     assert started[:2] == [texts("booking.start"), texts("booking.ask.org_name")]
+    world.nlu.add("iya sudah daftar kemarin", "affirm", 0.9)  # a coordinator: no new form
+    assert texts("booking.start") not in await texts_of(
+        world, "iya sudah daftar kemarin", chat="u3"
+    )
 
 
 async def test_a_yes_that_asks_to_be_booked_starts_the_booking(world: World, texts: Texts) -> None:

@@ -124,11 +124,12 @@ PAID = "paid"  # a payment told, remembered: "buktinya kirim ke mana?" is its pr
 CLEAR, CLEAR_LEAD = 0.4, 4
 MIN_GROUP = 5  # students this many or more come as a group: a visit, not research
 # A wish to come said as such, the visit right after the wish ("kami mau studi banding ke
-# BMI", "bermaksud melaksanakan kunjungan"); "mau tanya tentang studi banding" asks.
+# BMI", "bermaksud melaksanakan kunjungan", "kitong mau pigi belajar di bmi", "mau
+# silaturahmi sekaligus …"); "mau tanya tentang studi banding" asks.
 _WISH_TO_COME = re.compile(
     r"\b(?:mau|ingin|hendak|akan|berencana|rencana|rencananya|bermaksud|pengen|pingin)\s+"
     r"(?:(?:melakukan|mengadakan|melaksanakan)\s+)?(?:studi\s+(?:banding|tiru)|kunjungan"
-    r"|berkunjung|datang|belajar\s+ke|(?:ber)?silaturah(?:mi|im))\b",  # "silaturahmi sekaligus …"
+    r"|berkunjung|datang|(?:pigi\s+)?belajar\s+(?:ke|di)|(?:ber)?silaturah(?:mi|im))\b",
     re.IGNORECASE,
 )
 _APOLOGY = frozenset({"maaf", "ampun"})  # "mohon maaf", "minta maaf": no wish to come

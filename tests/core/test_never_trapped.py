@@ -575,7 +575,9 @@ async def test_a_wish_to_come_read_as_how_visits_go_gets_the_answer_and_the_offe
     world.nlu.add("mau tanya tentang studi banding", "ask_visit_info", 0.98)
     three = "kami dari BMT Al Ikhlas berencana silaturahmi sekaligus studi banding ke Kopsyah BMI"
     world.nlu.add(three, "ask_visit_info", 0.7)  # console, a BMT from Yogyakarta
-    for told in (one, two, three):
+    four = "sa dari koperasi mama-mama di jayapura, kitong mau pigi belajar di bmi"
+    world.nlu.add(four, "ask_visit_info", 0.46)  # console, Papuan Malay: no offer
+    for told in (one, two, three, four):
         replies = await texts_of(world, told, chat=told[:8])
         assert replies[-1] == texts("booking.offer")
         assert replies[0].startswith("Koperasi BMI Grup menerima kunjungan belajar")

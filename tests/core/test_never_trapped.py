@@ -313,6 +313,23 @@ async def test_a_kecamatan_named_where_the_origin_is_asked_is_taken(
         assert "Asal: Rangkasbitung, Kabupaten Lebak, Banten\n" in summary
 
 
+async def test_the_kind_step_takes_a_place_ahead_and_a_kind_written(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (an LPD from Bali): where the kind of body is asked, "LPD Desa
+    Adat Kuta" and "Badung" got "Mohon pilih … pada tombol" again and again."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        world.nlu.add("mau daftar kunjungan", "book_visit", 0.95)
+        await world.say("mau daftar kunjungan")
+        assert (await texts_of(world, "Sinar Harapan"))[-1] == texts("booking.ask.org_kind")
+        noted, again = await texts_of(world, "Badung")
+        assert noted == texts("booking.origin_noted", origin="Kabupaten Badung, Bali")
+        assert again == texts("booking.ask.org_kind")
+        taken = await texts_of(world, "LPD Desa Adat Kuta")
+        assert taken[-1].startswith(texts("booking.ask.participants")[:20])  # origin known
+
+
 async def test_what_an_enquiry_said_is_not_asked_again_when_booking(
     sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> None:

@@ -27,6 +27,7 @@ from bot.core.booking import (
     BookingError,
     BookingRequest,
     DayFull,
+    Places,
     TooMany,
     normalise_phone,
     without_phone,
@@ -102,6 +103,7 @@ REFUSED = "refused"
 SENDER = "sender"  # the name the sender introduced themselves by, for "saya sendiri"
 DOUBTED = "origin_doubted"  # an origin naming no known region, taken if sent again as it was
 KINDS = ("koperasi", "dinas", "lainnya")
+MAX_PLACE_WORDS = 4  # "Kabupaten Pesisir Selatan, Sumbar": a place written alone
 # Small talk that puts the form aside; requests the engine answers instead, form kept.
 PAUSE_INTENTS = frozenset({"thank", "goodbye"})
 # Statements said ahead that are the visit's notes ("kami bawa bus sendiri").
@@ -321,8 +323,16 @@ _OTHER_BODY = re.compile(
     r"hima|bem|fakultas|prodi|jurusan|sekolah|sman?|smkn?|smpn?|madrasah|pesantren|ponpes|"
     r"tk|paud|sdn?|sdit|mts|mtsn|slb|"  # "TK Islam Al Hikmah" (console): a school
     r"yayasan|pt|cv|"
-    r"bank|bumdes|gapoktan|lsm|komunitas|asosiasi|paguyuban|kelompok)\b"
+    r"bank|bumdes|bumdesma|bumnag|lpd|lembaga|gapoktan|lsm|komunitas|asosiasi|paguyuban|"
+    r"kelompok)\b"  # "LPD Desa Adat Kuta" (a village's credit body, Bali; console: "pilih")
 )
+
+
+def _place_in(value: str, places: Places) -> str | None:
+    """The region an answer names: "kab solok", "makassar, sulsel", or a kabupaten, kota or
+    kecamatan alone ("Makassar", "Rangkasbitung")."""
+    alone = value.strip(" .,")
+    return places.origin(value) or places.town(alone) or places.district(alone)
 
 
 def guess_kind(name: str) -> str | None:
@@ -1168,7 +1178,7 @@ class BookingFlow(BookingParts):
 
     async def _fill_org_kind(
         self, payload: str, value: str, state: ConversationState
-    ) -> str | None:
+    ) -> str | Noted | None:
         kind = value_of(payload, Space.KIND)
         if kind is None and self._t.asks(value):  # "siswa perlu pakai seragam sekolah?"
             return self._t("booking.invalid.org_kind")  # (console: "sekolah", another body)
@@ -1176,10 +1186,19 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.org_kind")  # "tata kelola koperasi dan
             # pemberdayaan anggota": the topics, written ahead (console, Bandung: a cooperative)
         kind = kind or guess_kind(value) or ("lainnya" if "lain" in value.lower() else None)
+        if kind is None and (origin := self._origin_ahead(value, state.slots)) is not None:
+            state.slots["origin"] = origin  # "Badung" (console, an LPD from Bali: "pilih")
+            return Noted(self._t("booking.origin_noted", origin=origin))
         if kind not in KINDS:
             return self._t("booking.invalid.org_kind")
         state.slots["org_kind"] = kind
         return None
+
+    def _origin_ahead(self, value: str, slots: dict[str, Any]) -> str | None:
+        """Where they come from, written alone ahead of its step; None for anything else."""
+        if self._places is None or "origin" in slots or len(value.split()) > MAX_PLACE_WORDS:
+            return None
+        return _place_in(value, self._places)
 
     async def _fill_origin(
         self, payload: str, value: str, state: ConversationState
@@ -1206,8 +1225,7 @@ class BookingFlow(BookingParts):
         # "makassar, sulsel" -> "Makassar, Sulawesi Selatan"; "kab solok" -> "Kabupaten Solok,
         # Sumatera Barat"; a province found alone keeps the town written beside it.
         written = places.written_out(value)
-        alone = value.strip(" .,")  # "Makassar", "Rangkasbitung" alone
-        known = places.origin(value) or places.town(alone) or places.district(alone)
+        known = _place_in(value, places)
         if known is not None and "," not in known:
             at = written.lower().find(known.lower())
             town = (written[:at] if at >= 0 else written).rstrip(" ,")

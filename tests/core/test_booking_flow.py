@@ -294,6 +294,20 @@ async def test_reschedule_goes_back_to_staff(world: World) -> None:
     assert f"sa:{booking.code}" in [b.payload for b in request.buttons]
 
 
+async def test_a_new_date_the_model_is_torn_about_moves_the_visit(world: World) -> None:
+    """Found in the console (a KSP from Cirebon): "pak tanggalnya mau diganti jadi 22 januari
+    bisa?" after sending (rescheduling 0.40 beside free days 0.39) was not understood."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    asked = "pak tanggalnya mau diganti jadi 16 juni bisa?"
+    new_date = Entity(name="date", value="2027-06-16", text="16 juni", start=0, end=0)
+    ranking = (("reschedule_booking", 0.4), ("ask_availability", 0.39))
+    world.nlu.table[asked] = NluResult("nlu_fallback", 0.2, (new_date,), ranking)
+    (asks,) = await world.say(asked)
+    assert asks.text.startswith(f"Pendaftaran {booking.code} saat ini untuk Senin, 14 Juni 2027")
+    assert "Rabu, 16 Juni 2027?" in asks.text
+
+
 async def test_reschedule_by_so_much_from_the_booked_date(world: World) -> None:
     """Found in the console: "mau ganti tanggal jadi seminggu setelahnya" asked for the new
     date as if none was given."""

@@ -511,3 +511,27 @@ async def test_a_day_of_a_period_asked_then_registered_is_booked(
         ("Kopwan Al Hidayah", "Serang, Banten", "1 hari", "jawara", "Bu Aminah", "087899001122")
     )
     assert "Jumlah peserta: 30 orang\nTanggal: Selasa, 15 Desember 2026\n" in summary
+
+
+async def test_a_day_of_the_week_that_is_not_the_dates_is_asked_about(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a KSPPS from Sragen): "hari selasa tgl 18 januari" at the date
+    step took Monday the 18th without a word; asking whether it is free did the same."""
+    await at_the_date_step(world)
+    (slip,) = await world.say("hari selasa tgl 18 januari 2027")
+    assert slip.text == texts(
+        "booking.weekday_slip", plain="18 Januari 2027", actual="Senin", said="Selasa",
+        date="Senin, 18 Januari 2027", other="Selasa, 19 Januari 2027",
+    )  # fmt: skip
+    assert chosen_days([b.payload for b in slip.buttons]) == [date(2027, 1, 18), date(2027, 1, 19)]
+    (days,) = await world.press(slip.buttons[1].payload)
+    assert days.text == texts("booking.ask.days")
+    assert (await world.say("hari senin tgl 18 januari 2027", chat="u2"))[0].text != slip.text
+    asked = "kalau jumat tgl 21 januari 2027 bisa?"  # a Thursday
+    world.nlu.add(asked, "ask_availability", 0.9)
+    (free,) = await world.say(asked, chat="u3")
+    assert free.text.startswith(
+        "Mohon maaf, Bapak/Ibu, tanggal 21 Januari 2027 jatuh pada hari Kamis"
+    )
+    assert chosen_days([b.payload for b in free.buttons]) == [date(2027, 1, 21), date(2027, 1, 22)]

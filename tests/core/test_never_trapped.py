@@ -2032,6 +2032,22 @@ async def test_the_town_ending_a_name_wins_over_the_province_inside_it(
         assert "Asal: Jayapura, Papua\n" in summary and "Topik: Semua / belum tahu\n" in summary
 
 
+async def test_a_contact_named_as_someone_else_is_kept_with_the_number(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Dinas from Bandung Barat): "nanti yang menghubungi staf saya
+    ya, namanya Rina 0812 7788 9900" where the topics were asked kept the number only."""
+    await world.say("mau daftar kunjungan")
+    for answer in ("Koperasi Mekar Sari", "Garut", "40", "20 Juli 2027", "1 hari"):
+        await world.say(answer)
+    told = "nanti yang menghubungi staf saya ya, namanya Rina 0812 7788 9900"
+    world.nlu.add(told, "nlu_fallback", 0.2)
+    assert await texts_of(world, told) == [
+        texts("booking.contact_phone_noted", name="Rina", phone="+6281277889900"),
+        texts("booking.ask.topics"),
+    ]
+
+
 async def test_a_dinas_asking_whether_it_can_come_gets_an_answer_not_a_topic(
     world: World, texts: Texts
 ) -> None:

@@ -195,6 +195,8 @@ class Availability(BookingParts):
         else:
             start = mentions[0].start
             days = min((mentions[0].end - start).days + 1, MAX_DAYS)
+        if (slip := self._weekday_slip(text, start)) is not None:
+            return [slip]
         return await self._day_answer(start, days, people, state)
 
     async def _day_answer(

@@ -174,6 +174,11 @@ _SELF_NAMED = re.compile(
     r"^\s*(?i:(?:saya|sy|aku|beta)\s+(?:sendiri|saja|aja|sj)|nama\s+(?:saya|sy|aku))[\s,:.-]+"
     r"(?P<name>[A-Z][a-z']+(?:\s+[A-Z][a-z']+){0,3})[\s.!]*$"
 )
+# "nanti yang menghubungi staf saya ya, namanya Rina 0812…": a person named inside a message.
+_NAMED_AS = re.compile(
+    r"\b(?i:namanya|bernama|atas\s+nama)\s+"
+    r"(?P<name>(?:(?i:bapak|bpk|pak|ibu|bu|sdr|sdri)\.?\s+)?[A-Z][a-z']+(?:\s+[A-Z][a-z']+){0,3})"
+)
 _SENDER_NAMED = re.compile(
     r"(?i:\b(?:ini\s+dengan|perkenalkan(?:\s+saya)?|nama\s+saya|saya|sy))\s+"
     r"(?P<name>(?:(?i:bapak|bpk|pak|ibu|bu|hj|h|dr|ir|ustadz|ustadzah)\.?\s+)*"
@@ -932,7 +937,7 @@ class BookingFlow(BookingParts):
         slots = state.slots
         if "contact_phone" not in slots and (phone := normalise_phone(text)) is not None:
             slots["contact_phone"] = phone
-            name = honoured_name(without_phone(text)) if "contact_name" not in slots else None
+            name = _person_in(without_phone(text)) if "contact_name" not in slots else None
             if name is None:
                 return Noted(self._t("booking.phone_noted", phone=phone))
             slots["contact_name"] = name  # "baik pak, kontak saya Bapak Hendra 0812…"
@@ -1398,6 +1403,8 @@ class BookingFlow(BookingParts):
             return self._t("booking.date_unclear")
         if days is not None and days > MAX_DAYS:
             return self._t("booking.invalid.days")
+        if not payload and (slip := self._weekday_slip(value, start)) is not None:
+            return slip
         days = days or length
         problem = self._rules.date_problem(start, days, self._today())
         if problem is not None:
@@ -1994,6 +2001,16 @@ def honoured_name(text: str) -> str | None:
     if any(character.isdigit() for character in text) or len(text) > 80:
         return None
     return contact_name(text)
+
+
+def _person_in(text: str) -> str | None:
+    """The person a message gives as the contact: named with an honorific (`honoured_name`)
+    or as someone's name ("nanti yang menghubungi staf saya ya, namanya Rina", console, a
+    Dinas from Bandung Barat: the number kept, the name lost)."""
+    if (name := honoured_name(text)) is not None:
+        return name
+    said = _NAMED_AS.search(text)
+    return said["name"] if said else None
 
 
 def _self_named(text: str) -> str | None:

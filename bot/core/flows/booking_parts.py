@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from types import MappingProxyType
 
 from bot.core.answers import Answers
@@ -19,7 +19,7 @@ from bot.core.booking import (
     Places,
     TooMany,
 )
-from bot.core.calendar_text import DAYS, MONTHS, period, short_date
+from bot.core.calendar_text import DAYS, MONTHS, long_date, period, plain_date, short_date
 from bot.core.feasts import feast_period
 from bot.core.guard import Guard
 from bot.core.messages import Button, Incoming, Kind, Reply
@@ -260,6 +260,21 @@ class BookingParts:
     def _day_full(self, when: str, alternatives: list[date]) -> Reply:
         """ "That day is full", with the nearest free days as buttons."""
         return Reply(self._t("booking.day_full", day=when), self._date_buttons(alternatives))
+
+    def _weekday_slip(self, text: str, day: date) -> Reply | None:
+        """ "hari selasa tgl 18 januari", and the 18th is a Monday (console, a KSPPS from
+        Sragen: the Monday taken without a word): which of the two is meant, both as
+        buttons; None when the message names no other day of the week."""
+        named = weekdays_named(text)
+        if len(named) != 1 or named[0] == day.weekday():
+            return None
+        shift = (named[0] - day.weekday() + 3) % 7 - 3  # the nearest such day, -3 to +3
+        other = day + timedelta(days=shift)
+        said = self._t(
+            "booking.weekday_slip", plain=plain_date(day), actual=DAYS[day.weekday()],
+            said=DAYS[named[0]], date=long_date(day), other=long_date(other),
+        )  # fmt: skip
+        return Reply(said, self._date_buttons([day, other]))
 
     def _date_buttons(self, days: list[date]) -> tuple[Button, ...]:
         return tuple(

@@ -308,6 +308,20 @@ async def test_a_weekday_asked_beside_other_questions_gets_them_answered_too(
         assert answer is not None and reply.text.startswith(answer.text.split("\n\n")[0])
 
 
+async def test_a_weekday_asked_with_its_reason_is_answered(world: World, texts: Texts) -> None:
+    """Found in the console (a KSP of factory workers): "Apakah bisa kunjungan di hari minggu
+    karena peserta kami bekerja di hari kerja?" was not understood; "kalau sabtu sore?" then
+    got the welcome (a greeting, 0.39)."""
+    asked = "Apakah bisa kunjungan di hari minggu karena peserta kami bekerja di hari kerja?"
+    world.nlu.add(asked, "nlu_fallback", 0.2)
+    world.nlu.add("kalau sabtu sore?", "greet", 0.39)
+    (sunday,) = await world.say(asked)
+    assert sunday.text == texts("availability.weekday_closed", day="Minggu")
+    (saturday,) = await world.say("kalau sabtu sore?")
+    assert saturday.text.startswith(texts("availability.weekday_open", day="Sabtu"))
+    assert "pukul 08.30 WIB" in saturday.text
+
+
 async def test_a_weekday_asked_with_a_time_gets_the_usual_hours(
     world: World, texts: Texts
 ) -> None:

@@ -44,7 +44,13 @@ HOW_LONG = re.compile(
     r"|dibalas|balasan|acc|dikabari|dikabarin|kabarnya|diinfokan|diinformasikan)\b",
     re.IGNORECASE,
 )
-_AT_HOUR = re.compile(r"\b(?:jam|pukul|pkl)\.?\s*\d", re.IGNORECASE)  # a time of day told
+# A time of day told: "jam 7", "sabtu sore" (not "selamat sore").
+_AT_HOUR = re.compile(
+    r"\b(?:jam|pukul|pkl)\.?\s*\d|(?<!selamat )\b(?:pagi|siang|sore|malam)\b", re.IGNORECASE
+)
+# A reason after the question ("… hari minggu karena peserta kami bekerja di hari kerja?"):
+# the question is the part before it.
+_REASON = re.compile(r"\b(?:karena|karna|krn|soalnya|sebab|supaya|agar|biar)\b", re.IGNORECASE)
 DAY_TOLD = re.compile(r"\b(?:tanggal|tgl|tangal)\s*\d", re.IGNORECASE)  # a day, no month
 # "yang paling awal saja", "jadwal kosong terdekat kapan?": the first free date.
 EARLIEST = re.compile(
@@ -205,9 +211,12 @@ class BookingParts:
         (`CLOSED_WEEKDAYS`), not the availability of the coming Saturday; None unless a short
         question names a day of the week and no date or other time. Short: the part of the
         message that names the day, after an introduction ("Tabe' puang, kami dari Koperasi
-        Tani … Bone mau tanya, bisa ki kunjungan hari sabtu?", console). When it `follows`
-        such an answer, "kalau minggu?" is Sunday, not a week."""
-        named = [part for part in re.split(r"[,.;!\n]", text) if weekdays_named(part, follows)]
+        Tani … Bone mau tanya, bisa ki kunjungan hari sabtu?", console), before a reason
+        ("… hari minggu karena peserta kami bekerja di hari kerja?", console: not understood).
+        When it `follows` such an answer, "kalau minggu?" is Sunday, not a week; a time of
+        day asked ("kalau sabtu sore?") gets the usual hours too."""
+        parts = re.split(r"[,.;!\n]", _REASON.split(text, maxsplit=1)[0])
+        named = [part for part in parts if weekdays_named(part, follows)]
         words = re.findall(r"\w+", (named[-1] if named else text).lower().replace("'", ""))
         if len(words) > WEEKDAY_QUESTION_WORDS or not self._t.asks(text):
             return None

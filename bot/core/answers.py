@@ -290,14 +290,21 @@ class Answers:
         return {"contact_name": contact.name, "contact_role": contact.role, "phone": contact.phone}
 
 
+_HEAD = re.compile(
+    r"\bpresdir|\bketua\s+(?:koperasi|bmi)\b|\bdirektur\s+utama\b|\bdirut\b|\bpimpinan|\bpemimpin"
+)
+
+
 def _leader_asked(text: str, leaders: Sequence[Leader]) -> Leader | None:
     """The one leader whose role a "siapa …" question names by at least two of its words
     ("siapa ketua pengawas syariah?", "siapa manajer diklat?"); None when it names none or
     several alike ("siapa direktur BMI?")."""
-    said = text.lower().replace("presdir", "presiden direktur")  # "presdirnya siapa?"
+    # "presdirnya siapa?"; "siapa ketua koperasi BMI sekarang?", "pimpinan BMI siapa?" (the
+    # whole profile, console): the head of the cooperative, its Presiden Direktur
+    said = _HEAD.sub("presiden direktur", text.lower())
     # "pengawas syariahnya siapa?" (console: the profile again, "already written above")
     words = {word.removesuffix("nya") for word in re.findall(r"\w+", said)}
-    if "siapa" not in words:
+    if "siapa" not in words or words & {"saja", "aja", "sj"}:  # "siapa saja pimpinannya?"
         return None
     scores = [
         (len(words & {w for w in re.findall(r"\w+", leader.role.lower()) if len(w) > 3}), leader)

@@ -106,6 +106,10 @@ def test_the_usual_hours_follow_the_agenda_file() -> None:
         # written short (console: the profile again, then "already written above")
         ("pengawas syariahnya siapa?", "H. Hendri Tanjung"),
         ("presdirnya siapa?", 'Kamaruddin Batubara ("Kambara")'),
+        # the head by the words people use (console: the whole profile)
+        ("siapa ketua koperasi BMI sekarang?", 'Kamaruddin Batubara ("Kambara")'),
+        ("pimpinan bmi grup siapa ya?", 'Kamaruddin Batubara ("Kambara")'),
+        ("pimpinan bmi siapa saja?", None),  # all of them
     ],
 )
 def test_a_leader_asked_by_role_is_named_alone(

@@ -1535,6 +1535,11 @@ async def test_typing_the_edit_button_edits(world: World, texts: Texts) -> None:
     noted, again = await texts_of(world, "ada peserta yang vegetarian")
     assert noted == texts("booking.notes_noted", notes="ada peserta yang vegetarian")
     assert again.startswith("Mohon periksa kembali") and "Catatan: ada peserta" in again
+    # a field and its new answer at once (console, a women's cooperative from Blitar: "Silakan
+    # tekan Kirim …")
+    changed = (await texts_of(world, "ganti nama penanggung jawab jadi Ibu Sri Wahyuni"))[-1]
+    assert changed.startswith("Mohon periksa kembali")
+    assert "Penanggung jawab: Ibu Sri Wahyuni, +6281234567890" in changed
 
 
 async def test_a_question_naming_a_program_at_the_topic_step(world: World, texts: Texts) -> None:

@@ -325,6 +325,10 @@ async def test_the_writer_and_their_office_are_no_part_of_the_name(
         # console, a Gapoktan from Lampung Tengah: "melihat langsung skala mikro" kept too
         ("ingin melihat langsung mesin beras skala mikro dan advokasi pertanian",
          "Pelatihan Mesin Beras Skala Mikro, Advokasi Pertanian & Peternakan"),
+        # console, a women's cooperative from Blitar: the topic "profil"
+        ("profil bmi, jawara, dan pendampingan NIB",
+         "profil bmi, Jawara (Jaringan Warung Anggota), Pendampingan NIB"),
+        ("mau belajar jawara di bmi", "Jawara (Jaringan Warung Anggota)"),
     ],
 )  # fmt: skip
 async def test_a_topic_told_beside_a_program_is_kept_with_it(

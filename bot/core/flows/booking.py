@@ -1491,7 +1491,14 @@ class BookingFlow(BookingParts):
             # what else it names is a topic too
             fillers = self._words("booking.topic_fillers")
             rest = re.findall(r"[\w'-]+", knowledge.without_programs(value))
-            kept = [word for word in rest if word.lower() not in fillers]
+            # "profil bmi, jawara …" (console: the topic "profil"): BMI after a topic word
+            # is part of it, alone ("belajar di bmi") a filler
+            kept = [
+                word
+                for before, word in zip(["", *rest], rest, strict=False)
+                if word.lower() not in fillers
+                or (word.lower() == "bmi" and before and before.lower() not in fillers)
+            ]
             # "ttg kopma dan digital marketing": one word of its own is a topic too
             told = [" ".join(kept)] if len(kept) >= 2 or (kept and len(kept[0]) >= 4) else []
             state.slots["topics"] = [*told, *(program.id for program in programs)]
@@ -1646,14 +1653,14 @@ class BookingFlow(BookingParts):
             self._pause(state)
             return None
         if choice == "edit":
-            return [
-                Reply(
-                    self._t("booking.edit_which"),
-                    tuple(
-                        Button(self._t(f"booking.field.{s}"), encode(Space.EDIT, s)) for s in SLOTS
-                    ),
-                )
-            ]
+            fields = (Button(self._t(f"booking.field.{s}"), encode(Space.EDIT, s)) for s in SLOTS)
+            return [Reply(self._t("booking.edit_which"), tuple(fields))]
+        if slot is None and typed and choice is None and (retold := self._field_retold(text)):
+            # "ganti nama penanggung jawab jadi Ibu Sri Wahyuni" (console, a women's
+            # cooperative from Blitar: "Silakan tekan Kirim …"): that field's new answer
+            slot, state.step = retold[0], retold[0]
+            state.slots.pop(slot, None)
+            return await self._answer_step(event, None, retold[1], state)
         if slot in SLOTS:  # the length stays with a new date (console: asked again)
             state.slots.pop(slot, None)
             return await self._ask_next(state)
@@ -1698,6 +1705,17 @@ class BookingFlow(BookingParts):
             return [self._summary(slots)]
         when = long_date(date.fromisoformat(slots["start_date"]))
         return [Reply(self._t("booking.date_changed", when=when)), self._summary(slots)]
+
+    def _field_retold(self, text: str) -> tuple[str, str] | None:
+        """The summary's field a message changes and its new answer: "ganti nama penanggung
+        jawab jadi Ibu Sri Wahyuni" -> ("contact_name", "Ibu Sri Wahyuni"); None unless a
+        field (`_typed_field`) comes before "jadi" and something after it."""
+        said = CHANGED_TO.search(text)
+        if said is None:
+            return None
+        slot = self._typed_field(text[: said.start()])
+        value = text[said.end() :].strip(" .,:;")
+        return (slot, value) if slot is not None and value else None
 
     def _typed_field(self, text: str) -> str | None:
         """The summary's field a short typed message names ("jumlah peserta", "ganti

@@ -105,6 +105,12 @@ _HOW_TO_BOOK = re.compile(
     r"|\bcara(?:nya)?\s+(?:daftar|mendaftar|booking)(?:nya)?\b",
     re.IGNORECASE,
 )
+# "Biasanya berapa lama prosesnya sampai dapat konfirmasi?": how long the review takes.
+_REVIEW_TIME = re.compile(
+    r"\b(?:berapa|brp)\s+lama\b.{0,40}\b(?:konfirmasi|dikonfirmasi|disetujui|persetujuan"
+    r"|proses(?:nya)?|diproses|acc)\b",
+    re.IGNORECASE,
+)
 # "How to book" read as any of these is still that: not as off-topic ("cara daftar cpns").
 _ABOUT_VISITS = frozenset({"ask_visit_info", "ask_visit_requirements"})
 # A letter's opening sent on its own line ("Dengan hormat,", "Yth. Bapak Pimpinan Koperasi
@@ -773,6 +779,12 @@ class Engine:
             and result.intent in {BOOK, FALLBACK, *_ABOUT_VISITS}
         ):
             return [Reply(self._t("booking.how_to")), self._offer_booking(state)]
+        if asks and _REVIEW_TIME.search(text) and result.intent in {FALLBACK, *_ABOUT_VISITS}:
+            # "… Biasanya berapa lama prosesnya sampai dapat konfirmasi?" (how visits go, 0.53,
+            # console, a credit union from Sikka: the visit's sessions)
+            review = Reply(self._t("booking.review_time", **self._answers.main_contact()))
+            comes = _WISH_TO_COME.search(text) is not None
+            return [review, self._offer_booking(state)] if comes else [review]
         if not asks and defers(text):
             state.step = None
             return [Reply(self._t("smalltalk.later"), self._menu_buttons())]

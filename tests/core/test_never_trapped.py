@@ -715,6 +715,24 @@ async def test_how_to_book_is_told_and_offered(world: World, texts: Texts) -> No
     assert texts("booking.how_to") not in await texts_of(world, "cara daftar cpns gimana?", "u2")
 
 
+async def test_how_long_the_review_takes_is_answered(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a credit union from Sikka): "… Kami mau studi banding bulan Mei
+    2027, peserta 45 orang. Biasanya berapa lama prosesnya sampai dapat konfirmasi?" got how
+    visits go, the question unanswered."""
+    letter = (
+        "Selamat siang, saya Yohanes dari Kopdit Pintu Air, Sikka NTT. Kami mau studi banding "
+        "bulan Mei 2027, peserta 45 orang. Biasanya berapa lama prosesnya sampai dapat "
+        "konfirmasi?"
+    )
+    world.nlu.add(letter, "ask_visit_info", 0.53)
+    review = texts("booking.review_time", **answers.main_contact())
+    assert await texts_of(world, letter) == [review, texts("booking.offer")]
+    world.nlu.add("brp lama di acc pak?", "nlu_fallback", 0.2)
+    assert await texts_of(world, "brp lama di acc pak?", "u2") == [review]
+
+
 async def test_who_comes_answering_the_offer_takes_it(
     sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
 ) -> None:

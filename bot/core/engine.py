@@ -439,8 +439,7 @@ class Engine:
         asked_in = question_clauses(text, self._t.asks)  # a letter's questions come last
         clauses = (asked_in if len(asked_in) >= 2 else question_clauses(text))[:MAX_CLAUSES]
         if len(clauses) < 2:
-            comes = not self._t.asks(text) and _WISH_TO_COME.search(text) is not None
-            return [*replies, self._offer_booking(state)] if comes else replies
+            return [*replies, self._offer_booking(state)] if self._comes(text) else replies
         ordered: list[Reply] = []
         readings = await self._readings(clauses)
         asked = _intents(readings.values(), SURE)
@@ -453,6 +452,16 @@ class Engine:
         # free days answered offer themselves ("Ingin langsung mendaftar?")
         plans = answered != "ask_availability" and await self._plans(text, readings)
         return [*ordered, self._offer_booking(state)] if plans else ordered
+
+    def _comes(self, text: str) -> bool:
+        """Whether a message of one question says they wish to come, asking nothing or only
+        whether they may ("bu, kami rombongan ibu2 PKK mau belajar bikin warung kaya di BMI,
+        bisa?", console: how visits go, no offer)."""
+        if not self._t.asks(text):
+            return _WISH_TO_COME.search(text) is not None
+        wish = _WISH_TO_COME.search(text) is not None or self._t.mentions(text, "words.interest")
+        last = [part for part in re.split(r"[,.;!?\n]+", text) if part.strip()][-1:]
+        return wish and bool(last) and self._t.says(last[0], "words.booking.can_we")
 
     async def _answered_too(self, text: str, replies: list[Reply]) -> list[Reply]:
         """ "kira-kira biayanya berapa ya bu, dan apakah bisa dapat sertifikat?" where a

@@ -594,7 +594,9 @@ async def test_a_wish_to_come_read_as_how_visits_go_gets_the_answer_and_the_offe
     world.nlu.add(three, "ask_visit_info", 0.7)  # console, a BMT from Yogyakarta
     four = "sa dari koperasi mama-mama di jayapura, kitong mau pigi belajar di bmi"
     world.nlu.add(four, "ask_visit_info", 0.46)  # console, Papuan Malay: no offer
-    for told in (one, two, three, four):
+    five = "bu, kami rombongan ibu2 PKK mau belajar bikin warung kaya di BMI, bisa?"
+    world.nlu.add(five, "ask_visit_info", 0.6)  # asking only whether they may (console)
+    for told in (one, two, three, four, five):
         replies = await texts_of(world, told, chat=told[:8])
         assert replies[-1] == texts("booking.offer")
         assert replies[0].startswith("Koperasi BMI Grup menerima kunjungan belajar")

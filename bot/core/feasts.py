@@ -1,5 +1,5 @@
-"""Periods people name after a religious feast: "setelah lebaran", "sebelum Idul Adha", and
-the fasting month before Idul Fitri ("pas bulan puasa").
+"""Periods people name after a religious feast: "setelah lebaran", "sebelum Idul Adha", the
+fasting month before Idul Fitri ("pas bulan puasa") and the month it begins ("bulan Syawal").
 
 The feast's real date comes from the holiday data (national holidays from `lokal-id` and the
 operator's file), never from a table here: Idul Fitri moves eleven days a year. The period is
@@ -37,11 +37,13 @@ _FASTING = re.compile(
     re.IGNORECASE,
 )
 FASTING_DAYS = 29  # Ramadan has 29 or 30: its last 29 days are surely in it
+# "bulan Syawal", "pas syawalan": the month that Idul Fitri begins (1 Syawal).
+_SYAWAL = re.compile(r"(?<!\w)syawal(?:an)?(?!\w)", re.IGNORECASE)
 
 
 def names_feast(text: str) -> bool:
     """Whether `text` names a time by a feast ("setelah lebaran", "bulan Ramadhan")."""
-    return _AROUND.search(text) is not None or _FASTING.search(text) is not None
+    return any(found.search(text) is not None for found in (_AROUND, _FASTING, _SYAWAL))
 
 
 def feast_period(text: str, today: date, holidays: dict[date, str]) -> tuple[date, date] | None:
@@ -49,7 +51,7 @@ def feast_period(text: str, today: date, holidays: dict[date, str]) -> tuple[dat
     data knows its date."""
     match = _AROUND.search(text)
     if match is None:
-        return _fasting(text, today, holidays)
+        return _fasting(text, today, holidays) or _syawal(text, today, holidays)
     feast_days = _next(_feast_name(match["feast"]), today, holidays)
     if not feast_days:
         return None
@@ -100,6 +102,15 @@ def _fasting(text: str, today: date, holidays: dict[date, str]) -> tuple[date, d
         return None
     start, end = feast_days[0] - timedelta(days=FASTING_DAYS), feast_days[0] - timedelta(days=1)
     return (max(start, today), end) if max(start, today) <= end else None
+
+
+def _syawal(text: str, today: date, holidays: dict[date, str]) -> tuple[date, date] | None:
+    """The month of Syawal `text` names ("kalau bulan syawal bisa kunjungan?", console: asked
+    which date to check): its first 29 days, from the next Idul Fitri on (the feast and
+    cuti bersama closed among them); None when it names none or the data has no such feast."""
+    if _SYAWAL.search(text) is None or not (feast_days := _next("idulfitri", today, holidays)):
+        return None
+    return feast_days[0], feast_days[0] + timedelta(days=FASTING_DAYS - 1)
 
 
 def _next(name: str, today: date, holidays: dict[date, str]) -> list[date]:

@@ -394,6 +394,8 @@ async def test_a_full_period_offers_the_nearest_days_after_it(sqlite_url: str) -
         ("apakah bisa kunjungan pas bulan puasa?", (date(2027, 2, 9), date(2027, 3, 9))),
         ("kalau saat Ramadhan?", (date(2027, 2, 9), date(2027, 3, 9))),
         ("kami puasa senin kamis", None),
+        # the month Idul Fitri begins (console: asked which date to check)
+        ("kalau bulan syawal bisa?", (date(2027, 3, 10), date(2027, 4, 7))),
     ],
 )
 def test_a_period_named_after_a_feast_takes_its_real_date(

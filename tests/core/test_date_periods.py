@@ -117,6 +117,21 @@ async def test_availability_for_a_month(world: World, texts: Texts) -> None:
     assert choice.text == texts("booking.choose_in", period="Maret 2027")
 
 
+async def test_yes_after_a_months_free_days_begins_the_booking_in_it(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a women's cooperative from Kupang): "iyo bapa" after March's free
+    days got "Ada lagi yang bisa saya bantu?"."""
+    world.nlu.add("iyo bapa", "affirm", 0.9)
+    await world.say("bulan maret masih ada slot?")
+    started = await world.say("iyo bapa")
+    assert started[0].text == texts("booking.start")
+    await world.say("Kopwan Flobamora")
+    await world.say("Kupang")
+    (march,) = await world.say("25")  # March's days again, the month kept
+    assert march.text.startswith("Untuk Maret 2027")
+
+
 async def test_a_bare_day_after_a_days_answer_is_of_that_month(world: World, texts: Texts) -> None:
     """Found in the console (a Dekopinda from Bandung): after "tgl 12 januari bisa bu?" was
     answered, "kalau tgl 14?" was asked which date to check, and the booking kept the 12th."""

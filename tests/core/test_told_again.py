@@ -329,6 +329,8 @@ async def test_the_writer_and_their_office_are_no_part_of_the_name(
         ("profil bmi, jawara, dan pendampingan NIB",
          "profil bmi, Jawara (Jaringan Warung Anggota), Pendampingan NIB"),
         ("mau belajar jawara di bmi", "Jawara (Jaringan Warung Anggota)"),
+        # Kupang Malay "deng" (with; console: the topic "deng")
+        ("jawara deng pengecatan warung", "Jawara (Jaringan Warung Anggota), Pengecatan Warung"),
     ],
 )  # fmt: skip
 async def test_a_topic_told_beside_a_program_is_kept_with_it(

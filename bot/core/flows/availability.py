@@ -77,6 +77,12 @@ class Availability(BookingParts):
         """The date asked for after "masih kosong?" named none, or a choice in the period whose
         days were shown; a message that names no date ("bicara dengan petugas") is another
         request, answered as such, never the same question again."""
+        yes = event.kind is Kind.TEXT and self._t.yes_first(text) and not self._t.asks(text)
+        if state.step == PERIOD_SHOWN and yes:
+            # "iyo bapa" after March's free days (console, a women's cooperative from Kupang:
+            # "Ada lagi …?"): yes to coming then, the booking begun with the period kept
+            state.step = OFFER_BOOKING
+            return None
         if state.step in (AVAILABILITY_DATE, PERIOD_SHOWN) and event.kind is Kind.TEXT:
             asked, state.step = state.step == AVAILABILITY_DATE, None
             day = asked and (

@@ -476,6 +476,14 @@ async def test_a_new_group_size_after_sending_is_confirmed_then_sent_to_staff(
             old=35, new=40,
         )  # fmt: skip
         await world.press("zn")
+    told = "pak ada perubahan, kami datang 30 orang"  # a change told (console: a person)
+    world.nlu.add(told, "reschedule_booking", 0.79, participants=30)
+    (changed,) = await world.say(told)
+    assert changed.text == world.texts(
+        "amend.participants.confirm", code=booking.code, when="Senin, 14 Juni 2027", old=35,
+        new=30,
+    )  # fmt: skip
+    await world.press("zn")
     world.nlu.add("jumlah peserta berubah menjadi 500", "book_visit", 0.5)
     over = await world.say("jumlah peserta berubah menjadi 500")
     assert over[0].text == world.texts("booking.participants_over", limit=100)

@@ -294,6 +294,9 @@ async def test_the_coordinator_sees_who_joined(world: World) -> None:
     assert booking.invite_code in roster[0].text
     refused = await world.send("daftar peserta", "p5")  # a participant is not the coordinator
     assert refused[0].text == world.texts("join.no_roster")
+    # asked in a sentence (console, a coordinator: the invite code again)
+    asked = await world.send("siapa saja peserta yang sudah gabung?", "coordinator")
+    assert asked[0].text == roster[0].text
 
 
 async def test_the_coordinator_asking_for_the_invite_code_is_given_it(world: World) -> None:

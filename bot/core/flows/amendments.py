@@ -48,7 +48,9 @@ _RESIZE_ASKED = re.compile(
 _RESIZED = re.compile(
     r"\b(?:peserta|rombongan|jumlah)(?:nya)?\b.{0,25}?\b(?:jadi|menjadi|bertambah|nambah|tambah"
     r"|berkurang|kurang|berubah|diubah|ubah|ganti|diganti)\b"
-    r"|\b(?:bertambah|nambah|berkurang)\b.{0,15}?\b(?:jadi|menjadi)\b",
+    r"|\b(?:bertambah|nambah|berkurang)\b.{0,15}?\b(?:jadi|menjadi)\b"
+    # "pak ada perubahan, kami datang 30 orang" (console: a person offered), not of the date
+    r"|\bperubahan\b(?!\s+(?:jadwal|tanggal|tgl|hari|waktu))",
     re.IGNORECASE,
 )
 _BY = re.compile(

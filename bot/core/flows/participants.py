@@ -43,6 +43,11 @@ class JoinStep(StrEnum):
 JOIN_WORD = re.compile(r"^\s*(?:gabung|join)\b", re.IGNORECASE)
 RATING = re.compile(r"^\s*([1-5])(?![\d/:.-]\d)\s*(?:dari\s*5|/\s*5)?\s*[,.:-]?\s*(.*)$", re.S)
 FEEDBACK_WINDOW = timedelta(days=14)
+# "siapa saja peserta yang sudah gabung?", "sudah berapa peserta yang join?" (console, a
+# coordinator: the invite code again): who joined, asked in a sentence.
+_ROSTER_ASKED = re.compile(
+    r"\b(?:siapa|berapa|brp)\b.*\bpeserta.*\b(?:gabung|bergabung|join|terdaftar)\b", re.IGNORECASE
+)
 _ORDINALS = MappingProxyType({"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "terakhir": 3})
 _DAY_N = re.compile(
     r"hari\s*(?:ke)?[-\s]?(\d|pertama|kesatu|kedua|ketiga|terakhir)", re.IGNORECASE
@@ -88,7 +93,7 @@ class ParticipantFlow:
         """ "berhenti", "peserta" and "gabung KODE" need no NLU, on any channel."""
         if self._t.says(text, "words.participants.leave"):
             return await self.leave(event)
-        if self._t.says(text, "words.participants.roster"):
+        if self._t.says(text, "words.participants.roster") or _ROSTER_ASKED.search(text):
             return await self.roster(event)
         if JOIN_WORD.match(text):
             return await self.join(event, None, text, state)

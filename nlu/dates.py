@@ -371,8 +371,11 @@ def _month(text: str, today: date) -> list[DateMention]:
             or m.group(0).lower().startswith(("bulan", "bln", "wulan", "sasih"))
             or m.group(0) == text.strip(" .!?")  # the whole message: "Mei"
         )
-        if len(m["month"]) < 4 and not cued:
-            continue  # "mei", "mar", "des" among other words are too often something else
+        said = m["month"].lower()
+        if not cued and (len(said) < 4 or len(said) < len(MONTHS[said]) - 1):
+            # "mei", "mar", "des", "Agus" (a name: "Perkenalkan saya Agus Salim", console, a
+            # Dinas from Lombok Tengah: August) among other words are too often something else
+            continue
         year = int(m["year"]) if m["year"] else today.year
         if m["year"] is None and (year, month) < (today.year, today.month):
             year += 1

@@ -64,7 +64,12 @@ def greets_by_time(text: str) -> bool:
     return _TIME_GREETING.search(text) is not None
 
 
-_KNOCKS = frozenset({"p", "pp", "ppp", "pppp", "ping", "tes", "test"})
+# Knocks before writing; a bare address ("pak", "min") is one too (console: "pak" alone was
+# "belum yakin maksud").
+_KNOCKS = frozenset(
+    {"p", "pp", "ppp", "pppp", "ping", "tes", "test", "pak", "bu", "bapak", "ibu", "kak",
+     "mas", "mbak", "min", "admin", "bang", "om"}
+)  # fmt: skip
 
 
 def daypart(moment: datetime) -> str:
@@ -87,8 +92,8 @@ def laughs(text: str) -> bool:
 
 
 def sign_intent(text: str) -> str | None:
-    """ "🙏" alone is thanks, "👍" alone is yes, "P" alone (how WhatsApp users knock before
-    they write) is a greeting; None for anything else."""
+    """ "🙏" alone is thanks, "👍" alone is yes, "P" or "pak" alone (how WhatsApp users knock
+    before they write) is a greeting; None for anything else."""
     if text.strip(" ?!.").lower() in _KNOCKS:
         return "greet"
     marks = {char for char in text if not char.isspace()} - _MODIFIERS

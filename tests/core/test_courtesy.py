@@ -111,10 +111,10 @@ async def test_a_chat_opened_with_folded_hands_is_greeted(engine: Engine, emoji:
     assert reply.startswith("Halo, Bapak/Ibu") and "selamat datang" in reply
 
 
-@pytest.mark.parametrize("knock", ["P", "p", "pp", "P?", "ping", "tes"])
+@pytest.mark.parametrize("knock", ["P", "p", "pp", "P?", "ping", "tes", "pak", "Bu?", "min"])
 async def test_a_knock_alone_is_greeted(engine: Engine, knock: str) -> None:
     """WhatsApp users write "P" before they write (it got "not understood", then a person
-    offered)."""
+    offered); a bare address too ("pak" alone, console: "belum yakin maksud")."""
     (reply,) = await say(engine, knock)
     assert reply.startswith("Halo, Bapak/Ibu") and "selamat datang" in reply
 

@@ -91,6 +91,9 @@ _CAN_WHEN = re.compile(
     # "… tanggal 20-21 April 2027. Apakah tersedia?" (console, an LPD from Kuta: the cost alone)
     r"|\b(?:bulan|tanggal|tgl)\b[^?!]{0,40}\.\s*(?:apakah|apa)\s+(?:masih\s+)?(?:tersedia"
     r"|kosong|bisa)\b"
+    # "… akhir bulan Februari 2027. … Mohon informasi terkait ketersediaan jadwal, biaya, …"
+    # (console, a Dinas from Lombok Tengah: the cost and requirements alone)
+    r"|\bketersediaan\s+(?:jadwal|tanggal|waktu|slot)"
     # "… minggu ketiga Februari 2027 … apakah jadwal tersebut memungkinkan" (console, Jambi)
     r"|\bjadwal\s+(?:tersebut|itu|tsb|ini)\s+(?:masih\s+)?(?:memungkinkan|bisa|tersedia"
     r"|kosong)\b",
@@ -529,7 +532,10 @@ class Engine:
         or any reading when the clause names the date and the group ("… rencana studi banding
         ke BMI 2 hari tgl 8-9 april 2027 peserta 33 orang.", visit info 0.37, console)."""
         statements = [clause for clause in question_clauses(text) if not self._t.asks(clause)]
-        told = statements[:MAX_CLAUSES]
+        # the plan first: a letter's salam, apology and introduction came before it (console,
+        # a Dinas from Lombok Tengah: no offer after seven clauses)
+        told = sorted(statements, key=lambda clause: not _WISH_TO_COME.search(clause))
+        told = told[:MAX_CLAUSES]
         readings = {**known, **await self._readings([c for c in told if c not in known])}
         return any(
             (reading := readings.get(clause)) is not None and self._announces(reading, clause)

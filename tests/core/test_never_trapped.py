@@ -1052,6 +1052,42 @@ async def test_whether_a_period_named_in_a_letter_is_possible_is_answered(
     assert any(reply.startswith(answers.knowledge.visit.cost.text.strip()[:40]) for reply in said)
 
 
+async def test_a_long_letter_asking_for_free_days_gets_them_and_its_other_answers(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a Dinas from Lombok Tengah): a letter of a salam, an apology, an
+    introduction, a plan ("… 40 orang … selama 2 hari pada akhir bulan Februari 2027") and
+    "Mohon informasi terkait ketersediaan jadwal, biaya, serta persyaratan administrasinya"
+    got the cost and the requirements alone: no free days, no offer."""
+    letter = (
+        "Selamat sore. Mohon maaf mengganggu waktunya. Perkenalkan saya Agus Salim, Kepala "
+        "Bidang Kelembagaan Dinas Koperasi, UKM dan Perdagangan Kabupaten Lombok Tengah. "
+        "Sehubungan dengan program peningkatan kapasitas pengurus koperasi tahun anggaran "
+        "2027, kami berencana melaksanakan studi tiru ke Koperasi BMI Grup dengan peserta "
+        "sebanyak 40 orang selama 2 hari pada akhir bulan Februari 2027. Mohon informasi "
+        "terkait ketersediaan jadwal, biaya, serta persyaratan administrasinya."
+    )
+    dates = Entity("date", "2027-02-21/2027-02-28", "akhir bulan Februari 2027", 0, 0)
+    size = Entity("participants", 40, "40 orang", 0, 0)
+    ranking = (("book_visit", 0.25), ("ask_visit_info", 0.24))
+    world.nlu.table[letter] = NluResult("nlu_fallback", 0.2, (dates, size), ranking)
+    world.nlu.add("Mohon informasi terkait ketersediaan jadwal", "ask_availability", 0.59)
+    world.nlu.add("biaya", "ask_visit_cost", 0.9)
+    world.nlu.add("persyaratan administrasinya", "ask_visit_requirements", 0.9)
+    said = await texts_of(world, letter)
+    assert said[0].startswith("Untuk 21–28 Februari 2027")
+    for intent in ("ask_visit_cost", "ask_visit_requirements"):
+        answer = answers.for_intent(intent)
+        assert answer is not None
+        assert any(reply.startswith(answer.text.split("\n\n")[0][:60]) for reply in said)
+    # asking no free days: answered, then the booking offered (the plan came seventh)
+    cost_only = letter.replace("ketersediaan jadwal, biaya", "biaya")
+    world.nlu.table[cost_only] = NluResult("nlu_fallback", 0.2, (dates, size), ranking)
+    world.nlu.add("Mohon informasi terkait biaya", "ask_visit_cost", 0.9)
+    said = await texts_of(world, cost_only, chat="u2")
+    assert said[-1] == texts("booking.offer")
+
+
 async def test_when_the_answer_comes_asked_after_sending(world: World, texts: Texts) -> None:
     """Found in the console (a farmers' group from Ngawi): "kapan dikabari bu?" right after
     sending (off-topic, 0.43) got "di luar layanan kami"."""

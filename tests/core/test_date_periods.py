@@ -22,6 +22,7 @@ from bot.db.session import create_engine, session_factory
 from bot.holidays import closed_days
 from bot.services.booking import BookingService, Capacity
 from tests.core.test_booking_flow import TODAY, World, make_world
+from tests.core.test_never_trapped import texts_of
 from tests.security.test_abuse_limits import REQUEST
 
 MARCH = "kami dari Dinas Koperasi Sumbar mau studi tiru 27 orang bulan Maret"
@@ -335,6 +336,22 @@ async def test_a_weekday_asked_with_its_reason_is_answered(world: World, texts: 
     (saturday,) = await world.say("kalau sabtu sore?")
     assert saturday.text.startswith(texts("availability.weekday_open", day="Sabtu"))
     assert "pukul 08.30 WIB" in saturday.text
+
+
+async def test_holidays_asked_about_are_closed_in_and_outside_the_form(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a company cooperative from Serang): "kalau hari libur nasional
+    buka?" where the length was asked got "belum bisa saya jawab"."""
+    closed = texts("availability.holidays_closed", days="Senin sampai Sabtu")
+    world.nlu.add("kalau hari libur nasional buka?", "ask_availability", 0.4)
+    assert await texts_of(world, "kalau hari libur nasional buka?") == [closed]
+    world.nlu.add("mau daftar kunjungan", "book_visit")
+    for answer in ("mau daftar kunjungan", "Kopkar Sejahtera", "Serang", "22", "18 januari 2027"):
+        await world.say(answer)
+    assert await texts_of(world, "kalau hari libur nasional buka?") == [
+        closed, texts("booking.ask.days")
+    ]  # fmt: skip
 
 
 async def test_a_weekday_asked_with_a_time_gets_the_usual_hours(

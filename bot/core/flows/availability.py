@@ -10,7 +10,7 @@ from datetime import date
 from bot.core.booking import (
     MAX_DAYS,
 )
-from bot.core.calendar_text import DAYS, date_span
+from bot.core.calendar_text import date_span
 from bot.core.feasts import feast_day
 from bot.core.flow import OFFER_BOOKING, Handler
 from bot.core.flows.booking import PERIOD, day_in, month_of, updated, weekday_named
@@ -56,20 +56,13 @@ class Availability(BookingParts):
             return None
         if _WHICH_DAYS.search(text):  # "kantor BMI buka hari apa saja?" (console: unclear)
             return [Reply(self._t("availability.open_days", days=self._open_days()))]
+        if (holidays := self._holidays_answer(text)) is not None:
+            return [holidays]
         weekday = self._weekday_answer(text, follows=follows)
         if weekday is None:
             return None
         state.remember_intent(WEEKDAY_ASKED)
         return [weekday]
-
-    def _open_days(self) -> str:
-        """The days of the week visits are received: "Senin sampai Sabtu", or listed."""
-        open_days = [n for n in range(7) if n not in self._rules.closed_weekdays]
-        if len(open_days) > 2 and open_days == list(range(open_days[0], open_days[-1] + 1)):
-            return self._t(
-                "availability.day_range", first=DAYS[open_days[0]], last=DAYS[open_days[-1]]
-            )
-        return ", ".join(DAYS[n] for n in open_days)
 
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState

@@ -570,7 +570,10 @@ class BookingFlow(BookingParts):
                 return [Reply(taken.text), *await self._question(slot, state)]
             # A question this step cannot take as its answer, and no answer for it at hand.
             said = (
-                self._weekday_answer(text) or self._split_asked(text) or self._so_far(text, state)
+                self._weekday_answer(text)
+                or self._holidays_answer(text)
+                or self._split_asked(text)
+                or self._so_far(text, state)
             )
             if said is None and slot != Step.START_DATE and find_dates(text, self._today()):
                 # "rencana akhir Maret 2027, bisa?" where another step is asked: kept for the

@@ -48,6 +48,13 @@ HOW_LONG = re.compile(
 _AT_HOUR = re.compile(
     r"\b(?:jam|pukul|pkl)\.?\s*\d|(?<!selamat )\b(?:pagi|siang|sore|malam)\b", re.IGNORECASE
 )
+# Holidays asked about: "kalau hari libur nasional buka?", "tanggal merah bisa?" (not "libur
+# sekolah", a period the data does not know).
+_HOLIDAYS_ASKED = re.compile(
+    r"\b(?:libur\s+nasional|hari\s+libur(?!\s+sekolah)|tanggal\s+merah|tgl\s+merah"
+    r"|cuti\s+bersama)\b",
+    re.IGNORECASE,
+)
 # A reason after the question ("… hari minggu karena peserta kami bekerja di hari kerja?"):
 # the question is the part before it.
 _REASON = re.compile(r"\b(?:karena|karna|krn|soalnya|sebab|supaya|agar|biar)\b", re.IGNORECASE)
@@ -205,6 +212,22 @@ class BookingParts:
         if match.group(2):
             return 1  # "sehari"
         return words_to_int(match.group(1).lower())
+
+    def _open_days(self) -> str:
+        """The days of the week visits are received: "Senin sampai Sabtu", or listed."""
+        open_days = [n for n in range(7) if n not in self._rules.closed_weekdays]
+        if len(open_days) > 2 and open_days == list(range(open_days[0], open_days[-1] + 1)):
+            return self._t(
+                "availability.day_range", first=DAYS[open_days[0]], last=DAYS[open_days[-1]]
+            )
+        return ", ".join(DAYS[n] for n in open_days)
+
+    def _holidays_answer(self, text: str) -> Reply | None:
+        """ "kalau hari libur nasional buka?" (console, mid-form: "belum bisa saya jawab"):
+        holidays are closed, and which days are open; None unless a question asks of them."""
+        if not self._t.asks(text) or _HOLIDAYS_ASKED.search(text) is None:
+            return None
+        return Reply(self._t("availability.holidays_closed", days=self._open_days()))
 
     def _weekday_answer(self, text: str, *, follows: bool = False) -> Reply | None:
         """ "apakah bisa hari sabtu?": whether visits are received on that day of the week

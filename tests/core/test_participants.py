@@ -106,6 +106,7 @@ async def world(
     nlu.add("kodenya saya tidak tahu, ketua rombongan yang pegang", "join_visit", 0.98)
     nlu.add("kode undangannya apa bu?", "join_visit", 0.7)
     nlu.add("untuk peserta bagaimana cara dapat agendanya?", "join_visit", 0.7)
+    nlu.add("rundown acaranya bisa dikirim pak?", "ask_agenda", 0.9)
     engine = Engine(
         nlu, JsonMemoryStore(), answers, texts, keywords,
         flows=(participants, *flows), staff=staff, desk=desk,
@@ -315,6 +316,9 @@ async def test_the_coordinator_asking_for_the_invite_code_is_given_it(world: Wor
     await world.bookings.resize(booking.code, 15, "coordinator", note=lambda _: "")
     (later,) = await world.send("kode undangannya apa bu?", "coordinator")
     assert later.text == world.texts("join.code_after_approval", code=booking.code)
+    # the agenda asked meanwhile (console, a KSP from Cirebon: told how participants join)
+    (agenda,) = await world.send("rundown acaranya bisa dikirim pak?", "coordinator")
+    assert agenda.text == world.texts("agenda.under_review")
 
 
 async def test_a_participant_without_a_code_is_not_asked_for_it_forever(world: World) -> None:

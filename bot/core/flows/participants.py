@@ -235,6 +235,10 @@ class ParticipantFlow:
         booking = await self._current_visit(event)
         if booking is None and self._hours is not None and times_asked(text):
             return [self._hours]  # "acaranya dari jam berapa sampai jam berapa?", not booked
+        if booking is None and await self._coordinated(event, frozenset({Status.PENDING})):
+            # "rundown acaranya bisa dikirim pak?" from the chat that sent the request
+            # (console: told how participants join as well)
+            return [Reply(self._t("agenda.under_review"))]
         if booking is None:
             return [Reply(self._t("agenda.not_participant"))]
         return [Reply(await self._agenda_of(booking, text))]

@@ -74,6 +74,14 @@ _AFTER = re.compile(
     re.IGNORECASE,
 )
 
+# "kira2 30an", "sekitar 40-an": an approximate number alone is the group's (console, a dairy
+# cooperative from Pangalengan: "belum tau pak, kira2 30an" became its name); not "sekitar 15
+# Januari", "sekitar 2 jam" (a word after it counts something else).
+_APPROX_ALONE = re.compile(
+    rf"(?<!\w){_APPROX}\s*(?P<num>\d{{1,3}}(?:-?an)?)(?![\w-])(?!\s*[^\W\d_])(?![.,:]\d)",
+    re.IGNORECASE,
+)
+
 
 def _a_year(text: str, at: int, value: int) -> bool:
     """Whether the number at `at` is a year: four digits after a month or "tahun"."""
@@ -133,9 +141,9 @@ def find_counts(text: str) -> list[CountMention]:
     """Return the group sizes mentioned in ``text``, left to right, without overlaps; a year
     is none ("tgl 8-9 april 2027 peserta 33 orang" is 33, not 2,027)."""
     found: list[CountMention] = []
-    for pattern in (_BEFORE, _AFTER):
+    for pattern in (_BEFORE, _AFTER, _APPROX_ALONE):
         for match in pattern.finditer(text):
-            value = words_to_int(match["num"])
+            value = words_to_int(match["num"].replace("-", ""))
             if value is None or value == 0 or _a_year(text, match.start("num"), value):
                 continue
             mention = CountMention(match.start(), match.end(), match.group(0), value)

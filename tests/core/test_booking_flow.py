@@ -725,6 +725,8 @@ def test_whole_name_carries_on_over_capitalised_words(
         # the visit of a Dinas (console, Bogor: "mau konfirmasi jadwal kunjungan dinas …")
         ("mau konfirmasi jadwal kunjungan dinas koperasi kabupaten bogor tanggal 15 januari",
          "dinas koperasi kabupaten bogor"),
+        # a cooperative known by its initials (console, Pangalengan: the name asked again)
+        ("Kami dari KPBS Pangalengan, rencana studi banding bulan depan", "KPBS Pangalengan"),
     ],
 )  # fmt: skip
 def test_an_organisation_introduced_with_its_kind(
@@ -755,6 +757,8 @@ async def test_a_lower_case_organisation_the_tagger_missed_is_not_asked(world: W
         ("CU Mandiri Sejahtera Medan", "koperasi"),  # a credit union
         ("Sasangga Banua", None),
         ("Komunitas UMKM Binaan Dinas Koperasi Depok", "lainnya"),  # console: a Dinas
+        ("KPRI Guru Sejahtera", "koperasi"),  # civil servants' cooperative
+        ("LPD Desa Adat Kuta", "lainnya"),  # a village's credit body (console: "pilih")
     ],
 )
 def test_the_kind_of_an_organisation_is_read_from_its_name(name: str, kind: str | None) -> None:

@@ -424,6 +424,10 @@ async def test_a_group_size_where_the_origin_is_asked_is_kept_for_its_step(
     await world.say("mau daftar kunjungan", chat="u2")
     bare = await texts_of(world, "20", chat="u2")
     assert bare == [texts("booking.count_noted", participants=20), texts("booking.ask.org_name")]
+    # a rough size there (console, a dairy cooperative from Pangalengan: its name)
+    await world.say("mau daftar kunjungan", chat="u4")
+    rough = await texts_of(world, "belum tau pak, kira2 30an", chat="u4")
+    assert rough == [texts("booking.count_noted", participants=30), texts("booking.ask.org_name")]
 
 
 async def test_a_date_where_the_origin_is_asked_stays_in_the_form(

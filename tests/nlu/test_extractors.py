@@ -142,6 +142,11 @@ def test_numbers_that_are_not_group_sizes(text: str) -> None:
         ("berkunjung ke BMI bersama 45 santri dan 5 ustadz", 50),
         ("30 pengurus dan 5 pengawas", 35),
         ("berapa biayanya?", None),
+        # a rough number alone (console, Pangalengan: "kira2 30an" named no group)
+        ("belum tau pak, kira2 30an", 30),
+        ("sekitar 40-an", 40),
+        ("sekitar 15 januari", None),
+        ("sekitar 2 jam", None),
     ],
 )
 def test_the_group_size_adds_the_counts_joined_to_it(text: str, size: int | None) -> None:

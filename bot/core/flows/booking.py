@@ -131,7 +131,9 @@ _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
 _DAY_NAMED = re.compile(r"\b(?:tanggal|tgl|tangal)\s*([12]?\d|3[01])\b", re.IGNORECASE)
 # A word that says what kind of organisation the name that follows is.
 _KIND_WORD = re.compile(
-    r"(?:koperasi|kop(?!in?\b)\w+|ksp\w*|ksu|kud|bmt|coop|cu|dinas|diskop\w*|dinkop\w*|bumdes|gapoktan"
+    # "KPRI", "KPBS", "KPSBU": cooperatives of civil servants, of dairy farmers
+    r"(?:koperasi|kop(?!in?\b)\w+|ksp\w*|ksu|kud|kp(?:ri|n|bs|sbu|sp)|bmt|coop|cu|dinas|diskop\w*"
+    r"|dinkop\w*|bumdes|gapoktan"
     r"|pemkab|pemkot|dekopin\w*|smkn?|sman?|smpn?|madrasah|pesantren|ponpes|universitas|uin"
     r"|politeknik|yayasan|tk|paud|sdn?|sdit|mts|mtsn)",
     re.IGNORECASE,
@@ -347,7 +349,10 @@ def guess_kind(name: str) -> str | None:
     lowered = re.split(r"\b(?:binaan|dibina|dampingan)\b", name.lower(), maxsplit=1)[0]
     if re.search(r"\bdinas\b|\bdiskop", lowered):
         return "dinas"
-    if re.search(r"\b(koperasi|kop\w*|ksp\w*|ksu|kud|bmt|kjks|coop|cu|credit union)\b", lowered):
+    if re.search(
+        r"\b(koperasi|kop\w*|ksp\w*|ksu|kud|kp(?:ri|n|bs|sbu|sp)|bmt|kjks|coop|cu|credit union)\b",
+        lowered,
+    ):
         return "koperasi"
     if _GOVERNMENT.search(lowered):
         return "dinas"
@@ -1144,8 +1149,12 @@ class BookingFlow(BookingParts):
     async def _fill_org_name(
         self, payload: str, value: str, state: ConversationState
     ) -> str | Noted | None:
-        if value.strip().isdecimal() and (ahead := self._for_another_step(value, state)):
-            return ahead  # "20" (console: "Mohon tuliskan nama lembaga dengan lengkap")
+        counted = value.strip().isdecimal() or (
+            group_size(value) is not None and guess_kind(value) is None
+        )  # "20" (console: "Mohon tuliskan nama lembaga dengan lengkap"); "belum tau pak,
+        # kira2 30an" (console, Pangalengan: the organisation's name)
+        if counted and (ahead := self._for_another_step(value, state)):
+            return ahead
         if not 3 <= len(value) <= 160:
             return self._t("booking.invalid.org_name")
         if (noted := self._visit_for_name(value, state)) is not None:

@@ -145,6 +145,12 @@ _WISH_TO_COME = re.compile(
 _MOVED = re.compile(
     r"\b(?:di)?(?:ganti|ubah|pindah(?:kan)?|undur|geser|majukan|tukar)\b", re.IGNORECASE
 )
+# Whether they may come, asked: "apakah bisa kunjungan kerja ke BMI …?", "boleh studi banding?"
+_CAN_VISIT = re.compile(
+    r"\b(?:bisa|boleh|dapat|bisakah|bolehkah)\s+(?:kami\s+)?(?:melakukan\s+|mengadakan\s+)?"
+    r"(?:kunjungan|studi\s+(?:banding|tiru)|berkunjung|datang\s+ke)\b",
+    re.IGNORECASE,
+)
 _APOLOGY = frozenset({"maaf", "ampun"})  # "mohon maaf", "minta maaf": no wish to come
 # "sy ketua koperasi karyawan …", "saya bendahara KSP …", "nama saya Yuliana": who they are.
 _INTRODUCTION = re.compile(
@@ -439,10 +445,12 @@ class Engine:
         sentences that ask are read first: a letter's salam, introduction and plan came
         before its three questions, which the first few clauses left out (console, a KSPPS
         from Pekanbaru: only the free days answered)."""
-        asked_in = question_clauses(text, self._t.asks)  # a letter's questions come last
+        asked_in = self._questions_of(text)  # a letter's questions come last
         clauses = (asked_in if len(asked_in) >= 2 else question_clauses(text))[:MAX_CLAUSES]
+        days_shown = answered == "ask_availability"  # free days offer themselves
         if len(clauses) < 2:
-            return [*replies, self._offer_booking(state)] if self._comes(text) else replies
+            comes = not days_shown and self._comes(text)
+            return [*replies, self._offer_booking(state)] if comes else replies
         ordered: list[Reply] = []
         readings = await self._readings(clauses)
         asked = _intents(readings.values(), SURE)
@@ -453,15 +461,29 @@ class Engine:
                 ordered.append(answer)
         ordered = ordered if answered in asked else replies + ordered
         # free days answered offer themselves ("Ingin langsung mendaftar?")
-        plans = answered != "ask_availability" and await self._plans(text, readings)
+        plans = not days_shown and (self._comes(text) or await self._plans(text, readings))
         return [*ordered, self._offer_booking(state)] if plans else ordered
+
+    def _questions_of(self, text: str) -> list[str]:
+        """The clauses of a message's asking sentences, less one that only says a question
+        follows ("assalamualaikum pak, saya dari kantor camat mau tanya, apakah bisa …?":
+        BMI's location, 0.58, console, a sub-district office)."""
+        announced = self._t.words("words.wants_to_ask")
+        return [
+            clause
+            for clause in question_clauses(text, self._t.asks)
+            if not any(_unaddressed(clause).endswith(phrase) for phrase in announced)
+        ]
 
     def _comes(self, text: str) -> bool:
         """Whether a message of one question says they wish to come, asking nothing or only
         whether they may ("bu, kami rombongan ibu2 PKK mau belajar bikin warung kaya di BMI,
-        bisa?", console: how visits go, no offer)."""
+        bisa?", "apakah bisa kunjungan kerja ke BMI untuk perangkat desa …?", console: how
+        visits go, no offer)."""
         if not self._t.asks(text):
             return _WISH_TO_COME.search(text) is not None
+        if _CAN_VISIT.search(text):  # "apakah bisa kunjungan kerja ke BMI untuk …?" (console)
+            return True
         wish = _WISH_TO_COME.search(text) is not None or self._t.mentions(text, "words.interest")
         last = [part for part in re.split(r"[,.;!?\n]+", text) if part.strip()][-1:]
         return wish and bool(last) and self._t.says(last[0], "words.booking.can_we")
@@ -493,7 +515,7 @@ class Engine:
     async def _clause_answers(self, text: str) -> list[Reply]:
         """The plain answers of a message's questions read one by one, in the order asked;
         none for a message that asks one thing."""
-        clauses = question_clauses(text, self._t.asks)[:MAX_CLAUSES]
+        clauses = self._questions_of(text)[:MAX_CLAUSES]
         if len(clauses) < 2:
             return []
         readings = await self._readings(clauses)
@@ -511,7 +533,7 @@ class Engine:
         kepada siapa surat ditujukan?" is book_visit 0.47 / ask_letters 0.44): its questions
         are answered and, when it announces a visit, the booking offered, not started
         (asking is not booking). No question read: no replies."""
-        clauses = question_clauses(text, self._t.asks)[:MAX_CLAUSES]
+        clauses = self._questions_of(text)[:MAX_CLAUSES]
         readings = await self._readings(clauses)
         asked = _intents(readings.values(), LIKELY)
         answers = [
@@ -520,7 +542,8 @@ class Engine:
         if not answers:
             return []
         replies = [Reply(answer.text) for answer in answers]
-        if result.intent != BOOK and BOOK not in asked and not await self._plans(text, readings):
+        offers = result.intent == BOOK or BOOK in asked or self._comes(text)
+        if not offers and not await self._plans(text, readings):
             return replies
         return [*replies, self._offer_booking(state)]
 
@@ -1086,6 +1109,15 @@ def question_clauses(text: str, asks: Callable[[str], bool] | None = None) -> li
         for part in _CLAUSE_BREAK.split(sentence)
         if len((clause := part.strip(" ,")).split()) >= 2 or len(clause) >= 5
     ]
+
+
+def _unaddressed(clause: str) -> str:
+    """A clause's words in lower case, without the person addressed at its end ("saya dari
+    kantor camat mau tanya pak" -> "… mau tanya")."""
+    words = re.findall(r"\w+", clause.lower())
+    while len(words) > 1 and words[-1] in {"pak", "bu", "bapak", "ibu", "min", "kak", "mas"}:
+        words.pop()
+    return " ".join(words)
 
 
 def _a_group_visits(result: NluResult) -> NluResult:

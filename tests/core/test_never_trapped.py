@@ -600,10 +600,20 @@ async def test_a_wish_to_come_read_as_how_visits_go_gets_the_answer_and_the_offe
     world.nlu.add(four, "ask_visit_info", 0.46)  # console, Papuan Malay: no offer
     five = "bu, kami rombongan ibu2 PKK mau belajar bikin warung kaya di BMI, bisa?"
     world.nlu.add(five, "ask_visit_info", 0.6)  # asking only whether they may (console)
-    for told in (one, two, three, four, five):
+    six = (
+        "assalamualaikum pak, saya dari kantor camat mau tanya, apakah bisa kunjungan kerja ke "
+        "BMI untuk perangkat desa se-kecamatan kami?"
+    )  # console: BMI's location too ("… mau tanya" read alone, 0.58), and no offer
+    world.nlu.add(six, "ask_visit_info", 0.58)
+    world.nlu.add("saya dari kantor camat mau tanya", "ask_location", 0.58)
+    world.nlu.add("assalamualaikum pak", "greet", 0.98)
+    clause = "apakah bisa kunjungan kerja ke BMI untuk perangkat desa se-kecamatan kami"
+    world.nlu.add(clause, "ask_visit_info", 0.41)
+    for told in (one, two, three, four, five, six):
         replies = await texts_of(world, told, chat=told[:8])
         assert replies[-1] == texts("booking.offer")
-        assert replies[0].startswith("Koperasi BMI Grup menerima kunjungan belajar")
+        assert "Koperasi BMI Grup menerima kunjungan belajar" in replies[0]  # a salam before
+        assert len(replies) == 2, replies
     assert (await texts_of(world, "mau tanya tentang studi banding"))[-1] != texts("booking.offer")
 
 
@@ -2210,7 +2220,8 @@ async def test_a_teachers_enquiry_booked_by_oke_after_a_free_day(
     mendaftar?" got "Ada lagi…?"; the group "52 orang + 4 guru pendamping" (read as a
     programs question, 0.32) was not kept; "1 hari saja bu" where the group size was asked
     became a group of one; "saya sendiri bu, Ibu Nurlaela" was the contact "bu, Ibu
-    Nurlaela"; "jurusan akuntansi" was part of the school's name."""
+    Nurlaela"; "jurusan akuntansi" was part of the school's name. (Asking whether students may
+    come is now offered the booking too: the free day is asked before answering it.)"""
     opening = (
         "assalamualaikum bu, sy guru SMKN 2 Kota Serang jurusan akuntansi. mau tanya, apakah "
         "siswa smk boleh kunjungan ke bmi?"
@@ -2223,11 +2234,11 @@ async def test_a_teachers_enquiry_booked_by_oke_after_a_free_day(
         world.nlu.add("tgl 18 januari bisa?", "ask_availability", 0.96)
         world.nlu.add("oke", "affirm", 0.98)
         await world.say(opening)
-        await world.say(group)
         free = await texts_of(world, "tgl 18 januari bisa?")
         assert free == [texts("availability.free", when="Senin, 18 Januari 2027")]
         started = await texts_of(world, "oke")
-        assert started == [texts("booking.start"), texts("booking.ask.days")]
+        assert started == [texts("booking.start"), texts("booking.ask.participants", limit=100)]
+        await world.say(group)
         for answer in ("1 hari", "jawara", "saya sendiri bu, Ibu Nurlaela", "087812345678"):
             await world.say(answer)
         summary = (await texts_of(world, "tidak ada"))[-1]

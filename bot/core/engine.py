@@ -838,10 +838,10 @@ class Engine:
         self, result: NluResult, text: str, asks: bool, state: ConversationState
     ) -> list[Reply] | None:
         """What the model reads unsurely as the nearest topic but its words tell: a question
-        announced ("mau tanya", a letter's opening alone), a letter sent by email, a big
-        group split in two, a payment made, the cafe, BMI's figures, what only staff can send
-        or allow (a brochure, photos, bringing small children, a partnership); None for
-        anything else."""
+        announced ("mau tanya", a letter's opening alone), a letter sent by email, a
+        participant's care (small children, a pregnancy, a clinic: whatever the reading), a
+        big group split in two, a payment made, the cafe, BMI's figures, what only staff can
+        send or allow (a brochure, photos, a partnership); None for anything else."""
         if self._t.says(text, "words.wants_to_ask") or _LETTER_OPENING.match(text):
             # "mau tanya" (visit info, 0.64); "Dengan hormat," sent alone, the letter to follow
             # (console: staff's contact, 0.24)
@@ -862,6 +862,9 @@ class Engine:
             return [Reply(self._t("fallback.english", **contact))]
         if (sent := self._answers.letter_sent(text)) is not None:
             return [sent]  # "… lewat email minggu lalu, apakah sudah diterima?" (0.83)
+        if asks and self._t.mentions(text, "words.care_needs") and not self._asks_more(text):
+            # "bu kalau bawa anak kecil boleh?" (the requirements, 0.91, console)
+            return [Reply(self._t("fallback.care", **contact), self._menu_buttons())]
         if result.confidence >= SURE:
             return None
         if asks and self._t.mentions(text, "words.split_group"):
@@ -891,11 +894,13 @@ class Engine:
         return None
 
     def _asks_more(self, text: str) -> bool:
-        """Whether a message naming a staff matter asks something else too ("… brosur? berapa
-        biayanya?"): a clause that asks and names none; "peserta kebanyakan ibu2, ada yg
-        bawa balita boleh?" only tells before its question."""
+        """Whether a message naming a staff matter or a participant's care asks something
+        else too ("… brosur? berapa biayanya?"): a clause that asks and names none; "peserta
+        kebanyakan ibu2, ada yg bawa balita boleh?" only tells before its question."""
         return any(
-            self._t.asks(clause) and not self._t.mentions(clause, "words.staff_matter")
+            self._t.asks(clause)
+            and not self._t.mentions(clause, "words.staff_matter")
+            and not self._t.mentions(clause, "words.care_needs")
             for clause in question_clauses(text)
         )
 

@@ -80,8 +80,8 @@ SPEAKER = "speaker"  # BMI invited to speak elsewhere: no intent of the model's,
 INTRODUCED = "introduced"  # who the sender is, told and welcomed: remembered as well
 ENGLISH = "english"  # told the chat is in Indonesian: remembered, said once a chat
 OFFER_HANDOFF = "offer_handoff"
-# What "iya" accepts while an offer is open (the offer is `state.step` outside any flow).
 OFFER_INTEREST = "booking.offer_interest"  # an interest told: the topic kept, a visit offered
+# What "iya" accepts while an offer is open (the offer is `state.step` outside any flow).
 OFFERED = MappingProxyType({OFFER_HANDOFF: "human_handoff", OFFER_BOOKING: BOOK})
 # "bisa di bulan September?", "tanggal 14 bisa?": whether a time can be, the time beside it.
 _CAN_WHEN = re.compile(
@@ -476,8 +476,8 @@ class Engine:
         ]
 
     def _comes(self, text: str) -> bool:
-        """Whether a message of one question says they wish to come, asking nothing or only
-        whether they may ("bu, kami rombongan ibu2 PKK mau belajar bikin warung kaya di BMI,
+        """Whether a message says they wish to come, asking nothing or only whether they may
+        ("bu, kami rombongan ibu2 PKK mau belajar bikin warung kaya di BMI,
         bisa?", "apakah bisa kunjungan kerja ke BMI untuk perangkat desa …?", console: how
         visits go, no offer)."""
         if not self._t.asks(text):

@@ -63,6 +63,16 @@ async def test_a_month_in_the_first_message_is_offered_as_its_free_days(
     assert replies[-1].text == texts("booking.ask.days")
 
 
+async def test_a_week_told_after_its_month_is_that_week(world: World, texts: Texts) -> None:
+    """Found in the console (a Dinas from Lombok Timur): "bulan maret 2027 pak, minggu kedua"
+    offered the whole of March, and "yang paling awal" then booked the 1st."""
+    await at_the_date_step(world)
+    (week,) = await world.say("bulan maret 2027 pak, minggu kedua")
+    assert week.text == texts("booking.choose_in", period="8–14 Maret 2027")
+    days = chosen_days([b.payload for b in week.buttons])
+    assert days and all(date(2027, 3, 8) <= day <= date(2027, 3, 14) for day in days)
+
+
 async def test_awal_juli_at_the_date_step_offers_days_1_to_10(world: World, texts: Texts) -> None:
     await at_the_date_step(world)
     (choice,) = await world.say("awal Juli")

@@ -70,6 +70,7 @@ _WEEK_ALONE = re.compile(
     rf"^\W*(?:yang\s+|yg\s+)?{WEEK_OF}(?:\s+(?:saja|aja|sj|aj|ya|pak|bu|kak))*\W*$",
     re.IGNORECASE,
 )
+_WEEK_NAMED = re.compile(rf"\b{WEEK_OF}\b", re.IGNORECASE)  # beside a month, after it
 _ORDINALS = MappingProxyType({"1": "pertama", "2": "kedua", "3": "ketiga", "4": "keempat"})
 CHANGED_TO = re.compile(r"\b(?:jadi|menjadi)\b", re.IGNORECASE)  # "… jadi 2 hari"
 # "bisa hari sabtu?", "kalau hari minggu buka?": a day of the week in general, in a short
@@ -139,17 +140,24 @@ class BookingParts:
         feast = feast_period(text, self._today(), self._rules.holidays)
         if feast is not None or not mentions:
             return feast  # a feast beside a vague time wins: "bulan puasa tahun depan"
-        return mentions[0].start, mentions[0].end
+        named = mentions[0]
+        week = _WEEK_NAMED.search(text)
+        if week is not None and "minggu" not in named.text.lower():
+            # "bulan maret 2027 pak, minggu kedua" (console, a Dinas from Lombok Timur: the
+            # whole month, then its 1st booked): that week of the month
+            return self._week_in(week, named.start) or (named.start, named.end)
+        return named.start, named.end
 
     def _week_of(self, text: str, period: list[str]) -> tuple[date, date] | None:
         """ "minggu ketiga" alone, once a period's days were offered (ISO first and last
         days): that week of the period's month; None for anything else."""
         week = _WEEK_ALONE.match(text)
-        if week is None:
-            return None
-        first = date.fromisoformat(period[0])
+        return None if week is None else self._week_in(week, date.fromisoformat(period[0]))
+
+    def _week_in(self, week: re.Match[str], day: date) -> tuple[date, date] | None:
+        """The week `week` names ("minggu kedua", "minggu ke 3") of the month of `day`."""
         nth = _ORDINALS.get(week["week"], week["week"])  # "minggu 3 Februari" is a day
-        return self._period_in(f"minggu {nth} {MONTHS[first.month - 1]} {first.year}")
+        return self._period_in(f"minggu {nth} {MONTHS[day.month - 1]} {day.year}")
 
     async def _earliest_of(self, period: list[str], days: int, people: int) -> date | None:
         """The first free start date of a period offered (ISO first and last days), for the

@@ -233,6 +233,12 @@ async def test_what_was_filled_in_asked_back_mid_form_is_told(world: World, text
     fields = [line.split(":")[0] for line in told.splitlines()[1:]]  # in the summary's order
     assert fields == ["Nama lembaga", "Jenis lembaga", "Asal daerah", "Jumlah peserta", "Tanggal"]
     assert again == texts("booking.ask.topics")
+    # at the summary too (console, a Dinas from Lombok Timur: "belum bisa saya jawab")
+    for answer in ("jawara", "Ibu Maria 081234567890", "tidak ada"):
+        await world.say(answer)
+    told, hint = await texts_of(world, asked)
+    assert told.startswith(texts("booking.so_far", lines="")) and "Topik: Jawara" in told
+    assert hint == texts("booking.confirm_hint")
 
 
 async def test_a_letter_sent_by_email_where_a_step_is_asked_is_no_answer(

@@ -1613,11 +1613,14 @@ class BookingFlow(BookingParts):
             return "send"
         return None
 
-    def _at_summary(self, result: NluResult | None, text: str) -> list[Reply]:
+    def _at_summary(
+        self, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
         """A typed message at the summary that picks no button, answered briefly and the
         buttons offered again (the summary itself is just above): thanks or goodbye are told
-        the request is not sent yet, "kapan dikonfirmasi?" what happens after "Kirim", another
-        question its answer."""
+        the request is not sent yet, "kapan dikonfirmasi?" what happens after "Kirim", "tadi
+        tanggal berapa yang saya pilih?" what was filled in (console, a Dinas from Lombok
+        Timur: "belum bisa saya jawab"), another question its answer."""
         hint = Reply(self._t("booking.confirm_hint"), self._summary_buttons())
         if (closing := self._closing(result, text)) is not None:
             said = self._t("booking.not_sent")
@@ -1628,7 +1631,7 @@ class BookingFlow(BookingParts):
         asks = self._t.asks(text)
         if result is not None and result.intent == "check_booking" and result.confidence >= LIKELY:
             return [Reply(self._t("booking.after_send")), hint]
-        question = self._question_answer(result, text, likely=asks)
+        question = self._question_answer(result, text, likely=asks) or self._so_far(text, state)
         if question is not None:
             return [question, hint]
         if asks:
@@ -1692,7 +1695,7 @@ class BookingFlow(BookingParts):
             changed = await self._day_changed_at_summary(text, state)
             if changed is None and (noted := self._note_ahead(result, text, state)) is not None:
                 changed = [Reply(noted.text), self._summary(state.slots)]  # "kami tiba jam 9"
-            return changed if changed is not None else self._at_summary(result, text)
+            return changed if changed is not None else self._at_summary(result, text, state)
         return await self._submit(event, state)
 
     async def _day_changed_at_summary(

@@ -862,9 +862,8 @@ class Engine:
             return [Reply(self._t("fallback.english", **contact))]
         if (sent := self._answers.letter_sent(text)) is not None:
             return [sent]  # "… lewat email minggu lalu, apakah sudah diterima?" (0.83)
-        if asks and self._t.mentions(text, "words.care_needs") and not self._asks_more(text):
-            # "bu kalau bawa anak kecil boleh?" (the requirements, 0.91, console)
-            return [Reply(self._t("fallback.care", **contact), self._menu_buttons())]
+        if asks and (allowed := self._staff_allows(text)) is not None:
+            return [allowed]
         if result.confidence >= SURE:
             return None
         if asks and self._t.mentions(text, "words.split_group"):
@@ -891,6 +890,18 @@ class Engine:
         if asks and self._t.mentions(text, "words.staff_matter") and not self._asks_more(text):
             # "kak bisa kirim proposal atau brosur kunjungan?" (the requirements, 0.47)
             return [Reply(self._t("fallback.staff_matter", **contact), self._menu_buttons())]
+        return None
+
+    def _staff_allows(self, text: str) -> Reply | None:
+        """A question of what only staff can allow, whatever the model reads: a participant's
+        care ("bu kalau bawa anak kecil boleh?", the requirements, 0.91, console), the
+        enquirers' own products ("… bawa produk UMKM anggota kami untuk dipamerkan di BMI,
+        boleh?", shopping at Warung Anggota: "Bisa. …", console); None for anything else."""
+        contact = self._answers.main_contact()
+        if self._t.mentions(text, "words.care_needs") and not self._asks_more(text):
+            return Reply(self._t("fallback.care", **contact), self._menu_buttons())
+        if self._t.mentions(text, "words.own_products"):
+            return Reply(self._t("fallback.staff_matter", **contact), self._menu_buttons())
         return None
 
     def _asks_more(self, text: str) -> bool:

@@ -365,7 +365,10 @@ async def test_the_cafe_asked_about_gets_what_the_sources_say_and_the_contact(
      ("ada foto2 kegiatan kunjungan sebelumnya?", "ask_visit_info", 0.4),
      ("apakah BMI bisa bantu pemasaran produk kopi kami?", "ask_visit_info", 0.55),
      ("kalau mau jadi mitra jawara gimana?", "nlu_fallback", 0.2),
-     ("ada gereja dekat lokasi?", "ask_location", 0.51)],  # console: where BMI is
+     ("ada gereja dekat lokasi?", "ask_location", 0.51),  # console: where BMI is
+     # their own products, whatever the reading (console: shopping, "Bisa. …")
+     ("kami mau bawa produk UMKM anggota kami untuk dipamerkan di BMI, boleh?", "ask_shopping",
+      0.9)],
 )  # fmt: skip
 async def test_what_only_staff_can_send_or_allow_is_left_to_staff(
     engine: Engine,

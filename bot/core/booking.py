@@ -163,6 +163,14 @@ class BookingRules:
         return None
 
 
+# When a request is answered, or how long its review takes: "kira2 kapan ya dikonfirmasi?",
+# "biasanya berapa lama prosesnya sampai dapat konfirmasi?", "brp lama di acc?".
+HOW_LONG = re.compile(
+    r"\b(?:berapa\s+lama|brp\s+lama|kapan|lama)\b.{0,40}\b(?:dikonfirmasi|konfirmasi"
+    r"|disetujui|persetujuan|diproses|proses(?:nya)?|dibalas|balasan|acc|dikabari|dikabarin"
+    r"|kabarnya|diinfokan|diinformasikan)\b",
+    re.IGNORECASE,
+)
 _PHONE = re.compile(r"^(?:\+?62|0)(8\d{7,12})$")
 _PHONE_ABROAD = re.compile(r"^\+((?!62)[1-9]\d{7,14})$")  # E.164, another country
 # A mobile number written inside a sentence ("wa saya 0812 3777 8899 ya pak").

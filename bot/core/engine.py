@@ -15,7 +15,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from bot.core.answers import INFORMATIONAL, Answers
-from bot.core.booking import normalise_phone
+from bot.core.booking import HOW_LONG, normalise_phone
 from bot.core.courtesy import (
     daypart,
     defers,
@@ -106,12 +106,6 @@ FOLLOW_UP_WORDS = 6
 _HOW_TO_BOOK = re.compile(
     r"\b(?:daftar|mendaftar|booking)(?:nya)?\b.{0,25}\b(?:caranya|gimana|gmn|gmana|bagaimana)\b"
     r"|\bcara(?:nya)?\s+(?:daftar|mendaftar|booking)(?:nya)?\b",
-    re.IGNORECASE,
-)
-# "Biasanya berapa lama prosesnya sampai dapat konfirmasi?": how long the review takes.
-_REVIEW_TIME = re.compile(
-    r"\b(?:berapa|brp)\s+lama\b.{0,40}\b(?:konfirmasi|dikonfirmasi|disetujui|persetujuan"
-    r"|proses(?:nya)?|diproses|acc)\b",
     re.IGNORECASE,
 )
 # "How to book" read as any of these is still that: not as off-topic ("cara daftar cpns").
@@ -817,7 +811,7 @@ class Engine:
             and result.intent in {BOOK, FALLBACK, *_ABOUT_VISITS}
         ):
             return [Reply(self._t("booking.how_to")), self._offer_booking(state)]
-        if asks and _REVIEW_TIME.search(text) and result.intent in {FALLBACK, *_ABOUT_VISITS}:
+        if asks and HOW_LONG.search(text) and result.intent in {FALLBACK, *_ABOUT_VISITS}:
             # "… Biasanya berapa lama prosesnya sampai dapat konfirmasi?" (how visits go, 0.53,
             # console, a credit union from Sikka: the visit's sessions)
             review = Reply(self._t("booking.review_time", **self._answers.main_contact()))

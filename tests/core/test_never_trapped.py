@@ -753,6 +753,8 @@ async def test_how_long_the_review_takes_is_answered(
     assert await texts_of(world, letter) == [review, texts("booking.offer")]
     world.nlu.add("brp lama di acc pak?", "nlu_fallback", 0.2)
     assert await texts_of(world, "brp lama di acc pak?", "u2") == [review]
+    world.nlu.add("kira2 kapan dikonfirmasi ya?", "ask_visit_info", 0.5)
+    assert await texts_of(world, "kira2 kapan dikonfirmasi ya?", "u3") == [review]
 
 
 async def test_who_comes_answering_the_offer_takes_it(
@@ -1120,6 +1122,10 @@ async def test_when_the_answer_comes_asked_after_sending(world: World, texts: Te
     told = await texts_of(world, "kapan dikabari bu?")
     assert told[0] == texts("booking.under_review")
     assert told[1].startswith(texts("booking.your_list")) and "Koperasi Mekar Sari" in told[1]
+    # what comes next, asked (console, a KSP from Padang: the list alone)
+    world.nlu.add("sudah saya kirim pak, terus langkah selanjutnya apa?", "check_booking", 0.8)
+    told = await texts_of(world, "sudah saya kirim pak, terus langkah selanjutnya apa?")
+    assert told[0] == texts("booking.under_review")
 
 
 async def test_a_length_where_a_name_is_asked_is_kept_and_refusals_point_to_a_person(

@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.core.booking import (
+    HOW_LONG,
     MAX_DAYS,
     BookingError,
     BookingRequest,
@@ -38,7 +39,6 @@ from bot.core.flow import Handler
 from bot.core.flows.booking_parts import (
     CHANGED_TO,
     EARLIEST,
-    HOW_LONG,
     BookingParts,
     weekdays_named,
 )

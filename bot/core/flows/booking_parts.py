@@ -37,13 +37,6 @@ from nlu.numbers import DAYS_IN_TEXT, words_to_int
 log = logging.getLogger(__name__)
 
 DATE_CHOICES = 6
-# What happens to a request once sent, asked before any was: "berapa lama dikonfirmasi?",
-# "pak kira2 kapan ya dikonfirmasi?" (in the form or outside it).
-HOW_LONG = re.compile(
-    r"\b(?:berapa\s+lama|kapan|lama)\b.{0,30}\b(?:dikonfirmasi|konfirmasi|disetujui|diproses"
-    r"|dibalas|balasan|acc|dikabari|dikabarin|kabarnya|diinfokan|diinformasikan)\b",
-    re.IGNORECASE,
-)
 # A time of day told: "jam 7", "sabtu sore" (not "selamat sore").
 _AT_HOUR = re.compile(
     r"\b(?:jam|pukul|pkl)\.?\s*\d|(?<!selamat )\b(?:pagi|siang|sore|malam)\b", re.IGNORECASE

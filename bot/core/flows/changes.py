@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from bot.core.booking import (
+    HOW_LONG,
     BookingError,
     BookingView,
     DayFull,
@@ -21,7 +22,6 @@ from bot.core.flows.booking import day_in, month_of
 from bot.core.flows.booking_parts import (
     CHANGED_TO,
     DAY_TOLD,
-    HOW_LONG,
     BookingParts,
     requested_by,
 )
@@ -80,6 +80,14 @@ def _bare_day(text: str, booking: BookingView) -> date | None:
     return day_in(text, month_of(booking.start_date))
 
 
+# What comes after sending, asked: "langkah selanjutnya apa?", "selanjutnya bagaimana?".
+_NEXT_STEP = re.compile(
+    r"\b(?:langkah|proses|tahap)\s+(?:selanjutnya|berikutnya)\b"
+    r"|\bselanjutnya\s+(?:apa|bagaimana|gimana|gmn)\b",
+    re.IGNORECASE,
+)
+
+
 class BookingChanges(BookingParts):
     """Check, cancel, reschedule."""
 
@@ -129,8 +137,11 @@ class BookingChanges(BookingParts):
         return self._move_offered(booking, booking.start_date, days, state)
 
     def _asks_when(self, text: str) -> bool:
-        """ "kapan dikabari?": when a request is answered, asked, not complained of."""
-        return bool(HOW_LONG.search(text)) and not self._t.mentions(text, "words.waiting")
+        """ "kapan dikabari?", "sudah saya kirim pak, terus langkah selanjutnya apa?" (console:
+        the list alone): when a request is answered or what comes next, asked, not
+        complained of."""
+        asked = HOW_LONG.search(text) or _NEXT_STEP.search(text)
+        return asked is not None and not self._t.mentions(text, "words.waiting")
 
     def intents(self) -> Mapping[str, Handler]:
         return {

@@ -145,6 +145,10 @@ _CAN_VISIT = re.compile(
     r"(?:kunjungan|studi\s+(?:banding|tiru)|berkunjung|datang\s+ke)\b",
     re.IGNORECASE,
 )
+# A visit from afar: "lewat zoom", "secara daring" (visits are in person: no offer).
+_ONLINE = re.compile(
+    r"\b(?:zoom|online|daring|virtual|gmeet|google\s+meet|jarak\s+jauh|webinar)\b", re.IGNORECASE
+)
 _APOLOGY = frozenset({"maaf", "ampun"})  # "mohon maaf", "minta maaf": no wish to come
 # "sy ketua koperasi karyawan …", "saya bendahara KSP …", "nama saya Yuliana": who they are.
 _INTRODUCTION = re.compile(
@@ -477,7 +481,7 @@ class Engine:
         if not self._t.asks(text):
             return _WISH_TO_COME.search(text) is not None
         if _CAN_VISIT.search(text):  # "apakah bisa kunjungan kerja ke BMI untuk …?" (console)
-            return True
+            return _ONLINE.search(text) is None  # "… bisa studi banding lewat zoom saja?"
         wish = _WISH_TO_COME.search(text) is not None or self._t.mentions(text, "words.interest")
         last = [part for part in re.split(r"[,.;!?\n]+", text) if part.strip()][-1:]
         return wish and bool(last) and self._t.says(last[0], "words.booking.can_we")

@@ -621,6 +621,9 @@ async def test_a_wish_to_come_read_as_how_visits_go_gets_the_answer_and_the_offe
         assert "Koperasi BMI Grup menerima kunjungan belajar" in replies[0]  # a salam before
         assert len(replies) == 2, replies
     assert (await texts_of(world, "mau tanya tentang studi banding"))[-1] != texts("booking.offer")
+    online = "kami di maluku, bisa studi banding lewat zoom saja?"  # visits are in person
+    world.nlu.add(online, "ask_online_visit", 0.9)
+    assert texts("booking.offer") not in await texts_of(world, online, chat="u9")
 
 
 @pytest.mark.parametrize(

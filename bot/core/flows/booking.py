@@ -129,10 +129,11 @@ _BEYOND = re.compile(r"\b(?:lebih\s+dari|melebihi|di\s*atas)\s+\d", re.IGNORECAS
 _BARE_NUMBER = re.compile(r"^\D*?(?<![A-Za-z])(\d{1,4})(?:an)?(?![A-Za-z])\D*$")
 _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
 _DAY_NAMED = re.compile(r"\b(?:tanggal|tgl|tangal)\s*([12]?\d|3[01])\b", re.IGNORECASE)
+# Cooperatives known by initials: "KPRI" (civil servants), "KPBS", "KPSBU" (dairy farmers).
+_INITIALS = r"kp(?:ri|n|bs|sbu|sp)"
 # A word that says what kind of organisation the name that follows is.
 _KIND_WORD = re.compile(
-    # "KPRI", "KPBS", "KPSBU": cooperatives of civil servants, of dairy farmers
-    r"(?:koperasi|kop(?!in?\b)\w+|ksp\w*|ksu|kud|kp(?:ri|n|bs|sbu|sp)|bmt|coop|cu|dinas|diskop\w*"
+    rf"(?:koperasi|kop(?!in?\b)\w+|ksp\w*|ksu|kud|{_INITIALS}|bmt|coop|cu|dinas|diskop\w*"
     r"|dinkop\w*|bumdes|gapoktan"
     r"|pemkab|pemkot|dekopin\w*|smkn?|sman?|smpn?|madrasah|pesantren|ponpes|universitas|uin"
     r"|politeknik|yayasan|tk|paud|sdn?|sdit|mts|mtsn)",
@@ -350,7 +351,7 @@ def guess_kind(name: str) -> str | None:
     if re.search(r"\bdinas\b|\bdiskop", lowered):
         return "dinas"
     if re.search(
-        r"\b(koperasi|kop\w*|ksp\w*|ksu|kud|kp(?:ri|n|bs|sbu|sp)|bmt|kjks|coop|cu|credit union)\b",
+        rf"\b(koperasi|kop\w*|ksp\w*|ksu|kud|{_INITIALS}|bmt|kjks|coop|cu|credit union)\b",
         lowered,
     ):
         return "koperasi"

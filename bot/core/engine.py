@@ -37,7 +37,7 @@ from bot.core.nlu import FALLBACK, LIKELY, OFF_TOPIC, SURE, NluClient, NluResult
 from bot.core.notify import StaffDesk
 from bot.core.payloads import Space, decode, encode
 from bot.core.state import ConversationState, StateStore
-from bot.core.texts import Texts
+from bot.core.texts import COURTESY_TAIL, Texts
 from nlu.numbers import DAYS_IN_TEXT
 
 log = logging.getLogger(__name__)
@@ -1126,10 +1126,10 @@ def question_clauses(text: str, asks: Callable[[str], bool] | None = None) -> li
 
 
 def _unaddressed(clause: str) -> str:
-    """A clause's words in lower case, without the person addressed at its end ("saya dari
-    kantor camat mau tanya pak" -> "… mau tanya")."""
+    """A clause's words in lower case, without the courtesy at its end, as `Texts.says`
+    strips it ("saya dari kantor camat mau tanya ya pak" -> "… mau tanya")."""
     words = re.findall(r"\w+", clause.lower())
-    while len(words) > 1 and words[-1] in {"pak", "bu", "bapak", "ibu", "min", "kak", "mas"}:
+    while len(words) > 1 and words[-1] in COURTESY_TAIL:
         words.pop()
     return " ".join(words)
 

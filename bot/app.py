@@ -25,7 +25,6 @@ from bot.channels.whatsapp.store import WhatsAppStore
 from bot.channels.whatsapp.webhook import CHANNEL
 from bot.config import Settings
 from bot.core.engine import Engine
-from bot.core.flows.letters import LetterRequests
 from bot.core.notify import InviteLinks, StaffDesk
 from bot.core.texts import Texts
 from bot.db.chat_locks import ChatLocks
@@ -85,8 +84,7 @@ class App:
         http = aiohttp.ClientSession()
         nlu = wiring.nlu_client(settings, http, clock)
         bookings = wiring.booking_service(settings, sessions, clock)
-        scheduler = wiring.visit_scheduler(settings)
-        scheduler.jobs.bookings = bookings
+        scheduler = wiring.visit_scheduler(settings, bookings)
         visiting = wiring.visiting(settings, sessions, scheduler, staff, said)
         participants = wiring.participant_flow(
             settings, bookings, visiting.visits, language=said, clock=clock, guard=staff.guard
@@ -118,7 +116,8 @@ class App:
             nlu, store, said.answers, said.texts, said.keywords,
             # Asked in this order whether an event is theirs; a new flow is one more entry.
             flows=(
-                *([access] if access else []), LetterRequests(bookings, documents, said.texts),
+                *([access] if access else []),
+                *wiring.paper_requests(bookings, visiting.visits, documents, said.texts, clock),
                 participants, form, changes, amendments, availability,
             ),
             staff=room, desk=staff.desk, handoff=handoff, guard=staff.guard, now=clock.now,

@@ -23,9 +23,11 @@ from bot.core.flows.amendments import Amendments
 from bot.core.flows.availability import Availability
 from bot.core.flows.booking import BookingFlow
 from bot.core.flows.booking_parts import BookingParts
+from bot.core.flows.certificates import CertificateRequests
 from bot.core.flows.changes import BookingChanges
 from bot.core.flows.desk_access import DeskAccess
 from bot.core.flows.handoff import BusinessHours, HandoffFlow
+from bot.core.flows.letters import LetterRequests
 from bot.core.flows.participants import ParticipantFlow
 from bot.core.flows.staff import StaffFlow
 from bot.core.guard import AbuseLimits, Guard
@@ -166,9 +168,9 @@ def booking_service(
     )
 
 
-def visit_scheduler(settings: Settings) -> VisitScheduler:
-    """The one scheduler, with its persistent job store."""
-    return VisitScheduler(
+def visit_scheduler(settings: Settings, bookings: BookingService) -> VisitScheduler:
+    """The one scheduler, with its persistent job store; its jobs act on `bookings`."""
+    scheduler = VisitScheduler(
         settings.database_url,
         settings.tz,
         push_time=settings.agenda_push_time,
@@ -176,6 +178,8 @@ def visit_scheduler(settings: Settings) -> VisitScheduler:
         feedback_time=settings.feedback_time,
         misfire_grace=timedelta(seconds=settings.scheduler_misfire_grace_seconds),
     )
+    scheduler.jobs.bookings = bookings
+    return scheduler
 
 
 def outbox(
@@ -200,6 +204,18 @@ def participant_flow(
         bookings, visits, texts=language.texts, now=clock.now,
         push_time=settings.agenda_push_time, guard=guard, hours=language.answers.hours(),
     )  # fmt: skip
+
+
+def paper_requests(
+    bookings: BookingService, visits: VisitService, documents: Paperwork, texts: Texts,
+    clock: Clock,
+) -> tuple[LetterRequests, CertificateRequests]:  # fmt: skip
+    """What a chat with a visit on record asks of its documents: the letter again, a
+    participant's certificate."""
+    return (
+        LetterRequests(bookings, documents, texts),
+        CertificateRequests(bookings, visits, documents, texts, today=clock.today),
+    )
 
 
 def booking_flows(

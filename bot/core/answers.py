@@ -87,6 +87,31 @@ def times_asked(text: str) -> bool:
     return bool(_TIME_ASKED.search(text)) and not _OTHER_HOURS.search(text)
 
 
+# A certificate asked about or for: "nanti dapat sertifikat?", "minta piagamnya", "e-sertifikat
+# belum dapat" (not "sertifikatnya sudah kami terima, terima kasih").
+_CERTIFICATE = re.compile(r"\b(?:e[\s-]?)?(?:sertifikat|sertipikat|sertif|piagam)\w*", re.I)
+_CERTIFICATE_WANTED = re.compile(
+    r"\b(?:minta|mohon|tolong|kirim\w*|belum|blm|mana|hilang|ulang|lagi|unduh|download)\b", re.I
+)
+# Not had yet, so after a visit: "sertifikatnya belum dapat", "blm diterima".
+_NOT_HAD = re.compile(
+    r"\b(?:belum|blm)\s+(?:(?:kami|saya|sy)\s+)?(?:dapat|dpt|dapet|terima|diterima|dikirim|masuk|sampai)\b",
+    re.I,
+)
+
+
+def certificate_asked(text: str, asks: bool) -> bool:
+    """Whether a message asks about a certificate: a question (`asks`), or a request."""
+    return _CERTIFICATE.search(text) is not None and (
+        asks or _CERTIFICATE_WANTED.search(text) is not None
+    )
+
+
+def not_had(text: str) -> bool:
+    """Whether a message says something has not come yet ("… belum dapat")."""
+    return _NOT_HAD.search(text) is not None
+
+
 # Questions with a plain answer: a message asking several of them gets each answer.
 INFORMATIONAL = frozenset(VISIT_TOPICS) | {"ask_location", "ask_contact", "ask_about_bmi"}
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from types import MappingProxyType
 
-from bot.core.answers import INFORMATIONAL, Answers
+from bot.core.answers import INFORMATIONAL, Answers, certificate_asked, not_had
 from bot.core.booking import HOW_LONG, normalise_phone
 from bot.core.courtesy import (
     daypart,
@@ -78,6 +78,7 @@ _CLAUSE_BREAK = re.compile(
 BOOK = "book_visit"
 SPEAKER = "speaker"  # BMI invited to speak elsewhere: no intent of the model's, remembered
 INTRODUCED = "introduced"  # who the sender is, told and welcomed: remembered as well
+VISITED = "visited"  # a past visit told ("kami sudah kunjungan ke BMI bulan lalu"): remembered
 ENGLISH = "english"  # told the chat is in Indonesian: remembered, said once a chat
 OFFER_HANDOFF = "offer_handoff"
 OFFER_INTEREST = "booking.offer_interest"  # an interest told: the topic kept, a visit offered
@@ -674,12 +675,22 @@ class Engine:
     def _only_who(self, result: NluResult, text: str) -> bool:
         """A booking read unsurely from a message that says nothing of a visit (no wish, no
         visit named, no date or group): "kami dari koperasi karyawan RSUD dr Soetomo
-        surabaya" (0.24, console: its "plan" was welcomed) says who they are."""
-        if result.intent != BOOK or result.confidence >= LIKELY:
+        surabaya" (0.24, console: its "plan" was welcomed) says who they are; so does a past
+        visit told, however sure ("… kami sudah kunjungan ke BMI bulan lalu", 0.26)."""
+        if result.intent != BOOK:
+            return False
+        if self._visited(text):
+            return True
+        if result.confidence >= LIKELY:
             return False
         named = result.entity("date") or result.entity("participants")
         visit = self._wishes(_words(text)) or self._t.mentions(text, "words.visit_words")
         return named is None and not visit
+
+    def _visited(self, text: str) -> bool:
+        """A past visit told ("… kami sudah kunjungan ke BMI bulan lalu", `words.visited`),
+        and no new one wished ("pernah ke BMI, mau datang lagi" asks for one)."""
+        return self._t.mentions(text, "words.visited") and not self._wishes(_words(text))
 
     def _tells_only(self, text: str) -> bool:
         """ "kami rombongan 35 orang pengurus dan pengawas": a message about the visit that
@@ -860,7 +871,7 @@ class Engine:
             return [Reply(self._t("fallback.english", **contact))]
         if (sent := self._answers.letter_sent(text)) is not None:
             return [sent]  # "… lewat email minggu lalu, apakah sudah diterima?" (0.83)
-        if asks and (allowed := self._staff_allows(text)) is not None:
+        if (allowed := self._staff_allows(text, asks, state)) is not None:
             return [allowed]
         if result.confidence >= SURE:
             return None
@@ -890,12 +901,20 @@ class Engine:
             return [Reply(self._t("fallback.staff_matter", **contact), self._menu_buttons())]
         return None
 
-    def _staff_allows(self, text: str) -> Reply | None:
+    def _staff_allows(self, text: str, asks: bool, state: ConversationState) -> Reply | None:
         """A question of what only staff can allow, whatever the model reads: a participant's
         care ("bu kalau bawa anak kecil boleh?", the requirements, 0.91, console), the
         enquirers' own products ("… bawa produk UMKM anggota kami untuk dipamerkan di BMI,
-        boleh?", shopping at Warung Anggota: "Bisa. …", console); None for anything else."""
+        boleh?", shopping at Warung Anggota: "Bisa. …", console), the certificate of a visit
+        made ("mau minta sertifikatnya, belum dapat" after "kami sudah kunjungan ke BMI bulan
+        lalu": the before-booking answer, console; a chat with a visit on record gets its own
+        from `CertificateRequests`); None for anything else."""
         contact = self._answers.main_contact()
+        visited = self._t.mentions(text, "words.visited") or VISITED in state.last_intents
+        if certificate_asked(text, asks) and (visited or not_had(text)):
+            return Reply(self._t("fallback.certificate_past", **contact), self._menu_buttons())
+        if not asks:
+            return None
         if self._t.mentions(text, "words.care_needs") and not self._asks_more(text):
             return Reply(self._t("fallback.care", **contact), self._menu_buttons())
         if self._t.mentions(text, "words.own_products"):
@@ -958,6 +977,10 @@ class Engine:
             state.misses = 0  # the contact, sent a turn after the offer: kept (overheard)
             noted = Reply(self._t("booking.phone_noted", phone=phone))
             return [noted, self._offer_booking(state)]
+        if self._visited(text):  # "kami sudah kunjungan ke BMI bulan lalu" (its "plan" welcomed)
+            state.misses = 0
+            state.remember_intent(VISITED)
+            return [Reply(self._t("courtesy.visited"), self._menu_buttons())]
         if _INTRODUCTION.search(text) or result.entity("organization") is not None:
             state.misses = 0
             if self._plans_unsurely(result, text):  # "kami dari LPD … ingin studi banding …"

@@ -130,11 +130,42 @@ class Paperwork:
         """A certificate for every participant who joined, keyed by (channel, chat); issued
         once per participant (a rerun of the job prints the same numbers again)."""
         booking = await self._approved(code)
-        have = {
+        have = await self._issued_certificates(booking)
+        people = await self._visits.participants(booking.code)
+        new = [
+            (name, channel, chat) for name, channel, chat in people if (channel, chat) not in have
+        ]
+        have.update(await self._issue_certificates(booking, new))
+        return {
+            key: Printed(issued, await self._print("certificate", self._certificate(issued)))
+            for key, issued in have.items()
+        }
+
+    async def certificate(self, code: str, channel: str, chat_id: str) -> Printed | None:
+        """One participant's certificate, asked for again after the visit ("sertifikat saya
+        belum dapat"): the one issued with the thanks, or issued now if the thanks has not
+        gone yet; None when the chat did not join the visit."""
+        booking = await self._approved(code)
+        issued = (await self._issued_certificates(booking)).get((channel, chat_id))
+        if issued is None:
+            people = await self._visits.participants(booking.code)
+            mine = [person for person in people if person[1:] == (channel, chat_id)]
+            if not mine:
+                return None
+            issued = (await self._issue_certificates(booking, mine))[(channel, chat_id)]
+        return Printed(issued, await self._print("certificate", self._certificate(issued)))
+
+    async def _issued_certificates(self, booking: BookingView) -> dict[tuple[str, str], Issued]:
+        return {
             (issued.data["channel"], issued.data["chat_id"]): issued
             for issued in await self._store.of_booking("certificate", booking.code)
         }
-        people = await self._visits.participants(booking.code)
+
+    async def _issue_certificates(
+        self, booking: BookingView, people: list[tuple[str, str, str]]
+    ) -> dict[tuple[str, str], Issued]:
+        """New certificates for `people` (name, channel, chat) of a visit, numbered in one
+        transaction."""
         titles = [item["title"] for item in await self._agenda(booking)]
         topics = list(dict.fromkeys(title for title in titles if self._host.is_topic(title)))
         common = {
@@ -146,15 +177,10 @@ class Paperwork:
             Entry({**common, "name": name, "channel": channel, "chat_id": chat},
                   verify_code=new_code(CODE_LENGTH))
             for name, channel, chat in people
-            if (channel, chat) not in have
         ]  # fmt: skip
         pattern = self._host.certificate_number
-        for issued in await self._store.issue("certificate", booking.code, pattern, new):
-            have[(issued.data["channel"], issued.data["chat_id"])] = issued
-        return {
-            key: Printed(issued, await self._print("certificate", self._certificate(issued)))
-            for key, issued in have.items()
-        }
+        issued = await self._store.issue("certificate", booking.code, pattern, new) if new else []
+        return {(one.data["channel"], one.data["chat_id"]): one for one in issued}
 
     def _certificate(self, issued: Issued) -> dict[str, Any]:
         url = f"{self._public_url}{VERIFY_PATH}{issued.verify_code}"

@@ -385,6 +385,35 @@ async def test_what_only_staff_can_send_or_allow_is_left_to_staff(
     assert reply.text == texts("fallback.staff_matter", **answers.main_contact())
 
 
+async def test_a_past_visit_is_thanked_and_its_certificate_left_to_staff(
+    engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
+) -> None:
+    """Found in the console (a KSP from Maumere): "… kami sudah kunjungan ke BMI bulan lalu"
+    (a booking, 0.26) had its "plan" welcomed, and "mau minta sertifikatnya, belum dapat" got
+    the before-booking answer; a chat with no visit on record is staff's to check."""
+    told = "saya ketua KSP Maju Bersama dari Maumere, kami sudah kunjungan ke BMI bulan lalu"
+    nlu.add(told, "book_visit", 0.26, organization="KSP Maju Bersama")
+    (thanked,) = await engine.handle(text(told))
+    assert thanked.text == texts("courtesy.visited")
+    nlu.add("mau minta sertifikatnya", "ask_certificate", 0.99)
+    (staff,) = await engine.handle(text("mau minta sertifikatnya"))
+    assert staff.text == texts("fallback.certificate_past", **answers.main_contact())
+    after = ("sertifikat kunjungan kami belum dapat pak",
+             "kami sudah berkunjung tgl 3 kemarin, piagamnya bisa dikirim?")  # fmt: skip
+    for chat, asked in zip(("c2", "c3"), after, strict=True):
+        nlu.add(asked, "ask_certificate", 0.9)
+        (reply,) = await engine.handle(text(asked, chat=chat))
+        assert reply.text == texts("fallback.certificate_past", **answers.main_contact())
+    # before any visit, the knowledge's answer; coming again is a new visit
+    nlu.add("nanti peserta dapat sertifikat?", "ask_certificate", 0.99)
+    (before,) = await engine.handle(text("nanti peserta dapat sertifikat?", chat="c4"))
+    assert before.text.startswith(answers.knowledge.visit.certificate.text.strip())
+    again = "kami pernah berkunjung tahun lalu, mau studi banding lagi"
+    nlu.add(again, "book_visit", 0.6)
+    (offer,) = await engine.handle(text(again, chat="c5"))
+    assert offer.text != texts("courtesy.visited")
+
+
 @pytest.mark.parametrize(
     "reading",
     [("kalau peserta kami ada yang membawa anak kecil boleh?", "ask_visit_requirements", 0.75),

@@ -3,8 +3,12 @@ requester's request, certificates with the thank-you, the public /verify page.""
 
 from __future__ import annotations
 
-import aiohttp
+from datetime import timedelta
 
+import aiohttp
+from sqlalchemy import update
+
+from bot.db.models import Booking
 from tests.desk.conftest import STAFF, STAFF_GROUP, DeskSite, desk_settings, site, telegram
 from tests.documents.pdf import pdf_text
 from tests.e2e.conftest import coop_tlm
@@ -61,6 +65,10 @@ async def test_certificates_come_with_the_thanks_and_verify(site: DeskSite) -> N
         await telegram.wait_for(chat, 1)
         await telegram.send_text(chat, name)
         await telegram.wait_for(chat, 2)
+    before = len(telegram.sent(YULI))
+    await telegram.send_text(YULI, "nanti dapat sertifikat kah?")  # before the visit: when
+    told = (await telegram.wait_for(YULI, before + 1))[-1].params["text"]
+    assert "setelah hari terakhir" in told
     pushes = site.bot.app.scheduler.jobs.pushes
     assert pushes is not None
     await pushes.feedback(code)  # what the job does after the last day
@@ -79,3 +87,29 @@ async def test_certificates_come_with_the_thanks_and_verify(site: DeskSite) -> N
         async with http.get(f"{site.url}/verify/ZZZZZZZZZZ") as fake:
             assert fake.status == 404
             assert "tidak terdaftar" in await fake.text()
+
+
+async def test_a_participant_asks_for_the_certificate_again(site: DeskSite) -> None:
+    """ "sertifikat saya belum dapat" after the visit: the same certificate again, issued now
+    if the thanks had not gone yet; the requester is told where the participants' went."""
+    telegram = site.telegram
+    code = await approved(site, days=1)
+    booking = await site.bot.app.bookings.get(code)
+    assert booking is not None and booking.invite_code
+    await telegram.send_text(ANDI, f"gabung {booking.invite_code}")
+    await telegram.wait_for(ANDI, 1)
+    await telegram.send_text(ANDI, "Bapak Andi")
+    await telegram.wait_for(ANDI, 2)
+    async with site.bot.app.sessions.begin() as session:  # the visit was last week
+        past = booking.start_date - timedelta(days=(booking.start_date.toordinal() % 7) + 40)
+        await session.execute(update(Booking).where(Booking.code == code).values(start_date=past))
+    await telegram.send_text(ANDI, "pak sertifikat saya belum dapat, bisa minta dikirim?")
+    (first,) = await telegram.wait_for(ANDI, 1, method="sendDocument")
+    assert "Bapak Andi" in pdf_text(first.params["document"]["content"])
+    await telegram.send_text(ANDI, "maaf hilang, minta sertifikatnya lagi")
+    again = (await telegram.wait_for(ANDI, 2, method="sendDocument"))[-1]
+    assert again.params["document"]["filename"] == first.params["document"]["filename"]
+    before = len(telegram.sent(REQUESTER))
+    await telegram.send_text(REQUESTER, "sertifikat peserta kami bagaimana pak?")
+    told = (await telegram.wait_for(REQUESTER, before + 1))[-1].params["text"]
+    assert "sudah kami kirimkan" in told and "(1 orang)" in told

@@ -163,6 +163,24 @@ class BookingRules:
         return None
 
 
+# Cooperatives known by initials: "KPRI" (civil servants), "KPBS", "KPSBU" (dairy farmers).
+INITIALS = r"kp(?:ri|n|bs|sbu|sp)"
+# A word that says what kind of organisation the name that follows is.
+KIND_WORD = re.compile(
+    rf"(?:koperasi|kop(?!in?\b)\w+|ksp\w*|ksu|kud|{INITIALS}|bmt|coop|cu|dinas|diskop\w*"
+    r"|dinkop\w*|bumdes|gapoktan"
+    r"|pemkab|pemkot|dekopin\w*|smkn?|sman?|smpn?|madrasah|pesantren|ponpes|universitas|uin"
+    r"|politeknik|yayasan|tk|paud|sdn?|sdit|mts|mtsn)",
+    re.IGNORECASE,
+)
+# Who the sender is, by the kind of their body: "dari koperasi karyawan", "kami KSP …".
+SENDER_KIND = re.compile(
+    rf"\b(?:dari|dr|kami|kmi|saya|sy|beta|ambo|abdi ti|kulo saking|saking|kunjungan|rombongan)\s+"
+    r"(?:(?:guru|dosen|ketua|pengurus|staf|pembina|kepala\s+sekolah)\s+(?:di\s+|dari\s+)?)?"
+    rf"(?P<kind>{KIND_WORD.pattern})(?!\w)",
+    re.IGNORECASE,
+)
+
 # When a request is answered, or how long its review takes: "kira2 kapan ya dikonfirmasi?",
 # "biasanya berapa lama prosesnya sampai dapat konfirmasi?", "brp lama di acc?".
 HOW_LONG = re.compile(

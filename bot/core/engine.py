@@ -15,7 +15,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from bot.core.answers import INFORMATIONAL, Answers, certificate_asked, not_had
-from bot.core.booking import HOW_LONG, normalise_phone
+from bot.core.booking import HOW_LONG, SENDER_KIND, normalise_phone
 from bot.core.courtesy import (
     daypart,
     defers,
@@ -981,7 +981,8 @@ class Engine:
             state.misses = 0
             state.remember_intent(VISITED)
             return [Reply(self._t("courtesy.visited"), self._menu_buttons())]
-        if _INTRODUCTION.search(text) or result.entity("organization") is not None:
+        who = _INTRODUCTION.search(text) or SENDER_KIND.search(text)  # "dari koperasi karyawan"
+        if who or result.entity("organization") is not None:
             state.misses = 0
             if self._plans_unsurely(result, text):  # "kami dari LPD … ingin studi banding …"
                 return [self._offer_booking(state, "booking.offer_plan")]

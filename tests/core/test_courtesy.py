@@ -402,6 +402,10 @@ async def test_an_introduction_alone_is_welcomed_not_its_plan(
     assert welcome == texts("courtesy.introduced")
     assert await say(engine, plan) != [texts("courtesy.introduced")]
     assert await say(engine, sorry) == [texts("courtesy.introduced")]
+    # a body named by its kind alone, nothing tagged (console: the booking form began)
+    nlu.add("dari koperasi karyawan", "book_visit", 0.3)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    assert await say(engine, "dari koperasi karyawan") == [texts("courtesy.introduced")]
 
 
 async def test_a_greeting_that_says_who_they_are_is_welcomed_as_an_introduction(

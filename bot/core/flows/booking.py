@@ -24,7 +24,10 @@ from typing import Any
 
 from bot.core.booking import (
     HOW_LONG,
+    INITIALS,
+    KIND_WORD,
     MAX_DAYS,
+    SENDER_KIND,
     BookingError,
     BookingRequest,
     DayFull,
@@ -129,22 +132,6 @@ _BEYOND = re.compile(r"\b(?:lebih\s+dari|melebihi|di\s*atas)\s+\d", re.IGNORECAS
 _BARE_NUMBER = re.compile(r"^\D*?(?<![A-Za-z])(\d{1,4})(?:an)?(?![A-Za-z])\D*$")
 _DAY_OF_MONTH = re.compile(r"\b([12]?\d|3[01])\b")
 _DAY_NAMED = re.compile(r"\b(?:tanggal|tgl|tangal)\s*([12]?\d|3[01])\b", re.IGNORECASE)
-# Cooperatives known by initials: "KPRI" (civil servants), "KPBS", "KPSBU" (dairy farmers).
-_INITIALS = r"kp(?:ri|n|bs|sbu|sp)"
-# A word that says what kind of organisation the name that follows is.
-_KIND_WORD = re.compile(
-    rf"(?:koperasi|kop(?!in?\b)\w+|ksp\w*|ksu|kud|{_INITIALS}|bmt|coop|cu|dinas|diskop\w*"
-    r"|dinkop\w*|bumdes|gapoktan"
-    r"|pemkab|pemkot|dekopin\w*|smkn?|sman?|smpn?|madrasah|pesantren|ponpes|universitas|uin"
-    r"|politeknik|yayasan|tk|paud|sdn?|sdit|mts|mtsn)",
-    re.IGNORECASE,
-)
-_INTRODUCED = re.compile(
-    rf"\b(?:dari|dr|kami|kmi|saya|sy|beta|ambo|abdi ti|kulo saking|saking|kunjungan|rombongan)\s+"
-    r"(?:(?:guru|dosen|ketua|pengurus|staf|pembina|kepala\s+sekolah)\s+(?:di\s+|dari\s+)?)?"
-    rf"(?P<kind>{_KIND_WORD.pattern})(?!\w)",
-    re.IGNORECASE,
-)
 # The writer and their office before the organisation's name, which the tagger joins to it:
 # "Nurhayati, Ketua Koperasi Wanita Annisa Kota Padang", "Kepala Dinas Koperasi …".
 _ROLE_FIRST = re.compile(
@@ -351,7 +338,7 @@ def guess_kind(name: str) -> str | None:
     if re.search(r"\bdinas\b|\bdiskop", lowered):
         return "dinas"
     if re.search(
-        rf"\b(koperasi|kop\w*|ksp\w*|ksu|kud|{_INITIALS}|bmt|kjks|coop|cu|credit union)\b",
+        rf"\b(koperasi|kop\w*|ksp\w*|ksu|kud|{INITIALS}|bmt|kjks|coop|cu|credit union)\b",
         lowered,
     ):
         return "koperasi"
@@ -1889,7 +1876,7 @@ def introduced(text: str, stops: frozenset[str]) -> str | None:
     begins a name: "… menerima kunjungan dari SMK? kami dari SMK Negeri 2 Pandeglang" is the
     second (console), and so is "… dari koperasi sekolah? kami dari kopsis SMKN 1 …", what
     a question asks about being no one's name (console, Rangkasbitung)."""
-    for match in _INTRODUCED.finditer(text):
+    for match in SENDER_KIND.finditer(text):
         name, asked = [match["kind"]], False
         for word in text[match.end() :].split():
             bare = word.rstrip(",;:!?")
@@ -1935,7 +1922,7 @@ def _kind_put_back(text: str, found: str, at: int, stops: frozenset[str]) -> tup
     for back in range(1, min(3, len(before)) + 1):
         if not all(w.isalpha() and w.lower() not in stops for w in before[len(before) - back :]):
             break
-        if _KIND_WORD.fullmatch(before[-back]):
+        if KIND_WORD.fullmatch(before[-back]):
             start = text.rfind(before[-back], 0, at)
             return text[start : at + len(found)], start
     return found, at

@@ -181,6 +181,10 @@ SENDER_KIND = re.compile(
     re.IGNORECASE,
 )
 
+# "kalau setelah lebaran?", "klo tgl 20?", "kalau sabtu sore?": the question before (or the
+# usual one), asked again of another time.
+FOLLOW_UP = re.compile(r"^\W*(?:kalau|kalo|klo|kl|gimana\s+kalau|bagaimana\s+kalau)\b", re.I)
+
 # When a request is answered, or how long its review takes: "kira2 kapan ya dikonfirmasi?",
 # "biasanya berapa lama prosesnya sampai dapat konfirmasi?", "brp lama di acc?".
 HOW_LONG = re.compile(

@@ -15,7 +15,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from bot.core.answers import INFORMATIONAL, Answers, certificate_asked, not_had
-from bot.core.booking import HOW_LONG, SENDER_KIND, normalise_phone
+from bot.core.booking import FOLLOW_UP, HOW_LONG, SENDER_KIND, normalise_phone
 from bot.core.courtesy import (
     daypart,
     defers,
@@ -100,8 +100,6 @@ _CAN_WHEN = re.compile(
     r"|kosong)\b",
     re.IGNORECASE,
 )
-# "kalau setelah lebaran?", "klo tgl 20?": the question before, asked again of another time.
-_FOLLOW_UP = re.compile(r"^\W*(?:kalau|kalo|klo|kl|gimana\s+kalau|bagaimana\s+kalau)\b", re.I)
 FOLLOW_UP_WORDS = 6
 # "kl mau daftar gmn caranya?", "cara daftarnya bagaimana?": how to book, not a booking yet.
 _HOW_TO_BOOK = re.compile(
@@ -647,7 +645,7 @@ class Engine:
         )
         when = result.entity("date") is not None or names_feast(text)  # "bulan Ramadhan"
         # "kalau setelah lebaran?" right after (console, a pesantren: not understood)
-        follow_up = _FOLLOW_UP.match(text) is not None and len(_words(text)) <= FOLLOW_UP_WORDS
+        follow_up = FOLLOW_UP.match(text) is not None and len(_words(text)) <= FOLLOW_UP_WORDS
         return (
             not moves  # "kalau mau ganti tanggal ke 27 januari bisa?" moves a booking (0.79)
             and when

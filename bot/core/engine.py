@@ -38,7 +38,7 @@ from bot.core.notify import StaffDesk
 from bot.core.payloads import Space, decode, encode
 from bot.core.state import ConversationState, StateStore
 from bot.core.texts import COURTESY_TAIL, Texts
-from nlu.numbers import DAYS_IN_TEXT
+from nlu.numbers import DAYS_IN_TEXT, group_size
 
 log = logging.getLogger(__name__)
 
@@ -451,6 +451,8 @@ class Engine:
         ordered: list[Reply] = []
         readings = await self._readings(clauses)
         asked = _intents(readings.values(), SURE)
+        if (group_size(text) or 0) >= MIN_GROUP:  # "kami mahasiswa … mau kunjungan … utk tugas
+            asked.pop(RESEARCH, None)  # mata kuliah, sekitar 45 org": no research (console)
         for intent, reading in asked.items():
             if intent == answered:
                 ordered += replies

@@ -467,6 +467,19 @@ async def test_a_group_of_students_comes_for_a_visit_not_research(
     nlu.add(alone, "ask_research", 0.85)
     (research,) = await engine.handle(text(alone))
     assert research.text.startswith(answers.knowledge.visit.research.text.strip()[:40])
+    # its clauses read alone name no group (console, UIN Jakarta: research answered too)
+    clauses = ("kami mahasiswa UIN Jakarta mau kunjungan ke bmi utk tugas mata kuliah, "
+               "sekitar 45 org. bisa ga kak?")  # fmt: skip
+    nlu.add(clauses, "ask_research", 0.5, participants=45)
+    nlu.add(
+        "kami mahasiswa UIN Jakarta mau kunjungan ke bmi utk tugas mata kuliah", "ask_research"
+    )
+    nlu.add("sekitar 45 org", "book_visit", 0.3, participants=45)
+    nlu.add("bisa ga kak?", "ask_online_visit", 0.4)
+    replies = await engine.handle(text(clauses, chat="c2"))
+    research_answer = answers.knowledge.visit.research.text.strip()[:40]
+    assert not any(reply.text.startswith(research_answer) for reply in replies)
+    assert replies[0].text.startswith(answers.knowledge.visit.info.text.strip()[:40])
 
 
 async def test_bmis_members_asked_are_no_shopping_question(
@@ -574,6 +587,11 @@ async def test_a_big_group_split_in_two_is_left_to_staff(
     nlu.add("berarti dibagi 2 rombongan?", "join_visit", 0.3, participants=2)
     (reply,) = await engine.handle(text("berarti dibagi 2 rombongan?"))
     assert reply.text == texts("fallback.split", **answers.main_contact())
+    # a member's share of the profit (console: told a big group is staff's to split)
+    shu = "pak saya anggota bmi, mau tanya shu tahun ini kapan dibagi?"
+    nlu.add(shu, "out_of_scope", 0.27)
+    (member,) = await engine.handle(text(shu, chat="c2"))
+    assert member.text == texts("fallback.out_of_scope_bmi", **answers.main_contact())
 
 
 @pytest.mark.parametrize(

@@ -87,6 +87,15 @@ def times_asked(text: str) -> bool:
     return bool(_TIME_ASKED.search(text)) and not _OTHER_HOURS.search(text)
 
 
+_CLOCK = re.compile(r"\b(?:jam|pukul|pkl)\.?\s*\d", re.I)
+
+
+def times_proposed(text: str) -> bool:
+    """Whether `text` names a time of the visit ("kami rencana datang jam 1 siang, selesai jam
+    4 bisa?"), not asks one, nor a shop's or an office's hours."""
+    return bool(_CLOCK.search(text)) and not _OTHER_HOURS.search(text)
+
+
 # A certificate asked about or for: "nanti dapat sertifikat?", "minta piagamnya", "e-sertifikat
 # belum dapat" (not "sertifikatnya sudah kami terima, terima kasih").
 _CERTIFICATE = re.compile(r"\b(?:e[\s-]?)?(?:sertifikat|sertipikat|sertif|piagam)\w*", re.I)

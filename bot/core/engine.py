@@ -417,14 +417,15 @@ class Engine:
             # "alhamdulillah. kalau begitu saya daftarkan ya pak" (not understood, console)
             result, unclear = replace(result, intent=BOOK), False
         coordinates = result.intent == "join_visit" and self._t.mentions(text, "words.coordinator")
-        if (result.intent == BOOK or unclear or coordinates) and self._t.mentions(
+        unsure = unclear or result.confidence < LIKELY
+        if (result.intent == BOOK or unsure or coordinates) and self._t.mentions(
             text, "words.registered"
         ):
             # "saya koordinator rombongan … yg sudah daftar kunjungan" (a booking, 0.73, or
             # joining a visit, 0.6, console: a new form began, an invite code was asked for),
             # "mau konfirmasi, kami jadi berangkat besok" (not understood: tomorrow's
             # availability), "kodenya belum saya simpan": their booking shown, or where to
-            # find it
+            # find it; "…, yang daftar lewat telpon ke pak sehnuri" (contact 0.29, console)
             result, unclear = replace(result, intent="check_booking"), False
         if result.intent == "reschedule_booking" and _resizes(result):
             # "pak, pesertanya nambah jadi 30 orang bisa?" after sending: no new date but a
@@ -589,7 +590,8 @@ class Engine:
             if result.intent == "affirm":
                 return await self._answer(event, offered, result, text, state)
             return self._menu(state)
-        if offered == BOOK and not asks and _takes_offer(result, text, unclear):
+        registered = self._t.mentions(text, "words.registered")  # "… yang daftar lewat telpon"
+        if offered == BOOK and not asks and not registered and _takes_offer(result, text, unclear):
             state.step = None
             return await self._answer(event, BOOK, result, text, state)
         return None

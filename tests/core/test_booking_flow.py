@@ -839,7 +839,11 @@ async def test_a_coordinator_already_registered_is_shown_the_booking_not_a_new_f
     joining = "Saya koordinator rombongan KSP Maju Bersama yang sudah daftar"
     world.nlu.add(joining, "join_visit", 0.6, organization="Maju Bersama")
     world.nlu.add("oh salah, kodenya belum saya simpan", "nlu_fallback", 0.2)
-    for said in (going, "kode booking nya lupa", joining, "oh salah, kodenya belum saya simpan"):
+    # registered by phone (console, a KSP from Bogor cancelling: a new form began)
+    phoned = "dari KSP Sejahtera Bersama Bogor, yang daftar lewat telpon ke pak sehnuri"
+    world.nlu.add(phoned, "ask_contact", 0.29, organization="KSP Sejahtera Bersama Bogor")
+    for said in (going, "kode booking nya lupa", joining, "oh salah, kodenya belum saya simpan",
+                 phoned):  # fmt: skip
         (none,) = await world.say(said, chat="u2")
         assert none.text == world.texts("booking.none_active", **answers.main_contact())
     await finish_one_message_booking_on(world, "u1", "14 Juni")

@@ -107,6 +107,7 @@ async def world(
     nlu.add("kode undangannya apa bu?", "join_visit", 0.7)
     nlu.add("untuk peserta bagaimana cara dapat agendanya?", "join_visit", 0.7)
     nlu.add("rundown acaranya bisa dikirim pak?", "ask_agenda", 0.9)
+    nlu.add("kami rencana datang jam 1 siang, selesai jam 4 bisa?", "ask_agenda", 0.63)
     engine = Engine(
         nlu, JsonMemoryStore(), answers, texts, keywords,
         flows=(participants, *flows), staff=staff, desk=desk,
@@ -332,6 +333,9 @@ async def test_a_participant_without_a_code_is_not_asked_for_it_forever(world: W
     assert [r.text for r in agenda] == [texts("agenda.not_participant")]
     hours = await world.send("acaranya dari jam berapa sampai jam berapa?", "p9")
     assert "pukul 08.30 WIB" in hours[0].text  # the usual hours; the agenda once joined
+    # hours proposed (console: told the agenda comes on approval, how participants join)
+    proposed = await world.send("kami rencana datang jam 1 siang, selesai jam 4 bisa?", "p8")
+    assert [r.text for r in proposed] == [hours[0].text, texts("agenda.hours_proposed")]
     # Found in the console: said right after that (read as join_visit, 0.98), the code was
     # asked for again.
     told = await world.send("kodenya saya tidak tahu, ketua rombongan yang pegang", "p9")

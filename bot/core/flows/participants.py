@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
-from bot.core.answers import times_asked
+from bot.core.answers import times_asked, times_proposed
 from bot.core.booking import ACTIVE, Bookings, BookingView, Status
 from bot.core.calendar_text import date_span
 from bot.core.flow import Handler
@@ -235,6 +235,10 @@ class ParticipantFlow:
         booking = await self._current_visit(event)
         if booking is None and self._hours is not None and times_asked(text):
             return [self._hours]  # "acaranya dari jam berapa sampai jam berapa?", not booked
+        if booking is None and self._hours is not None and times_proposed(text):
+            # "kami rencana datang jam 1 siang, selesai jam 4 bisa?" (console: told the agenda
+            # comes on approval, and how participants join)
+            return [self._hours, Reply(self._t("agenda.hours_proposed"))]
         if booking is None and await self._coordinated(event, frozenset({Status.PENDING})):
             # "rundown acaranya bisa dikirim pak?" from the chat that sent the request
             # (console: told how participants join as well)

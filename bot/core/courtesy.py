@@ -30,7 +30,11 @@ _TIME_GREETING = re.compile(
     r"(?:[\W_]*$|\s*[,.!]|\s+(?:mau|izin|ijin|mohon|numpang|maaf|permisi)\b)",
     re.IGNORECASE,
 )
-_LAUGH = r"(?:w?k(?:wk)+w?|a?wok(?:wok)+|(?:ha){2,}|(?:he){2,}|(?:hi){2,}|xi(?:xi)+|[😂🤣😅😁😆]+)"
+# Laughter, and a smile sent alone ("😊": "belum yakin maksud", console).
+_LAUGH = (
+    r"(?:w?k(?:wk)+w?|a?wok(?:wok)+|(?:ha){2,}|(?:he){2,}|(?:hi){2,}|xi(?:xi)+"
+    r"|[😂🤣😅😁😆😊🙂😀😃😄]+)"
+)
 _LAUGHTER = re.compile(rf"{_LAUGH}(?:[\s!.]*{_LAUGH})*[\s!.]*")
 # Skin tones and the emoji variation selector change nothing in what an emoji says.
 _MODIFIERS = {chr(code) for code in range(0x1F3FB, 0x1F400)} | {"\ufe0f"}

@@ -690,9 +690,16 @@ class Engine:
         return named is None and not visit
 
     def _visited(self, text: str) -> bool:
+        """A past visit told, and no new one wished ("pernah ke BMI, mau datang lagi" asks
+        for one)."""
+        return self._told_visit(text) and not self._wishes(_words(text))
+
+    def _told_visit(self, text: str) -> bool:
         """A past visit told ("… kami sudah kunjungan ke BMI bulan lalu", `words.visited`),
-        and no new one wished ("pernah ke BMI, mau datang lagi" asks for one)."""
-        return self._t.mentions(text, "words.visited") and not self._wishes(_words(text))
+        not denied ("kami belum pernah berkunjung ke BMI", `words.not_visited`)."""
+        return self._t.mentions(text, "words.visited") and not self._t.mentions(
+            text, "words.not_visited"
+        )
 
     def _tells_only(self, text: str) -> bool:
         """ "kami rombongan 35 orang pengurus dan pengawas": a message about the visit that
@@ -912,7 +919,7 @@ class Engine:
         lalu": the before-booking answer, console; a chat with a visit on record gets its own
         from `CertificateRequests`); None for anything else."""
         contact = self._answers.main_contact()
-        visited = self._t.mentions(text, "words.visited") or VISITED in state.last_intents
+        visited = self._told_visit(text) or VISITED in state.last_intents
         if certificate_asked(text, asks) and (visited or not_had(text)):
             return Reply(self._t("fallback.certificate_past", **contact), self._menu_buttons())
         if not asks:

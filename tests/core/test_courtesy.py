@@ -155,7 +155,10 @@ def test_users_are_addressed_as_bapak_ibu_never_anda() -> None:
     assert " Anda" not in yaml.safe_dump(users, allow_unicode=True)
 
 
-@pytest.mark.parametrize("laughter", ["wkwkwk", "Hahaha", "hehe 😅", "😂😂", "awokwokwok"])
+@pytest.mark.parametrize(
+    "laughter",
+    ["wkwkwk", "Hahaha", "hehe 😅", "😂😂", "awokwokwok", "😊"],  # 😊: console, unclear
+)
 async def test_laughter_gets_a_smile_not_out_of_scope(
     engine: Engine, texts: Texts, laughter: str
 ) -> None:

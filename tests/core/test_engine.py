@@ -408,6 +408,10 @@ async def test_a_past_visit_is_thanked_and_its_certificate_left_to_staff(
     nlu.add("nanti peserta dapat sertifikat?", "ask_certificate", 0.99)
     (before,) = await engine.handle(text("nanti peserta dapat sertifikat?", chat="c4"))
     assert before.text.startswith(answers.knowledge.visit.certificate.text.strip())
+    never = "kami belum pernah berkunjung ke bmi, nanti dapat sertifikat?"
+    nlu.add(never, "ask_certificate", 0.95)
+    (first,) = await engine.handle(text(never, chat="c6"))
+    assert first.text.startswith(answers.knowledge.visit.certificate.text.strip())
     again = "kami pernah berkunjung tahun lalu, mau studi banding lagi"
     nlu.add(again, "book_visit", 0.6)
     (offer,) = await engine.handle(text(again, chat="c5"))

@@ -148,6 +148,8 @@ _CAN_VISIT = re.compile(
 _ONLINE = re.compile(
     r"\b(?:zoom|online|daring|virtual|gmeet|google\s+meet|jarak\s+jauh|webinar)\b", re.IGNORECASE
 )
+# A price asked of the visit, not of what was just answered: "biaya kunjungannya berapa?".
+_OF_VISIT = re.compile(r"\b(?:kunjung\w*|studi|rombongan\w*|peserta\w*|per\s*or(?:an)?g)\b", re.I)
 _APOLOGY = frozenset({"maaf", "ampun"})  # "mohon maaf", "minta maaf": no wish to come
 # "sy ketua koperasi karyawan …", "saya bendahara KSP …", "nama saya Yuliana": who they are.
 _INTRODUCTION = re.compile(
@@ -824,6 +826,8 @@ class Engine:
             return invited
         if asks and (followed := self._program_followed(text, state)) is not None:
             return [followed]
+        if asks and (price := self._price_followed(result, text, state)) is not None:
+            return [price]
         if (told := self._told_by_words(result, text, asks, state)) is not None:
             return told
         if result.confidence < SURE and self._t.mentions(text, "words.waiting"):
@@ -940,6 +944,19 @@ class Engine:
             and not self._t.mentions(clause, "words.care_needs")
             for clause in question_clauses(text)
         )
+
+    def _price_followed(
+        self, result: NluResult, text: str, state: ConversationState
+    ) -> Reply | None:
+        """ "harga berapa kira2?" right after the lodging answer (or getting there: console, a
+        Kupang cooperative: the visit's cost, 0.52) asks the price of what was just answered,
+        which staff tell; None for anything else, a visit named ("biaya kunjungannya?")."""
+        shown = state.last_intents[-1:]
+        if result.intent != "ask_visit_cost" or shown not in (["ask_lodging"], ["ask_transport"]):
+            return None
+        if len(_words(text)) > FOLLOW_UP_WORDS or _OF_VISIT.search(text):
+            return None
+        return Reply(self._t("knowledge.same_answer", **self._answers.main_contact()))
 
     def _program_followed(self, text: str, state: ConversationState) -> Reply | None:
         """A short question of the program just described ("syaratnya apa?" after Beasiswa

@@ -385,6 +385,24 @@ async def test_what_only_staff_can_send_or_allow_is_left_to_staff(
     assert reply.text == texts("fallback.staff_matter", **answers.main_contact())
 
 
+async def test_a_price_asked_after_the_lodging_answer_is_the_lodgings(
+    engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
+) -> None:
+    """Found in the console (a Kupang cooperative): "ada hotel dekat situ ko?" then "harga
+    berapa kira2?" (the visit's cost, 0.52) got the visit's cost; a visit named is its own."""
+    nlu.add("ada hotel dekat situ ko?", "ask_lodging", 0.95)
+    nlu.add("harga berapa kira2?", "ask_visit_cost", 0.52)
+    nlu.add("biaya kunjungannya berapa?", "ask_visit_cost", 0.97)
+    await engine.handle(text("ada hotel dekat situ ko?"))
+    (price,) = await engine.handle(text("harga berapa kira2?"))
+    assert price.text == texts("knowledge.same_answer", **answers.main_contact())
+    await engine.handle(text("ada hotel dekat situ ko?", chat="c2"))
+    (visit,) = await engine.handle(text("biaya kunjungannya berapa?", chat="c2"))
+    assert visit.text.startswith(answers.knowledge.visit.cost.text.strip()[:40])
+    (cold,) = await engine.handle(text("harga berapa kira2?", chat="c3"))
+    assert cold.text.startswith(answers.knowledge.visit.cost.text.strip()[:40])
+
+
 async def test_a_past_visit_is_thanked_and_its_certificate_left_to_staff(
     engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
 ) -> None:

@@ -351,6 +351,28 @@ async def test_a_weekday_asked_with_its_reason_is_answered(world: World, texts: 
     assert cold == saturday.text
 
 
+async def test_another_day_after_a_holiday_refused_is_taken_at_any_step(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a KSP from Lumajang): "… studi banding tgl 17 mei 2027, 30 orang"
+    was told the day is Iduladha, then "kalau 18?" where the name was asked got "belum bisa
+    saya jawab". (Idulfitri here: the test's holidays.)"""
+    opening = "assalamualaikum, kami mau studi banding tgl 10 maret 2027, 30 orang"
+    world.nlu.add(opening, "book_visit", 0.9, participants=30, date="2027-03-10")
+    world.nlu.add("kalau 12?", "nlu_fallback", 0.2)
+    world.nlu.add("klo tgl 14 bisa?", "ask_availability", 0.4)
+    refused = await texts_of(world, opening)
+    assert any("Idulfitri" in said for said in refused)
+    assert refused[-1] == texts("booking.ask.org_name")
+    sunday = await texts_of(world, "klo tgl 14 bisa?")  # a Sunday: why not, the name again
+    assert "Minggu" in sunday[0] and sunday[-1] == texts("booking.ask.org_name")
+    taken = await texts_of(world, "kalau 12?")
+    assert "12 Maret 2027" in taken[0] and taken[-1] == texts("booking.ask.org_name")
+    await world.say("KSP Sinar Mas Lumajang")
+    summary = await world.summary_after(["Lumajang", "1 hari", "jawara", "Pak Budi 081234567890"])
+    assert "Tanggal: Jumat, 12 Maret 2027\n" in summary
+
+
 async def test_holidays_asked_about_are_closed_in_and_outside_the_form(
     world: World, texts: Texts
 ) -> None:

@@ -156,6 +156,12 @@ _CORRECTED_DAY = re.compile(
     r"\b(?:tanggal|tgl)(?:nya)?\s+(?:jadi\s+)?([12]?\d|3[01])\b(?!\s*(?:orang|org|peserta|hari))",
     re.IGNORECASE,
 )
+# "kalau 18?", "klo tgl 18 bisa?": another day of the same month, after one was refused.
+_FOLLOWED_DAY = re.compile(
+    r"^\W*(?:kalau|kalo|klo|kl)\s+(?:tanggal\s+|tgl\s+)?([12]?\d|3[01])"
+    r"(?:\s+(?:bisa|gimana|bagaimana|aja|saja))?\W*$",
+    re.IGNORECASE,
+)
 # "Contact person Pak Dodi 0813…", "CP: Bu Rina", "narahubung Sdr. Andi".
 # "ini dengan Bu Hj. Aminah dari …", "saya Hendra dari …", "perkenalkan saya Rina, staf …":
 # the sender's own name, capitalised, after words that introduce it.
@@ -573,6 +579,7 @@ class BookingFlow(BookingParts):
                 # date step, which offers that period's free days (or says why not).
                 notes = self._note_when(text, state.slots) or [self._when_noted(state.slots)]
                 return [*(Reply(note) for note in notes), *await self._question(slot, state)]
+            said = said or self._day_followed(text, state)
             if said is None and CHANGED_TO.search(text):  # "tambah 1 hari jadi 2 hari bisa?"
                 changed = self._for_another_step(text, state)
                 said = Reply(changed.text) if changed is not None else None
@@ -1021,6 +1028,20 @@ class BookingFlow(BookingParts):
             return Noted(self._t("booking.time_noted"))
         when = long_date(date.fromisoformat(slots["start_date"]))
         return Noted(self._t("booking.date_changed", when=when))
+
+    def _day_followed(self, text: str, state: ConversationState) -> Reply | None:
+        """ "kalau 18?" where another step is asked, once 17 May was refused (a holiday) and
+        May kept to choose in (console, a KSP from Lumajang: "belum bisa saya jawab"): that
+        day, kept, or why it cannot be; None for anything else."""
+        said = _FOLLOWED_DAY.match(text)
+        if said is None or PERIOD not in state.slots:
+            return None
+        if (noted := self._day_of_period(f"tanggal {said[1]}", state)) is not None:
+            return Reply(noted.text)
+        day = day_in(said[1], state.slots[PERIOD])
+        days = int(state.slots.get("days") or 1)
+        problem = None if day is None else self._rules.date_problem(day, days, self._today())
+        return Reply(render.refusal(self._t, problem)) if problem is not None else None
 
     def _day_of_period(self, text: str, state: ConversationState) -> Noted | None:
         """ "yang tanggal 3" where another step is asked, once "minggu pertama Februari" was

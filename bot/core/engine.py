@@ -150,7 +150,11 @@ _ONLINE = re.compile(
 )
 # A price asked of the visit, not of what was just answered: "biaya kunjungannya berapa?".
 _OF_VISIT = re.compile(r"\b(?:kunjung\w*|studi|rombongan\w*|peserta\w*|per\s*or(?:an)?g)\b", re.I)
-_APOLOGY = frozenset({"maaf", "ampun"})  # "mohon maaf", "minta maaf": no wish to come
+# The word after one of wishing that makes it none: "mohon maaf", "minta maaf"; "mau tanya",
+# Sundanese "bade naros", Javanese "badhe tanglet" (a question comes, no visit: console).
+_NO_WISH_AFTER = frozenset(
+    {"maaf", "ampun", "tanya", "nanya", "bertanya", "tny", "naros", "tanglet", "takon"}
+)
 # "sy ketua koperasi karyawan …", "saya bendahara KSP …", "nama saya Yuliana": who they are.
 _INTRODUCTION = re.compile(
     r"\b(?:saya|sy|kami|aku|beta|kulo|abdi|ambo)\s+(?:\w+\s+){0,2}?(?:ketua|bendahara"
@@ -712,10 +716,11 @@ class Engine:
 
     def _wishes(self, words: list[str]) -> bool:
         """Whether the words ask to book or wish to come (`words.booking.wish`); the "mohon"
-        of "mohon maaf mengganggu" apologises (console: an introduction's "plan" welcomed)."""
+        of "mohon maaf mengganggu" apologises, the "bade" of "bade naros" announces a question
+        (console: an introduction's "plan" welcomed)."""
         wished = self._t.words("words.booking.wish")
         return any(
-            word in wished and following not in _APOLOGY
+            word in wished and following not in _NO_WISH_AFTER
             for word, following in zip(words, [*words[1:], ""], strict=True)
         )
 
@@ -732,6 +737,8 @@ class Engine:
         can read)."""
         readings = {}
         for clause in clauses:
+            if _LETTER_OPENING.match(clause):  # "Yth. Bapak/Ibu Pengurus Koperasi BMI": whom a
+                continue  # letter is to, no question (BMI's profile, 0.56: console, Sleman)
             if (reading := await self._understand(clause)) is not None:
                 readings[clause] = reading
         return readings

@@ -405,6 +405,11 @@ async def test_an_introduction_alone_is_welcomed_not_its_plan(
     assert welcome == texts("courtesy.introduced")
     assert await say(engine, plan) != [texts("courtesy.introduced")]
     assert await say(engine, sorry) == [texts("courtesy.introduced")]
+    # a question announced in Sundanese (greeting, 0.88; console: its "plan" welcomed)
+    naros = "punten, abdi ti koperasi tani mekar sari garut bade naros"
+    tani = Entity("organization", "koperasi tani mekar sari", "", 0, 0)
+    nlu.table[naros] = NluResult("greet", 0.88, (tani,), (("greet", 0.88), ("book_visit", 0.03)))
+    assert await say(engine, naros) != [texts("booking.offer_plan")]
     # a body named by its kind alone, nothing tagged (console: the booking form began)
     nlu.add("dari koperasi karyawan", "book_visit", 0.3)
     engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])

@@ -188,3 +188,25 @@ async def every_answer(
         answer = answers.for_intent(intent)
         assert answer is not None and answer.text.split("\n\n")[0] in got
     return replies
+
+
+async def test_whom_a_letter_is_to_is_no_question_about_bmi(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a consumer cooperative of Sleman's civil servants): a letter's
+    "Yth. Bapak/Ibu Pengurus Koperasi BMI." (BMI's profile, 0.56) got BMI's whole profile
+    before the answer about the day it asked for."""
+    letter = (
+        "Yth. Bapak/Ibu Pengurus Koperasi BMI. Bersama ini kami dari Koperasi Konsumen Pegawai "
+        "Pemkab Sleman bermaksud mengadakan studi banding pada hari Kamis tanggal 4 Februari "
+        "2027 dengan jumlah peserta 50 orang. Mohon informasi apakah tanggal tersebut bisa? "
+        "Terima kasih."
+    )
+    nlu = RecordedNlu()
+    nlu.add(letter, "ask_availability", 0.85, date="2027-02-04", participants=50)
+    nlu.add("Yth. Bapak/Ibu Pengurus Koperasi BMI", "ask_about_bmi", 0.56)
+    nlu.add("Mohon informasi apakah tanggal tersebut bisa", "ask_availability", 0.73)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
+    replies = await engine.handle(Incoming("telegram", "u9", "u9", text=letter))
+    profile = answers.knowledge.profile.summary.strip()[:40]
+    assert not any(reply.text.startswith(profile) for reply in replies)

@@ -83,6 +83,9 @@ ENGLISH = "english"  # told the chat is in Indonesian: remembered, said once a c
 OFFER_HANDOFF = "offer_handoff"
 OFFER_INTEREST = "booking.offer_interest"  # an interest told: the topic kept, a visit offered
 # What "iya" accepts while an offer is open (the offer is `state.step` outside any flow).
+# What the user sent that the bot cannot read, by the channels' media types; kept for staff.
+_MEDIA_KINDS = frozenset({"photo", "image", "document", "voice", "audio", "video", "video_note"})
+MAX_FILES = 3
 OFFERED = MappingProxyType({OFFER_HANDOFF: "human_handoff", OFFER_BOOKING: BOOK})
 # "bisa di bulan September?", "tanggal 14 bisa?": whether a time can be, the time beside it.
 _CAN_WHEN = re.compile(
@@ -209,7 +212,8 @@ class Engine:
             async def to_staff(
                 event: Incoming, result: NluResult | None, text: str, state: ConversationState
             ) -> list[Reply]:
-                return await start_handoff(event)
+                files, state.files = state.files, []
+                return await start_handoff(event, files)
 
             self._handlers["human_handoff"] = to_staff
 
@@ -269,7 +273,7 @@ class Engine:
             if flow_replies is not None:
                 return flow_replies
         if event.kind is Kind.MEDIA:
-            return [Reply(self._t("input.media"), self._menu_buttons())]
+            return self._media(event, state)
         if event.kind is Kind.LOCATION:
             return [Reply(self._t("input.location"), self._menu_buttons())]
         if event.kind is Kind.CONTACT:
@@ -1026,6 +1030,25 @@ class Engine:
         if self._opening(text) is not None:
             return self._menu(state, greeting=text)
         return None
+
+    def _media(self, event: Incoming, state: ConversationState) -> list[Reply]:
+        """A photo, a document, a voice note: the bot cannot read it, but it is often what
+        staff need (a photo of the letter of request, a payment's proof): kept, and staff
+        offered, who get it with the chat; without a staff group, where to send it. A
+        sticker (no file), or one sent inside a form, gets the plain answer."""
+        if event.media_id is None or state.flow is not None:
+            return [Reply(self._t("input.media"), self._menu_buttons())]
+        kind = event.media_type or ""
+        what = self._t(f"input.media_kind.{kind}" if kind in _MEDIA_KINDS else "input.media_any")
+        if self._handoff is None:
+            contact = self._answers.main_contact()
+            return [Reply(self._t("input.media_to_contact", what=what, **contact))]
+        sent = {"id": event.media_id, "type": kind, "caption": event.text}
+        state.files = [*state.files, sent][-MAX_FILES:]
+        state.step = OFFER_HANDOFF
+        handoff = Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))
+        menu = Button(self._t("button.menu"), encode(Space.MENU))
+        return [Reply(self._t("input.media_for_staff", what=what), (handoff, menu))]
 
     def _menu(self, state: ConversationState, greeting: str | None = None) -> list[Reply]:
         """The main menu; with `greeting` (what the user wrote, "" for /start), a welcome

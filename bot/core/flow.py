@@ -7,7 +7,7 @@ flow is a new module implementing `Flow`, plus one line where the app lists its 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Protocol
 
 from bot.core.handoff import Escalation
@@ -56,7 +56,9 @@ class Relay(Protocol):
 
     async def relay(self, event: Incoming, escalation: Escalation, text: str) -> list[Reply]: ...
 
-    async def start(self, event: Incoming) -> list[Reply]: ...
+    async def start(self, event: Incoming, files: Sequence[Mapping[str, str]] = ()) -> list[Reply]:
+        """Open a handoff; `files`, what the user sent before that staff should have."""
+        ...
 
 
 class StaffRoom(Protocol):

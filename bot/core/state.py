@@ -30,6 +30,10 @@ class ConversationState:
     # another answer); the same words again (or the same update handled again after a
     # process died) get it whole.
     answered: list[int] = field(default_factory=list)
+    # What the user sent that the bot cannot read (a photo of their letter, a payment's
+    # proof, a voice note: media id, type, caption), newest last: passed to staff with the
+    # chat when it goes to them.
+    files: list[dict[str, str]] = field(default_factory=list)
     # Not stored: whether staff may have the chat (a handoff open), as the store found it
     # when it read the state; False only when it knows there is none, so that the handoff is
     # not looked up on every message (a third of a message's CPU).

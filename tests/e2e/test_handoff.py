@@ -219,6 +219,35 @@ async def test_a_users_photo_reaches_staff_as_a_file(forum: RunningBot) -> None:
     )
 
 
+async def test_a_document_sent_before_any_handoff_reaches_staff_when_the_user_accepts(
+    forum: RunningBot,
+) -> None:
+    """A Dinas sends its letter of request as a PDF (the bot told them it could read only
+    text, and the letter was lost): kept, staff offered, and the file in the handoff."""
+    server = forum.server
+    letter = server.document("surat.pdf", "surat-permohonan.pdf", b"%PDF-1.4 surat")
+    await server.push({"message": server.message(SARI, caption="surat permohonan kami",
+                                                  document=letter)})  # fmt: skip
+    (offer,) = await server.wait_for(SARI, 1)
+    assert "Dokumennya sudah kami terima" in offer.params["text"]
+    assert offer.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await server.send_text(SARI, "iya tolong")
+    await server.wait_for(SARI, 2)
+    assert "teruskan ke petugas" in server.texts(SARI)[-1]
+    (sent,) = await server.wait_for(STAFF_GROUP, 1, method="sendDocument")
+    assert sent.params["document"]["content"] == b"%PDF-1.4 surat"
+    relayed = server.in_topic(STAFF_GROUP, topic_of(server, "#1"))
+    assert relayed[-1].startswith("#1 ") and relayed[-1].endswith(
+        ": [document] surat permohonan kami"
+    )
+    # passed on once: the next handoff does not send it again
+    await server.send_text(SARI, "kembali ke bot")
+    await server.wait_for(SARI, 3)
+    await server.send_text(SARI, "bicara dengan petugas")
+    await server.wait_for(SARI, 4)
+    assert len(server.sent(STAFF_GROUP, "sendDocument")) == 1
+
+
 async def test_staff_take_a_booking_chat_on_their_own_initiative(forum: RunningBot) -> None:
     server, app = forum.server, forum.app
 

@@ -11,7 +11,7 @@ the one source of truth, so this survives restarts and works across bot processe
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -90,12 +90,19 @@ class HandoffFlow:
 
     # ---- the user's side ----------------------------------------------------------------
 
-    async def start(self, event: Incoming) -> list[Reply]:
-        """Open (or re-confirm) a handoff and give staff the context."""
+    async def start(self, event: Incoming, files: Sequence[Mapping[str, str]] = ()) -> list[Reply]:
+        """Open (or re-confirm) a handoff and give staff the context, and the `files` the
+        user sent before (a photo of their letter, a payment's proof), which the bot could
+        not read."""
         name = event.user_name or event.chat_id
         escalation, created = await self._escalations.open(event.channel, event.chat_id, name)
         if created:
             await self._announce(escalation)
+        if files:
+            escalation = await self._escalations.active(event.channel, event.chat_id) or escalation
+        for file in files:  # its topic, now that it has one
+            said = f"[{file.get('type') or 'media'}] {file.get('caption') or ''}".strip()
+            await self._pass_on(escalation, event.channel, said, file.get("id"))
         text = self._t("handoff.waiting")
         if (
             self._hours is not None
@@ -182,17 +189,21 @@ class HandoffFlow:
                 )
             ]
         await self._escalations.touch(escalation.id, by_staff=False)
+        await self._pass_on(escalation, event.channel, text, event.media_id)
+        return []
+
+    async def _pass_on(
+        self, escalation: Escalation, channel: str, text: str, media_id: str | None
+    ) -> None:
+        """One thing the user said to staff; a photo, document or voice note goes as a
+        file, not only as "[foto]"."""
         relay = self._t("staff.relay", id=escalation.id, name=escalation.user_name, text=text)
-        # A photo, document or voice note goes to staff as a file, not only as "[foto]".
-        document = (
-            await self._notifier.fetch(event.channel, event.media_id) if event.media_id else None
-        )
+        document = await self._notifier.fetch(channel, media_id) if media_id else None
         try:
             await self._to_staff(relay, escalation.topic, escalation.id, document)
         finally:
             if document is not None:
                 document.discard()
-        return []
 
     # ---- the staff side -----------------------------------------------------------------
 

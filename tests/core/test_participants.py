@@ -194,6 +194,11 @@ async def test_a_participant_late_or_away_is_asked_to_tell_the_coordinator(
     assert both[0].text.startswith("Agenda hari ke-1") and both[1].text == told
     stranger = await world.send("saya mungkin telat 30 menit, boleh?", "p8")
     assert told not in [r.text for r in stranger]  # no visit joined: read as usual
+    # the coordinator joined as well (console: told to tell themself): staff, a button
+    await world.send(f"gabung {booking.invite_code}", "coordinator")
+    await world.send("Mama Yuli", "coordinator")
+    (own,) = await world.send("saya mungkin telat 30 menit, boleh?", "coordinator")
+    assert own.text == world.texts("join.tell_staff") and own.buttons
 
 
 async def test_join_by_text_code_on_a_visit_day_after_the_push_gets_today_at_once(

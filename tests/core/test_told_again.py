@@ -62,6 +62,33 @@ async def test_a_new_date_told_where_the_topic_or_the_contact_is_asked(
     assert "Penanggung jawab: Bu Ani," in summary
 
 
+async def test_the_forms_own_length_or_date_changed_is_no_move_of_a_booking(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a KSU from Cirebon): "eh ganti, kami jadi 2 hari" where the topic
+    was asked (moving a booking, 0.97) put the form aside for "no active booking"; so did
+    "tanggalnya mundur seminggu ya"."""
+    world.nlu.add("eh ganti, kami jadi 2 hari", "reschedule_booking", 0.97)
+    world.nlu.add("tanggalnya mundur seminggu ya", "reschedule_booking", 0.99)
+    world.nlu.add("eh jadi 5 hari deh", "reschedule_booking", 0.9)
+    for answer in ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "25", "15 februari 2027"):
+        await world.say(answer)
+    assert (await texts_of(world, "1 hari"))[-1] == texts("booking.ask.topics")
+    assert await texts_of(world, "eh ganti, kami jadi 2 hari") == [
+        texts("booking.days_noted", days=2), texts("booking.ask.topics")
+    ]  # fmt: skip
+    assert await texts_of(world, "eh jadi 5 hari deh") == [
+        texts("booking.days_kept", most=3, days=2), texts("booking.ask.topics")
+    ]  # fmt: skip
+    await world.say("jawara")
+    assert await texts_of(world, "tanggalnya mundur seminggu ya") == [
+        texts("booking.date_changed", when="Senin, 22 Februari 2027"),
+        texts("booking.ask.contact_name"),
+    ]
+    summary = await world.summary_after(("Bu Lina", "081277788899"))
+    assert "Tanggal: 22–23 Februari 2027 (2 hari)\n" in summary
+
+
 async def test_an_opening_message_with_everything_in_lower_case(
     world: World, texts: Texts
 ) -> None:

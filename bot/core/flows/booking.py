@@ -43,6 +43,7 @@ from bot.core.flows.booking_parts import (
     CHANGED_TO,
     EARLIEST,
     BookingParts,
+    shift_in,
     weekdays_named,
 )
 from bot.core.knowledge import Program
@@ -499,6 +500,8 @@ class BookingFlow(BookingParts):
                 return checked
         if event.kind is Kind.TEXT and (closing := self._closing(result, text)) is not None:
             return self._pause(state, "smalltalk.welcome" if closing == "thank" else None)
+        if (changed := await self._form_changed(event, result, text, state)) is not None:
+            return changed
         if event.kind is Kind.TEXT and sure and result.intent in switches:  # type: ignore[union-attr]
             self._pause(state)
             if result is not None:  # "tgl 23 Januari bisa?": the date, kept for the form
@@ -1028,6 +1031,44 @@ class BookingFlow(BookingParts):
             return Noted(self._t("booking.time_noted"))
         when = long_date(date.fromisoformat(slots["start_date"]))
         return Noted(self._t("booking.date_changed", when=when))
+
+    async def _form_changed(
+        self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """ "eh ganti, kami jadi 2 hari" or "tanggalnya mundur seminggu ya" inside the form
+        (moving a booking, 0.97: the form was put aside for a booking not sent yet, console,
+        Cirebon): the form's own length or date changed (or why the date cannot be), and the
+        step asked again; None for anything else."""
+        if event.kind is not Kind.TEXT or result is None or result.confidence < SURE:
+            return None
+        if result.intent != "reschedule_booking":
+            return None
+        noted = self._own_change(text, state)
+        return (
+            [Reply(noted.text), *await self._question(state.step or "", state)] if noted else None
+        )
+
+    def _own_change(self, text: str, state: ConversationState) -> Noted | None:
+        """The form's own length or date a message changes; None for neither."""
+        slots = state.slots
+        days = self._days_in(text)
+        if CHANGED_TO.search(text) and days is not None and days != slots.get("days"):
+            if not 1 <= days <= MAX_DAYS:
+                kept = slots.get("days")
+                return (
+                    Noted(self._t("booking.days_kept", most=MAX_DAYS, days=kept)) if kept else None
+                )
+            slots["days"] = days
+            return Noted(self._t("booking.days_noted", days=days))
+        shift = shift_in(text)
+        if shift is None or "start_date" not in slots:
+            return self._date_retold(text, state)
+        new = date.fromisoformat(slots["start_date"]) + shift
+        problem = self._rules.date_problem(new, int(slots.get("days") or 1), self._today())
+        if problem is not None:
+            return Noted(render.refusal(self._t, problem))
+        slots["start_date"] = new.isoformat()
+        return Noted(self._t("booking.date_changed", when=long_date(new)))
 
     def _day_followed(self, text: str, state: ConversationState) -> Reply | None:
         """ "kalau 18?" where another step is asked, once 17 May was refused (a holiday) and

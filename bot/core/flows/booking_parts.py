@@ -66,6 +66,41 @@ _WEEK_ALONE = re.compile(
 _WEEK_NAMED = re.compile(rf"\b{WEEK_OF}\b", re.IGNORECASE)  # beside a month, after it
 _ORDINALS = MappingProxyType({"1": "pertama", "2": "kedua", "3": "ketiga", "4": "keempat"})
 CHANGED_TO = re.compile(r"\b(?:jadi|menjadi)\b", re.IGNORECASE)  # "… jadi 2 hari"
+# "seminggu setelahnya", "mundur 2 minggu", "dimajukan sehari": a move by so much from the
+# booked date, later (+1) or earlier (-1).
+_AMOUNT = r"(?P<count>se|\d+|satu|dua|tiga|empat)\s*(?P<unit>minggu|pekan|hari|hr)\b"
+_SHIFTS = tuple(
+    (re.compile(pattern, re.IGNORECASE), sign)
+    for pattern, sign in (
+        (rf"\b(?:mundur|diundur|dimundurkan|undur)\s+{_AMOUNT}", 1),
+        (rf"\b{_AMOUNT}\s+(?:setelahnya|sesudahnya|kemudian|lebih\s+lambat)\b", 1),
+        (rf"\b(?:maju|majukan|dimajukan)\s+{_AMOUNT}", -1),
+        (rf"\b{_AMOUNT}\s+(?:sebelumnya|lebih\s+awal|lebih\s+cepat)\b", -1),
+    )
+)
+
+
+# "diundur ke minggu depannya", "pekan berikutnya", "besoknya": the next one after the
+# booked date (console, a fishers' cooperative: asked for a date again).
+_NEXT = re.compile(
+    r"\b(?P<unit>minggu|pekan|hari)\s+(?:depannya|berikutnya|selanjutnya)\b|\bbesoknya\b",
+    re.IGNORECASE,
+)
+
+
+def shift_in(text: str) -> timedelta | None:
+    """How far the message moves the visit: "seminggu setelahnya" +7 days, "maju 2 hari" -2,
+    "minggu depannya" +7."""
+    for pattern, sign in _SHIFTS:
+        if (match := pattern.search(text)) is not None:
+            days = 1 if match["unit"].lower() in {"hari", "hr"} else 7
+            return timedelta(days=sign * (words_to_int(match["count"].lower()) or 1) * days)
+    if (following := _NEXT.search(text)) is not None:
+        unit = (following["unit"] or "hari").lower()
+        return timedelta(days=1 if unit == "hari" else 7)
+    return None
+
+
 # "bisa hari sabtu?", "kalau hari minggu buka?": a day of the week in general, in a short
 # question ("minggu" alone is also "week": only after "hari").
 WEEKDAY_WORDS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 
 from bot.core.booking import (
     HOW_LONG,
@@ -24,6 +24,7 @@ from bot.core.flows.booking_parts import (
     DAY_TOLD,
     BookingParts,
     requested_by,
+    shift_in,
 )
 from bot.core.menus import main_menu
 from bot.core.messages import Button, Incoming, Kind, Reply
@@ -32,44 +33,10 @@ from bot.core.payloads import Space, decode, encode, is_, value_of
 from bot.core.render import bookings as render
 from bot.core.state import ConversationState
 from nlu.dates import find_dates
-from nlu.numbers import group_size, words_to_int
+from nlu.numbers import group_size
 
 CANCEL, RESCHEDULE = "cancel", "reschedule"
 MOVE_ASKED = "move_asked"  # a move asked about as a question, waiting for yes or no
-
-# "seminggu setelahnya", "mundur 2 minggu", "dimajukan sehari": a move by so much from the
-# booked date, later (+1) or earlier (-1).
-_AMOUNT = r"(?P<count>se|\d+|satu|dua|tiga|empat)\s*(?P<unit>minggu|pekan|hari|hr)\b"
-_SHIFTS = tuple(
-    (re.compile(pattern, re.IGNORECASE), sign)
-    for pattern, sign in (
-        (rf"\b(?:mundur|diundur|dimundurkan|undur)\s+{_AMOUNT}", 1),
-        (rf"\b{_AMOUNT}\s+(?:setelahnya|sesudahnya|kemudian|lebih\s+lambat)\b", 1),
-        (rf"\b(?:maju|majukan|dimajukan)\s+{_AMOUNT}", -1),
-        (rf"\b{_AMOUNT}\s+(?:sebelumnya|lebih\s+awal|lebih\s+cepat)\b", -1),
-    )
-)
-
-
-# "diundur ke minggu depannya", "pekan berikutnya", "besoknya": the next one after the
-# booked date (console, a fishers' cooperative: asked for a date again).
-_NEXT = re.compile(
-    r"\b(?P<unit>minggu|pekan|hari)\s+(?:depannya|berikutnya|selanjutnya)\b|\bbesoknya\b",
-    re.IGNORECASE,
-)
-
-
-def shift_in(text: str) -> timedelta | None:
-    """How far the message moves the visit: "seminggu setelahnya" +7 days, "maju 2 hari" -2,
-    "minggu depannya" +7."""
-    for pattern, sign in _SHIFTS:
-        if (match := pattern.search(text)) is not None:
-            days = 1 if match["unit"].lower() in {"hari", "hr"} else 7
-            return timedelta(days=sign * (words_to_int(match["count"].lower()) or 1) * days)
-    if (following := _NEXT.search(text)) is not None:
-        unit = (following["unit"] or "hari").lower()
-        return timedelta(days=1 if unit == "hari" else 7)
-    return None
 
 
 def _bare_day(text: str, booking: BookingView) -> date | None:

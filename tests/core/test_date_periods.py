@@ -250,6 +250,11 @@ async def test_availability_asked_by_a_feast_or_for_the_nearest_day(
     assert nearest.text == texts("availability.nearest")
     earliest = TODAY + timedelta(days=7)  # the lead time
     assert chosen_days([b.payload for b in nearest.buttons])[0] >= earliest
+    # "when?" with no time named (console, a kindergarten: which date to check?)
+    for when in ("kapan saja bisanya bu?", "iraha tiasa?"):
+        world.nlu.add(when, "ask_availability", 0.7)
+        (asked,) = await world.say(when)
+        assert asked.text == texts("availability.nearest") and asked.buttons
 
 
 async def test_a_feast_asked_about_in_a_plan_and_again_short(world: World, texts: Texts) -> None:

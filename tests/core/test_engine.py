@@ -444,7 +444,10 @@ async def test_a_past_visit_is_thanked_and_its_certificate_left_to_staff(
      # read surely as something else (console: the requirements; joining a visit; unclear)
      ("bu kalau bawa anak kecil boleh?", "ask_visit_requirements", 0.91),
      ("kalau peserta ada yang hamil gimana bu?", "join_visit", 0.3),
-     ("terus kalau ada yang sakit di jalan, ada klinik dekat situ?", "nlu_fallback", 0.2)],
+     ("terus kalau ada yang sakit di jalan, ada klinik dekat situ?", "nlu_fallback", 0.2),
+     # small children as the group (console, a kindergarten: "which date to check?")
+     ("bu, apakah bisa kunjungan untuk anak-anak TK? 25 anak + 10 guru", "ask_availability",
+      0.29)],
 )  # fmt: skip
 async def test_a_participants_care_is_left_to_staff_and_the_notes(
     engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts,

@@ -32,6 +32,7 @@ WEEKDAY_ASKED = "weekday_asked"  # remembered: "kalau minggu?" next asks about S
 _OPEN_ASKED = re.compile(r"\b(?:bisa|bs|boleh|buka|libur|menerima|terima)\b", re.IGNORECASE)
 # "buka hari apa saja?", "kunjungan bisa hari apa aja?": which days of the week.
 _WHICH_DAYS = re.compile(r"\bhari\s+apa\s*(?:saja|aja|sj|aj)?\b", re.IGNORECASE)
+_WHEN = re.compile(r"\b(?:kapan|kpn|iraha|bilo)\b", re.IGNORECASE)  # no time named: the nearest
 _PRAYER = re.compile(r"\b(?:s[h]?[ao]lat|jumatan|masjid|mush?[ao]l+a|ibadah)\b", re.IGNORECASE)
 
 
@@ -179,7 +180,9 @@ class Availability(BookingParts):
         people = group_size(text) or int(state.heard.get("participants") or 1)
         days = self._days_in(text) or int(state.heard.get("days") or 1)
         if not mentions and day is None and window is None:
-            if EARLIEST.search(text):  # "jadwal kosong terdekat kapan ya?" (console)
+            if EARLIEST.search(text) or _WHEN.search(text):
+                # "jadwal kosong terdekat kapan ya?", "kapan saja bisanya bu?" (console: which
+                # date to check?), Sundanese "iraha", Minang "bilo"
                 state.step = None
                 nearest = await self._bookings.alternatives(self._today(), days, people)
                 return [Reply(self._t("availability.nearest"), self._date_buttons(nearest))]

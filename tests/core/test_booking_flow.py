@@ -816,6 +816,15 @@ async def test_a_request_waited_for_gets_an_apology_and_where_it_stands(
     sorry, status = await world.say("pak kok lama sekali belum dikonfirmasi ya?")
     assert sorry.text == world.texts("booking.waiting", **answers.main_contact())
     assert booking.code in status.text
+    # (console, Blitar) the status asked, then a need told (a no, 0.27), then "when?"
+    world.nlu.add("pak sudah di acc belum?", "check_booking", 0.9)
+    world.nlu.add("kalau belum di acc kami ga bisa pesan tiket", "deny", 0.27)
+    world.nlu.add("kapan kira2?", "ask_availability", 0.38)
+    await world.say("pak sudah di acc belum?")
+    sorry, status = await world.say("kalau belum di acc kami ga bisa pesan tiket")
+    assert sorry.text == world.texts("booking.waiting", **answers.main_contact())
+    when, listed = await world.say("kapan kira2?")
+    assert when.text == world.texts("booking.under_review") and booking.code in listed.text
 
 
 async def test_a_coordinator_already_registered_is_shown_the_booking_not_a_new_form(

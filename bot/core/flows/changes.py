@@ -47,6 +47,13 @@ def _bare_day(text: str, booking: BookingView) -> date | None:
     return day_in(text, month_of(booking.start_date))
 
 
+# "kapan kira2?" alone, right after the chat's requests were shown (console, a women's
+# cooperative from Blitar: the nearest free days): when the answer comes.
+_WHEN = re.compile(
+    r"^\W*(?:terus\s+|lalu\s+|jadi\s+)?(?:kapan|kpn)"
+    r"(?:\s+(?:kira2|kira-kira|kira|kirakira|ya|kak|pak|bu|min|dong|nih|itu))*\W*$",
+    re.IGNORECASE,
+)
 # What comes after sending, asked: "langkah selanjutnya apa?", "selanjutnya bagaimana?".
 _NEXT_STEP = re.compile(
     r"\b(?:langkah|proses|tahap)\s+(?:selanjutnya|berikutnya)\b"
@@ -80,7 +87,8 @@ class BookingChanges(BookingParts):
         the visit ("jadi 1 hari saja") is offered as a move."""
         if state.flow is None and (relength := await self._length_changed(event, text, state)):
             return relength
-        if state.flow is not None or not self._asks_when(text):
+        shown = state.last_intents[-1:] == ["check_booking"]  # "kapan kira2?" right after it
+        if state.flow is not None or not (self._asks_when(text) or (shown and _WHEN.match(text))):
             return None
         own = await self._own_bookings(event)
         if any(booking.status is Status.PENDING for booking in own):
@@ -171,7 +179,8 @@ class BookingChanges(BookingParts):
                 return [Reply(elsewhere, (self._book_button(),))]
             return [none]
         replies = [Reply(render.listed(self._t, own))]
-        if self._asks_when(text) and any(b.status is Status.PENDING for b in own):
+        asked = self._asks_when(text) or _WHEN.match(text) is not None
+        if asked and any(b.status is Status.PENDING for b in own):
             return [Reply(self._t("booking.under_review")), *replies]
         return replies
 

@@ -234,7 +234,7 @@ class Engine:
                     event.channel, conversation, describe(event), handoffs_of=event.chat_id
                 )
                 replies = await self._dispatch(event, state)
-                state.answered = [_crc(describe(event)), *(_crc(reply.text) for reply in replies)]
+                state.answered = [_crc(describe(event)), *_answer_crcs(replies)]
                 await self._store.save(
                     event.channel, conversation, state, [r.text for r in replies]
                 )
@@ -1260,6 +1260,15 @@ def _intents(readings: Iterable[NluResult], floor: float) -> dict[str, NluResult
         if reading.confidence >= floor or (ahead and not reading.unclear):
             asked.setdefault(reading.intent, reading)
     return asked
+
+
+def _answer_crcs(replies: list[Reply]) -> list[int]:
+    """What the replies said, to know the same answer asked for again at once: each reply's
+    text, and the text after its first line too (the salam or "selamat pagi" said before an
+    answer: console, "DP nya berapa persen?" got the cost whole again after "selamat sore,
+    … nomor rekening untuk DP berapa?")."""
+    crcs = [_crc(reply.text) for reply in replies]
+    return crcs + [_crc(rest) for reply in replies if (rest := reply.text.partition("\n")[2])]
 
 
 def _crc(text: str) -> int:

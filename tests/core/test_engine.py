@@ -341,6 +341,14 @@ async def test_the_same_answer_asked_for_again_at_once_is_not_pasted_twice(
     assert len(both) == 2
     (small,) = await engine.handle(text("kami koperasi kecil, boleh ga?", chat="c2"))
     assert small.text == texts("knowledge.same_answer", **answers.main_contact())
+    # the first answer given after a greeting (console, a treasurer: the cost whole again)
+    dp = "assalamualaikum pak, saya bendahara koperasi. nomor rekening untuk DP berapa ya?"
+    nlu.add(dp, "ask_visit_cost", 0.9)
+    nlu.add("DP nya berapa persen?", "ask_visit_cost", 0.9)
+    (greeted,) = await engine.handle(text(dp, chat="c3"))
+    assert greeted.text.startswith("Wa'alaikumsalam")
+    (percent,) = await engine.handle(text("DP nya berapa persen?", chat="c3"))
+    assert percent.text == texts("knowledge.same_answer", **answers.main_contact())
 
 
 async def test_the_cafe_asked_about_gets_what_the_sources_say_and_the_contact(

@@ -366,7 +366,9 @@ async def test_an_answer_missed_is_apologised_for_and_a_person_offered(
 @pytest.mark.parametrize(
     "reading",
     [("kalau aku mau daftar beasiswa itu bisa?", "book_visit", 0.29),
-     ("kalau mau ikut pelatihan digital marketing bisa? sy bukan anggota", "ask_programs", 0.83)],
+     ("kalau mau ikut pelatihan digital marketing bisa? sy bukan anggota", "ask_programs", 0.83),
+     # the enquirer's own members (console: the program's description)
+     ("kalau pelatihan digital marketing bisa diikuti anggota kami?", "ask_programs", 0.9)],
 )  # fmt: skip
 async def test_taking_part_in_a_member_program_is_told_who_it_is_for(
     answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime],

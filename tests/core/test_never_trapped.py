@@ -843,7 +843,9 @@ async def _one_step_late(world: World, texts: Texts) -> None:
     for message in ("mau daftar kunjungan", "KSP Karya Mandiri"):
         await world.say(message)
     kind_only = await texts_of(world, "koperasi")  # no place, and no organisation either
-    assert kind_only == [texts("booking.invalid.origin_unknown"), texts("booking.ask.origin")]
+    assert kind_only == [
+        texts("booking.kind_noted", kind="Koperasi"), texts("booking.ask.origin")
+    ]  # fmt: skip
     for message in ("Sumbawa", "15", "20 Juli 2027"):
         await world.say(message)
     asked_topics = await texts_of(world, "2 hari")

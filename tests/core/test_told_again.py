@@ -89,6 +89,31 @@ async def test_the_forms_own_length_or_date_changed_is_no_move_of_a_booking(
     assert "Tanggal: 22–23 Februari 2027 (2 hari)\n" in summary
 
 
+async def test_a_kind_written_where_the_origin_is_asked_and_buses_for_the_group(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Gapoktan from Tasikmalaya): "lembaga lain" where the origin
+    was asked became the organisation's name, and "2 bus" where the group size was asked
+    became 2 people."""
+    for answer in ("mau daftar kunjungan", "Gapoktan Sumber Makmur"):
+        await world.say(answer)
+    kind = await texts_of(world, "lembaga lain")
+    assert kind == [
+        texts("booking.kind_noted", kind="Lembaga lain"), texts("booking.ask.origin")
+    ]  # fmt: skip
+    await world.say("desa sukamaju kecamatan cikalong kabupaten tasikmalaya")
+    buses = await texts_of(world, "2 bus")
+    assert buses[-1] == texts("booking.ask.participants", limit=100)
+    assert (await texts_of(world, "sekitar 50 orang"))[-1] == texts(
+        "booking.ask.start_date", lead_days=7
+    )
+    summary = await world.summary_after(
+        ["10 februari 2027", "1 hari", "jawara", "Pak Asep 081234500011"]
+    )
+    assert "Lembaga: Gapoktan Sumber Makmur (Lembaga lain)\n" in summary
+    assert "Jumlah peserta: 50 orang\n" in summary
+
+
 async def test_an_opening_message_with_everything_in_lower_case(
     world: World, texts: Texts
 ) -> None:

@@ -107,6 +107,11 @@ REFUSED = "refused"
 SENDER = "sender"  # the name the sender introduced themselves by, for "saya sendiri"
 DOUBTED = "origin_doubted"  # an origin naming no known region, taken if sent again as it was
 KINDS = ("koperasi", "dinas", "lainnya")
+# A kind of body written alone, as its button says it: "lembaga lain", "dinas", "koperasi".
+_KIND_ALONE = re.compile(
+    r"^\W*(koperasi|dinas|pemerintah|instansi\s+pemerintah|lembaga\s+lain(?:nya)?|lainnya)\W*$",
+    re.IGNORECASE,
+)
 MAX_PLACE_WORDS = 4  # "Kabupaten Pesisir Selatan, Sumbar": a place written alone
 # Small talk that puts the form aside; requests the engine answers instead, form kept.
 PAUSE_INTENTS = frozenset({"thank", "goodbye"})
@@ -335,6 +340,16 @@ def _place_in(value: str, places: Places) -> str | None:
     kecamatan alone ("Makassar", "Rangkasbitung")."""
     alone = value.strip(" .,")
     return places.origin(value) or places.town(alone) or places.district(alone)
+
+
+def _kind_of(written: str) -> str:
+    """The kind a body's kind written alone names (`_KIND_ALONE`)."""
+    lowered = written.lower()
+    return (
+        lowered
+        if lowered in {"koperasi", "dinas"}
+        else ("dinas" if "pemerintah" in lowered else "lainnya")
+    )
 
 
 def guess_kind(name: str) -> str | None:
@@ -1276,6 +1291,12 @@ class BookingFlow(BookingParts):
             return noted
         if (ahead := self._for_another_step(value, state)) is not None:
             return ahead  # "jawara dan BMI goes to school": the topics, not a place
+        if (kind := _KIND_ALONE.match(value)) is not None:
+            # "lembaga lain" answering the kind not asked (console, a Gapoktan: it became
+            # the organisation's name): the kind, and the origin asked again
+            state.slots["org_kind"] = _kind_of(kind[1])
+            shown = self._t(f"booking.kind.{state.slots['org_kind']}")
+            return Noted(self._t("booking.kind_noted", kind=shown))
         places = self._places
         if guess_kind(value) is not None and "," not in value and len(value.split()) > 1:
             # "Koperasi Produsen Nyiur Melambai" names the organisation (the one taken before
@@ -1416,7 +1437,9 @@ class BookingFlow(BookingParts):
             return Noted(split.text)  # "kl gt kami bagi 2 gelombang" (console: 2 people)
         number = group_size(value)
         # "1 hari saja": how long; "yang tanggal 11 saja": a day (console, Pandeglang: 11 people)
-        if number is None and not DAYS_IN_TEXT.search(value) and not _DAY_NAMED.search(value):
+        # "2 bus": vehicles, not people (console, a Gapoktan: 2 people)
+        counted = DAYS_IN_TEXT.search(value) or THINGS_IN_TEXT.search(value)
+        if number is None and not counted and not _DAY_NAMED.search(value):
             bare = _BARE_NUMBER.match(value)
             number = int(bare.group(1)) if bare else words_to_int(value)
         if number is None:

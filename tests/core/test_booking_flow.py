@@ -437,6 +437,27 @@ async def test_a_new_group_size_asked_without_its_number_asks_for_it(
     )  # fmt: skip
 
 
+async def test_a_new_contact_asked_without_a_name_asks_for_it(world: World) -> None:
+    """Found in the console (a KSPPS from Kuningan): "apakah bisa ganti PJ nya?" (moving the
+    booking, 0.49) was asked for a new date, and "jadi Bapak Mulyadi 0812…" next got "Ada
+    lagi…?"."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    old = f"{booking.contact_name} ({booking.contact_phone})"
+    world.nlu.add("pak mau nanya, apakah bisa ganti PJ nya?", "reschedule_booking", 0.49)
+    (asked,) = await world.say("pak mau nanya, apakah bisa ganti PJ nya?")
+    assert asked.text == world.texts("amend.contact_name.ask", code=booking.code, old=old)
+    (offer,) = await world.say("jadi Bapak Mulyadi 081299911122")
+    assert offer.text == world.texts(
+        "amend.contact_name.confirm", code=booking.code, when="Senin, 14 Juni 2027", old=old,
+        new="Bapak Mulyadi (+6281299911122)",
+    )  # fmt: skip
+    (done,) = await world.say("ya")
+    assert "Bapak Mulyadi" in done.text
+    changed = await world.bookings.get(booking.code)
+    assert changed is not None and changed.contact_phone == "+6281299911122"
+
+
 async def test_a_new_group_size_after_sending_is_confirmed_then_sent_to_staff(
     world: World,
 ) -> None:

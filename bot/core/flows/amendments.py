@@ -36,6 +36,7 @@ AMEND = "amend"
 # The steps: what the amendment changes.
 SIZE, PHONE, PERSON = "participants", "contact_phone", "contact_name"
 SIZE_ASKED = "participants_asked"  # the change asked for, the new number not yet told
+PERSON_ASKED = "contact_asked"  # the same for the contact person
 # "sy mau ubah jumlah peserta", "mau ganti jumlah rombongan": a new size, its number to come.
 _RESIZE_ASKED = re.compile(
     r"\b(?:ubah|ganti|mengubah|merubah|mengganti|tambah|menambah|kurangi|mengurangi|revisi)\s+"
@@ -69,6 +70,12 @@ _NEW_PERSON = re.compile(
     r"\b(?:ganti|diganti|berganti|berubah|diubah|sekarang)\b",
     re.IGNORECASE,
 )
+# "apakah bisa ganti PJ nya?", "mau ganti penanggung jawab": a new contact, its name to come.
+_PERSON_ASKED = re.compile(
+    r"\b(?:ganti|ubah|mengganti|mengubah|merubah|tukar)\s+(?:pic|cp|contact\s+person"
+    r"|narahubung|penanggung\s*jawab|pj)(?:-?nya)?\b",
+    re.IGNORECASE,
+)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b")  # "Rina Marlina"
 
 
@@ -77,9 +84,13 @@ def new_person(text: str) -> str | None:
     honoured name after it ("jadi Ibu Cut Nurul, 0813…" Ibu Cut Nurul), else its first two
     to four capitalised words ("diganti Rina Marlina"); None when it names nobody."""
     told = _NEW_PERSON.search(text)
-    if told is None:
-        return None
-    rest = re.split(r"[,;\n]", without_phone(text[told.end() :]).strip(" ,:-"))[0]
+    return None if told is None else person_named(text[told.end() :])
+
+
+def person_named(text: str) -> str | None:
+    """The person a message names, its phone aside: the first honoured name ("jadi Bapak
+    Mulyadi 0812…" Bapak Mulyadi), else its first two to four capitalised words."""
+    rest = re.split(r"[,;\n]", without_phone(text).strip(" ,:-"))[0]
     words = rest.split()
     for at in range(len(words) - 1):
         if (name := honoured_name(" ".join(words[at:]))) is not None:
@@ -122,6 +133,8 @@ class Amendments(BookingParts):
         if state.flow is not None or event.kind is not Kind.TEXT:
             return None
         if (asked := await self._size_asked(event, text, state)) is not None:
+            return asked
+        if (asked := await self._person_asked(event, text, state)) is not None:
             return asked
         person = new_person(text)
         phone = normalise_phone(text) if person or _RENUMBERED.search(text) else None
@@ -170,6 +183,39 @@ class Amendments(BookingParts):
         asked = self._t("amend.participants.ask", code=booking.code, old=booking.participants)
         return [Reply(asked)]
 
+    async def _person_asked(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """ "apakah bisa ganti PJ nya?", no name yet (console, a KSPPS from Kuningan: read as
+        moving the date, "Tanggal berapa jadwal barunya?"): the new contact asked for, in a
+        chat with one active booking; None otherwise."""
+        if not _PERSON_ASKED.search(text) or new_person(text) or normalise_phone(text):
+            return None
+        booking = await self._only_active(event, text)
+        if booking is None:
+            return None
+        state.flow, state.step, state.slots = AMEND, PERSON_ASKED, {"code": booking.code}
+        old = _current(booking, PERSON)
+        return [Reply(self._t("amend.contact_name.ask", code=booking.code, old=old))]
+
+    def _person_offered(
+        self, booking: BookingView, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """The new contact told after it was asked for ("jadi Bapak Mulyadi 0812…"), asked
+        to confirm; None when the message names nobody (it is answered as what it is)."""
+        person = person_named(
+            re.sub(r"^\W*(?:jadi|menjadi|diganti|ganti|ke)\b", "", text, flags=re.I)
+        )
+        if person is None:
+            return None
+        phone = normalise_phone(text) or booking.contact_phone
+        slots = {
+            "name": person,
+            "phone": normalise_phone(text) or "",
+            "new": contact(person, phone),
+        }
+        return self._offer(booking, PERSON, slots, _current(booking, PERSON), state)
+
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:
@@ -182,10 +228,12 @@ class Amendments(BookingParts):
         step, slots = state.step or "", state.slots
         state.flow = state.step = None
         state.slots = {}
-        if step == SIZE_ASKED:  # the new number, or another message answered as it is
-            booking = await self._bookings.get(str(slots.get("code", "")))
+        if step in {SIZE_ASKED, PERSON_ASKED}:  # the new value, or another message answered
+            booking = await self._bookings.get(str(slots.get("code", "")))  # as it is
             if booking is None or not requested_by(event, booking):
                 return None
+            if step == PERSON_ASKED:
+                return self._person_offered(booking, text, state)
             return self._size_offered(booking, text, state, asked=True)
         if said is None:
             return None

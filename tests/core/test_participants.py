@@ -105,6 +105,8 @@ async def world(
     nlu.add("kodenya saya tidak tahu, dari ketua rombongan belum dikasih", "join_visit", 0.6)
     nlu.add("kodenya saya tidak tahu, ketua rombongan yang pegang", "join_visit", 0.98)
     nlu.add("kode undangannya apa bu?", "join_visit", 0.7)
+    nlu.add("bisa minta link untuk dibagikan ke grup wa peserta?", "ask_materials", 0.5)
+    nlu.add("sudah berapa orang yang gabung?", "ask_visit_requirements", 0.6)
     nlu.add("untuk peserta bagaimana cara dapat agendanya?", "join_visit", 0.7)
     nlu.add("rundown acaranya bisa dikirim pak?", "ask_agenda", 0.9)
     nlu.add("kami rencana datang jam 1 siang, selesai jam 4 bisa?", "ask_agenda", 0.63)
@@ -304,6 +306,8 @@ async def test_the_coordinator_sees_who_joined(world: World) -> None:
     # asked in a sentence (console, a coordinator: the invite code again)
     asked = await world.send("siapa saja peserta yang sudah gabung?", "coordinator")
     assert asked[0].text == roster[0].text
+    many = await world.send("sudah berapa orang yang gabung?", "coordinator")  # (console:
+    assert many[0].text == roster[0].text  # the group-size limit)
 
 
 async def test_the_coordinator_asking_for_the_invite_code_is_given_it(world: World) -> None:
@@ -316,6 +320,11 @@ async def test_the_coordinator_asking_for_the_invite_code_is_given_it(world: Wor
         assert given.text == world.texts(
             "join.share_code", org_name="Coop TLM", invite=booking.invite_code
         )
+    link = "bisa minta link untuk dibagikan ke grup wa peserta?"  # (console: the materials)
+    (shared,) = await world.send(link, "coordinator")
+    assert shared.text == world.texts(
+        "join.share_code", org_name="Coop TLM", invite=booking.invite_code
+    )
     (other,) = await world.send("kode undangannya apa bu?", "p8")  # a participant
     assert other.text == world.texts("join.no_code")
     # back under review (console, Meranti: its new group size; told to ask the coordinator)

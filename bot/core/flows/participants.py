@@ -46,7 +46,13 @@ FEEDBACK_WINDOW = timedelta(days=14)
 # "siapa saja peserta yang sudah gabung?", "sudah berapa peserta yang join?" (console, a
 # coordinator: the invite code again): who joined, asked in a sentence.
 _ROSTER_ASKED = re.compile(
-    r"\b(?:siapa|berapa|brp)\b.*\bpeserta.*\b(?:gabung|bergabung|join|terdaftar)\b", re.IGNORECASE
+    r"\b(?:siapa|berapa|brp)\b.*\b(?:peserta|orang|org)\w*.*\b(?:gabung|bergabung|join|terdaftar)\b",
+    re.IGNORECASE,
+)  # "sudah berapa orang yang gabung?" too (console: the group-size limit)
+# A link for the participants asked by the coordinator: "bisa minta link untuk dibagikan ke
+# grup wa peserta?" (console: the materials).
+_LINK_ASKED = re.compile(
+    r"\blink\b.*\b(?:peserta|undangan|gabung|bagikan|dibagikan|share|grup|group)\b", re.IGNORECASE
 )
 _ORDINALS = MappingProxyType({"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "terakhir": 3})
 _DAY_N = re.compile(
@@ -97,6 +103,8 @@ class ParticipantFlow:
             return await self.roster(event)
         if JOIN_WORD.match(text):
             return await self.join(event, None, text, state)
+        if _LINK_ASKED.search(text) and (own := await self._coordinated(event, ACTIVE)):
+            return [self._code_to_share(own)]
         if state.flow is not None:
             return None
         replies = []
@@ -168,11 +176,8 @@ class ParticipantFlow:
         code = event.payload if event.kind is Kind.START else _code_in(result, text)
         if not code and (own := await self._coordinated(event, ACTIVE)) is not None:
             # "kode undangannya apa bu?" from the chat that booked (console: told to ask
-            # the coordinator): the code to share, or when it comes (a visit under review)
-            if own.status is not Status.APPROVED:
-                return [Reply(self._t("join.code_after_approval", code=own.code))]
-            invite = own.invite_code or "-"
-            return [Reply(self._t("join.share_code", org_name=own.org_name, invite=invite))]
+            # the coordinator)
+            return [self._code_to_share(own)]
         if not code and "kode" in text.lower():
             state.step = None  # "kodenya saya tidak tahu, ketua rombongan yang pegang"
             return self._no_code()
@@ -334,6 +339,14 @@ class ParticipantFlow:
             "join.tell_coordinator", contact=booking.contact_name, phone=booking.contact_phone
         )
         return [Reply(told)]
+
+    def _code_to_share(self, own: BookingView) -> Reply:
+        """The invite code the coordinator shares with the participants, or when it comes
+        (a visit under review)."""
+        if own.status is not Status.APPROVED:
+            return Reply(self._t("join.code_after_approval", code=own.code))
+        invite = own.invite_code or "-"
+        return Reply(self._t("join.share_code", org_name=own.org_name, invite=invite))
 
     async def _current_visit(self, event: Incoming) -> BookingView | None:
         """The participant's (or coordinator's) approved visit that has not ended, earliest."""

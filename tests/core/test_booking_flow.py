@@ -437,6 +437,28 @@ async def test_a_new_group_size_asked_without_its_number_asks_for_it(
     )  # fmt: skip
 
 
+async def test_a_visit_postponed_without_a_new_date_is_passed_to_staff(world: World) -> None:
+    """Found in the console (a women's cooperative whose budget was late): "kunjungannya bisa
+    ditunda dulu? tanggalnya belum tahu" was asked for the new date, and "iya tunda dulu"
+    then got a goodbye: nobody was told."""
+    await finish_one_message_booking_on(world, "u1", "14 Juni")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    asked = "pak, anggaran kami belum cair. kunjungannya bisa ditunda dulu? tanggalnya belum tahu"
+    world.nlu.add(asked, "reschedule_booking", 0.9)
+    (held,) = await world.say(asked)
+    when = "Senin, 14 Juni 2027"
+    assert held.text == world.texts("reschedule.postponed", code=booking.code, when=when)
+    assert "ditunda" in world.notifier.to(STAFF_GROUP)[-1].text
+    # asked for the new date first, then told to wait ("iya tunda dulu")
+    world.nlu.add("mau ganti jadwal", "reschedule_booking", 0.95)
+    world.nlu.add("iya tunda dulu", "affirm", 0.6)
+    await world.say("mau ganti jadwal")
+    (again,) = await world.say("iya tunda dulu")
+    assert again.text == held.text
+    kept = await world.bookings.get(booking.code)
+    assert kept is not None and kept.start_date == booking.start_date  # as it was
+
+
 async def test_a_new_contact_asked_without_a_name_asks_for_it(world: World) -> None:
     """Found in the console (a KSPPS from Kuningan): "apakah bisa ganti PJ nya?" (moving the
     booking, 0.49) was asked for a new date, and "jadi Bapak Mulyadi 0812…" next got "Ada

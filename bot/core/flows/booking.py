@@ -635,11 +635,6 @@ class BookingFlow(BookingParts):
             return False
         return bool(_TOPICS_TOLD.match(text) or _TOPIC_CUE.match(text))
 
-    def _date_unknown(self, text: str) -> bool:
-        """Whether the message says the date is not known yet, and names none."""
-        unknown = self._t.mentions(text, "words.booking.date_unknown")
-        return unknown and not find_dates(text, self._today())
-
     def _split_asked(self, text: str) -> Reply | None:
         """ "kalau dibagi 2 gelombang bagaimana?" mid-form (console, a pesantren of 80: "answered
         after the form"), or told where the group size is asked ("kl gt kami bagi 2

@@ -428,6 +428,11 @@ class BookingParts:
             (*buttons, Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))),
         )
 
+    def _date_unknown(self, text: str) -> bool:
+        """Whether the message says the date is not known yet, and names none."""
+        unknown = self._t.mentions(text, "words.booking.date_unknown")
+        return unknown and not find_dates(text, self._today())
+
     def _actor(self, event: Incoming) -> str:
         return f"{event.channel}:{event.user_id}"
 

@@ -47,6 +47,10 @@ def _bare_day(text: str, booking: BookingView) -> date | None:
     return day_in(text, month_of(booking.start_date))
 
 
+# Postponed, no new date yet: "bisa ditunda dulu?", "kami pending dulu".
+_POSTPONED = re.compile(
+    r"\b(?:tunda|ditunda|menunda|tunda\w*|pending|dipending|ditangguhkan)\b", re.IGNORECASE
+)
 # "kapan kira2?" alone, right after the chat's requests were shown (console, a women's
 # cooperative from Blitar: the nearest free days): when the answer comes.
 _WHEN = re.compile(
@@ -141,6 +145,10 @@ class BookingChanges(BookingParts):
                 )
             ):
                 return await self.move_answer(event, said == "yes", state)
+            if event.kind is Kind.TEXT and not self._names_a_date(text):
+                booking = await self._bookings.get(str(state.slots.get("code", "")))
+                if booking is not None and (held := await self._postponed(booking, text, state)):
+                    return held  # "iya tunda dulu", "belum tahu tanggalnya" (console)
             if event.kind is Kind.TEXT and self._sure_reply(result, text) == "yes":
                 # "iya" where the new date is asked (console: it left the change unmade)
                 return [Reply(self._t("reschedule.which_date"))]
@@ -242,6 +250,8 @@ class BookingChanges(BookingParts):
         told = self._new_date(text, booking) is not None or shift_in(text) is not None
         if told and not event.payload:
             return await self.reschedule_date(event, result, text, state)
+        if not event.payload and (held := await self._postponed(booking, text, state)):
+            return held
         return [
             Reply(self._t("reschedule.ask_date", code=booking.code, when=render.when(booking)))
         ]
@@ -270,6 +280,8 @@ class BookingChanges(BookingParts):
         window = self._period_in(text) if start is None and not event.payload else None
         if window is not None:
             return [await self._choose_in(*window, booking.days, booking.participants)]
+        if start is None and (held := await self._postponed(booking, text, state)):
+            return held
         if start is None:
             return [Reply(self._t("booking.date_unclear"))]
         days = days or booking.days
@@ -279,6 +291,23 @@ class BookingChanges(BookingParts):
             # to staff: confirmed first (an approved visit's move always is: console, Sidoarjo)
             return self._move_offered(booking, start, days, state)
         return await self._move(event, booking, start, days, state)
+
+    async def _postponed(
+        self, booking: BookingView, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """ "kunjungannya bisa ditunda dulu? tanggalnya belum tahu" (console, a women's
+        cooperative whose budget was late: asked for the new date, then "iya tunda dulu"
+        said goodbye): the wish to postpone passed to staff, the booking as it is until a
+        new date or a cancel; None when the message does not postpone."""
+        if not (self._date_unknown(text) or _POSTPONED.search(text)):
+            return None
+        state.flow = state.step = None
+        state.slots = {}
+        when, code = render.when(booking), booking.code
+        told = self._t("staff.postponed", code=code, org_name=booking.org_name, when=when,
+                       contact=f"{booking.contact_name} ({booking.contact_phone})")  # fmt: skip
+        await self._to_staff([Reply(told)])
+        return [Reply(self._t("reschedule.postponed", code=code, when=when))]
 
     def _move_offered(
         self, booking: BookingView, start: date, days: int, state: ConversationState

@@ -153,6 +153,8 @@ _ONLINE = re.compile(
 )
 # A price asked of the visit, not of what was just answered: "biaya kunjungannya berapa?".
 _OF_VISIT = re.compile(r"\b(?:kunjung\w*|studi|rombongan\w*|peserta\w*|per\s*or(?:an)?g)\b", re.I)
+# A program seen on the visit: "melihat proses produksi mesin beras", "praktik langsung".
+_SEE = re.compile(r"\b(?:melihat|lihat|liat|praktik|praktek)\b", re.IGNORECASE)
 # The word after one of wishing that makes it none: "mohon maaf", "minta maaf"; "mau tanya",
 # Sundanese "bade naros", Javanese "badhe tanglet" (a question comes, no visit: console).
 _NO_WISH_AFTER = frozenset(
@@ -437,6 +439,10 @@ class Engine:
             # availability), "kodenya belum saya simpan": their booking shown, or where to
             # find it; "…, yang daftar lewat telpon ke pak sehnuri" (contact 0.29, console)
             result, unclear = replace(result, intent="check_booking"), False
+        if result.intent == "ask_visit_info" and result.entity("program") and _SEE.search(text):
+            # "untuk kunjungan apakah bisa sekaligus melihat proses produksi mesin beras skala
+            # mikro?" (console, Lampung Tengah: how visits go): the program, and a visit for it
+            result = replace(result, intent="ask_programs")
         if result.intent == "reschedule_booking" and _resizes(result):
             # "pak, pesertanya nambah jadi 30 orang bisa?" after sending: no new date but a
             # new group size, which staff decide; the request goes to them, not "which date?"
@@ -1142,9 +1148,10 @@ class Engine:
         if program is None:
             return [self._answers.program_list()]
         state.remember_intent(PROGRAM_SHOWN + program.id)  # "syaratnya apa?" may follow
-        if self._t.mentions(text, "words.interest"):
+        if self._t.mentions(text, "words.interest") or _SEE.search(text):
             # "sy tertarik program mesin beras skala mikro, bisa belajar itu di bmi?" (console,
-            # a Gapoktan from Ngawi: no visit offered, then "iya boleh daftar" got "Ada lagi?")
+            # a Gapoktan from Ngawi: no visit offered, then "iya boleh daftar" got "Ada lagi?");
+            # "… apakah bisa sekaligus melihat proses produksi mesin beras …?"
             return [self._answers.program(program), self._offer_booking(state, OFFER_INTEREST)]
         return [self._answers.program(program)]
 

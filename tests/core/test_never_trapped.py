@@ -687,6 +687,12 @@ async def test_an_interest_in_a_program_is_offered_a_visit_to_learn_it(
     world.nlu.add("ok saya mau daftar", "affirm", 0.9)
     started = await texts_of(world, "ok saya mau daftar", chat="u2")
     assert started[:2] == [texts("booking.start"), texts("booking.ask.org_name")]
+    # seeing it on the visit (console, Lampung Tengah: how visits go, nothing of the program)
+    see = "untuk kunjungan apakah bisa sekaligus melihat proses produksi mesin beras skala mikro?"
+    world.nlu.add(see, "ask_visit_info", 0.78, program="mesin_beras_mikro")
+    program, offer = await texts_of(world, see, chat="u9")
+    assert program.startswith("Pelatihan Mesin Beras Skala Mikro")
+    assert offer == texts("booking.offer_interest")
     world.nlu.add("iya sudah daftar kemarin", "affirm", 0.9)  # a coordinator: no new form
     assert texts("booking.start") not in await texts_of(
         world, "iya sudah daftar kemarin", chat="u3"

@@ -15,7 +15,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from bot.core.answers import INFORMATIONAL, Answers, certificate_asked, not_had
-from bot.core.booking import FOLLOW_UP, HOW_LONG, SENDER_KIND, normalise_phone
+from bot.core.booking import FOLLOW_UP, FORM_LEFT, HOW_LONG, SENDER_KIND, normalise_phone
 from bot.core.courtesy import (
     daypart,
     defers,
@@ -1119,7 +1119,7 @@ class Engine:
         """ "lanjut", "iya": resumes a booking put aside, else asks what else is needed; "oke
         boleh didaftarkan" asks to book (console: "Ada lagi yang bisa saya bantu?")."""
         resume = self._handlers.get(BOOK)
-        if state.paused and resume is not None:  # the booking form put aside
+        if state.paused and FORM_LEFT not in state.paused and resume is not None:  # put aside
             return await resume(event, None, "", state)
         if resume is not None and self._registers(text):
             return await resume(event, result, text, state)

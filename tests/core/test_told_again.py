@@ -205,6 +205,19 @@ async def test_never_mind_after_an_interjection_leaves_the_form(
     for answer in ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "20"):
         await world.say(answer)
     assert await texts_of(world, "eh ga jadi deh pak") == [texts("booking.left")]
+    # wanted back at once (console, Cirebon: "eh jangan batal" got "no active booking")
+    world.nlu.add("eh jangan batal", "cancel_booking", 0.98)
+    back = await texts_of(world, "eh jangan batal")
+    assert back == [texts("booking.unleft"), texts("booking.ask.start_date", lead_days=7)]
+    summary = await world.summary_after(
+        ["10 februari 2027", "1 hari", "jawara", "Pak Budi 081234567890"]
+    )
+    assert "Jumlah peserta: 20 orang\n" in summary  # what was told before is kept
+    # left again, then "ok": no form taken up, nor a new one begun
+    await world.say("batal")
+    world.nlu.add("ok", "affirm", 0.95)
+    assert await texts_of(world, "ok") == [texts("smalltalk.affirm")]
+    assert await texts_of(world, "eh jangan batal") != [texts("booking.unleft")]  # too late
 
 
 async def test_a_bare_number_where_the_origin_is_asked_is_the_group_size(

@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.core.booking import (
+    FORM_LEFT,
     HOW_LONG,
     INITIALS,
     KIND_WORD,
@@ -104,6 +105,12 @@ PERIOD = "period"  # a period named before the date was asked ("bulan Maret"): o
 # What an enquiry told that the form could not take (a date on Idulfitri, too many people):
 # said when the form starts, not dropped unsaid (console: a Dinas letter for 10-11 Maret 2027).
 REFUSED = "refused"
+# "eh jangan batal", "tidak jadi batal", "batal batal", "lanjutkan": the form left, wanted back.
+_UNDONE = re.compile(
+    r"\b(?:jangan|jgn|ga|gak|nggak|ngga|tidak|tdk|enggak)\s+(?:jadi\s+)?"
+    r"(?:batal|dibatalkan|dibatalin|cancel)\b|\bbatal\s+batal\b|\blanjut(?:kan)?\b",
+    re.IGNORECASE,
+)
 SENDER = "sender"  # the name the sender introduced themselves by, for "saya sendiri"
 DOUBTED = "origin_doubted"  # an origin naming no known region, taken if sent again as it was
 KINDS = ("koperasi", "dinas", "lainnya")
@@ -390,6 +397,28 @@ class BookingFlow(BookingParts):
     def intents(self) -> Mapping[str, Handler]:
         return {"book_visit": self.start}
 
+    async def recognise(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """ "eh jangan batal" right after "batal" left the form (console: "no active
+        booking"): the form taken up again where it stopped; None for anything else."""
+        left = state.paused.get(FORM_LEFT)
+        if left is None or state.last_intents[-1:] != [FORM_LEFT] or not _UNDONE.search(text):
+            return None
+        slots, state.paused = dict(state.paused), {}
+        slots.pop(FORM_LEFT)
+        state.flow, state.step, state.slots = FLOW, None, slots
+        return [Reply(self._t("booking.unleft")), *await self._ask_next(state)]
+
+    def _leave(self, state: ConversationState) -> list[Reply]:
+        """ "batal": the form left, its answers kept aside only for an "eh jangan batal" said
+        next (a new booking starts afresh)."""
+        state.paused = {**state.slots, FORM_LEFT: state.step or ""}
+        state.flow = state.step = None
+        state.slots = {}
+        state.remember_intent(FORM_LEFT)
+        return [self._left()]
+
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
     ) -> list[Reply] | None:
@@ -450,6 +479,8 @@ class BookingFlow(BookingParts):
             if problem is not None:
                 return [self._held(problem)]
         paused, state.paused = state.paused, {}
+        if FORM_LEFT in paused:
+            paused = {}  # a form left with "batal" is not taken up again by a new booking
         heard = self._recalled(state)
         if heard.get("org_name", paused.get("org_name")) != paused.get("org_name"):
             paused = {}  # the form put aside was another organisation's: start afresh
@@ -470,9 +501,7 @@ class BookingFlow(BookingParts):
         """Handle one message inside the booking conversation; None when it is another
         request, for the engine to answer (the form is put aside, not lost)."""
         if event.kind is Kind.TEXT and self._says(text, "booking.leave"):
-            state.flow = state.step = None
-            state.slots = {}
-            return [self._left()]
+            return self._leave(state)
         if event.kind is Kind.TEXT and laughs(text):  # "wkwk" is nobody's name: smile, ask again
             return [
                 Reply(self._t("smalltalk.smile")),
@@ -1748,9 +1777,7 @@ class BookingFlow(BookingParts):
             state.slots.pop(slot, None)
             return await self._ask_next(state)
         if choice == "cancel":
-            state.flow = state.step = None
-            state.slots = {}
-            return [self._left()]
+            return self._leave(state)
         if choice != "send":
             if not typed:
                 return [self._summary(state.slots)]

@@ -460,7 +460,8 @@ class Engine:
         before its three questions, which the first few clauses left out (console, a KSPPS
         from Pekanbaru: only the free days answered)."""
         asked_in = self._questions_of(text)  # a letter's questions come last
-        clauses = (asked_in if len(asked_in) >= 2 else question_clauses(text))[:MAX_CLAUSES]
+        every = asked_in if len(asked_in) >= 2 else self._unannounced(question_clauses(text))
+        clauses = every[:MAX_CLAUSES]
         days_shown = answered == "ask_availability"  # free days offer themselves
         if len(clauses) < 2:
             comes = not days_shown and self._comes(text)
@@ -484,10 +485,15 @@ class Engine:
         """The clauses of a message's asking sentences, less one that only says a question
         follows ("assalamualaikum pak, saya dari kantor camat mau tanya, apakah bisa …?":
         BMI's location, 0.58, console, a sub-district office)."""
+        return self._unannounced(question_clauses(text, self._t.asks))
+
+    def _unannounced(self, clauses: list[str]) -> list[str]:
+        """The clauses less those that only say a question follows ("Bpk, sy mau tanya":
+        how visits go, 0.41, console: the visit's description before the prayer's answer)."""
         announced = self._t.words("words.wants_to_ask")
         return [
             clause
-            for clause in question_clauses(text, self._t.asks)
+            for clause in clauses
             if not any(_unaddressed(clause).endswith(phrase) for phrase in announced)
         ]
 

@@ -210,3 +210,23 @@ async def test_whom_a_letter_is_to_is_no_question_about_bmi(
     replies = await engine.handle(Incoming("telegram", "u9", "u9", text=letter))
     profile = answers.knowledge.profile.summary.strip()[:40]
     assert not any(reply.text.startswith(profile) for reply in replies)
+
+
+async def test_a_clause_that_only_announces_a_question_is_not_answered(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console: "Assalamualaikum. Bpk, sy mau tanya, klo kunjungan hari Jumat
+    apakah ada waktu sholat Jumat? …" (the prayer, 0.91) got the visit's description first,
+    for "Bpk, sy mau tanya" (how visits go, 0.41)."""
+    asked = (
+        "Assalamualaikum. Bpk, sy mau tanya, klo kunjungan hari Jumat apakah ada waktu sholat "
+        "Jumat? peserta kami laki2 semua"
+    )
+    nlu = RecordedNlu()
+    nlu.add(asked, "ask_halal_prayer", 0.91)
+    nlu.add("Bpk, sy mau tanya", "ask_visit_info", 0.41)
+    nlu.add("klo kunjungan hari Jumat apakah ada waktu sholat Jumat", "ask_halal_prayer", 0.97)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords)
+    replies = await engine.handle(Incoming("telegram", "u9", "u9", text=asked))
+    visits = answers.knowledge.visit.info.text.strip()[:40]
+    assert not any(visits in reply.text for reply in replies)

@@ -941,7 +941,8 @@ class Engine:
         """A question of what only staff can allow, whatever the model reads: a participant's
         care ("bu kalau bawa anak kecil boleh?", the requirements, 0.91, console), the
         enquirers' own products ("… bawa produk UMKM anggota kami untuk dipamerkan di BMI,
-        boleh?", shopping at Warung Anggota: "Bisa. …", console), the certificate of a visit
+        boleh?", shopping at Warung Anggota: "Bisa. …", console), how to pay ("… bisa bayar
+        pakai qris?", the same), the certificate of a visit
         made ("mau minta sertifikatnya, belum dapat" after "kami sudah kunjungan ke BMI bulan
         lalu": the before-booking answer, console; a chat with a visit on record gets its own
         from `CertificateRequests`); None for anything else."""
@@ -953,7 +954,9 @@ class Engine:
             return None
         if self._t.mentions(text, "words.care_needs") and not self._asks_more(text):
             return Reply(self._t("fallback.care", **contact), self._menu_buttons())
-        if self._t.mentions(text, "words.own_products"):
+        if self._t.mentions(text, "words.own_products") or self._t.mentions(
+            text, "words.payment_means"
+        ):  # "… bisa bayar pakai qris?" (shopping: "Bisa. …", console)
             return Reply(self._t("fallback.staff_matter", **contact), self._menu_buttons())
         return None
 

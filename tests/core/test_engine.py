@@ -374,6 +374,9 @@ async def test_the_cafe_asked_about_gets_what_the_sources_say_and_the_contact(
      ("apakah BMI bisa bantu pemasaran produk kopi kami?", "ask_visit_info", 0.55),
      ("kalau mau jadi mitra jawara gimana?", "nlu_fallback", 0.2),
      ("ada gereja dekat lokasi?", "ask_location", 0.51),  # console: where BMI is
+     # how to pay, read surely as shopping (console: "Bisa. …")
+     ("kalau mau sekalian belanja produk umkm anggota bisa bayar pakai qris?", "ask_shopping",
+      0.93),
      # a gift for BMI's leaders (console: not understood)
      ("kalau kami kasih plakat boleh?", "affirm", 0.26),
      ("cinderamata untuk pimpinan bmi sebaiknya apa ya?", "nlu_fallback", 0.2),

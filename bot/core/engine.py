@@ -82,10 +82,10 @@ VISITED = "visited"  # a past visit told ("kami sudah kunjungan ke BMI bulan lal
 ENGLISH = "english"  # told the chat is in Indonesian: remembered, said once a chat
 OFFER_HANDOFF = "offer_handoff"
 OFFER_INTEREST = "booking.offer_interest"  # an interest told: the topic kept, a visit offered
-# What "iya" accepts while an offer is open (the offer is `state.step` outside any flow).
 # What the user sent that the bot cannot read, by the channels' media types; kept for staff.
 _MEDIA_KINDS = frozenset({"photo", "image", "document", "voice", "audio", "video", "video_note"})
 MAX_FILES = 3
+# What "iya" accepts while an offer is open (the offer is `state.step` outside any flow).
 OFFERED = MappingProxyType({OFFER_HANDOFF: "human_handoff", OFFER_BOOKING: BOOK})
 # "bisa di bulan September?", "tanggal 14 bisa?": whether a time can be, the time beside it.
 _CAN_WHEN = re.compile(
@@ -942,10 +942,10 @@ class Engine:
         care ("bu kalau bawa anak kecil boleh?", the requirements, 0.91, console), the
         enquirers' own products ("… bawa produk UMKM anggota kami untuk dipamerkan di BMI,
         boleh?", shopping at Warung Anggota: "Bisa. …", console), how to pay ("… bisa bayar
-        pakai qris?", the same), the certificate of a visit
-        made ("mau minta sertifikatnya, belum dapat" after "kami sudah kunjungan ke BMI bulan
-        lalu": the before-booking answer, console; a chat with a visit on record gets its own
-        from `CertificateRequests`); None for anything else."""
+        pakai qris?", the same), the certificate of a visit made ("mau minta sertifikatnya,
+        belum dapat" after "kami sudah kunjungan ke BMI bulan lalu": the before-booking
+        answer, console; a chat with a visit on record gets its own from
+        `CertificateRequests`); None for anything else."""
         contact = self._answers.main_contact()
         visited = self._told_visit(text) or VISITED in state.last_intents
         if certificate_asked(text, asks) and (visited or not_had(text)):

@@ -181,8 +181,8 @@ SENDER_KIND = re.compile(
     re.IGNORECASE,
 )
 
-# The key, in a conversation's paused form, that marks it left with "batal" (the step it was
-# at): kept aside for an "eh jangan batal" said next, never resumed as a form put aside.
+# The key, in a conversation's paused form, that marks it left with "batal": kept aside for
+# an "eh jangan batal" said next, never resumed as a form put aside.
 FORM_LEFT = "left"
 # "kalau setelah lebaran?", "klo tgl 20?", "kalau sabtu sore?": the question before (or the
 # usual one), asked again of another time.

@@ -402,8 +402,9 @@ class BookingFlow(BookingParts):
     ) -> list[Reply] | None:
         """ "eh jangan batal" right after "batal" left the form (console: "no active
         booking"): the form taken up again where it stopped; None for anything else."""
-        left = state.paused.get(FORM_LEFT)
-        if left is None or state.last_intents[-1:] != [FORM_LEFT] or not _UNDONE.search(text):
+        if FORM_LEFT not in state.paused or state.last_intents[-1:] != [FORM_LEFT]:
+            return None
+        if not _UNDONE.search(text):
             return None
         slots, state.paused = dict(state.paused), {}
         slots.pop(FORM_LEFT)
@@ -413,7 +414,7 @@ class BookingFlow(BookingParts):
     def _leave(self, state: ConversationState) -> list[Reply]:
         """ "batal": the form left, its answers kept aside only for an "eh jangan batal" said
         next (a new booking starts afresh)."""
-        state.paused = {**state.slots, FORM_LEFT: state.step or ""}
+        state.paused = {**state.slots, FORM_LEFT: True}
         state.flow = state.step = None
         state.slots = {}
         state.remember_intent(FORM_LEFT)

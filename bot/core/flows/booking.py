@@ -352,11 +352,9 @@ def _place_in(value: str, places: Places) -> str | None:
 def _kind_of(written: str) -> str:
     """The kind a body's kind written alone names (`_KIND_ALONE`)."""
     lowered = written.lower()
-    return (
-        lowered
-        if lowered in {"koperasi", "dinas"}
-        else ("dinas" if "pemerintah" in lowered else "lainnya")
-    )
+    if lowered in {"koperasi", "dinas"}:
+        return lowered
+    return "dinas" if "pemerintah" in lowered else "lainnya"
 
 
 def guess_kind(name: str) -> str | None:

@@ -208,12 +208,9 @@ class Amendments(BookingParts):
         )
         if person is None:
             return None
-        phone = normalise_phone(text) or booking.contact_phone
-        slots = {
-            "name": person,
-            "phone": normalise_phone(text) or "",
-            "new": contact(person, phone),
-        }
+        phone = normalise_phone(text)
+        new = contact(person, phone or booking.contact_phone)
+        slots = {"name": person, "phone": phone or "", "new": new}
         return self._offer(booking, PERSON, slots, _current(booking, PERSON), state)
 
     async def resume(

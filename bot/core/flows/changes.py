@@ -49,7 +49,7 @@ def _bare_day(text: str, booking: BookingView) -> date | None:
 
 # Postponed, no new date yet: "bisa ditunda dulu?", "kami pending dulu".
 _POSTPONED = re.compile(
-    r"\b(?:tunda|ditunda|menunda|tunda\w*|pending|dipending|ditangguhkan)\b", re.IGNORECASE
+    r"\b(?:tunda\w*|ditunda|menunda|pending|dipending|ditangguhkan)\b", re.IGNORECASE
 )
 # "kapan kira2?" alone, right after the chat's requests were shown (console, a women's
 # cooperative from Blitar: the nearest free days): when the answer comes.

@@ -942,11 +942,17 @@ class Engine:
         care ("bu kalau bawa anak kecil boleh?", the requirements, 0.91, console), the
         enquirers' own products ("… bawa produk UMKM anggota kami untuk dipamerkan di BMI,
         boleh?", shopping at Warung Anggota: "Bisa. …", console), how to pay ("… bisa bayar
-        pakai qris?", the same), the certificate of a visit made ("mau minta sertifikatnya,
+        pakai qris?", the same), whether this chat is BMI's or a payment asked elsewhere is
+        genuine, the certificate of a visit made ("mau minta sertifikatnya,
         belum dapat" after "kami sudah kunjungan ke BMI bulan lalu": the before-booking
         answer, console; a chat with a visit on record gets its own from
         `CertificateRequests`); None for anything else."""
         contact = self._answers.main_contact()
+        # "apa benar ini nomor resmi koperasi BMI?" (a greeting, 0.8: the menu), "ada yang
+        # minta transfer DP atas nama pribadi" (told to send the proof: console)
+        for checked in ("scam", "official"):
+            if self._t.mentions(text, f"words.{checked}"):
+                return Reply(self._t(f"fallback.{checked}", **contact), self._menu_buttons())
         visited = self._told_visit(text) or VISITED in state.last_intents
         if certificate_asked(text, asks) and (visited or not_had(text)):
             return Reply(self._t("fallback.certificate_past", **contact), self._menu_buttons())

@@ -399,6 +399,22 @@ async def test_what_only_staff_can_send_or_allow_is_left_to_staff(
     assert reply.text == texts("fallback.staff_matter", **answers.main_contact())
 
 
+async def test_whether_this_chat_is_bmis_and_a_payment_asked_elsewhere(
+    engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
+) -> None:
+    """Found in the console: "apa benar ini nomor resmi koperasi BMI?" (a greeting, 0.8) got
+    the menu, and "soalnya ada yang minta transfer DP atas nama pribadi" was told to send the
+    payment's proof."""
+    official = "assalamualaikum, pak saya mau konfirmasi, apa benar ini nomor resmi koperasi BMI?"
+    nlu.add(official, "greet", 0.8)
+    (told,) = await engine.handle(text(official))
+    assert told.text.endswith(texts("fallback.official", **answers.main_contact()))
+    scam = "soalnya ada yang minta transfer DP atas nama pribadi"
+    nlu.add(scam, "nlu_fallback", 0.2)
+    (warned,) = await engine.handle(text(scam))
+    assert warned.text == texts("fallback.scam", **answers.main_contact())
+
+
 async def test_a_price_asked_after_the_lodging_answer_is_the_lodgings(
     engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
 ) -> None:

@@ -114,6 +114,18 @@ async def test_a_kind_written_where_the_origin_is_asked_and_buses_for_the_group(
     assert "Jumlah peserta: 50 orang\n" in summary
 
 
+async def test_the_lead_time_complained_of_where_a_name_is_asked_is_no_name(
+    world: World, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console: after "kami rombongan 45 orang mau ke bmi besok, bisa?" was told
+    the lead time, "yah kok lama harus 7 hari" became the organisation's name."""
+    await world.say("mau daftar kunjungan")
+    world.nlu.add("yah kok lama harus 7 hari", "nlu_fallback", 0.2)
+    assert await texts_of(world, "yah kok lama harus 7 hari") == [
+        texts("booking.urgent", **answers.main_contact()), texts("booking.ask.org_name")
+    ]  # fmt: skip
+
+
 async def test_an_opening_message_with_everything_in_lower_case(
     world: World, texts: Texts
 ) -> None:

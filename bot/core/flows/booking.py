@@ -677,7 +677,10 @@ class BookingFlow(BookingParts):
         """ "rombongan akan menginap di Jakarta" where a name or the origin is asked (lodging,
         0.97; console, a cooperative from Lombok Tengah: it became the origin): a need told,
         kept as a note for staff; "belum tau tanggalnya" there (console, Banjarmasin: an
-        unknown region), the date to come later; None for anything else."""
+        unknown region), the date to come later; "yah kok lama harus 7 hari" (console: the
+        organisation's name), who to ask when it is urgent; None for anything else."""
+        if self._t.mentions(text, "words.booking.urgent"):
+            return Reply(self._t("booking.urgent", **self._answers.main_contact()))
         dated = PERIOD in state.slots or "start_date" in state.slots
         if not dated and self._date_unknown(text):
             return Reply(self._t("booking.date_later_noted"))

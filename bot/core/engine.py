@@ -943,10 +943,10 @@ class Engine:
         enquirers' own products ("… bawa produk UMKM anggota kami untuk dipamerkan di BMI,
         boleh?", shopping at Warung Anggota: "Bisa. …", console), how to pay ("… bisa bayar
         pakai qris?", the same), whether this chat is BMI's or a payment asked elsewhere is
-        genuine, the certificate of a visit made ("mau minta sertifikatnya,
-        belum dapat" after "kami sudah kunjungan ke BMI bulan lalu": the before-booking
-        answer, console; a chat with a visit on record gets its own from
-        `CertificateRequests`); None for anything else."""
+        genuine, the certificate of a visit made ("mau minta sertifikatnya, belum dapat"
+        after "kami sudah kunjungan ke BMI bulan lalu": the before-booking answer, console;
+        a chat with a visit on record gets its own from `CertificateRequests`); None for
+        anything else."""
         contact = self._answers.main_contact()
         # "apa benar ini nomor resmi koperasi BMI?" (a greeting, 0.8: the menu), "ada yang
         # minta transfer DP atas nama pribadi" (told to send the proof: console)

@@ -196,6 +196,19 @@ async def test_a_yes_where_a_step_is_asked_asks_it_again(
     assert (await texts_of(world, "25"))[-1] == texts("booking.ask.start_date", lead_days=7)
 
 
+async def test_a_yes_where_the_notes_are_asked_asks_for_them(world: World, texts: Texts) -> None:
+    """Found in the console (a KPRI from Bojonegoro, everything told at once): "ya benar"
+    where the notes were asked became the note; "ok" there was taken as a note too."""
+    for answer in ("mau daftar kunjungan", "KSP Sinar Harapan Bogor", "25", "10 februari 2027",
+                   "1 hari", "jawara", "Bu Ani 081234567890"):  # fmt: skip
+        await world.say(answer)
+    assert await texts_of(world, "ok") == [
+        texts("booking.notes_which"), texts("booking.ask.notes")
+    ]  # fmt: skip
+    summary = (await texts_of(world, "ya benar"))[-1]  # all is right: none, the summary
+    assert "Catatan: -\n" in summary
+
+
 async def test_a_contact_written_in_capitals_is_kept_as_a_letter_writes_it(
     world: World, texts: Texts
 ) -> None:

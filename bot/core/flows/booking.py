@@ -515,8 +515,8 @@ class BookingFlow(BookingParts):
                     *await self._question(state.step, state),
                 ]
             text = event.sender_phone  # "nomor ini pak", on WhatsApp: the sender's own
-        if event.kind is Kind.TEXT and state.step != "notes" and self._acknowledges(text):
-            return await self._question(state.step or "", state)  # "ok", "👍": asked again
+        if event.kind is Kind.TEXT and (heard := await self._heard(text, state)) is not None:
+            return heard
         if event.kind is Kind.TEXT and (sending := await self._about_sending(event, text, state)):
             return [sending, *await self._question(state.step or "", state)]
         sure = result is not None and result.confidence >= SURE
@@ -754,6 +754,18 @@ class BookingFlow(BookingParts):
         if sure == "thank":
             return "thank"
         return "pause" if sure in PAUSE_INTENTS or self._puts_aside(text) else None
+
+    async def _heard(self, text: str, state: ConversationState) -> list[Reply] | None:
+        """ "ok", "👍" where a step is asked: the step asked again; "ya benar" where the notes
+        are asked (console: it became the note) asks for them; None for anything else ("ya,
+        tolong diproses" there has none: the notes' own check reads it)."""
+        if not self._acknowledges(text):
+            return None
+        if state.step != "notes":
+            return await self._question(state.step or "", state)
+        if set(re.findall(r"[\w']+", text.lower())) & self._words("booking.go_on"):
+            return None
+        return [Reply(self._t("booking.notes_which")), *await self._question("notes", state)]
 
     def _acknowledges(self, text: str) -> bool:
         """ "ok", "siap pak", "👍" where a step is asked (console: "👍" at the organisation's

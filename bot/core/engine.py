@@ -469,8 +469,8 @@ class Engine:
         ordered: list[Reply] = []
         readings = await self._readings(clauses)
         asked = _intents(readings.values(), SURE)
-        if (group_size(text) or 0) >= MIN_GROUP:  # "kami mahasiswa … mau kunjungan … utk tugas
-            asked.pop(RESEARCH, None)  # mata kuliah, sekitar 45 org": no research (console)
+        if RESEARCH in asked and (group_size(text) or 0) >= MIN_GROUP:  # "kami mahasiswa …
+            del asked[RESEARCH]  # mau kunjungan … utk tugas mata kuliah, sekitar 45 org" (console)
         for intent, reading in asked.items():
             if intent == answered:
                 ordered += replies
@@ -953,8 +953,9 @@ class Engine:
         for checked in ("scam", "official"):
             if self._t.mentions(text, f"words.{checked}"):
                 return Reply(self._t(f"fallback.{checked}", **contact), self._menu_buttons())
-        visited = self._told_visit(text) or VISITED in state.last_intents
-        if certificate_asked(text, asks) and (visited or not_had(text)):
+        if certificate_asked(text, asks) and (
+            not_had(text) or VISITED in state.last_intents or self._told_visit(text)
+        ):
             return Reply(self._t("fallback.certificate_past", **contact), self._menu_buttons())
         if not asks:
             return None

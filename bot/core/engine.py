@@ -490,12 +490,8 @@ class Engine:
     def _unannounced(self, clauses: list[str]) -> list[str]:
         """The clauses less those that only say a question follows ("Bpk, sy mau tanya":
         how visits go, 0.41, console: the visit's description before the prayer's answer)."""
-        announced = self._t.words("words.wants_to_ask")
-        return [
-            clause
-            for clause in clauses
-            if not any(_unaddressed(clause).endswith(phrase) for phrase in announced)
-        ]
+        announced = tuple(self._t.words("words.wants_to_ask"))
+        return [clause for clause in clauses if not _unaddressed(clause).endswith(announced)]
 
     def _comes(self, text: str) -> bool:
         """Whether a message says they wish to come, asking nothing or only whether they may

@@ -894,10 +894,11 @@ async def test_a_coordinator_already_registered_is_shown_the_booking_not_a_new_f
     # registered by phone (console, a KSP from Bogor cancelling: a new form began)
     phoned = "dari KSP Sejahtera Bersama Bogor, yang daftar lewat telpon ke pak sehnuri"
     world.nlu.add(phoned, "ask_contact", 0.29, organization="KSP Sejahtera Bersama Bogor")
-    for said in (going, "kode booking nya lupa", joining, "oh salah, kodenya belum saya simpan",
-                 phoned):  # fmt: skip
+    for said in (going, "kode booking nya lupa", joining, "oh salah, kodenya belum saya simpan"):
         (none,) = await world.say(said, chat="u2")
         assert none.text == world.texts("booking.none_active", **answers.main_contact())
+    (by_phone,) = await world.say(phoned, chat="u2")  # whom to ask, not "from another phone"
+    assert by_phone.text == world.texts("booking.by_phone", **answers.main_contact())
     await finish_one_message_booking_on(world, "u1", "14 Juni")
     (booking,) = await world.bookings.for_chat("telegram", "u1")
     (listed,) = await world.say(told)

@@ -47,6 +47,11 @@ def _bare_day(text: str, booking: BookingView) -> date | None:
     return day_in(text, month_of(booking.start_date))
 
 
+# Registered outside this chat: "yang daftar lewat telpon ke pak sehnuri", "via wa".
+_BY_PHONE = re.compile(
+    r"\b(?:lewat|via|melalui|pakai|pake)\s+(?:telp\w*|telep\w*|tlp|wa|whatsapp|e-?mail)\b",
+    re.IGNORECASE,
+)
 # Postponed, no new date yet: "bisa ditunda dulu?", "kami pending dulu".
 _POSTPONED = re.compile(
     r"\b(?:tunda\w*|ditunda|menunda|pending|dipending|ditangguhkan)\b", re.IGNORECASE
@@ -183,7 +188,9 @@ class BookingChanges(BookingParts):
             if HOW_LONG.search(text):  # "berapa lama biasanya dikonfirmasi setelah daftar?"
                 return [Reply(self._t("booking.after_send")), none]
             if self._t.mentions(text, "words.registered"):  # registered from another phone?
-                elsewhere = self._t("booking.none_active", **self._answers.main_contact())
+                # or by phone to staff ("yang daftar lewat telpon ke pak sehnuri", console)
+                key = "booking.by_phone" if _BY_PHONE.search(text) else "booking.none_active"
+                elsewhere = self._t(key, **self._answers.main_contact())
                 return [Reply(elsewhere, (self._book_button(),))]
             return [none]
         replies = [Reply(render.listed(self._t, own))]

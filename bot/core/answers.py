@@ -87,13 +87,14 @@ def times_asked(text: str) -> bool:
     return bool(_TIME_ASKED.search(text)) and not _OTHER_HOURS.search(text)
 
 
-_CLOCK = re.compile(r"\b(?:jam|pukul|pkl)\.?\s*\d", re.I)
+# A time of day on the clock: "jam 1", "pukul 08.30", "pkl. 9".
+CLOCK = re.compile(r"\b(?:jam|pukul|pkl)\.?\s*\d", re.I)
 
 
 def times_proposed(text: str) -> bool:
     """Whether `text` names a time of the visit ("kami rencana datang jam 1 siang, selesai jam
     4 bisa?"), not asks one, nor a shop's or an office's hours."""
-    return bool(_CLOCK.search(text)) and not _OTHER_HOURS.search(text)
+    return bool(CLOCK.search(text)) and not _OTHER_HOURS.search(text)
 
 
 # A certificate asked about or for: "nanti dapat sertifikat?", "minta piagamnya", "e-sertifikat

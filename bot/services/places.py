@@ -243,7 +243,8 @@ class IndonesianPlaces:
         return self._regencies.get(key)
 
 
-_SAID_AS_INITIALS = frozenset({"sman", "iain", "rsud", "bumn", "bumd", "pdam", "umkm"})
+# ("UMKM", "BUMDes" are abbreviations of data/organisations.yml, written out before this)
+_SAID_AS_INITIALS = frozenset({"sman", "iain", "rsud", "bumn", "bumd", "pdam"})
 
 
 def _initials(word: str) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from types import MappingProxyType
 
-from bot.core.answers import Answers
+from bot.core.answers import CLOCK, Answers
 from bot.core.booking import (
     ACTIVE,
     BookingRules,
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 DATE_CHOICES = 6
 # A time of day told: "jam 7", "sabtu sore" (not "selamat sore").
 _AT_HOUR = re.compile(
-    r"\b(?:jam|pukul|pkl)\.?\s*\d|(?<!selamat )\b(?:pagi|siang|sore|malam)\b", re.IGNORECASE
+    rf"{CLOCK.pattern}|(?<!selamat )\b(?:pagi|siang|sore|malam)\b", re.IGNORECASE
 )
 # Holidays asked about: "kalau hari libur nasional buka?", "tanggal merah bisa?" (not "libur
 # sekolah", a period the data does not know).

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from bot.core.booking import Bookings
@@ -97,10 +97,8 @@ class HandoffFlow:
         name = event.user_name or event.chat_id
         escalation, created = await self._escalations.open(event.channel, event.chat_id, name)
         if created:
-            await self._announce(escalation)
-        if files:
-            escalation = await self._escalations.active(event.channel, event.chat_id) or escalation
-        for file in files:  # its topic, now that it has one
+            escalation = await self._announce(escalation)  # with its topic, for the files
+        for file in files:
             said = f"[{file.get('type') or 'media'}] {file.get('caption') or ''}".strip()
             await self._pass_on(escalation, event.channel, said, file.get("id"))
         text = self._t("handoff.waiting")
@@ -112,9 +110,10 @@ class HandoffFlow:
             text += "\n\n" + self._t("handoff.after_hours", hours=self._hours.describe())
         return [Reply(text, (Button(self._t("handoff.back"), encode(Space.HANDOFF_BACK)),))]
 
-    async def _announce(self, escalation: Escalation, taken_by: str | None = None) -> None:
+    async def _announce(self, escalation: Escalation, taken_by: str | None = None) -> Escalation:
         """Tell staff about a new handoff: its own forum topic if the group has topics, and a
-        first post with who, channel, their bookings and the last 10 messages."""
+        first post with who, channel, their bookings and the last 10 messages; the handoff
+        with its topic."""
         recent = await self._transcript.recent(escalation.channel, escalation.chat_id, limit=10)
         lines = "\n".join(
             f"{'👤' if direction == 'in' else '🤖'} {text[:300]}" for direction, text in recent
@@ -143,6 +142,7 @@ class HandoffFlow:
             transcript=lines or "-",
         )
         await self._to_staff(header, topic, escalation.id)
+        return replace(escalation, topic=topic)
 
     async def take_initiative(self, event: Incoming, code: str) -> list[Reply]:
         """Staff take over a booking's chat without being asked ("/ambil KODE")."""

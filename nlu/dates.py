@@ -71,6 +71,14 @@ _ABSOLUTE = re.compile(
     rf"\s+(?P<m2>{_MONTH})\.?(?:\s+(?P<y2>\d{{4}}))?(?![\w])",
     re.IGNORECASE,
 )
+# Days listed before their month: "12 dan 13 januari", "12, 13 & 14 Jan" (console, a lecturer
+# from Tangerang: only the 13th was read).
+_LISTED = re.compile(
+    rf"(?<![\w/])(?<!jam\s)(?<!pukul\s){_PREFIX}"
+    rf"(?P<days>\d{{1,2}}(?:\s*(?:,|&|\+|dan|,\s*dan)\s*\d{{1,2}})+)"
+    rf"\s+(?P<m>{_MONTH})\.?(?:\s+(?P<y>\d{{4}}))?(?![\w])",
+    re.IGNORECASE,
+)
 _NUMERIC = re.compile(
     rf"(?<![\w/.-]){_PREFIX}(?P<d>\d{{1,2}})[/-](?P<m>\d{{1,2}})(?:[/-](?P<y>\d{{4}}|\d{{2}}))?"
     rf"(?![\w/.-]?\d)",
@@ -154,8 +162,8 @@ def find_dates(text: str, today: date | None = None) -> list[DateMention]:
     """Return every date mention in ``text``, left to right, without overlaps."""
     today = today or venue_today()
     found: list[DateMention] = []
-    finders = (_iso, _absolute, _numeric, _relative_day, _in_n, _period, _weekday_rel, _month,
-               _year)  # fmt: skip
+    finders = (_iso, _listed, _absolute, _numeric, _relative_day, _in_n, _period, _weekday_rel,
+               _month, _year)  # fmt: skip
     for finder in finders:
         for mention in finder(text, today):
             if not any(_overlaps(mention, other) for other in found):
@@ -226,6 +234,26 @@ def _absolute(text: str, today: date) -> list[DateMention]:
         start = _parse_day_month(m["d1"], m["m1"] or m["m2"], m["y1"] or str(end.year), today)
         if start is not None and start <= end:
             found.append(_mention(m, start, end))
+    return found
+
+
+def _listed(text: str, today: date) -> list[DateMention]:
+    """Days listed before one month: the days in a row are the days of one visit (a range);
+    days apart are dates to choose from, each its own mention, the last with the month."""
+    found = []
+    for m in _LISTED.finditer(text):
+        numbers = list(re.finditer(r"\d+", m["days"]))
+        parsed = [_parse_day_month(n.group(0), m["m"], m["y"], today) for n in numbers]
+        days = [day for day in parsed if day is not None]
+        if len(days) < len(numbers):
+            continue
+        if [day.toordinal() - days[0].toordinal() for day in days] == list(range(len(days))):
+            found.append(_mention(m, days[0], days[-1]))
+            continue
+        ends = [m.start("days") + n.end() for n in numbers[:-1]] + [m.end()]
+        for n, day, end in zip(numbers, days, ends, strict=True):
+            start = m.start("days") + n.start()
+            found.append(DateMention(start, end, text[start:end], day, day))
     return found
 
 

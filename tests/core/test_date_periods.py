@@ -623,3 +623,27 @@ async def test_a_day_of_the_week_that_is_not_the_dates_is_asked_about(
         "Mohon maaf, Bapak/Ibu, tanggal 21 Januari 2027 jatuh pada hari Kamis"
     )
     assert chosen_days([b.payload for b in free.buttons]) == [date(2027, 1, 21), date(2027, 1, 22)]
+
+
+async def test_a_length_asked_after_the_free_days_offers_them_for_it(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a Dinas from Kutai Kartanegara): "kalau 2 hari bisa?" after the
+    free days of January's third week got "Tanggal berapa yang ingin dicek?"."""
+    world.nlu.add("minggu ketiga januari 2027 kira2 tanggal berapa yg kosong?", "ask_availability")
+    world.nlu.add("kalau 2 hari bisa?", "ask_availability", 0.38)
+    (week,) = await world.say("minggu ketiga januari 2027 kira2 tanggal berapa yg kosong?")
+    assert week.text == texts("booking.choose_in", period="15–21 Januari 2027")
+    (two,) = await world.say("kalau 2 hari bisa?")
+    assert two.text == texts("booking.choose_in", period="15–21 Januari 2027")
+    starts = chosen_days([b.payload for b in two.buttons])
+    assert starts and date(2027, 1, 16) not in starts  # Saturday: its second day a Sunday
+    world.nlu.add("tanggal 12 dan 13 januari", "ask_availability", 0.88)
+    (listed,) = await world.say("tanggal 12 dan 13 januari")  # both days, not the 13th alone
+    assert listed.text == texts("availability.free", when="12–13 Januari 2027 (2 hari)")
+    started = await world.say("iya")
+    assert started[0].text == texts("booking.start")
+    summary = await world.summary_after(
+        ("Dinas Koperasi Kutai Kartanegara", "Tenggarong", "35", "jawara", "Bu Ani 081234567890")
+    )
+    assert "Tanggal: 12–13 Januari 2027 (2 hari)\n" in summary  # the length not asked again

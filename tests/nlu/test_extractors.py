@@ -36,6 +36,9 @@ TODAY = date(2026, 11, 23)  # a Monday
         ("1 – 3 maret", "2027-03-01/2027-03-03"),
         ("tgl 5 s.d 7 des", "2026-12-05/2026-12-07"),
         ("28 Februari - 2 Maret 2027", "2027-02-28/2027-03-02"),
+        # the days of a visit listed (console, a lecturer: only the 13th was read)
+        ("tanggal 12 dan 13 januari", "2027-01-12/2027-01-13"),
+        ("12, 13 & 14 jan 2027", "2027-01-12/2027-01-14"),
         ("awal bulan depan", "2026-12-01/2026-12-10"),
         ("minggu ketiga bulan depan", "2026-12-15/2026-12-21"),  # console, a KSU from Garut
         ("minggu kedua Agustus", "2027-08-08/2027-08-14"),
@@ -69,6 +72,13 @@ def test_indonesian_dates(text: str, value: str) -> None:
 )  # fmt: skip
 def test_no_false_dates(text: str) -> None:
     assert find_dates(text, TODAY) == []
+
+
+def test_days_listed_apart_are_dates_to_choose_from() -> None:
+    found = find_dates("bisa tgl 12 dan 14 januari? jam 10 dan 13 januari juga boleh", TODAY)
+    assert [(m.value, m.text) for m in found] == [
+        ("2027-01-12", "12"), ("2027-01-14", "14 januari"), ("2027-01-13", "13 januari")
+    ]  # fmt: skip
 
 
 def test_a_short_month_name_is_a_month_only_when_nothing_else_is_said() -> None:

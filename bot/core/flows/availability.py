@@ -180,6 +180,8 @@ class Availability(BookingParts):
         people = group_size(text) or int(state.heard.get("participants") or 1)
         days = self._days_in(text) or int(state.heard.get("days") or 1)
         if not mentions and day is None and window is None:
+            if (again := await self._length_asked(text, people, state)) is not None:
+                return again
             if EARLIEST.search(text) or _WHEN.search(text):
                 # "jadwal kosong terdekat kapan ya?", "kapan saja bisanya bu?" (console: which
                 # date to check?), Sundanese "iraha", Minang "bilo"
@@ -199,9 +201,30 @@ class Availability(BookingParts):
         else:
             start = mentions[0].start
             days = min((mentions[0].end - start).days + 1, MAX_DAYS)
+            if days > 1:  # "tanggal 12 dan 13 januari": the length told too, kept for the form
+                state.heard = updated(state.heard, {"days": days})
         if (slip := self._weekday_slip(text, start)) is not None:
             return [slip]
         return await self._day_answer(start, days, people, state)
+
+    async def _length_asked(
+        self, text: str, people: int, state: ConversationState
+    ) -> list[Reply] | None:
+        """ "kalau 2 hari bisa?" after a period's free days or a day's answer (console, a
+        Dinas from Kutai Kartanegara: "Tanggal berapa yang ingin dicek?"): the period's free
+        days for that length, or the same day; None when no length is told or nothing was
+        shown before."""
+        length = self._days_in(text)
+        period = state.heard.get(PERIOD)
+        day = state.heard.get("start_date")
+        if length is None or not 1 <= length <= MAX_DAYS or not (period or day):
+            return None
+        state.heard = updated(state.heard, {"days": length})
+        if day is not None:
+            return await self._day_answer(date.fromisoformat(day), length, people, state)
+        state.step = PERIOD_SHOWN
+        first, last = (date.fromisoformat(one) for one in period or ())
+        return [await self._choose_in(first, last, length, people)]
 
     async def _day_answer(
         self, start: date, days: int, people: int, state: ConversationState

@@ -38,6 +38,7 @@ from bot.core.notify import StaffDesk
 from bot.core.payloads import Space, decode, encode
 from bot.core.state import ConversationState, StateStore
 from bot.core.texts import COURTESY_TAIL, Texts
+from nlu.codes import find_codes
 from nlu.numbers import DAYS_IN_TEXT, group_size
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ SPEAKER = "speaker"  # BMI invited to speak elsewhere: no intent of the model's,
 INTRODUCED = "introduced"  # who the sender is, told and welcomed: remembered as well
 VISITED = "visited"  # a past visit told ("kami sudah kunjungan ke BMI bulan lalu"): remembered
 ENGLISH = "english"  # told the chat is in Indonesian: remembered, said once a chat
+BMI_OTHER = "bmi_other"  # BMI's other business asked (membership): its follow-ups go there too
 OFFER_HANDOFF = "offer_handoff"
 OFFER_INTEREST = "booking.offer_interest"  # an interest told: the topic kept, a visit offered
 # What the user sent that the bot cannot read, by the channels' media types; kept for staff.
@@ -347,11 +349,25 @@ class Engine:
         if said is not None:
             return NluResult(intent="greet" if opens and said == "thank" else said, confidence=1.0)
         try:
-            return _a_group_visits(await self._nlu.parse(text[:MAX_NLU_CHARS]))
+            return self._a_group_visits(await self._nlu.parse(text[:MAX_NLU_CHARS]), text)
         except NluUnavailable as error:  # /healthz and the start-up watch report the outage
             log.info("NLU unavailable, using keywords: %s", error)
         intent = self._keywords.match(text)
         return NluResult(intent=intent, confidence=1.0) if intent else None
+
+    def _a_group_visits(self, result: NluResult, text: str) -> NluResult:
+        """ "saya dosen …, ingin membawa mahasiswa 45 orang untuk kuliah lapangan ke BMI"
+        (research 0.55, console: told research is staff's; without the 45 too, console, a
+        lecturer from Tangerang): research, an interview or an internship is a student's
+        alone; a group of students, counted or brought, comes for a visit."""
+        if result.intent != RESEARCH:
+            return result
+        size = result.entity("participants")
+        if (size is not None and int(size.value) >= MIN_GROUP) or self._t.mentions(
+            text, "words.group_brought"
+        ):
+            return replace(result, intent="ask_visit_info")
+        return result
 
     async def _route(
         self, event: Incoming, result: NluResult, text: str, state: ConversationState
@@ -905,6 +921,8 @@ class Engine:
             return [sent]  # "… lewat email minggu lalu, apakah sudah diterima?" (0.83)
         if (allowed := self._staff_allows(text, asks, state)) is not None:
             return [allowed]
+        if (other := self._bmi_other(text, asks, state, result.confidence < SURE)) is not None:
+            return [other]
         if result.confidence >= SURE:
             return None
         if asks and self._t.mentions(text, "words.split_group"):
@@ -921,10 +939,6 @@ class Engine:
             return [Reply(self._t("fallback.paid", **contact))]
         if asks and (cafe := self._answers.cafe(text)) is not None:
             return [cafe]  # "cafe kopi rindoe benteng buka jam berapa?" (the agenda, 0.39)
-        if asks and self._t.mentions(text, "words.bmi_business"):
-            # "bisa jadi anggota bmi dari luar jawa?" (getting there, 0.31, console)
-            elsewhere = self._t("fallback.out_of_scope_bmi", **contact)
-            return [Reply(elsewhere, self._menu_buttons())]
         if asks and self._answers.asks_figures(text):
             # "anggotanya berapa?" (shopping at Warung Anggota, 0.39): BMI's profile
             return [self._answers.figures()]
@@ -1149,9 +1163,34 @@ class Engine:
         anggota koperasi BMI gimana?", "bisa pinjam modal usaha di BMI?": console, a dead
         end) is given a person to ask."""
         if self._t.mentions(text, "words.bmi") or self._t.mentions(text, "words.bmi_business"):
+            state.remember_intent(BMI_OTHER)
             elsewhere = self._t("fallback.out_of_scope_bmi", **self._answers.main_contact())
             return [Reply(elsewhere, self._menu_buttons())]
         return [Reply(self._t("fallback.out_of_scope"), self._menu_buttons())]
+
+    def _bmi_other(
+        self, text: str, asks: bool, state: ConversationState, unsure: bool
+    ) -> Reply | None:
+        """BMI's other business asked, read unsurely as another topic ("bisa jadi anggota bmi
+        dari luar jawa?", getting there 0.31, console), and what follows it (console, after
+        how to become a member: "saya tinggal di serang, bisa gabung?" was asked for a visit's
+        invite code, "kalau simpanan pokoknya berapa?" told "di luar layanan kami"): the
+        person to ask, the second time said shortly; None for anything else, a visit asked
+        about included."""
+        if not asks:
+            return None
+        if unsure and self._t.mentions(text, "words.bmi_business"):
+            state.remember_intent(BMI_OTHER)
+            elsewhere = self._t("fallback.out_of_scope_bmi", **self._answers.main_contact())
+            return Reply(elsewhere, self._menu_buttons())
+        if (
+            state.last_intents[-1:] != [BMI_OTHER]
+            or not self._t.mentions(text, "words.member_matter")
+            or self._t.mentions(text, "words.visit_words")
+            or find_codes(text)
+        ):
+            return None
+        return Reply(self._t("fallback.bmi_other_again", **self._answers.main_contact()))
 
     async def _programs(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState
@@ -1231,16 +1270,6 @@ def _unaddressed(clause: str) -> str:
     while len(words) > 1 and words[-1] in COURTESY_TAIL:
         words.pop()
     return " ".join(words)
-
-
-def _a_group_visits(result: NluResult) -> NluResult:
-    """ "saya dosen …, ingin membawa mahasiswa 45 orang untuk kuliah lapangan ke BMI"
-    (research 0.55, console: told research is staff's): research, an interview or an
-    internship is a student's alone; a group of students comes for a visit."""
-    size = result.entity("participants")
-    if result.intent == RESEARCH and size is not None and int(size.value) >= MIN_GROUP:
-        return replace(result, intent="ask_visit_info")
-    return result
 
 
 def _takes_offer(result: NluResult, text: str, unclear: bool) -> bool:

@@ -289,6 +289,28 @@ async def test_a_question_about_bmis_other_business_gets_a_person_to_ask(
     assert branches == texts("profile.figures_unset", **answers.main_contact())
 
 
+async def test_what_follows_a_question_about_membership_goes_to_the_same_person(
+    answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
+) -> None:
+    """Found in the console (after how to become a member): "saya tinggal di serang, bisa
+    gabung?" (joining a visit, 0.52) was asked for an invite code, "kalau simpanan pokoknya
+    berapa?" told "di luar layanan kami"; a visit asked next is a visit."""
+    nlu = RecordedNlu()
+    nlu.add("gimana caranya jadi anggota koperasi BMI?", "out_of_scope", 0.9)
+    nlu.add("saya tinggal di serang, bisa gabung?", "join_visit", 0.52)
+    nlu.add("kalau simpanan pokoknya berapa?", "out_of_scope", 0.7)
+    nlu.add("kalau mau kunjungan belajar bisa perorangan ga?", "ask_visit_info", 0.8)
+    engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    contact = answers.main_contact()
+    await say(engine, "gimana caranya jadi anggota koperasi BMI?")
+    again = texts("fallback.bmi_other_again", **contact)
+    assert await say(engine, "saya tinggal di serang, bisa gabung?") == [again]
+    assert await say(engine, "kalau simpanan pokoknya berapa?") == [again]
+    (visit, *_) = await say(engine, "kalau mau kunjungan belajar bisa perorangan ga?")
+    assert visit != again
+    assert (await say(engine, "bisa gabung?"))[0] != again  # the visit's topic now
+
+
 async def test_a_second_hello_is_short_and_a_bare_question_word_is_asked_about(
     answers: Answers, texts: Texts, keywords: KeywordMatcher, clock: list[datetime]
 ) -> None:

@@ -380,6 +380,9 @@ async def test_the_cafe_asked_about_gets_what_the_sources_say_and_the_contact(
      # a gift for BMI's leaders (console: not understood)
      ("kalau kami kasih plakat boleh?", "affirm", 0.26),
      ("cinderamata untuk pimpinan bmi sebaiknya apa ya?", "nlu_fallback", 0.2),
+     # their own part in the programme (console, a Dinas from Kutai Kartanegara)
+     ("nanti kepala dinas kami mau memberikan sambutan dan tukar cendera mata, bisa diatur?",
+      "nlu_fallback", 0.2),
      # their own products, whatever the reading (console: shopping, "Bisa. …")
      ("kami mau bawa produk UMKM anggota kami untuk dipamerkan di BMI, boleh?", "ask_shopping",
       0.9)],
@@ -518,6 +521,10 @@ async def test_a_group_of_students_comes_for_a_visit_not_research(
     nlu.add(group, "ask_research", 0.85, participants=45)
     (visit,) = await engine.handle(text(group))
     assert visit.text.startswith(answers.knowledge.visit.info.text.strip()[:40])
+    brought = "saya dosen dari universitas muhammadiyah, mau bawa mahasiswa kuliah lapangan"
+    nlu.add(brought, "ask_research", 0.66)  # no count (console, a lecturer from Tangerang)
+    (uncounted,) = await engine.handle(text(brought, chat="c3"))
+    assert uncounted.text.startswith(answers.knowledge.visit.info.text.strip()[:40])
     alone = "saya mahasiswa mau wawancara untuk skripsi"
     nlu.add(alone, "ask_research", 0.85)
     (research,) = await engine.handle(text(alone))

@@ -634,6 +634,11 @@ async def test_a_length_asked_after_the_free_days_offers_them_for_it(
     world.nlu.add("kalau 2 hari bisa?", "ask_availability", 0.38)
     (week,) = await world.say("minggu ketiga januari 2027 kira2 tanggal berapa yg kosong?")
     assert week.text == texts("booking.choose_in", period="15–21 Januari 2027")
+    size = "peserta kurang lebih 35 orang, terdiri dari pejabat dinas dan pengurus koperasi"
+    world.nlu.add(size, "nlu_fallback", 0.2, participants=35)  # the booking offered again
+    noted, again = await world.say(size)
+    assert noted.text == texts("booking.count_noted", participants=35)
+    assert again.text == week.text
     (two,) = await world.say("kalau 2 hari bisa?")
     assert two.text == texts("booking.choose_in", period="15–21 Januari 2027")
     starts = chosen_days([b.payload for b in two.buttons])
@@ -644,6 +649,7 @@ async def test_a_length_asked_after_the_free_days_offers_them_for_it(
     started = await world.say("iya")
     assert started[0].text == texts("booking.start")
     summary = await world.summary_after(
-        ("Dinas Koperasi Kutai Kartanegara", "Tenggarong", "35", "jawara", "Bu Ani 081234567890")
+        ("Dinas Koperasi Kutai Kartanegara", "Tenggarong", "jawara", "Bu Ani 081234567890")
     )
     assert "Tanggal: 12–13 Januari 2027 (2 hari)\n" in summary  # the length not asked again
+    assert "Jumlah peserta: 35 orang\n" in summary

@@ -121,6 +121,8 @@ class Availability(BookingParts):
             return [await self._weekdays_of_period(weekday, period, days, people)]
         if find_dates(text, self._today()) or self._period_in(text) is not None:
             return None  # a new date or period: answered as such
+        if (counted := await self._counted_in_period(text, period, state)) is not None:
+            return counted
         length = self._days_in(text)
         if length is not None:
             state.heard = updated(state.heard, {"days": length})
@@ -136,6 +138,23 @@ class Availability(BookingParts):
             first, last = (date.fromisoformat(day) for day in period)
             return [await self._choose_in(first, last, days, people)]
         return None
+
+    async def _counted_in_period(
+        self, text: str, period: list[str], state: ConversationState
+    ) -> list[Reply] | None:
+        """ "peserta kurang lebih 35 orang, …" after a period's free days (console, a Dinas
+        from Kutai Kartanegara: the booking offered again, word for word): the size kept,
+        the days offered again for it; None when no size (or one over the limit) is told, or
+        a length is told with it."""
+        size = group_size(text)
+        if size is None or self._days_in(text) or self._rules.participants_problem(size):
+            return None
+        state.heard = updated(state.heard, {"participants": size})
+        state.step = PERIOD_SHOWN
+        first, last = (date.fromisoformat(day) for day in period)
+        days = int(state.heard.get("days") or 1)
+        noted = Reply(self._t("booking.count_noted", participants=size))
+        return [noted, await self._choose_in(first, last, days, size)]
 
     def _day_of_heard_period(self, text: str, state: ConversationState) -> date | None:
         """ "tanggal 14" once a period's free days were shown ("bisa di bulan September?"),

@@ -712,12 +712,15 @@ class Engine:
         """A booking read unsurely from a message that says nothing of a visit (no wish, no
         visit named, no date or group): "kami dari koperasi karyawan RSUD dr Soetomo
         surabaya" (0.24, console: its "plan" was welcomed) says who they are; so does a past
-        visit told, however sure ("… kami sudah kunjungan ke BMI bulan lalu", 0.26)."""
-        if result.intent != BOOK:
-            return False
-        if self._visited(text):
+        visit told, however sure ("… kami sudah kunjungan ke BMI bulan lalu", 0.26). Any
+        unsure reading of a message that introduces its sender is that introduction: "sy
+        manajer KSPPS Baitul Qiradh dari Banda Aceh" (getting there, 0.22, console: the
+        route from the airport)."""
+        if result.intent == BOOK and self._visited(text):
             return True
-        if result.confidence >= LIKELY:
+        if result.confidence >= LIKELY or (
+            result.intent != BOOK and not _INTRODUCTION.search(text)
+        ):
             return False
         named = result.entity("date") or result.entity("participants")
         visit = self._wishes(_words(text)) or self._t.mentions(text, "words.visit_words")
@@ -952,11 +955,11 @@ class Engine:
         care ("bu kalau bawa anak kecil boleh?", the requirements, 0.91, console), the
         enquirers' own products ("… bawa produk UMKM anggota kami untuk dipamerkan di BMI,
         boleh?", shopping at Warung Anggota: "Bisa. …", console), how to pay ("… bisa bayar
-        pakai qris?", the same), whether this chat is BMI's or a payment asked elsewhere is
-        genuine, the certificate of a visit made ("mau minta sertifikatnya, belum dapat"
-        after "kami sudah kunjungan ke BMI bulan lalu": the before-booking answer, console;
-        a chat with a visit on record gets its own from `CertificateRequests`); None for
-        anything else."""
+        pakai qris?", the same), a refund if the visit is called off, whether this chat is
+        BMI's or a payment asked elsewhere is genuine, the certificate of a visit made ("mau
+        minta sertifikatnya, belum dapat" after "kami sudah kunjungan ke BMI bulan lalu": the
+        before-booking answer, console; a chat with a visit on record gets its own from
+        `CertificateRequests`); None for anything else."""
         contact = self._answers.main_contact()
         # "apa benar ini nomor resmi koperasi BMI?" (a greeting, 0.8: the menu), "ada yang
         # minta transfer DP atas nama pribadi" (told to send the proof: console)
@@ -975,6 +978,9 @@ class Engine:
             text, "words.payment_means"
         ):  # "… bisa bayar pakai qris?" (shopping: "Bisa. …", console)
             return Reply(self._t("fallback.staff_matter", **contact), self._menu_buttons())
+        if self._t.mentions(text, "words.refund"):  # "kalau nanti kami batal, DP nya bisa
+            # kembali?" (cancelling, 0.7, console: "no active booking in this chat")
+            return Reply(self._t("fallback.refund", **contact), self._menu_buttons())
         return None
 
     def _asks_more(self, text: str) -> bool:

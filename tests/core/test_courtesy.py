@@ -191,6 +191,11 @@ async def test_an_introduction_or_a_salam_with_an_apology_is_welcomed(
     introduced = await say(engine, "sy ketua koperasi karyawan PT Semen Tonasa, pangkep sulsel")
     assert introduced == [texts("courtesy.introduced")]
     assert await say(engine, told) == [texts("menu.again")]  # the second: short
+    # read unsurely as another topic (console, a KSPPS from Banda Aceh: the airport's route)
+    aceh = "sy manajer KSPPS Baitul Qiradh dari Banda Aceh"
+    nlu.add(aceh, "ask_transport", 0.22, organization="KSPPS Baitul Qiradh")
+    fresh = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
+    assert await say(fresh, aceh) == [texts("courtesy.introduced")]
     (chatter,) = await say(engine, "saya dari tadi nunggu hujan reda")
     assert chatter.startswith(texts("fallback.out_of_scope")[:20])
     unclear = await say(engine, "Assalamualaikum, kalau xyz gimana?")

@@ -672,3 +672,14 @@ async def test_a_letters_opening_sent_alone_is_asked_to_go_on(
     nlu.add(letter, "ask_visit_cost", 0.9)
     (cost,) = await engine.handle(text(letter))
     assert cost.text != texts("menu.ask_away")
+
+
+async def test_a_refund_asked_of_is_staffs_not_a_cancellation(
+    engine: Engine, nlu: RecordedNlu, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a KSPPS from Banda Aceh): "kalau nanti kami batal, DP nya bisa
+    kembali?" (cancelling, 0.7) got "no active booking in this chat"."""
+    asked = "kalau nanti kami batal, DP nya bisa kembali?"
+    nlu.add(asked, "cancel_booking", 0.7)
+    (reply,) = await engine.handle(text(asked))
+    assert reply.text == texts("fallback.refund", **answers.main_contact())

@@ -888,6 +888,9 @@ class Engine:
             return [Reply(self._t("smalltalk.later"), self._menu_buttons())]
         if self._t.mentions(text, "words.missed_call"):  # "td sy tlp tp g diangkat"
             return [Reply(self._t("fallback.missed_call", **self._answers.main_contact()))]
+        if self._t.mentions(text, "words.call_me"):  # "tolong telpon saya di 0812…" (staff's
+            # contact, 0.24), "kapan bisa ditelpon?" (free days, 0.51: console)
+            return [self._call_back(state)]
         if self._t.mentions(text, "words.unanswered"):  # "kok ga dibales" (a "no", 0.48)
             state.step = OFFER_HANDOFF
             unanswered = self._t("fallback.unanswered", **self._answers.main_contact())
@@ -1127,6 +1130,17 @@ class Engine:
 
     def _menu_buttons(self) -> tuple[Button, ...]:
         return main_menu(self._t)
+
+    def _call_back(self, state: ConversationState) -> Reply:
+        """A call asked for (console, a women's cooperative from Malang: given the contact
+        and how visits go, then the free days for "kapan bisa ditelpon?"): the chat passed
+        to staff, number and all, once accepted; without a staff group, the number to call,
+        since the bot cannot call."""
+        contact = self._answers.main_contact()
+        if self._handoff is None:
+            return Reply(self._t("fallback.call_contact", **contact), self._menu_buttons())
+        state.step = OFFER_HANDOFF
+        return Reply(self._t("fallback.call_back", **contact), self._handoff_buttons())
 
     def _handoff_buttons(self) -> tuple[Button, ...]:
         """A person offered (the offer's step is set by the caller), or the menu."""

@@ -683,3 +683,17 @@ async def test_a_refund_asked_of_is_staffs_not_a_cancellation(
     nlu.add(asked, "cancel_booking", 0.7)
     (reply,) = await engine.handle(text(asked))
     assert reply.text == texts("fallback.refund", **answers.main_contact())
+
+
+async def test_a_call_asked_for_is_passed_to_staff_or_given_the_number(
+    engine: Engine, nlu: RecordedNlu, texts: Texts, answers: Answers
+) -> None:
+    """Found in the console (a women's cooperative from Malang): "tolong telpon saya di
+    0812-7788-9900, …" got the contact and how visits go, "kapan bisa ditelpon?" the free
+    days. This engine has no staff group: the number to call."""
+    asked = "tolong telpon saya di 0812-7788-9900, saya mau tanya soal kunjungan"
+    nlu.add(asked, "ask_contact", 0.24)
+    nlu.add("kapan bisa ditelpon?", "ask_availability", 0.51)
+    call = texts("fallback.call_contact", **answers.main_contact())
+    assert [reply.text for reply in await engine.handle(text(asked))] == [call]
+    assert [reply.text for reply in await engine.handle(text("kapan bisa ditelpon?"))] == [call]

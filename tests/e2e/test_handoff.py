@@ -271,3 +271,19 @@ async def test_a_server_without_topics_still_gets_the_handoff(forum: RunningBot)
     header = await escalate(server, BUDI, 1)
     assert "minta bicara dengan petugas" in header
     assert "message_thread_id" not in server.sent(STAFF_GROUP)[0].params
+
+
+async def test_a_call_asked_for_is_passed_to_staff_with_the_number(staffed: RunningBot) -> None:
+    """Found in the console (a women's cooperative from Malang): "tolong telpon saya di
+    0812-…" got the contact and how visits go; staff are who can call."""
+    server = staffed.server
+    await server.send_text(
+        BUDI, "tolong telpon saya di 0812-7788-9900, saya mau tanya soal kunjungan"
+    )
+    (offer,) = await server.wait_for(BUDI, 1)
+    assert "dihubungi petugas" in offer.params["text"]
+    await server.send_text(BUDI, "iya")
+    await server.wait_for(BUDI, 2)
+    assert "teruskan ke petugas" in server.texts(BUDI)[-1]
+    (header,) = await server.wait_for(STAFF_GROUP, 1)
+    assert "0812-7788-9900" in header.params["text"]  # the transcript comes with it

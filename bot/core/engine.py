@@ -844,6 +844,8 @@ class Engine:
         if named in BUTTON_INTENTS and named not in NOT_TOPICS:
             ranked = [named, *(intent for intent in ranked if intent != named)]
         topics = ranked[:2]
+        if topics == ["human_handoff"]:  # "ya" takes it ("saya mau ngomong sama orang
+            state.step = OFFER_HANDOFF  # beneran", then "ya": "Ada lagi?", console)
         buttons = tuple(
             Button(self._t(f"topic.{intent}"), encode(Space.INTENT, intent)) for intent in topics
         )

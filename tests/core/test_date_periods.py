@@ -653,3 +653,18 @@ async def test_a_length_asked_after_the_free_days_offers_them_for_it(
     )
     assert "Tanggal: 12–13 Januari 2027 (2 hari)\n" in summary  # the length not asked again
     assert "Jumlah peserta: 35 orang\n" in summary
+
+
+async def test_a_weekday_after_a_days_answer_is_of_that_week(world: World, texts: Texts) -> None:
+    """Found in the console (a campus cooperative): "hari kamis aja" after Tuesday 22
+    December was answered began the form on this week's Thursday, too soon."""
+    world.nlu.add("tgl 8 desember bisa?", "ask_availability", 0.9, date="2026-12-08")
+    world.nlu.add("hari kamis aja", "book_visit", 0.5, date="2026-11-26")  # this Thursday
+    await world.say("tgl 8 desember bisa?")
+    (thursday,) = await world.say("hari kamis aja")
+    assert thursday.text == texts("availability.free", when="Kamis, 10 Desember 2026")
+    await world.say("iya")
+    summary = await world.summary_after(
+        ("Kopkar UI", "Depok", "15", "1 hari", "jawara", "Bu Ani 081234567890")
+    )
+    assert "Tanggal: Kamis, 10 Desember 2026\n" in summary

@@ -128,6 +128,20 @@ async def test_two_misses_in_a_row_offer_staff_then_yes_hands_off(
     assert "Sehnuri" in handoff[0].text
 
 
+async def test_yes_takes_a_person_offered_as_the_only_topic(
+    engine: Engine, nlu: RecordedNlu, texts: Texts
+) -> None:
+    """Found in the console: "saya mau ngomong sama orang beneran" (the fallback, a person
+    second) offered a person, and "ya" got "Ada lagi yang bisa saya bantu?"."""
+    asked = "saya mau ngomong sama orang beneran"
+    ranking = (("nlu_fallback", 0.2), ("bot_challenge", 0.26), ("human_handoff", 0.24))
+    nlu.table[asked] = NluResult("nlu_fallback", 0.2, (), ranking)
+    offer = await engine.handle(text(asked))
+    assert payloads(offer) == ["i:human_handoff", "m"]
+    handoff = await engine.handle(text("ya"))
+    assert "Sehnuri" in handoff[0].text
+
+
 async def test_a_understood_message_resets_the_miss_count(engine: Engine, texts: Texts) -> None:
     await engine.handle(text("hmm gimana ya itu"))
     await engine.handle(text("berapa biayanya?"))

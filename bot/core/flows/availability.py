@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from bot.core.booking import (
     FOLLOW_UP,
@@ -54,6 +54,8 @@ class Availability(BookingParts):
         follows = state.last_intents[-1:] == [WEEKDAY_ASKED]
         if state.flow is not None or _PRAYER.search(text):
             return None
+        if (of_week := await self._weekday_of_day_told(text, state)) is not None:
+            return of_week
         # "kalau sabtu sore?" opening a chat (a greeting, 0.39, console: "Halo")
         if not (follows or _OPEN_ASKED.search(text) or FOLLOW_UP.match(text)):
             return None
@@ -66,6 +68,21 @@ class Availability(BookingParts):
             return None
         state.remember_intent(WEEKDAY_ASKED)
         return [weekday]
+
+    async def _weekday_of_day_told(
+        self, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """ "hari kamis aja" right after a day's answer (console, a campus cooperative after
+        "kalau 2 minggu lagi?", Tuesday 22 December: the form began on this week's Thursday,
+        too soon): that weekday of the day's week, answered as the day was; None otherwise."""
+        told = state.heard.get("start_date")
+        weekday = weekday_named(text) if state.step == OFFER_BOOKING and told else None
+        if weekday is None or told is None:
+            return None
+        day = date.fromisoformat(told)
+        day += timedelta(days=weekday - day.weekday())
+        people = int(state.heard.get("participants") or 1)
+        return await self._day_answer(day, int(state.heard.get("days") or 1), people, state)
 
     async def resume(
         self, event: Incoming, result: NluResult | None, text: str, state: ConversationState

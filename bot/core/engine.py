@@ -893,6 +893,9 @@ class Engine:
         if self._t.mentions(text, "words.call_me"):  # "tolong telpon saya di 0812…" (staff's
             # contact, 0.24), "kapan bisa ditelpon?" (free days, 0.51: console)
             return [self._call_back(state)]
+        if self._t.mentions(text, "words.privacy"):  # "data saya aman gak disini?" (unclear),
+            # "tolong hapus data saya" (off-topic: console)
+            return [self._privacy(state)]
         if self._t.mentions(text, "words.unanswered"):  # "kok ga dibales" (a "no", 0.48)
             state.step = OFFER_HANDOFF
             unanswered = self._t("fallback.unanswered", **self._answers.main_contact())
@@ -1143,6 +1146,15 @@ class Engine:
             return Reply(self._t("fallback.call_contact", **contact), self._menu_buttons())
         state.step = OFFER_HANDOFF
         return Reply(self._t("fallback.call_back", **contact), self._handoff_buttons())
+
+    def _privacy(self, state: ConversationState) -> Reply:
+        """What the chat keeps of someone, asked about or asked to be deleted: what it is for,
+        and who deletes it on request (staff, offered where there is a staff group)."""
+        contact = self._answers.main_contact()
+        if self._handoff is None:
+            return Reply(self._t("fallback.privacy", **contact), self._menu_buttons())
+        state.step = OFFER_HANDOFF
+        return Reply(self._t("fallback.privacy", **contact), self._handoff_buttons())
 
     def _handoff_buttons(self) -> tuple[Button, ...]:
         """A person offered (the offer's step is set by the caller), or the menu."""

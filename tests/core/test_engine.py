@@ -711,3 +711,23 @@ async def test_a_call_asked_for_is_passed_to_staff_or_given_the_number(
     call = texts("fallback.call_contact", **answers.main_contact())
     assert [reply.text for reply in await engine.handle(text(asked))] == [call]
     assert [reply.text for reply in await engine.handle(text("kapan bisa ditelpon?"))] == [call]
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [("data saya aman gak disini?", "nlu_fallback", 0.2),
+     ("tolong hapus data saya", "out_of_scope", 0.6)],
+)  # fmt: skip
+async def test_what_the_chat_keeps_asked_about_is_answered(
+    engine: Engine,
+    nlu: RecordedNlu,
+    texts: Texts,
+    answers: Answers,
+    reading: tuple[str, str, float],
+) -> None:
+    """Found in the console: "data saya aman gak disini?" got "belum yakin maksud", "tolong
+    hapus data saya" "di luar layanan kami"."""
+    asked, read_as, confidence = reading
+    nlu.add(asked, read_as, confidence)
+    (reply,) = await engine.handle(text(asked))
+    assert reply.text == texts("fallback.privacy", **answers.main_contact())

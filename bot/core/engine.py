@@ -72,7 +72,11 @@ _SENTENCE_END = re.compile(
 _CLAUSE_BREAK = re.compile(
     r"\?+|"
     + "".join(rf"(?<!\b{word})" for word in _ABBREVIATIONS)
-    + r"[.;,\n]+|\s+(?:dan|serta|sekalian|juga|terus|trus|trs|lalu|kemudian)\s+"
+    + r"[.;,\n]+|\s+(?:dan|serta|sekalian|juga|terus|trus|trs|lalu|kemudian|soalnya|karena)\s+"
+    # what a run-on line asks comes after its "mau tanya" ("… saya dari kud … lamongan mau
+    # tanya kalau kunjungan kesana biayanya berapa …": console, read as how visits go)
+    + r"|\s+(?:mau|ingin|mo|pengen)\s+(?:tanya|nanya|bertanya|menanyakan)"
+    + r"(?:\s+(?:kalau|kalo|klo|soal|tentang|mengenai))?\s+"
     + r"|(?:^|\s+|:\s*)\(?\d{1,2}[).]\s+",  # a numbered list: "1) biaya … 2) apakah …"
     re.I,
 )

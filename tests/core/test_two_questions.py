@@ -22,6 +22,21 @@ def test_a_message_is_cut_into_its_questions() -> None:
     assert question_clauses("berapa biayanya?") == ["berapa biayanya"]
 
 
+def test_a_run_on_line_is_cut_after_its_mau_tanya() -> None:
+    """Found in the console (a KUD from Lamongan): a whole enquiry without a stop, read as
+    how visits go (0.47); "… mau tanya kalau …" is where the question begins, "soalnya" where
+    the reason does."""
+    run_on = ("assalamualaikum pak saya dari kud sumber rejeki lamongan mau tanya kalau "
+              "kunjungan kesana biayanya berapa terus bisa nginep dimana ya pak soalnya kami "
+              "dari jauh rencana bulan februari pesertanya 25 orang")  # fmt: skip
+    assert question_clauses(run_on) == [
+        "assalamualaikum pak saya dari kud sumber rejeki lamongan",
+        "kunjungan kesana biayanya berapa",
+        "bisa nginep dimana ya pak",
+        "kami dari jauh rencana bulan februari pesertanya 25 orang",
+    ]
+
+
 def test_a_letter_is_read_for_the_sentences_that_ask(texts: Texts) -> None:
     """Found in the console: a letter's greeting line was answered as a question about BMI,
     and its list of questions was cut off before the last two."""

@@ -925,8 +925,23 @@ class BookingFlow(BookingParts):
         origin = self._places.origin(text) if self._places is not None and text else None
         if origin is None and "org_name" in slots:  # "KSPPS Rinjani … Lombok Timur"
             origin = self._origin_of_name(slots["org_name"])
+        if origin is None and organisation is not None:
+            origin = self._town_after(text, str(organisation.value))
         if origin is not None:  # "dinkop kab solok": from Sumatera Barat, never asked again
             slots.setdefault("origin", origin)
+
+    def _town_after(self, text: str, name: str) -> str | None:
+        """A kabupaten or kota right after the tagged name, where the tagger stopped short of
+        it ("… saya dari kud sumber rejeki lamongan mau tanya …": console, the origin asked
+        for after it was said)."""
+        at = text.lower().find(name.lower())
+        if self._places is None or at < 0:
+            return None
+        words = re.findall(r"[^\W\d_]+", text[at + len(name) :])[:3]
+        for length in range(len(words), 0, -1):
+            if (town := self._places.town(" ".join(words[:length]))) is not None:
+                return town
+        return None
 
     def _note_when(self, text: str, slots: dict[str, Any]) -> list[str]:
         """Keep the visit's date, or the period to choose one in, that `text` names (it

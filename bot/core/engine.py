@@ -967,10 +967,11 @@ class Engine:
         care ("bu kalau bawa anak kecil boleh?", the requirements, 0.91, console), the
         enquirers' own products ("… bawa produk UMKM anggota kami untuk dipamerkan di BMI,
         boleh?", shopping at Warung Anggota: "Bisa. …", console), how to pay ("… bisa bayar
-        pakai qris?", the same), a refund if the visit is called off, whether this chat is
-        BMI's or a payment asked elsewhere is genuine, the certificate of a visit made ("mau
-        minta sertifikatnya, belum dapat" after "kami sudah kunjungan ke BMI bulan lalu": the
-        before-booking answer, console; a chat with a visit on record gets its own from
+        pakai qris?", the same), a refund if the visit is called off, who receives the group
+        or whether a leader will be there, whether this chat is BMI's or a payment asked
+        elsewhere is genuine, the certificate of a visit made ("mau minta sertifikatnya,
+        belum dapat" after "kami sudah kunjungan ke BMI bulan lalu": the before-booking
+        answer, console; a chat with a visit on record gets its own from
         `CertificateRequests`); None for anything else."""
         contact = self._answers.main_contact()
         # "apa benar ini nomor resmi koperasi BMI?" (a greeting, 0.8: the menu), "ada yang
@@ -993,6 +994,9 @@ class Engine:
         if self._t.mentions(text, "words.refund"):  # "kalau nanti kami batal, DP nya bisa
             # kembali?" (cancelling, 0.7, console: "no active booking in this chat")
             return Reply(self._t("fallback.refund", **contact), self._menu_buttons())
+        if self._t.mentions(text, "words.host"):  # "nanti yang menerima rombongan kami
+            # siapa ya?" (how visits go, 0.67), "pak kamaruddin ada di tempat kan?" (console)
+            return Reply(self._t("fallback.host", **contact), self._menu_buttons())
         return None
 
     def _asks_more(self, text: str) -> bool:
@@ -1236,12 +1240,16 @@ class Engine:
         program = self._program_named(result, text)
         if program is None:
             return [self._answers.program_list()]
+        shown = PROGRAM_SHOWN + program.id in state.last_intents[-2:]
         state.remember_intent(PROGRAM_SHOWN + program.id)  # "syaratnya apa?" may follow
         if self._t.mentions(text, "words.interest") or _SEE.search(text):
             # "sy tertarik program mesin beras skala mikro, bisa belajar itu di bmi?" (console,
             # a Gapoktan from Ngawi: no visit offered, then "iya boleh daftar" got "Ada lagi?");
-            # "… apakah bisa sekaligus melihat proses produksi mesin beras …?"
-            return [self._answers.program(program), self._offer_booking(state, OFFER_INTEREST)]
+            # "… apakah bisa sekaligus melihat proses produksi mesin beras …?"; right after the
+            # program's answer, the offer alone ("kalau pas kunjungan bisa lihat langsung kelas
+            # paket C nya?": the description again, console)
+            offer = self._offer_booking(state, OFFER_INTEREST)
+            return [offer] if shown else [self._answers.program(program), offer]
         return [self._answers.program(program)]
 
     def _program_answer(self, result: NluResult | None, text: str) -> Reply:

@@ -731,3 +731,25 @@ async def test_what_the_chat_keeps_asked_about_is_answered(
     nlu.add(asked, read_as, confidence)
     (reply,) = await engine.handle(text(asked))
     assert reply.text == texts("fallback.privacy", **answers.main_contact())
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [("nanti yang menerima rombongan kami siapa ya? ketua koperasinya langsung?",
+      "ask_visit_info", 0.67),
+     ("pak kamaruddin ada di tempat kan?", "nlu_fallback", 0.2),
+     ("bisa ketemu langsung dengan pak kambara?", "human_handoff", 0.39)],
+)  # fmt: skip
+async def test_who_receives_the_group_is_staffs_by_the_days_schedule(
+    engine: Engine,
+    nlu: RecordedNlu,
+    texts: Texts,
+    answers: Answers,
+    reading: tuple[str, str, float],
+) -> None:
+    """Found in the console (a Dinas): who will receive the group got how visits go, whether
+    BMI's president will be there "belum yakin maksud"."""
+    asked, read_as, confidence = reading
+    nlu.add(asked, read_as, confidence)
+    (reply,) = await engine.handle(text(asked))
+    assert reply.text == texts("fallback.host", **answers.main_contact())

@@ -699,6 +699,14 @@ async def test_an_interest_in_a_program_is_offered_a_visit_to_learn_it(
     program, offer = await texts_of(world, see, chat="u9")
     assert program.startswith("Pelatihan Mesin Beras Skala Mikro")
     assert offer == texts("booking.offer_interest")
+    # asked right after the program's answer, the offer alone (console: the description again)
+    world.nlu.add(
+        "program beasiswa paket C itu gimana?", "ask_programs", 0.9, program="beasiswa_paket_c"
+    )
+    again = "kalau pas kunjungan bisa lihat langsung kelas paket C nya?"
+    world.nlu.add(again, "ask_programs", 0.6, program="beasiswa_paket_c")
+    await world.say("program beasiswa paket C itu gimana?", chat="u8")
+    assert await texts_of(world, again, chat="u8") == [texts("booking.offer_interest")]
     world.nlu.add("iya sudah daftar kemarin", "affirm", 0.9)  # a coordinator: no new form
     assert texts("booking.start") not in await texts_of(
         world, "iya sudah daftar kemarin", chat="u3"

@@ -382,3 +382,22 @@ async def test_a_booking_code_where_the_invite_code_is_asked_is_told_apart(world
     assert [r.text for r in unknown] == [world.texts("join.unknown", code="7K3M9PQR")]
     (own,) = await world.send(f"gabung {booking.code}", "coordinator")
     assert own.text.startswith(world.texts("booking.your_list")) and "Coop TLM" in own.text
+
+
+async def test_a_participants_name_written_wrong_is_put_right(world: World) -> None:
+    """Found in the console (a participant of a KSU from Bandung): "nama saya salah ketik,
+    harusnya Ahmad Fauzy pakai y" got "Salam kenal"; the certificate prints that name."""
+    booking = await approved_visit(world)
+    await world.send(f"gabung {booking.invite_code}", "p9")
+    await world.send("Ahmad Fauzi", "p9")
+    fixed = await world.send("nama saya salah ketik, harusnya Ahmad Fauzy pakai y", "p9")
+    assert [r.text for r in fixed] == [world.texts("join.renamed", name="Ahmad Fauzy")]
+    roster = await world.send("daftar peserta", "coordinator")
+    assert "1. Ahmad Fauzy" in roster[0].text
+    # without the right name in it, the name is asked for
+    asked = await world.send("maaf pak nama saya salah", "p9")
+    assert [r.text for r in asked] == [world.texts("join.ask_right_name")]
+    done = await world.send("Ahmad Fauzy S.E.", "p9")
+    assert done[0].text.startswith("Terima kasih, Ahmad Fauzy S.E.")
+    stranger = await world.send("nama saya salah ketik, harusnya Budi", "p10")
+    assert world.texts("join.renamed", name="Budi") not in [r.text for r in stranger]

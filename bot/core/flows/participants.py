@@ -43,6 +43,7 @@ class JoinStep(StrEnum):
 JOIN_WORD = re.compile(r"^\s*(?:gabung|join)\b", re.IGNORECASE)
 RATING = re.compile(r"^\s*([1-5])(?![\d/:.-]\d)\s*(?:dari\s*5|/\s*5)?\s*[,.:-]?\s*(.*)$", re.S)
 FEEDBACK_WINDOW = timedelta(days=14)
+MAX_NAME = 120  # characters of a participant's name, as printed on the certificate
 # "siapa saja peserta yang sudah gabung?", "sudah berapa peserta yang join?" (console, a
 # coordinator: the invite code again): who joined, asked in a sentence.
 _ROSTER_ASKED = re.compile(
@@ -53,6 +54,14 @@ _ROSTER_ASKED = re.compile(
 # grup wa peserta?" (console: the materials).
 _LINK_ASKED = re.compile(
     r"\blink\b.*\b(?:peserta|undangan|gabung|bagikan|dibagikan|share|grup|group)\b", re.IGNORECASE
+)
+# The name as it should be, in a correction ("nama saya salah ketik, harusnya Ahmad Fauzy
+# pakai y"): the words after "harusnya" up to a word that ends it.
+_RIGHT_NAME = re.compile(
+    r"\b(?:harusnya|seharusnya|mestinya|yang benar(?:nya)?|yg benar(?:nya)?|yg bener|"
+    r"menjadi|jadi)\s*:?\s*(?P<name>[^\W\d_][\w.' -]*?)"
+    r"(?=\s+(?:pakai|pake|dengan|dgn|ya|yah|pak|bu|kak|min|mohon|tolong)\b|[,!?;]|\.?\s*$)",
+    re.IGNORECASE,
 )
 _ORDINALS = MappingProxyType({"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "terakhir": 3})
 _DAY_N = re.compile(
@@ -112,6 +121,10 @@ class ParticipantFlow:
         # question about a time is the agenda's; anyone else's is read as usual
         if times_asked(text) and (booking := await self._current_visit(event)) is not None:
             replies.append(Reply(await self._agenda_of(booking, text)))
+        if self._t.mentions(text, "words.participants.rename"):
+            renamed = await self._renamed(event, text, state)
+            if renamed is not None:
+                return renamed
         if self._t.mentions(text, "words.participants.absent"):
             # "saya mungkin telat 30 menit, boleh?" (console: "outside our service"): told
             # to the coordinator, who speaks for the group; anyone else's is read as usual
@@ -159,6 +172,23 @@ class ParticipantFlow:
         """Where the invite code comes from, and a person to ask."""
         person = Button(self._t("button.handoff"), encode(Space.INTENT, "human_handoff"))
         return [Reply(self._t("join.no_code"), (person,))]
+
+    async def _renamed(
+        self, event: Incoming, text: str, state: ConversationState
+    ) -> list[Reply] | None:
+        """A participant's name written wrong when joining ("nama saya salah ketik, harusnya
+        Ahmad Fauzy pakai y": console, "Salam kenal"): put right for the certificate, or asked
+        for when the message does not give it; None when the chat joined no visit to come."""
+        joined = self._soonest(await self._joined(event))
+        if joined is None:
+            return None
+        right = _RIGHT_NAME.search(text)
+        name = " ".join(right.group("name").split()) if right else ""
+        if not 2 <= len(name) <= MAX_NAME:
+            state.flow, state.step, state.slots = FLOW, JoinStep.NAME, {"code": joined.code}
+            return [Reply(self._t("join.ask_right_name"))]
+        await self._visits.join(joined.code, event.channel, event.chat_id, name)
+        return [Reply(self._t("join.renamed", name=name))]
 
     async def _booking_code(self, event: Incoming, code: str) -> list[Reply]:
         """A booking code where a participant's invite code would be: the booking itself to
@@ -209,7 +239,7 @@ class ParticipantFlow:
     async def name(self, event: Incoming, text: str, state: ConversationState) -> list[Reply]:
         """Register the participant under the name they gave."""
         name = " ".join(text.split())
-        if not 2 <= len(name) <= 120:
+        if not 2 <= len(name) <= MAX_NAME:
             return [Reply(self._t("join.invalid_name"))]
         code = str(state.slots.get("code", ""))
         state.flow = state.step = None

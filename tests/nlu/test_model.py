@@ -255,3 +255,11 @@ def test_a_receipt_asked_for_is_a_receipt(rasa_url: str, text: str) -> None:
 def test_what_the_fourth_session_found_is_read(rasa_url: str, text: str, intent: str) -> None:
     """Found in the console (2026-12-07, night; none of these lines is in the training data)."""
     assert parse(rasa_url, text)["intent"]["name"] == intent
+
+
+@pytest.mark.parametrize("text", ["ini gratis kan?", "gratis ga?"])
+def test_free_of_charge_asked_is_the_cost(rasa_url: str, text: str) -> None:
+    """Found in the console (2026-12-08, a credit union from Kupang mid-form): "ini gratis
+    kan?" read as "is this a bot?" (0.41, the fallback), "gratis ga?" as a no (0.67); neither
+    line is in the training data."""
+    assert parse(rasa_url, text)["intent"]["name"] == "ask_visit_cost"

@@ -459,6 +459,10 @@ class Engine:
             # availability), "kodenya belum saya simpan": their booking shown, or where to
             # find it; "…, yang daftar lewat telpon ke pak sehnuri" (contact 0.29, console)
             result, unclear = replace(result, intent="check_booking"), False
+        if unsure and asks and self._t.mentions(text, "words.approval_asked"):
+            # "sudah di acc belum pak perubahannya?" (moving the visit, 0.32, console: "which
+            # new date?"): where the request stands
+            result, unclear = replace(result, intent="check_booking"), False
         if result.intent == "ask_visit_info" and result.entity("program") and _SEE.search(text):
             # "untuk kunjungan apakah bisa sekaligus melihat proses produksi mesin beras skala
             # mikro?" (console, Lampung Tengah: how visits go): the program, and a visit for it

@@ -868,6 +868,10 @@ async def test_a_request_waited_for_gets_an_apology_and_where_it_stands(
     assert sorry.text == world.texts("booking.waiting", **answers.main_contact())
     when, listed = await world.say("kapan kira2?")
     assert when.text == world.texts("booking.under_review") and booking.code in listed.text
+    # a change's approval asked (console, a KSU from Bandung: read as moving it, "which date?")
+    world.nlu.add("sudah di acc belum pak perubahannya?", "reschedule_booking", 0.32)
+    (stands,) = await world.say("sudah di acc belum pak perubahannya?")
+    assert booking.code in stands.text and not stands.text.endswith("jadwal barunya?")
 
 
 async def test_a_coordinator_already_registered_is_shown_the_booking_not_a_new_form(

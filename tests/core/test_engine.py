@@ -494,7 +494,9 @@ async def test_a_past_visit_is_thanked_and_its_certificate_left_to_staff(
      ("terus kalau ada yang sakit di jalan, ada klinik dekat situ?", "nlu_fallback", 0.2),
      # small children as the group (console, a kindergarten: "which date to check?")
      ("bu, apakah bisa kunjungan untuk anak-anak TK? 25 anak + 10 guru", "ask_availability",
-      0.29)],
+      0.29),
+     # children of a school they support (console: not understood)
+     ("boleh bawa anak2 sekolah binaan kami juga?", "nlu_fallback", 0.2)],
 )  # fmt: skip
 async def test_a_participants_care_is_left_to_staff_and_the_notes(
     engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts,

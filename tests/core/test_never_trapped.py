@@ -2642,3 +2642,30 @@ async def test_a_time_and_a_day_where_the_name_is_asked_are_kept_for_the_date(
     assert (await world.say("yang tanggal 11 saja", "u2"))[-1].text == texts(
         "booking.ask.participants", limit=100
     )
+
+
+async def test_a_form_answered_out_of_order_keeps_each_answer(
+    sqlite_url: str, answers: Answers, texts: Texts, keywords: KeywordMatcher
+) -> None:
+    """Found in the console (a Kopwan from Surabaya): "25 orang dari kopwan melati surabaya"
+    where the name was asked became the organisation "25 Orang Dari Kopwan Melati Surabaya"
+    and the size was asked after every later answer; "bu sri 0813 1111 2222" kept the number
+    and lost the name; "ada 2 peserta pakai kursi roda" made a group of 2."""
+    places = IndonesianPlaces.load(ROOT / "data" / "organisations.yml")
+    async with make_world(sqlite_url, answers, texts, keywords, places=places) as world:
+        await world.say("mau daftar kunjungan")
+        counted = await texts_of(world, "25 orang dari kopwan melati surabaya")
+        assert counted[-1].startswith(texts("booking.ask.start_date")[:20])  # origin: Surabaya
+        named = await texts_of(world, "bu sri 0813 1111 2222")
+        assert named[0] == texts("booking.contact_phone_noted", name="Bu Sri",
+                                 phone="+6281311112222")  # fmt: skip
+        summary = await world.summary_after(("tgl 3 maret 2027", "2 hari", "jawara"))
+        assert "Lembaga: Kopwan Melati Surabaya (Koperasi)\n" in summary
+        assert "Asal: Kota Surabaya, Jawa Timur\n" in summary
+        assert "Jumlah peserta: 25 orang\n" in summary
+        assert "Penanggung jawab: Bu Sri, +6281311112222\n" in summary
+        for answer in ("mau daftar kunjungan", "Kopwan Melati", "Surabaya"):
+            await world.say(answer, chat="u2")
+        some = await texts_of(world, "ada 2 peserta pakai kursi roda", chat="u2")
+        assert some[0] == texts("booking.notes_noted", notes="ada 2 peserta pakai kursi roda")
+        assert some[-1].startswith("Berapa perkiraan jumlah peserta")

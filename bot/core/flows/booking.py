@@ -184,6 +184,14 @@ _SELF_NAMED = re.compile(
     r"(?P<name>[A-Z][a-z']+(?:\s+[A-Z][a-z']+){0,3})[\s.!]*$"
 )
 # "nanti yang menghubungi staf saya ya, namanya Rina 0812…": a person named inside a message.
+# What follows a count of some of the group, described ("ada 2 peserta pakai kursi roda",
+# "2 orang yang vegetarian"), not the group's size.
+_SOME_OF = re.compile(
+    r"\s+(?:yang|yg|pakai|pake|memakai|menggunakan|butuh|perlu|membutuhkan|sedang|hamil|"
+    r"sakit|lansia|difabel|disabilitas|vegetarian|alergi)\b",
+    re.IGNORECASE,
+)
+MAX_PERSON_WORDS = 4  # an honorific and a name written in lower case beside a number
 _NAMED_AS = re.compile(
     r"\b(?i:namanya|bernama|atas\s+nama)\s+"
     r"(?P<name>(?:(?i:bapak|bpk|pak|ibu|bu|sdr|sdri)\.?\s+)?[A-Z][a-z']+(?:\s+[A-Z][a-z']+){0,3})"
@@ -1277,6 +1285,8 @@ class BookingFlow(BookingParts):
             return self._t("booking.invalid.org_name")
         if (noted := self._visit_for_name(value, state)) is not None:
             return noted
+        if self._counted_name(value, state.slots):
+            return None
         if self._says(value, "booking.all_topics") or self._says(value, "booking.no_notes"):
             # "ga tau" (console, a community from Depok: the organisation "Ga Tau")
             return self._t("booking.invalid.org_unknown")
@@ -1287,6 +1297,20 @@ class BookingFlow(BookingParts):
             return ahead or self._t("booking.invalid.org_name")
         self._take_organisation(value, state.slots)
         return None
+
+    def _counted_name(self, value: str, slots: dict[str, Any]) -> bool:
+        """ "25 orang dari kopwan melati surabaya" where the name is asked (console: the
+        organisation "25 Orang Dari Kopwan Melati Surabaya", and the size asked for after
+        every later answer): the name and the size, each kept (the size when none was and it
+        is allowed); False, nothing taken, for a plain name."""
+        size = group_size(value)
+        named = introduced(value, self._words("booking.name_stops")) if size else None
+        if size is None or named is None or group_size(named) is not None:
+            return False
+        self._take_organisation(named, slots)
+        if "participants" not in slots and self._rules.participants_problem(size) is None:
+            slots["participants"] = size
+        return True
 
     def _take_organisation(self, name: str, slots: dict[str, Any]) -> None:
         """The organisation as named, and the origin when the name says it ("dinkop kab
@@ -1488,6 +1512,9 @@ class BookingFlow(BookingParts):
             return Noted(self._answers.group_size().text)
         if (split := self._split_asked(value)) is not None:
             return Noted(split.text)  # "kl gt kami bagi 2 gelombang" (console: 2 people)
+        if _some_of(value):  # "ada 2 peserta pakai kursi roda" (console, a Kopwan from
+            _add_note(state.slots, value)  # Surabaya: a group of 2): a need, for the notes
+            return Noted(self._t("booking.notes_noted", notes=value))
         number = group_size(value)
         # "1 hari saja": how long; "yang tanggal 11 saja": a day (console, Pandeglang: 11 people)
         # "2 bus": vehicles, not people (console, a Gapoktan: 2 people)
@@ -1974,7 +2001,7 @@ def weekday_named(text: str) -> int | None:
 def _some_of(text: str) -> bool:
     """Whether the people a message counts are some of the group, described ("katong ada 2
     orang yang pakai kursi roda": console, taken as a group of 2), not its size."""
-    return any(re.match(r"\s+yang\b", text[c.end_char :]) for c in find_counts(text))
+    return any(_SOME_OF.match(text[c.end_char :]) for c in find_counts(text))
 
 
 def _without_counts(text: str) -> str:
@@ -2161,11 +2188,20 @@ def honoured_name(text: str) -> str | None:
 
 
 def _person_in(text: str) -> str | None:
-    """The person a message gives as the contact: named with an honorific (`honoured_name`)
-    or as someone's name ("nanti yang menghubungi staf saya ya, namanya Rina", console, a
-    Dinas from Bandung Barat: the number kept, the name lost)."""
+    """The person a message gives beside a phone number, as the contact: named with an
+    honorific (`honoured_name`), in lower case too when the honorific and a name of a few
+    words are all that is left ("bu sri 0813 …", console, a Kopwan from Surabaya: the number
+    kept, the name lost), or as someone's name ("nanti yang menghubungi staf saya ya, namanya
+    Rina", console, a Dinas from Bandung Barat)."""
     if (name := honoured_name(text)) is not None:
         return name
+    words = text.strip(" ,.:;-").split()
+    if (
+        _is_person(text)
+        and 2 <= len(words) <= MAX_PERSON_WORDS
+        and all(word.isalpha() for word in words)
+    ):
+        return contact_name(" ".join(words))
     said = _NAMED_AS.search(text)
     return said["name"] if said else None
 

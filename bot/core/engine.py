@@ -971,11 +971,11 @@ class Engine:
         care ("bu kalau bawa anak kecil boleh?", the requirements, 0.91, console), the
         enquirers' own products ("… bawa produk UMKM anggota kami untuk dipamerkan di BMI,
         boleh?", shopping at Warung Anggota: "Bisa. …", console), how to pay ("… bisa bayar
-        pakai qris?", the same), a refund if the visit is called off, who receives the group
-        or whether a leader will be there, whether this chat is BMI's or a payment asked
-        elsewhere is genuine, the certificate of a visit made ("mau minta sertifikatnya,
-        belum dapat" after "kami sudah kunjungan ke BMI bulan lalu": the before-booking
-        answer, console; a chat with a visit on record gets its own from
+        pakai qris?", the same), a refund if the visit is called off, another language, who
+        receives the group or whether a leader will be there, whether this chat is BMI's or
+        a payment asked elsewhere is genuine, the certificate of a visit made ("mau minta
+        sertifikatnya, belum dapat" after "kami sudah kunjungan ke BMI bulan lalu": the
+        before-booking answer, console; a chat with a visit on record gets its own from
         `CertificateRequests`); None for anything else."""
         contact = self._answers.main_contact()
         # "apa benar ini nomor resmi koperasi BMI?" (a greeting, 0.8: the menu), "ada yang
@@ -998,6 +998,9 @@ class Engine:
         if self._t.mentions(text, "words.refund"):  # "kalau nanti kami batal, DP nya bisa
             # kembali?" (cancelling, 0.7, console: "no active booking in this chat")
             return Reply(self._t("fallback.refund", **contact), self._menu_buttons())
+        if self._t.mentions(text, "words.language"):  # "bisa pakai bahasa inggris?" (the
+            # dress code, 0.51, console), "ada penerjemah …?"
+            return Reply(self._t("fallback.language", **contact), self._menu_buttons())
         if self._t.mentions(text, "words.host"):  # "nanti yang menerima rombongan kami
             # siapa ya?" (how visits go, 0.67), "pak kamaruddin ada di tempat kan?" (console)
             return Reply(self._t("fallback.host", **contact), self._menu_buttons())

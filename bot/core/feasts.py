@@ -13,20 +13,18 @@ import re
 from datetime import date, timedelta
 from types import MappingProxyType
 
+# The two feasts as written: Idul Adha ("lebaran haji", "idul kurban") and Idul Fitri.
+_FEASTS = r"lebaran\s+(?:haji|kurban|qurban)|idul\s*(?:adha|kurban|qurban)|lebaran|idul\s*fitri"
 _AROUND = re.compile(
     r"(?<!\w)(?:(?P<count>\d{1,2}\s*|se|(?:satu|dua|tiga|empat)\s+)"
     r"(?P<unit>minggu|pekan|hari|bulan)\s+)?"
     r"(?P<when>setelah|sesudah|habis|selepas|pasca|sebelum|menjelang)\s+"
-    r"(?P<feast>lebaran\s+(?:haji|kurban|qurban)|idul\s*(?:adha|kurban|qurban)|"
-    r"lebaran|idul\s*fitri|hari\s+raya)(?!\w)",
+    rf"(?P<feast>{_FEASTS}|hari\s+raya)(?!\w)",
     re.IGNORECASE,
 )
 # "pas idul adha bisa kunjungan?": the feast's own day, not a period around it.
-_ON = re.compile(
-    r"(?<!\w)(?:pas|saat|waktu|pada|hari)\s+(?P<feast>lebaran\s+(?:haji|kurban|qurban)"
-    r"|idul\s*(?:adha|kurban|qurban)|lebaran|idul\s*fitri)(?!\w)",
-    re.IGNORECASE,
-)
+_ON = re.compile(rf"(?<!\w)(?:pas|saat|waktu|pada|hari)\s+(?P<feast>{_FEASTS})(?!\w)", re.I)
+_NAMED = re.compile(rf"(?<!\w)(?P<feast>{_FEASTS})(?!\w)", re.IGNORECASE)
 SPAN = timedelta(days=30)
 # "seminggu sebelum idul adha", "2 minggu setelah lebaran": that far from the feast.
 _UNIT_DAYS = MappingProxyType({"hari": 1, "minggu": 7, "pekan": 7, "bulan": 30})
@@ -84,6 +82,14 @@ def feast_day(text: str, today: date, holidays: dict[date, str]) -> date | None:
     """The next day of the feast `text` names as the time itself ("pas idul adha bisa
     kunjungan?", console: asked which date to check), if the holiday data knows it."""
     match = _ON.search(text)
+    days = _next(_feast_name(match["feast"]), today, holidays) if match else []
+    return days[0] if days else None
+
+
+def feast_named(text: str, today: date, holidays: dict[date, str]) -> date | None:
+    """The next day of the feast `text` names anywhere ("libur lebaran kapan ya?"), if the
+    holiday data knows it."""
+    match = _NAMED.search(text)
     days = _next(_feast_name(match["feast"]), today, holidays) if match else []
     return days[0] if days else None
 

@@ -394,6 +394,21 @@ async def test_holidays_asked_about_are_closed_in_and_outside_the_form(
     ]  # fmt: skip
 
 
+async def test_when_the_holidays_are_asked_gets_them_from_the_holiday_data(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console: "kapan bmi libur akhir tahun?" got the nearest free days."""
+    world.nlu.add("kapan bmi libur akhir tahun?", "ask_availability", 0.5)
+    (listed,) = await texts_of(world, "kapan bmi libur akhir tahun?")
+    assert listed == texts(
+        "availability.holidays_listed", period="23 November – 22 Januari 2027",
+        holidays="• Jumat, 25 Desember 2026: Hari Raya Natal", days="Senin sampai Sabtu",
+    )  # fmt: skip
+    world.nlu.add("libur lebaran kapan ya?", "ask_availability", 0.5)
+    (feast,) = await texts_of(world, "libur lebaran kapan ya?")
+    assert "Rabu, 10 Maret 2027" in feast and "Natal" not in feast
+
+
 async def test_a_weekday_asked_with_a_time_gets_the_usual_hours(
     world: World, texts: Texts
 ) -> None:

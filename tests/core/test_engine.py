@@ -755,3 +755,22 @@ async def test_who_receives_the_group_is_staffs_by_the_days_schedule(
     nlu.add(asked, read_as, confidence)
     (reply,) = await engine.handle(text(asked))
     assert reply.text == texts("fallback.host", **answers.main_contact())
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [("bisa pakai bahasa inggris?", "ask_dress_code", 0.51),
+     ("ada penerjemah bahasa inggris?", "out_of_scope", 0.8)],
+)  # fmt: skip
+async def test_another_language_asked_for_is_given_a_person(
+    engine: Engine,
+    nlu: RecordedNlu,
+    texts: Texts,
+    answers: Answers,
+    reading: tuple[str, str, float],
+) -> None:
+    """Found in the console: "bisa pakai bahasa inggris?" got the dress code."""
+    asked, read_as, confidence = reading
+    nlu.add(asked, read_as, confidence)
+    (reply,) = await engine.handle(text(asked))
+    assert reply.text == texts("fallback.language", **answers.main_contact())

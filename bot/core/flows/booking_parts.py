@@ -20,7 +20,7 @@ from bot.core.booking import (
     TooMany,
 )
 from bot.core.calendar_text import DAYS, MONTHS, long_date, period, plain_date, short_date
-from bot.core.feasts import feast_period
+from bot.core.feasts import feast_named, feast_period
 from bot.core.guard import Guard
 from bot.core.messages import Button, Incoming, Kind, Reply
 from bot.core.nlu import LIKELY, NluResult
@@ -43,6 +43,13 @@ _AT_HOUR = re.compile(
 )
 # Holidays asked about: "kalau hari libur nasional buka?", "tanggal merah bisa?" (not "libur
 # sekolah", a period the data does not know).
+# When the office is closed for holidays: "kapan bmi libur akhir tahun?", "liburnya kapan?".
+_HOLIDAYS_WHEN = re.compile(
+    r"\b(?:kapan|kpn|tanggal\s+berapa|tgl\s+berapa)\b.*\blibur\w*|\blibur\w*\b.*\b(?:kapan|kpn)\b",
+    re.IGNORECASE,
+)
+HOLIDAYS_AHEAD = timedelta(days=60)  # the holidays listed when no period is named
+FEAST_LEAVE = timedelta(days=7)  # around a feast named: its cuti bersama days too
 _HOLIDAYS_ASKED = re.compile(
     r"\b(?:libur\s+nasional|hari\s+libur(?!\s+sekolah)|tanggal\s+merah|tgl\s+merah"
     r"|cuti\s+bersama)\b",
@@ -260,10 +267,30 @@ class BookingParts:
 
     def _holidays_answer(self, text: str) -> Reply | None:
         """ "kalau hari libur nasional buka?" (console, mid-form: "belum bisa saya jawab"):
-        holidays are closed, and which days are open; None unless a question asks of them."""
-        if not self._t.asks(text) or _HOLIDAYS_ASKED.search(text) is None:
+        holidays are closed, and which days are open; when they are ("kapan bmi libur akhir
+        tahun?", console: the nearest free days), those of the period named or of the weeks
+        ahead, from the holiday data; None unless a question asks of them."""
+        if not self._t.asks(text):
+            return None
+        if _HOLIDAYS_WHEN.search(text):
+            return self._holidays_listed(text)
+        if _HOLIDAYS_ASKED.search(text) is None:
             return None
         return Reply(self._t("availability.holidays_closed", days=self._open_days()))
+
+    def _holidays_listed(self, text: str) -> Reply:
+        today = self._today()
+        feast = feast_named(text, today, self._rules.holidays)  # "libur lebaran kapan ya?"
+        around = (feast - FEAST_LEAVE, feast + FEAST_LEAVE) if feast else None
+        first, last = around or self._period_in(text) or (today, today + HOLIDAYS_AHEAD)
+        days = sorted(day for day in self._rules.holidays if first <= day <= last)
+        when, open_days = period(first, last), self._open_days()
+        if not days:
+            return Reply(self._t("availability.no_holidays", period=when, days=open_days))
+        listed = "\n".join(f"• {long_date(day)}: {self._rules.holidays[day]}" for day in days)
+        return Reply(
+            self._t("availability.holidays_listed", period=when, holidays=listed, days=open_days)
+        )
 
     def _weekday_answer(self, text: str, *, follows: bool = False) -> Reply | None:
         """ "apakah bisa hari sabtu?": whether visits are received on that day of the week

@@ -184,6 +184,14 @@ class Answers:
             return None
         return self._visit(self.knowledge.visit.cafe)
 
+    def model(self, text: str) -> Reply | None:
+        """What the sources say of BMI's model of spin-offs and a business circuit, when
+        `text` names it ("apa itu sirkuit bisnis?": BMI's whole profile, console); None
+        otherwise."""
+        if not self._t.mentions(text, "words.model"):
+            return None
+        return self._visit(self.knowledge.visit.model)
+
     def program(self, program: Program) -> Reply:
         """One program in full; what the sources do not say of it (who may join, when) is
         staff's, with the contact ("apakah sekolah kami bisa ikut BMI goes to school?" got
@@ -297,6 +305,8 @@ class Answers:
             return Reply(self._t("profile.leader", role=role, name=leader.name), programs)
         if profile.placeholder and self.asks_figures(asked):  # "berdiri tahun berapa?"
             return self.figures()
+        if (model := self.model(asked)) is not None:  # "apa itu sirkuit bisnis?"
+            return model
         units = "\n".join(
             f"• {unit.name}" + (f": {unit.description}" if unit.description else "")
             for unit in profile.units

@@ -956,8 +956,9 @@ class Engine:
         ):  # "kami sudah transfer DP pak, mohon dicek" (a booking check, 0.66); "buktinya …?"
             state.remember_intent(PAID)
             return [Reply(self._t("fallback.paid", **contact))]
-        if asks and (cafe := self._answers.cafe(text)) is not None:
-            return [cafe]  # "cafe kopi rindoe benteng buka jam berapa?" (the agenda, 0.39)
+        if asks and (cafe := self._answers.cafe(text) or self._answers.model(text)):
+            return [cafe]  # "cafe kopi rindoe benteng buka jam berapa?" (the agenda, 0.39),
+            # "spin off itu maksudnya gimana?" (not understood, console)
         if asks and self._answers.asks_figures(text):
             # "anggotanya berapa?" (shopping at Warung Anggota, 0.39): BMI's profile
             return [self._answers.figures()]

@@ -113,6 +113,7 @@ class Visit(_Model):
     research: Answer
     speaker: Answer
     cafe: Answer
+    model: Answer
     hours: Answer
 
 

@@ -774,3 +774,20 @@ async def test_another_language_asked_for_is_given_a_person(
     nlu.add(asked, read_as, confidence)
     (reply,) = await engine.handle(text(asked))
     assert reply.text == texts("fallback.language", **answers.main_contact())
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [("apa itu sirkuit bisnis?", "ask_about_bmi", 0.9),
+     ("spin off itu maksudnya gimana?", "nlu_fallback", 0.2)],
+)  # fmt: skip
+async def test_bmis_model_asked_about_is_what_the_source_says_of_it(
+    engine: Engine, nlu: RecordedNlu, answers: Answers, reading: tuple[str, str, float]
+) -> None:
+    """Found in the console: "apa itu sirkuit bisnis?" got BMI's whole profile, "spin off itu
+    maksudnya gimana?" was not understood."""
+    asked, read_as, confidence = reading
+    nlu.add(asked, read_as, confidence)
+    (reply,) = await engine.handle(text(asked))
+    assert reply.text.startswith(answers.knowledge.visit.model.text.strip())
+    assert answers.main_contact()["phone"] in reply.text  # the details are the speakers'

@@ -159,9 +159,13 @@ class Answers:
 
     def _thanks(self, text: str) -> str:
         """The answer to thanks: "jazakallah khairan" is answered in kind (console, a KSPPS
-        from Lampung: "Sama-sama")."""
-        in_kind = self._t.mentions(text, "words.jazakallah")
-        return "smalltalk.thank_in_kind" if in_kind else "smalltalk.thank"
+        from Lampung: "Sama-sama"), thanks for a visit made ("terima kasih atas sambutannya
+        kemarin pak, ilmunya sangat bermanfaat …", console) as such."""
+        if self._t.mentions(text, "words.jazakallah"):
+            return "smalltalk.thank_in_kind"
+        if self._t.mentions(text, "words.visit_thanks"):
+            return "smalltalk.thank_visit"
+        return "smalltalk.thank"
 
     def speaker(self, text: str) -> Reply | None:
         """The answer to BMI invited to speak elsewhere ("apakah BMI bisa jadi narasumber di

@@ -796,7 +796,8 @@ class Engine:
             return [Reply(self._t("fallback.unknown"), self._menu_buttons())]
         before = state.answered  # the message before and the answers it got
         asked = before[:1] == [_crc(describe(event))]
-        if event.kind is Kind.TEXT and _crc(answer.text) in before[1:] and not asked:
+        again = _crc(answer.text) in before[1:] and intent in INFORMATIONAL  # not "Sama-sama"
+        if event.kind is Kind.TEXT and again and not asked:
             # the same answer asked for in other words: what it lacks is staff's to tell (the
             # same words again, or an update handled again after a process died, get it whole)
             return [Reply(self._t("knowledge.same_answer", **self._answers.main_contact()))]

@@ -270,6 +270,14 @@ async def test_jazakallah_is_answered_in_kind(
     engine = Engine(nlu, JsonMemoryStore(), answers, texts, keywords, now=lambda: clock[0])
     assert await say(engine, "jazakallah khairan") == [texts("smalltalk.thank_in_kind")]
     assert await say(engine, "makasih pak") == [texts("smalltalk.thank")]
+    # thanks for a visit made, right after another thanks (console: "what we can say here
+    # was written above", the rule for an answer asked again)
+    visit = "Terima kasih atas sambutannya kemarin pak, ilmunya sangat bermanfaat"
+    nlu.add(visit, "thank", 0.58)
+    assert await say(engine, visit) == [texts("smalltalk.thank_visit")]
+    assert await say(engine, "makasih pak") == [texts("smalltalk.thank")]
+    nlu.add("makasih banyak ya", "thank", 0.97)  # thanks twice: "Sama-sama" twice
+    assert await say(engine, "makasih banyak ya") == [texts("smalltalk.thank")]
 
 
 async def test_a_question_about_bmis_other_business_gets_a_person_to_ask(

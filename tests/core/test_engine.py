@@ -595,6 +595,9 @@ async def test_a_payment_told_is_left_to_staff_with_where_to_send_the_proof(
     nlu.add(account, "out_of_scope", 0.54)
     (how,) = await engine.handle(text(account, chat="c3"))
     assert how.text.startswith(answers.knowledge.visit.cost.text.strip()[:40])
+    nlu.add("pelunasannya kapan?", "out_of_scope", 0.34)  # (console: "di luar layanan kami")
+    (when,) = await engine.handle(text("pelunasannya kapan?", chat="c4"))
+    assert when.text.startswith(answers.knowledge.visit.cost.text.strip()[:40])
 
 
 @pytest.mark.parametrize(

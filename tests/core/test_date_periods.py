@@ -678,6 +678,10 @@ async def test_a_weekday_after_a_days_answer_is_of_that_week(world: World, texts
     await world.say("tgl 8 desember bisa?")
     (thursday,) = await world.say("hari kamis aja")
     assert thursday.text == texts("availability.free", when="Kamis, 10 Desember 2026")
+    await world.say("tgl 8 desember bisa?", chat="u2")
+    world.nlu.add("kalau jumat depan?", "ask_availability", 0.6)
+    (next_week,) = await world.say("kalau jumat depan?", chat="u2")  # its own week, as written
+    assert "Jumat, 4 Desember 2026" in next_week.text
     await world.say("iya")
     summary = await world.summary_after(
         ("Kopkar UI", "Depok", "15", "1 hari", "jawara", "Bu Ani 081234567890")

@@ -33,6 +33,8 @@ _OPEN_ASKED = re.compile(r"\b(?:bisa|bs|boleh|buka|libur|menerima|terima)\b", re
 # "buka hari apa saja?", "kunjungan bisa hari apa aja?": which days of the week.
 _WHICH_DAYS = re.compile(r"\bhari\s+apa\s*(?:saja|aja|sj|aj)?\b", re.IGNORECASE)
 _WHEN = re.compile(r"\b(?:kapan|kpn|iraha|bilo)\b", re.IGNORECASE)  # no time named: the nearest
+# A weekday given its own week ("kamis depan", "jumat ini"), not the week of the day told.
+_WEEK_OF_DAY = re.compile(r"\b(?:depan|ini|besok|nanti|lalu)\b", re.IGNORECASE)
 _PRAYER = re.compile(r"\b(?:s[h]?[ao]lat|jumatan|masjid|mush?[ao]l+a|ibadah)\b", re.IGNORECASE)
 
 
@@ -77,8 +79,8 @@ class Availability(BookingParts):
         too soon): that weekday of the day's week, answered as the day was; None otherwise."""
         told = state.heard.get("start_date")
         weekday = weekday_named(text) if state.step == OFFER_BOOKING and told else None
-        if weekday is None or told is None:
-            return None
+        if weekday is None or told is None or _WEEK_OF_DAY.search(text):
+            return None  # "kamis depan": next week's, read as such
         day = date.fromisoformat(told)
         day += timedelta(days=weekday - day.weekday())
         people = int(state.heard.get("participants") or 1)

@@ -900,11 +900,11 @@ class Engine:
         if self._t.mentions(text, "words.missed_call"):  # "td sy tlp tp g diangkat"
             return [Reply(self._t("fallback.missed_call", **self._answers.main_contact()))]
         if self._t.mentions(text, "words.call_me"):  # "tolong telpon saya di 0812…" (staff's
-            # contact, 0.24), "kapan bisa ditelpon?" (free days, 0.51: console)
-            return [self._call_back(state)]
+            # contact, 0.24), "kapan bisa ditelpon?" (free days, 0.51: console, Malang)
+            return [self._person_offered(state, "fallback.call_back", "fallback.call_contact")]
         if self._t.mentions(text, "words.privacy"):  # "data saya aman gak disini?" (unclear),
             # "tolong hapus data saya" (off-topic: console)
-            return [self._privacy(state)]
+            return [self._person_offered(state, "fallback.privacy")]
         if self._t.mentions(text, "words.unanswered"):  # "kok ga dibales" (a "no", 0.48)
             state.step = OFFER_HANDOFF
             unanswered = self._t("fallback.unanswered", **self._answers.main_contact())
@@ -1153,25 +1153,16 @@ class Engine:
     def _menu_buttons(self) -> tuple[Button, ...]:
         return main_menu(self._t)
 
-    def _call_back(self, state: ConversationState) -> Reply:
-        """A call asked for (console, a women's cooperative from Malang: given the contact
-        and how visits go, then the free days for "kapan bisa ditelpon?"): the chat passed
-        to staff, number and all, once accepted; without a staff group, the number to call,
-        since the bot cannot call."""
+    def _person_offered(self, state: ConversationState, key: str, alone: str = "") -> Reply:
+        """`key`'s answer with a person offered where there is a staff group (its step set,
+        so that "iya" takes it); without one, `alone`'s answer (or `key`'s) with the menu.
+        For a call asked for (the bot cannot call: staff get the chat, number and all) and for
+        what the chat keeps of someone (staff delete it on request)."""
         contact = self._answers.main_contact()
         if self._handoff is None:
-            return Reply(self._t("fallback.call_contact", **contact), self._menu_buttons())
+            return Reply(self._t(alone or key, **contact), self._menu_buttons())
         state.step = OFFER_HANDOFF
-        return Reply(self._t("fallback.call_back", **contact), self._handoff_buttons())
-
-    def _privacy(self, state: ConversationState) -> Reply:
-        """What the chat keeps of someone, asked about or asked to be deleted: what it is for,
-        and who deletes it on request (staff, offered where there is a staff group)."""
-        contact = self._answers.main_contact()
-        if self._handoff is None:
-            return Reply(self._t("fallback.privacy", **contact), self._menu_buttons())
-        state.step = OFFER_HANDOFF
-        return Reply(self._t("fallback.privacy", **contact), self._handoff_buttons())
+        return Reply(self._t(key, **contact), self._handoff_buttons())
 
     def _handoff_buttons(self) -> tuple[Button, ...]:
         """A person offered (the offer's step is set by the caller), or the menu."""

@@ -100,6 +100,9 @@ async def test_a_participant_asks_for_the_certificate_again(site: DeskSite) -> N
     await telegram.wait_for(ANDI, 1)
     await telegram.send_text(ANDI, "Bapak Andi")
     await telegram.wait_for(ANDI, 2)
+    # before the visit: when it comes and the name it will carry (console: when alone)
+    await telegram.send_text(ANDI, "nanti sertifikatnya atas nama siapa?")
+    assert "atas nama Bapak Andi" in (await telegram.wait_for(ANDI, 3))[-1].params["text"]
     async with site.bot.app.sessions.begin() as session:  # the visit was last week
         past = booking.start_date - timedelta(days=(booking.start_date.toordinal() % 7) + 40)
         await session.execute(update(Booking).where(Booking.code == code).values(start_date=past))

@@ -64,8 +64,14 @@ class CertificateRequests:
         return [Reply(self._t(key, code=booking.code, joined=joined, date=self._last(booking)))]
 
     async def _participant(self, event: Incoming, booking: BookingView) -> Reply:
+        """A participant's own certificate: sent again after the visit; before its last day,
+        when it comes and the name it will carry ("nanti sertifikatnya atas nama siapa?",
+        console: told when alone), with how to put the name right."""
         if booking.end_date >= self._today():
-            return Reply(self._t("documents.certificate_later", date=self._last(booking)))
+            people = await self._visits.participants(booking.code)
+            name = next(n for n, *chat in people if chat == [event.channel, event.chat_id])
+            later = self._t("documents.certificate_later", date=self._last(booking), name=name)
+            return Reply(later)
         printed = await self._paperwork.certificate(booking.code, event.channel, event.chat_id)
         assert printed is not None  # a member of the visit: `memberships`
         text = self._t("documents.certificate_again", number=printed.issued.number)

@@ -140,7 +140,9 @@ MIN_GROUP = 5  # students this many or more come as a group: a visit, not resear
 _WISH_TO_COME = re.compile(
     r"\b(?:mau|ingin|hendak|akan|berencana|rencana|rencananya|bermaksud|pengen|pingin)\s+"
     r"(?:(?:melakukan|mengadakan|melaksanakan)\s+)?(?:studi\s+(?:banding|tiru)|kunjungan"
-    r"|berkunjung|datang|(?:pigi\s+)?belajar\s+(?:ke|di)|(?:ber)?silaturah(?:mi|im))\b",
+    r"|berkunjung|datang|(?:pigi\s+)?belajar\s+(?:ke|di)|(?:ber)?silaturah(?:mi|im)"
+    # "mau bawa mahasiswa kuliah lapangan ke bmi" (console, a lecturer: no offer)
+    r"|(?:mem)?bawa\s+(?:rombongan|mahasiswa|siswa|murid|peserta|anggota|pengurus))\b",
     re.IGNORECASE,
 )
 # A word of moving a visit: "diganti", "diundur", "dipindah ke …".

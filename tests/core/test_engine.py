@@ -529,18 +529,20 @@ async def test_a_staff_matter_beside_a_sure_reading_is_answered_as_read(
 
 
 async def test_a_group_of_students_comes_for_a_visit_not_research(
-    engine: Engine, nlu: RecordedNlu, answers: Answers
+    engine: Engine, nlu: RecordedNlu, answers: Answers, texts: Texts
 ) -> None:
     """Found in the console: a lecturer's "ingin membawa mahasiswa 45 orang untuk kuliah
     lapangan ke BMI" (research 0.55) was told research is handled by staff."""
     group = "saya dosen, ingin membawa mahasiswa 45 orang untuk kuliah lapangan ke BMI, caranya?"
     nlu.add(group, "ask_research", 0.85, participants=45)
-    (visit,) = await engine.handle(text(group))
+    visit, offer = await engine.handle(text(group))  # and the booking offered: a plan told
     assert visit.text.startswith(answers.knowledge.visit.info.text.strip()[:40])
+    assert offer.text == texts("booking.offer")
     brought = "saya dosen dari universitas muhammadiyah, mau bawa mahasiswa kuliah lapangan"
     nlu.add(brought, "ask_research", 0.66)  # no count (console, a lecturer from Tangerang)
-    (uncounted,) = await engine.handle(text(brought, chat="c3"))
+    uncounted, offer = await engine.handle(text(brought, chat="c3"))
     assert uncounted.text.startswith(answers.knowledge.visit.info.text.strip()[:40])
+    assert offer.text == texts("booking.offer")  # told they would bring them: a plan
     alone = "saya mahasiswa mau wawancara untuk skripsi"
     nlu.add(alone, "ask_research", 0.85)
     (research,) = await engine.handle(text(alone))

@@ -975,12 +975,12 @@ class Engine:
         care ("bu kalau bawa anak kecil boleh?", the requirements, 0.91, console), the
         enquirers' own products ("… bawa produk UMKM anggota kami untuk dipamerkan di BMI,
         boleh?", shopping at Warung Anggota: "Bisa. …", console), how to pay ("… bisa bayar
-        pakai qris?", the same), a refund if the visit is called off, another language, who
-        receives the group or whether a leader will be there, whether this chat is BMI's or
-        a payment asked elsewhere is genuine, the certificate of a visit made ("mau minta
-        sertifikatnya, belum dapat" after "kami sudah kunjungan ke BMI bulan lalu": the
-        before-booking answer, console; a chat with a visit on record gets its own from
-        `CertificateRequests`); None for anything else."""
+        pakai qris?", the same), a pickup, a refund if the visit is called off, another
+        language, who receives the group or whether a leader will be there, whether this
+        chat is BMI's or a payment asked elsewhere is genuine, the certificate of a visit
+        made ("mau minta sertifikatnya, belum dapat" after "kami sudah kunjungan ke BMI bulan
+        lalu": the before-booking answer, console; a chat with a visit on record gets its own
+        from `CertificateRequests`); None for anything else."""
         contact = self._answers.main_contact()
         # "apa benar ini nomor resmi koperasi BMI?" (a greeting, 0.8: the menu), "ada yang
         # minta transfer DP atas nama pribadi" (told to send the proof: console)
@@ -995,9 +995,11 @@ class Engine:
             return None
         if self._t.mentions(text, "words.care_needs") and not self._asks_more(text):
             return Reply(self._t("fallback.care", **contact), self._menu_buttons())
-        if self._t.mentions(text, "words.own_products") or self._t.mentions(
-            text, "words.payment_means"
-        ):  # "… bisa bayar pakai qris?" (shopping: "Bisa. …", console)
+        if any(
+            self._t.mentions(text, f"words.{key}")
+            for key in ("own_products", "payment_means", "pickup")
+        ):  # "… bisa bayar pakai qris?" (shopping: "Bisa. …", console); "bisakah BMI membantu
+            # menjemput kami di bandara?" (getting there, 0.92: the route, console)
             return Reply(self._t("fallback.staff_matter", **contact), self._menu_buttons())
         if self._t.mentions(text, "words.refund"):  # "kalau nanti kami batal, DP nya bisa
             # kembali?" (cancelling, 0.7, console: "no active booking in this chat")

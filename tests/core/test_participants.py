@@ -401,3 +401,13 @@ async def test_a_participants_name_written_wrong_is_put_right(world: World) -> N
     assert done[0].text.startswith("Terima kasih, Ahmad Fauzy S.E.")
     stranger = await world.send("nama saya salah ketik, harusnya Budi", "p10")
     assert world.texts("join.renamed", name="Budi") not in [r.text for r in stranger]
+
+
+async def test_a_group_chat_asked_for_is_the_invite_code(world: World) -> None:
+    """Found in the console: "ada grup WA untuk rombongan?" (lodging, 0.28) got the answer
+    about lodging; the invite code is what gives the participants their agenda."""
+    booking = await approved_visit(world)
+    shared = await world.send("ada grup WA untuk rombongan?", "coordinator")
+    assert booking.invite_code and booking.invite_code in shared[0].text
+    stranger = await world.send("ada grup WA untuk rombongan?", "p12")
+    assert [r.text for r in stranger] == [world.texts("join.group_chat")]

@@ -114,6 +114,10 @@ class ParticipantFlow:
             return await self.join(event, None, text, state)
         if _LINK_ASKED.search(text) and (own := await self._coordinated(event, ACTIVE)):
             return [self._code_to_share(own)]
+        if self._t.mentions(text, "words.participants.group_chat") and self._t.asks(text):
+            # "ada grup WA untuk rombongan?" (lodging, 0.28, console): the invite code does it
+            own = await self._coordinated(event, ACTIVE)
+            return [self._code_to_share(own) if own else Reply(self._t("join.group_chat"))]
         if state.flow is not None:
             return None
         replies = []

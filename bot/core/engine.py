@@ -907,6 +907,9 @@ class Engine:
         if self._t.mentions(text, "words.privacy"):  # "data saya aman gak disini?" (unclear),
             # "tolong hapus data saya" (off-topic: console)
             return [self._person_offered(state, "fallback.privacy")]
+        if self._t.mentions(text, "words.complaint"):  # "saya mau komplain" (off-topic, console)
+            alone = "fallback.complaint_contact"
+            return [self._person_offered(state, "fallback.complaint", alone)]
         if self._t.mentions(text, "words.unanswered"):  # "kok ga dibales" (a "no", 0.48)
             state.step = OFFER_HANDOFF
             unanswered = self._t("fallback.unanswered", **self._answers.main_contact())
@@ -1160,8 +1163,8 @@ class Engine:
     def _person_offered(self, state: ConversationState, key: str, alone: str = "") -> Reply:
         """`key`'s answer with a person offered where there is a staff group (its step set,
         so that "iya" takes it); without one, `alone`'s answer (or `key`'s) with the menu.
-        For a call asked for (the bot cannot call: staff get the chat, number and all) and for
-        what the chat keeps of someone (staff delete it on request)."""
+        For a call asked for (the bot cannot call: staff get the chat, number and all), what
+        the chat keeps of someone (staff delete it on request) and a complaint."""
         contact = self._answers.main_contact()
         if self._handoff is None:
             return Reply(self._t(alone or key, **contact), self._menu_buttons())

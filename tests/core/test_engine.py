@@ -709,6 +709,10 @@ async def test_a_call_asked_for_is_passed_to_staff_or_given_the_number(
     call = texts("fallback.call_contact", **answers.main_contact())
     assert [reply.text for reply in await engine.handle(text(asked))] == [call]
     assert [reply.text for reply in await engine.handle(text("kapan bisa ditelpon?"))] == [call]
+    # a complaint (console: "di luar layanan kami"), the same way
+    nlu.add("saya mau komplain", "out_of_scope", 0.7)
+    complaint = texts("fallback.complaint_contact", **answers.main_contact())
+    assert [reply.text for reply in await engine.handle(text("saya mau komplain"))] == [complaint]
 
 
 @pytest.mark.parametrize(

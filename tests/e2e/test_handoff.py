@@ -287,3 +287,8 @@ async def test_a_call_asked_for_is_passed_to_staff_with_the_number(staffed: Runn
     assert "teruskan ke petugas" in server.texts(BUDI)[-1]
     (header,) = await server.wait_for(STAFF_GROUP, 1)
     assert "0812-7788-9900" in header.params["text"]  # the transcript comes with it
+    # a complaint, the same way (console: "di luar layanan kami")
+    await server.send_text(SARI, "saya mau komplain")
+    (complaint,) = await server.wait_for(SARI, 1)
+    assert "keluhan" in complaint.params["text"]
+    assert complaint.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]

@@ -397,6 +397,8 @@ async def test_the_cafe_asked_about_gets_what_the_sources_say_and_the_contact(
      # their own part in the programme (console, a Dinas from Kutai Kartanegara)
      ("nanti kepala dinas kami mau memberikan sambutan dan tukar cendera mata, bisa diatur?",
       "nlu_fallback", 0.2),
+     # recording the sessions (console: the online visit)
+     ("boleh merekam atau live streaming saat pemaparan?", "ask_online_visit", 0.46),
      # a pickup, read surely as getting there (console: the route)
      ("Bisakah BMI membantu menjemput kami di bandara?", "ask_transport", 0.92),
      # their own products, whatever the reading (console: shopping, "Bisa. …")

@@ -2669,3 +2669,23 @@ async def test_a_form_answered_out_of_order_keeps_each_answer(
         some = await texts_of(world, "ada 2 peserta pakai kursi roda", chat="u2")
         assert some[0] == texts("booking.notes_noted", notes="ada 2 peserta pakai kursi roda")
         assert some[-1].startswith("Berapa perkiraan jumlah peserta")
+
+
+async def test_changes_typed_at_the_summary_keep_the_form(world: World, texts: Texts) -> None:
+    """Found in the console (a KSP from Bogor at the summary): "tanggalnya salah, harusnya 18"
+    got the buttons again, "ubah jumlah peserta jadi 30" (moving a booking, sure) put the form
+    aside for a person, so the note and "kirim" after it went nowhere and nothing was sent."""
+    for answer in ("mau daftar kunjungan", "KSP Maju Bersama", "Bogor", "25", "17 februari 2027",
+                   "1 hari", "jawara", "Bu Dewi 081211112222", "tidak ada"):  # fmt: skip
+        await world.say(answer)
+    world.nlu.add("tanggalnya salah, harusnya 18", "reschedule_booking", 0.9)
+    day = await texts_of(world, "tanggalnya salah, harusnya 18")
+    assert day[0] == texts("booking.date_changed", when="Kamis, 18 Februari 2027")
+    world.nlu.add("ubah jumlah peserta jadi 30", "reschedule_booking", 0.95, participants=30)
+    size = await texts_of(world, "ubah jumlah peserta jadi 30")
+    assert "Jumlah peserta: 30 orang\n" in size[-1]
+    noted = await texts_of(world, "tambah catatan: kami datang jam 10")
+    assert noted[0] == texts("booking.notes_noted", notes="kami datang jam 10")
+    await world.press("bs:send")
+    (booking,) = await world.bookings.for_chat("telegram", "u1")
+    assert (booking.participants, booking.start_date.day) == (30, 18)

@@ -1817,6 +1817,8 @@ class BookingFlow(BookingParts):
             and slot is None
             and typed
             and sure in SWITCH_INTENTS - {"check_booking"}
+            and not find_counts(text)  # "ubah jumlah peserta jadi 30" (moving a booking,
+            and self._day_at_summary(text, state) is None  # console: the form put aside)
         ):
             self._pause(state)
             return None
@@ -1857,10 +1859,10 @@ class BookingFlow(BookingParts):
         cannot be is refused with the nearest free days, as at the date step. None for
         anything else (a new group size is read as one before: `nlu.numbers`)."""
         slots = state.slots
-        if not _DATE_TOLD.search(text) or not find_dates(text, self._today()):
+        if (value := self._day_at_summary(text, state)) is None:
             return None
         before = slots.get("start_date")
-        problem = await self._fill_date("", text, state)
+        problem = await self._fill_date("", value, state)
         if isinstance(problem, Reply):  # the nearest free days as buttons: answered there
             state.step = Step.START_DATE
             return [problem]
@@ -1871,6 +1873,18 @@ class BookingFlow(BookingParts):
             return [self._summary(slots)]
         when = long_date(date.fromisoformat(slots["start_date"]))
         return [Reply(self._t("booking.date_changed", when=when)), self._summary(slots)]
+
+    def _day_at_summary(self, text: str, state: ConversationState) -> str | None:
+        """The new day a summary message names after "tanggal": as written ("tanggalnya ganti
+        21 januari"), or a bare day of the chosen date's month ("tanggalnya salah, harusnya
+        18", console: the buttons again) as an ISO date; None for anything else."""
+        if not _DATE_TOLD.search(text):
+            return None
+        if find_dates(text, self._today()):
+            return text
+        chosen = state.slots.get("start_date")
+        day = day_in(text, month_of(date.fromisoformat(chosen))) if chosen else None
+        return day.isoformat() if day is not None else None
 
     def _field_retold(self, text: str) -> tuple[str, str] | None:
         """The summary's field a message changes and its new answer: "ganti nama penanggung

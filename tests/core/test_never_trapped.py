@@ -2689,3 +2689,22 @@ async def test_changes_typed_at_the_summary_keep_the_form(world: World, texts: T
     await world.press("bs:send")
     (booking,) = await world.bookings.for_chat("telegram", "u1")
     assert (booking.participants, booking.start_date.day) == (30, 18)
+
+
+async def test_a_topic_changed_at_the_summary_is_taken_and_a_size_is_no_topic(
+    world: World, texts: Texts
+) -> None:
+    """Found in the console (a women's cooperative from Sidoarjo at the summary): "ganti
+    topiknya jadi jawara saja" cleared the topic and asked it again, and "pesertanya 42 ya"
+    then became the topic; the request went out so."""
+    for answer in ("mau daftar kunjungan", "Koperasi Wanita Srikandi", "Sidoarjo", "40",
+                   "17 maret 2027", "2 hari", "digital marketing", "Ibu Ani 081277778888",
+                   "tidak ada"):  # fmt: skip
+        await world.say(answer)
+    world.nlu.add("ganti topiknya jadi jawara saja", "reschedule_booking", 0.68, program="jawara")
+    (summary,) = await texts_of(world, "ganti topiknya jadi jawara saja")
+    assert "Topik: Jawara (Jaringan Warung Anggota)\n" in summary
+    await world.press("be:topics")  # the topic asked again, a size written there
+    noted, asked = await texts_of(world, "pesertanya 42 ya")
+    assert noted == texts("booking.count_noted", participants=42)
+    assert asked.startswith("Topik apa")

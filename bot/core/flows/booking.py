@@ -192,6 +192,7 @@ _SOME_OF = re.compile(
     re.IGNORECASE,
 )
 MAX_PERSON_WORDS = 4  # an honorific and a name written in lower case beside a number
+MAX_SIZE_WORDS = 5  # a group size told again where the topic is asked, and nothing else
 _NAMED_AS = re.compile(
     r"\b(?i:namanya|bernama|atas\s+nama)\s+"
     r"(?P<name>(?:(?i:bapak|bpk|pak|ibu|bu|sdr|sdri)\.?\s+)?[A-Z][a-z']+(?:\s+[A-Z][a-z']+){0,3})"
@@ -1643,6 +1644,11 @@ class BookingFlow(BookingParts):
         programs = self._answers.knowledge.find_programs(value)
         if not programs and (ahead := self._for_another_step(value, state)) is not None:
             return ahead  # "Bapak Yuliandri", "0812…": the contact, written ahead
+        size = group_size(value)
+        if not programs and size is not None and len(value.split()) <= MAX_SIZE_WORDS:
+            # "pesertanya 42 ya" (console, Sidoarjo: the topic "pesertanya 42 ya"): the size
+            refused = self._note_count(value, slots)
+            return Noted("\n".join(refused) or self._t("booking.count_noted", participants=size))
         self._take_topics(value, state)
         return None
 
@@ -1805,7 +1811,8 @@ class BookingFlow(BookingParts):
             _add_note(state.slots, note)
             return [Reply(self._t("booking.notes_noted", notes=note)), self._summary(state.slots)]
         slot = value_of(payload, Space.EDIT)
-        if slot is None and typed and choice is None:
+        retold = self._field_retold(text) if slot is None and typed and choice is None else None
+        if slot is None and typed and choice is None and retold is None:
             # "jumlah peserta" after "Ubah data"; "ubah tanggal" straight away (console: read
             # as moving a booking, the form put aside for "no booking of yours")
             slot = self._typed_field(text)
@@ -1825,9 +1832,11 @@ class BookingFlow(BookingParts):
         if choice == "edit":
             fields = (Button(self._t(f"booking.field.{s}"), encode(Space.EDIT, s)) for s in SLOTS)
             return [Reply(self._t("booking.edit_which"), tuple(fields))]
-        if slot is None and typed and choice is None and (retold := self._field_retold(text)):
+        if retold is not None:
             # "ganti nama penanggung jawab jadi Ibu Sri Wahyuni" (console, a women's
-            # cooperative from Blitar: "Silakan tekan Kirim …"): that field's new answer
+            # cooperative from Blitar: "Silakan tekan Kirim …"), "ganti topiknya jadi jawara
+            # saja" (console, Sidoarjo: the field's name alone was read, the topic asked): that
+            # field's new answer
             slot, state.step = retold[0], retold[0]
             state.slots.pop(slot, None)
             return await self._answer_step(event, None, retold[1], state)
@@ -1839,17 +1848,26 @@ class BookingFlow(BookingParts):
         if choice != "send":
             if not typed:
                 return [self._summary(state.slots)]
-            size = group_size(text)
-            if find_counts(text) and (
-                not self._t.asks(text) or size not in (None, state.slots.get("participants"))
-            ):  # "bntr, peserta jadi 45 org", "pak, pesertanya nambah jadi 30 orang bisa?"
-                notes = self._note_count(text, state.slots)
-                return [*(Reply(note) for note in notes), self._summary(state.slots)]
-            changed = await self._day_changed_at_summary(text, state)
-            if changed is None and (noted := self._note_ahead(result, text, state)) is not None:
-                changed = [Reply(noted.text), self._summary(state.slots)]  # "kami tiba jam 9"
-            return changed if changed is not None else self._at_summary(result, text, state)
+            return await self._typed_at_summary(result, text, state)
         return await self._submit(event, state)
+
+    async def _typed_at_summary(
+        self, result: NluResult | None, text: str, state: ConversationState
+    ) -> list[Reply]:
+        """A typed message at the summary that picks no button and names no field: a new
+        group size ("bntr, peserta jadi 45 org", "pak, pesertanya nambah jadi 30 orang
+        bisa?") or day, a note ("kami tiba jam 9"), each taken and the summary shown again;
+        else `_at_summary`'s brief answer."""
+        size = group_size(text)
+        if find_counts(text) and (
+            not self._t.asks(text) or size not in (None, state.slots.get("participants"))
+        ):
+            notes = self._note_count(text, state.slots)
+            return [*(Reply(note) for note in notes), self._summary(state.slots)]
+        changed = await self._day_changed_at_summary(text, state)
+        if changed is None and (noted := self._note_ahead(result, text, state)) is not None:
+            changed = [Reply(noted.text), self._summary(state.slots)]
+        return changed if changed is not None else self._at_summary(result, text, state)
 
     async def _day_changed_at_summary(
         self, text: str, state: ConversationState

@@ -41,8 +41,6 @@ DATE_CHOICES = 6
 _AT_HOUR = re.compile(
     rf"{CLOCK.pattern}|(?<!selamat )\b(?:pagi|siang|sore|malam)\b", re.IGNORECASE
 )
-# Holidays asked about: "kalau hari libur nasional buka?", "tanggal merah bisa?" (not "libur
-# sekolah", a period the data does not know).
 # When the office is closed for holidays: "kapan bmi libur akhir tahun?", "liburnya kapan?".
 _HOLIDAYS_WHEN = re.compile(
     r"\b(?:kapan|kpn|tanggal\s+berapa|tgl\s+berapa)\b.*\blibur\w*|\blibur\w*\b.*\b(?:kapan|kpn)\b",
@@ -50,6 +48,8 @@ _HOLIDAYS_WHEN = re.compile(
 )
 HOLIDAYS_AHEAD = timedelta(days=60)  # the holidays listed when no period is named
 FEAST_LEAVE = timedelta(days=7)  # around a feast named: its cuti bersama days too
+# Holidays asked about: "kalau hari libur nasional buka?", "tanggal merah bisa?" (not "libur
+# sekolah", a period the data does not know).
 _HOLIDAYS_ASKED = re.compile(
     r"\b(?:libur\s+nasional|hari\s+libur(?!\s+sekolah)|tanggal\s+merah|tgl\s+merah"
     r"|cuti\s+bersama)\b",

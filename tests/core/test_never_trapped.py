@@ -2669,6 +2669,8 @@ async def test_a_form_answered_out_of_order_keeps_each_answer(
         some = await texts_of(world, "ada 2 peserta pakai kursi roda", chat="u2")
         assert some[0] == texts("booking.notes_noted", notes="ada 2 peserta pakai kursi roda")
         assert some[-1].startswith("Berapa perkiraan jumlah peserta")
+        bus = await texts_of(world, "30 orang pakai bus sendiri", chat="u2")  # the group
+        assert bus[-1].startswith(texts("booking.ask.start_date")[:20])
 
 
 async def test_changes_typed_at_the_summary_keep_the_form(world: World, texts: Texts) -> None:

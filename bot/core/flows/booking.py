@@ -186,9 +186,10 @@ _SELF_NAMED = re.compile(
 # "nanti yang menghubungi staf saya ya, namanya Rina 0812…": a person named inside a message.
 # What follows a count of some of the group, described ("ada 2 peserta pakai kursi roda",
 # "2 orang yang vegetarian"), not the group's size.
+# "30 orang pakai bus sendiri" is still the group.
 _SOME_OF = re.compile(
-    r"\s+(?:yang|yg|pakai|pake|memakai|menggunakan|butuh|perlu|membutuhkan|sedang|hamil|"
-    r"sakit|lansia|difabel|disabilitas|vegetarian|alergi)\b",
+    r"\s+(?:yang|yg|hamil|sakit|lansia|difabel|disabilitas|vegetarian|alergi"
+    r"|(?:pakai|pake|memakai|menggunakan)\s+(?:kursi\s+roda|tongkat|kruk|alat\s+bantu))\b",
     re.IGNORECASE,
 )
 MAX_PERSON_WORDS = 4  # an honorific and a name written in lower case beside a number

@@ -121,13 +121,15 @@ class Availability(BookingParts):
         of the week ("hari kamis"), its days offered; None for anything else, questions
         included ("jadwal kosong terdekat kapan?" asks from today)."""
         period = state.heard.get(PERIOD)
-        if not period or self._t.asks(text):
-            return None  # a question ("terdekat kapan?"): answered as such
+        if not period:
+            return None
         people = int(state.heard.get("participants") or 1)
-        if (week := self._week_of(text, period)) is not None:
+        if (week := self._week_of(text, period)) is not None:  # "kalau minggu kedua?" too
             state.heard = updated(state.heard, {PERIOD: [day.isoformat() for day in week]})
             state.step = PERIOD_SHOWN
             return [await self._choose_in(*week, int(state.heard.get("days") or 1), people)]
+        if self._t.asks(text):
+            return None  # a question ("terdekat kapan?"): answered as such
         weekday = weekday_named(text)
         if weekday is not None and not self._weekday_answer(text):  # "hari kamis" of the week
             days = int(state.heard.get("days") or 1)  # shown (console, Tangerang Selatan: "di

@@ -67,9 +67,10 @@ EARLIEST = re.compile(
 )
 # "minggu ketiga" alone: a week of the month whose days are offered.
 _WEEK_ALONE = re.compile(
-    rf"^\W*(?:yang\s+|yg\s+)?{WEEK_OF}(?:\s+(?:saja|aja|sj|aj|ya|pak|bu|kak))*\W*$",
+    rf"^\W*(?:(?:gimana\s+|bagaimana\s+)?(?:kalau|kalo|klo|kl)\s+)?(?:yang\s+|yg\s+)?{WEEK_OF}"
+    r"(?:\s+(?:saja|aja|sj|aj|ya|pak|bu|kak|bisa|gimana|bagaimana))*\W*$",
     re.IGNORECASE,
-)
+)  # "kalau minggu kedua?" too (console, a Gapoktan from Sragen: "which date?")
 _WEEK_NAMED = re.compile(rf"\b{WEEK_OF}\b", re.IGNORECASE)  # beside a month, after it
 _ORDINALS = MappingProxyType({"1": "pertama", "2": "kedua", "3": "ketiga", "4": "keempat"})
 CHANGED_TO = re.compile(r"\b(?:jadi|menjadi)\b", re.IGNORECASE)  # "… jadi 2 hari"

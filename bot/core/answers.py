@@ -180,21 +180,14 @@ class Answers:
         """When a visit's days usually begin and end (the default agenda's hours)."""
         return self._visit(self.knowledge.visit.hours)
 
-    def cafe(self, text: str) -> Reply | None:
-        """The answer to a question about Cafe Kopi Rindoe Benteng, which no intent is about
-        ("cafe kopi rindoe benteng buka jam berapa?" got the agenda in the console), when
-        `text` names it; None otherwise."""
-        if not self._t.mentions(text, "words.cafe"):
+    def told_of(self, text: str, topic: str) -> Reply | None:
+        """The answer about a topic no intent is about, when `text` names it by a word of
+        `words.<topic>`: Cafe Kopi Rindoe Benteng ("cafe kopi rindoe benteng buka jam
+        berapa?" got the agenda, console), BMI's model of spin-offs and a business circuit
+        ("apa itu sirkuit bisnis?": BMI's whole profile, console); None otherwise."""
+        if not self._t.mentions(text, f"words.{topic}"):
             return None
-        return self._visit(self.knowledge.visit.cafe)
-
-    def model(self, text: str) -> Reply | None:
-        """What the sources say of BMI's model of spin-offs and a business circuit, when
-        `text` names it ("apa itu sirkuit bisnis?": BMI's whole profile, console); None
-        otherwise."""
-        if not self._t.mentions(text, "words.model"):
-            return None
-        return self._visit(self.knowledge.visit.model)
+        return self._visit(getattr(self.knowledge.visit, topic))
 
     def program(self, program: Program) -> Reply:
         """One program in full; what the sources do not say of it (who may join, when) is
@@ -309,7 +302,7 @@ class Answers:
             return Reply(self._t("profile.leader", role=role, name=leader.name), programs)
         if profile.placeholder and self.asks_figures(asked):  # "berdiri tahun berapa?"
             return self.figures()
-        if (model := self.model(asked)) is not None:  # "apa itu sirkuit bisnis?"
+        if (model := self.told_of(asked, "model")) is not None:  # "apa itu sirkuit bisnis?"
             return model
         units = "\n".join(
             f"• {unit.name}" + (f": {unit.description}" if unit.description else "")

@@ -962,7 +962,9 @@ class Engine:
         ):  # "kami sudah transfer DP pak, mohon dicek" (a booking check, 0.66); "buktinya …?"
             state.remember_intent(PAID)
             return [Reply(self._t("fallback.paid", **contact))]
-        if asks and (cafe := self._answers.cafe(text) or self._answers.model(text)):
+        if asks and (
+            cafe := self._answers.told_of(text, "cafe") or self._answers.told_of(text, "model")
+        ):
             return [cafe]  # "cafe kopi rindoe benteng buka jam berapa?" (the agenda, 0.39),
             # "spin off itu maksudnya gimana?" (not understood, console)
         if asks and self._answers.asks_figures(text):
@@ -1212,10 +1214,15 @@ class Engine:
         anggota koperasi BMI gimana?", "bisa pinjam modal usaha di BMI?": console, a dead
         end) is given a person to ask."""
         if self._t.mentions(text, "words.bmi") or self._t.mentions(text, "words.bmi_business"):
-            state.remember_intent(BMI_OTHER)
-            elsewhere = self._t("fallback.out_of_scope_bmi", **self._answers.main_contact())
-            return [Reply(elsewhere, self._menu_buttons())]
+            return [self._bmi_elsewhere(state)]
         return [Reply(self._t("fallback.out_of_scope"), self._menu_buttons())]
+
+    def _bmi_elsewhere(self, state: ConversationState) -> Reply:
+        """BMI's other business: the person to ask, remembered so that what follows it goes
+        there too (`_bmi_other`)."""
+        state.remember_intent(BMI_OTHER)
+        elsewhere = self._t("fallback.out_of_scope_bmi", **self._answers.main_contact())
+        return Reply(elsewhere, self._menu_buttons())
 
     def _bmi_other(
         self, text: str, asks: bool, state: ConversationState, unsure: bool
@@ -1229,9 +1236,7 @@ class Engine:
         if not asks:
             return None
         if unsure and self._t.mentions(text, "words.bmi_business"):
-            state.remember_intent(BMI_OTHER)
-            elsewhere = self._t("fallback.out_of_scope_bmi", **self._answers.main_contact())
-            return Reply(elsewhere, self._menu_buttons())
+            return self._bmi_elsewhere(state)
         if (
             state.last_intents[-1:] != [BMI_OTHER]
             or not self._t.mentions(text, "words.member_matter")

@@ -126,8 +126,8 @@ class Availability(BookingParts):
         people = int(state.heard.get("participants") or 1)
         if (week := self._week_of(text, period)) is not None:  # "kalau minggu kedua?" too
             state.heard = updated(state.heard, {PERIOD: [day.isoformat() for day in week]})
-            state.step = PERIOD_SHOWN
-            return [await self._choose_in(*week, int(state.heard.get("days") or 1), people)]
+            days = int(state.heard.get("days") or 1)
+            return [await self._period_shown(*week, days, people, state)]
         if self._t.asks(text):
             return None  # a question ("terdekat kapan?"): answered as such
         weekday = weekday_named(text)
@@ -155,9 +155,8 @@ class Availability(BookingParts):
         if start is not None:
             return await self._day_answer(start, days, people, state)
         if length is not None:
-            state.step = PERIOD_SHOWN
             first, last = (date.fromisoformat(day) for day in period)
-            return [await self._choose_in(first, last, days, people)]
+            return [await self._period_shown(first, last, days, people, state)]
         return None
 
     async def _counted_in_period(
@@ -171,11 +170,10 @@ class Availability(BookingParts):
         if size is None or self._days_in(text) or self._rules.participants_problem(size):
             return None
         state.heard = updated(state.heard, {"participants": size})
-        state.step = PERIOD_SHOWN
         first, last = (date.fromisoformat(day) for day in period)
         days = int(state.heard.get("days") or 1)
         noted = Reply(self._t("booking.count_noted", participants=size))
-        return [noted, await self._choose_in(first, last, days, size)]
+        return [noted, await self._period_shown(first, last, days, size, state)]
 
     def _day_of_heard_period(self, text: str, state: ConversationState) -> date | None:
         """ "tanggal 14" once a period's free days were shown ("bisa di bulan September?"),
@@ -236,8 +234,7 @@ class Availability(BookingParts):
         elif window is not None:  # kept, so "tanggal 14" is read within it
             period = [window[0].isoformat(), window[1].isoformat()]
             state.heard = updated(state.heard, {PERIOD: period})
-            state.step = PERIOD_SHOWN
-            return [await self._choose_in(*window, days, people)]
+            return [await self._period_shown(*window, days, people, state)]
         else:
             start = mentions[0].start
             days = min((mentions[0].end - start).days + 1, MAX_DAYS)
@@ -262,9 +259,16 @@ class Availability(BookingParts):
         state.heard = updated(state.heard, {"days": length})
         if day is not None:
             return await self._day_answer(date.fromisoformat(day), length, people, state)
-        state.step = PERIOD_SHOWN
         first, last = (date.fromisoformat(one) for one in period or ())
-        return [await self._choose_in(first, last, length, people)]
+        return [await self._period_shown(first, last, length, people, state)]
+
+    async def _period_shown(
+        self, first: date, last: date, days: int, people: int, state: ConversationState
+    ) -> Reply:
+        """A period's free days offered (`_choose_in`), the step set so that what follows is
+        read in it ("yang tgl 3 aja", "minggu kedua", "2 hari")."""
+        state.step = PERIOD_SHOWN
+        return await self._choose_in(first, last, days, people)
 
     async def _day_answer(
         self, start: date, days: int, people: int, state: ConversationState
